@@ -1,0 +1,162 @@
+import { UsageError } from '../errors.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatInt,
+  formatTokens,
+  truncate,
+} from '../render/format.js';
+import { renderTable } from '../render/table.js';
+import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
+import { sessionsDir } from '../session/paths.js';
+import { loadSessions, type SkippedFile } from '../session/store.js';
+import { type SessionSummary, summarize } from '../session/summary.js';
+import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export interface ListOptions extends GlobalOptions {
+  since?: string;
+  until?: string;
+  model?: string;
+  tag?: string;
+  limit?: number | string;
+  sort?: string;
+  over?: string;
+}
+
+export interface ListedSession extends SessionSummary {
+  file: string;
+}
+
+export interface ListResult {
+  dir: string;
+  sessions: ListedSession[];
+  /** How many matched before --limit. */
+  matched: number;
+  skipped: SkippedFile[];
+}
+
+const SORTS = ['start', 'tokens', 'messages'] as const;
+type SortKey = (typeof SORTS)[number];
+
+export function parseListFilter(opts: ListOptions): SessionFilter {
+  let overTokens: number | undefined;
+  if (opts.over !== undefined) {
+    overTokens = parseTokenCount(String(opts.over));
+    if (overTokens === undefined)
+      throw new UsageError(`--over: '${opts.over}' is not a token count (e.g. 100k)`);
+  }
+  return {
+    since: opts.since ? parseSince(String(opts.since)) : undefined,
+    until: opts.until ? parseUntil(String(opts.until)) : undefined,
+    model: opts.model ? String(opts.model) : undefined,
+    tag: opts.tag ? String(opts.tag) : undefined,
+    overTokens,
+  };
+}
+
+function sortKey(value: string | undefined): SortKey {
+  const key = value ?? 'start';
+  if (!(SORTS as readonly string[]).includes(key)) {
+    throw new UsageError(`--sort: '${key}' is not one of ${SORTS.join(', ')}`);
+  }
+  return key as SortKey;
+}
+
+export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSession[] {
+  const byStart = (a: ListedSession, b: ListedSession) =>
+    Date.parse(b.startTime) - Date.parse(a.startTime) || (a.file < b.file ? 1 : -1);
+  const compare =
+    key === 'tokens'
+      ? (a: ListedSession, b: ListedSession) => b.tokens.total - a.tokens.total || byStart(a, b)
+      : key === 'messages'
+        ? (a: ListedSession, b: ListedSession) => b.messages - a.messages || byStart(a, b)
+        : byStart;
+  return [...sessions].sort(compare);
+}
+
+export async function list(opts: ListOptions): Promise<ListResult> {
+  const filter = parseListFilter(opts);
+  const key = sortKey(opts.sort);
+  const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
+  const dir = sessionsDir(opts);
+  const loaded = await loadSessions(dir);
+  const all = loaded.sessions
+    .map((s) => ({ ...summarize(s.session), file: s.file }))
+    .filter((s) => matchesFilter(s, filter));
+  const sorted = sortSessions(all, key);
+  return {
+    dir,
+    sessions: limit === undefined ? sorted : sorted.slice(0, limit),
+    matched: sorted.length,
+    skipped: loaded.skipped,
+  };
+}
+
+export function listJson(result: ListResult): unknown {
+  return {
+    sessions: result.sessions.map((s) => ({
+      sessionId: s.sessionId,
+      file: s.file,
+      name: s.name ?? null,
+      tags: s.tags,
+      startTime: s.startTime,
+      endTime: s.endTime ?? null,
+      model: s.model,
+      messages: s.messages,
+      toolCalls: s.toolCalls,
+      tokens: s.tokens,
+      workingDirectory: s.workingDirectory,
+    })),
+    skipped: result.skipped,
+  };
+}
+
+/** "2 files could not be read; see grok sessions doctor" */
+export function skippedNote(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '';
+  const n = skipped.length;
+  return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
+}
+
+export function renderList(result: ListResult): CommandOutput {
+  if (result.sessions.length === 0) {
+    const note = skippedNote(result.skipped);
+    return { stdout: `No sessions found in ${result.dir}\n`, stderr: note ? `${note}\n` : '' };
+  }
+  const table = renderTable(
+    [
+      { header: 'ID' },
+      { header: 'NAME' },
+      { header: 'START (UTC)' },
+      { header: 'DURATION', align: 'right' },
+      { header: 'MODEL' },
+      { header: 'MSGS', align: 'right' },
+      { header: 'TOKENS', align: 'right' },
+      { header: 'TOOLS', align: 'right' },
+      { header: 'DIRECTORY' },
+    ],
+    result.sessions.map((s) => [
+      s.file.replace(/\.json$/, ''),
+      truncate(s.name ?? '', 24),
+      formatDateTime(s.startTime),
+      formatDuration(s.durationMs),
+      s.model,
+      formatInt(s.messages),
+      formatTokens(s.tokens.total),
+      formatInt(s.toolCalls),
+      truncate(s.workingDirectory, 40),
+    ]),
+  );
+  const lines = [table];
+  const shown = result.sessions.length;
+  lines.push('');
+  lines.push(
+    shown < result.matched
+      ? `${shown} of ${result.matched} sessions (use --limit to see more)`
+      : `${shown} session${shown === 1 ? '' : 's'}`,
+  );
+  const note = skippedNote(result.skipped);
+  if (note) lines.push(note);
+  return { stdout: `${lines.join('\n')}\n` };
+}

@@ -1,0 +1,44 @@
+import { UsageError } from '../errors.js';
+import type { LoadedSession } from '../session/store.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+import { updateSession } from './rename.js';
+
+export function validateTag(tag: string): string {
+  const t = String(tag).trim();
+  if (!/^[\p{L}\p{N}][\p{L}\p{N}._:+-]{0,63}$/u.test(t)) {
+    throw new UsageError(`invalid tag '${t}': use letters, digits and . _ : + - (at most 64)`);
+  }
+  return t;
+}
+
+export async function tag(
+  ref: string,
+  tags: readonly string[],
+  opts: GlobalOptions,
+): Promise<LoadedSession> {
+  if (tags.length === 0) throw new UsageError('tag needs at least one tag');
+  const valid = tags.map(validateTag);
+  return updateSession(opts, ref, 'tag', (raw) => {
+    const current = Array.isArray(raw.tags) ? (raw.tags as string[]) : [];
+    raw.tags = [...new Set([...current, ...valid])];
+  });
+}
+
+export async function untag(
+  ref: string,
+  tags: readonly string[],
+  opts: GlobalOptions,
+): Promise<LoadedSession> {
+  if (tags.length === 0) throw new UsageError('untag needs at least one tag');
+  const drop = new Set(tags.map((t) => String(t).trim()));
+  return updateSession(opts, ref, 'untag', (raw) => {
+    const current = Array.isArray(raw.tags) ? (raw.tags as string[]) : [];
+    raw.tags = current.filter((t) => !drop.has(t));
+  });
+}
+
+export function renderTags(loaded: LoadedSession, opts: GlobalOptions): CommandOutput {
+  const tags = loaded.session.tags ?? [];
+  if (opts.json) return { stdout: `${JSON.stringify({ file: loaded.file, tags }, null, 2)}\n` };
+  return { stdout: `${loaded.file} tags: ${tags.length > 0 ? tags.join(', ') : '(none)'}\n` };
+}

@@ -1,0 +1,56 @@
+/**
+ * The program's small set of errors. A UserError is something the user can fix: it carries a
+ * one-line message naming the file or value, an optional hint (the next command to run) and the
+ * exit code. Anything else reaching src/index.ts is an internal error.
+ */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export class UserError extends Error {
+  readonly hint: string | undefined;
+  readonly exitCode: number;
+
+  constructor(message: string, options: { hint?: string; exitCode?: number } = {}) {
+    super(message);
+    this.name = 'UserError';
+    this.hint = options.hint;
+    this.exitCode = options.exitCode ?? EXIT_FAILURE;
+  }
+}
+
+/** Bad flags or arguments: exit 2. */
+export class UsageError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, { hint, exitCode: EXIT_USAGE });
+    this.name = 'UsageError';
+  }
+}
+
+/** Turns a Node system error into a short reason such as "permission denied". */
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'not a directory';
+    case 'ELOOP':
+      return 'is a symbolic link';
+    case 'EEXIST':
+      return 'already exists';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,57 @@
+/** Formatting of numbers, times and text for tables. Pure. */
+
+export function formatInt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** 1234 → "1.2k", 2_500_000 → "2.5M". */
+export function formatTokens(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
+  if (n >= 1_000) return `${(n / 1000).toFixed(1)}k`;
+  return String(n);
+}
+
+/** 3_725_000 → "1h 02m", 95_000 → "1m 35s", 4_200 → "4s". */
+export function formatDuration(ms: number | undefined | null): string {
+  if (ms === undefined || ms === null || !Number.isFinite(ms)) return '-';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${String(h % 24).padStart(2, '0')}h`;
+}
+
+/** "2025-11-05 14:30" in UTC. */
+export function formatDateTime(iso: string | undefined): string {
+  if (!iso) return '-';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+export function formatUsd(n: number): string {
+  if (n !== 0 && Math.abs(n) < 0.01) return `$${n.toFixed(4)}`;
+  return `$${n.toFixed(2)}`;
+}
+
+/** Cuts to `width` characters (by code point, never splitting a surrogate pair), with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+/** One line: newlines and runs of white space folded to single spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** A horizontal bar of `width` cells for value/max. */
+export function bar(value: number, max: number, width = 30): string {
+  if (max <= 0 || value <= 0) return '';
+  const cells = Math.max(1, Math.round((value / max) * width));
+  return '█'.repeat(Math.min(width, cells));
+}

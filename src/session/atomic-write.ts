@@ -1,0 +1,91 @@
+/**
+ * Atomic, private writes. The new content goes to a temp file in the same directory, opened
+ * exclusively with mode 0600 (and chmod-ed, so the umask cannot widen it), fsync-ed, renamed over
+ * the target, and the directory fsync-ed so the rename survives a power cut. Whatever fails, the
+ * old file is untouched.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { chmod, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { describeFsError, UserError } from '../errors.js';
+
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Temp files start with a dot and end in .tmp, so they never match the session name pattern. */
+export function tempNameFor(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
+}
+
+export const TEMP_FILE_PATTERN = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
+
+/** Creates the directory (and parents) if missing; a directory it creates gets 0700 whatever the umask. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    const st = await lstat(dir);
+    if (!st.isDirectory()) throw new UserError(`${dir} exists but is not a directory`);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (error instanceof UserError) throw error;
+      throw new UserError(`cannot use directory ${dir}: ${describeFsError(error)}`);
+    }
+  }
+  try {
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    await chmod(dir, DIR_MODE);
+  } catch (error) {
+    throw new UserError(`cannot create directory ${dir}: ${describeFsError(error)}`);
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    fh = await open(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+    await fh.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the rename itself has already happened.
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Writes `data` to `target` atomically with mode 0600. Throws a UserError naming the file when
+ * it cannot, after removing its temp file; the previous content of `target` is then unchanged.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  const tmp = tempNameFor(target);
+  let created = false;
+  try {
+    const fh = await open(
+      tmp,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      FILE_MODE,
+    );
+    created = true;
+    try {
+      await fh.chmod(FILE_MODE);
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    // Fault injection for the crash test: die after the temp file is complete, before the rename.
+    if (process.env.GROK_FAULT === 'crash-before-rename') process.kill(process.pid, 'SIGKILL');
+    await rename(tmp, target);
+    created = false;
+    await fsyncDir(dirname(target));
+  } catch (error) {
+    if (created) await unlink(tmp).catch(() => {});
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      `could not save ${basename(target)}: ${describeFsError(error)}; the previous version is unchanged`,
+    );
+  }
+}

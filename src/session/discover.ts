@@ -1,0 +1,77 @@
+/**
+ * Which files in the sessions directory are sessions: regular files whose name matches the
+ * pattern, directly in the directory. Symlinks, folders, temp files, backups and other tools'
+ * files are reported as ignored and never opened.
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describeFsError, UserError } from '../errors.js';
+import { isSessionFileName } from './paths.js';
+
+export interface SessionFileEntry {
+  /** Base name, e.g. session-2025-11-05-14-30-12.json */
+  name: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface IgnoredEntry {
+  name: string;
+  reason: string;
+}
+
+export interface Discovery {
+  dir: string;
+  files: SessionFileEntry[];
+  ignored: IgnoredEntry[];
+}
+
+/** Orders by start time in the name, then by the `-N` suffix (plain sorting puts `-12-2` before `-12`). */
+export function compareSessionFileNames(a: { name: string }, b: { name: string }): number {
+  const key = (name: string) => {
+    const m = /^(session-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?:-(\d+))?\.json$/.exec(name);
+    return { stem: m?.[1] ?? name, n: m?.[2] ? Number(m[2]) : 1 };
+  };
+  const ka = key(a.name);
+  const kb = key(b.name);
+  if (ka.stem !== kb.stem) return ka.stem < kb.stem ? -1 : 1;
+  return ka.n - kb.n;
+}
+
+/** Lists the session files of `dir`, sorted by name (which is start time). A missing dir is empty. */
+export async function discoverSessionFiles(dir: string): Promise<Discovery> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, files: [], ignored: [] };
+    throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
+  }
+  const files: SessionFileEntry[] = [];
+  const ignored: IgnoredEntry[] = [];
+  const candidates: string[] = [];
+  for (const entry of entries) {
+    const matches = isSessionFileName(entry.name);
+    if (entry.isSymbolicLink()) {
+      if (matches) ignored.push({ name: entry.name, reason: 'symbolic link (not followed)' });
+    } else if (!entry.isFile()) {
+      if (matches) ignored.push({ name: entry.name, reason: 'not a regular file' });
+    } else if (matches) {
+      candidates.push(entry.name);
+    }
+  }
+  await Promise.all(
+    candidates.map(async (name) => {
+      const path = join(dir, name);
+      try {
+        const st = await lstat(path);
+        if (st.isFile()) files.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
+      } catch {
+        // Removed between readdir and lstat: not there any more.
+      }
+    }),
+  );
+  files.sort(compareSessionFileNames);
+  return { dir, files, ignored };
+}

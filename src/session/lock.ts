@@ -1,0 +1,81 @@
+/**
+ * A session open in a running grok is locked: `.<file>.lock` beside it holds the owner's pid.
+ * Lock files start with a dot, so they never match the session name pattern. A lock whose
+ * process is gone is stale and may be taken over.
+ */
+import { constants } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+
+export function lockPathFor(sessionPath: string): string {
+  return join(dirname(sessionPath), `.${basename(sessionPath)}.lock`);
+}
+
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid holding `sessionPath`, or undefined when it is free (no lock, or a stale one). */
+export async function lockHolder(sessionPath: string): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = await readFile(lockPathFor(sessionPath), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pid = Number.parseInt(text.trim(), 10);
+  return pid !== process.pid && processAlive(pid) ? pid : undefined;
+}
+
+/** Throws a one-line error when a running grok holds the session. */
+export async function assertNotLocked(sessionPath: string, doing: string): Promise<void> {
+  const pid = await lockHolder(sessionPath);
+  if (pid !== undefined) {
+    throw new UserError(
+      `cannot ${doing} ${basename(sessionPath)}: it is open in a running grok (pid ${pid})`,
+      {
+        hint: 'end that session first',
+      },
+    );
+  }
+}
+
+/** Takes the lock for this process; a stale lock is taken over. Returns the release function. */
+export async function acquireSessionLock(sessionPath: string): Promise<() => Promise<void>> {
+  const lockPath = lockPathFor(sessionPath);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(
+        lockPath,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.close();
+      return async () => {
+        await unlink(lockPath).catch(() => {});
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = await lockHolder(sessionPath);
+      if (holder !== undefined) {
+        throw new UserError(
+          `${basename(sessionPath)} is already open in another grok (pid ${holder})`,
+          {
+            hint: 'end that session first, or fork it with grok sessions fork',
+          },
+        );
+      }
+      await unlink(lockPath).catch(() => {});
+    }
+  }
+  throw new UserError(`could not lock ${basename(sessionPath)}: another process keeps taking it`);
+}

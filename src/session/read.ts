@@ -1,0 +1,74 @@
+/**
+ * Reading one session file: either a session or the reason it could not be read. Never throws
+ * for a bad file, so one bad file never stops a command that reads many.
+ */
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { describeFsError } from '../errors.js';
+import { describeSchemaError, type Session, sessionSchema } from './schema.js';
+
+export type ReadResult =
+  | { ok: true; session: Session; raw: Record<string, unknown>; size: number; mtimeMs: number }
+  | { ok: false; reason: string };
+
+/** Reads a file without following a symlink. */
+export async function readFileNoFollow(
+  path: string,
+): Promise<{ text: string; size: number; mtimeMs: number }> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+    const text = await fh.readFile('utf8');
+    return { text, size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The offset JSON.parse stopped at, from V8's message, or the text length for "unexpected end". */
+function jsonErrorOffset(error: unknown, text: string): number {
+  const message = error instanceof Error ? error.message : '';
+  const m = /position (\d+)/.exec(message);
+  return m ? Number(m[1]) : text.length;
+}
+
+/** Parses the text of a session file. Pure: used by the reader and by the index. */
+export function parseSessionText(text: string): ReadResult | { ok: false; reason: string } {
+  if (text.length === 0) return { ok: false, reason: 'empty file' };
+  if (/^\0+$/.test(text)) return { ok: false, reason: `only NUL bytes (${text.length})` };
+  if (text.trim().length === 0) return { ok: false, reason: 'only white space' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    const offset = jsonErrorOffset(error, text);
+    const what = offset >= text.length ? 'ends early (truncated?)' : 'is invalid';
+    return { ok: false, reason: `invalid JSON: ${what} at offset ${offset}` };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: 'not a session: top level is not an object' };
+  }
+  const parsed = sessionSchema.safeParse(raw);
+  if (!parsed.success)
+    return { ok: false, reason: `not a session: ${describeSchemaError(parsed.error)}` };
+  return {
+    ok: true,
+    session: parsed.data,
+    raw: raw as Record<string, unknown>,
+    size: 0,
+    mtimeMs: 0,
+  };
+}
+
+export async function readSessionFile(path: string): Promise<ReadResult> {
+  let file: Awaited<ReturnType<typeof readFileNoFollow>>;
+  try {
+    file = await readFileNoFollow(path);
+  } catch (error) {
+    return { ok: false, reason: `cannot read: ${describeFsError(error)}` };
+  }
+  const result = parseSessionText(file.text);
+  if (!result.ok) return result;
+  return { ...result, size: file.size, mtimeMs: file.mtimeMs };
+}

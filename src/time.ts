@@ -1,0 +1,79 @@
+/** Parsing of the dates, months and durations users type. Pure; errors are UsageErrors naming the value. */
+import { UsageError } from './errors.js';
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+function validDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/**
+ * A date argument: `YYYY-MM-DD` (a whole UTC day) or an ISO date-time. Returns the interval it
+ * covers: a day for a date, an instant for a date-time.
+ */
+export function parseDateArg(value: string, flag: string): { start: Date; end: Date } {
+  const m = DATE_ONLY.exec(value);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (!validDate(y, mo, d)) throw new UsageError(`${flag}: '${value}' is not a calendar date`);
+    const start = new Date(Date.UTC(y, mo - 1, d));
+    return { start, end: new Date(start.getTime() + DAY_MS) };
+  }
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const t = Date.parse(value);
+    if (!Number.isNaN(t)) return { start: new Date(t), end: new Date(t) };
+  }
+  throw new UsageError(`${flag}: '${value}' is not a date (use YYYY-MM-DD or an ISO date-time)`);
+}
+
+/** `--since`: from the start of the day (or the instant). */
+export function parseSince(value: string): Date {
+  return parseDateArg(value, '--since').start;
+}
+
+/** `--until`: through the end of the day (exclusive bound), or up to the instant. */
+export function parseUntil(value: string): Date {
+  const { start, end } = parseDateArg(value, '--until');
+  return end.getTime() === start.getTime() ? start : end;
+}
+
+/** `YYYY-MM` → [first millisecond, first millisecond of the next month) in UTC. */
+export function parseMonth(value: string, flag = '--month'): { start: Date; end: Date } {
+  const m = MONTH.exec(value);
+  const y = Number(m?.[1]);
+  const mo = Number(m?.[2]);
+  if (!m || mo < 1 || mo > 12)
+    throw new UsageError(`${flag}: '${value}' is not a month (use YYYY-MM)`);
+  return { start: new Date(Date.UTC(y, mo - 1, 1)), end: new Date(Date.UTC(y, mo, 1)) };
+}
+
+const UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+  y: 365 * DAY_MS,
+};
+
+/** `30d`, `12h`, `2w`, `1y`, `90m`: a positive whole number and a unit. */
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+)([mhdwy])$/.exec(value.trim());
+  if (!m) throw new UsageError(`${flag}: '${value}' is not a duration (use e.g. 30d, 12h, 2w, 1y)`);
+  const n = Number(m[1]);
+  if (n <= 0) throw new UsageError(`${flag}: '${value}' must be greater than zero`);
+  return n * (UNIT_MS[m[2] as string] as number);
+}
+
+/** A positive whole number option (`--limit`, `-n`, `--keep-last`). */
+export function parsePositiveInt(value: unknown, flag: string, { allowZero = false } = {}): number {
+  const n = typeof value === 'number' ? value : Number(String(value));
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new UsageError(
+      `${flag}: '${String(value)}' is not a ${allowZero ? 'non-negative' : 'positive'} whole number`,
+    );
+  }
+  return n;
+}

@@ -1,0 +1,92 @@
+/** Shared test helpers: temp GROK_HOME per test, the built CLI spawned for real, fixture copies. */
+import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(ROOT, 'dist', 'index.js');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+export interface TempHome {
+  home: string;
+  sessions: string;
+  env: NodeJS.ProcessEnv;
+  cleanup: () => void;
+}
+
+/** A fresh GROK_HOME (with an empty sessions dir unless `withSessions` is false). */
+export function makeHome(opts: { withSessions?: boolean } = {}): TempHome {
+  const home = mkdtempSync(join(tmpdir(), 'grok-test-'));
+  const sessions = join(home, 'sessions');
+  if (opts.withSessions !== false) mkdirSync(sessions, { mode: 0o700 });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GROK_HOME: home,
+    GROK_SESSIONS_DIR: '',
+    HOME: home,
+    NO_COLOR: '1',
+    TZ: 'UTC',
+    COLUMNS: '160',
+    GROK_API_KEY: '',
+    XAI_API_KEY: '',
+  };
+  return { home, sessions, env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** Copies a fixture set (`sessions`, `broken`, `sessions-extra`) into `dest`. */
+export function copyFixtures(dest: string, set = 'sessions'): void {
+  mkdirSync(dest, { recursive: true });
+  cpSync(join(FIXTURES, set), dest, { recursive: true });
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runGrok(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  opts: { input?: string; cwd?: string } = {},
+): RunResult {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [BIN, ...args], {
+    env,
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The same, asynchronously (for tests that run a server in this process). */
+export function runGrokAsync(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  opts: { input?: string; cwd?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs a shell pipeline (the seed's recipes) and returns stdout. */
+export function sh(script: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync('bash', ['-c', script], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`shell failed (${r.status}): ${script}\n${r.stderr}`);
+  return r.stdout;
+}
