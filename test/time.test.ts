@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../src/errors.js';
+import {
+  parseDateArg,
+  parseDuration,
+  parseMonth,
+  parsePositiveInt,
+  parseSince,
+  parseUntil,
+} from '../src/time.js';
+
+describe('dates and durations', () => {
+  it('reads a date as a whole UTC day', () => {
+    expect(parseSince('2025-11-05').toISOString()).toBe('2025-11-05T00:00:00.000Z');
+    expect(parseUntil('2025-11-05').toISOString()).toBe('2025-11-06T00:00:00.000Z');
+    expect(parseUntil('2025-11-05T10:00:00Z').toISOString()).toBe('2025-11-05T10:00:00.000Z');
+  });
+
+  it('refuses dates that do not exist or are not dates', () => {
+    expect(() => parseDateArg('2025-02-30', '--since')).toThrow(
+      "--since: '2025-02-30' is not a calendar date",
+    );
+    expect(() => parseDateArg('yesterday', '--since')).toThrow(UsageError);
+  });
+
+  it('gives month bounds from the first millisecond to the next month', () => {
+    const { start, end } = parseMonth('2025-12');
+    expect(start.toISOString()).toBe('2025-12-01T00:00:00.000Z');
+    expect(end.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(() => parseMonth('2025-13')).toThrow(UsageError);
+    expect(() => parseMonth('2025-1')).toThrow(UsageError);
+  });
+
+  it('parses durations and refuses zero, negative and malformed ones', () => {
+    expect(parseDuration('30d', '--older-than')).toBe(30 * 86_400_000);
+    expect(parseDuration('12h', '--older-than')).toBe(12 * 3_600_000);
+    expect(parseDuration('2w', '--older-than')).toBe(14 * 86_400_000);
+    expect(parseDuration('1y', '--older-than')).toBe(365 * 86_400_000);
+    for (const bad of ['0d', '-3d', '30', 'd', '1.5d', 'soon', '']) {
+      expect(() => parseDuration(bad, '--older-than'), bad).toThrow(UsageError);
+    }
+  });
+
+  it('parses positive integers', () => {
+    expect(parsePositiveInt('10', '--limit')).toBe(10);
+    expect(() => parsePositiveInt('0', '--limit')).toThrow(
+      "--limit: '0' is not a positive whole number",
+    );
+    expect(() => parsePositiveInt('abc', '--limit')).toThrow(UsageError);
+  });
+});
