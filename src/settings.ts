@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UserError } from './errors.js';
+import { retentionSchema } from './schedule/policy.js';
 import { settingsPath } from './session/paths.js';
 
 const modelPriceSchema = z.strictObject({
@@ -21,6 +22,8 @@ export const settingsSchema = z.strictObject({
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */
   pricing: z.record(z.string(), modelPriceSchema).optional(),
+  /** The retention policy `grok sessions maintain` applies (src/schedule/policy.ts). */
+  retention: retentionSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

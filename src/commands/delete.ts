@@ -1,41 +1,95 @@
 import { UsageError } from '../errors.js';
 import { confirm } from '../render/confirm.js';
-import { assertNotLocked } from '../session/lock.js';
+import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
+import { lockHolder } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
-import { deleteSessionFile } from '../session/store.js';
+import { deleteSessionFile, loadEntries } from '../session/store.js';
+import { parseDateArg } from '../time.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 export interface DeleteOptions extends GlobalOptions {
   dryRun?: boolean;
   yes?: boolean;
+  /** All sessions started on this UTC day. */
+  on?: string;
+  /** All sessions started before this date. */
+  before?: string;
+  all?: boolean;
 }
 
 export interface DeleteResult {
   dryRun: boolean;
   /** Base names deleted (or, in a dry run, that would be). */
   deleted: string[];
+  /** Selected but left alone, with the reason (open in a running grok, unreadable). */
+  skipped: { file: string; reason: string }[];
   failed: { file: string; reason: string }[];
   cancelled: boolean;
 }
 
-export async function deleteSessions(
-  refs: readonly string[],
+/**
+ * The sessions a date rule selects, by their startTime (UTC). Files that cannot be read are never
+ * selected by a rule: delete them by id, or repair them.
+ */
+async function selectByRule(
+  dir: string,
   opts: DeleteOptions,
-): Promise<DeleteResult> {
-  if (refs.length === 0) throw new UsageError('delete needs at least one session reference');
+): Promise<{ targets: SessionFileEntry[]; skipped: DeleteResult['skipped'] }> {
+  const { files } = await discoverSessionFiles(dir);
+  const { sessions, skipped } = await loadEntries(files);
+  let from = Number.NEGATIVE_INFINITY;
+  let to = Number.POSITIVE_INFINITY;
+  if (opts.on) {
+    const day = parseDateArg(String(opts.on), '--on');
+    from = day.start.getTime();
+    to = day.end.getTime();
+  }
+  if (opts.before) to = parseDateArg(String(opts.before), '--before').start.getTime();
+  const chosen = new Set(
+    sessions
+      .filter((s) => {
+        const start = Date.parse(s.session.startTime);
+        return start >= from && start < to;
+      })
+      .map((s) => s.file),
+  );
+  return {
+    targets: files.filter((f) => chosen.has(f.name)),
+    skipped: skipped.map((s) => ({ file: s.file, reason: `unreadable, not selected by a rule: ${s.reason}` })),
+  };
+}
+
+export async function deleteSessions(refs: readonly string[], opts: DeleteOptions): Promise<DeleteResult> {
+  const rules = [opts.on !== undefined, opts.before !== undefined, Boolean(opts.all)].filter(Boolean).length;
+  if (rules > 0 && refs.length > 0) throw new UsageError('give session references or --on/--before/--all, not both');
+  if (rules > 1) throw new UsageError('use one of --on, --before, --all');
+  if (rules === 0 && refs.length === 0) {
+    throw new UsageError('delete needs session references, or --on DATE, --before DATE or --all');
+  }
   const dir = sessionsDir(opts);
-  const targets = await resolveRefs(dir, refs);
-  for (const t of targets) await assertNotLocked(t.path, 'delete');
-  const names = targets.map((t) => t.name);
-  if (opts.dryRun) return { dryRun: true, deleted: names, failed: [], cancelled: false };
+  const selected = rules > 0 ? await selectByRule(dir, opts) : { targets: await resolveRefs(dir, refs), skipped: [] };
+  const result: DeleteResult = { dryRun: Boolean(opts.dryRun), deleted: [], skipped: selected.skipped, failed: [], cancelled: false };
+  const targets: SessionFileEntry[] = [];
+  for (const t of selected.targets) {
+    const pid = await lockHolder(t.path);
+    if (pid === undefined) targets.push(t);
+    else result.skipped.push({ file: t.name, reason: `open in a running grok (pid ${pid})` });
+  }
+  if (rules === 0 && result.skipped.length > 0) {
+    // Named explicitly: say so rather than quietly leaving it.
+    result.failed.push(...result.skipped);
+    result.skipped = [];
+  }
+  if (opts.dryRun || targets.length === 0) {
+    result.deleted = opts.dryRun ? targets.map((t) => t.name) : [];
+    return result;
+  }
   const n = targets.length;
-  const ok = await confirm({
-    yes: opts.yes,
-    action: `delete ${n} session${n === 1 ? '' : 's'} (${names.join(', ')})`,
-  });
-  if (!ok) return { dryRun: false, deleted: [], failed: [], cancelled: true };
-  const result: DeleteResult = { dryRun: false, deleted: [], failed: [], cancelled: false };
+  const shown = targets.slice(0, 5).map((t) => t.name).join(', ') + (n > 5 ? ', ...' : '');
+  if (!(await confirm({ yes: opts.yes, action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})` }))) {
+    return { ...result, cancelled: true };
+  }
   for (const t of targets) {
     try {
       await deleteSessionFile(t.path);
@@ -53,6 +107,8 @@ export function renderDelete(result: DeleteResult, opts: DeleteOptions): Command
   if (result.cancelled) return { stdout: 'Nothing deleted.\n' };
   const verb = result.dryRun ? 'would delete' : 'deleted';
   const lines = result.deleted.map((f) => `${verb} ${f}`);
+  for (const f of result.skipped) lines.push(`kept ${f.file}: ${f.reason}`);
   for (const f of result.failed) lines.push(`failed ${f.file}: ${f.reason}`);
+  if (lines.length === 0) lines.push('No sessions matched: nothing to delete.');
   return { stdout: `${lines.join('\n')}\n`, exitCode };
 }

@@ -23,11 +23,11 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** The pid holding `sessionPath`, or undefined when it is free (no lock, or a stale one). */
-export async function lockHolder(sessionPath: string): Promise<number | undefined> {
+/** The live pid recorded in a lock file, or undefined when there is none or it is stale. */
+export async function pidLockHolder(lockPath: string): Promise<number | undefined> {
   let text: string;
   try {
-    text = await readFile(lockPathFor(sessionPath), 'utf8');
+    text = await readFile(lockPath, 'utf8');
   } catch {
     return undefined;
   }
@@ -35,29 +35,32 @@ export async function lockHolder(sessionPath: string): Promise<number | undefine
   return pid !== process.pid && processAlive(pid) ? pid : undefined;
 }
 
+/** The pid holding `sessionPath`, or undefined when it is free (no lock, or a stale one). */
+export function lockHolder(sessionPath: string): Promise<number | undefined> {
+  return pidLockHolder(lockPathFor(sessionPath));
+}
+
 /** Throws a one-line error when a running grok holds the session. */
 export async function assertNotLocked(sessionPath: string, doing: string): Promise<void> {
   const pid = await lockHolder(sessionPath);
   if (pid !== undefined) {
-    throw new UserError(
-      `cannot ${doing} ${basename(sessionPath)}: it is open in a running grok (pid ${pid})`,
-      {
-        hint: 'end that session first',
-      },
-    );
+    throw new UserError(`cannot ${doing} ${basename(sessionPath)}: it is open in a running grok (pid ${pid})`, {
+      hint: 'end that session first',
+    });
   }
 }
 
-/** Takes the lock for this process; a stale lock is taken over. Returns the release function. */
-export async function acquireSessionLock(sessionPath: string): Promise<() => Promise<void>> {
-  const lockPath = lockPathFor(sessionPath);
-  for (let attempt = 0; attempt < 2; attempt++) {
+/**
+ * Takes a pid lock file exclusively; a stale one (its process is gone) is taken over. `held`
+ * makes the error for a lock another live process holds. Returns the release function.
+ */
+export async function acquirePidLock(
+  lockPath: string,
+  held: (pid: number) => UserError,
+): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fh = await open(
-        lockPath,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-        0o600,
-      );
+      const fh = await open(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
       await fh.writeFile(`${process.pid}\n`);
       await fh.close();
       return async () => {
@@ -65,17 +68,21 @@ export async function acquireSessionLock(sessionPath: string): Promise<() => Pro
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = await lockHolder(sessionPath);
-      if (holder !== undefined) {
-        throw new UserError(
-          `${basename(sessionPath)} is already open in another grok (pid ${holder})`,
-          {
-            hint: 'end that session first, or fork it with grok sessions fork',
-          },
-        );
-      }
+      const holder = await pidLockHolder(lockPath);
+      if (holder !== undefined) throw held(holder);
       await unlink(lockPath).catch(() => {});
     }
   }
-  throw new UserError(`could not lock ${basename(sessionPath)}: another process keeps taking it`);
+  throw new UserError(`could not take the lock ${basename(lockPath)}: another process keeps taking it`);
+}
+
+/** Takes the session's lock for this process; a stale lock is taken over. */
+export function acquireSessionLock(sessionPath: string): Promise<() => Promise<void>> {
+  return acquirePidLock(
+    lockPathFor(sessionPath),
+    (pid) =>
+      new UserError(`${basename(sessionPath)} is already open in another grok (pid ${pid})`, {
+        hint: 'end that session first, or fork it with grok sessions fork',
+      }),
+  );
 }

@@ -409,7 +409,7 @@ describe('help and version', () => {
     for (const cmd of [
       'list',
       'show <ref>',
-      'delete <...refs>',
+      'delete [...refs]',
       'rename <ref> <name>',
       'tag <ref> <...tags>',
       'untag <ref> <...tags>',

@@ -1,0 +1,63 @@
+/**
+ * `grok sessions export <ref> --format md|html|json`: one session as a transcript to share,
+ * redacted unless --no-redact.
+ */
+import { UsageError } from '../errors.js';
+import { redactSession } from '../secrets/scan.js';
+import { writeFileAtomic } from '../session/atomic-write.js';
+import { sessionsDir } from '../session/paths.js';
+import { resolveSession } from '../session/ref.js';
+import { type Session, sessionSchema } from '../session/schema.js';
+import { sessionHtml } from '../transcript/html.js';
+import { sessionMarkdown } from '../transcript/markdown.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export const TRANSCRIPT_FORMATS = ['md', 'html', 'json'] as const;
+
+export interface ExportSessionOptions extends GlobalOptions {
+  format?: string;
+  out?: string;
+  /** cac turns --no-redact into redact: false. */
+  redact?: boolean;
+}
+
+export interface ExportSessionResult {
+  text: string;
+  out: string | undefined;
+  redactions: number;
+}
+
+export async function exportSession(
+  ref: string,
+  opts: ExportSessionOptions,
+): Promise<ExportSessionResult> {
+  const format = String(opts.format ?? 'md');
+  if (!(TRANSCRIPT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(
+      `--format: '${format}' is not one of ${TRANSCRIPT_FORMATS.join(', ')} for a session`,
+    );
+  }
+  const loaded = await resolveSession(sessionsDir(opts), ref);
+  const redacting = opts.redact !== false;
+  const { raw, redacted } = redacting
+    ? redactSession(loaded.raw)
+    : { raw: loaded.raw, redacted: 0 };
+  const session = sessionSchema.parse(raw) as Session;
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(raw, null, 2)}\n`
+      : format === 'html'
+        ? sessionHtml(session, { redacted: redacting })
+        : sessionMarkdown(session, { redacted: redacting });
+  if (opts.out) await writeFileAtomic(String(opts.out), text);
+  return { text, out: opts.out ? String(opts.out) : undefined, redactions: redacted };
+}
+
+export function renderExportSession(result: ExportSessionResult): CommandOutput {
+  if (result.out) {
+    return {
+      stderr: `wrote ${result.out}${result.redactions > 0 ? ` (${result.redactions} secret(s) redacted)` : ''}\n`,
+    };
+  }
+  return { stdout: result.text };
+}

@@ -1,0 +1,103 @@
+import { UsageError } from '../errors.js';
+import { confirm } from '../render/confirm.js';
+import { redactSession } from '../secrets/scan.js';
+import { discoverSessionFiles } from '../session/discover.js';
+import { lockHolder } from '../session/lock.js';
+import { sessionsDir } from '../session/paths.js';
+import { resolveRefs } from '../session/ref.js';
+import { sessionSchema } from '../session/schema.js';
+import { loadEntries, type SkippedFile, saveSessionFile } from '../session/store.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export interface RedactOptions extends GlobalOptions {
+  all?: boolean;
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export interface RedactResult {
+  dryRun: boolean;
+  /** Files rewritten (or that would be), with how many secrets each had. */
+  redacted: { file: string; secrets: number }[];
+  clean: number;
+  skipped: SkippedFile[];
+  failed: SkippedFile[];
+  cancelled: boolean;
+}
+
+/** Replaces every secret with [REDACTED:<kind>] in place: atomic, still a valid session, same counts. */
+export async function redact(refs: readonly string[], opts: RedactOptions): Promise<RedactResult> {
+  if (opts.all && refs.length > 0)
+    throw new UsageError('give session references or --all, not both');
+  if (!opts.all && refs.length === 0)
+    throw new UsageError('redact needs session references or --all');
+  const dir = sessionsDir(opts);
+  const entries = opts.all ? (await discoverSessionFiles(dir)).files : await resolveRefs(dir, refs);
+  const { sessions, skipped } = await loadEntries(entries);
+  const result: RedactResult = {
+    dryRun: Boolean(opts.dryRun),
+    redacted: [],
+    clean: 0,
+    skipped,
+    failed: [],
+    cancelled: false,
+  };
+  const plan: { path: string; file: string; raw: Record<string, unknown>; secrets: number }[] = [];
+  for (const s of sessions) {
+    const { raw, redacted } = redactSession(s.raw);
+    if (redacted === 0) {
+      result.clean++;
+      continue;
+    }
+    const pid = await lockHolder(s.path);
+    if (pid !== undefined) {
+      result.failed.push({ file: s.file, reason: `open in a running grok (pid ${pid})` });
+      continue;
+    }
+    if (!sessionSchema.safeParse(raw).success) {
+      result.failed.push({
+        file: s.file,
+        reason: 'redacted copy would not be a valid session; left as it is',
+      });
+      continue;
+    }
+    plan.push({ path: s.path, file: s.file, raw, secrets: redacted });
+  }
+  if (opts.dryRun || plan.length === 0) {
+    result.redacted = opts.dryRun ? plan.map((p) => ({ file: p.file, secrets: p.secrets })) : [];
+    return result;
+  }
+  const total = plan.reduce((n, p) => n + p.secrets, 0);
+  if (
+    !(await confirm({
+      yes: opts.yes,
+      action: `redact ${total} secret(s) in ${plan.length} session file(s)`,
+    }))
+  ) {
+    return { ...result, cancelled: true };
+  }
+  for (const p of plan) {
+    try {
+      await saveSessionFile(p.path, p.raw);
+      result.redacted.push({ file: p.file, secrets: p.secrets });
+    } catch (error) {
+      result.failed.push({ file: p.file, reason: (error as Error).message });
+    }
+  }
+  return result;
+}
+
+export function renderRedact(result: RedactResult, opts: RedactOptions): CommandOutput {
+  const exitCode = result.failed.length > 0 ? 1 : 0;
+  if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
+  if (result.cancelled) return { stdout: 'Nothing changed.\n' };
+  const verb = result.dryRun ? 'would redact' : 'redacted';
+  const lines = result.redacted.map(
+    (r) => `${verb} ${r.secrets} secret${r.secrets === 1 ? '' : 's'} in ${r.file}`,
+  );
+  for (const f of result.failed) lines.push(`failed ${f.file}: ${f.reason}`);
+  if (result.skipped.length > 0)
+    lines.push(`${result.skipped.length} unreadable file(s) not scanned; see grok sessions doctor`);
+  lines.push(`${result.clean} session${result.clean === 1 ? '' : 's'} had no secrets`);
+  return { stdout: `${lines.join('\n')}\n`, exitCode };
+}

@@ -1,0 +1,144 @@
+/**
+ * secrets, redact and export end to end: a session holding every kind of credential (and a near
+ * miss for each) in message content, tool parameters and tool results.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseSessionText } from '../../src/session/read.js';
+import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { sampleSession } from '../sample-session.js';
+import { EXAMPLES } from './examples.js';
+
+const FILE = 'session-2025-11-05-14-30-12.json';
+
+function sessionWithSecrets(): Record<string, unknown> {
+  const messages: Record<string, unknown>[] = [{ role: 'system', content: 'You are Grok.' }];
+  EXAMPLES.forEach((e, i) => {
+    const ts = new Date(Date.UTC(2025, 10, 5, 14, 31, i * 2)).toISOString();
+    if (i % 3 === 0)
+      messages.push({ role: 'user', content: `${e.text}\nand ${e.nearMiss}`, timestamp: ts });
+    else if (i % 3 === 1)
+      messages.push({
+        role: 'assistant',
+        content: `near miss: ${e.nearMiss}`,
+        timestamp: ts,
+        toolCalls: [{ tool: 'Grep', parameters: { pattern: e.text }, result: [] }],
+      });
+    else
+      messages.push({
+        role: 'assistant',
+        content: 'Reading the file.',
+        timestamp: ts,
+        toolCalls: [
+          {
+            tool: 'Read',
+            parameters: { path: 'config/.env' },
+            result: `# config\n${e.text}\n# ${e.nearMiss}\n`,
+          },
+        ],
+      });
+  });
+  return sampleSession({ messages, tags: ['secrets'] });
+}
+
+describe('secrets, redact, export', () => {
+  let home: TempHome;
+  let file: string;
+  beforeEach(() => {
+    home = makeHome();
+    file = join(home.sessions, FILE);
+    writeFileSync(file, `${JSON.stringify(sessionWithSecrets(), null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(home.sessions, 'session-2025-11-06-09-00-00.json'),
+      `${JSON.stringify(sampleSession({ sessionId: 'session-2025-11-06-09-00-00' }), null, 2)}\n`,
+    );
+  });
+  afterEach(() => home.cleanup());
+
+  it('secrets finds exactly the real credentials, masked, and exits 1', () => {
+    const r = runGrok(['sessions', 'secrets', '--json'], home.env);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      scanned: number;
+      findings: {
+        file: string;
+        kind: string;
+        preview: string;
+        messageIndex: number;
+        field: string;
+      }[];
+    };
+    expect(out.scanned).toBe(2);
+    expect(out.findings.map((f) => f.kind)).toEqual(EXAMPLES.map((e) => e.kind));
+    expect(out.findings.every((f) => f.file === FILE)).toBe(true);
+    for (const e of EXAMPLES) expect(r.stdout).not.toContain(e.secret);
+    expect(out.findings[1]).toMatchObject({
+      messageIndex: 2,
+      field: 'toolCalls[0].parameters.pattern',
+    });
+    expect(out.findings[2]).toMatchObject({ messageIndex: 3, field: 'toolCalls[0].result' });
+
+    const table = runGrok(['sessions', 'secrets'], home.env);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain(
+      `${EXAMPLES.length} secrets in 1 session; grok sessions redact <ref> replaces them`,
+    );
+    for (const e of EXAMPLES) expect(table.stdout).not.toContain(e.secret);
+    expect(runGrok(['sessions', 'secrets', 'session-2025-11-06'], home.env).code).toBe(0);
+  });
+
+  it('redact removes them in place; the file stays a valid session with the same counts', () => {
+    const before = JSON.parse(readFileSync(file, 'utf8'));
+    const jqBefore = sh(
+      `jq -r '.tokenUsage.total, (.messages | length), ([.messages[].toolCalls[]?.tool] | length)' "${file}"`,
+    );
+    const dry = runGrok(['sessions', 'redact', 'session-2025-11-05', '--dry-run'], home.env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toBe(
+      `would redact ${EXAMPLES.length} secrets in ${FILE}\n0 sessions had no secrets\n`,
+    );
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(before);
+
+    expect(runGrok(['sessions', 'redact', '--all'], home.env).code).toBe(1); // no terminal, no --yes
+    const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`redacted ${EXAMPLES.length} secrets in ${FILE}`);
+    const text = readFileSync(file, 'utf8');
+    for (const e of EXAMPLES) expect(text).not.toContain(e.secret);
+    for (const e of EXAMPLES) expect(text).toContain(e.nearMiss.split('\n')[0]?.slice(0, 20) ?? '');
+    expect(parseSessionText(text).ok).toBe(true);
+    expect(
+      sh(
+        `jq -r '.tokenUsage.total, (.messages | length), ([.messages[].toolCalls[]?.tool] | length)' "${file}"`,
+      ),
+    ).toBe(jqBefore);
+    const after = runGrok(['sessions', 'secrets', '--json'], home.env);
+    expect(after.code).toBe(0);
+    expect(JSON.parse(after.stdout).findings).toEqual([]);
+  });
+
+  it('export --format md contains none of the secrets, unless --no-redact', () => {
+    const md = runGrok(['sessions', 'export', 'session-2025-11-05', '--format', 'md'], home.env);
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^# session-2025-11-05-14-30-12\n/);
+    for (const e of EXAMPLES) expect(md.stdout).not.toContain(e.secret);
+    expect(md.stdout).toContain('[REDACTED:xai-api-key]');
+    expect(md.stdout).toContain('<summary>Tool call: <code>Read</code></summary>');
+
+    const html = runGrok(
+      ['sessions', 'export', 'session-2025-11-05', '--format', 'html', '--out', join(home.home, 'share.html')],
+      home.env,
+    );
+    expect(html.code).toBe(0);
+    const page = readFileSync(join(home.home, 'share.html'), 'utf8');
+    for (const e of EXAMPLES) expect(page).not.toContain(e.secret);
+    expect(page).not.toMatch(/<script|<link|\ssrc=|@import|url\(/);
+
+    const raw = runGrok(
+      ['sessions', 'export', 'session-2025-11-05', '--format', 'json', '--no-redact'],
+      home.env,
+    );
+    expect(JSON.parse(raw.stdout)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  });
+});
