@@ -82,7 +82,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'password-assignment',
     description: 'password=, api_key=, secret= style assignment with a literal value',
     pattern:
-      /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|secret)["']?\s{0,8}[:=]\s{0,8}["']?((?![$<{%*[]|process\.env|os\.environ|xxx|changeme|example|placeholder|your[_-])[^\s"'`,;&)}\]]{8,256})/gi,
+      /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|secret)["']?\s{0,8}[:=]\s{0,8}["']?((?![$<{%*[]|[A-Za-z_-]{1,32}[:=]|process\.env|os\.environ|xxx|changeme|example|placeholder|your[_-])[^\s"'`,;&)}\]]{8,256})/gi,
     group: 1,
   },
 ];
