@@ -102,6 +102,6 @@ export const EXAMPLES: Example[] = [
     'password-assignment',
     `k8s-${alnum(20)}`,
     (s) => `{"api_key": "${s}"}`,
-    'api_key: process.env.API_KEY',
+    'api_key: process.env.API_KEY; password= api_key: secret= token=',
   ),
 ];
