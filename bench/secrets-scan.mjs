@@ -9,13 +9,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { scanText } = await import(pathToFileURL(join(ROOT, 'dist', 'secrets', 'scan.js')).href);
-const { SECRET_RULES } = await import(pathToFileURL(join(ROOT, 'dist', 'secrets', 'rules.js')).href);
+const { SECRET_RULES } = await import(
+  pathToFileURL(join(ROOT, 'dist', 'secrets', 'rules.js')).href
+);
 
 const SIZE = 5 * 1024 * 1024;
 const fill = (unit) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
 
 export const INPUTS = {
-  'prose': fill('The auth middleware reads the session cookie and calls verify(); see src/auth.ts:42. '),
+  prose: fill(
+    'The auth middleware reads the session cookie and calls verify(); see src/auth.ts:42. ',
+  ),
   'one long token run': fill('aB3dE5gH7jK9mN1pQ2rS4tU6vW8xY0z'),
   'repeated key prefixes': fill('sk-proj-sk-ant-api03-xai-ghp_github_pat_xoxb-1234567-AKIA'),
   'jwt-like dots': fill('eyJhbGciOi.eyJzdWIi.'),
@@ -31,7 +35,12 @@ export function runSecretsBench() {
     const start = process.hrtime.bigint();
     const found = scanText(text, SECRET_RULES).length;
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    results.push({ input: name, mb: +(text.length / 1048576).toFixed(1), seconds: +seconds.toFixed(3), found });
+    results.push({
+      input: name,
+      mb: +(text.length / 1048576).toFixed(1),
+      seconds: +seconds.toFixed(3),
+      found,
+    });
   }
   return results;
 }
@@ -40,6 +49,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = runSecretsBench();
   for (const r of results) console.log(JSON.stringify(r));
   const worst = Math.max(...results.map((r) => r.seconds));
-  console.log(`worst: ${worst.toFixed(3)} s for 5 MB (target < 1 s): ${worst < 1 ? 'ok' : 'TOO SLOW'}`);
+  console.log(
+    `worst: ${worst.toFixed(3)} s for 5 MB (target < 1 s): ${worst < 1 ? 'ok' : 'TOO SLOW'}`,
+  );
   if (worst >= 1) process.exitCode = 1;
 }

@@ -82,7 +82,13 @@ export function buildSessionsCli(): CAC {
     });
 
   cli
-    .command('delete <...refs>', 'Delete sessions (asks first; --yes without a terminal)')
+    .command(
+      'delete [...refs]',
+      'Delete sessions by ref, --on DATE, --before DATE or --all (asks first)',
+    )
+    .option('--on <date>', 'Every session started on this day (UTC)')
+    .option('--before <date>', 'Every session started before this date')
+    .option('--all', 'Every session')
     .option('--dry-run', 'Print what would be deleted, delete nothing')
     .option('-y, --yes', 'Do not ask')
     .option('--json', 'JSON output')
@@ -116,8 +122,160 @@ export function buildSessionsCli(): CAC {
     });
 
   // ---- analytics ----
+  const analyticsFilters = (command: ReturnType<CAC['command']>, archived = true) => {
+    command
+      .option('--since <date>', 'Started on or after DATE (YYYY-MM-DD or ISO time, UTC)')
+      .option('--until <date>', 'Started on or before DATE')
+      .option('--month <YYYY-MM>', 'Started in this month (UTC, or in --tz)')
+      .option('--model <model>', 'Only this model')
+      .option('--tag <tag>', 'Only sessions with this tag')
+      .option('--project <dir>', 'Only sessions whose working directory is DIR')
+      .option('--tz <zone>', 'Time zone for months and days, e.g. Europe/Paris (default UTC)');
+    if (archived) command.option('--include-archived', 'Also count sessions in archives');
+    return command;
+  };
+
+  analyticsFilters(
+    cli
+      .command('stats', 'Sessions, messages, tokens, tools and models at a glance')
+      .option('--by <group>', 'One row per day | week | month | model | project | tool')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+  ).action(async (opts: Opts): Result => {
+    const { stats, renderStats } = await import('./commands/stats.js');
+    return renderStats(await stats(opts), opts);
+  });
+
+  analyticsFilters(
+    cli
+      .command('cost', 'Cost of sessions from xAI list prices (or --rate)')
+      .option('--by <group>', 'session | day | model', { default: 'model' })
+      .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+  ).action(async (opts: Opts): Result => {
+    const { cost, renderCost } = await import('./commands/cost.js');
+    return renderCost(await cost(opts), opts);
+  });
+
+  analyticsFilters(
+    cli
+      .command('tools', 'Calls per tool, sessions using it, share and failures')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+  ).action(async (opts: Opts): Result => {
+    const { tools, renderTools } = await import('./commands/tools.js');
+    return renderTools(await tools(opts), opts);
+  });
+
+  analyticsFilters(
+    cli
+      .command('top', 'The largest sessions')
+      .option('--by <key>', 'tokens | cost | messages | duration', { default: 'tokens' })
+      .option('-n <n>', 'How many (default 10)')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+  ).action(async (opts: Opts): Result => {
+    const { top, renderTop } = await import('./commands/top.js');
+    return renderTop(await top(opts), opts);
+  });
+
+  analyticsFilters(
+    cli
+      .command('search <text>', 'Search message content and tool calls (case-insensitive)')
+      .option('--role <role>', 'Only user | assistant | system | tool')
+      .option('-n <n>', 'At most N hits (default 20)')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+    false,
+  ).action(async (text: string, opts: Opts): Result => {
+    const { search, renderSearch } = await import('./commands/search.js');
+    return renderSearch(await search(String(text), opts), opts);
+  });
+
+  cli
+    .command('query [sql]', 'Read-only SQL over the index, or a named query (--list)')
+    .option('--list', 'List the named queries')
+    .option('--json', 'JSON output')
+    .option('--csv', 'CSV output')
+    .action(async (sql: string | undefined, opts: Opts): Result => {
+      const { query, renderQuery } = await import('./commands/query.js');
+      return renderQuery(await query(sql, opts), opts);
+    });
+
+  analyticsFilters(
+    cli
+      .command(
+        'export [ref]',
+        'Export one session as md | html | json (redacted), or the tables as parquet | csv | jsonl',
+      )
+      .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
+      .option('--no-redact', 'With a ref: keep secrets in the transcript')
+      .option('--out <dir>', 'Directory to write into (existing files are never overwritten)')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+    false,
+  ).action(async (ref: string | undefined, opts: Opts): Result => {
+    if (ref !== undefined) {
+      const { exportSession, renderExportSession } = await import('./commands/export-session.js');
+      return renderExportSession(await exportSession(String(ref), opts));
+    }
+    const { exportTables, renderExport } = await import('./commands/export.js');
+    return renderExport(await exportTables(opts), opts);
+  });
 
   // ---- maintenance ----
+
+  // ---- schedule ----
+  cli
+    .command('policy', 'Show the retention policy in force and what it would do now')
+    .option('--json', 'JSON output')
+    .action(async (opts: Opts): Result => {
+      const { policy, renderPolicy } = await import('./commands/policy.js');
+      return renderPolicy(await policy(opts), opts);
+    });
+
+  cli
+    .command('maintain', 'Apply the retention policy once: archive, prune, harden; log the run')
+    .option('--dry-run', 'Print what the run would do, change nothing')
+    .option('--trigger <how>', 'manual | schedule (written to the log)', { default: 'manual' })
+    .option('--json', 'JSON output')
+    .action(async (opts: Opts): Result => {
+      const { maintain, renderMaintain } = await import('./commands/maintain.js');
+      return renderMaintain(await maintain(opts), opts);
+    });
+
+  cli
+    .command(
+      'cron [...action]',
+      'Run maintenance on the policy schedule in the foreground; install | uninstall | status the crontab line',
+    )
+    .option('--print', 'With install: print the crontab line instead of installing it')
+    .option('--json', 'JSON output')
+    .action(async (action: string[], opts: Opts): Result => {
+      const { cron } = await import('./commands/cron.js');
+      return cron(action.map(String), opts);
+    });
+
+  // ---- sharing ----
+  cli
+    .command('secrets [...refs]', 'Scan sessions for credentials (exit 1 when any is found)')
+    .option('--json', 'JSON output')
+    .action(async (refs: string[], opts: Opts): Result => {
+      const { secrets, renderSecrets } = await import('./commands/secrets.js');
+      return renderSecrets(await secrets(refs.map(String), opts), opts);
+    });
+
+  cli
+    .command('redact [...refs]', 'Replace credentials with [REDACTED:<kind>] in place')
+    .option('--all', 'Every session')
+    .option('--dry-run', 'Print what would be redacted, change nothing')
+    .option('-y, --yes', 'Do not ask')
+    .option('--json', 'JSON output')
+    .action(async (refs: string[], opts: Opts): Result => {
+      const { redact, renderRedact } = await import('./commands/redact.js');
+      return renderRedact(await redact(refs.map(String), opts), opts);
+    });
 
   // ---- runtime (resume, fork) ----
 

@@ -127,7 +127,15 @@ describe('secrets, redact, export', () => {
     expect(md.stdout).toContain('<summary>Tool call: <code>Read</code></summary>');
 
     const html = runGrok(
-      ['sessions', 'export', 'session-2025-11-05', '--format', 'html', '--out', join(home.home, 'share.html')],
+      [
+        'sessions',
+        'export',
+        'session-2025-11-05',
+        '--format',
+        'html',
+        '--out',
+        join(home.home, 'share.html'),
+      ],
       home.env,
     );
     expect(html.code).toBe(0);

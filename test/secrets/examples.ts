@@ -66,6 +66,7 @@ export const EXAMPLES: Example[] = [
     'aws-secret-access-key',
     `wJalrXUtnFEMI/K7MDENG/bPxRfiCY${alnum(10)}`,
     (s) => `aws_secret_access_key = ${s}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a near miss is a literal placeholder
     'aws_secret_access_key = ${AWS_SECRET}',
   ),
   ex(
@@ -96,6 +97,7 @@ export const EXAMPLES: Example[] = [
     'password-assignment',
     `Tr0ub4dor#3-horse`,
     (s) => `DB_URL config: password=${s}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a near miss is a literal placeholder
     'password=${DB_PASSWORD} and api_key=<your-key> and password: ********',
   ),
   ex(

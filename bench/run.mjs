@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+/**
+ * The analytics benchmark: whole processes, timed side by side with the seed's batched jq recipe
+ * over the same files. `npm run bench` (builds first). Options:
+ *   --sessions N   how many sessions to generate (default 10000, about 50 KB each)
+ *   --big          also measure the cold build's peak memory over 100,000 sessions (slow, ~5 GB)
+ *   --no-write     print the results without rewriting bench/RESULTS.md
+ * Data goes to bench/data/ (git-ignored) and is reused across runs when the count matches.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'index.js');
+const args = process.argv.slice(2);
+const count = Number(args[args.indexOf('--sessions') + 1]) || 10_000;
+const big = args.includes('--big');
+const write = !args.includes('--no-write');
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+function dataSet(n) {
+  const home = join(ROOT, 'bench', 'data', `home-${n}`);
+  const sessions = join(home, 'sessions');
+  const marker = join(home, 'generated.json');
+  if (!existsSync(marker) || JSON.parse(readFileSync(marker, 'utf8')).count !== n) {
+    rmSync(home, { recursive: true, force: true });
+    process.stderr.write(`generating ${n} sessions in ${sessions} ...\n`);
+    const { bytes, lastMs } = generate(sessions, n, { seed: 42 });
+    writeFileSync(marker, JSON.stringify({ count: n, bytes, lastMs }));
+  }
+  return { home, sessions, ...JSON.parse(readFileSync(marker, 'utf8')) };
+}
+
+/** Runs a command; returns wall seconds and peak RSS in MB (from /usr/bin/time -v). */
+function timed(cmd, argv, env = {}) {
+  const full = TIME ? [TIME, ['-v', cmd, ...argv]] : [cmd, argv];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(full[0], full[1], {
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr}`);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? '');
+  return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : undefined, stdout: r.stdout };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+const grok = (home, ...a) => timed(process.execPath, [BIN, 'sessions', ...a], { GROK_HOME: home });
+const jqRecipe = (dir) =>
+  timed('bash', [
+    '-c',
+    `find "${dir}" -name '*.json' -exec jq -r '.tokenUsage.total' {} + | awk '{s+=$1} END {print s}'`,
+  ]);
+
+function clearIndex(home) {
+  for (const f of readdirSync(home)) if (f.startsWith('index.duckdb')) unlinkSync(join(home, f));
+}
+
+function run() {
+  const d = dataSet(count);
+  const month = new Date(d.lastMs).toISOString().slice(0, 7);
+  const version = median([1, 2, 3].map(() => timed(process.execPath, [BIN, '--version']).seconds));
+
+  const jq = jqRecipe(d.sessions);
+  const jqTotal = Number(jq.stdout.trim());
+
+  clearIndex(d.home);
+  const cold = grok(d.home, 'stats', '--json');
+  const ourTotal = JSON.parse(cold.stdout).tokens.total;
+  if (ourTotal !== jqTotal) throw new Error(`token totals differ: jq ${jqTotal}, grok ${ourTotal}`);
+
+  const warm = {};
+  for (const [name, argv] of [
+    ['stats', ['stats']],
+    ['cost --month', ['cost', '--month', month]],
+    ['list --json', ['list', '--json']],
+  ]) {
+    grok(d.home, ...argv);
+    warm[name] = median([1, 2, 3, 4, 5].map(() => grok(d.home, ...argv).seconds));
+  }
+
+  // 100 new sessions after the last one, then removed so the data set stays as generated.
+  const extra = join(d.home, 'extra');
+  const added = generate(extra, 100, { seed: 7, fromMs: d.lastMs + 3_600_000 });
+  void added;
+  const names = readdirSync(extra);
+  for (const n of names) {
+    writeFileSync(join(d.sessions, n), readFileSync(join(extra, n)));
+  }
+  const incremental = grok(d.home, 'stats');
+  for (const n of names) unlinkSync(join(d.sessions, n));
+  rmSync(extra, { recursive: true, force: true });
+  grok(d.home, 'stats');
+
+  let bigRss;
+  if (big) {
+    const b = dataSet(100_000);
+    clearIndex(b.home);
+    const r = grok(b.home, 'stats');
+    bigRss = { seconds: r.seconds, rssMb: r.rssMb };
+  }
+  return { d, jq, cold, warm, incremental, version, bigRss, month };
+}
+
+const r = run();
+const ok = (pass) => (pass ? 'yes' : '**no**');
+const s = (x) => `${x.toFixed(2)} s`;
+const rows = [
+  ['jq recipe (token sum)', s(r.jq.seconds), '', ''],
+  ['cold `stats` (no index)', s(r.cold.seconds), '≤ ½ jq', ok(r.cold.seconds <= r.jq.seconds / 2)],
+  ...Object.entries(r.warm).map(([name, t]) => [
+    `warm \`${name}\``,
+    `${s(t)} (${(r.jq.seconds / t).toFixed(0)}× faster)`,
+    '≤ 0.3 s and ≥ 15×',
+    ok(t <= 0.3 && r.jq.seconds / t >= 15),
+  ]),
+  [
+    'incremental `stats` (100 new)',
+    s(r.incremental.seconds),
+    '≤ 0.6 s',
+    ok(r.incremental.seconds <= 0.6),
+  ],
+  [
+    'peak RSS, cold build',
+    r.cold.rssMb ? `${r.cold.rssMb.toFixed(0)} MB` : 'n/a',
+    '≤ 1 GB',
+    r.cold.rssMb ? ok(r.cold.rssMb <= 1024) : '',
+  ],
+  ['`grok --version`', s(r.version), '≤ 0.15 s', ok(r.version <= 0.15)],
+];
+if (r.bigRss) {
+  rows.push([
+    'cold build, 100,000 sessions',
+    `${s(r.bigRss.seconds)}, peak RSS ${r.bigRss.rssMb?.toFixed(0)} MB`,
+    'report',
+    '',
+  ]);
+}
+const machine = `${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}`;
+const table = [
+  '| measure | result | target | met |',
+  '|---|---|---|---|',
+  ...rows.map((row) => `| ${row.join(' | ')} |`),
+].join('\n');
+const text = `# Benchmark results
+
+Date: ${new Date().toISOString().slice(0, 10)}
+Machine: ${machine}
+Data: ${r.d.count.toLocaleString('en-US')} generated sessions (seed 42), ${(r.d.bytes / r.d.count / 1024).toFixed(1)} KB each on average, ${(r.d.bytes / 2 ** 20).toFixed(0)} MB in all; \`cost --month ${r.month}\`.
+Each figure is one whole process (\`node dist/index.js sessions ...\`); warm figures are the median of 5 runs.
+
+${table}
+`;
+process.stdout.write(`${text}\n`);
+if (write) {
+  const path = join(ROOT, 'bench', 'RESULTS.md');
+  const notes = existsSync(path) ? readFileSync(path, 'utf8').split('\n## Notes')[1] : undefined;
+  writeFileSync(path, notes ? `${text}\n## Notes${notes}` : text);
+}

@@ -1,0 +1,8 @@
+-- The same with archived sessions, each session once (the live copy when there is one).
+CREATE OR REPLACE TEMP TABLE selected AS
+SELECT * FROM unique_sessions
+WHERE ($since::BIGINT IS NULL OR epoch_ms(start_time) >= $since::BIGINT)
+  AND ($until::BIGINT IS NULL OR epoch_ms(start_time) < $until::BIGINT)
+  AND ($model::VARCHAR IS NULL OR model = $model::VARCHAR)
+  AND ($tag::VARCHAR IS NULL OR list_contains(tags, $tag::VARCHAR))
+  AND ($project::VARCHAR IS NULL OR working_directory = $project::VARCHAR);

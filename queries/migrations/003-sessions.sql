@@ -1,0 +1,21 @@
+CREATE TABLE sessions (
+  sid INTEGER NOT NULL,
+  source VARCHAR NOT NULL,
+  file VARCHAR NOT NULL,
+  session_id VARCHAR NOT NULL,
+  name VARCHAR,
+  tags VARCHAR[],
+  start_time TIMESTAMPTZ NOT NULL,
+  end_time TIMESTAMPTZ,
+  last_activity TIMESTAMPTZ,
+  duration_ms BIGINT,
+  model VARCHAR NOT NULL,
+  status VARCHAR,
+  working_directory VARCHAR,
+  messages INTEGER NOT NULL,
+  tool_calls INTEGER NOT NULL,
+  input BIGINT NOT NULL,
+  output BIGINT NOT NULL,
+  total BIGINT NOT NULL,
+  interrupted BOOLEAN NOT NULL
+);

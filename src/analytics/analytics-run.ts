@@ -1,0 +1,137 @@
+/**
+ * What every analytics command does first: open the index (or fall back to memory), bring it up
+ * to date, select the sessions the filters ask for into `temp.selected`, and collect the files
+ * that could not be read. The command then runs its queries against that.
+ */
+import { join } from 'node:path';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { grokHome, sessionsDir } from '../session/paths.js';
+import type { SkippedFile } from '../session/store.js';
+import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
+import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
+import { type RefreshStats, refreshIndex } from './refresh.js';
+import { loadSql } from './sql-files.js';
+
+export interface AnalyticsOptions extends AnalyticsFilterOptions {
+  sessionsDir?: string | undefined;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface AnalyticsContext {
+  conn: DuckDBConnection;
+  home: string;
+  dir: string;
+  selection: SessionSelection;
+  skipped: SkippedFile[];
+  refresh: RefreshStats;
+  /** Notes for stderr: why the on-disk index was not used. */
+  notices: string[];
+  /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
+  rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
+}
+
+/** A DuckDB JS value made plain for JSON: BIGINT → number (string past 2^53), time → ISO text. */
+export function plainValue(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value.toString();
+  }
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainValue(v)]));
+  }
+  return value;
+}
+
+export function plainRow(row: Record<string, unknown>): Row {
+  return plainValue(row) as Row;
+}
+
+export async function queryRows(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: Record<string, DuckDBValue>,
+): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS().map(plainRow);
+}
+
+async function refreshed(
+  handle: IndexHandle,
+  opts: { sessionsDir: string; archivesDir: string; includeArchived: boolean },
+): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
+  try {
+    return { handle, stats: await refreshIndex(handle.conn, opts) };
+  } catch (error) {
+    if (handle.mode === 'memory') throw error;
+    // A write conflict or damage found only now: the files are the truth, so read them directly.
+    handle.close();
+    const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const memory = await openMemoryIndex(
+      `index not usable (${why}); using a temporary in-memory index`,
+    );
+    return { handle: memory, stats: await refreshIndex(memory.conn, opts) };
+  }
+}
+
+export interface RefreshedIndex {
+  handle: IndexHandle;
+  stats: RefreshStats;
+  notices: string[];
+  home: string;
+  dir: string;
+}
+
+/** Opens the index (or its in-memory stand-in) and brings it up to date. The caller closes it. */
+export async function openRefreshed(
+  opts: { sessionsDir?: string | undefined },
+  includeArchived = false,
+): Promise<RefreshedIndex> {
+  const home = grokHome();
+  const dir = sessionsDir(opts);
+  const opened = await openIndex(home);
+  const { handle, stats } = await refreshed(opened, {
+    sessionsDir: dir,
+    archivesDir: join(home, 'archives'),
+    includeArchived,
+  });
+  const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
+    (n): n is string => n !== undefined,
+  );
+  return { handle, stats, notices, home, dir };
+}
+
+export async function withAnalytics<T>(
+  opts: AnalyticsOptions,
+  fn: (ctx: AnalyticsContext) => Promise<T>,
+): Promise<T> {
+  const selection = selectionFrom(opts);
+  const { handle, stats, notices, home, dir } = await openRefreshed(opts, selection.archived);
+  try {
+    const conn = handle.conn;
+    const { archived, ...filters } = selection;
+    await conn.run(
+      loadSql(archived ? 'internal/select-sessions-archived' : 'internal/select-sessions'),
+      { ...filters },
+    );
+    const skipped = (
+      await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
+    ).map((r) => ({ file: String(r.file), reason: String(r.reason) }));
+    return await fn({
+      conn,
+      home,
+      dir,
+      selection,
+      skipped,
+      refresh: stats,
+      notices,
+      rows: (name, params) => queryRows(conn, loadSql(name), params),
+    });
+  } finally {
+    handle.close();
+  }
+}

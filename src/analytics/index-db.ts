@@ -1,0 +1,123 @@
+/**
+ * Opening the index, a cache at `$GROK_HOME/index.duckdb`. It must never fail a command: a file
+ * another process holds (DuckDB: "Could not set lock on file") or one that cannot be created
+ * gives way to a fresh in-memory database, and a corrupt file is deleted and rebuilt.
+ */
+import { chmod, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { ensurePrivateDir } from '../session/atomic-write.js';
+import { migrate } from './migrations.js';
+
+export const INDEX_FILE_NAME = 'index.duckdb';
+
+export interface IndexHandle {
+  conn: DuckDBConnection;
+  /** 'file' when the on-disk index is used, 'memory' after a fallback. */
+  mode: 'file' | 'memory';
+  /** Why the on-disk index was not used as is, for a note on stderr. */
+  notice: string | undefined;
+  close: () => void;
+}
+
+export function indexPath(home: string): string {
+  return join(home, INDEX_FILE_NAME);
+}
+
+function isLockError(error: unknown): boolean {
+  return error instanceof Error && /Could not set lock|Conflicting lock/i.test(error.message);
+}
+
+/**
+ * DuckDB is CommonJS: require() loads it ~25 ms faster than import(), which makes Node's ESM
+ * loader lex each of its hundred files for named exports. Called only by analytics commands.
+ */
+export function loadDuckDB(): typeof import('@duckdb/node-api') {
+  return createRequire(import.meta.url)('@duckdb/node-api');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
+  const { DuckDBInstance } = loadDuckDB();
+  const options: Record<string, string> = {};
+  if (readOnly) options.access_mode = 'READ_ONLY';
+  const instance: DuckDBInstance = await DuckDBInstance.create(path, options);
+  let conn: DuckDBConnection | undefined;
+  try {
+    conn = await instance.connect();
+    // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone.
+    await conn.run("SET TimeZone = 'UTC'");
+    if (!readOnly) await migrate(conn);
+  } catch (error) {
+    conn?.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  const c = conn;
+  // The index holds whole conversations: as private as the session files themselves.
+  if (path !== ':memory:' && !readOnly) await chmod(path, 0o600).catch(() => {});
+  return {
+    conn: c,
+    mode: path === ':memory:' ? 'memory' : 'file',
+    notice: undefined,
+    close: () => {
+      c.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export async function openMemoryIndex(notice?: string): Promise<IndexHandle> {
+  const handle = await openAt(':memory:', false);
+  return { ...handle, notice };
+}
+
+/**
+ * Opens (creating or migrating) the on-disk index. `retries` short waits are made on a lock held
+ * by another grok, whose write transactions are short, before falling back to memory.
+ */
+export async function openIndex(home: string, { retries = 3 } = {}): Promise<IndexHandle> {
+  const path = indexPath(home);
+  // The index and its WAL hold whole conversations: private from creation, like the sessions.
+  process.umask(0o077);
+  try {
+    await ensurePrivateDir(home);
+  } catch {
+    return openMemoryIndex(`cannot create ${home}; using a temporary in-memory index`);
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await openAt(path, false);
+    } catch (error) {
+      if (isLockError(error)) {
+        if (attempt < retries) {
+          await sleep(50 * (attempt + 1));
+          continue;
+        }
+        return openMemoryIndex(
+          `${path} is in use by another process; using a temporary in-memory index`,
+        );
+      }
+      return rebuildCorrupt(path, error);
+    }
+  }
+}
+
+async function rebuildCorrupt(path: string, error: unknown): Promise<IndexHandle> {
+  const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  try {
+    await rm(path, { force: true });
+    await rm(`${path}.wal`, { force: true });
+    const handle = await openAt(path, false);
+    return { ...handle, notice: `${path} was unreadable (${why}); rebuilt it` };
+  } catch {
+    return openMemoryIndex(`${path} is unreadable (${why}); using a temporary in-memory index`);
+  }
+}
+
+/** A read-only connection for `grok sessions query`: writes are refused by DuckDB itself. */
+export async function openReadOnlyIndex(home: string): Promise<IndexHandle> {
+  return openAt(indexPath(home), true);
+}

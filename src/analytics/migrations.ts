@@ -1,0 +1,50 @@
+/**
+ * The index schema, built by ordered, named steps. Each step's SQL is in queries/migrations/;
+ * `schema_steps` records what was applied, so a newer grok only adds the steps it lacks.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadSql } from './sql-files.js';
+
+export const MIGRATION_STEPS = [
+  '001-files',
+  '002-archives',
+  '003-sessions',
+  '004-messages',
+  '005-tool-calls',
+  '006-unique-sessions',
+  '007-reply-latency',
+  '008-dir-state',
+] as const;
+
+export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {
+  const exists = await conn.runAndReadAll(
+    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'schema_steps'",
+  );
+  if ((exists.getRowObjectsJS()[0]?.n as number) === 0) return [];
+  const rows = await conn.runAndReadAll('SELECT name FROM schema_steps ORDER BY name');
+  return rows.getRowObjectsJS().map((r) => String(r.name));
+}
+
+/** Applies the missing steps in order, each in its own transaction. Returns the steps applied. */
+export async function migrate(conn: DuckDBConnection): Promise<string[]> {
+  const done = new Set(await appliedSteps(conn));
+  if (done.size === MIGRATION_STEPS.length) return [];
+  await conn.run(
+    'CREATE TABLE IF NOT EXISTS schema_steps (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())',
+  );
+  const applied: string[] = [];
+  for (const step of MIGRATION_STEPS) {
+    if (done.has(step)) continue;
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      await conn.run(loadSql(`migrations/${step}`));
+      await conn.run('INSERT INTO schema_steps (name) VALUES ($name)', { name: step });
+      await conn.run('COMMIT');
+    } catch (error) {
+      await conn.run('ROLLBACK');
+      throw error;
+    }
+    applied.push(step);
+  }
+  return applied;
+}

@@ -1,0 +1,56 @@
+/** How the analytics commands print: a table, or the same rows as CSV, plus notes on stderr. */
+import type { CommandOutput } from '../commands/common.js';
+import { toCsv } from '../render/csv.js';
+import { type Align, renderTable } from '../render/table.js';
+import type { SkippedFile } from '../session/store.js';
+
+export interface OutputColumn<R> {
+  header: string;
+  /** The CSV header and value: raw data, not the formatted cell. */
+  csv?: string;
+  align?: Align;
+  cell: (row: R) => string | number;
+  raw?: (row: R) => unknown;
+}
+
+export function tableText<R>(columns: readonly OutputColumn<R>[], rows: readonly R[]): string {
+  return renderTable(
+    columns.map((c) => ({ header: c.header, ...(c.align ? { align: c.align } : {}) })),
+    rows.map((r) => columns.map((c) => c.cell(r))),
+  );
+}
+
+export function csvText<R>(columns: readonly OutputColumn<R>[], rows: readonly R[]): string {
+  return `${toCsv(
+    columns.map((c) => c.csv ?? c.header.toLowerCase()),
+    rows.map((r) => columns.map((c) => (c.raw ? c.raw(r) : c.cell(r)))),
+  )}\n`;
+}
+
+/** Notes for stderr: the files that are not sessions, and why the index was not used. */
+export function notesText(skipped: readonly SkippedFile[], notices: readonly string[]): string {
+  const lines = notices.map((n) => `grok: note: ${n}`);
+  if (skipped.length > 0) {
+    const n = skipped.length;
+    lines.push(
+      `grok: skipped ${n} file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a readable session (see grok sessions doctor):`,
+    );
+    for (const s of skipped.slice(0, 5)) lines.push(`  ${s.file}: ${s.reason}`);
+    if (n > 5) lines.push(`  ... and ${n - 5} more (--json lists them all)`);
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+export function withNotes(
+  out: CommandOutput,
+  skipped: readonly SkippedFile[],
+  notices: readonly string[],
+): CommandOutput {
+  const notes = notesText(skipped, notices);
+  return { ...out, stderr: `${out.stderr ?? ''}${notes}` };
+}
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,107 @@
+/**
+ * Periods and filters of the analytics commands. Pure. Periods are by a session's start time, in
+ * UTC unless a time zone is given; a month in a zone is computed here (Intl) and handed to SQL as
+ * two UTC instants, so the boundaries are exact to the millisecond.
+ */
+import { UsageError } from '../errors.js';
+import { parseMonth, parseSince, parseUntil } from '../time.js';
+
+export interface AnalyticsFilterOptions {
+  since?: string | undefined;
+  until?: string | undefined;
+  month?: string | undefined;
+  model?: string | undefined;
+  tag?: string | undefined;
+  project?: string | undefined;
+  tz?: string | undefined;
+  includeArchived?: boolean | undefined;
+}
+
+/** The bound parameters of queries/internal/select-sessions.sql. */
+export interface SessionSelection {
+  since: number | null;
+  until: number | null;
+  model: string | null;
+  tag: string | null;
+  project: string | null;
+  archived: boolean;
+}
+
+export function validateTimeZone(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    throw new UsageError(`--tz: '${tz}' is not a time zone (use e.g. UTC, Europe/Paris)`);
+  }
+}
+
+/** Milliseconds the zone is ahead of UTC at instant `ms`. */
+export function zoneOffsetMs(ms: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** The UTC instant of a wall-clock time in `tz` (the earlier one when a clock change repeats it). */
+export function zonedWallTimeToUtc(wallAsUtcMs: number, tz: string): number {
+  let guess = wallAsUtcMs - zoneOffsetMs(wallAsUtcMs, tz);
+  const again = wallAsUtcMs - zoneOffsetMs(guess, tz);
+  if (again !== guess) guess = again;
+  return guess;
+}
+
+/** `YYYY-MM` in a zone → [first millisecond, first millisecond of the next month) as UTC ms. */
+export function monthRange(month: string, tz = 'UTC'): { start: number; end: number } {
+  const { start, end } = parseMonth(month);
+  if (tz === 'UTC') return { start: start.getTime(), end: end.getTime() };
+  return {
+    start: zonedWallTimeToUtc(start.getTime(), tz),
+    end: zonedWallTimeToUtc(end.getTime(), tz),
+  };
+}
+
+export function selectionFrom(opts: AnalyticsFilterOptions): SessionSelection {
+  const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
+  let since = opts.since ? parseSince(String(opts.since)).getTime() : null;
+  let until = opts.until ? parseUntil(String(opts.until)).getTime() : null;
+  if (opts.month) {
+    const range = monthRange(String(opts.month), tz);
+    since = since === null ? range.start : Math.max(since, range.start);
+    until = until === null ? range.end : Math.min(until, range.end);
+  }
+  return {
+    since,
+    until,
+    model: opts.model ? String(opts.model) : null,
+    tag: opts.tag ? String(opts.tag) : null,
+    project: opts.project ? String(opts.project).replace(/(.)\/+$/, '$1') : null,
+    archived: opts.includeArchived === true,
+  };
+}
+
+/** `YYYY-MM-DD` of an instant in a zone (en-CA formats dates as ISO). */
+export function dayKey(ms: number, tz = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(ms));
+}

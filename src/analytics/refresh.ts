@@ -1,0 +1,337 @@
+/**
+ * Bringing the index up to date with the sessions directory (and, on request, the archives).
+ * Only `stat` is paid for unchanged files; a file is re-read when its size or mtime changed, and
+ * rows of files that are gone are dropped. Files are parsed by our own reader (JSON.parse + zod),
+ * never by DuckDB's read_json: one truncated file aborts a whole read_json, and DuckDB rejects
+ * lone surrogate escapes that JSON.parse accepts.
+ *
+ * Writes go in batches, each batch one short transaction holding both the `files` rows and the
+ * session rows of those files, so an interrupted build leaves a consistent (partial) index.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBAppender, DuckDBConnection, DuckDBListType } from '@duckdb/node-api';
+import type { FileToIndex, ParsedFile } from './parse-files.js';
+import { fingerprint, scanSessionFiles } from './scan.js';
+import type { IndexedSession } from './session-rows.js';
+
+export interface RefreshOptions {
+  sessionsDir: string;
+  /** `$GROK_HOME/archives`, read only when `includeArchived`. */
+  archivesDir?: string | undefined;
+  includeArchived?: boolean | undefined;
+}
+
+export interface RefreshStats {
+  read: number;
+  removed: number;
+  unchanged: number;
+  archivesRead: number;
+}
+
+async function nextSid(conn: DuckDBConnection): Promise<number> {
+  const r = await conn.runAndReadAll('SELECT coalesce(max(sid), 0)::INTEGER AS n FROM files');
+  return Number(r.getRowObjectsJS()[0]?.n ?? 0) + 1;
+}
+
+async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Promise<void> {
+  if (sids.length === 0) return;
+  await conn.run('CREATE OR REPLACE TEMP TABLE stale (sid INTEGER)');
+  const ap = await conn.createAppender('stale', 'main', 'temp');
+  for (const sid of sids) {
+    ap.appendInteger(sid);
+    ap.endRow();
+  }
+  ap.closeSync();
+  for (const table of ['tool_calls', 'messages', 'sessions', 'files']) {
+    await conn.run(`DELETE FROM ${table} WHERE sid IN (SELECT sid FROM temp.stale)`);
+  }
+  await conn.run('DROP TABLE temp.stale');
+}
+
+function nullableVarchar(ap: DuckDBAppender, value: string | null): void {
+  if (value === null) ap.appendNull();
+  else ap.appendVarchar(value);
+}
+
+function nullableInt(ap: DuckDBAppender, value: number | null): void {
+  if (value === null) ap.appendNull();
+  else ap.appendInteger(value);
+}
+
+interface Appenders {
+  files: DuckDBAppender;
+  sessions: DuckDBAppender;
+  messages: DuckDBAppender;
+  toolCalls: DuckDBAppender;
+}
+
+function appendFile(a: Appenders, sid: number, f: ParsedFile): void {
+  a.files.appendInteger(sid);
+  a.files.appendVarchar(f.source);
+  a.files.appendVarchar(f.path);
+  a.files.appendVarchar(f.name);
+  a.files.appendBigInt(BigInt(f.size));
+  a.files.appendDouble(f.mtimeMs);
+  a.files.appendVarchar(f.status);
+  nullableVarchar(a.files, f.reason);
+  a.files.endRow();
+}
+
+function appendSession(a: Appenders, sid: number, f: FileToIndex, x: IndexedSession): void {
+  const s = x.session;
+  const ap = a.sessions;
+  ap.appendInteger(sid);
+  ap.appendVarchar(f.source);
+  ap.appendVarchar(f.name);
+  ap.appendVarchar(s.sessionId);
+  nullableVarchar(ap, s.name);
+  ap.appendList(s.tags, ap.columnType(5) as DuckDBListType);
+  ap.appendVarchar(s.startTime);
+  nullableVarchar(ap, s.endTime);
+  nullableVarchar(ap, s.lastActivity);
+  if (s.durationMs === null) ap.appendNull();
+  else ap.appendBigInt(BigInt(s.durationMs));
+  ap.appendVarchar(s.model);
+  nullableVarchar(ap, s.status);
+  ap.appendVarchar(s.workingDirectory);
+  ap.appendInteger(s.messages);
+  ap.appendInteger(s.toolCalls);
+  ap.appendBigInt(BigInt(s.input));
+  ap.appendBigInt(BigInt(s.output));
+  ap.appendBigInt(BigInt(s.total));
+  ap.appendBoolean(s.interrupted);
+  ap.endRow();
+  for (const m of x.messages) {
+    const mp = a.messages;
+    mp.appendInteger(sid);
+    mp.appendInteger(m.seq);
+    mp.appendVarchar(m.role);
+    nullableVarchar(mp, m.content);
+    nullableVarchar(mp, m.timestamp);
+    mp.appendInteger(m.toolCalls);
+    nullableInt(mp, m.input);
+    nullableInt(mp, m.output);
+    mp.appendBoolean(m.interrupted);
+    nullableInt(mp, m.replyMs);
+    mp.endRow();
+  }
+  for (const t of x.toolCalls) {
+    const tp = a.toolCalls;
+    tp.appendInteger(sid);
+    tp.appendInteger(t.seq);
+    tp.appendInteger(t.idx);
+    tp.appendVarchar(t.tool);
+    nullableVarchar(tp, t.parameters);
+    nullableVarchar(tp, t.result);
+    tp.appendBoolean(t.failed);
+    tp.endRow();
+  }
+}
+
+async function openAppenders(conn: DuckDBConnection): Promise<Appenders> {
+  return {
+    files: await conn.createAppender('files'),
+    sessions: await conn.createAppender('sessions'),
+    messages: await conn.createAppender('messages'),
+    toolCalls: await conn.createAppender('tool_calls'),
+  };
+}
+
+function closeAppenders(a: Appenders): void {
+  for (const ap of [a.files, a.sessions, a.messages, a.toolCalls]) ap.closeSync();
+}
+
+function appendParsed(a: Appenders, sid: number, f: ParsedFile): void {
+  appendFile(a, sid, f);
+  if (f.indexed) appendSession(a, sid, f, f.indexed);
+}
+
+/** Commits every this many files, so a huge first build does not hold everything in memory. */
+const COMMIT_EVERY = 2500;
+
+/**
+ * Replaces the rows of `stale` sids by those of `files`, parsed on all cores. Each commit holds
+ * the files rows together with their session rows, so the index is consistent at every commit.
+ */
+async function writeFiles(
+  conn: DuckDBConnection,
+  stale: readonly number[],
+  files: readonly FileToIndex[],
+): Promise<void> {
+  const { parseFiles } = await import('./parse-pool.js');
+  let sid = await nextSid(conn);
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await deleteSids(conn, stale);
+    let a = await openAppenders(conn);
+    let sinceCommit = 0;
+    for await (const chunk of parseFiles(files)) {
+      for (const f of chunk) appendParsed(a, sid++, f);
+      sinceCommit += chunk.length;
+      if (sinceCommit >= COMMIT_EVERY) {
+        closeAppenders(a);
+        await conn.run('COMMIT');
+        await conn.run('BEGIN TRANSACTION');
+        a = await openAppenders(conn);
+        sinceCommit = 0;
+      }
+    }
+    closeAppenders(a);
+    await conn.run('COMMIT');
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/** Appends already parsed files (an archive's entries) in one transaction. */
+async function writeParsed(conn: DuckDBConnection, files: readonly ParsedFile[]): Promise<void> {
+  let sid = await nextSid(conn);
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const a = await openAppenders(conn);
+    for (const f of files) appendParsed(a, sid++, f);
+    closeAppenders(a);
+    await conn.run('COMMIT');
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+interface KnownFile {
+  sid: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+async function knownFiles(conn: DuckDBConnection, source: 'live'): Promise<KnownFile[]> {
+  const r = await conn.runAndReadAll(
+    'SELECT sid, path, size::DOUBLE AS size, mtime_ms FROM files WHERE source = $source',
+    { source },
+  );
+  return r.getRowObjectsJS().map((row) => ({
+    sid: Number(row.sid),
+    path: String(row.path),
+    size: Number(row.size),
+    mtimeMs: Number(row.mtime_ms),
+  }));
+}
+
+async function refreshLive(
+  conn: DuckDBConnection,
+  dir: string,
+): Promise<Omit<RefreshStats, 'archivesRead'>> {
+  const found = scanSessionFiles(dir);
+  const print = fingerprint(found);
+  const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
+    dir,
+  });
+  if (last.getRowObjectsJS()[0]?.fingerprint === print) {
+    return { read: 0, removed: 0, unchanged: found.length };
+  }
+  const known = await knownFiles(conn, 'live');
+  const byPath = new Map(known.map((k) => [k.path, k]));
+  const changed: FileToIndex[] = [];
+  const stale: number[] = [];
+  const present = new Set<string>();
+  for (const entry of found) {
+    present.add(entry.path);
+    const k = byPath.get(entry.path);
+    if (!k || k.size !== entry.size || k.mtimeMs !== entry.mtimeMs) {
+      changed.push({ source: 'live', ...entry });
+      if (k) stale.push(k.sid);
+    }
+  }
+  const gone = known.filter((k) => !present.has(k.path));
+  for (const k of gone) stale.push(k.sid);
+  if (changed.length > 0 || stale.length > 0) await writeFiles(conn, stale, changed);
+  await conn.run('INSERT OR REPLACE INTO dir_state VALUES ($dir, $print)', { dir, print });
+  return {
+    read: changed.length,
+    removed: gone.length,
+    unchanged: found.length - changed.length,
+  };
+}
+
+/** Archives are cached whole, by the archive's size and mtime. */
+async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = (await readdir(archivesDir)).filter((n) => /\.tar\.gz$/.test(n)).sort();
+  } catch {
+    names = [];
+  }
+  const r = await conn.runAndReadAll('SELECT path, size::DOUBLE AS size, mtime_ms FROM archives');
+  const known = new Map(
+    r
+      .getRowObjectsJS()
+      .map((row) => [String(row.path), { size: Number(row.size), mtimeMs: Number(row.mtime_ms) }]),
+  );
+  const present = new Set<string>();
+  let read = 0;
+  for (const name of names) {
+    const path = join(archivesDir, name);
+    let st: Awaited<ReturnType<typeof stat>>;
+    try {
+      st = await stat(path);
+      if (!st.isFile()) continue;
+    } catch {
+      continue;
+    }
+    present.add(path);
+    const k = known.get(path);
+    if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) continue;
+    const [{ readArchiveEntries }, { parseText }] = await Promise.all([
+      import('./archive-read.js'),
+      import('./parse-files.js'),
+    ]);
+    const entries = await readArchiveEntries(path);
+    const files = entries.map((e) =>
+      parseText(
+        { source: 'archive', path, name: e.name, size: e.size, mtimeMs: e.mtimeMs },
+        e.text,
+        e.error,
+      ),
+    );
+    await dropArchive(conn, path);
+    await writeParsed(conn, files);
+    await conn.run('INSERT INTO archives VALUES ($path, $size, $mtime)', {
+      path,
+      size: st.size,
+      mtime: st.mtimeMs,
+    });
+    read++;
+  }
+  for (const path of known.keys()) if (!present.has(path)) await dropArchive(conn, path);
+  return read;
+}
+
+async function dropArchive(conn: DuckDBConnection, path: string): Promise<void> {
+  const r = await conn.runAndReadAll(
+    "SELECT sid FROM files WHERE source = 'archive' AND path = $path",
+    { path },
+  );
+  const sids = r.getRowObjectsJS().map((row) => Number(row.sid));
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    await deleteSids(conn, sids);
+    await conn.run('DELETE FROM archives WHERE path = $path', { path });
+    await conn.run('COMMIT');
+  } catch (error) {
+    await conn.run('ROLLBACK');
+    throw error;
+  }
+}
+
+export async function refreshIndex(
+  conn: DuckDBConnection,
+  opts: RefreshOptions,
+): Promise<RefreshStats> {
+  const live = await refreshLive(conn, opts.sessionsDir);
+  const archivesRead =
+    opts.includeArchived && opts.archivesDir ? await refreshArchives(conn, opts.archivesDir) : 0;
+  return { ...live, archivesRead };
+}

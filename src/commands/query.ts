@@ -1,0 +1,137 @@
+/**
+ * `grok sessions query`: read-only SQL over the index. Writes are refused twice over: every
+ * statement must be a SELECT (checked by DuckDB's own parser, not by a regex), and the on-disk
+ * index is opened read-only for the query.
+ */
+import { openRefreshed, plainValue, type Row } from '../analytics/analytics-run.js';
+import { type IndexHandle, loadDuckDB, openReadOnlyIndex } from '../analytics/index-db.js';
+import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
+import { listNamedQueries, type NamedQuery } from '../analytics/sql-files.js';
+import { UsageError, UserError } from '../errors.js';
+import { truncate } from '../render/format.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export interface QueryOptions extends GlobalOptions {
+  list?: boolean | undefined;
+  csv?: boolean | undefined;
+}
+
+export type QueryResult =
+  | { kind: 'list'; queries: NamedQuery[] }
+  | { kind: 'rows'; name: string | undefined; columns: string[]; rows: Row[]; notices: string[] };
+
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+async function resolveSql(input: string): Promise<{ name: string | undefined; sql: string }> {
+  if (NAME.test(input)) {
+    const named = (await listNamedQueries()).find((q) => q.name === input);
+    if (named) return { name: named.name, sql: named.sql };
+    throw new UsageError(`no named query '${input}'`, 'see grok sessions query --list');
+  }
+  return { name: undefined, sql: input };
+}
+
+/** Refuses anything but SELECT statements, using DuckDB's parser. Returns the last statement. */
+async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void> {
+  const { StatementType } = loadDuckDB();
+  let extracted: Awaited<ReturnType<typeof conn.extractStatements>>;
+  try {
+    extracted = await conn.extractStatements(sql);
+  } catch (error) {
+    throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (extracted.count === 0) throw new UsageError('query: no SQL statement given');
+  for (let i = 0; i < extracted.count; i++) {
+    let prepared: Awaited<ReturnType<typeof extracted.prepare>>;
+    try {
+      prepared = await extracted.prepare(i);
+    } catch (error) {
+      throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw new UserError('query: only SELECT (and WITH ... SELECT) statements are allowed', {
+        hint: 'the index is a read-only view of your sessions',
+      });
+    }
+  }
+}
+
+export async function query(input: string | undefined, opts: QueryOptions): Promise<QueryResult> {
+  if (opts.list) return { kind: 'list', queries: await listNamedQueries() };
+  if (input === undefined || String(input).trim() === '') {
+    throw new UsageError(
+      'query: give a SELECT statement or a query name',
+      'see grok sessions query --list',
+    );
+  }
+  const { name, sql } = await resolveSql(String(input));
+  const refreshed = await openRefreshed(opts);
+  let handle = refreshed.handle;
+  const notices = [...refreshed.notices];
+  if (handle.mode === 'file') {
+    handle.close();
+    try {
+      handle = await openReadOnlyIndex(refreshed.home);
+    } catch {
+      // Another process took the file between the refresh and now: read the files directly.
+      const again = await openRefreshed(opts);
+      handle = again.handle;
+      notices.push(...again.notices);
+    }
+  }
+  try {
+    await onlySelect(handle.conn, sql);
+    let reader: Awaited<ReturnType<typeof handle.conn.runAndReadAll>>;
+    try {
+      reader = await handle.conn.runAndReadAll(sql);
+    } catch (error) {
+      throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
+    }
+    return {
+      kind: 'rows',
+      name,
+      columns: reader.columnNames(),
+      rows: reader.getRowObjectsJS().map((r) => plainValue(r) as Row),
+      notices,
+    };
+  } finally {
+    handle.close();
+  }
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function renderQuery(
+  r: QueryResult,
+  opts: { json?: boolean; csv?: boolean },
+): CommandOutput {
+  if (r.kind === 'list') {
+    if (opts.json) return { stdout: `${JSON.stringify(r.queries, null, 2)}\n` };
+    const columns: OutputColumn<NamedQuery>[] = [
+      { header: 'NAME', csv: 'name', cell: (q) => q.name },
+      { header: 'DESCRIPTION', csv: 'description', cell: (q) => q.description },
+    ];
+    return {
+      stdout: opts.csv ? csvText(columns, r.queries) : `${tableText(columns, r.queries)}\n`,
+    };
+  }
+  if (opts.json)
+    return withNotes({ stdout: `${JSON.stringify(r.rows, null, 2)}\n` }, [], r.notices);
+  const columns: OutputColumn<Row>[] = r.columns.map((c) => ({
+    header: c,
+    csv: c,
+    cell: (row) => truncate(cellText(row[c]).replace(/\s+/g, ' '), 80),
+    raw: (row) => row[c],
+  }));
+  if (opts.csv) return withNotes({ stdout: csvText(columns, r.rows) }, [], r.notices);
+  const n = r.rows.length;
+  return withNotes(
+    { stdout: `${tableText(columns, r.rows)}\n\n${n} row${n === 1 ? '' : 's'}\n` },
+    [],
+    r.notices,
+  );
+}

@@ -1,0 +1,118 @@
+import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
+import { highlight, makeSnippet, type Snippet } from '../analytics/snippet.js';
+import { UsageError } from '../errors.js';
+import { bold, useColor, yellow } from '../render/color.js';
+import { formatDateTime } from '../render/format.js';
+import type { SkippedFile } from '../session/store.js';
+import { parsePositiveInt } from '../time.js';
+import type { CommandOutput } from './common.js';
+
+export interface SearchOptions extends AnalyticsOptions {
+  role?: string | undefined;
+  n?: string | number | undefined;
+  json?: boolean | undefined;
+  csv?: boolean | undefined;
+}
+
+const ROLES = ['user', 'assistant', 'system', 'tool'] as const;
+
+export interface SearchHit {
+  sessionId: string;
+  file: string;
+  sessionName: string | null;
+  model: string;
+  time: string;
+  role: string;
+  kind: 'message' | 'toolCall';
+  tool: string | null;
+  /** Index of the message in the session. */
+  message: number;
+  snippet: Snippet;
+}
+
+export interface SearchResult {
+  query: string;
+  hits: SearchHit[];
+  /** All matches before -n. */
+  matches: number;
+  skipped: SkippedFile[];
+  notices: string[];
+}
+
+export async function search(text: string, opts: SearchOptions): Promise<SearchResult> {
+  const query = String(text);
+  if (query.trim() === '') throw new UsageError('search: give the text to look for');
+  const role = opts.role === undefined ? null : String(opts.role);
+  if (role !== null && !(ROLES as readonly string[]).includes(role)) {
+    throw new UsageError(`--role: '${role}' is not one of ${ROLES.join(', ')}`);
+  }
+  const limit = opts.n === undefined ? 20 : parsePositiveInt(opts.n, '-n');
+  return withAnalytics(opts, async (ctx) => {
+    const rows = await ctx.rows('internal/search', {
+      needle: query.toLowerCase(),
+      role,
+      limit,
+    });
+    const hits = rows.map(
+      (r): SearchHit => ({
+        sessionId: String(r.session_id),
+        file: String(r.file),
+        sessionName: r.session_name === null ? null : String(r.session_name),
+        model: String(r.model),
+        time: String(r.at),
+        role: String(r.role),
+        kind: r.kind === 'toolCall' ? 'toolCall' : 'message',
+        tool: r.tool === null ? null : String(r.tool),
+        message: Number(r.seq),
+        snippet: makeSnippet(String(r.text), query) ?? { text: '', start: 0, end: 0 },
+      }),
+    );
+    return {
+      query,
+      hits,
+      matches: Number(rows[0]?.matches ?? 0),
+      skipped: ctx.skipped,
+      notices: ctx.notices,
+    };
+  });
+}
+
+export function searchJson(r: SearchResult): unknown {
+  return {
+    query: r.query,
+    matches: r.matches,
+    hits: r.hits,
+    skipped: r.skipped,
+  };
+}
+
+export function renderSearch(
+  r: SearchResult,
+  opts: { json?: boolean; csv?: boolean },
+): CommandOutput {
+  if (opts.json)
+    return withNotes({ stdout: `${JSON.stringify(searchJson(r), null, 2)}\n` }, [], r.notices);
+  const color = useColor();
+  const mark = (m: string) => (color ? bold(yellow(m, true), true) : `[${m}]`);
+  const columns: OutputColumn<SearchHit>[] = [
+    { header: 'SESSION', csv: 'session', cell: (h) => h.file.replace(/\.json$/, '') },
+    { header: 'TIME (UTC)', csv: 'time', cell: (h) => formatDateTime(h.time), raw: (h) => h.time },
+    { header: 'ROLE', csv: 'role', cell: (h) => (h.tool ? `tool:${h.tool}` : h.role) },
+    {
+      header: 'MATCH',
+      csv: 'snippet',
+      cell: (h) => highlight(h.snippet, mark),
+      raw: (h) => h.snippet.text,
+    },
+  ];
+  if (opts.csv) return withNotes({ stdout: csvText(columns, r.hits) }, r.skipped, r.notices);
+  if (r.hits.length === 0) {
+    return withNotes({ stdout: `No match for '${r.query}'\n` }, r.skipped, r.notices);
+  }
+  const foot =
+    r.hits.length < r.matches
+      ? `${r.hits.length} of ${r.matches} matches, newest first (-n for more)`
+      : `${r.matches} match${r.matches === 1 ? '' : 'es'}, newest first`;
+  return withNotes({ stdout: `${tableText(columns, r.hits)}\n\n${foot}\n` }, r.skipped, r.notices);
+}

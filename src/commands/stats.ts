@@ -1,0 +1,413 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
+import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
+import { validateTimeZone } from '../analytics/period.js';
+import { UsageError } from '../errors.js';
+import { bar, formatDuration, formatInt, formatTokens } from '../render/format.js';
+import { lockHolder, lockPathFor } from '../session/lock.js';
+import type { SkippedFile } from '../session/store.js';
+import type { CommandOutput } from './common.js';
+
+export interface StatsOptions extends AnalyticsOptions {
+  by?: string | undefined;
+  json?: boolean | undefined;
+  csv?: boolean | undefined;
+}
+
+const GROUPS = ['day', 'week', 'month', 'model', 'project', 'tool'] as const;
+type Group = (typeof GROUPS)[number];
+
+export interface ToolStat {
+  tool: string;
+  calls: number;
+  sessions: number;
+  failed: number;
+}
+
+export interface ModelStat {
+  model: string;
+  sessions: number;
+  input: number;
+  output: number;
+  total: number;
+}
+
+export interface GroupStat {
+  key: string;
+  sessions: number;
+  messages: number;
+  input: number;
+  output: number;
+  total: number;
+  /** For --by tool: calls of that tool. */
+  calls?: number;
+}
+
+export interface StatsResult {
+  dir: string;
+  by: Group | undefined;
+  sessions: number;
+  messages: number;
+  toolCalls: number;
+  avgMessagesPerSession: number;
+  avgTokensPerSession: number;
+  avgDurationMs: number | null;
+  tokens: { input: number; output: number; total: number };
+  tools: ToolStat[];
+  models: ModelStat[];
+  latency: { replies: number; medianMs: number | null; p95Ms: number | null };
+  outputTokensPerSecond: number | null;
+  durations: { medianMs: number | null; p95Ms: number | null };
+  outcomes: {
+    ended: number;
+    interrupted: number;
+    crashed: number;
+    running: number;
+    /** ended / (ended + interrupted + crashed), null with no finished session. */
+    successRate: number | null;
+  };
+  groups: GroupStat[] | undefined;
+  skipped: SkippedFile[];
+  notices: string[];
+}
+
+function lockFileNames(dir: string): Set<string> {
+  try {
+    return new Set(
+      readdirSync(dir)
+        .filter((n) => n.startsWith('.') && n.endsWith('.lock'))
+        .map((n) => join(dir, n)),
+    );
+  } catch {
+    return new Set();
+  }
+}
+
+function group(value: string | undefined): Group | undefined {
+  if (value === undefined) return undefined;
+  if (!(GROUPS as readonly string[]).includes(value)) {
+    throw new UsageError(`--by: '${value}' is not one of ${GROUPS.join(', ')}`);
+  }
+  return value as Group;
+}
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const PERIOD_FORMAT: Record<string, string> = { day: '%Y-%m-%d', week: '%Y-%m-%d', month: '%Y-%m' };
+
+function groupRow(r: Row): GroupStat {
+  return {
+    key: String(r.key),
+    sessions: num(r.sessions),
+    messages: num(r.messages),
+    input: num(r.input),
+    output: num(r.output),
+    total: num(r.total),
+  };
+}
+
+export async function stats(opts: StatsOptions): Promise<StatsResult> {
+  const by = group(opts.by);
+  const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
+  return withAnalytics(opts, async (ctx) => {
+    const [totals] = await ctx.rows('internal/stats-totals');
+    const tools = (await ctx.rows('internal/tools')).map((r) => ({
+      tool: String(r.tool),
+      calls: num(r.calls),
+      sessions: num(r.sessions),
+      failed: num(r.failed),
+    }));
+    const models = (await ctx.rows('internal/models')).map((r) => ({
+      model: String(r.model),
+      sessions: num(r.sessions),
+      input: num(r.input),
+      output: num(r.output),
+      total: num(r.total),
+    }));
+    const [lat] = await ctx.rows('internal/latency');
+    let running = 0;
+    let crashed = 0;
+    const active = await ctx.rows('internal/active-sessions');
+    // One listing of the lock files instead of one failed open per session still marked active.
+    const locks = active.length > 0 ? lockFileNames(ctx.dir) : new Set<string>();
+    for (const r of active) {
+      const path = String(r.path);
+      const held = locks.has(lockPathFor(path)) && (await lockHolder(path)) !== undefined;
+      if (held) running++;
+      else crashed++;
+    }
+    let groups: GroupStat[] | undefined;
+    if (by === 'day' || by === 'week' || by === 'month') {
+      groups = (
+        await ctx.rows('internal/by-period', { unit: by, tz, format: PERIOD_FORMAT[by] as string })
+      ).map(groupRow);
+    } else if (by === 'project') {
+      groups = (await ctx.rows('internal/by-project')).map(groupRow);
+    } else if (by === 'model') {
+      groups = (await ctx.rows('internal/models')).map((r) => groupRow({ ...r, key: r.model }));
+    } else if (by === 'tool') {
+      groups = tools.map((t) => ({
+        key: t.tool,
+        sessions: t.sessions,
+        messages: 0,
+        input: 0,
+        output: 0,
+        total: 0,
+        calls: t.calls,
+      }));
+    }
+    const sessions = num(totals?.sessions);
+    const ended = num(totals?.ended);
+    const interrupted = num(totals?.interrupted);
+    const endedOnly = Math.max(0, ended);
+    const finished = endedOnly + interrupted + crashed;
+    const timedMs = num(lat?.timed_ms);
+    return {
+      dir: ctx.dir,
+      by,
+      sessions,
+      messages: num(totals?.messages),
+      toolCalls: num(totals?.tool_calls),
+      avgMessagesPerSession: sessions ? num(totals?.messages) / sessions : 0,
+      avgTokensPerSession: sessions ? num(totals?.total) / sessions : 0,
+      avgDurationMs: numOrNull(totals?.avg_duration_ms),
+      tokens: { input: num(totals?.input), output: num(totals?.output), total: num(totals?.total) },
+      tools,
+      models,
+      latency: {
+        replies: num(lat?.replies),
+        medianMs: numOrNull(lat?.median_ms),
+        p95Ms: numOrNull(lat?.p95_ms),
+      },
+      outputTokensPerSecond: timedMs > 0 ? num(lat?.timed_output) / (timedMs / 1000) : null,
+      durations: {
+        medianMs: numOrNull(totals?.median_duration_ms),
+        p95Ms: numOrNull(totals?.p95_duration_ms),
+      },
+      outcomes: {
+        ended: endedOnly,
+        interrupted,
+        crashed,
+        running,
+        successRate: finished > 0 ? endedOnly / finished : null,
+      },
+      groups,
+      skipped: ctx.skipped,
+      notices: ctx.notices,
+    };
+  });
+}
+
+export function statsJson(r: StatsResult): unknown {
+  return {
+    sessions: r.sessions,
+    messages: r.messages,
+    toolCalls: r.toolCalls,
+    avgMessagesPerSession: round(r.avgMessagesPerSession),
+    avgTokensPerSession: round(r.avgTokensPerSession),
+    avgDurationMs: r.avgDurationMs === null ? null : Math.round(r.avgDurationMs),
+    tokens: r.tokens,
+    tools: r.tools,
+    models: r.models,
+    latency: {
+      replies: r.latency.replies,
+      medianMs: r.latency.medianMs,
+      p95Ms: r.latency.p95Ms,
+      outputTokensPerSecond:
+        r.outputTokensPerSecond === null ? null : round(r.outputTokensPerSecond, 1),
+    },
+    durations: r.durations,
+    outcomes: {
+      ...r.outcomes,
+      successRate: r.outcomes.successRate === null ? null : round(r.outcomes.successRate, 4),
+    },
+    ...(r.groups ? { by: r.by, groups: r.groups } : {}),
+    skipped: r.skipped,
+  };
+}
+
+function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
+  const byTool = r.by === 'tool';
+  const max = Math.max(0, ...(r.groups ?? []).map((g) => (byTool ? (g.calls ?? 0) : g.total)));
+  const keyHeader = r.by === 'project' ? 'PROJECT' : (r.by ?? 'key').toUpperCase();
+  const columns: OutputColumn<GroupStat>[] = [
+    { header: keyHeader, csv: r.by ?? 'key', cell: (g) => g.key },
+  ];
+  if (byTool) {
+    columns.push(
+      {
+        header: 'CALLS',
+        csv: 'calls',
+        align: 'right',
+        cell: (g) => formatInt(g.calls ?? 0),
+        raw: (g) => g.calls,
+      },
+      {
+        header: 'SESSIONS',
+        csv: 'sessions',
+        align: 'right',
+        cell: (g) => formatInt(g.sessions),
+        raw: (g) => g.sessions,
+      },
+      { header: '', csv: 'bar', cell: (g) => bar(g.calls ?? 0, max), raw: () => undefined },
+    );
+    return columns;
+  }
+  columns.push(
+    {
+      header: 'SESSIONS',
+      csv: 'sessions',
+      align: 'right',
+      cell: (g) => formatInt(g.sessions),
+      raw: (g) => g.sessions,
+    },
+    {
+      header: 'MSGS',
+      csv: 'messages',
+      align: 'right',
+      cell: (g) => formatInt(g.messages),
+      raw: (g) => g.messages,
+    },
+    {
+      header: 'IN',
+      csv: 'input',
+      align: 'right',
+      cell: (g) => formatTokens(g.input),
+      raw: (g) => g.input,
+    },
+    {
+      header: 'OUT',
+      csv: 'output',
+      align: 'right',
+      cell: (g) => formatTokens(g.output),
+      raw: (g) => g.output,
+    },
+    {
+      header: 'TOTAL',
+      csv: 'total',
+      align: 'right',
+      cell: (g) => formatTokens(g.total),
+      raw: (g) => g.total,
+    },
+    { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
+  );
+  return columns;
+}
+
+function percent(rate: number | null): string {
+  return rate === null ? '-' : `${(rate * 100).toFixed(1)}%`;
+}
+
+function summaryPairs(r: StatsResult): [string, string, unknown][] {
+  return [
+    ['Sessions', formatInt(r.sessions), r.sessions],
+    ['Messages', formatInt(r.messages), r.messages],
+    ['Tool calls', formatInt(r.toolCalls), r.toolCalls],
+    ['Tokens in', formatInt(r.tokens.input), r.tokens.input],
+    ['Tokens out', formatInt(r.tokens.output), r.tokens.output],
+    ['Tokens total', formatInt(r.tokens.total), r.tokens.total],
+    ['Avg messages / session', r.avgMessagesPerSession.toFixed(1), round(r.avgMessagesPerSession)],
+    ['Avg tokens / session', formatInt(r.avgTokensPerSession), Math.round(r.avgTokensPerSession)],
+    ['Avg duration', formatDuration(r.avgDurationMs), r.avgDurationMs],
+    [
+      'Duration median / p95',
+      `${formatDuration(r.durations.medianMs)} / ${formatDuration(r.durations.p95Ms)}`,
+      r.durations.medianMs,
+    ],
+    [
+      'Reply latency median / p95',
+      `${formatDuration(r.latency.medianMs)} / ${formatDuration(r.latency.p95Ms)}`,
+      r.latency.medianMs,
+    ],
+    [
+      'Output tokens / s',
+      r.outputTokensPerSecond === null ? '-' : r.outputTokensPerSecond.toFixed(1),
+      r.outputTokensPerSecond,
+    ],
+    [
+      'Ended / interrupted / crashed',
+      `${r.outcomes.ended} / ${r.outcomes.interrupted} / ${r.outcomes.crashed}`,
+      `${r.outcomes.ended}/${r.outcomes.interrupted}/${r.outcomes.crashed}`,
+    ],
+    ['Success rate', percent(r.outcomes.successRate), r.outcomes.successRate],
+  ];
+}
+
+export function renderStats(
+  r: StatsResult,
+  opts: { json?: boolean; csv?: boolean },
+): CommandOutput {
+  if (opts.json) {
+    return withNotes({ stdout: `${JSON.stringify(statsJson(r), null, 2)}\n` }, [], r.notices);
+  }
+  if (r.groups) {
+    const columns = groupColumns(r);
+    const body = opts.csv
+      ? csvText(
+          columns.filter((c) => c.csv !== 'bar'),
+          r.groups,
+        )
+      : r.groups.length === 0
+        ? `No sessions found in ${r.dir}\n`
+        : `${tableText(columns, r.groups)}\n`;
+    return withNotes({ stdout: body }, r.skipped, r.notices);
+  }
+  const pairs = summaryPairs(r);
+  if (opts.csv) {
+    const rows = pairs.map(([k, , raw]) => ({ k, raw }));
+    return withNotes(
+      {
+        stdout: csvText(
+          [
+            { header: 'metric', cell: (x: { k: string }) => x.k },
+            { header: 'value', cell: () => '', raw: (x: { raw: unknown }) => x.raw },
+          ],
+          rows,
+        ),
+      },
+      r.skipped,
+      r.notices,
+    );
+  }
+  if (r.sessions === 0) {
+    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+  }
+  const lines = [
+    tableText(
+      [
+        { header: 'METRIC', cell: (p: [string, string, unknown]) => p[0] },
+        { header: 'VALUE', align: 'right', cell: (p: [string, string, unknown]) => p[1] },
+      ],
+      pairs,
+    ),
+  ];
+  if (r.tools.length > 0) {
+    const max = r.tools[0]?.calls ?? 0;
+    lines.push(
+      '',
+      tableText(
+        [
+          { header: 'TOP TOOLS', cell: (t: ToolStat) => t.tool },
+          { header: 'CALLS', align: 'right', cell: (t: ToolStat) => formatInt(t.calls) },
+          { header: 'FAILED', align: 'right', cell: (t: ToolStat) => formatInt(t.failed) },
+          { header: '', cell: (t: ToolStat) => bar(t.calls, max, 20) },
+        ],
+        r.tools.slice(0, 10),
+      ),
+    );
+  }
+  lines.push(
+    '',
+    tableText(
+      [
+        { header: 'MODEL', cell: (m: ModelStat) => m.model },
+        { header: 'SESSIONS', align: 'right', cell: (m: ModelStat) => formatInt(m.sessions) },
+        { header: 'TOKENS', align: 'right', cell: (m: ModelStat) => formatTokens(m.total) },
+      ],
+      r.models,
+    ),
+  );
+  return withNotes({ stdout: `${lines.join('\n')}\n` }, r.skipped, r.notices);
+}

@@ -1,0 +1,122 @@
+import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
+import { bar, formatInt } from '../render/format.js';
+import type { SkippedFile } from '../session/store.js';
+import type { CommandOutput } from './common.js';
+
+export interface ToolsOptions extends AnalyticsOptions {
+  json?: boolean | undefined;
+  csv?: boolean | undefined;
+}
+
+export interface ToolUsage {
+  tool: string;
+  calls: number;
+  sessions: number;
+  /** Fraction of all tool calls, 0..1. */
+  share: number;
+  failed: number;
+}
+
+export interface ToolsResult {
+  dir: string;
+  totalCalls: number;
+  sessions: number;
+  tools: ToolUsage[];
+  skipped: SkippedFile[];
+  notices: string[];
+}
+
+export async function tools(opts: ToolsOptions): Promise<ToolsResult> {
+  return withAnalytics(opts, async (ctx) => {
+    const rows = await ctx.rows('internal/tools');
+    const totalCalls = rows.reduce((n, r) => n + Number(r.calls), 0);
+    const [count] = await ctx.rows('internal/stats-totals');
+    return {
+      dir: ctx.dir,
+      totalCalls,
+      sessions: Number(count?.sessions ?? 0),
+      tools: rows.map((r) => ({
+        tool: String(r.tool),
+        calls: Number(r.calls),
+        sessions: Number(r.sessions),
+        share: totalCalls ? Number(r.calls) / totalCalls : 0,
+        failed: Number(r.failed),
+      })),
+      skipped: ctx.skipped,
+      notices: ctx.notices,
+    };
+  });
+}
+
+export function toolsJson(r: ToolsResult): unknown {
+  return {
+    totalCalls: r.totalCalls,
+    sessions: r.sessions,
+    tools: r.tools.map((t) => ({ ...t, share: round(t.share, 4) })),
+    skipped: r.skipped,
+  };
+}
+
+export function renderTools(
+  r: ToolsResult,
+  opts: { json?: boolean; csv?: boolean },
+): CommandOutput {
+  if (opts.json)
+    return withNotes({ stdout: `${JSON.stringify(toolsJson(r), null, 2)}\n` }, [], r.notices);
+  const max = r.tools[0]?.calls ?? 0;
+  const columns: OutputColumn<ToolUsage>[] = [
+    { header: 'TOOL', csv: 'tool', cell: (t) => t.tool },
+    {
+      header: 'CALLS',
+      csv: 'calls',
+      align: 'right',
+      cell: (t) => formatInt(t.calls),
+      raw: (t) => t.calls,
+    },
+    {
+      header: 'SESSIONS',
+      csv: 'sessions',
+      align: 'right',
+      cell: (t) => formatInt(t.sessions),
+      raw: (t) => t.sessions,
+    },
+    {
+      header: 'SHARE',
+      csv: 'share',
+      align: 'right',
+      cell: (t) => `${(t.share * 100).toFixed(1)}%`,
+      raw: (t) => round(t.share, 4),
+    },
+    {
+      header: 'FAILED',
+      csv: 'failed',
+      align: 'right',
+      cell: (t) => formatInt(t.failed),
+      raw: (t) => t.failed,
+    },
+    { header: '', csv: 'bar', cell: (t) => bar(t.calls, max, 24) },
+  ];
+  if (opts.csv) {
+    return withNotes(
+      {
+        stdout: csvText(
+          columns.filter((c) => c.csv !== 'bar'),
+          r.tools,
+        ),
+      },
+      r.skipped,
+      r.notices,
+    );
+  }
+  if (r.tools.length === 0) {
+    const what =
+      r.sessions === 0
+        ? `No sessions found in ${r.dir}`
+        : `No tool calls in ${formatInt(r.sessions)} session${r.sessions === 1 ? '' : 's'}`;
+    return withNotes({ stdout: `${what}\n` }, r.skipped, r.notices);
+  }
+  const failed = r.tools.reduce((n, t) => n + t.failed, 0);
+  const foot = `${formatInt(r.totalCalls)} calls in ${formatInt(r.sessions)} sessions, ${formatInt(failed)} failed`;
+  return withNotes({ stdout: `${tableText(columns, r.tools)}\n\n${foot}\n` }, r.skipped, r.notices);
+}

@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
+import { costOf, type PriceTable, priceTable } from '../analytics/pricing.js';
+import { UsageError } from '../errors.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatInt,
+  formatTokens,
+  formatUsd,
+  truncate,
+} from '../render/format.js';
+import { settingsPath } from '../session/paths.js';
+import type { SkippedFile } from '../session/store.js';
+import { parsePositiveInt } from '../time.js';
+import type { CommandOutput } from './common.js';
+
+export interface TopOptions extends AnalyticsOptions {
+  by?: string | undefined;
+  n?: string | number | undefined;
+  json?: boolean | undefined;
+  csv?: boolean | undefined;
+}
+
+const KEYS = ['tokens', 'cost', 'messages', 'duration'] as const;
+type Key = (typeof KEYS)[number];
+
+export interface TopSession {
+  rank: number;
+  sessionId: string;
+  file: string;
+  name: string | null;
+  model: string;
+  startTime: string;
+  input: number;
+  output: number;
+  total: number;
+  messages: number;
+  toolCalls: number;
+  durationMs: number | null;
+  workingDirectory: string;
+  cost: number | null;
+}
+
+export interface TopResult {
+  dir: string;
+  by: Key;
+  sessions: TopSession[];
+  skipped: SkippedFile[];
+  notices: string[];
+}
+
+async function prices(): Promise<PriceTable> {
+  if (!existsSync(settingsPath())) return priceTable();
+  const { loadSettings } = await import('../settings.js');
+  return priceTable((await loadSettings()).pricing ?? {});
+}
+
+export async function top(opts: TopOptions): Promise<TopResult> {
+  const by = (opts.by ?? 'tokens') as Key;
+  if (!(KEYS as readonly string[]).includes(by)) {
+    throw new UsageError(`--by: '${opts.by}' is not one of ${KEYS.join(', ')}`);
+  }
+  const limit = opts.n === undefined ? 10 : parsePositiveInt(opts.n, '-n');
+  const table = await prices();
+  return withAnalytics(opts, async (ctx) => {
+    // Cost depends on the price table, so that ranking is done here over every selected session.
+    const rows = await ctx.rows('internal/top-sessions', {
+      key: by,
+      limit: by === 'cost' ? 2_147_483_647 : limit,
+    });
+    let sessions = rows.map(
+      (r, i): TopSession => ({
+        rank: i + 1,
+        sessionId: String(r.session_id),
+        file: String(r.file),
+        name: r.name === null ? null : String(r.name),
+        model: String(r.model),
+        startTime: String(r.start_time),
+        input: Number(r.input),
+        output: Number(r.output),
+        total: Number(r.total),
+        messages: Number(r.messages),
+        toolCalls: Number(r.tool_calls),
+        durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+        workingDirectory: String(r.working_directory),
+        cost: costOf(
+          { model: String(r.model), input: Number(r.input), output: Number(r.output), total: 0 },
+          { kind: 'table', table },
+        ),
+      }),
+    );
+    if (by === 'cost') {
+      sessions = sessions
+        .sort((a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total)
+        .slice(0, limit)
+        .map((s, i) => ({ ...s, rank: i + 1 }));
+    }
+    return { dir: ctx.dir, by, sessions, skipped: ctx.skipped, notices: ctx.notices };
+  });
+}
+
+export function topJson(r: TopResult): unknown {
+  return {
+    by: r.by,
+    sessions: r.sessions.map((s) => ({
+      ...s,
+      cost: s.cost === null ? null : Math.round(s.cost * 1e6) / 1e6,
+    })),
+    skipped: r.skipped,
+  };
+}
+
+export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean }): CommandOutput {
+  if (opts.json)
+    return withNotes({ stdout: `${JSON.stringify(topJson(r), null, 2)}\n` }, [], r.notices);
+  const columns: OutputColumn<TopSession>[] = [
+    { header: '#', csv: 'rank', align: 'right', cell: (s) => s.rank },
+    { header: 'SESSION', csv: 'session', cell: (s) => s.file.replace(/\.json$/, '') },
+    { header: 'NAME', csv: 'name', cell: (s) => truncate(s.name ?? '', 20), raw: (s) => s.name },
+    {
+      header: 'START (UTC)',
+      csv: 'start',
+      cell: (s) => formatDateTime(s.startTime),
+      raw: (s) => s.startTime,
+    },
+    { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+    {
+      header: 'TOKENS',
+      csv: 'tokens',
+      align: 'right',
+      cell: (s) => formatTokens(s.total),
+      raw: (s) => s.total,
+    },
+    {
+      header: 'COST',
+      csv: 'cost_usd',
+      align: 'right',
+      cell: (s) => (s.cost === null ? 'unpriced' : formatUsd(s.cost)),
+      raw: (s) => (s.cost === null ? null : Math.round(s.cost * 1e6) / 1e6),
+    },
+    {
+      header: 'MSGS',
+      csv: 'messages',
+      align: 'right',
+      cell: (s) => formatInt(s.messages),
+      raw: (s) => s.messages,
+    },
+    {
+      header: 'DURATION',
+      csv: 'duration_ms',
+      align: 'right',
+      cell: (s) => formatDuration(s.durationMs),
+      raw: (s) => s.durationMs,
+    },
+  ];
+  if (opts.csv) return withNotes({ stdout: csvText(columns, r.sessions) }, r.skipped, r.notices);
+  if (r.sessions.length === 0)
+    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+  return withNotes({ stdout: `${tableText(columns, r.sessions)}\n` }, r.skipped, r.notices);
+}

@@ -1,0 +1,318 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { fileNameFor, writeSession } from './sessions.js';
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+});
+afterEach(() => h.cleanup());
+
+const grok = (...args: string[]) => runGrok(['sessions', ...args], h.env);
+const json = (...args: string[]) => {
+  const r = grok(...args, '--json');
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+function sample(): void {
+  writeSession(h.sessions, {
+    start: '2025-10-31T23:59:59.999Z',
+    model: 'grok-4',
+    input: 1_000_000,
+    output: 100_000,
+    tools: ['Read', 'Read', 'Grep'],
+    dir: '/p/api',
+    content: 'Fix the Auth middleware',
+  });
+  writeSession(h.sessions, {
+    start: '2025-11-01T00:00:00.000Z',
+    model: 'grok-3-mini',
+    input: 2_000,
+    output: 500,
+    tools: ['Read'],
+    failed: ['Bash'],
+    tags: ['keep'],
+    dir: '/p/web',
+  });
+  writeSession(h.sessions, {
+    start: '2025-11-30T23:59:59.999Z',
+    model: 'mystery-model',
+    input: 300,
+    output: 30,
+    dir: '/p/api',
+  });
+  writeSession(h.sessions, {
+    start: '2025-12-01T00:00:00.000Z',
+    model: 'grok-4',
+    input: 10,
+    output: 1,
+  });
+  writeFileSync(join(h.sessions, 'session-2025-11-15-00-00-00.json'), '{"truncated": ');
+}
+
+describe('stats', () => {
+  test('with no sessions directory: says so, exit 0', () => {
+    const home = makeHome({ withSessions: false });
+    try {
+      const r = runGrok(['sessions', 'stats'], home.env);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/No sessions found in .*sessions/);
+      const j = JSON.parse(runGrok(['sessions', 'stats', '--json'], home.env).stdout);
+      expect(j).toMatchObject({
+        sessions: 0,
+        messages: 0,
+        tokens: { total: 0 },
+        tools: [],
+        skipped: [],
+      });
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  test('JSON has the documented keys and numbers; bad files are listed as skipped', () => {
+    sample();
+    const j = json('stats');
+    expect(j).toMatchObject({
+      sessions: 4,
+      messages: 12,
+      avgMessagesPerSession: 3,
+      tokens: { input: 1_002_310, output: 100_531, total: 1_102_841 },
+      tools: [
+        { tool: 'Read', calls: 3 },
+        { tool: 'Bash', calls: 1, failed: 1 },
+        { tool: 'Grep', calls: 1 },
+      ],
+      skipped: [
+        { file: 'session-2025-11-15-00-00-00.json', reason: expect.stringMatching(/JSON/) },
+      ],
+    });
+    expect(j.models[0]).toEqual({
+      model: 'grok-4',
+      sessions: 2,
+      input: 1_000_010,
+      output: 100_001,
+      total: 1_100_011,
+    });
+    const table = grok('stats');
+    expect(table.stderr).toMatch(/skipped 1 file/);
+    expect(table.stdout).toMatch(/Sessions\s+4/);
+  });
+
+  test('--month takes the first and last millisecond, and --tz moves the month', () => {
+    sample();
+    expect(json('stats', '--month', '2025-11').sessions).toBe(2);
+    // Tokyo (+9): Oct 31 23:59 UTC is Nov 1 local; Nov 30 23:59 UTC is already Dec 1 local
+    const tokyo = json('stats', '--month', '2025-11', '--tz', 'Asia/Tokyo');
+    expect(tokyo.sessions).toBe(2);
+    expect(tokyo.tokens.total).toBe(1_100_000 + 2_500);
+    // Los Angeles (-7 then -8): Nov 1 00:00 UTC is still Oct 31 local, Dec 1 00:00 UTC is Nov 30
+    const la = json('stats', '--month', '2025-11', '--tz', 'America/Los_Angeles');
+    expect(la.sessions).toBe(2);
+    expect(la.tokens.total).toBe(330 + 11);
+  });
+
+  test('--by month draws one row per month with a bar, in the zone of --tz', () => {
+    sample();
+    const r = grok('stats', '--by', 'month');
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^\d{4}-\d{2}/.test(l));
+    expect(rows.map((l) => l.slice(0, 7))).toEqual(['2025-10', '2025-11', '2025-12']);
+    expect(rows[0]).toMatch(/█{30}/);
+    const groups = json('stats', '--by', 'month', '--tz', 'Asia/Tokyo').groups;
+    expect(groups.map((g: { key: string }) => g.key)).toEqual(['2025-11', '2025-12']);
+    const csv = grok('stats', '--by', 'project', '--csv').stdout.trim().split('\n');
+    expect(csv[0]).toBe('project,sessions,messages,input,output,total');
+    expect(csv[1]).toMatch(/^\/p\/api,2,/);
+  });
+
+  test('filters: --model, --tag, --project, and a bad --by is a usage error', () => {
+    sample();
+    expect(json('stats', '--model', 'grok-4').sessions).toBe(2);
+    expect(json('stats', '--tag', 'keep').sessions).toBe(1);
+    expect(json('stats', '--project', '/p/api/').sessions).toBe(2);
+    const bad = grok('stats', '--by', 'year');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--by: 'year'/);
+  });
+});
+
+describe('cost', () => {
+  test('prices input and output per model; an unknown model is unpriced with a warning', () => {
+    sample();
+    const r = grok('cost', '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/no price for 'mystery-model'/);
+    const j = JSON.parse(r.stdout);
+    expect(j.currency).toBe('USD');
+    const mystery = j.sessions.find((s: { model: string }) => s.model === 'mystery-model');
+    expect(mystery.cost).toBeNull();
+    const grok4 = (1_000_010 * 3 + 100_001 * 15) / 1e6;
+    const mini = (2_000 * 0.3 + 500 * 0.5) / 1e6;
+    expect(j.total.cost).toBeCloseTo(grok4 + mini, 6);
+    expect(j.total).toMatchObject({ sessions: 4, unpriced: 1 });
+    expect(j.byModel.find((m: { model: string }) => m.model === 'mystery-model').cost).toBeNull();
+    expect(grok('cost').stdout).toMatch(/mystery-model.*unpriced/);
+  });
+
+  test('settings.json overrides the table; --rate is the seed flat price on total tokens', () => {
+    sample();
+    writeFileSync(
+      join(h.home, 'settings.json'),
+      JSON.stringify({ pricing: { 'mystery-model': { input: 1000, output: 0 } } }),
+    );
+    const j = json('cost', '--month', '2025-11');
+    expect(j.total.unpriced).toBe(0);
+    expect(j.total.cost).toBeCloseTo((2_000 * 0.3 + 500 * 0.5) / 1e6 + 0.3, 6);
+    const flat = json('cost', '--rate', '0.01', '--month', '2025-11');
+    expect(flat.total.cost).toBeCloseTo(((2_500 + 330) * 0.01) / 1000, 9);
+    expect(grok('cost', '--rate', 'cheap').code).toBe(2);
+  });
+
+  test('--by session and day as tables and CSV', () => {
+    sample();
+    const csv = grok('cost', '--by', 'session', '--csv').stdout.trim().split('\n');
+    expect(csv[0]).toBe('session,start,model,input,output,total,cost_usd');
+    expect(csv).toHaveLength(5);
+    expect(grok('cost', '--by', 'day').stdout).toMatch(/2025-10-31/);
+  });
+});
+
+describe('tools and top', () => {
+  test('tools: calls, sessions, share and failures; sessions without tool calls are fine', () => {
+    sample();
+    const j = json('tools');
+    expect(j.totalCalls).toBe(5);
+    expect(j.tools[0]).toEqual({ tool: 'Read', calls: 3, sessions: 2, share: 0.6, failed: 0 });
+    expect(j.tools.find((t: { tool: string }) => t.tool === 'Bash')).toMatchObject({ failed: 1 });
+    const none = json('tools', '--month', '2025-12');
+    expect(none).toMatchObject({ totalCalls: 0, sessions: 1, tools: [] });
+    expect(grok('tools', '--month', '2025-12').stdout).toMatch(/No tool calls in 1 session/);
+  });
+
+  test('top by tokens, cost and messages', () => {
+    sample();
+    expect(json('top', '-n', '2').sessions.map((s: { total: number }) => s.total)).toEqual([
+      1_100_000, 2_500,
+    ]);
+    const byCost = json('top', '--by', 'cost', '-n', '4').sessions;
+    expect(byCost[0].model).toBe('grok-4');
+    expect(byCost.at(-1).cost).toBeNull();
+    expect(grok('top', '--by', 'size').code).toBe(2);
+  });
+});
+
+describe('search', () => {
+  test('case-insensitive over content and tool calls, newest first, with the match marked', () => {
+    sample();
+    const r = grok('search', 'auth MIDDLEWARE');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Fix the \[Auth middleware\]/);
+    writeSession(h.sessions, { start: '2025-12-05T00:00:00Z', content: 'more auth middleware' });
+    const j = json('search', 'middleware');
+    expect(j.hits.map((x: { file: string }) => x.file)).toEqual([
+      fileNameFor('2025-12-05T00:00:00Z'),
+      fileNameFor('2025-10-31T23:59:59.999Z'),
+    ]);
+    expect(json('search', 'middleware', '--role', 'assistant').hits).toEqual([]);
+    const tool = json('search', 'enoent', '--role', 'tool');
+    expect(tool.hits).toHaveLength(1);
+    expect(tool.hits[0]).toMatchObject({ kind: 'toolCall', tool: 'Bash' });
+    expect(grok('search', 'x', '--role', 'robot').code).toBe(2);
+  });
+});
+
+describe('query', () => {
+  test('runs SELECTs and named queries; refuses writes', () => {
+    sample();
+    const rows = json('query', 'SELECT count(*) AS n FROM sessions');
+    expect(rows).toEqual([{ n: 4 }]);
+    const list = grok('query', '--list');
+    expect(list.stdout).toMatch(/tokens-by-month/);
+    const months = json('query', 'tokens-by-month');
+    expect(months.map((m: { month: string }) => m.month)).toEqual([
+      '2025-10',
+      '2025-11',
+      '2025-12',
+    ]);
+    for (const sql of [
+      'DELETE FROM sessions',
+      'DROP TABLE files',
+      "COPY sessions TO '/tmp/x.csv'",
+      'SELECT 1; DELETE FROM files',
+    ]) {
+      const r = grok('query', sql);
+      expect(r.code, sql).toBe(1);
+      expect(r.stderr).toMatch(/only SELECT/);
+    }
+    expect(json('query', 'SELECT count(*) AS n FROM files')).toEqual([{ n: 5 }]);
+    expect(grok('query', 'no-such-query').code).toBe(2);
+  });
+});
+
+describe('export', () => {
+  test('parquet partitioned by month, read back by DuckDB', () => {
+    sample();
+    const out = join(h.home, 'out');
+    const j = json('export', '--format', 'parquet', '--out', out);
+    expect(j.tables.map((t: { rows: number }) => t.rows)).toEqual([4, 12, 5]);
+    expect(readdirSync(join(out, 'sessions')).sort()).toEqual([
+      'month=2025-10',
+      'month=2025-11',
+      'month=2025-12',
+    ]);
+    const back = json(
+      'query',
+      `SELECT month, count(*) AS n FROM read_parquet('${out}/sessions/*/*.parquet', hive_partitioning = true) GROUP BY month ORDER BY month`,
+    );
+    expect(back).toEqual([
+      { month: '2025-10', n: 1 },
+      { month: '2025-11', n: 2 },
+      { month: '2025-12', n: 1 },
+    ]);
+    const again = grok('export', '--format', 'parquet', '--out', out);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  test('csv and jsonl, one file per table', () => {
+    sample();
+    const out = join(h.home, 'csv');
+    json('export', '--format', 'csv', '--out', out);
+    const lines = readFileSync(join(out, 'sessions.csv'), 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^session_id,file,/);
+    expect(lines).toHaveLength(5);
+    const jl = join(h.home, 'jl');
+    json('export', '--format', 'jsonl', '--out', jl);
+    const tc = readFileSync(join(jl, 'tool_calls.jsonl'), 'utf8').trim().split('\n');
+    expect(tc.map((l) => JSON.parse(l).tool).sort()).toEqual([
+      'Bash',
+      'Grep',
+      'Read',
+      'Read',
+      'Read',
+    ]);
+    expect(grok('export', '--format', 'xml', '--out', jl).code).toBe(2);
+  });
+});
+
+describe('--include-archived', () => {
+  test('counts archived sessions once, the live copy winning', () => {
+    sample();
+    const staging = join(h.home, 'staging');
+    mkdirSync(staging);
+    writeSession(staging, { start: '2025-09-01T00:00:00Z', input: 7, output: 3 });
+    // the same session as a live one, with other numbers: the live copy must win
+    writeSession(staging, { start: '2025-11-01T00:00:00.000Z', input: 1, output: 1 });
+    mkdirSync(join(h.home, 'archives'));
+    sh(`cd "${staging}" && tar -czf "${h.home}/archives/2025-09.tar.gz" *.json`);
+    expect(json('stats').sessions).toBe(4);
+    const j = json('stats', '--include-archived');
+    expect(j.sessions).toBe(5);
+    expect(j.tokens.total).toBe(1_102_841 + 10);
+    expect(json('cost', '--include-archived', '--month', '2025-09').total.sessions).toBe(1);
+  });
+});

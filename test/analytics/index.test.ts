@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import { existsSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { withAnalytics } from '../../src/analytics/analytics-run.js';
+import { indexPath, openIndex } from '../../src/analytics/index-db.js';
+import { appliedSteps, MIGRATION_STEPS } from '../../src/analytics/migrations.js';
+import { makeHome, ROOT, runGrok, type TempHome } from '../helpers.js';
+import { writeSession } from './sessions.js';
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+  process.env.GROK_HOME = h.home;
+  delete process.env.GROK_SESSIONS_DIR;
+});
+afterEach(() => h.cleanup());
+
+const counts = () =>
+  withAnalytics({}, async (ctx) => {
+    const [t] = await ctx.rows('internal/stats-totals');
+    return {
+      refresh: ctx.refresh,
+      sessions: Number(t?.sessions),
+      skipped: ctx.skipped,
+      notices: ctx.notices,
+    };
+  });
+
+describe('index schema', () => {
+  test('is built from nothing by the ordered steps, and a second open applies none', async () => {
+    const first = await openIndex(h.home);
+    expect(first.mode).toBe('file');
+    expect(await appliedSteps(first.conn)).toEqual([...MIGRATION_STEPS].sort());
+    const tables = await first.conn.runAndReadAll(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1",
+    );
+    expect(tables.getRowObjectsJS().map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['files', 'sessions', 'messages', 'tool_calls', 'unique_sessions']),
+    );
+    first.close();
+    // private, like the session files it mirrors
+    expect(statSync(indexPath(h.home)).mode & 0o777).toBe(0o600);
+    const again = await openIndex(h.home);
+    expect(await appliedSteps(again.conn)).toHaveLength(MIGRATION_STEPS.length);
+    again.close();
+  });
+});
+
+describe('refresh', () => {
+  test('reads new and changed files only, and drops rows of deleted files', async () => {
+    const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 3, removed: 0, unchanged: 0 },
+      sessions: 3,
+    });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 0, removed: 0, unchanged: 3 },
+      sessions: 3,
+    });
+
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 5 });
+    const later = new Date(Date.now() + 5000);
+    utimesSync(a, later, later);
+    writeSession(h.sessions, { start: '2025-11-04T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 2, removed: 0, unchanged: 2 },
+      sessions: 4,
+    });
+
+    unlinkSync(a);
+    expect(await counts()).toMatchObject({
+      refresh: { read: 0, removed: 1, unchanged: 3 },
+      sessions: 3,
+    });
+  });
+
+  test('bad files are recorded with their reason, never counted, never fatal', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeFileSync(join(h.sessions, 'session-2025-11-02-00-00-00.json'), '{"sessionId": "x", "mes');
+    writeFileSync(join(h.sessions, 'session-2025-11-03-00-00-00.json'), '');
+    writeFileSync(join(h.sessions, 'session-2025-11-04-00-00-00.json'), '{"hello": 1}');
+    writeFileSync(join(h.sessions, 'notes.json'), 'not a session name: ignored');
+    const r = await counts();
+    expect(r.sessions).toBe(1);
+    expect(r.skipped.map((s) => s.file)).toEqual([
+      'session-2025-11-02-00-00-00.json',
+      'session-2025-11-03-00-00-00.json',
+      'session-2025-11-04-00-00-00.json',
+    ]);
+    expect(r.skipped[0]?.reason).toMatch(/invalid JSON/);
+    expect(r.skipped[1]?.reason).toMatch(/empty/);
+    expect(r.skipped[2]?.reason).toMatch(/not a session/);
+    // unchanged bad files are not re-read, and still reported
+    const again = await counts();
+    expect(again.refresh.read).toBe(0);
+    expect(again.skipped).toHaveLength(3);
+  });
+
+  test('a lone surrogate escape that JSON.parse accepts is a session we count', async () => {
+    const text = JSON.stringify({
+      sessionId: 'session-2025-11-05-00-00-00',
+      startTime: '2025-11-05T00:00:00.000Z',
+      model: 'grok-4',
+      messages: [{ role: 'user', content: 'cut emoji PLACEHOLDER' }],
+      tokenUsage: { input: 1, output: 2, total: 3 },
+      metadata: { workingDirectory: '/w', nodeVersion: '20', grokVersion: '1' },
+    }).replace('PLACEHOLDER', '\\ud83d');
+    writeFileSync(join(h.sessions, 'session-2025-11-05-00-00-00.json'), text);
+    const r = await counts();
+    expect(r.sessions).toBe(1);
+    expect(r.skipped).toEqual([]);
+  });
+
+  test('a symlink named like a session is not followed', async () => {
+    const target = join(h.home, 'elsewhere.json');
+    writeSession(h.home, { start: '2025-11-06T00:00:00Z' });
+    const { symlinkSync, renameSync } = await import('node:fs');
+    renameSync(join(h.home, 'session-2025-11-06-00-00-00.json'), target);
+    symlinkSync(target, join(h.sessions, 'session-2025-11-06-00-00-00.json'));
+    expect((await counts()).sessions).toBe(0);
+  });
+});
+
+describe('an index that cannot be used never fails a command', () => {
+  test('missing: created on the first run', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    expect(existsSync(indexPath(h.home))).toBe(false);
+    expect((await counts()).sessions).toBe(1);
+    expect(existsSync(indexPath(h.home))).toBe(true);
+  });
+
+  test('corrupt: rebuilt, with a note', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeFileSync(indexPath(h.home), Buffer.alloc(64 * 1024, 0x5a));
+    const r = await counts();
+    expect(r.sessions).toBe(1);
+    expect(r.notices.join()).toMatch(/rebuilt/);
+    const again = await counts();
+    expect(again.notices).toEqual([]);
+    expect(again.refresh.read).toBe(0);
+  });
+
+  test('locked by another process: falls back to memory with the right numbers', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    await counts();
+    // A real second process holding the database file open for writing.
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { DuckDBInstance } from '@duckdb/node-api';
+         const db = await DuckDBInstance.create(process.argv[1]);
+         await (await db.connect()).run('SELECT 1');
+         console.log('ready');
+         setInterval(() => {}, 1000);`,
+        indexPath(h.home),
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      const r = runGrok(['sessions', 'stats', '--json'], h.env);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).sessions).toBe(2);
+      expect(r.stderr).toMatch(/in use by another process/);
+    } finally {
+      holder.kill();
+    }
+  });
+});
+
+describe('listFromIndex', () => {
+  test('gives what list gives, filters and sort included', async () => {
+    const { list, listJson } = await import('../../src/commands/list.js');
+    const { listFromIndex } = await import('../../src/analytics/list-from-index.js');
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00.250Z', tags: ['keep'], input: 50 });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
+    writeSession(h.sessions, { start: '2025-12-02T10:00:00Z', input: 90_000 });
+    writeFileSync(join(h.sessions, 'session-2025-11-03-00-00-00.json'), '{');
+    for (const opts of [
+      {},
+      { sort: 'tokens', limit: 2 },
+      { tag: 'keep' },
+      { since: '2025-11-02', over: '10k' },
+    ]) {
+      expect(listJson(await listFromIndex(opts)), JSON.stringify(opts)).toEqual(
+        listJson(await list(opts)),
+      );
+    }
+  });
+});

@@ -1,0 +1,69 @@
+/** Small, hand-made sessions for the analytics tests: every number in them is known. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface MakeSession {
+  start: string;
+  model?: string;
+  input?: number;
+  output?: number;
+  tools?: string[];
+  failed?: string[];
+  tags?: string[];
+  dir?: string;
+  status?: string;
+  content?: string;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+export function fileNameFor(start: string): string {
+  const d = new Date(start);
+  return `session-${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}-${pad(d.getUTCHours())}-${pad(d.getUTCMinutes())}-${pad(d.getUTCSeconds())}.json`;
+}
+
+export function makeSession(m: MakeSession): Record<string, unknown> {
+  const startMs = Date.parse(m.start);
+  const at = (s: number) => new Date(startMs + s * 1000).toISOString();
+  const input = m.input ?? 1000;
+  const output = m.output ?? 200;
+  const toolCalls = [
+    ...(m.tools ?? []).map((tool) => ({ tool, parameters: { q: 'x' }, result: 'ok' })),
+    ...(m.failed ?? []).map((tool) => ({
+      tool,
+      parameters: { q: 'y' },
+      result: { error: 'ENOENT' },
+    })),
+  ];
+  const session: Record<string, unknown> = {
+    sessionId: fileNameFor(m.start).replace(/\.json$/, ''),
+    startTime: new Date(startMs).toISOString(),
+    endTime: at(60),
+    model: m.model ?? 'grok-4',
+    messages: [
+      { role: 'system', content: 'context' },
+      { role: 'user', content: m.content ?? 'hello there', timestamp: at(1) },
+      {
+        role: 'assistant',
+        content: 'Sure.',
+        timestamp: at(3),
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
+      },
+    ],
+    tokenUsage: { input, output, total: input + output },
+    metadata: {
+      workingDirectory: m.dir ?? '/home/user/app',
+      nodeVersion: '20.10.0',
+      grokVersion: '1.1.101',
+    },
+  };
+  if (m.tags) session.tags = m.tags;
+  if (m.status) session.status = m.status;
+  return session;
+}
+
+export function writeSession(dir: string, m: MakeSession): string {
+  const path = join(dir, fileNameFor(m.start));
+  writeFileSync(path, JSON.stringify(makeSession(m), null, 2), { mode: 0o600 });
+  return path;
+}
