@@ -277,6 +277,19 @@ export function buildSessionsCli(): CAC {
       return renderRedact(await redact(refs.map(String), opts), opts);
     });
 
+  analyticsFilters(
+    cli
+      .command('report', 'A self-contained HTML report: tokens and cost per day, tools, lengths, models')
+      .option('--out <file>', 'Where to write it (default report.html)')
+      .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
+      .option('--open', 'Open it in a browser when there is one')
+      .option('--force', 'Replace --out even when it is not an earlier report')
+      .option('--json', 'JSON output'),
+  ).action(async (opts: Opts): Result => {
+    const { report, renderReport } = await import('./commands/report.js');
+    return renderReport(await report(opts), opts);
+  });
+
   // ---- runtime (resume, fork) ----
 
   cli.help();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { discoverSessionFiles } from './session/discover.js';
 import { sessionsDir } from './session/paths.js';
 
-const MAIN_JOB = ['sessions', 'list'];
+const MAIN_JOB = ['sessions', 'stats'];
 
 async function main(): Promise<number> {
   const own = sessionsDir();
@@ -15,7 +15,9 @@ async function main(): Promise<number> {
   const { files } = await discoverSessionFiles(own);
   if (files.length === 0) {
     const samples = fileURLToPath(new URL('../fixtures/sessions', import.meta.url));
-    process.stderr.write(`No sessions in ${own} yet: showing the bundled samples (fixtures/sessions).\n`);
+    process.stderr.write(
+      `No sessions in ${own} yet: showing the bundled samples (fixtures/sessions).\n`,
+    );
     args.push('--sessions-dir', samples);
   }
   const bin = fileURLToPath(new URL('./index.js', import.meta.url));

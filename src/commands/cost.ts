@@ -35,6 +35,8 @@ export interface SessionCost {
   input: number;
   output: number;
   total: number;
+  messages: number;
+  durationMs: number | null;
   cost: number | null;
 }
 
@@ -107,6 +109,9 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         file: String(r.file),
         startTime: String(r.start_time),
         ...usage,
+        messages: Number(r.messages),
+        durationMs:
+          r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
         cost: costOf(usage, pricing),
       };
     });
