@@ -7,9 +7,10 @@ import {
   truncate,
 } from '../render/format.js';
 import { renderTable } from '../render/table.js';
+import { discoverSessionFiles } from '../session/discover.js';
 import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
 import { sessionsDir } from '../session/paths.js';
-import { loadSessions, type SkippedFile } from '../session/store.js';
+import { loadEntries, type SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
 import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -75,12 +76,24 @@ export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSes
   return [...sessions].sort(compare);
 }
 
+/**
+ * From this many session files on, list is served by the analytics index: reading every file
+ * costs more than starting DuckDB. Below it, the files are read directly (no index is made).
+ */
+export const INDEX_THRESHOLD = 300;
+
 export async function list(opts: ListOptions): Promise<ListResult> {
   const filter = parseListFilter(opts);
   const key = sortKey(opts.sort);
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
   const dir = sessionsDir(opts);
-  const loaded = await loadSessions(dir);
+  const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
+  const discovery = await discoverSessionFiles(dir);
+  if (discovery.files.length >= threshold) {
+    const { listFromIndex } = await import('../analytics/list-from-index.js');
+    return listFromIndex(opts);
+  }
+  const loaded = await loadEntries(discovery.files);
   const all = loaded.sessions
     .map((s) => ({ ...summarize(s.session), file: s.file }))
     .filter((s) => matchesFilter(s, filter));

@@ -63,7 +63,12 @@ function renderToolCall(call: ToolCall, full: boolean): string {
 
 function renderContent(content: string | null, opts: ShowOptions): string {
   const text = content ?? '';
-  if (opts.width !== undefined) return truncate(oneLine(text), Number(opts.width));
+  if (opts.width !== undefined) {
+    // The seed's `.content | .[0:N]`: the first N characters, then folded onto one line.
+    const chars = Array.from(text);
+    const width = Number(opts.width);
+    return chars.length > width ? `${oneLine(chars.slice(0, width).join(''))}…` : oneLine(text);
+  }
   if (opts.full || text.length <= FOLD_CHARS) return text;
   const hidden = text.length - FOLD_CHARS;
   return `${truncate(text, FOLD_CHARS)}\n${dim(`[... ${formatInt(hidden)} more characters; --full to see all]`)}`;
