@@ -225,6 +225,43 @@ export function buildSessionsCli(): CAC {
   });
 
   // ---- maintenance ----
+  cli
+    .command('prune', 'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe')
+    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
+    .option('--before <date>', 'Last activity before this date')
+    .option('--keep-last <n>', 'Never delete the newest N (alone: keep only the newest N)')
+    .option('--keep-tag <tag>', 'Never delete sessions with this tag (repeatable; keep always is)')
+    .option('--dry-run', 'Print exactly what would be deleted, delete nothing')
+    .option('-y, --yes', 'Do not ask')
+    .option('--json', 'JSON output')
+    .action(async (opts: Opts): Result => {
+      const { prune, renderPrune } = await import('./commands/prune.js');
+      return renderPrune(await prune(opts), opts);
+    });
+
+  cli
+    .command('archive [...args]', 'Move sessions into verified monthly tar.gz archives; archive list | restore')
+    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
+    .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
+    .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
+    .option('--keep-originals', 'Archive but leave the session files in place')
+    .option('--force', 'With restore: replace a session file that exists')
+    .option('--dry-run', 'Print exactly what would happen, change nothing')
+    .option('-y, --yes', 'Do not ask')
+    .option('--json', 'JSON output')
+    .action(async (args: string[], opts: Opts): Result => {
+      const { archiveCommand } = await import('./commands/archive.js');
+      return archiveCommand(args.map(String), opts);
+    });
+
+  cli
+    .command('harden', 'Make GROK_HOME, sessions and archives private (0700 dirs, 0600 files)')
+    .option('--check', 'Change nothing; exit 1 when anything is loose')
+    .option('--json', 'JSON output')
+    .action(async (opts: Opts): Result => {
+      const { harden, renderHarden } = await import('./commands/harden.js');
+      return renderHarden(await harden(opts), opts);
+    });
 
   // ---- schedule ----
   cli
@@ -291,6 +328,22 @@ export function buildSessionsCli(): CAC {
   });
 
   // ---- runtime (resume, fork) ----
+  cli
+    .command('resume <ref>', 'Resume a session: its messages are sent again, new turns appended')
+    .option('-m, --model <model>', 'Model (default: the model of the session)')
+    .action(async (ref: string, opts: Opts): Result => {
+      const { resume } = await import('./commands/resume.js');
+      return resume(String(ref), opts);
+    });
+
+  cli
+    .command('fork <ref>', 'Start a new session from the first N messages of another')
+    .option('--at <n>', 'Keep the first N messages (default: all)')
+    .option('--json', 'JSON output')
+    .action(async (ref: string, opts: Opts): Result => {
+      const { fork, renderFork } = await import('./commands/fork.js');
+      return renderFork(await fork(String(ref), opts), opts);
+    });
 
   cli.help();
   cli.version(grokVersion());

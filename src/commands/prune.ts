@@ -1,0 +1,117 @@
+/**
+ * `grok sessions prune --older-than 30d | --before DATE [--keep-last N] [--keep-tag T ...]`:
+ * the seed's `find -mtime +30 -delete` and `ls -t | tail -n +11 | xargs rm`, without losing a
+ * session that is tagged, open, unreadable or changed meanwhile.
+ */
+import { UsageError } from '../errors.js';
+import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
+import { type AgeRule, inventory } from '../maintenance/select.js';
+import { confirm } from '../render/confirm.js';
+import { sessionsDir } from '../session/paths.js';
+import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export interface PruneOptions extends GlobalOptions {
+  olderThan?: string;
+  before?: string;
+  keepLast?: number | string;
+  keepTag?: string | string[];
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export interface PruneResult {
+  dryRun: boolean;
+  deleted: string[];
+  protected: { file: string; reason: string }[];
+  kept: number;
+  skipped: { file: string; reason: string }[];
+  failed: { file: string; reason: string }[];
+  warnings: string[];
+  cancelled: boolean;
+}
+
+/** `--keep-tag a --keep-tag b` or `--keep-tag a,b`; `keep` is always protected. */
+export function keepTags(value: string | string[] | undefined): string[] {
+  const given = (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return [...new Set(['keep', ...given])];
+}
+
+/** The age rule of --older-than / --before, validated before anything is read. */
+export function ageRule(opts: { olderThan?: string; before?: string }): AgeRule | undefined {
+  if (opts.olderThan !== undefined && opts.before !== undefined)
+    throw new UsageError('use one of --older-than and --before');
+  if (opts.olderThan !== undefined)
+    return { olderThanMs: parseDuration(String(opts.olderThan), '--older-than') };
+  if (opts.before !== undefined)
+    return { before: parseDateArg(String(opts.before), '--before').start };
+  return undefined;
+}
+
+export async function prune(opts: PruneOptions, now = new Date()): Promise<PruneResult> {
+  const rule = ageRule(opts);
+  const keepLast =
+    opts.keepLast === undefined
+      ? 0
+      : parsePositiveInt(opts.keepLast, '--keep-last', { allowZero: true });
+  if (rule === undefined && opts.keepLast === undefined) {
+    throw new UsageError('prune needs --older-than DURATION, --before DATE or --keep-last N');
+  }
+  const tags = keepTags(opts.keepTag);
+  const inv = await inventory(sessionsDir(opts), now);
+  const plan: PrunePlan = planPrune(inv, rule, { tags, keepLast }, now);
+  const result: PruneResult = {
+    dryRun: Boolean(opts.dryRun),
+    deleted: [],
+    protected: plan.protected,
+    kept: plan.kept,
+    skipped: plan.skipped,
+    failed: [],
+    warnings: inv.warnings,
+    cancelled: false,
+  };
+  if (opts.dryRun) return { ...result, deleted: plan.delete.map((c) => c.name) };
+  if (plan.delete.length === 0) return result;
+  const n = plan.delete.length;
+  const shown =
+    plan.delete
+      .slice(0, 5)
+      .map((c) => c.name)
+      .join(', ') + (n > 5 ? ', ...' : '');
+  if (
+    !(await confirm({
+      yes: opts.yes,
+      action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})`,
+    }))
+  )
+    return { ...result, cancelled: true };
+  const outcome = await applyPrune(plan.delete);
+  return {
+    ...result,
+    deleted: outcome.deleted,
+    failed: outcome.failed,
+    kept: result.kept + outcome.failed.length,
+  };
+}
+
+export function renderPrune(r: PruneResult, opts: { json?: boolean }): CommandOutput {
+  const exitCode = r.failed.length > 0 ? 1 : 0;
+  const stderr = r.warnings.map((w) => `grok: warning: ${w}\n`).join('');
+  if (opts.json) {
+    const { warnings: _w, cancelled: _c, ...json } = r;
+    return { stdout: `${JSON.stringify(json, null, 2)}\n`, stderr, exitCode };
+  }
+  if (r.cancelled) return { stdout: 'Nothing deleted.\n', stderr };
+  const verb = r.dryRun ? 'would delete' : 'deleted';
+  const lines = r.deleted.map((f) => `${verb} ${f}`);
+  for (const p of r.protected) lines.push(`protected ${p.file}: ${p.reason}`);
+  for (const s of r.skipped) lines.push(`skipped ${s.file}: ${s.reason}`);
+  for (const f of r.failed) lines.push(`failed ${f.file}: ${f.reason}`);
+  lines.push(
+    `${r.dryRun ? `Dry run: ${r.deleted.length} would be deleted` : `${r.deleted.length} deleted`}, ${r.protected.length} protected, ${r.kept} kept, ${r.skipped.length} skipped${r.failed.length ? `, ${r.failed.length} failed` : ''}.`,
+  );
+  return { stdout: `${lines.join('\n')}\n`, stderr, exitCode };
+}

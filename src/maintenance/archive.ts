@@ -1,0 +1,212 @@
+/**
+ * Archiving: sessions move into one `YYYY-MM.tar.gz` per month of their start. An existing month
+ * archive is extended (its entries stay); the new archive is verified before it replaces the old
+ * one, and an original is removed only when the archive holds its exact bytes and the file has
+ * not changed since it was read.
+ */
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir } from '../session/atomic-write.js';
+import { grokHome } from '../session/paths.js';
+import { type Candidate, type Skip, unchangedSince } from './select.js';
+import { type ArchiveMember, readTarEntries, sha256, writeVerifiedArchive } from './tarball.js';
+
+export function defaultArchiveDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(grokHome(env), 'archives');
+}
+
+/** The month of a session's start, UTC: the archive it belongs in. */
+export function monthOf(c: Pick<Candidate, 'startMs'>): string {
+  return new Date(c.startMs).toISOString().slice(0, 7);
+}
+
+export interface MonthPlan {
+  month: string;
+  path: string;
+  sessions: Candidate[];
+}
+
+export function planArchive(outDir: string, chosen: readonly Candidate[]): MonthPlan[] {
+  const months = new Map<string, Candidate[]>();
+  for (const c of chosen) {
+    const m = monthOf(c);
+    const list = months.get(m);
+    if (list) list.push(c);
+    else months.set(m, [c]);
+  }
+  return [...months]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([month, sessions]) => ({
+      month,
+      path: join(outDir, `${month}.tar.gz`),
+      sessions: [...sessions].sort((a, b) => a.startMs - b.startMs || (a.name < b.name ? -1 : 1)),
+    }));
+}
+
+export interface ArchiveReport {
+  path: string;
+  month: string;
+  /** Files newly stored in this run. */
+  added: string[];
+  /** Entries in the archive after the run. */
+  entries: number;
+}
+
+export interface ArchiveOutcome {
+  archives: ArchiveReport[];
+  removed: string[];
+  skipped: Skip[];
+  failed: Skip[];
+}
+
+/**
+ * Runs the plan. `keepOriginals` leaves the session files in place. `dryRun` reads the existing
+ * archives (to count entries) and changes nothing.
+ */
+export async function applyArchive(
+  outDir: string,
+  plan: readonly MonthPlan[],
+  opts: { keepOriginals: boolean; dryRun: boolean },
+): Promise<ArchiveOutcome> {
+  const out: ArchiveOutcome = { archives: [], removed: [], skipped: [], failed: [] };
+  if (!opts.dryRun) await ensurePrivateDir(outDir);
+  for (const month of plan) {
+    let existing: ArchiveMember[] = [];
+    try {
+      existing = await readExisting(month.path);
+    } catch (error) {
+      for (const c of month.sessions)
+        out.failed.push({
+          file: c.name,
+          reason: `${month.month}.tar.gz cannot be read (${(error as Error).message}): not extended, session kept`,
+        });
+      continue;
+    }
+    const byName = new Map(existing.map((m) => [m.name, sha256(m.data)]));
+    const members = [...existing];
+    /** Sessions whose exact bytes the archive will hold (new, or stored in an earlier run). */
+    const stored: { c: Candidate; hash: string }[] = [];
+    const added: string[] = [];
+    for (const c of month.sessions) {
+      let data: Buffer;
+      try {
+        data = await readFile(c.path);
+      } catch (error) {
+        out.failed.push({ file: c.name, reason: `could not be read: ${(error as Error).message}` });
+        continue;
+      }
+      const hash = sha256(data);
+      const have = byName.get(c.name);
+      if (have === hash) {
+        stored.push({ c, hash });
+        continue;
+      }
+      if (have !== undefined) {
+        out.skipped.push({
+          file: c.name,
+          reason: `${month.month}.tar.gz already holds a different ${c.name}: kept (restore or rename one)`,
+        });
+        continue;
+      }
+      members.push({ name: c.name, data });
+      byName.set(c.name, hash);
+      added.push(c.name);
+      stored.push({ c, hash });
+    }
+    if (opts.dryRun) {
+      out.archives.push({ path: month.path, month: month.month, added, entries: members.length });
+      if (!opts.keepOriginals) out.removed.push(...stored.map((s) => s.c.name));
+      continue;
+    }
+    if (added.length > 0) {
+      try {
+        await writeVerifiedArchive(month.path, members);
+      } catch (error) {
+        for (const name of added)
+          out.failed.push({ file: name, reason: `${(error as Error).message}; session kept` });
+        continue;
+      }
+    }
+    out.archives.push({ path: month.path, month: month.month, added, entries: members.length });
+    if (opts.keepOriginals) continue;
+    for (const { c, hash } of stored) {
+      const why = await unchangedSince(c);
+      if (why !== undefined) {
+        out.skipped.push({ file: c.name, reason: why });
+        continue;
+      }
+      // The same bytes as the archived entry, read again just before removing.
+      const now = await readFile(c.path).catch(() => undefined);
+      if (!now || sha256(now) !== hash) {
+        out.skipped.push({ file: c.name, reason: 'changed since it was archived: kept' });
+        continue;
+      }
+      try {
+        await unlink(c.path);
+        out.removed.push(c.name);
+      } catch (error) {
+        out.failed.push({
+          file: c.name,
+          reason: `archived but not removed: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The regular entries of an existing month archive, in order; none when there is no archive. */
+async function readExisting(path: string): Promise<ArchiveMember[]> {
+  const st = await stat(path).catch(() => undefined);
+  if (!st) return [];
+  const entries = await readTarEntries(path);
+  return entries.flatMap((e) => (e.data ? [{ name: e.path, data: e.data }] : []));
+}
+
+export interface ArchiveInfo {
+  path: string;
+  month: string;
+  entries: number;
+  sessions: number;
+  first: string | null;
+  last: string | null;
+  bytes: number;
+  error?: string;
+}
+
+/** The archives of a directory with what they hold. */
+export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const out: ArchiveInfo[] = [];
+  for (const name of names.filter((n) => /^\d{4}-\d{2}\.tar\.gz$/.test(n)).sort()) {
+    const path = join(dir, name);
+    const st = await stat(path);
+    const info: ArchiveInfo = {
+      path,
+      month: name.slice(0, 7),
+      entries: 0,
+      sessions: 0,
+      first: null,
+      last: null,
+      bytes: st.size,
+    };
+    try {
+      const entries = await readTarEntries(path);
+      const sessions = entries
+        .filter(
+          (e) =>
+            e.data && /^session-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}(-\d+)?\.json$/.test(e.path),
+        )
+        .map((e) => e.path)
+        .sort();
+      info.entries = entries.length;
+      info.sessions = sessions.length;
+      info.first = sessions[0] ?? null;
+      info.last = sessions[sessions.length - 1] ?? null;
+    } catch (error) {
+      info.error = (error as Error).message;
+    }
+    out.push(info);
+  }
+  return out;
+}

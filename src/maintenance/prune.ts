@@ -1,0 +1,78 @@
+/**
+ * Pruning: which sessions an age rule and the protections choose (pure), and removing them after
+ * a last check that each is still the file that was read.
+ */
+import { deleteSessionFile } from '../session/store.js';
+import {
+  type AgeRule,
+  type Candidate,
+  type Inventory,
+  isOld,
+  type Protection,
+  protectedBy,
+  type Skip,
+  unchangedSince,
+} from './select.js';
+
+export interface PrunePlan {
+  /** Chosen for deletion. */
+  delete: Candidate[];
+  /** Chosen by the rule but protected (tag or newest N). */
+  protected: { file: string; reason: string }[];
+  /** Sessions that stay. */
+  kept: number;
+  skipped: Skip[];
+}
+
+/**
+ * With an age rule: old sessions go unless protected. Without one (`--keep-last N` alone): every
+ * session past the newest N goes, unless tagged.
+ */
+export function planPrune(
+  inv: Inventory,
+  rule: AgeRule | undefined,
+  protection: Protection,
+  now: Date,
+): PrunePlan {
+  const plan: PrunePlan = { delete: [], protected: [], kept: 0, skipped: [...inv.skipped] };
+  inv.candidates.forEach((c, rank) => {
+    const chosen = rule === undefined ? true : isOld(c, rule, now);
+    if (!chosen) {
+      plan.kept++;
+      return;
+    }
+    const why = protectedBy(c, rank, protection);
+    if (why !== undefined) {
+      // The newest N are only worth naming when the rule would otherwise have taken them.
+      if (rule !== undefined || !why.startsWith('one of the newest'))
+        plan.protected.push({ file: c.name, reason: why });
+      plan.kept++;
+      return;
+    }
+    plan.delete.push(c);
+  });
+  return plan;
+}
+
+export interface PruneOutcome {
+  deleted: string[];
+  failed: Skip[];
+}
+
+export async function applyPrune(targets: readonly Candidate[]): Promise<PruneOutcome> {
+  const out: PruneOutcome = { deleted: [], failed: [] };
+  for (const c of targets) {
+    const changed = await unchangedSince(c);
+    if (changed !== undefined) {
+      out.failed.push({ file: c.name, reason: changed });
+      continue;
+    }
+    try {
+      await deleteSessionFile(c.path);
+      out.deleted.push(c.name);
+    } catch (error) {
+      out.failed.push({ file: c.name, reason: (error as Error).message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,257 @@
+/**
+ * archive: one archive per month, extended never replaced, every entry byte-identical to its
+ * original as the system's tar sees it; nothing removed unless the archive was verified; restore
+ * never writes outside the sessions directory whatever the archive holds.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeSession } from '../analytics/sessions.js';
+import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { snapshot } from './snapshot.js';
+
+const json = (r: { code: number | null; stdout: string; stderr: string }) => {
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+};
+
+describe('grok sessions archive', () => {
+  let h: TempHome;
+  let archives: string;
+  beforeEach(() => {
+    h = makeHome();
+    archives = join(h.home, 'archives');
+  });
+  afterEach(() => h.cleanup());
+
+  it('archiving October twice leaves one archive holding all of them, byte-identical (system tar)', () => {
+    const originals = new Map<string, Buffer>();
+    const add = (start: string) => {
+      const path = writeSession(h.sessions, { start, content: `question at ${start}` });
+      originals.set(path.split('/').pop() as string, readFileSync(path));
+    };
+    add('2025-10-01T09:00:00Z');
+    add('2025-10-15T09:00:00Z');
+    add('2025-10-31T23:59:59Z');
+    writeSession(h.sessions, { start: '2025-11-01T00:00:00Z' }); // November: not taken
+
+    const before = snapshot(h.home);
+    const dry = json(
+      runGrok(['sessions', 'archive', '--month', '2025-10', '--dry-run', '--json'], h.env),
+    );
+    expect(snapshot(h.home)).toEqual(before);
+    expect(existsSync(archives)).toBe(false);
+
+    const first = json(
+      runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env),
+    );
+    expect({ ...first, dryRun: true }).toEqual(dry);
+    expect(first.archives).toEqual([
+      {
+        path: join(archives, '2025-10.tar.gz'),
+        month: '2025-10',
+        added: [...originals.keys()],
+        entries: 3,
+      },
+    ]);
+    expect(first.removed).toEqual([...originals.keys()]);
+
+    add('2025-10-20T12:00:00Z');
+    add('2025-10-21T12:00:00Z');
+    const second = json(
+      runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env),
+    );
+    expect(second.archives[0].added).toEqual([
+      'session-2025-10-20-12-00-00.json',
+      'session-2025-10-21-12-00-00.json',
+    ]);
+    expect(second.archives[0].entries).toBe(5);
+
+    expect(readdirSync(archives)).toEqual(['2025-10.tar.gz']);
+    expect(statSync(archives).mode & 0o777).toBe(0o700);
+    expect(statSync(join(archives, '2025-10.tar.gz')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(h.sessions)).toEqual(['session-2025-11-01-00-00-00.json']);
+
+    const listed = sh(`tar -tzf "${join(archives, '2025-10.tar.gz')}"`)
+      .trim()
+      .split('\n')
+      .sort();
+    expect(listed).toEqual([...originals.keys()].sort());
+    const out = join(h.home, 'extracted');
+    mkdirSync(out);
+    sh(`tar -xzf "${join(archives, '2025-10.tar.gz')}" -C "${out}"`);
+    for (const [name, bytes] of originals)
+      expect(readFileSync(join(out, name)).equals(bytes)).toBe(true);
+
+    // list and restore
+    const list = json(runGrok(['sessions', 'archive', 'list', '--json'], h.env));
+    expect(list).toEqual([
+      expect.objectContaining({
+        month: '2025-10',
+        sessions: 5,
+        first: 'session-2025-10-01-09-00-00.json',
+        last: 'session-2025-10-31-23-59-59.json',
+      }),
+    ]);
+    const restored = json(
+      runGrok(['sessions', 'archive', 'restore', 'session-2025-10-15', '--json'], h.env),
+    );
+    expect(restored.restored).toEqual(['session-2025-10-15-09-00-00.json']);
+    const back = join(h.sessions, 'session-2025-10-15-09-00-00.json');
+    expect(
+      readFileSync(back).equals(originals.get('session-2025-10-15-09-00-00.json') as Buffer),
+    ).toBe(true);
+    expect(statSync(back).mode & 0o777).toBe(0o600);
+    // never over an existing file without --force
+    writeFileSync(back, 'edited');
+    const again = json(
+      runGrok(['sessions', 'archive', 'restore', '--month', '2025-10', '--json'], h.env),
+    );
+    expect(again.skipped.map((s: { file: string }) => s.file)).toEqual([
+      'session-2025-10-15-09-00-00.json',
+    ]);
+    expect(readFileSync(back, 'utf8')).toBe('edited');
+    expect(again.restored).toHaveLength(4);
+  });
+
+  it('archives chosen sessions by ref, whatever their age, into the month of their start', () => {
+    const recent = new Date(Date.now() - 3_600_000).toISOString();
+    const path = writeSession(h.sessions, { start: recent });
+    const name = path.split('/').pop() as string;
+    const r = json(
+      runGrok(['sessions', 'archive', name.replace('.json', ''), '--yes', '--json'], h.env),
+    );
+    expect(r.archives[0].month).toBe(recent.slice(0, 7));
+    expect(r.removed).toEqual([name]);
+    expect(sh(`tar -tzf "${r.archives[0].path}"`).trim()).toBe(name);
+  });
+
+  it('a corrupted new archive (test hook): no original removed, the old archive untouched, no temp left', () => {
+    writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
+    json(runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env));
+    const archiveBefore = readFileSync(join(archives, '2025-10.tar.gz'));
+    writeSession(h.sessions, { start: '2025-10-02T09:00:00Z' });
+    writeSession(h.sessions, { start: '2025-10-03T09:00:00Z' });
+    const before = snapshot(h.sessions);
+    const r = runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], {
+      ...h.env,
+      GROK_TEST_CORRUPT_ARCHIVE: '1',
+    });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.removed).toEqual([]);
+    expect(out.failed.map((f: { reason: string }) => f.reason)).toEqual([
+      expect.stringMatching(/^2025-10\.tar\.gz not written: .*; session kept$/),
+      expect.stringMatching(/^2025-10\.tar\.gz not written: .*; session kept$/),
+    ]);
+    expect(snapshot(h.sessions)).toEqual(before);
+    expect(readdirSync(archives)).toEqual(['2025-10.tar.gz']);
+    expect(readFileSync(join(archives, '2025-10.tar.gz')).equals(archiveBefore)).toBe(true);
+  });
+
+  it('a full disk while writing the archive: no original removed, no broken archive left', () => {
+    const small = join(h.home, 'small');
+    mkdirSync(small);
+    const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+    if (mount.status !== 0) throw new Error(`this test needs to mount a tmpfs: ${mount.stderr}`);
+    try {
+      // Incompressible content, larger than the disk.
+      for (let i = 1; i <= 3; i++) {
+        const path = writeSession(h.sessions, { start: `2025-10-0${i}T09:00:00Z` });
+        const raw = JSON.parse(readFileSync(path, 'utf8'));
+        raw.messages[1].content = Buffer.from(
+          Array.from({ length: 60_000 }, (_, k) => (k * 7919 + i * 104729) % 251),
+        ).toString('base64');
+        writeFileSync(path, JSON.stringify(raw));
+      }
+      const before = snapshot(h.sessions);
+      const r = runGrok(
+        ['sessions', 'archive', '--month', '2025-10', '--out', small, '--yes', '--json'],
+        h.env,
+      );
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).failed[0].reason).toMatch(/no space left on device/);
+      expect(snapshot(h.sessions)).toEqual(before);
+      expect(readdirSync(small)).toEqual([]);
+    } finally {
+      spawnSync('umount', [small]);
+    }
+  });
+
+  it('restore from a crafted archive writes nothing outside the sessions directory', () => {
+    mkdirSync(archives, { mode: 0o700 });
+    const good = JSON.stringify({ ok: true });
+    writeFileSync(
+      join(archives, '2025-10.tar.gz'),
+      gzipSync(
+        tar([
+          { name: 'session-2025-10-01-00-00-00.json', body: good },
+          { name: '../session-2025-10-02-00-00-00.json', body: 'climb' },
+          { name: `${h.home}/session-2025-10-03-00-00-00.json`, body: 'absolute' },
+          { name: 'session-2025-10-04-00-00-00.json', type: '2', link: '/etc/passwd' },
+          { name: 'session-2025-10-05-00-00-00.json', type: '1', link: '/etc/passwd' },
+          { name: 'sub/session-2025-10-06-00-00-00.json', body: 'nested' },
+          { name: 'notes.txt', body: 'not a session' },
+        ]),
+      ),
+    );
+    const outsideBefore = readdirSync(h.home).sort();
+    const r = json(
+      runGrok(['sessions', 'archive', 'restore', '--month', '2025-10', '--json'], h.env),
+    );
+    expect(r.restored).toEqual(['session-2025-10-01-00-00-00.json']);
+    expect(r.skipped.map((s: { reason: string }) => s.reason)).toEqual([
+      'a path that climbs out (..): not restored',
+      'an absolute path: not restored',
+      'a SymbolicLink entry, not a regular file: not restored',
+      'a Link entry, not a regular file: not restored',
+      'a path inside a folder, not a session file name: not restored',
+      'not a session file name: not restored',
+    ]);
+    expect(readdirSync(h.sessions)).toEqual(['session-2025-10-01-00-00-00.json']);
+    expect(readFileSync(join(h.sessions, 'session-2025-10-01-00-00-00.json'), 'utf8')).toBe(good);
+    expect(readdirSync(h.home).sort()).toEqual(outsideBefore);
+    rmSync(join(archives, '2025-10.tar.gz'));
+  });
+});
+
+/** A minimal ustar writer, so the test can build entries no well-behaved tool would write. */
+function tar(entries: { name: string; body?: string; type?: string; link?: string }[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const body = Buffer.from(e.body ?? '');
+    const header = Buffer.alloc(512);
+    header.write(e.name, 0, 100, 'utf8');
+    header.write('0000600\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
+    header.write(
+      `${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`,
+      136,
+    );
+    header.write('        ', 148);
+    header.write(e.type ?? '0', 156);
+    if (e.link) header.write(e.link, 157, 100, 'utf8');
+    header.write('ustar\0', 257);
+    header.write('00', 263);
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
