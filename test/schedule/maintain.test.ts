@@ -1,0 +1,201 @@
+/**
+ * The retention policy applied once (`maintain`), previewed (`policy`), and on a schedule by the
+ * foreground scheduler (`cron`), for real: a child process, real signals, the real log.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeSession } from '../analytics/sessions.js';
+import { BIN, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { snapshot } from '../maintenance/snapshot.js';
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+});
+afterEach(() => h.cleanup());
+
+const settings = (retention: Record<string, unknown>) =>
+  writeFileSync(join(h.home, 'settings.json'), JSON.stringify({ retention }, null, 2));
+const logLines = () =>
+  existsSync(join(h.home, 'logs', 'maintenance.log'))
+    ? readFileSync(join(h.home, 'logs', 'maintenance.log'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
+const recent = () => new Date(Date.now() - 86_400_000).toISOString();
+
+function oldAndNew() {
+  writeSession(h.sessions, { start: '2025-09-01T10:00:00Z' });
+  writeSession(h.sessions, { start: '2025-09-02T10:00:00Z', tags: ['keep'] });
+  writeSession(h.sessions, { start: '2025-10-05T10:00:00Z' });
+  return writeSession(h.sessions, { start: recent() }).split('/').pop() as string;
+}
+
+/** Waits until `check` holds (polling), or fails after `ms`. */
+async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function startCron(env: NodeJS.ProcessEnv): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [BIN, 'sessions', 'cron'], { env });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exit };
+}
+
+describe('grok sessions maintain and policy', () => {
+  it('applies the policy once through archive and harden, and logs one line', () => {
+    const fresh = oldAndNew();
+    settings({ archiveAfter: '30d' });
+    const preview = runGrok(['sessions', 'policy', '--json'], h.env);
+    expect(preview.code, preview.stderr).toBe(0);
+    const p = JSON.parse(preview.stdout);
+    expect(p.policy).toEqual({
+      archiveAfter: '30d',
+      deleteAfter: null,
+      keepLast: 0,
+      protectTags: ['keep'],
+      harden: true,
+      schedule: '0 3 * * *',
+      archiveDir: null,
+    });
+    expect(p.now.archived).toEqual([
+      'session-2025-09-01-10-00-00.json',
+      'session-2025-10-05-10-00-00.json',
+    ]);
+    expect(logLines()).toEqual([]); // a preview is not a run
+
+    const dry = runGrok(['sessions', 'maintain', '--dry-run', '--json'], h.env);
+    const before = snapshot(h.sessions);
+    const real = runGrok(['sessions', 'maintain', '--json'], h.env);
+    expect(real.code, real.stderr).toBe(0);
+    const r = JSON.parse(real.stdout);
+    expect(r.archived).toEqual(JSON.parse(dry.stdout).archived);
+    expect(r.removed).toEqual(r.archived);
+    expect(Object.keys(before)).toHaveLength(4);
+    expect(readdirSync(h.sessions).sort()).toEqual(
+      ['session-2025-09-02-10-00-00.json', fresh].sort(),
+    );
+    expect(sh(`tar -tzf "${join(h.home, 'archives', '2025-09.tar.gz')}"`).trim()).toBe(
+      'session-2025-09-01-10-00-00.json',
+    );
+    const log = logLines();
+    expect(log.map((l) => l.result)).toEqual(['dry-run', 'ok']);
+    expect(log[1]).toMatchObject({
+      archived: r.archived,
+      removed: r.archived,
+      errors: [],
+      trigger: 'manual',
+    });
+  });
+
+  it('a second run while one is going exits with a clear message and does nothing', async () => {
+    oldAndNew();
+    settings({ archiveAfter: '30d' });
+    const env = { ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '2000' };
+    const first = spawn(process.execPath, [BIN, 'sessions', 'maintain'], { env });
+    const firstExit = new Promise((resolve) => first.on('exit', resolve));
+    await until(() => existsSync(join(h.home, '.maintain.lock')), 5000, 'the first run to start');
+    const second = runGrok(['sessions', 'maintain'], h.env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(
+      /^grok: another maintenance run is in progress \(pid \d+\) \(wait for it/,
+    );
+    expect(await firstExit).toBe(0);
+    expect(logLines().map((l) => l.result)).toEqual(['ok']);
+  });
+
+  for (const [what, retention, message] of [
+    ['an unknown key', { archiveAfter: '30d', purge: true }, "unknown key 'retention.purge'"],
+    [
+      'a bad duration',
+      { archiveAfter: 'soon' },
+      `'retention.archiveAfter' = "soon": not a duration`,
+    ],
+    [
+      'a bad cron expression',
+      { schedule: 'every night' },
+      `'retention.schedule' = "every night": not a valid cron expression`,
+    ],
+  ] as const) {
+    it(`refuses ${what} in settings.json before anything runs`, () => {
+      oldAndNew();
+      settings(retention);
+      const before = snapshot(h.home);
+      for (const cmd of [['maintain'], ['policy'], ['cron']]) {
+        const r = runGrok(['sessions', ...cmd], h.env);
+        expect(r.code, cmd.join(' ')).toBe(1);
+        expect(r.stderr).toContain(message);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      }
+      expect(snapshot(h.home)).toEqual(before);
+    });
+  }
+});
+
+describe('grok sessions cron (foreground scheduler)', () => {
+  it('archives old sessions on an every-second schedule and stops on SIGTERM with exit 0', async () => {
+    oldAndNew();
+    settings({ archiveAfter: '30d', schedule: '* * * * * *' });
+    const cron = startCron(h.env);
+    await until(() => logLines().some((l) => l.result === 'ok'), 10_000, 'a maintenance run');
+    expect(existsSync(join(h.home, 'archives', '2025-10.tar.gz'))).toBe(true);
+    cron.child.kill('SIGTERM');
+    expect(await cron.exit).toBe(0);
+    expect(cron.output()).toMatch(/stopped by SIGTERM after \d+ run\(s\)/);
+    expect(
+      readdirSync(h.sessions).filter(
+        (f) => f.startsWith('session-2025-1') || f.includes('2025-09-01'),
+      ),
+    ).toEqual([]);
+    // No temp files, staging folders or locks left anywhere.
+    const leftovers = sh(
+      `find "${h.home}" -name '*.tmp' -o -name '.staging-*' -o -name '*.lock'`,
+    ).trim();
+    expect(leftovers).toBe('');
+  });
+
+  it('a run slower than the interval is skipped, not stacked, and the log says so', async () => {
+    oldAndNew();
+    settings({ archiveAfter: '30d', schedule: '* * * * * *' });
+    const cron = startCron({ ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '2500' });
+    await until(() => logLines().some((l) => l.result === 'ok'), 15_000, 'a finished run');
+    await until(
+      () => logLines().filter((l) => l.result === 'skipped').length >= 2,
+      10_000,
+      'skipped runs',
+    );
+    cron.child.kill('SIGINT');
+    expect(await cron.exit).toBe(0);
+    const log = logLines();
+    expect(log.filter((l) => l.result === 'skipped')[0]).toMatchObject({
+      trigger: 'schedule',
+      note: 'previous run still going',
+    });
+    // Runs never overlap: each finished run started after the previous one ended.
+    const runs = log.filter((l) => l.result === 'ok' || l.result === 'failed');
+    for (let i = 1; i < runs.length; i++) {
+      const start = Date.parse(runs[i].time) - runs[i].durationMs;
+      expect(start).toBeGreaterThanOrEqual(Date.parse(runs[i - 1].time));
+    }
+    expect(runs.every((r) => r.errors.length === 0)).toBe(true);
+  });
+});
