@@ -134,7 +134,8 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     const locks = active.length > 0 ? lockFileNames(ctx.dir) : new Set<string>();
     for (const r of active) {
       const path = String(r.path);
-      const held = locks.has(lockPathFor(path)) && (await lockHolder(path)) !== undefined;
+      const held =
+        r.source === 'live' && locks.has(lockPathFor(path)) && (await lockHolder(path)) !== undefined;
       if (held) running++;
       else crashed++;
     }

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const json = (r: { code: number | null; stdout: string; stderr: string }) => {
@@ -255,3 +256,27 @@ function tar(entries: { name: string; body?: string; type?: string; link?: strin
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
 }
+
+describe('analytics over archives', () => {
+  it('stats, cost, tools and top with --include-archived equal the totals before archiving', () => {
+    const h = makeHome();
+    try {
+      cpSync(join(FIXTURES, 'sessions'), h.sessions, { recursive: true });
+      const measure = (extra: string[]) =>
+        ['stats', 'cost', 'tools', 'top'].map((cmd) => {
+          const r = runGrok(['sessions', cmd, '--json', ...extra], h.env);
+          expect(r.code, r.stderr).toBe(0);
+          return JSON.parse(r.stdout);
+        });
+      const before = measure([]);
+      const r = runGrok(['sessions', 'archive', '--older-than', '200d', '--yes', '--json'], h.env);
+      const moved = JSON.parse(r.stdout).removed.length;
+      expect(moved).toBeGreaterThan(10);
+      const live = measure([]);
+      expect(live[0].sessions).toBe(before[0].sessions - moved);
+      expect(measure(['--include-archived'])).toEqual(before);
+    } finally {
+      h.cleanup();
+    }
+  });
+});
