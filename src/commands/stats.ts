@@ -42,6 +42,10 @@ export interface GroupStat {
   total: number;
   /** For --by tool: calls of that tool. */
   calls?: number;
+  /** With --by model: reply latency median / p95 and output tokens per second. */
+  medianReplyMs?: number | null;
+  p95ReplyMs?: number | null;
+  outputTokensPerSecond?: number | null;
 }
 
 export interface StatsResult {
@@ -135,7 +139,9 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     for (const r of active) {
       const path = String(r.path);
       const held =
-        r.source === 'live' && locks.has(lockPathFor(path)) && (await lockHolder(path)) !== undefined;
+        r.source === 'live' &&
+        locks.has(lockPathFor(path)) &&
+        (await lockHolder(path)) !== undefined;
       if (held) running++;
       else crashed++;
     }
@@ -147,7 +153,20 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     } else if (by === 'project') {
       groups = (await ctx.rows('internal/by-project')).map(groupRow);
     } else if (by === 'model') {
-      groups = (await ctx.rows('internal/models')).map((r) => groupRow({ ...r, key: r.model }));
+      const latency = new Map(
+        (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
+      );
+      groups = (await ctx.rows('internal/models')).map((r) => {
+        const l = latency.get(String(r.model));
+        const timedMs = num(l?.timed_ms);
+        return {
+          ...groupRow({ ...r, key: r.model }),
+          medianReplyMs: numOrNull(l?.median_ms),
+          p95ReplyMs: numOrNull(l?.p95_ms),
+          outputTokensPerSecond:
+            timedMs > 0 ? round(num(l?.timed_output) / (timedMs / 1000), 1) : null,
+        };
+      });
     } else if (by === 'tool') {
       groups = tools.map((t) => ({
         key: t.tool,
@@ -210,7 +229,10 @@ export function statsJson(r: StatsResult): unknown {
     avgTokensPerSession: round(r.avgTokensPerSession),
     avgDurationMs: r.avgDurationMs === null ? null : Math.round(r.avgDurationMs),
     tokens: r.tokens,
-    tools: r.tools,
+    tools: r.tools.map((t) => ({
+      ...t,
+      successRate: t.calls ? round(1 - t.failed / t.calls, 4) : 1,
+    })),
     models: r.models,
     latency: {
       replies: r.latency.replies,
@@ -294,6 +316,33 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
     },
     { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
   );
+  if (r.by === 'model') {
+    columns.splice(
+      columns.length - 1,
+      0,
+      {
+        header: 'LATENCY P50',
+        csv: 'median_reply_ms',
+        align: 'right',
+        cell: (g) => formatDuration(g.medianReplyMs ?? null),
+        raw: (g) => g.medianReplyMs,
+      },
+      {
+        header: 'P95',
+        csv: 'p95_reply_ms',
+        align: 'right',
+        cell: (g) => formatDuration(g.p95ReplyMs ?? null),
+        raw: (g) => g.p95ReplyMs,
+      },
+      {
+        header: 'TOK/S',
+        csv: 'output_tokens_per_second',
+        align: 'right',
+        cell: (g) => (g.outputTokensPerSecond == null ? '-' : g.outputTokensPerSecond.toFixed(1)),
+        raw: (g) => g.outputTokensPerSecond,
+      },
+    );
+  }
   return columns;
 }
 
@@ -393,6 +442,12 @@ export function renderStats(
           { header: 'TOP TOOLS', cell: (t: ToolStat) => t.tool },
           { header: 'CALLS', align: 'right', cell: (t: ToolStat) => formatInt(t.calls) },
           { header: 'FAILED', align: 'right', cell: (t: ToolStat) => formatInt(t.failed) },
+          {
+            header: 'SUCCESS',
+            align: 'right',
+            cell: (t: ToolStat) =>
+              `${(t.calls ? (1 - t.failed / t.calls) * 100 : 100).toFixed(1)}%`,
+          },
           { header: '', cell: (t: ToolStat) => bar(t.calls, max, 20) },
         ],
         r.tools.slice(0, 10),

@@ -16,6 +16,8 @@ export interface ToolUsage {
   /** Fraction of all tool calls, 0..1. */
   share: number;
   failed: number;
+  /** Calls whose result does not report an error, as a fraction of the calls, 0..1. */
+  successRate: number;
 }
 
 export interface ToolsResult {
@@ -42,6 +44,7 @@ export async function tools(opts: ToolsOptions): Promise<ToolsResult> {
         sessions: Number(r.sessions),
         share: totalCalls ? Number(r.calls) / totalCalls : 0,
         failed: Number(r.failed),
+        successRate: Number(r.calls) ? 1 - Number(r.failed) / Number(r.calls) : 1,
       })),
       skipped: ctx.skipped,
       notices: ctx.notices,
@@ -53,7 +56,11 @@ export function toolsJson(r: ToolsResult): unknown {
   return {
     totalCalls: r.totalCalls,
     sessions: r.sessions,
-    tools: r.tools.map((t) => ({ ...t, share: round(t.share, 4) })),
+    tools: r.tools.map((t) => ({
+      ...t,
+      share: round(t.share, 4),
+      successRate: round(t.successRate, 4),
+    })),
     skipped: r.skipped,
   };
 }
@@ -95,6 +102,13 @@ export function renderTools(
       cell: (t) => formatInt(t.failed),
       raw: (t) => t.failed,
     },
+    {
+      header: 'SUCCESS',
+      csv: 'success_rate',
+      align: 'right',
+      cell: (t) => `${(t.successRate * 100).toFixed(1)}%`,
+      raw: (t) => round(t.successRate, 4),
+    },
     { header: '', csv: 'bar', cell: (t) => bar(t.calls, max, 24) },
   ];
   if (opts.csv) {
@@ -117,6 +131,7 @@ export function renderTools(
     return withNotes({ stdout: `${what}\n` }, r.skipped, r.notices);
   }
   const failed = r.tools.reduce((n, t) => n + t.failed, 0);
-  const foot = `${formatInt(r.totalCalls)} calls in ${formatInt(r.sessions)} sessions, ${formatInt(failed)} failed`;
+  const rate = r.totalCalls ? ((1 - failed / r.totalCalls) * 100).toFixed(1) : '100.0';
+  const foot = `${formatInt(r.totalCalls)} calls in ${formatInt(r.sessions)} sessions, ${formatInt(failed)} failed (${rate}% succeeded)`;
   return withNotes({ stdout: `${tableText(columns, r.tools)}\n\n${foot}\n` }, r.skipped, r.notices);
 }
