@@ -1,8 +1,187 @@
-import { UserError } from '../errors.js';
+/**
+ * `grok`, `grok "msg"`, `grok -p "msg"`, `grok --continue`, `grok --resume <ref>`: the chat
+ * runtime's entry. Interactive sessions are recorded; headless (-p) ones are not.
+ */
+import { realpath } from 'node:fs/promises';
+import { apiKeyFrom, type ChatClient, createChatClient, resolveModel } from '../chat/client.js';
+import { describeContext, loadStartupContext } from '../chat/context.js';
+import { autosaveSeconds, Conversation, newSessionData } from '../chat/conversation.js';
+import { type SessionData, SessionRecorder } from '../chat/recorder.js';
+import { runRepl } from '../chat/repl.js';
+import { emptyUsage, runTurn, toApiMessages, type Usage } from '../chat/turn.js';
+import { UsageError } from '../errors.js';
+import { sessionsDir } from '../session/paths.js';
+import { resolveSession } from '../session/ref.js';
+import type { Message } from '../session/schema.js';
+import { loadSettings, type Settings } from '../settings.js';
 import type { CommandOutput } from './common.js';
 
-export async function chat(_message: string[], _opts: unknown): Promise<CommandOutput> {
-  throw new UserError('the chat runtime is not available in this build', {
-    hint: 'use grok sessions --help',
+export interface ChatOptions {
+  print?: boolean | undefined;
+  json?: boolean | undefined;
+  model?: string | undefined;
+  continue?: boolean | undefined;
+  resume?: string | undefined;
+  sessionsDir?: string | undefined;
+  debug?: boolean | undefined;
+}
+
+export interface HeadlessResult {
+  reply: string;
+  model: string;
+  usage: Usage;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `-p`: one turn, tools included, printed as it streams (or as JSON), nothing written to disk. */
+export async function headless(
+  text: string,
+  client: ChatClient,
+  opts: { json?: boolean | undefined; onText?: (delta: string) => void },
+): Promise<HeadlessResult> {
+  const cwd = process.cwd();
+  const ctx = await loadStartupContext(cwd);
+  const root = await realpath(cwd);
+  const messages: Message[] = [
+    { role: 'system', content: ctx.content },
+    { role: 'user', content: text },
+  ];
+  const reply: Message = { role: 'assistant', content: '' };
+  const usage = emptyUsage();
+  await runTurn({
+    client,
+    root,
+    history: toApiMessages(messages),
+    reply,
+    stream: !opts.json,
+    onText: opts.onText,
+    onUsage: (u) => {
+      usage.input += u.input;
+      usage.output += u.output;
+      usage.total += u.total;
+    },
+  });
+  return { reply: reply.content ?? '', model: client.model, usage };
+}
+
+function errorReporter(debug: boolean | undefined): (error: unknown) => void {
+  return (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `grok: internal error: ${message}; the session was saved as interrupted\n`,
+    );
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  };
+}
+
+/** Runs an interactive session on the terminal until it ends, then saves it a last time. */
+export async function runInteractive(
+  recorder: SessionRecorder,
+  client: ChatClient,
+  settings: Settings,
+  opts: { first?: string | undefined; debug?: boolean | undefined; banner: string },
+): Promise<CommandOutput> {
+  const root = await realpath(process.cwd());
+  const conv = new Conversation(recorder, client, root, autosaveSeconds(settings));
+  recorder.installEmergencyHandlers(errorReporter(opts.debug));
+  process.stderr.write(`${opts.banner}\n`);
+  let status: 'ended' | 'interrupted' = 'interrupted';
+  try {
+    const result = await runRepl(
+      conv,
+      { input: process.stdin, output: process.stdout, error: process.stderr },
+      opts.first,
+    );
+    status = result.status === 'ended' ? 'ended' : 'interrupted';
+  } finally {
+    await recorder.close(status);
+  }
+  return recorder.path ? { stderr: `Session saved to ${recorder.path}\n` } : {};
+}
+
+/** Opens a recorded session for more turns: its lock is taken (a live holder is an error). */
+export async function openSession(
+  ref: string,
+  opts: { sessionsDir?: string | undefined },
+): Promise<{ recorder: SessionRecorder; count: number }> {
+  const loaded = await resolveSession(sessionsDir(opts), ref);
+  const data = structuredClone(loaded.raw) as SessionData;
+  const recorder = await SessionRecorder.resume(loaded.path, data);
+  data.status = 'active';
+  return { recorder, count: data.messages.length };
+}
+
+export async function resumeInteractive(
+  ref: string,
+  opts: ChatOptions,
+  first?: string,
+): Promise<CommandOutput> {
+  const settings = await loadSettings();
+  // A missing key is reported before the session is locked and marked active.
+  apiKeyFrom();
+  const { recorder, count } = await openSession(ref, opts);
+  let client: ChatClient;
+  try {
+    client = createChatClient(opts.model || recorder.data.model);
+  } catch (error) {
+    await recorder.close('ended');
+    throw error;
+  }
+  recorder.data.model = client.model;
+  return runInteractive(recorder, client, settings, {
+    first,
+    debug: opts.debug,
+    banner: `Resumed ${recorder.file} (${count} messages). /help for commands, /exit to end.`,
+  });
+}
+
+export async function chat(message: string[], opts: ChatOptions): Promise<CommandOutput> {
+  const text = message.map(String).join(' ');
+  if (opts.print) {
+    if (opts.continue || opts.resume)
+      throw new UsageError('-p cannot be combined with --continue or --resume');
+    const settings = await loadSettings();
+    const client = createChatClient(resolveModel(opts.model, settings));
+    let input = text;
+    if (input.trim() === '') {
+      if (process.stdin.isTTY)
+        throw new UsageError('-p needs a message, as an argument or on stdin');
+      input = await readStdin();
+    }
+    if (input.trim() === '') throw new UsageError('-p needs a message, as an argument or on stdin');
+    const result = await headless(input, client, {
+      json: opts.json,
+      onText: opts.json ? undefined : (delta) => process.stdout.write(delta),
+    });
+    if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
+    return { stdout: result.reply === '' || result.reply.endsWith('\n') ? '' : '\n' };
+  }
+  if (opts.json) throw new UsageError('--json goes with -p');
+  if (opts.continue && opts.resume)
+    throw new UsageError('use either --continue or --resume, not both');
+  if (opts.continue || opts.resume) {
+    return resumeInteractive(
+      opts.continue ? 'latest' : String(opts.resume),
+      opts,
+      text || undefined,
+    );
+  }
+  const settings = await loadSettings();
+  const client = createChatClient(resolveModel(opts.model, settings));
+  const cwd = process.cwd();
+  const ctx = await loadStartupContext(cwd);
+  const recorder = SessionRecorder.fresh(
+    sessionsDir(opts),
+    newSessionData(client.model, ctx.content, cwd),
+  );
+  return runInteractive(recorder, client, settings, {
+    first: text || undefined,
+    debug: opts.debug,
+    banner: `${describeContext(ctx)}. Model ${client.model}. /help for commands, /exit to end.`,
   });
 }

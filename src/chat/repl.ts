@@ -1,0 +1,213 @@
+/**
+ * The interactive session on the terminal. Lines are queued as they arrive, so text piped in is
+ * taken one message at a time. On a TTY, Ctrl+C during a reply stops it (the partial reply is
+ * kept) and twice at the prompt exits; Ctrl+I (a Tab to the terminal) shows token usage.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import { validateName } from '../commands/rename.js';
+import { validateTag } from '../commands/tag.js';
+import { UserError } from '../errors.js';
+import type { SessionStatus, ToolCall } from '../session/schema.js';
+import type { Conversation } from './conversation.js';
+import type { ToolOutcome } from './tools.js';
+
+export const HELP_TEXT = [
+  'Commands:',
+  '  /help           this list',
+  '  /tokens         tokens used so far and the context size (also Ctrl+I)',
+  '  /name <text>    name the session (usable as its ref)',
+  '  /tag <tag>      tag the session',
+  '  /exit, /quit    end the session (also Ctrl+D)',
+  'Ctrl+C stops a reply; twice at the prompt ends the session.',
+].join('\n');
+
+export interface ReplIO {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream & { isTTY?: boolean };
+  error: NodeJS.WritableStream;
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+
+export function formatTokens(conv: Conversation): string {
+  const u = conv.data.tokenUsage;
+  return `tokens: input ${n(u.input)}, output ${n(u.output)}, total ${n(u.total)} · context ~${n(conv.contextTokens())} tokens`;
+}
+
+function describeCall(call: ToolCall, outcome: ToolOutcome): string {
+  const params = JSON.stringify(call.parameters ?? {});
+  const shown = params.length > 80 ? `${params.slice(0, 77)}...` : params;
+  let what: string;
+  if (!outcome.ok) what = outcome.content;
+  else if (Array.isArray(outcome.result)) what = `${outcome.result.length} results`;
+  else what = `${outcome.content.length} characters`;
+  return `  [${call.tool} ${shown}] ${what}`;
+}
+
+export interface ReplResult {
+  status: SessionStatus;
+}
+
+/** Runs the session until /exit, Ctrl+D, end of input or Ctrl+C twice. */
+export async function runRepl(conv: Conversation, io: ReplIO, first?: string): Promise<ReplResult> {
+  const tty = io.input.isTTY === true && io.output.isTTY === true;
+  const out = io.output;
+  const queue: string[] = [];
+  let ended = false;
+  let wake: (() => void) | undefined;
+  let controller: AbortController | undefined;
+  let ctrlCPending = false;
+  let exitByCtrlC = false;
+  let rl: Interface;
+
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const showTokens = () => {
+    out.write(`\n${formatTokens(conv)}\n`);
+    if (!controller) rl.prompt(true);
+  };
+  rl = createInterface({
+    input: io.input,
+    output: tty ? io.output : undefined,
+    terminal: tty,
+    prompt: '> ',
+    // Ctrl+I reaches readline as Tab: the completer is where it can be seen.
+    completer: tty
+      ? (line: string) => {
+          showTokens();
+          return [[], line];
+        }
+      : undefined,
+  });
+  const onInterrupt = () => {
+    if (controller) {
+      controller.abort();
+      return;
+    }
+    if (ctrlCPending || !tty) {
+      exitByCtrlC = true;
+      ended = true;
+      notify();
+      return;
+    }
+    ctrlCPending = true;
+    out.write('\n(Ctrl+C again to end the session, or /exit)\n');
+    rl.prompt();
+  };
+  rl.on('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
+  rl.on('line', (line) => {
+    ctrlCPending = false;
+    queue.push(line);
+    notify();
+  });
+  rl.on('close', () => {
+    ended = true;
+    notify();
+  });
+
+  const nextLine = async (): Promise<string | undefined> => {
+    for (;;) {
+      if (exitByCtrlC) return undefined;
+      const line = queue.shift();
+      if (line !== undefined) return line;
+      if (ended) return undefined;
+      if (tty) rl.prompt();
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+
+  const send = async (text: string) => {
+    controller = new AbortController();
+    let atLineStart = true;
+    const write = (s: string) => {
+      if (s.length === 0) return;
+      out.write(s);
+      atLineStart = s.endsWith('\n');
+    };
+    try {
+      const result = await conv.send(text, {
+        signal: controller.signal,
+        onText: write,
+        onToolCall: (call, outcome) => {
+          if (!atLineStart) write('\n');
+          write(`${describeCall(call, outcome)}\n`);
+        },
+      });
+      if (!atLineStart) write('\n');
+      if (result.interrupted) write('[interrupted: the partial reply is kept]\n');
+      if (result.contextWarning) {
+        write(
+          `The context is over 100,000 tokens (${formatTokens(conv)}); consider starting a new session.\n`,
+        );
+      }
+    } catch (error) {
+      if (!atLineStart) write('\n');
+      if (!(error instanceof UserError)) throw error;
+      io.error.write(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+    } finally {
+      controller = undefined;
+    }
+  };
+
+  const command = async (line: string): Promise<'exit' | undefined> => {
+    const [word = '', ...rest] = line.trim().split(/\s+/);
+    const arg = line.trim().slice(word.length).trim();
+    try {
+      switch (word) {
+        case '/exit':
+        case '/quit':
+          return 'exit';
+        case '/help':
+          out.write(`${HELP_TEXT}\n`);
+          return undefined;
+        case '/tokens':
+          out.write(`${formatTokens(conv)}\n`);
+          return undefined;
+        case '/name': {
+          conv.data.name = validateName(arg);
+          if (conv.recorder.path) await conv.recorder.save();
+          out.write(`session named '${conv.data.name}'\n`);
+          return undefined;
+        }
+        case '/tag': {
+          if (rest.length === 0) throw new UserError('/tag needs a tag');
+          const tags = rest.map(validateTag);
+          conv.data.tags = [...new Set([...(conv.data.tags ?? []), ...tags])];
+          if (conv.recorder.path) await conv.recorder.save();
+          out.write(`tags: ${conv.data.tags.join(', ')}\n`);
+          return undefined;
+        }
+        default:
+          out.write(`unknown command ${word} (see /help)\n`);
+          return undefined;
+      }
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      io.error.write(`grok: ${error.message}\n`);
+      return undefined;
+    }
+  };
+
+  try {
+    if (first !== undefined && first.trim() !== '') await send(first);
+    for (;;) {
+      const line = await nextLine();
+      if (line === undefined) break;
+      if (line.trim() === '') continue;
+      if (line.trimStart().startsWith('/')) {
+        if ((await command(line)) === 'exit') break;
+        continue;
+      }
+      await send(line);
+    }
+  } finally {
+    process.off('SIGINT', onInterrupt);
+    rl.close();
+  }
+  return { status: exitByCtrlC ? 'interrupted' : 'ended' };
+}

@@ -1,0 +1,104 @@
+import { readdirSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeHome, runGrokAsync, type TempHome } from '../helpers.js';
+import { type FakeServer, startFakeServer } from './fake-server.js';
+
+let home: TempHome;
+let server: FakeServer;
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...home.env,
+    GROK_API_KEY: 'test-key',
+    GROK_BASE_URL: server.url,
+    GROK_RETRY_DELAY_MS: '5',
+    ...extra,
+  };
+}
+
+beforeEach(async () => {
+  home = makeHome();
+  server = await startFakeServer();
+});
+afterEach(async () => {
+  await server.close();
+  home.cleanup();
+});
+
+describe('grok -p (acceptance 1)', () => {
+  it('prints the streamed reply and leaves the sessions directory empty', async () => {
+    server.push({ content: 'The answer is 42.', usage: { prompt: 50, completion: 7 } });
+    const r = await runGrokAsync(['-p', 'what is the answer?'], env());
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('The answer is 42.\n');
+    expect(readdirSync(home.sessions)).toEqual([]);
+    const req = server.requests[0];
+    expect(req?.body.stream).toBe(true);
+    expect(req?.body.stream_options).toEqual({ include_usage: true });
+    expect(req?.headers.authorization).toBe('Bearer test-key');
+    expect(req?.body.messages.at(-1)).toEqual({ role: 'user', content: 'what is the answer?' });
+    expect(req?.body.messages[0]?.role).toBe('system');
+  });
+
+  it('reads the message from stdin and prints JSON with usage, over a non-streaming call', async () => {
+    server.push({ content: 'from stdin', usage: { prompt: 30, completion: 4 } });
+    const r = await runGrokAsync(['-p', '--json', '-m', 'grok-test'], env(), {
+      input: 'hello from a pipe\n',
+    });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      reply: 'from stdin',
+      model: 'grok-test',
+      usage: { input: 30, output: 4, total: 34 },
+    });
+    expect(server.requests[0]?.body.stream).toBeFalsy();
+    expect(server.requests[0]?.body.model).toBe('grok-test');
+    expect(server.requests[0]?.body.messages.at(-1)?.content).toBe('hello from a pipe\n');
+    expect(readdirSync(home.sessions)).toEqual([]);
+  });
+
+  it('runs tool calls in headless mode too and answers after them', async () => {
+    server.push(
+      { toolCalls: [{ name: 'Read', arguments: { path: 'package.json' } }] },
+      { content: 'It is grok-sessions.' },
+    );
+    const r = await runGrokAsync(['-p', 'name?'], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('It is grok-sessions.\n');
+    const second = server.requests[1]?.body.messages ?? [];
+    const tool = second.find((m) => m.role === 'tool');
+    expect(String(tool?.content)).toContain('"name": "grok-sessions"');
+  });
+
+  it('a missing key, a 401, a 429 and a 5xx each give one line', async () => {
+    const noKey = await runGrokAsync(['-p', 'hi'], { ...env(), GROK_API_KEY: '', XAI_API_KEY: '' });
+    expect(noKey.code).toBe(1);
+    expect(noKey.stderr.trim().split('\n')).toHaveLength(1);
+    expect(noKey.stderr).toContain('no API key: set GROK_API_KEY or XAI_API_KEY');
+
+    server.push({ status: 401 });
+    const unauthorized = await runGrokAsync(['-p', 'hi'], env());
+    expect(unauthorized.code).toBe(1);
+    expect(unauthorized.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unauthorized.stderr).toContain('refused the key (HTTP 401)');
+
+    server.push({ status: 429 }, { status: 429 }, { status: 429 }, { status: 429 });
+    const limited = await runGrokAsync(['-p', 'hi'], env());
+    expect(limited.code).toBe(1);
+    expect(limited.stderr.trim().split('\n')).toHaveLength(1);
+    expect(limited.stderr).toContain('HTTP 429) after 3 retries');
+
+    const before = server.requests.length;
+    server.push({ status: 503 }, { status: 502 }, { content: 'recovered' });
+    const retried = await runGrokAsync(['-p', 'hi'], env());
+    expect(retried.stdout).toBe('recovered\n');
+    expect(server.requests.length - before).toBe(3);
+
+    server.push({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
+    const failing = await runGrokAsync(['-p', 'hi'], env());
+    expect(failing.code).toBe(1);
+    expect(failing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(failing.stderr).toContain('the API failed (HTTP 500) after 3 retries');
+  });
+});

@@ -1,0 +1,188 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runGrokAsync, sh } from '../helpers.js';
+import { type ChatFixture, chatFixture, GROK_MD, readSession, sessionFiles } from './setup.js';
+import { Terminal } from './terminal.js';
+
+let fx: ChatFixture;
+let term: Terminal;
+
+beforeEach(async () => {
+  fx = await chatFixture();
+  term = new Terminal();
+});
+afterEach(async () => {
+  term.close();
+  await fx.cleanup();
+});
+
+describe('an interactive session in a terminal (acceptance 2)', () => {
+  it('records three turns, one with a Glob call, ended by /exit, in the seed format', async () => {
+    fx.server.push(
+      { content: 'First answer.', usage: { prompt: 120, completion: 5 } },
+      {
+        content: 'Let me look.',
+        toolCalls: [{ name: 'Glob', arguments: { pattern: 'src/**/*.ts' } }],
+        usage: { prompt: 200, completion: 12 },
+      },
+      { content: 'There are two files.', usage: { prompt: 260, completion: 8 } },
+      { content: 'Bye 👋 for now.', usage: { prompt: 300, completion: 6 } },
+    );
+    term.start([], fx.env, fx.project);
+    await term.waitFor(/Loaded GROK\.md \(~\d+ tokens\)/);
+    await term.waitFor(/^>\s*$/m);
+    expect(sessionFiles(fx.home.sessions)).toEqual([]);
+
+    term.type('hello there');
+    await term.waitFor(/First answer\./);
+    // The file appears with the first message.
+    expect(sessionFiles(fx.home.sessions)).toHaveLength(1);
+    term.type('which files are in src?');
+    await term.waitFor(/There are two files\./);
+    expect(term.screen()).toMatch(/\[Glob \{"pattern":"src\/\*\*\/\*\.ts"\}\] 2 results/);
+    term.type('thanks');
+    await term.waitFor(/Bye 👋 for now\./);
+
+    term.type('/tokens');
+    await term.waitFor(/tokens: input 880, output 31, total 911 · context ~306 tokens/);
+    term.type('/name auth-review');
+    await term.waitFor(/session named 'auth-review'/);
+    term.type('/tag demo');
+    await term.waitFor(/tags: demo/);
+    term.type('/exit');
+    const screen = await term.waitFor(/\[exit \d+\]/);
+    expect(screen).toMatch(/Session saved to .*session-.*\.json/);
+    expect(screen).toContain('[exit 0]');
+
+    const files = sessionFiles(fx.home.sessions);
+    expect(files).toHaveLength(1);
+    const path = join(fx.home.sessions, files[0] as string);
+    const { session } = readSession(path);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(fx.home.sessions).mode & 0o777).toBe(0o700);
+    expect(session.sessionId).toBe(files[0]?.replace(/\.json$/, ''));
+    expect(session.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    expect(session.messages.map((m) => m.content).slice(1)).toEqual([
+      'hello there',
+      'First answer.',
+      'which files are in src?',
+      'Let me look.\n\nThere are two files.',
+      'thanks',
+      'Bye 👋 for now.',
+    ]);
+    expect(session.messages[0]?.content).toContain(GROK_MD.trim());
+    const stamps = session.messages.slice(1).map((m) => Date.parse(m.timestamp as string));
+    expect(stamps.every((t) => Number.isFinite(t))).toBe(true);
+    expect([...stamps].sort((a, b) => a - b)).toEqual(stamps);
+    expect(session.messages[4]?.toolCalls).toEqual([
+      {
+        tool: 'Glob',
+        parameters: { pattern: 'src/**/*.ts' },
+        result: ['src/auth/middleware.ts', 'src/index.ts'],
+      },
+    ]);
+    expect(session.messages.some((m) => 'interrupted' in m)).toBe(false);
+    expect(session.messages[4]?.usage).toEqual({ input: 460, output: 20, total: 480 });
+    expect(session.tokenUsage).toEqual({
+      input: fx.server.reported.input,
+      output: fx.server.reported.output,
+      total: fx.server.reported.input + fx.server.reported.output,
+    });
+    expect(session.tokenUsage).toEqual({ input: 880, output: 31, total: 911 });
+    expect(session.status).toBe('ended');
+    expect(session.name).toBe('auth-review');
+    expect(session.tags).toEqual(['demo']);
+    expect(session.metadata.workingDirectory).toBe(fx.project);
+    expect(Date.parse(session.endTime as string)).toBeGreaterThanOrEqual(
+      Date.parse(session.startTime),
+    );
+    // The lock is released.
+    expect(sh(`ls -A ${fx.home.sessions}`).trim()).toBe(files[0]);
+
+    // The seed's jq recipes work on the file.
+    expect(sh(`jq -r '.messages[].toolCalls[]?.tool' ${path}`)).toBe('Glob\n');
+    expect(sh(`jq -r '.tokenUsage.total' ${path}`)).toBe('911\n');
+
+    // Every call resent the whole conversation; the tool result went back to the model.
+    const reqs = fx.server.requests;
+    expect(reqs.map((r) => r.body.messages.length)).toEqual([2, 4, 6, 8]);
+    expect(reqs[2]?.body.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_2_0' });
+    expect(reqs.every((r) => r.body.stream === true && r.body.model === 'grok-4')).toBe(true);
+  });
+
+  it('Ctrl+I shows the tokens, Ctrl+C interrupts a reply and keeps it, Ctrl+C twice exits', async () => {
+    fx.server.push(
+      { content: 'short one', usage: { prompt: 10, completion: 2 } },
+      { content: 'x'.repeat(400), chunks: 40, delayMs: 100 },
+    );
+    term.start(['first question'], fx.env, fx.project);
+    await term.waitFor(/short one/);
+    await term.waitFor(/^>\s*$/m);
+    term.keys('C-i');
+    await term.waitFor(/tokens: input 10, output 2, total 12/);
+    term.type('/help');
+    await term.waitFor(/\/exit, \/quit/);
+    term.type('long please');
+    await term.waitFor(/xxxxxxxxxx/);
+    term.keys('C-c');
+    await term.waitFor(/\[interrupted: the partial reply is kept\]/);
+    term.keys('C-c');
+    await term.waitFor(/Ctrl\+C again to end the session/);
+    term.keys('C-c');
+    await term.waitFor(/\[exit 0\]/);
+    const files = sessionFiles(fx.home.sessions);
+    expect(files).toHaveLength(1);
+    const { session } = readSession(join(fx.home.sessions, files[0] as string));
+    expect(session.messages.map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
+    expect(session.messages[1]?.content).toBe('first question');
+    const partial = session.messages[4];
+    expect(partial?.interrupted).toBe(true);
+    expect(partial?.content).toMatch(/^x+$/);
+    expect((partial?.content ?? '').length).toBeLessThan(400);
+    expect(session.status).toBe('interrupted');
+  });
+});
+
+describe('ending and long sessions', () => {
+  it('Ctrl+D ends the session gracefully', async () => {
+    fx.server.push({ content: 'hi back' });
+    term.start(['hi'], fx.env, fx.project);
+    await term.waitFor(/hi back/);
+    await term.waitFor(/^>\s*$/m);
+    term.keys('C-d');
+    await term.waitFor(/\[exit 0\]/);
+    const files = sessionFiles(fx.home.sessions);
+    const { session } = readSession(join(fx.home.sessions, files[0] as string));
+    expect(session.status).toBe('ended');
+    expect(session.messages).toHaveLength(3);
+  });
+
+  it('warns once when the context passes 100,000 tokens', async () => {
+    fx.server.push(
+      { content: 'one', usage: { prompt: 99_000, completion: 500 } },
+      { content: 'two', usage: { prompt: 100_200, completion: 300 } },
+      { content: 'three', usage: { prompt: 100_600, completion: 300 } },
+    );
+    const r = await runGrokAsync([], fx.env, { cwd: fx.project, input: 'a\nb\nc\n' });
+    expect(r.code).toBe(0);
+    const warnings = r.stdout.match(/The context is over 100,000 tokens/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    expect(r.stdout.indexOf('The context is over')).toBeGreaterThan(r.stdout.indexOf('two'));
+    expect(r.stdout.indexOf('The context is over')).toBeLessThan(r.stdout.indexOf('three'));
+  });
+});

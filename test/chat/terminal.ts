@@ -1,0 +1,75 @@
+/**
+ * A real terminal for the interactive tests: a tmux server on its own socket per test, running
+ * the built CLI in a 200x50 pane. The command is wrapped so the pane stays after grok exits and
+ * shows its exit code.
+ */
+import { spawnSync } from 'node:child_process';
+import { BIN } from '../helpers.js';
+
+let counter = 0;
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export class Terminal {
+  readonly socket = `grok-chat-test-${process.pid}-${++counter}`;
+
+  private tmux(args: string[], env?: NodeJS.ProcessEnv): string {
+    const r = spawnSync('tmux', ['-L', this.socket, ...args], {
+      encoding: 'utf8',
+      env: env ?? process.env,
+    });
+    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** Starts `grok <args>` in `cwd` with `env` (the variables that matter are also set on the command line). */
+  start(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): void {
+    const vars = Object.entries(env)
+      .filter(([k, v]) => v !== undefined && /^(GROK_|XAI_|HOME$|NO_COLOR$|TZ$)/.test(k))
+      .map(([k, v]) => `${k}=${quote(String(v))}`);
+    const grok = ['env', ...vars, quote(process.execPath), quote(BIN), ...args.map(quote)].join(
+      ' ',
+    );
+    const script = `cd ${quote(cwd)} && ${grok}; echo "[exit $?]"; sleep 120`;
+    this.tmux(
+      ['new-session', '-d', '-s', 'grok', '-x', '200', '-y', '50', `sh -c ${quote(script)}`],
+      {
+        ...env,
+        TERM: 'xterm-256color',
+      },
+    );
+  }
+
+  /** Types `text` literally, then Enter. */
+  type(text: string): void {
+    this.tmux(['send-keys', '-t', 'grok', '-l', text]);
+    this.tmux(['send-keys', '-t', 'grok', 'Enter']);
+  }
+
+  /** Sends key names such as C-c, C-d, C-i. */
+  keys(...names: string[]): void {
+    this.tmux(['send-keys', '-t', 'grok', ...names]);
+  }
+
+  screen(): string {
+    return this.tmux(['capture-pane', '-p', '-t', 'grok', '-S', '-200']);
+  }
+
+  async waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs = 15_000): Promise<string> {
+    const check = typeof test === 'function' ? test : (s: string) => test.test(s);
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = this.screen();
+      if (check(last)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${String(test)}; the screen was:\n${last}`);
+  }
+
+  close(): void {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { encoding: 'utf8' });
+  }
+}
