@@ -4,10 +4,11 @@
  * must show, or do, the same thing. (The analysis recipes with sums and counts are in
  * test/analytics/seed-recipes.test.ts.)
  */
-import { readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { copyFixtures, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { copyFixtures, FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
 
 let h: TempHome;
 let other: TempHome;
@@ -162,5 +163,98 @@ describe('Clean Up Sessions', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(files(h.sessions)).toEqual(files(other.sessions));
     expect(JSON.stringify(dry)).toContain('session-2025-11-05-18-40-30.json');
+  });
+});
+
+describe('Clean Up, Archive, Security: the changing recipes', () => {
+  test('find -name "*.json" -mtime +30 -delete → prune --older-than 30d', () => {
+    // Half the sessions recent (mtime and times moved to the last few days), half old.
+    const names = files(h.sessions);
+    const recent = names.filter((_, i) => i % 2 === 0);
+    for (const home of [h, other])
+      for (const name of recent) {
+        const path = join(home.sessions, name);
+        const raw = JSON.parse(readFileSync(path, 'utf8'));
+        const now = Date.now() - 86_400_000;
+        raw.endTime = new Date(now).toISOString();
+        writeFileSync(path, JSON.stringify(raw, null, 2));
+        utimesSync(path, new Date(now), new Date(now));
+      }
+    sh(`find "${other.sessions}/" -name "*.json" -mtime +30 -delete`);
+    const r = runGrok(['sessions', 'prune', '--older-than', '30d', '--yes', '--json'], h.env);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // The same files are gone, except that grok keeps the sessions tagged `keep`.
+    const keep = names.filter(
+      (n) =>
+        !recent.includes(n) &&
+        (JSON.parse(readFileSync(join(FIXTURES, 'sessions', n), 'utf8')).tags ?? []).includes(
+          'keep',
+        ),
+    );
+    expect(keep.length).toBeGreaterThan(0);
+    expect(files(h.sessions)).toEqual([...files(other.sessions), ...keep].sort());
+    expect(out.protected.map((p: { file: string }) => p.file).sort()).toEqual(keep.sort());
+  });
+
+  test('ls -t | tail -n +11 | xargs rm (keep only the last 10) → prune --keep-last 10', () => {
+    sh(`cd "${other.sessions}" && ls -t *.json | tail -n +11 | xargs rm`);
+    const r = runGrok(['sessions', 'prune', '--keep-last', '10', '--yes', '--json'], h.env);
+    expect(r.code, r.stderr).toBe(0);
+    const kept = files(h.sessions);
+    // grok also keeps the older sessions tagged `keep`; the newest 10 are the same files.
+    const tagged = kept.filter(
+      (n) =>
+        !files(other.sessions).includes(n) &&
+        (JSON.parse(readFileSync(join(h.sessions, n), 'utf8')).tags ?? []).includes('keep'),
+    );
+    expect(kept).toEqual([...files(other.sessions), ...tagged].sort());
+    expect(files(other.sessions)).toHaveLength(10);
+  });
+
+  test('mv session-2025-11-*.json + tar -czf (archive by month) → archive --month 2025-11', () => {
+    const stage = join(other.home, 'session-archives', '2025-11');
+    sh(
+      `mkdir -p "${stage}" && mv "${other.sessions}"/session-2025-11-*.json "${stage}/" && tar -czf "${other.home}/session-archives/2025-11.tar.gz" -C "${stage}" .`,
+    );
+    const r = runGrok(['sessions', 'archive', '--month', '2025-11', '--yes', '--json'], h.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(files(h.sessions)).toEqual(files(other.sessions));
+    const theirs = lines(sh(`tar -tzf "${other.home}/session-archives/2025-11.tar.gz"`))
+      .map((l) => l.replace(/^\.\//, ''))
+      .filter((l) => l.endsWith('.json'))
+      .sort();
+    const ours = lines(sh(`tar -tzf "${h.home}/archives/2025-11.tar.gz"`)).sort();
+    expect(ours).toEqual(theirs);
+    // and the same bytes come out
+    const out = join(h.home, 'x');
+    sh(`mkdir "${out}" && tar -xzf "${h.home}/archives/2025-11.tar.gz" -C "${out}"`);
+    for (const name of ours)
+      expect(readFileSync(join(out, name)).equals(readFileSync(join(stage, name)))).toBe(true);
+  });
+
+  test('chmod 700 sessions/; chmod 600 *.json; ls -la → harden; harden --check', () => {
+    sh(
+      `chmod 755 "${h.sessions}" "${other.sessions}" && chmod 644 "${h.sessions}"/*.json "${other.sessions}"/*.json`,
+    );
+    sh(`chmod 700 "${other.sessions}/" && chmod 600 "${other.sessions}"/*.json`);
+    expect(runGrok(['sessions', 'harden', '--check'], h.env).code).toBe(1);
+    expect(runGrok(['sessions', 'harden'], h.env).code).toBe(0);
+    const modes = (dir: string) =>
+      sh(`ls -la "${dir}" | awk 'NR>1 && $NF != ".." {print $1, $NF}'`);
+    expect(modes(h.sessions)).toBe(modes(other.sessions));
+    expect(modes(h.sessions)).toMatch(/^drwx------ \.\n(-rw------- session-.*\.json\n)+$/);
+    expect(runGrok(['sessions', 'harden', '--check'], h.env).code).toBe(0);
+  });
+
+  test("jq '.' to validate a session → every command reports the invalid file under skipped", () => {
+    const bad = join(h.sessions, 'session-2025-11-05-18-40-30.json');
+    writeFileSync(bad, readFileSync(bad, 'utf8').slice(0, 500));
+    const jq = spawnSync('jq', ['.', bad], { encoding: 'utf8' });
+    expect(jq.status).not.toBe(0);
+    const r = runGrok(['sessions', 'list', '--json'], h.env);
+    expect(JSON.parse(r.stdout).skipped).toEqual([
+      { file: 'session-2025-11-05-18-40-30.json', reason: expect.stringMatching(/^invalid JSON/) },
+    ]);
   });
 });
