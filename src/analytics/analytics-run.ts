@@ -3,13 +3,15 @@
  * to date, select the sessions the filters ask for into `temp.selected`, and collect the files
  * that could not be read. The command then runs its queries against that.
  */
+
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
-import { type RefreshStats, refreshIndex } from './refresh.js';
+import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
+import { scanInBackground } from './scan.js';
 import { loadSql } from './sql-files.js';
 
 export interface AnalyticsOptions extends AnalyticsFilterOptions {
@@ -62,7 +64,7 @@ export async function queryRows(
 
 async function refreshed(
   handle: IndexHandle,
-  opts: { sessionsDir: string; archivesDir: string; includeArchived: boolean },
+  opts: RefreshOptions,
 ): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
   try {
     return { handle, stats: await refreshIndex(handle.conn, opts) };
@@ -93,11 +95,15 @@ export async function openRefreshed(
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = sessionsDir(opts);
+  const scanned = scanInBackground(dir);
+  // Handled where it is awaited; this keeps an early rejection from being "unhandled".
+  scanned.catch(() => {});
   const opened = await openIndex(home);
   const { handle, stats } = await refreshed(opened, {
     sessionsDir: dir,
     archivesDir: join(home, 'archives'),
     includeArchived,
+    scanned,
   });
   const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
     (n): n is string => n !== undefined,

@@ -12,7 +12,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBListType } from '@duckdb/node-api';
 import type { FileToIndex, ParsedFile } from './parse-files.js';
-import { fingerprint, scanSessionFiles } from './scan.js';
+import { fingerprint, type ScannedFile, scanSessionFiles } from './scan.js';
 import type { IndexedSession } from './session-rows.js';
 
 export interface RefreshOptions {
@@ -20,6 +20,8 @@ export interface RefreshOptions {
   /** `$GROK_HOME/archives`, read only when `includeArchived`. */
   archivesDir?: string | undefined;
   includeArchived?: boolean | undefined;
+  /** The stat pass, when already started (scanInBackground); else it is done here. */
+  scanned?: Promise<ScannedFile[]> | undefined;
 }
 
 export interface RefreshStats {
@@ -223,8 +225,9 @@ async function knownFiles(conn: DuckDBConnection, source: 'live'): Promise<Known
 async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
+  scanned: Promise<ScannedFile[]> | undefined,
 ): Promise<Omit<RefreshStats, 'archivesRead'>> {
-  const found = scanSessionFiles(dir);
+  const found = scanned ? await scanned : scanSessionFiles(dir);
   const print = fingerprint(found);
   const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
     dir,
@@ -330,7 +333,7 @@ export async function refreshIndex(
   conn: DuckDBConnection,
   opts: RefreshOptions,
 ): Promise<RefreshStats> {
-  const live = await refreshLive(conn, opts.sessionsDir);
+  const live = await refreshLive(conn, opts.sessionsDir, opts.scanned);
   const archivesRead =
     opts.includeArchived && opts.archivesDir ? await refreshArchives(conn, opts.archivesDir) : 0;
   return { ...live, archivesRead };

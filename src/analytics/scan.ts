@@ -7,8 +7,10 @@
 import { createHash } from 'node:crypto';
 import { type Dirent, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { describeFsError, UserError } from '../errors.js';
-import { isSessionFileName } from '../session/paths.js';
+import { isSessionFileName, SESSION_FILE_PATTERN } from '../session/paths.js';
 
 export interface ScannedFile {
   name: string;
@@ -42,4 +44,31 @@ export function fingerprint(files: readonly ScannedFile[]): string {
     hash.update(`${f.name}\0${f.size}\0${f.mtimeMs}\n`);
   }
   return hash.digest('hex');
+}
+
+/**
+ * The stat pass on a worker thread, started before DuckDB is loaded: loading DuckDB (a synchronous
+ * require of a native module) and stat-ing thousands of files then overlap on two cores. Inline
+ * when there is no compiled worker (tests running the TypeScript sources). Errors are those of
+ * scanSessionFiles: a missing directory is empty, an unreadable one a UserError.
+ */
+export function scanInBackground(dir: string): Promise<ScannedFile[]> {
+  const url = new URL('./scan-worker.cjs', import.meta.url);
+  if (url.protocol !== 'file:' || !import.meta.url.endsWith('.js')) {
+    return new Promise((resolve) => resolve(scanSessionFiles(dir)));
+  }
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(fileURLToPath(url), {
+      workerData: { dir, pattern: SESSION_FILE_PATTERN.source },
+    });
+    worker.once('message', (m: { files?: ScannedFile[]; code?: string }) => {
+      if (m.files) resolve(m.files);
+      else if (m.code === 'ENOENT') resolve([]);
+      else {
+        const error = Object.assign(new Error(m.code), { code: m.code });
+        reject(new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`));
+      }
+    });
+    worker.once('error', reject);
+  });
 }

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
 import {
   formatDateTime,
@@ -9,7 +10,7 @@ import {
 import { renderTable } from '../render/table.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
-import { sessionsDir } from '../session/paths.js';
+import { isSessionFileName, sessionsDir } from '../session/paths.js';
 import { loadEntries, type SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
 import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
@@ -88,12 +89,13 @@ export async function list(opts: ListOptions): Promise<ListResult> {
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
   const dir = sessionsDir(opts);
   const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
-  const discovery = await discoverSessionFiles(dir);
-  if (discovery.files.length >= threshold) {
+  // Counting names is cheap; stat-ing them is what the index (or the loop below) does once.
+  const names = await readdir(dir).catch(() => [] as string[]);
+  if (names.filter(isSessionFileName).length >= threshold) {
     const { listFromIndex } = await import('../analytics/list-from-index.js');
     return listFromIndex(opts);
   }
-  const loaded = await loadEntries(discovery.files);
+  const loaded = await loadEntries((await discoverSessionFiles(dir)).files);
   const all = loaded.sessions
     .map((s) => ({ ...summarize(s.session), file: s.file }))
     .filter((s) => matchesFilter(s, filter));
