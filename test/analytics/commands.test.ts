@@ -186,8 +186,18 @@ describe('tools and top', () => {
     sample();
     const j = json('tools');
     expect(j.totalCalls).toBe(5);
-    expect(j.tools[0]).toEqual({ tool: 'Read', calls: 3, sessions: 2, share: 0.6, failed: 0 });
-    expect(j.tools.find((t: { tool: string }) => t.tool === 'Bash')).toMatchObject({ failed: 1 });
+    expect(j.tools[0]).toEqual({
+      tool: 'Read',
+      calls: 3,
+      sessions: 2,
+      share: 0.6,
+      failed: 0,
+      successRate: 1,
+    });
+    expect(j.tools.find((t: { tool: string }) => t.tool === 'Bash')).toMatchObject({
+      failed: 1,
+      successRate: 0,
+    });
     const none = json('tools', '--month', '2025-12');
     expect(none).toMatchObject({ totalCalls: 0, sessions: 1, tools: [] });
     expect(grok('tools', '--month', '2025-12').stdout).toMatch(/No tool calls in 1 session/);
