@@ -226,7 +226,10 @@ export function buildSessionsCli(): CAC {
 
   // ---- maintenance ----
   cli
-    .command('prune', 'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe')
+    .command(
+      'prune',
+      'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe',
+    )
     .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
     .option('--before <date>', 'Last activity before this date')
     .option('--keep-last <n>', 'Never delete the newest N (alone: keep only the newest N)')
@@ -240,7 +243,10 @@ export function buildSessionsCli(): CAC {
     });
 
   cli
-    .command('archive [...args]', 'Move sessions into verified monthly tar.gz archives; archive list | restore')
+    .command(
+      'archive [...args]',
+      'Move sessions into verified monthly tar.gz archives; archive list | restore',
+    )
     .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
     .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
     .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
@@ -261,6 +267,27 @@ export function buildSessionsCli(): CAC {
     .action(async (opts: Opts): Result => {
       const { harden, renderHarden } = await import('./commands/harden.js');
       return renderHarden(await harden(opts), opts);
+    });
+
+  cli
+    .command('repair [...files]', 'Recover corrupted session files (originals kept as backups)')
+    .option('--all', 'Every session file that cannot be read')
+    .option('--dry-run', 'Print what would be repaired, change nothing')
+    .option('--json', 'JSON output')
+    .action(async (files: string[], opts: Opts): Result => {
+      const { repair, renderRepair } = await import('./commands/repair.js');
+      return renderRepair(await repair(files.map(String), opts), opts);
+    });
+
+  cli
+    .command(
+      'doctor',
+      'Check the directory, permissions, disk space, files and index; name the fixes',
+    )
+    .option('--json', 'JSON output')
+    .action(async (opts: Opts): Result => {
+      const { doctor, renderDoctor } = await import('./commands/doctor.js');
+      return renderDoctor(await doctor(opts), opts);
     });
 
   // ---- schedule ----
@@ -316,7 +343,10 @@ export function buildSessionsCli(): CAC {
 
   analyticsFilters(
     cli
-      .command('report', 'A self-contained HTML report: tokens and cost per day, tools, lengths, models')
+      .command(
+        'report',
+        'A self-contained HTML report: tokens and cost per day, tools, lengths, models',
+      )
       .option('--out <file>', 'Where to write it (default report.html)')
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--open', 'Open it in a browser when there is one')

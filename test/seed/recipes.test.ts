@@ -247,14 +247,22 @@ describe('Clean Up, Archive, Security: the changing recipes', () => {
     expect(runGrok(['sessions', 'harden', '--check'], h.env).code).toBe(0);
   });
 
-  test("jq '.' to validate a session → every command reports the invalid file under skipped", () => {
+  test("jq '.' to validate; rm if unrecoverable → doctor names it, repair recovers it", () => {
     const bad = join(h.sessions, 'session-2025-11-05-18-40-30.json');
-    writeFileSync(bad, readFileSync(bad, 'utf8').slice(0, 500));
-    const jq = spawnSync('jq', ['.', bad], { encoding: 'utf8' });
-    expect(jq.status).not.toBe(0);
-    const r = runGrok(['sessions', 'list', '--json'], h.env);
-    expect(JSON.parse(r.stdout).skipped).toEqual([
-      { file: 'session-2025-11-05-18-40-30.json', reason: expect.stringMatching(/^invalid JSON/) },
-    ]);
+    const original = JSON.parse(readFileSync(bad, 'utf8'));
+    writeFileSync(bad, readFileSync(bad, 'utf8').slice(0, 3000));
+    expect(spawnSync('jq', ['.', bad], { encoding: 'utf8' }).status).not.toBe(0);
+    const doctor = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(doctor.code).toBe(1);
+    expect(JSON.parse(doctor.stdout).findings).toContainEqual(
+      expect.objectContaining({
+        check: 'unreadable session',
+        fix: 'grok sessions repair session-2025-11-05-18-40-30.json',
+      }),
+    );
+    expect(runGrok(['sessions', 'repair', 'session-2025-11-05-18-40-30.json'], h.env).code).toBe(0);
+    expect(spawnSync('jq', ['.', bad], { encoding: 'utf8' }).status).toBe(0);
+    const repaired = JSON.parse(readFileSync(bad, 'utf8'));
+    expect(repaired.messages[0]).toEqual(original.messages[0]);
   });
 });

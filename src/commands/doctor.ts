@@ -1,0 +1,185 @@
+/**
+ * `grok sessions doctor`: the seed's troubleshooting section as one command. Each finding says
+ * what is wrong and the command that fixes it; exit 1 when anything needs fixing. Notes (foreign
+ * files, sessions left by a crash) are shown but do not fail.
+ */
+import { constants } from 'node:fs';
+import { access, readdir, stat, statfs } from 'node:fs/promises';
+import { join } from 'node:path';
+import { indexPath } from '../analytics/index-db.js';
+import { defaultArchiveDir } from '../maintenance/archive.js';
+import { harden } from '../maintenance/harden.js';
+import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
+import { discoverSessionFiles } from '../session/discover.js';
+import { lockHolder } from '../session/lock.js';
+import { grokHome, sessionsDir } from '../session/paths.js';
+import { loadEntries } from '../session/store.js';
+import { loadSettings } from '../settings.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+
+export interface Finding {
+  level: 'problem' | 'note';
+  check: string;
+  detail: string;
+  fix: string | null;
+}
+
+export interface DoctorResult {
+  home: string;
+  sessionsDir: string;
+  sessions: number;
+  findings: Finding[];
+}
+
+/** Less free space than this is a problem: a session save could fail mid-write. */
+const MIN_FREE_BYTES = 100 * 1024 * 1024;
+
+export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
+  const home = grokHome();
+  const dir = sessionsDir(opts);
+  const findings: Finding[] = [];
+  const problem = (check: string, detail: string, fix: string | null) =>
+    findings.push({ level: 'problem', check, detail, fix });
+  const note = (check: string, detail: string, fix: string | null) =>
+    findings.push({ level: 'note', check, detail, fix });
+
+  try {
+    await loadSettings();
+  } catch (error) {
+    problem('settings', (error as Error).message, `edit ${join(home, 'settings.json')}`);
+  }
+
+  const st = await stat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) {
+    problem(
+      'sessions directory',
+      `${dir} does not exist: no session can be saved`,
+      `mkdir -p -m 700 ${dir}`,
+    );
+    return { home, sessionsDir: dir, sessions: 0, findings };
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    problem(
+      'sessions directory',
+      `${dir} is not writable: sessions cannot be saved`,
+      `chmod u+w ${dir} (or grok sessions harden)`,
+    );
+  }
+
+  const fs = await statfs(dir).catch(() => undefined);
+  if (fs && fs.bavail * fs.bsize < MIN_FREE_BYTES) {
+    const mb = Math.floor((fs.bavail * fs.bsize) / (1024 * 1024));
+    problem(
+      'disk space',
+      `${mb} MB free where the sessions are: saves may fail`,
+      'grok sessions archive --older-than 90d (or free space)',
+    );
+  }
+
+  const perms = await harden(
+    { home, sessions: dir, archives: defaultArchiveDir() },
+    { check: true },
+  );
+  for (const c of perms.changed)
+    problem('permissions', `${c.path} is ${c.from}, should be ${c.to}`, 'grok sessions harden');
+
+  const discovery = await discoverSessionFiles(dir);
+  const { sessions, skipped } = await loadEntries(discovery.files);
+  for (const s of skipped)
+    problem('unreadable session', `${s.file}: ${s.reason}`, `grok sessions repair ${s.file}`);
+
+  const known = new Set(discovery.files.map((f) => f.name));
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const others = entries
+    .filter((e) => !known.has(e.name))
+    .map((e) => ({
+      name: e.name,
+      reason: e.isSymbolicLink()
+        ? 'a symbolic link'
+        : e.isDirectory()
+          ? 'a folder'
+          : 'not a session file name',
+    }));
+  for (const i of others) {
+    const path = join(dir, i.name);
+    if (TEMP_FILE_PATTERN.test(i.name)) {
+      problem('leftover temp file', `${i.name}: an interrupted write left it`, `rm ${path}`);
+    } else if (/\.lock$/.test(i.name)) {
+      const session = join(dir, i.name.replace(/^\./, '').replace(/\.lock$/, ''));
+      if ((await lockHolder(session)) === undefined)
+        note(
+          'stale lock',
+          `${i.name}: its grok is gone; the next grok takes it over`,
+          `rm ${path}`,
+        );
+    } else if (/\.bak-\d{8}-\d{6}$/.test(i.name)) {
+      note(
+        'repair backup',
+        `${i.name}: the original of a repaired session`,
+        `rm ${path} once the repair is checked`,
+      );
+    } else {
+      note(
+        'foreign entry',
+        `${i.name}: ${i.reason}; never read as a session`,
+        'move it out of the sessions directory',
+      );
+    }
+  }
+
+  for (const s of sessions) {
+    if (s.session.status === 'active' && (await lockHolder(s.path)) === undefined)
+      note(
+        'crashed session',
+        `${s.file}: its grok ended without a final save`,
+        `grok --resume ${s.session.sessionId}`,
+      );
+  }
+
+  const index = indexPath(home);
+  if (await stat(index).catch(() => undefined)) {
+    const { openReadOnlyIndex } = await import('../analytics/index-db.js');
+    try {
+      const handle = await openReadOnlyIndex(home);
+      handle.close();
+    } catch (error) {
+      const why = (error as Error).message.split('\n')[0] ?? '';
+      if (/lock/i.test(why)) note('index', `${index} is in use by another grok`, null);
+      else
+        problem(
+          'index',
+          `${index} cannot be opened (${why}); it is a cache`,
+          `rm ${index} (the next analytics command rebuilds it)`,
+        );
+    }
+  }
+
+  const archives = await readdir(defaultArchiveDir()).catch(() => [] as string[]);
+  for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-')))
+    problem(
+      'leftover temp file',
+      `${a} in the archive directory: an interrupted archive run left it`,
+      `rm -r ${join(defaultArchiveDir(), a)}`,
+    );
+
+  return { home, sessionsDir: dir, sessions: sessions.length, findings };
+}
+
+export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): CommandOutput {
+  const problems = r.findings.filter((f) => f.level === 'problem');
+  const exitCode = problems.length > 0 ? 1 : 0;
+  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  const lines = [`${r.sessions} sessions in ${r.sessionsDir}`];
+  for (const f of r.findings) {
+    lines.push(`${f.level === 'problem' ? '✗' : '·'} ${f.check}: ${f.detail}`);
+    if (f.fix) lines.push(`    fix: ${f.fix}`);
+  }
+  lines.push(
+    problems.length === 0
+      ? 'No problems found.'
+      : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`,
+  );
+  return { stdout: `${lines.join('\n')}\n`, exitCode };
+}
