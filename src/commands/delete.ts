@@ -56,20 +56,38 @@ async function selectByRule(
   );
   return {
     targets: files.filter((f) => chosen.has(f.name)),
-    skipped: skipped.map((s) => ({ file: s.file, reason: `unreadable, not selected by a rule: ${s.reason}` })),
+    skipped: skipped.map((s) => ({
+      file: s.file,
+      reason: `unreadable, not selected by a rule: ${s.reason}`,
+    })),
   };
 }
 
-export async function deleteSessions(refs: readonly string[], opts: DeleteOptions): Promise<DeleteResult> {
-  const rules = [opts.on !== undefined, opts.before !== undefined, Boolean(opts.all)].filter(Boolean).length;
-  if (rules > 0 && refs.length > 0) throw new UsageError('give session references or --on/--before/--all, not both');
+export async function deleteSessions(
+  refs: readonly string[],
+  opts: DeleteOptions,
+): Promise<DeleteResult> {
+  const rules = [opts.on !== undefined, opts.before !== undefined, Boolean(opts.all)].filter(
+    Boolean,
+  ).length;
+  if (rules > 0 && refs.length > 0)
+    throw new UsageError('give session references or --on/--before/--all, not both');
   if (rules > 1) throw new UsageError('use one of --on, --before, --all');
   if (rules === 0 && refs.length === 0) {
     throw new UsageError('delete needs session references, or --on DATE, --before DATE or --all');
   }
   const dir = sessionsDir(opts);
-  const selected = rules > 0 ? await selectByRule(dir, opts) : { targets: await resolveRefs(dir, refs), skipped: [] };
-  const result: DeleteResult = { dryRun: Boolean(opts.dryRun), deleted: [], skipped: selected.skipped, failed: [], cancelled: false };
+  const selected =
+    rules > 0
+      ? await selectByRule(dir, opts)
+      : { targets: await resolveRefs(dir, refs), skipped: [] };
+  const result: DeleteResult = {
+    dryRun: Boolean(opts.dryRun),
+    deleted: [],
+    skipped: selected.skipped,
+    failed: [],
+    cancelled: false,
+  };
   const targets: SessionFileEntry[] = [];
   for (const t of selected.targets) {
     const pid = await lockHolder(t.path);
@@ -86,8 +104,17 @@ export async function deleteSessions(refs: readonly string[], opts: DeleteOption
     return result;
   }
   const n = targets.length;
-  const shown = targets.slice(0, 5).map((t) => t.name).join(', ') + (n > 5 ? ', ...' : '');
-  if (!(await confirm({ yes: opts.yes, action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})` }))) {
+  const shown =
+    targets
+      .slice(0, 5)
+      .map((t) => t.name)
+      .join(', ') + (n > 5 ? ', ...' : '');
+  if (
+    !(await confirm({
+      yes: opts.yes,
+      action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})`,
+    }))
+  ) {
     return { ...result, cancelled: true };
   }
   for (const t of targets) {

@@ -44,9 +44,12 @@ export function lockHolder(sessionPath: string): Promise<number | undefined> {
 export async function assertNotLocked(sessionPath: string, doing: string): Promise<void> {
   const pid = await lockHolder(sessionPath);
   if (pid !== undefined) {
-    throw new UserError(`cannot ${doing} ${basename(sessionPath)}: it is open in a running grok (pid ${pid})`, {
-      hint: 'end that session first',
-    });
+    throw new UserError(
+      `cannot ${doing} ${basename(sessionPath)}: it is open in a running grok (pid ${pid})`,
+      {
+        hint: 'end that session first',
+      },
+    );
   }
 }
 
@@ -60,7 +63,11 @@ export async function acquirePidLock(
 ): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fh = await open(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      const fh = await open(
+        lockPath,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
       await fh.writeFile(`${process.pid}\n`);
       await fh.close();
       return async () => {
@@ -73,7 +80,9 @@ export async function acquirePidLock(
       await unlink(lockPath).catch(() => {});
     }
   }
-  throw new UserError(`could not take the lock ${basename(lockPath)}: another process keeps taking it`);
+  throw new UserError(
+    `could not take the lock ${basename(lockPath)}: another process keeps taking it`,
+  );
 }
 
 /** Takes the session's lock for this process; a stale lock is taken over. */
