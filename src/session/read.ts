@@ -29,8 +29,19 @@ export async function readFileNoFollow(
 /** The offset JSON.parse stopped at, from V8's message, or the text length for "unexpected end". */
 function jsonErrorOffset(error: unknown, text: string): number {
   const message = error instanceof Error ? error.message : '';
-  const m = /position (\d+)/.exec(message);
-  return m ? Number(m[1]) : text.length;
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/Unexpected end of JSON input|Unterminated string/.test(message)) return text.length;
+  // Node 20 quotes the text around the bad token instead: `Unexpected token ']', ..."keep",
+  // ],"... is not valid JSON`. Find that excerpt, then the token in it.
+  const quoted =
+    /^Unexpected token '(.+?)', (?:\.\.\.)?"([\s\S]*)"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (quoted) {
+    const [, token, excerpt] = quoted as unknown as [string, string, string];
+    const start = text.indexOf(excerpt);
+    if (start >= 0) return start + Math.max(0, excerpt.indexOf(token));
+  }
+  return text.length;
 }
 
 /** Parses the text of a session file. Pure: used by the reader and by the index. */

@@ -7,6 +7,19 @@ import { makeHome, type TempHome } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 
 describe('parseSessionText', () => {
+  it('tells a file cut short from one broken in the middle, with the offset', () => {
+    const text = JSON.stringify(sampleSession(), null, 2);
+    expect(parseSessionText(text.slice(0, 100))).toEqual({
+      ok: false,
+      reason: 'invalid JSON: ends early (truncated?) at offset 100',
+    });
+    const comma = text.replace(/\n\}$/, ',\n}');
+    expect(parseSessionText(comma)).toEqual({
+      ok: false,
+      reason: `invalid JSON: is invalid at offset ${comma.length - 1}`,
+    });
+  });
+
   it('accepts the seed example and keeps unknown fields', () => {
     const r = parseSessionText(JSON.stringify(sampleSession({ extra: { kept: true } })));
     expect(r.ok).toBe(true);
