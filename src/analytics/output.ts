@@ -1,6 +1,7 @@
 /** How the analytics commands print: a table, or the same rows as CSV, plus notes on stderr. */
 import type { CommandOutput } from '../commands/common.js';
 import { toCsv } from '../render/csv.js';
+import { formatTokens } from '../render/format.js';
 import { type Align, renderTable } from '../render/table.js';
 import type { SkippedFile } from '../session/store.js';
 
@@ -53,4 +54,17 @@ export function withNotes(
 export function round(n: number, digits = 2): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** The IN, OUT and TOTAL token columns every analytics table shows the same way. */
+export function tokenColumns<
+  R extends { input: number; output: number; total: number },
+>(): OutputColumn<R>[] {
+  return (['input', 'output', 'total'] as const).map((key) => ({
+    header: key === 'input' ? 'IN' : key === 'output' ? 'OUT' : 'TOTAL',
+    csv: key,
+    align: 'right' as const,
+    cell: (r: R) => formatTokens(r[key]),
+    raw: (r: R) => r[key],
+  }));
 }

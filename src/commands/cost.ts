@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
-import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
+import {
+  csvText,
+  type OutputColumn,
+  tableText,
+  tokenColumns,
+  withNotes,
+} from '../analytics/output.js';
 import { dayKey, validateTimeZone } from '../analytics/period.js';
 import {
   type CostTotals,
@@ -199,27 +205,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         raw: (s) => s.startTime,
       },
       { header: 'MODEL', csv: 'model', cell: (s) => s.model },
-      {
-        header: 'IN',
-        csv: 'input',
-        align: 'right',
-        cell: (s) => formatTokens(s.input),
-        raw: (s) => s.input,
-      },
-      {
-        header: 'OUT',
-        csv: 'output',
-        align: 'right',
-        cell: (s) => formatTokens(s.output),
-        raw: (s) => s.output,
-      },
-      {
-        header: 'TOTAL',
-        csv: 'total',
-        align: 'right',
-        cell: (s) => formatTokens(s.total),
-        raw: (s) => s.total,
-      },
+      ...tokenColumns(),
       {
         header: 'COST',
         csv: 'cost_usd',
@@ -240,27 +226,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
-      {
-        header: 'IN',
-        csv: 'input',
-        align: 'right',
-        cell: (g) => formatTokens(g.input),
-        raw: (g) => g.input,
-      },
-      {
-        header: 'OUT',
-        csv: 'output',
-        align: 'right',
-        cell: (g) => formatTokens(g.output),
-        raw: (g) => g.output,
-      },
-      {
-        header: 'TOTAL',
-        csv: 'total',
-        align: 'right',
-        cell: (g) => formatTokens(g.total),
-        raw: (g) => g.total,
-      },
+      ...tokenColumns(),
       {
         header: 'COST',
         csv: 'cost_usd',

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { confirm } from '../render/confirm.js';
+import { confirmDelete } from '../render/confirm.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
@@ -103,20 +103,13 @@ export async function deleteSessions(
     result.deleted = opts.dryRun ? targets.map((t) => t.name) : [];
     return result;
   }
-  const n = targets.length;
-  const shown =
-    targets
-      .slice(0, 5)
-      .map((t) => t.name)
-      .join(', ') + (n > 5 ? ', ...' : '');
   if (
-    !(await confirm({
-      yes: opts.yes,
-      action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})`,
-    }))
-  ) {
+    !(await confirmDelete(
+      targets.map((t) => t.name),
+      opts.yes,
+    ))
+  )
     return { ...result, cancelled: true };
-  }
   for (const t of targets) {
     try {
       await deleteSessionFile(t.path);

@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.js';
 import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
 import { type AgeRule, inventory } from '../maintenance/select.js';
-import { confirm } from '../render/confirm.js';
+import { confirmDelete } from '../render/confirm.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -75,17 +75,11 @@ export async function prune(opts: PruneOptions, now = new Date()): Promise<Prune
   };
   if (opts.dryRun) return { ...result, deleted: plan.delete.map((c) => c.name) };
   if (plan.delete.length === 0) return result;
-  const n = plan.delete.length;
-  const shown =
-    plan.delete
-      .slice(0, 5)
-      .map((c) => c.name)
-      .join(', ') + (n > 5 ? ', ...' : '');
   if (
-    !(await confirm({
-      yes: opts.yes,
-      action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})`,
-    }))
+    !(await confirmDelete(
+      plan.delete.map((c) => c.name),
+      opts.yes,
+    ))
   )
     return { ...result, cancelled: true };
   const outcome = await applyPrune(plan.delete);

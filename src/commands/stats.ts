@@ -1,7 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
-import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
+import {
+  csvText,
+  type OutputColumn,
+  round,
+  tableText,
+  tokenColumns,
+  withNotes,
+} from '../analytics/output.js';
 import { validateTimeZone } from '../analytics/period.js';
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens } from '../render/format.js';
@@ -293,27 +300,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       cell: (g) => formatInt(g.messages),
       raw: (g) => g.messages,
     },
-    {
-      header: 'IN',
-      csv: 'input',
-      align: 'right',
-      cell: (g) => formatTokens(g.input),
-      raw: (g) => g.input,
-    },
-    {
-      header: 'OUT',
-      csv: 'output',
-      align: 'right',
-      cell: (g) => formatTokens(g.output),
-      raw: (g) => g.output,
-    },
-    {
-      header: 'TOTAL',
-      csv: 'total',
-      align: 'right',
-      cell: (g) => formatTokens(g.total),
-      raw: (g) => g.total,
-    },
+    ...tokenColumns<GroupStat>(),
     { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
   );
   if (r.by === 'model') {

@@ -26,3 +26,13 @@ export async function confirm({ yes, action }: ConfirmOptions): Promise<boolean>
     rl.close();
   }
 }
+
+/** Asks before deleting these files: "delete 3 sessions (a.json, b.json, c.json)". */
+export function confirmDelete(
+  names: readonly string[],
+  yes: boolean | undefined,
+): Promise<boolean> {
+  const n = names.length;
+  const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');
+  return confirm({ yes, action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})` });
+}
