@@ -18,7 +18,7 @@ import {
   unpricedModels,
 } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
-import { formatDateTime, formatInt, formatTokens, formatUsd } from '../render/format.js';
+import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';

@@ -10,7 +10,11 @@ import { writeSession } from '../analytics/sessions.js';
 import { FIXTURES, makeHome, ROOT, type TempHome } from '../helpers.js';
 
 const start = (env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, [join(ROOT, 'dist', 'start.js')], { env, encoding: 'utf8', cwd: ROOT });
+  spawnSync(process.execPath, [join(ROOT, 'dist', 'start.js')], {
+    env,
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
 
 describe('npm start', () => {
   let h: TempHome;
