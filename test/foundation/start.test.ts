@@ -30,6 +30,9 @@ describe('npm start', () => {
     const samples = readdirSync(join(FIXTURES, 'sessions')).length;
     expect(r.stdout).toMatch(new RegExp(`^Sessions\\s+${samples}$`, 'm'));
     expect(r.stdout).toMatch(/^Tokens total\s+[\d,]+$/m);
+    // nothing of the samples lands in the user's GROK_HOME
+    expect(readdirSync(h.home).sort()).toEqual(['sessions']);
+    expect(readdirSync(h.sessions)).toEqual([]);
   });
 
   it("shows the user's own sessions when there are some", () => {
