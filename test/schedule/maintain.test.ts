@@ -107,6 +107,27 @@ describe('grok sessions maintain and policy', () => {
     });
   });
 
+  it('cron status shows the schedule, the next run and the last run from the log', () => {
+    oldAndNew();
+    settings({ archiveAfter: '30d', schedule: '30 4 * * *' });
+    expect(runGrok(['sessions', 'maintain'], h.env).code).toBe(0);
+    const r = runGrok(['sessions', 'cron', 'status', '--json'], h.env);
+    expect(r.code, r.stderr).toBe(0);
+    const status = JSON.parse(r.stdout);
+    expect(status.schedule).toBe('30 4 * * *');
+    expect(status.nextRun).toMatch(/T04:30:00\.000Z$/);
+    expect(Date.parse(status.nextRun)).toBeGreaterThan(Date.now());
+    expect(status.lastRun).toMatchObject({
+      result: 'ok',
+      archived: ['session-2025-09-01-10-00-00.json', 'session-2025-10-05-10-00-00.json'],
+      trigger: 'manual',
+    });
+    const text = runGrok(['sessions', 'cron', 'status'], h.env).stdout;
+    expect(text).toMatch(
+      /^last run: +\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC, ok: 2 archived, 2 removed/m,
+    );
+  });
+
   it('a second run while one is going exits with a clear message and does nothing', async () => {
     oldAndNew();
     settings({ archiveAfter: '30d' });
