@@ -21,7 +21,8 @@ export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
   }
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
   return withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
-    const rows = await ctx.rows('internal/list-sessions');
+    const [result] = await ctx.rows('internal/list-sessions');
+    const rows = JSON.parse(String(result?.sessions ?? '[]')) as Record<string, unknown>[];
     const all = rows
       .map((r) => ({
         file: String(r.file),

@@ -66,15 +66,17 @@ function sortKey(value: string | undefined): SortKey {
 }
 
 export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSession[] {
-  const byStart = (a: ListedSession, b: ListedSession) =>
-    Date.parse(b.startTime) - Date.parse(a.startTime) || (a.file < b.file ? 1 : -1);
+  // Start times parsed once, not in every comparison (it shows on thousands of sessions).
+  const rows = sessions.map((s) => ({ s, t: Date.parse(s.startTime) }));
+  type Row = (typeof rows)[number];
+  const byStart = (a: Row, b: Row) => b.t - a.t || (a.s.file < b.s.file ? 1 : -1);
   const compare =
     key === 'tokens'
-      ? (a: ListedSession, b: ListedSession) => b.tokens.total - a.tokens.total || byStart(a, b)
+      ? (a: Row, b: Row) => b.s.tokens.total - a.s.tokens.total || byStart(a, b)
       : key === 'messages'
-        ? (a: ListedSession, b: ListedSession) => b.messages - a.messages || byStart(a, b)
+        ? (a: Row, b: Row) => b.s.messages - a.s.messages || byStart(a, b)
         : byStart;
-  return [...sessions].sort(compare);
+  return rows.sort(compare).map((r) => r.s);
 }
 
 /**
