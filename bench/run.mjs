@@ -80,14 +80,26 @@ function run() {
   const ourTotal = JSON.parse(cold.stdout).tokens.total;
   if (ourTotal !== jqTotal) throw new Error(`token totals differ: jq ${jqTotal}, grok ${ourTotal}`);
 
+  // Warm, twice over: computed on the up-to-date index (the answer cache off), and the same
+  // question asked again (answered from the cache, DuckDB not loaded).
   const warm = {};
+  const computed = { GROK_NO_ANSWER_CACHE: '1' };
   for (const [name, argv] of [
     ['stats', ['stats']],
     ['cost --month', ['cost', '--month', month]],
     ['list --json', ['list', '--json']],
   ]) {
     grok(d.home, ...argv);
-    warm[name] = median([1, 2, 3, 4, 5].map(() => grok(d.home, ...argv).seconds));
+    warm[`${name}\` computed on the index`] = median(
+      [1, 2, 3, 4, 5].map(
+        () =>
+          timed(process.execPath, [BIN, 'sessions', ...argv], { GROK_HOME: d.home, ...computed })
+            .seconds,
+      ),
+    );
+    warm[`${name}\` asked again (answer cache)`] = median(
+      [1, 2, 3, 4, 5].map(() => grok(d.home, ...argv).seconds),
+    );
   }
 
   // 100 new sessions after the last one, then removed so the data set stays as generated.
@@ -124,7 +136,7 @@ const rows = [
   ['jq recipe (token sum)', s(r.jq.seconds), '', ''],
   ['cold `stats` (no index)', s(r.cold.seconds), '≤ ½ jq', ok(r.cold.seconds <= r.jq.seconds / 2)],
   ...Object.entries(r.warm).map(([name, t]) => [
-    `warm \`${name}\``,
+    `warm \`${name}`,
     `${s(t)} (${(r.jq.seconds / t).toFixed(0)}× faster)`,
     '≤ 0.3 s and ≥ 15×',
     ok(t <= 0.3 && r.jq.seconds / t >= 15),

@@ -10,6 +10,16 @@ import type { CommandOutput } from './commands/common.js';
 import { grokVersion } from './version.js';
 
 type Result = Promise<CommandOutput | undefined>;
+
+/** An analytics answer, replayed when the same question meets the same files (src/analytics/answers.ts). */
+async function answer(
+  command: string,
+  opts: Record<string, unknown>,
+  produce: () => Promise<CommandOutput>,
+): Promise<CommandOutput> {
+  const { cachedAnswer } = await import('./analytics/answers.js');
+  return cachedAnswer(command, opts, produce);
+}
 // cac hands options over untyped; each command module validates its own.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type Opts = any;
@@ -63,10 +73,12 @@ export function buildSessionsCli(): CAC {
     .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
-      const { list, listJson, renderList } = await import('./commands/list.js');
-      const { jsonOutput } = await import('./commands/common.js');
-      const result = await list(opts);
-      return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+      return answer('list', opts, async () => {
+        const { list, listJson, renderList } = await import('./commands/list.js');
+        const { jsonOutput } = await import('./commands/common.js');
+        const result = await list(opts);
+        return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+      });
     });
 
   cli
@@ -142,8 +154,10 @@ export function buildSessionsCli(): CAC {
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
-    const { stats, renderStats } = await import('./commands/stats.js');
-    return renderStats(await stats(opts), opts);
+    return answer('stats', opts, async () => {
+      const { stats, renderStats } = await import('./commands/stats.js');
+      return renderStats(await stats(opts), opts);
+    });
   });
 
   analyticsFilters(
@@ -154,8 +168,10 @@ export function buildSessionsCli(): CAC {
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
-    const { cost, renderCost } = await import('./commands/cost.js');
-    return renderCost(await cost(opts), opts);
+    return answer('cost', opts, async () => {
+      const { cost, renderCost } = await import('./commands/cost.js');
+      return renderCost(await cost(opts), opts);
+    });
   });
 
   analyticsFilters(
@@ -164,8 +180,10 @@ export function buildSessionsCli(): CAC {
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
-    const { tools, renderTools } = await import('./commands/tools.js');
-    return renderTools(await tools(opts), opts);
+    return answer('tools', opts, async () => {
+      const { tools, renderTools } = await import('./commands/tools.js');
+      return renderTools(await tools(opts), opts);
+    });
   });
 
   analyticsFilters(
@@ -176,8 +194,10 @@ export function buildSessionsCli(): CAC {
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
-    const { top, renderTop } = await import('./commands/top.js');
-    return renderTop(await top(opts), opts);
+    return answer('top', opts, async () => {
+      const { top, renderTop } = await import('./commands/top.js');
+      return renderTop(await top(opts), opts);
+    });
   });
 
   analyticsFilters(
@@ -189,8 +209,10 @@ export function buildSessionsCli(): CAC {
       .option('--csv', 'CSV output'),
     false,
   ).action(async (text: string, opts: Opts): Result => {
-    const { search, renderSearch } = await import('./commands/search.js');
-    return renderSearch(await search(String(text), opts), opts);
+    return answer('search', { ...opts, text: String(text) }, async () => {
+      const { search, renderSearch } = await import('./commands/search.js');
+      return renderSearch(await search(String(text), opts), opts);
+    });
   });
 
   cli

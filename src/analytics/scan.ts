@@ -37,13 +37,28 @@ export function scanSessionFiles(dir: string): ScannedFile[] {
   return files;
 }
 
+const prints = new WeakMap<readonly ScannedFile[], string>();
+
 /** One hash of every file's name, size and mtime: equal fingerprints mean nothing changed. */
 export function fingerprint(files: readonly ScannedFile[]): string {
+  const known = prints.get(files);
+  if (known !== undefined) return known;
   const hash = createHash('sha256');
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     hash.update(`${f.name}\0${f.size}\0${f.mtimeMs}\n`);
   }
-  return hash.digest('hex');
+  const print = hash.digest('hex');
+  prints.set(files, print);
+  return print;
+}
+
+/** A stat pass this process has just made (the answer cache's), reused by the refresh. */
+let recent: { dir: string; files: ScannedFile[] } | undefined;
+
+export function scanSessionFilesNow(dir: string): ScannedFile[] {
+  const files = scanSessionFiles(dir);
+  recent = { dir, files };
+  return files;
 }
 
 /**
@@ -53,6 +68,11 @@ export function fingerprint(files: readonly ScannedFile[]): string {
  * scanSessionFiles: a missing directory is empty, an unreadable one a UserError.
  */
 export function scanInBackground(dir: string): Promise<ScannedFile[]> {
+  if (recent?.dir === dir) {
+    const { files } = recent;
+    recent = undefined;
+    return Promise.resolve(files);
+  }
   const url = new URL('./scan-worker.cjs', import.meta.url);
   if (url.protocol !== 'file:' || !import.meta.url.endsWith('.js')) {
     return new Promise((resolve) => resolve(scanSessionFiles(dir)));

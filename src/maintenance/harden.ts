@@ -90,5 +90,6 @@ export async function harden(paths: HardenPaths, opts: { check: boolean }): Prom
   await fixTree(paths.sessions, r);
   await fixTree(paths.archives, r);
   await fixTree(join(paths.home, 'logs'), r);
+  await fixTree(join(paths.home, 'answers'), r);
   return r;
 }

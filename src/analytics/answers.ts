@@ -1,0 +1,121 @@
+/**
+ * Answers already given, kept beside the index: when an analytics command is asked the same
+ * question again and nothing it depends on has changed, its output is replayed without loading
+ * DuckDB at all (loading it costs more than the whole question).
+ *
+ * The key covers everything an answer depends on: the command and every option, the sessions
+ * directory's fingerprint (each session file's name, size and mtime: the same signal the index
+ * refreshes on), the lock files and whether their processes live (running versus crashed), the
+ * archives when they are included, settings.json (prices), the grok version, and how the output
+ * is drawn (colour, width). One answer is kept per command, in `$GROK_HOME/answers/`, 0600.
+ * Anything unreadable there is a miss; a failed write is ignored: the cache can only be absent.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandOutput } from '../commands/common.js';
+import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
+import { processAlive } from '../session/lock.js';
+import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
+import { grokVersion } from '../version.js';
+import { fingerprint, scanSessionFilesNow } from './scan.js';
+
+/** Options that do not change the answer (how it was asked for). */
+const IGNORED = new Set(['--', 'debug']);
+
+function statKey(path: string): string {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? `${st.size}:${st.mtimeMs}` : 'absent';
+}
+
+/** Lock files and whether their owner lives: a session held open counts as running, else crashed. */
+function locksKey(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith('.') && n.endsWith('.lock'));
+  } catch {
+    return [];
+  }
+  return names.sort().map((n) => {
+    let pid = Number.NaN;
+    try {
+      pid = Number.parseInt(readFileSync(join(dir, n), 'utf8'), 10);
+    } catch {
+      // gone meanwhile: no owner
+    }
+    return `${n}:${processAlive(pid) ? pid : 'dead'}`;
+  });
+}
+
+function archivesKey(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((n) => n.endsWith('.tar.gz'))
+      .sort()
+      .map((n) => `${n}:${statKey(join(dir, n))}`);
+  } catch {
+    return [];
+  }
+}
+
+export function answerKey(command: string, opts: Record<string, unknown>): string {
+  const home = grokHome();
+  const dir = sessionsDir(opts as { sessionsDir?: string });
+  const options = Object.entries(opts)
+    .filter(([k, v]) => !IGNORED.has(k) && v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const state = {
+    version: grokVersion(),
+    command,
+    options,
+    dir,
+    files: fingerprint(scanSessionFilesNow(dir)),
+    locks: locksKey(dir),
+    archives: opts.includeArchived ? archivesKey(join(home, 'archives')) : null,
+    settings: statKey(settingsPath()),
+    output: [
+      process.stdout.isTTY ?? false,
+      process.env.NO_COLOR ?? '',
+      process.env.FORCE_COLOR ?? '',
+      process.env.COLUMNS ?? '',
+      process.stdout.columns ?? '',
+    ],
+  };
+  return createHash('sha256').update(JSON.stringify(state)).digest('hex');
+}
+
+function answerPath(command: string): string {
+  return join(grokHome(), 'answers', `${command}.json`);
+}
+
+/**
+ * The output of `produce`, or the same output given earlier for the same question over the same
+ * files. Set GROK_NO_ANSWER_CACHE=1 to always compute.
+ */
+export async function cachedAnswer(
+  command: string,
+  opts: Record<string, unknown>,
+  produce: () => Promise<CommandOutput>,
+): Promise<CommandOutput> {
+  if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
+  const key = answerKey(command, opts);
+  try {
+    const saved = JSON.parse(readFileSync(answerPath(command), 'utf8')) as {
+      key?: string;
+      output?: CommandOutput;
+    };
+    if (saved.key === key && saved.output) return saved.output;
+  } catch {
+    // no answer yet, or an unreadable one: compute
+  }
+  // The key was taken before the command read the files: if one changes meanwhile, the answer is
+  // filed under a state that is already gone and is never served.
+  const output = await produce();
+  try {
+    await ensurePrivateDir(join(grokHome(), 'answers'));
+    await writeFileAtomic(answerPath(command), JSON.stringify({ key, output }));
+  } catch {
+    // a cache that cannot be written is a cache that is absent
+  }
+  return output;
+}
