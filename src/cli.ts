@@ -273,6 +273,7 @@ export function buildSessionsCli(): CAC {
     .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
     .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
     .option('--keep-originals', 'Archive but leave the session files in place')
+    .option('--keep-tag <tag>', 'Leave sessions with this tag live (repeatable; keep always is)')
     .option('--force', 'With restore: replace a session file that exists')
     .option('--dry-run', 'Print exactly what would happen, change nothing')
     .option('-y, --yes', 'Do not ask')

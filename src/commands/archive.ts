@@ -35,7 +35,7 @@ export interface ArchiveOptions extends GlobalOptions {
   month?: string;
   out?: string;
   keepOriginals?: boolean;
-  /** Used by maintain (the policy): protected tags and the newest N are not archived. */
+  /** Never archived by a rule: these tags (keep always) and, for maintain, the newest N. */
   keepTag?: string | string[];
   keepLast?: number;
   force?: boolean;
@@ -74,10 +74,9 @@ async function choose(
   const named =
     refs.length > 0 ? new Set((await resolveRefs(dir, refs)).map((e) => e.name)) : undefined;
   const inv = await inventory(dir, now);
-  const protection = {
-    tags: opts.keepTag === undefined ? [] : keepTags(opts.keepTag),
-    keepLast: opts.keepLast ?? 0,
-  };
+  // Sessions tagged keep (and --keep-tag) stay live under an age or month rule, as with prune;
+  // sessions named by ref are archived whatever their tags.
+  const protection = { tags: keepTags(opts.keepTag), keepLast: opts.keepLast ?? 0 };
   const chosen: Candidate[] = [];
   const skipped = named ? inv.skipped.filter((s) => named.has(s.file)) : [...inv.skipped];
   inv.candidates.forEach((c, rank) => {

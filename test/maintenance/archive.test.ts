@@ -137,6 +137,28 @@ describe('grok sessions archive', () => {
     expect(sh(`tar -tzf "${r.archives[0].path}"`).trim()).toBe(name);
   });
 
+  it('an age or month rule leaves sessions tagged keep live; naming one archives it', () => {
+    writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
+    writeSession(h.sessions, { start: '2025-10-02T09:00:00Z', tags: ['keep'] });
+    writeSession(h.sessions, { start: '2025-10-03T09:00:00Z', tags: ['pinned'] });
+    const r = json(
+      runGrok(
+        ['sessions', 'archive', '--older-than', '30d', '--keep-tag', 'pinned', '--yes', '--json'],
+        h.env,
+      ),
+    );
+    expect(r.removed).toEqual(['session-2025-10-01-09-00-00.json']);
+    expect(r.skipped).toEqual([
+      { file: 'session-2025-10-03-09-00-00.json', reason: "protected (tagged 'pinned')" },
+      { file: 'session-2025-10-02-09-00-00.json', reason: "protected (tagged 'keep')" },
+    ]);
+    const named = json(
+      runGrok(['sessions', 'archive', 'session-2025-10-02', '--yes', '--json'], h.env),
+    );
+    expect(named.removed).toEqual(['session-2025-10-02-09-00-00.json']);
+    expect(named.archives[0].entries).toBe(2);
+  });
+
   it('a corrupted new archive (test hook): no original removed, the old archive untouched, no temp left', () => {
     writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
     json(runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env));

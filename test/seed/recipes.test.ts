@@ -219,13 +219,18 @@ describe('Clean Up, Archive, Security: the changing recipes', () => {
     );
     const r = runGrok(['sessions', 'archive', '--month', '2025-11', '--yes', '--json'], h.env);
     expect(r.code, r.stderr).toBe(0);
-    expect(files(h.sessions)).toEqual(files(other.sessions));
+    // The same files move, except that grok leaves the sessions tagged `keep` live.
+    const kept = files(h.sessions).filter((n) => !files(other.sessions).includes(n));
+    expect(kept).toEqual(['session-2025-11-05-18-40-30.json']);
+    expect(JSON.parse(readFileSync(join(h.sessions, kept[0] as string), 'utf8')).tags).toContain(
+      'keep',
+    );
     const theirs = lines(sh(`tar -tzf "${other.home}/session-archives/2025-11.tar.gz"`))
       .map((l) => l.replace(/^\.\//, ''))
       .filter((l) => l.endsWith('.json'))
       .sort();
     const ours = lines(sh(`tar -tzf "${h.home}/archives/2025-11.tar.gz"`)).sort();
-    expect(ours).toEqual(theirs);
+    expect(ours).toEqual(theirs.filter((n) => !kept.includes(n)));
     // and the same bytes come out
     const out = join(h.home, 'x');
     sh(`mkdir "${out}" && tar -xzf "${h.home}/archives/2025-11.tar.gz" -C "${out}"`);
