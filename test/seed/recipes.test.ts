@@ -271,3 +271,41 @@ describe('Clean Up, Archive, Security: the changing recipes', () => {
     expect(repaired.messages[0]).toEqual(original.messages[0]);
   });
 });
+
+describe('Session Organization', () => {
+  test('cp session.json …/auth-refactor-session.json (topic in the file name) → rename + show by name', () => {
+    const id = 'session-2025-11-05-18-40-30';
+    const copy = join(other.home, 'auth-refactor-session.json');
+    sh(`cp "${other.sessions}/${id}.json" "${copy}"`);
+    expect(runGrok(['sessions', 'rename', id, 'auth-refactor'], h.env).code).toBe(0);
+    const byName = JSON.parse(
+      runGrok(['sessions', 'show', 'auth-refactor', '--json'], h.env).stdout,
+    );
+    const theirs = JSON.parse(sh(`jq '.' "${copy}"`));
+    // the same session, now found by its topic; only the added name differs
+    expect({ ...byName, name: undefined }).toEqual({ ...theirs, name: undefined });
+    expect(byName.name).toBe('auth-refactor');
+    expect(sh(`jq -r '.tokenUsage.total' "${join(h.sessions, `${id}.json`)}"`)).toBe(
+      sh(`jq -r '.tokenUsage.total' "${copy}"`),
+    );
+  });
+
+  test('mv session-2025-11-05-*.json ~/projects/myapp/.sessions/ + GROK_SESSIONS_DIR → the same files listed', () => {
+    const project = join(other.home, 'myapp', '.sessions');
+    sh(
+      `mkdir -p "${project}" && mv "${other.sessions}"/session-2025-11-0[1-5]-*.json "${project}/"`,
+    );
+    const listed = JSON.parse(
+      runGrok(['sessions', 'list', '--json'], { ...other.env, GROK_SESSIONS_DIR: project }).stdout,
+    ).sessions.map((s: { file: string }) => s.file);
+    expect(listed.sort()).toEqual(files(project));
+    expect(listed.length).toBeGreaterThan(1);
+  });
+
+  test('rm -rf sessions/ && mkdir sessions/ → delete --all leaves an empty, private directory', () => {
+    sh(`rm -rf "${other.sessions}/" && mkdir "${other.sessions}/"`);
+    expect(runGrok(['sessions', 'delete', '--all', '--yes'], h.env).code).toBe(0);
+    expect(readdirSync(h.sessions)).toEqual(readdirSync(other.sessions));
+    expect(runGrok(['sessions', 'doctor'], h.env).code).toBe(0);
+  });
+});
