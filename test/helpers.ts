@@ -1,6 +1,6 @@
 /** Shared test helpers: temp GROK_HOME per test, the built CLI spawned for real, fixture copies. */
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,4 +89,22 @@ export function sh(script: string, env: NodeJS.ProcessEnv = process.env): string
   const r = spawnSync('bash', ['-c', script], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`shell failed (${r.status}): ${script}\n${r.stderr}`);
   return r.stdout;
+}
+
+/**
+ * Writes a --require preload into `dir` that prints `marker` and the request on stderr whenever
+ * the process loads a module from @duckdb: how a test tells whether a command loaded DuckDB.
+ */
+export function duckdbTracePreload(dir: string, marker = 'LOADED'): string {
+  const path = join(dir, 'trace-duckdb.cjs');
+  writeFileSync(
+    path,
+    `const M = require('node:module');
+     const load = M._load;
+     M._load = function (request, ...rest) {
+       if (String(request).includes('@duckdb')) process.stderr.write(${JSON.stringify(marker)} + ' ' + request + '\\n');
+       return load.call(this, request, ...rest);
+     };`,
+  );
+  return path;
 }

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, makeHome, ROOT, type TempHome } from '../helpers.js';
+import { BIN, duckdbTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
 let h: TempHome;
@@ -14,16 +14,7 @@ let preload: string;
 
 beforeEach(() => {
   h = makeHome();
-  preload = join(h.home, 'trace-duckdb.cjs');
-  writeFileSync(
-    preload,
-    `const M = require('node:module');
-     const load = M._load;
-     M._load = function (request, ...rest) {
-       if (String(request).includes('@duckdb/node-api')) process.stderr.write('DUCKDB\\n');
-       return load.call(this, request, ...rest);
-     };`,
-  );
+  preload = duckdbTracePreload(h.home, 'DUCKDB');
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 1000, output: 200 });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
 });
@@ -36,8 +27,13 @@ function ask(args: string[], env: NodeJS.ProcessEnv = h.env) {
     cwd: ROOT,
     encoding: 'utf8',
   });
-  const computed = r.stderr.includes('DUCKDB\n');
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.replace(/DUCKDB\n/g, ''), computed };
+  const computed = /^DUCKDB /m.test(r.stderr);
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/^DUCKDB .*\n/gm, ''),
+    computed,
+  };
 }
 
 describe('answers', () => {

@@ -1,25 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { BIN, makeHome, ROOT, type TempHome } from '../helpers.js';
+import { BIN, duckdbTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
 
 let h: TempHome;
 let preload: string;
 beforeAll(() => {
   h = makeHome();
-  // Reports every module the process loads from @duckdb, whatever the loader path.
-  preload = join(h.home, 'trace-duckdb.cjs');
-  writeFileSync(
-    preload,
-    `const M = require('node:module');
-     const load = M._load;
-     M._load = function (request, ...rest) {
-       if (String(request).includes('@duckdb')) process.stderr.write('LOADED ' + request + '\\n');
-       return load.call(this, request, ...rest);
-     };`,
-  );
+  preload = duckdbTracePreload(h.home);
 });
+
 afterAll(() => h.cleanup());
 
 const run = (args: string[]) =>
