@@ -7,12 +7,13 @@ import { constants } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexPath } from '../analytics/index-db.js';
-import { defaultArchiveDir } from '../maintenance/archive.js';
 import { harden } from '../maintenance/harden.js';
+import { repairSessionText } from '../maintenance/repair.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
+import { readFileNoFollow } from '../session/read.js';
 import { loadEntries } from '../session/store.js';
 import { loadSettings } from '../settings.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -78,17 +79,35 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     );
   }
 
-  const perms = await harden(
-    { home, sessions: dir, archives: defaultArchiveDir() },
-    { check: true },
-  );
+  const perms = await harden({ check: true, sessionsDir: opts.sessionsDir });
   for (const c of perms.changed)
     problem('permissions', `${c.path} is ${c.from}, should be ${c.to}`, 'grok sessions harden');
+  for (const s of perms.skipped) {
+    if (s.reason.startsWith('owned by another user'))
+      problem('permissions', `${s.path} is ${s.reason}`, `sudo chown "$(id -un)" ${s.path}`);
+    else if (!s.reason.startsWith('a symlink'))
+      problem('permissions', `${s.path}: ${s.reason}`, `ls -la ${s.path}`);
+  }
 
   const discovery = await discoverSessionFiles(dir);
   const { sessions, skipped } = await loadEntries(discovery.files);
-  for (const s of skipped)
-    problem('unreadable session', `${s.file}: ${s.reason}`, `grok sessions repair ${s.file}`);
+  for (const s of skipped) {
+    const path = join(dir, s.file);
+    // A file the user cannot open is a permissions problem, not a damaged one; one with nothing
+    // left to recover (empty, all NUL) is what the seed says to delete.
+    let fix = `grok sessions repair ${s.file}`;
+    if (s.reason.startsWith('cannot read')) {
+      fix = `sudo chown "$(id -un)" ${path} && grok sessions harden`;
+    } else {
+      const text = await readFileNoFollow(path).then(
+        (f) => f.text,
+        () => undefined,
+      );
+      if (text !== undefined && !repairSessionText(text, s.file).ok)
+        fix = `rm ${path} (nothing in it can be recovered)`;
+    }
+    problem('unreadable session', `${s.file}: ${s.reason}`, fix);
+  }
 
   const known = new Set(discovery.files.map((f) => f.name));
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -114,7 +133,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
           `${i.name}: its grok is gone; the next grok takes it over`,
           `rm ${path}`,
         );
-    } else if (/\.bak-\d{8}-\d{6}$/.test(i.name)) {
+    } else if (/\.json\.bak-[0-9-]+$/.test(i.name)) {
       note(
         'repair backup',
         `${i.name}: the original of a repaired session`,
@@ -156,12 +175,14 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     }
   }
 
-  const archives = await readdir(defaultArchiveDir()).catch(() => [] as string[]);
+  // The archive module loads node-tar; its directory's name is all that is needed here.
+  const archiveDir = join(home, 'archives');
+  const archives = await readdir(archiveDir).catch(() => [] as string[]);
   for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-')))
     problem(
       'leftover temp file',
       `${a} in the archive directory: an interrupted archive run left it`,
-      `rm -r ${join(defaultArchiveDir(), a)}`,
+      `rm -r ${join(archiveDir, a)}`,
     );
 
   return { home, sessionsDir: dir, sessions: sessions.length, findings };

@@ -4,9 +4,10 @@
  * byte beside the repaired file (a `.bak-<time>` name, never read as a session); a valid file is
  * never rewritten; an unrecoverable one is reported and left as it is.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UsageError, UserError } from '../errors.js';
+import { describeFsError, UsageError, UserError } from '../errors.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
@@ -27,6 +28,8 @@ export interface RepairResult {
   dryRun: boolean;
   repaired: { file: string; backup: string | null; messages: number; dropped: number }[];
   unrecoverable: { file: string; reason: string }[];
+  /** Broken files a running grok holds: not touched. */
+  locked: { file: string; pid: number }[];
   valid: number;
 }
 
@@ -54,6 +57,29 @@ function pick(files: readonly SessionFileEntry[], refs: readonly string[]): Sess
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
+/** The bytes of a file, never through a symlink. */
+async function readBytesNoFollow(path: string): Promise<Buffer> {
+  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  try {
+    return await fh.readFile();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** `<file>.bak-<time>`, with `-N` when a backup of that second exists: never overwrites one. */
+async function freeBackupName(dir: string, file: string, now: Date): Promise<string> {
+  const base = `${file}.bak-${stamp(now)}`;
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    const taken = await lstat(join(dir, name)).then(
+      () => true,
+      () => false,
+    );
+    if (!taken) return name;
+  }
+}
+
 export async function repair(
   refs: readonly string[],
   opts: RepairOptions,
@@ -64,29 +90,22 @@ export async function repair(
     throw new UsageError('repair needs session file names or ids, or --all');
   const dir = sessionsDir(opts);
   const { files } = await discoverSessionFiles(dir);
-  const targets = opts.all ? files : pick(files, refs);
+  const targets = opts.all ? files : [...new Set(pick(files, refs))];
   const result: RepairResult = {
     dryRun: Boolean(opts.dryRun),
     repaired: [],
     unrecoverable: [],
+    locked: [],
     valid: 0,
   };
   for (const f of targets) {
-    const pid = await lockHolder(f.path);
-    if (pid !== undefined) {
-      result.unrecoverable.push({
-        file: f.name,
-        reason: `open in a running grok (pid ${pid}): not touched`,
-      });
-      continue;
-    }
     let bytes: Buffer;
     try {
-      bytes = await readFile(f.path);
+      bytes = await readBytesNoFollow(f.path);
     } catch (error) {
       result.unrecoverable.push({
         file: f.name,
-        reason: `cannot read: ${(error as Error).message}`,
+        reason: `cannot read: ${describeFsError(error)}; left as it is`,
       });
       continue;
     }
@@ -95,12 +114,18 @@ export async function repair(
       result.valid++;
       continue;
     }
+    // A running grok rewrites its file whole on the next save: a repair would race it.
+    const pid = await lockHolder(f.path);
+    if (pid !== undefined) {
+      result.locked.push({ file: f.name, pid });
+      continue;
+    }
     const outcome = repairSessionText(text, f.name);
     if (!outcome.ok) {
       result.unrecoverable.push({ file: f.name, reason: `${outcome.reason}; left as it is` });
       continue;
     }
-    const backup = `${f.name}.bak-${stamp(now)}`;
+    let backup: string | null = null;
     if (!opts.dryRun) {
       const changed = await unchangedSince(f);
       if (changed !== undefined) {
@@ -108,8 +133,9 @@ export async function repair(
         continue;
       }
       try {
+        backup = await freeBackupName(dir, f.name, now);
         await writeFileAtomic(join(dir, backup), bytes);
-        const check = await readFile(join(dir, backup));
+        const check = await readBytesNoFollow(join(dir, backup));
         if (!check.equals(bytes))
           throw new Error('the backup does not read back equal to the original');
         await writeFileAtomic(f.path, serializeSession(outcome.session));
@@ -123,7 +149,7 @@ export async function repair(
     }
     result.repaired.push({
       file: f.name,
-      backup: opts.dryRun ? null : backup,
+      backup,
       messages: outcome.messages,
       dropped: outcome.dropped,
     });
@@ -132,13 +158,15 @@ export async function repair(
 }
 
 export function renderRepair(r: RepairResult, opts: { json?: boolean }): CommandOutput {
-  const exitCode = r.unrecoverable.length > 0 ? 1 : 0;
+  const exitCode = r.unrecoverable.length + r.locked.length > 0 ? 1 : 0;
   if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = r.repaired.map(
     (x) =>
-      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} message${x.messages === 1 ? '' : 's'} recovered${x.dropped ? `, ${x.dropped} broken dropped` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
+      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} message${x.messages === 1 ? '' : 's'} recovered${x.dropped ? `, ${x.dropped} cut-off or broken dropped` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
   );
   for (const u of r.unrecoverable) lines.push(`unrecoverable ${u.file}: ${u.reason}`);
+  for (const l of r.locked)
+    lines.push(`locked ${l.file}: open in a running grok (pid ${l.pid}); not touched`);
   lines.push(
     `${r.dryRun ? 'Dry run: ' : ''}${r.repaired.length} ${r.dryRun ? 'to repair' : 'repaired'}, ${r.unrecoverable.length} unrecoverable, ${r.valid} valid (not touched).`,
   );

@@ -1,95 +1,175 @@
 /**
  * Permissions, the seed's `chmod 700 sessions/; chmod 600 *.json` made complete: `$GROK_HOME`,
- * the sessions, archives and logs directories 0700; every file in them, the index and settings
- * 0600. Symlinks are never followed (each path is opened with O_NOFOLLOW and changed through its
- * descriptor); a file owned by another user is reported, not changed.
+ * the sessions, archives, logs and answers directories 0700; session files (and repair backups),
+ * archives, the index, settings and logs 0600. Only bits are removed (a 0400 file stays 0400).
+ * Files that are not grok's (other tools' files in the sessions directory) are left alone.
+ *
+ * A symlink is never followed: each path is lstat-ed, a symlink is reported and skipped, and the
+ * change goes through a descriptor opened with O_NOFOLLOW. A path owned by another user is
+ * reported, not changed: root running harden must not silently take over someone else's file.
  */
-import { constants } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { chmod, lstat, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeFsError } from '../errors.js';
 import { DIR_MODE, FILE_MODE } from '../session/atomic-write.js';
+import { grokHome, isSessionFileName, sessionsDir } from '../session/paths.js';
+
+export interface HardenOptions {
+  /** Change nothing; report what is loose. */
+  check?: boolean | undefined;
+  sessionsDir?: string | undefined;
+}
 
 export interface ModeChange {
   path: string;
+  /** Octal, e.g. "0644". */
   from: string;
   to: string;
 }
 
 export interface HardenResult {
   check: boolean;
-  /** Changed (or, with check, that would be). */
+  /** Changed (with check: that would be). */
   changed: ModeChange[];
   /** Left alone, with why: symlinks, other owners, errors. */
   skipped: { path: string; reason: string }[];
+  /** Paths still loose after this run: everything in `changed` under check, plus what could not be fixed. */
+  loose: number;
   /** Paths looked at. */
   checked: number;
 }
 
-const octal = (mode: number) => (mode & 0o777).toString(8).padStart(4, '0');
+export const octal = (mode: number): string => (mode & 0o777).toString(8).padStart(4, '0');
 
-async function fix(path: string, want: number, isDir: boolean, r: HardenResult): Promise<void> {
-  const st = await lstat(path).catch(() => undefined);
-  if (!st) return;
+/** A repair backup: `session-….json.bak-<time>`, the whole conversation like the session itself. */
+const REPAIR_BACKUP_PATTERN = /^session-.+\.json\.bak-[0-9-]+$/;
+
+const isSessionOrBackup = (name: string) =>
+  isSessionFileName(name) || REPAIR_BACKUP_PATTERN.test(name);
+const isArchive = (name: string) => name.endsWith('.tar.gz');
+const anyFile = () => true;
+
+async function chmodNoFollow(path: string, st: Stats, mode: number): Promise<void> {
+  const flags =
+    constants.O_RDONLY |
+    constants.O_NOFOLLOW |
+    constants.O_NONBLOCK |
+    (st.isDirectory() ? constants.O_DIRECTORY : 0);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, flags);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') throw error;
+    // An owner-unreadable file (0200) cannot be opened; chmod by path after checking that the
+    // path is still the very same non-symlink file.
+    const again = await lstat(path);
+    if (again.isSymbolicLink() || again.ino !== st.ino || again.dev !== st.dev) {
+      throw Object.assign(new Error('replaced while being checked'), { code: 'ECHANGED' });
+    }
+    await chmod(path, mode);
+    return;
+  }
+  try {
+    const now = await handle.stat();
+    if (now.ino !== st.ino || now.dev !== st.dev) {
+      throw Object.assign(new Error('replaced while being checked'), { code: 'ECHANGED' });
+    }
+    await handle.chmod(mode);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fix(path: string, kind: 'dir' | 'file', r: HardenResult): Promise<void> {
+  let st: Stats;
+  try {
+    st = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      r.skipped.push({ path, reason: `cannot check: ${describeFsError(error)}` });
+    }
+    return;
+  }
   if (st.isSymbolicLink()) {
     r.skipped.push({ path, reason: 'a symlink: not followed, left alone' });
     return;
   }
-  if (isDir ? !st.isDirectory() : !st.isFile()) return;
+  if (kind === 'dir' ? !st.isDirectory() : !st.isFile()) return;
   r.checked++;
-  if ((st.mode & 0o777) === want) return;
+  const want = kind === 'dir' ? DIR_MODE : FILE_MODE;
+  const mode = st.mode & 0o777;
+  if ((mode & ~want) === 0) return;
+  const target = mode & want;
   const uid = process.getuid?.();
-  if (uid !== undefined && uid !== 0 && st.uid !== uid) {
+  if (uid !== undefined && st.uid !== uid) {
+    r.loose++;
     r.skipped.push({
       path,
-      reason: `owned by another user (uid ${st.uid}), mode ${octal(st.mode)}: not changed`,
+      reason: `owned by another user (uid ${st.uid}), mode ${octal(mode)}: not changed`,
     });
     return;
   }
-  if (!r.check) {
-    const flags = constants.O_RDONLY | constants.O_NOFOLLOW | (isDir ? constants.O_DIRECTORY : 0);
+  if (r.check) {
+    r.loose++;
+  } else {
     try {
-      const handle = await open(path, flags);
-      try {
-        await handle.chmod(want);
-      } finally {
-        await handle.close();
-      }
+      await chmodNoFollow(path, st, target);
     } catch (error) {
-      r.skipped.push({ path, reason: `could not change: ${(error as Error).message}` });
+      r.loose++;
+      r.skipped.push({
+        path,
+        reason: `could not change ${octal(mode)}: ${describeFsError(error)}`,
+      });
       return;
     }
   }
-  r.changed.push({ path, from: octal(st.mode), to: octal(want) });
+  r.changed.push({ path, from: octal(mode), to: octal(target) });
 }
 
-/** A directory 0700 and every regular file directly in it 0600 (subfolders are not entered). */
-async function fixTree(
+/** A directory and the files directly in it that `pick` selects (subfolders are not entered). */
+async function fixDir(
   dir: string,
+  pick: (name: string) => boolean,
   r: HardenResult,
-  fileFilter: (name: string) => boolean = () => true,
 ): Promise<void> {
-  await fix(dir, DIR_MODE, true, r);
+  await fix(dir, 'dir', r);
   const st = await lstat(dir).catch(() => undefined);
   if (!st?.isDirectory()) return;
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.sort())
-    if (fileFilter(name)) await fix(join(dir, name), FILE_MODE, false, r);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    r.skipped.push({ path: dir, reason: `cannot list: ${describeFsError(error)}` });
+    return;
+  }
+  for (const name of names.sort()) if (pick(name)) await fix(join(dir, name), 'file', r);
 }
 
-export interface HardenPaths {
-  home: string;
-  sessions: string;
-  archives: string;
-}
-
-export async function harden(paths: HardenPaths, opts: { check: boolean }): Promise<HardenResult> {
-  const r: HardenResult = { check: opts.check, changed: [], skipped: [], checked: 0 };
-  await fix(paths.home, DIR_MODE, true, r);
-  for (const name of ['settings.json', 'index.duckdb', 'index.duckdb.wal'])
-    await fix(join(paths.home, name), FILE_MODE, false, r);
-  await fixTree(paths.sessions, r);
-  await fixTree(paths.archives, r);
-  await fixTree(join(paths.home, 'logs'), r);
-  await fixTree(join(paths.home, 'answers'), r);
+/** The paths harden looks after, for `env` (GROK_HOME, GROK_SESSIONS_DIR). */
+export async function harden(
+  opts: HardenOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HardenResult> {
+  const home = grokHome(env);
+  const r: HardenResult = {
+    check: Boolean(opts.check),
+    changed: [],
+    skipped: [],
+    loose: 0,
+    checked: 0,
+  };
+  await fix(home, 'dir', r);
+  const homeNames = await readdir(home).catch(() => [] as string[]);
+  for (const name of homeNames.sort()) {
+    if (name === 'settings.json' || name.startsWith('index.duckdb')) {
+      await fix(join(home, name), 'file', r);
+    }
+  }
+  const sessions = sessionsDir({ sessionsDir: opts.sessionsDir }, env);
+  await fixDir(sessions, isSessionOrBackup, r);
+  await fixDir(join(home, 'archives'), isArchive, r);
+  await fixDir(join(home, 'logs'), anyFile, r);
+  await fixDir(join(home, 'answers'), anyFile, r);
   return r;
 }

@@ -3,8 +3,9 @@
  * closes what a crash cut off, drops trailing commas, reads comments and single quotes), then
  * the required fields rebuilt from what survives. Pure: text in, a session (or why not) out.
  *
- * Only what is missing or broken is rebuilt; every message that survives intact is kept as it
- * was. A message without a valid role is dropped (a crash can cut one off before its role).
+ * Only what is missing or broken is rebuilt; every complete message is kept as it was. The
+ * message a crash cut off (its closing brace is not in the file) is dropped whatever survived of
+ * it, and so is a value cut in the middle (a number or a string), which is rebuilt instead.
  */
 import { jsonrepair } from 'jsonrepair';
 import { idFromFileName, startFromFileName } from '../session/paths.js';
@@ -26,10 +27,117 @@ const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isN
 const count = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 
-/** Parses what can be parsed: JSON.parse first (jsonrepair only on failure), NULs removed. */
-export function parseDamaged(
-  text: string,
-): { ok: true; value: unknown } | { ok: false; reason: string } {
+/** What a scan of damaged JSON text tells about where it was cut. */
+export interface JsonScan {
+  /** The text ends inside a container, string, comment or bare value. */
+  truncated: boolean;
+  /** Just after the last value that is known complete: what is safe to repair from. */
+  safeEnd: number;
+  /** Objects of the top-level `messages` array whose closing brace is in the text. */
+  completeMessages: number;
+  /** The top-level `messages` array itself was closed. */
+  messagesClosed: boolean;
+}
+
+interface Frame {
+  type: 'obj' | 'arr';
+  /** The key this container is the value of, in its parent object. */
+  key: string | undefined;
+  expectKey: boolean;
+  pendingKey: string | undefined;
+}
+
+const BARE_END = /[\s,:{}[\]"'/]/;
+
+/**
+ * Walks JSON as jsonrepair reads it (comments, single quotes, bare words) without building
+ * anything. jsonrepair closes a cut-off string or number as if it were complete (`"Hel` becomes
+ * "Hel", `12` of 1234 stays 12), so a truncated text is repaired only up to `safeEnd`, and a
+ * message whose closing brace is missing is known incomplete and dropped.
+ */
+export function scanJson(text: string): JsonScan {
+  const stack: Frame[] = [];
+  let safeEnd = 0;
+  let completeMessages = 0;
+  let messagesClosed = false;
+  let i = 0;
+  const top = () => stack[stack.length - 1];
+  const inMessages = () =>
+    stack.length === 2 &&
+    stack[0]?.type === 'obj' &&
+    stack[1]?.type === 'arr' &&
+    stack[1].key === 'messages';
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (/\s/.test(ch)) {
+      i++;
+    } else if (ch === '/' && (text[i + 1] === '/' || text[i + 1] === '*')) {
+      const end = text[i + 1] === '/' ? text.indexOf('\n', i + 2) : text.indexOf('*/', i + 2);
+      if (end < 0) return { truncated: true, safeEnd, completeMessages, messagesClosed };
+      i = text[i + 1] === '/' ? end + 1 : end + 2;
+    } else if (ch === '"' || ch === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== ch) j += text[j] === '\\' ? 2 : 1;
+      if (j >= text.length) return { truncated: true, safeEnd, completeMessages, messagesClosed };
+      const frame = top();
+      if (frame?.type === 'obj' && frame.expectKey) {
+        frame.pendingKey = text.slice(i + 1, j);
+        frame.expectKey = false;
+      } else {
+        safeEnd = j + 1;
+      }
+      i = j + 1;
+    } else if (ch === '{' || ch === '[') {
+      const parent = top();
+      stack.push({
+        type: ch === '{' ? 'obj' : 'arr',
+        key: parent?.type === 'obj' ? parent.pendingKey : undefined,
+        expectKey: ch === '{',
+        pendingKey: undefined,
+      });
+      safeEnd = i + 1;
+      i++;
+    } else if (ch === '}' || ch === ']') {
+      const closed = stack.pop();
+      if (closed?.type === 'obj' && inMessages()) completeMessages++;
+      if (closed?.type === 'arr' && closed.key === 'messages' && stack.length === 1)
+        messagesClosed = true;
+      safeEnd = i + 1;
+      i++;
+    } else if (ch === ',') {
+      const frame = top();
+      if (frame?.type === 'obj') frame.expectKey = true;
+      i++;
+    } else if (ch === ':') {
+      i++;
+    } else {
+      let j = i + 1;
+      while (j < text.length && !BARE_END.test(text[j] as string)) j++;
+      if (j >= text.length) return { truncated: true, safeEnd, completeMessages, messagesClosed };
+      const frame = top();
+      if (frame?.type === 'obj' && frame.expectKey) {
+        frame.pendingKey = text.slice(i, j);
+        frame.expectKey = false;
+      } else {
+        safeEnd = j;
+      }
+      i = j;
+    }
+  }
+  return { truncated: stack.length > 0, safeEnd, completeMessages, messagesClosed };
+}
+
+export type Parsed =
+  | {
+      ok: true;
+      value: unknown;
+      /** How many messages are complete, when the text was cut inside the messages array. */
+      completeMessages: number | undefined;
+    }
+  | { ok: false; reason: string };
+
+/** Parses what can be parsed: NULs removed, JSON.parse first, jsonrepair only on failure. */
+export function parseDamaged(text: string): Parsed {
   const cleaned = text.replace(/\0+/g, '');
   if (cleaned.trim().length === 0)
     return {
@@ -40,18 +148,20 @@ export function parseDamaged(
           : 'nothing but NUL bytes or white space: nothing to recover',
     };
   try {
-    return { ok: true, value: JSON.parse(cleaned) };
+    return { ok: true, value: JSON.parse(cleaned), completeMessages: undefined };
   } catch {
     // fall through to repair
   }
-  // A crash can cut the text anywhere, even between a key and its colon, which jsonrepair cannot
-  // close. Then the text is cut back to the last `,`, `{` or `[` and repaired again: what follows
-  // that point was an incomplete value anyway.
-  let rest = cleaned;
+  const scan = scanJson(cleaned);
+  const completeMessages =
+    scan.truncated && !scan.messagesClosed ? scan.completeMessages : undefined;
+  // Should the scan misjudge the text, the text is cut back to the last `,`, `{` or `[` and
+  // repaired again: what follows that point was an incomplete value anyway.
+  let rest = scan.truncated ? cleaned.slice(0, scan.safeEnd) : cleaned;
   let firstError = '';
   for (let attempt = 0; attempt < 50 && rest.length > 0; attempt++) {
     try {
-      return { ok: true, value: JSON.parse(jsonrepair(rest)) };
+      return { ok: true, value: JSON.parse(jsonrepair(rest)), completeMessages };
     } catch (error) {
       firstError ||= (error as Error).message.split('\n')[0] ?? '';
     }
@@ -104,11 +214,17 @@ function repairUsage(value: unknown, messages: readonly Obj[]): Obj {
   let input = count(u.input);
   let output = count(u.output);
   if (input === undefined || output === undefined) {
+    // A cut can leave one of the two: then both come from the messages' own usage, when any.
+    const metered = messages.filter((m) => isObj(m.usage));
     const sum = (k: 'input' | 'output') =>
-      messages.reduce((n, m) => n + (isObj(m.usage) ? (count(m.usage[k]) ?? 0) : 0), 0);
-    input ??= sum('input');
-    output ??= sum('output');
+      metered.reduce((n, m) => n + (count((m.usage as Obj)[k]) ?? 0), 0);
+    if (metered.length > 0) {
+      input = sum('input');
+      output = sum('output');
+    }
   }
+  input ??= 0;
+  output ??= 0;
   return { ...u, input, output, total: input + output };
 }
 
@@ -119,7 +235,15 @@ export function repairSessionText(text: string, fileName: string): RepairOutcome
   if (!isObj(parsed.value))
     return { ok: false, reason: 'the JSON is not an object: not a session' };
   const s: Obj = { ...parsed.value };
-  const { messages, dropped } = repairMessages(s.messages);
+  let list = Array.isArray(s.messages) ? s.messages : [];
+  let incomplete = 0;
+  if (parsed.completeMessages !== undefined && list.length > parsed.completeMessages) {
+    incomplete = list.length - parsed.completeMessages;
+    list = list.slice(0, parsed.completeMessages);
+  }
+  const repairedMessages = repairMessages(list);
+  const messages = repairedMessages.messages;
+  const dropped = repairedMessages.dropped + incomplete;
   const fromName = startFromFileName(fileName);
   if (typeof s.sessionId !== 'string' || s.sessionId.length === 0)
     s.sessionId = idFromFileName(fileName);

@@ -3,11 +3,12 @@
  * is left alone; --check reports and changes nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { harden } from '../../src/maintenance/harden.js';
 import { writeSession } from '../analytics/sessions.js';
-import { BIN, makeHome, type TempHome } from '../helpers.js';
+import { BIN, makeHome, runGrok, type TempHome } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -44,6 +45,17 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
     chmodSync(join(h.home, 'archives'), 0o755);
     writeFileSync(join(h.home, 'archives', '2025-09.tar.gz'), 'x');
     chmodSync(join(h.home, 'archives', '2025-09.tar.gz'), 0o644);
+    for (const name of ['index.duckdb', 'index.duckdb.wal']) {
+      writeFileSync(join(h.home, name), 'x');
+      chmodSync(join(h.home, name), 0o644);
+    }
+    mkdirSync(join(h.home, 'logs'));
+    chmodSync(join(h.home, 'logs'), 0o755);
+    writeFileSync(join(h.home, 'logs', 'maintenance.log'), '{}\n');
+    chmodSync(join(h.home, 'logs', 'maintenance.log'), 0o644);
+    // another tool's file in the sessions directory is not grok's to change
+    writeFileSync(join(h.sessions, 'notes.txt'), 'x');
+    chmodSync(join(h.sessions, 'notes.txt'), 0o644);
     // A symlink in the sessions directory to a file elsewhere that must stay 0644.
     const shared = join(h.home, '..', `${h.home.split('/').pop()}-shared.json`);
     writeFileSync(shared, '{}');
@@ -67,6 +79,10 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
           ['/sessions/session-2025-10-02-10-00-00.json', '0666'],
           ['/archives', '0755'],
           ['/archives/2025-09.tar.gz', '0644'],
+          ['/index.duckdb', '0644'],
+          ['/index.duckdb.wal', '0644'],
+          ['/logs', '0755'],
+          ['/logs/maintenance.log', '0644'],
         ].sort(),
       );
       expect(snapshot(h.home)).toEqual(before);
@@ -74,7 +90,7 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       const fix = grokUnder(umask, ['sessions', 'harden', '--json'], h.env);
       expect(fix.code, fix.stderr).toBe(0);
       const result = JSON.parse(fix.stdout);
-      expect(result.changed).toHaveLength(7);
+      expect(result.changed).toHaveLength(11);
       expect(result.skipped).toEqual([
         {
           path: join(h.sessions, 'session-2025-10-03-10-00-00.json'),
@@ -88,6 +104,11 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       expect(mode(join(h.home, 'settings.json'))).toBe(0o600);
       expect(mode(join(h.home, 'archives'))).toBe(0o700);
       expect(mode(join(h.home, 'archives', '2025-09.tar.gz'))).toBe(0o600);
+      expect(mode(join(h.home, 'index.duckdb'))).toBe(0o600);
+      expect(mode(join(h.home, 'index.duckdb.wal'))).toBe(0o600);
+      expect(mode(join(h.home, 'logs'))).toBe(0o700);
+      expect(mode(join(h.home, 'logs', 'maintenance.log'))).toBe(0o600);
+      expect(mode(join(h.sessions, 'notes.txt'))).toBe(0o644);
       expect(mode(shared)).toBe(0o644);
 
       const again = grokUnder(umask, ['sessions', 'harden', '--check'], h.env);
@@ -97,4 +118,53 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       spawnSync('rm', ['-f', shared]);
     }
   });
+});
+
+describe('harden({check}, env)', () => {
+  let h: TempHome;
+  beforeEach(() => {
+    h = makeHome();
+  });
+  afterEach(() => h.cleanup());
+
+  it('reports what is loose without changing it, for the GROK_HOME of the env it is given', async () => {
+    const a = writeSession(h.sessions, { start: '2025-10-01T10:00:00Z' });
+    chmodSync(a, 0o640);
+    const r = await harden({ check: true }, h.env);
+    expect(r.changed).toEqual([{ path: a, from: '0640', to: '0600' }]);
+    expect(r.loose).toBe(1);
+    expect(mode(a)).toBe(0o640);
+    const fixed = await harden({}, h.env);
+    expect(fixed.loose).toBe(0);
+    expect(mode(a)).toBe(0o600);
+    expect((await harden({ check: true }, h.env)).changed).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    'a file owned by another user is reported, not changed',
+    () => {
+      const a = writeSession(h.sessions, { start: '2025-10-01T10:00:00Z' });
+      const b = writeSession(h.sessions, { start: '2025-10-02T10:00:00Z' });
+      chmodSync(a, 0o644);
+      chmodSync(b, 0o644);
+      chownSync(b, 54321, 54321);
+      const check = runGrok(['sessions', 'harden', '--check', '--json'], h.env);
+      expect(check.code).toBe(1);
+      const fix = runGrok(['sessions', 'harden', '--json'], h.env);
+      // b stays loose: the run says so and exits 1
+      expect(fix.code).toBe(1);
+      const out = JSON.parse(fix.stdout);
+      expect(out.changed).toEqual([{ path: a, from: '0644', to: '0600' }]);
+      expect(out.skipped).toEqual([
+        { path: b, reason: 'owned by another user (uid 54321), mode 0644: not changed' },
+      ]);
+      expect(mode(a)).toBe(0o600);
+      expect(mode(b)).toBe(0o644);
+      const doctor = runGrok(['sessions', 'doctor', '--json'], h.env);
+      expect(doctor.code).toBe(1);
+      expect(JSON.parse(doctor.stdout).findings).toContainEqual(
+        expect.objectContaining({ check: 'permissions', fix: `sudo chown "$(id -un)" ${b}` }),
+      );
+    },
+  );
 });

@@ -1,10 +1,10 @@
 /**
  * repair: truncated (cut at many offsets), trailing-comma and NUL-run files become sessions that
  * parse, pass the schema and the seed's jq recipes, with every complete message kept and the
- * original kept byte for byte; valid files are never rewritten; unrecoverable ones are left.
- * doctor: finds what is wrong and names the fix.
+ * original kept byte for byte and the message the cut went through dropped; valid files are never
+ * rewritten; unrecoverable and locked ones are left as they are.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sessionSchema } from '../../src/session/schema.js';
@@ -43,6 +43,7 @@ describe('grok sessions repair', () => {
     });
     const valid = join(h.sessions, 'session-2025-11-01-00-00-00.json');
     writeFileSync(valid, pretty);
+    utimesSync(valid, 1e9, 1e9);
     const validMtime = statSync(valid).mtimeMs;
 
     const before = snapshot(h.sessions);
@@ -69,10 +70,9 @@ describe('grok sessions repair', () => {
       const path = join(h.sessions, w.name);
       const repaired = JSON.parse(readFileSync(path, 'utf8'));
       expect(sessionSchema.safeParse(repaired).success, w.name).toBe(true);
+      // every complete message, unchanged, and nothing of the one the cut went through
       const complete = messageEnds.filter((end) => end <= w.cut).length;
-      expect(repaired.messages.slice(0, complete), `cut at ${w.cut}`).toEqual(
-        original.messages.slice(0, complete),
-      );
+      expect(repaired.messages, `cut at ${w.cut}`).toEqual(original.messages.slice(0, complete));
       expect(entry.messages).toBe(repaired.messages.length);
       // the seed's recipes work on it
       const total = sh(`jq -r '.tokenUsage.total' "${path}"`).trim();
@@ -83,6 +83,7 @@ describe('grok sessions repair', () => {
       );
       expect(tools === '' ? [] : tools.split('\n')).toEqual(expected);
     }
+    expect(new Set(written.map((w) => Math.floor(w.cut / 1000))).size).toBeGreaterThan(5);
     // the repaired files and the valid one are all sessions now; backups are not
     const list = JSON.parse(runGrok(['sessions', 'list', '--json'], h.env).stdout);
     expect(list.sessions).toHaveLength(31);
@@ -129,48 +130,52 @@ describe('grok sessions repair', () => {
   });
 });
 
-describe('grok sessions doctor', () => {
-  it('a healthy directory passes; problems are found and each names its fix', () => {
-    writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
-    const ok = runGrok(['sessions', 'doctor'], h.env);
-    expect(ok.code, ok.stdout).toBe(0);
-    expect(ok.stdout).toMatch(/No problems found\.\n$/);
+describe('grok sessions repair <ref>', () => {
+  it('takes a broken file by id or file name, leaves the others; a locked one is not touched', () => {
+    const cut = pretty.slice(0, Math.floor(pretty.length / 2));
+    const a = 'session-2025-10-01-00-00-00.json';
+    const b = 'session-2025-10-02-00-00-00.json';
+    const c = 'session-2025-10-03-00-00-00.json';
+    for (const name of [a, b, c]) writeFileSync(join(h.sessions, name), cut);
+    // an old mtime, so a rewrite shows even within the same second
+    for (const name of [a, b, c]) utimesSync(join(h.sessions, name), 1e9, 1e9);
+    // c is open in a running grok: this test's own process holds its lock
+    writeFileSync(join(h.sessions, `.${c}.lock`), `${process.pid}\n`);
 
-    writeFileSync(join(h.sessions, 'session-2025-10-01-00-00-00.json'), pretty.slice(0, 900), {
-      mode: 0o600,
-    });
-    writeFileSync(join(h.sessions, '.session-2025-10-02-00-00-00.json.77.0badcafe.tmp'), '{', {
-      mode: 0o600,
-    });
-    writeFileSync(join(h.sessions, 'session-2025-10-03-00-00-00.json'), pretty, { mode: 0o644 });
-    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
-    expect(r.code).toBe(1);
-    const problems = JSON.parse(r.stdout).findings.filter(
-      (f: { level: string }) => f.level === 'problem',
-    );
-    expect(
-      problems
-        .map((f: { check: string; fix: string }) => [
-          f.check,
-          f.fix.split(' ').slice(0, 3).join(' '),
-        ])
-        .sort(),
-    ).toEqual(
+    const r = runGrok(
       [
-        [
-          'leftover temp file',
-          `rm ${join(h.sessions, '.session-2025-10-02-00-00-00.json.77.0badcafe.tmp')}`,
-        ],
-        ['permissions', 'grok sessions harden'],
-        ['unreadable session', 'grok sessions repair'],
-      ].sort(),
+        'sessions',
+        'repair',
+        'session-2025-10-01-00-00-00',
+        b,
+        'session-2025-10-03-00-00-00',
+        '--json',
+      ],
+      h.env,
     );
-    // following the fixes clears them
-    runGrok(['sessions', 'repair', '--all'], h.env);
-    runGrok(['sessions', 'harden'], h.env);
-    sh(`rm "${join(h.sessions, '.session-2025-10-02-00-00-00.json.77.0badcafe.tmp')}"`);
-    const after = runGrok(['sessions', 'doctor'], h.env);
-    expect(after.code, after.stdout).toBe(0);
-    expect(readdirSync(h.sessions).filter((n) => n.includes('.bak-'))).toHaveLength(1);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.repaired.map((x: { file: string }) => x.file)).toEqual([a, b]);
+    expect(out.locked).toEqual([{ file: c, pid: process.pid }]);
+    expect(out.unrecoverable).toEqual([]);
+    expect(readFileSync(join(h.sessions, c), 'utf8')).toBe(cut);
+    expect(statSync(join(h.sessions, c)).mtimeMs).toBe(1e12);
+    expect(readdirSync(h.sessions).filter((n) => n.startsWith(c))).toEqual([c]);
+
+    // the backups are not sessions: list reads two repaired sessions and does not name them
+    const list = JSON.parse(runGrok(['sessions', 'list', '--json'], h.env).stdout);
+    expect(list.sessions).toHaveLength(2);
+    expect(JSON.stringify(list)).not.toContain('.bak-');
+
+    // a second run finds them valid and rewrites nothing
+    for (const name of [a, b]) utimesSync(join(h.sessions, name), 1e9, 1e9);
+    const again = runGrok(['sessions', 'repair', a, b, '--json'], h.env);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ repaired: [], valid: 2 });
+    expect(statSync(join(h.sessions, a)).mtimeMs).toBe(1e12);
+
+    const unknown = runGrok(['sessions', 'repair', 'session-2030-01-01'], h.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no session file matches 'session-2030-01-01'/);
   });
 });

@@ -1,0 +1,136 @@
+/**
+ * doctor: a healthy directory passes; a corrupt file, a leftover temp file and a 0644 file each
+ * fail it with the command that fixes them, and running those fixes makes it pass again.
+ */
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { duckdbTracePreload, FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+
+const SOURCE = 'session-2025-08-30-17-14-12.json';
+const pretty = readFileSync(join(FIXTURES, 'sessions', SOURCE), 'utf8');
+
+interface Finding {
+  level: 'problem' | 'note';
+  check: string;
+  detail: string;
+  fix: string | null;
+}
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+  chmodSync(h.home, 0o700);
+});
+afterEach(() => h.cleanup());
+
+describe('grok sessions doctor', () => {
+  it('passes a healthy directory, even with foreign files and a stale lock (notes only)', () => {
+    writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
+    writeFileSync(join(h.sessions, 'notes.txt'), 'mine', { mode: 0o644 });
+    // a lock whose process is gone: pid 2^22 + 1 is above Linux's pid_max
+    writeFileSync(join(h.sessions, `.${SOURCE}.lock`), '4194305\n', { mode: 0o600 });
+    const ok = runGrok(['sessions', 'doctor'], h.env);
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/^1 sessions in /);
+    expect(ok.stdout).toMatch(/No problems found\.\n$/);
+    // with no index file there is nothing to open: DuckDB is not even loaded
+    const trace = duckdbTracePreload(h.home);
+    const json = runGrok(['sessions', 'doctor', '--json'], {
+      ...h.env,
+      NODE_OPTIONS: `--require ${trace}`,
+    });
+    expect(json.stderr).not.toContain('LOADED');
+    expect(json.code).toBe(0);
+    const findings: Finding[] = JSON.parse(json.stdout).findings;
+    expect(findings.map((f) => [f.level, f.check]).sort()).toEqual([
+      ['note', 'foreign entry'],
+      ['note', 'stale lock'],
+    ]);
+  });
+
+  it('names the fix for a corrupt file, a temp file and a 0644 file; the fixes clear them', () => {
+    writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
+    const corrupt = 'session-2025-10-01-00-00-00.json';
+    const temp = '.session-2025-10-02-00-00-00.json.77.0badcafe.tmp';
+    const loose = 'session-2025-10-03-00-00-00.json';
+    writeFileSync(join(h.sessions, corrupt), pretty.slice(0, 900), { mode: 0o600 });
+    writeFileSync(join(h.sessions, temp), '{', { mode: 0o600 });
+    writeFileSync(join(h.sessions, loose), pretty);
+    chmodSync(join(h.sessions, loose), 0o644);
+
+    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(r.code).toBe(1);
+    const problems = (JSON.parse(r.stdout).findings as Finding[])
+      .filter((f) => f.level === 'problem')
+      .map((f) => [f.check, f.fix]);
+    expect(problems.sort()).toEqual(
+      [
+        ['leftover temp file', `rm ${join(h.sessions, temp)}`],
+        ['permissions', 'grok sessions harden'],
+        ['unreadable session', `grok sessions repair ${corrupt}`],
+      ].sort(),
+    );
+    const text = runGrok(['sessions', 'doctor'], h.env);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`${join(h.sessions, loose)} is 0644, should be 0600`);
+    expect(text.stdout).toContain(`fix: grok sessions repair ${corrupt}`);
+    expect(text.stdout).toContain('fix: grok sessions harden');
+    expect(text.stdout).toMatch(/3 problems found\.\n$/);
+
+    // following the fixes clears them
+    expect(runGrok(['sessions', 'repair', corrupt], h.env).code).toBe(0);
+    expect(runGrok(['sessions', 'harden'], h.env).code).toBe(0);
+    sh(`rm "${join(h.sessions, temp)}"`);
+    const after = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(after.code, after.stdout).toBe(0);
+    const notes = (JSON.parse(after.stdout).findings as Finding[]).map((f) => [f.level, f.check]);
+    expect(notes).toEqual([['note', 'repair backup']]);
+    expect(readdirSync(h.sessions).filter((n) => n.includes('.bak-'))).toHaveLength(1);
+  });
+
+  it('a missing sessions directory is a problem', () => {
+    const bare = makeHome({ withSessions: false });
+    try {
+      const r = runGrok(['sessions', 'doctor', '--json'], bare.env);
+      expect(r.code).toBe(1);
+      const findings: Finding[] = JSON.parse(r.stdout).findings;
+      expect(findings.map((f) => f.check)).toContain('sessions directory');
+    } finally {
+      bare.cleanup();
+    }
+  });
+});
+
+describe('grok sessions doctor on a file with nothing to recover', () => {
+  it('names rm, not repair, for an empty or all-NUL file', () => {
+    const empty = join(h.sessions, 'session-2025-10-01-00-00-00.json');
+    const nul = join(h.sessions, 'session-2025-10-02-00-00-00.json');
+    writeFileSync(empty, '', { mode: 0o600 });
+    writeFileSync(nul, Buffer.alloc(512), { mode: 0o600 });
+    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(r.code).toBe(1);
+    const fixes = (JSON.parse(r.stdout).findings as Finding[]).map((f) => f.fix);
+    expect(fixes).toEqual([
+      `rm ${empty} (nothing in it can be recovered)`,
+      `rm ${nul} (nothing in it can be recovered)`,
+    ]);
+  });
+});
+
+describe('grok sessions doctor and the index', () => {
+  it('an index DuckDB cannot open is a problem whose fix is removing the cache', () => {
+    const index = join(h.home, 'index.duckdb');
+    writeFileSync(index, 'not a database', { mode: 0o600 });
+    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(r.code).toBe(1);
+    const findings: Finding[] = JSON.parse(r.stdout).findings;
+    expect(findings).toEqual([
+      expect.objectContaining({
+        level: 'problem',
+        check: 'index',
+        fix: `rm ${index} (the next analytics command rebuilds it)`,
+      }),
+    ]);
+  });
+});
