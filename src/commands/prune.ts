@@ -86,8 +86,9 @@ export async function prune(opts: PruneOptions, now = new Date()): Promise<Prune
   return {
     ...result,
     deleted: outcome.deleted,
+    skipped: [...result.skipped, ...outcome.skipped],
     failed: outcome.failed,
-    kept: result.kept + outcome.failed.length,
+    kept: result.kept + outcome.skipped.length + outcome.failed.length,
   };
 }
 

@@ -6,10 +6,18 @@
  */
 import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
+import { acquirePidLock } from '../session/lock.js';
 import { grokHome } from '../session/paths.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
-import { type ArchiveMember, readTarEntries, sha256, writeVerifiedArchive } from './tarball.js';
+import {
+  type ArchiveMember,
+  readTarEntries,
+  sha256,
+  type TarEntry,
+  writeVerifiedArchive,
+} from './tarball.js';
 
 export function defaultArchiveDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(grokHome(env), 'archives');
@@ -59,6 +67,9 @@ export interface ArchiveOutcome {
   failed: Skip[];
 }
 
+/** Held while archives in a directory are rewritten; a dot name, never taken for an archive. */
+export const ARCHIVE_LOCK = '.archive.lock';
+
 /**
  * Runs the plan. `keepOriginals` leaves the session files in place. `dryRun` reads the existing
  * archives (to count entries) and changes nothing.
@@ -68,8 +79,29 @@ export async function applyArchive(
   plan: readonly MonthPlan[],
   opts: { keepOriginals: boolean; dryRun: boolean },
 ): Promise<ArchiveOutcome> {
+  if (opts.dryRun || plan.length === 0) return runPlan(plan, opts);
+  await ensurePrivateDir(outDir);
+  // Two runs extending the same month archive at once would each rename their own copy into
+  // place, and the entries of the first would be lost after its originals were removed.
+  const release = await acquirePidLock(
+    join(outDir, ARCHIVE_LOCK),
+    (pid) =>
+      new UserError(`another grok (pid ${pid}) is writing archives in ${outDir}`, {
+        hint: 'wait for it to finish, then run this again',
+      }),
+  );
+  try {
+    return await runPlan(plan, opts);
+  } finally {
+    await release();
+  }
+}
+
+async function runPlan(
+  plan: readonly MonthPlan[],
+  opts: { keepOriginals: boolean; dryRun: boolean },
+): Promise<ArchiveOutcome> {
   const out: ArchiveOutcome = { archives: [], removed: [], skipped: [], failed: [] };
-  if (!opts.dryRun) await ensurePrivateDir(outDir);
   for (const month of plan) {
     let existing: ArchiveMember[] = [];
     try {
@@ -78,7 +110,7 @@ export async function applyArchive(
       for (const c of month.sessions)
         out.failed.push({
           file: c.name,
-          reason: `${month.month}.tar.gz cannot be read (${(error as Error).message}): not extended, session kept`,
+          reason: `${month.month}.tar.gz ${(error as Error).message}: not extended, session kept`,
         });
       continue;
     }
@@ -155,13 +187,35 @@ export async function applyArchive(
   return out;
 }
 
-/** The regular entries of an existing month archive, in order; none when there is no archive. */
+/**
+ * The entries of an existing month archive, in order; none when there is no archive. Extending
+ * rewrites every entry, so only an archive of uniquely named plain files can be carried over
+ * whole; anything else (a link, a folder, `../x`, an absolute path, a name twice) is refused
+ * rather than dropped, and can never steer a write outside the staging folder.
+ */
 async function readExisting(path: string): Promise<ArchiveMember[]> {
   const st = await stat(path).catch(() => undefined);
   if (!st) return [];
-  const entries = await readTarEntries(path);
-  return entries.flatMap((e) => (e.data ? [{ name: e.path, data: e.data }] : []));
+  let entries: TarEntry[];
+  try {
+    entries = await readTarEntries(path);
+  } catch (error) {
+    throw new Error(`cannot be read (${(error as Error).message})`);
+  }
+  const seen = new Set<string>();
+  const members: ArchiveMember[] = [];
+  for (const e of entries) {
+    if (!e.data || !isBareName(e.path))
+      throw new Error(`holds '${e.path}' (${e.type}), which grok does not write`);
+    if (seen.has(e.path)) throw new Error(`holds '${e.path}' twice`);
+    seen.add(e.path);
+    members.push({ name: e.path, data: e.data });
+  }
+  return members;
 }
+
+const isBareName = (name: string) =>
+  name !== '' && name !== '.' && name !== '..' && !/[\\/\0]/.test(name);
 
 export interface ArchiveInfo {
   path: string;

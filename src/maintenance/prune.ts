@@ -56,15 +56,19 @@ export function planPrune(
 
 export interface PruneOutcome {
   deleted: string[];
+  /** Changed, replaced, gone or opened since it was chosen: left alone. */
+  skipped: Skip[];
+  /** The deletion itself failed. */
   failed: Skip[];
 }
 
+/** Deletes each target that is still the file that was read; one failure does not stop the rest. */
 export async function applyPrune(targets: readonly Candidate[]): Promise<PruneOutcome> {
-  const out: PruneOutcome = { deleted: [], failed: [] };
+  const out: PruneOutcome = { deleted: [], skipped: [], failed: [] };
   for (const c of targets) {
     const changed = await unchangedSince(c);
     if (changed !== undefined) {
-      out.failed.push({ file: c.name, reason: changed });
+      out.skipped.push({ file: c.name, reason: changed });
       continue;
     }
     try {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { writeFileAtomic } from '../session/atomic-write.js';
+import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { isSessionFileName } from '../session/paths.js';
 import { validateRef } from '../session/ref.js';
 import { listArchives } from './archive.js';
@@ -78,6 +78,8 @@ export async function restore(
         },
       );
   }
+  // Restoring onto a new machine: the sessions directory may not exist yet.
+  if (!opts.dryRun && chosen.length > 0) await ensurePrivateDir(sessionsDir);
   for (const c of chosen) {
     const target = join(sessionsDir, c.name);
     if (existsSync(target) && !opts.force) {

