@@ -4,7 +4,7 @@
  * folders and anything else in the archive are ignored.
  */
 import { basename } from 'node:path';
-import { list } from 'tar';
+import { readTarEntries, type TarEntry } from '../maintenance/tarball.js';
 import { isSessionFileName } from '../session/paths.js';
 
 export interface ArchiveEntry {
@@ -16,47 +16,34 @@ export interface ArchiveEntry {
 }
 
 export async function readArchiveEntries(archivePath: string): Promise<ArchiveEntry[]> {
-  const entries: ArchiveEntry[] = [];
-  const pending: Promise<void>[] = [];
+  const read: TarEntry[] = [];
+  let damage: string | undefined;
   try {
-    await list({
-      file: archivePath,
-      strict: true,
-      onReadEntry: (entry) => {
-        const name = basename(entry.path);
-        if (entry.type !== 'File' || !isSessionFileName(name)) {
-          entry.resume();
-          return;
-        }
-        const chunks: Buffer[] = [];
-        pending.push(
-          new Promise<void>((resolve) => {
-            entry.on('data', (c: Buffer) => chunks.push(c));
-            entry.on('end', () => {
-              entries.push({
-                name,
-                size: entry.size ?? 0,
-                mtimeMs: entry.mtime?.getTime() ?? 0,
-                text: Buffer.concat(chunks).toString('utf8'),
-                error: undefined,
-              });
-              resolve();
-            });
-          }),
-        );
-      },
-    });
-    await Promise.all(pending);
+    await readTarEntries(archivePath, read);
   } catch (error) {
-    // A damaged archive: the entries read before the damage still count; the rest are unknown.
-    const why = error instanceof Error ? error.message : String(error);
+    damage = error instanceof Error ? error.message : String(error);
+  }
+  const entries: ArchiveEntry[] = read.flatMap((e) => {
+    const name = basename(e.path);
+    if (e.type !== 'File' || !isSessionFileName(name) || e.data === undefined) return [];
+    return [
+      {
+        name,
+        size: e.size,
+        mtimeMs: e.mtime?.getTime() ?? 0,
+        text: e.data.toString('utf8'),
+        error: undefined,
+      },
+    ];
+  });
+  // A damaged archive: the entries read before the damage still count; the rest are unknown.
+  if (damage !== undefined)
     entries.push({
       name: basename(archivePath),
       size: 0,
       mtimeMs: 0,
       text: undefined,
-      error: `archive unreadable: ${why}`,
+      error: `archive unreadable: ${damage}`,
     });
-  }
   return entries;
 }

@@ -4,8 +4,7 @@
  * byte beside the repaired file (a `.bak-<time>` name, never read as a session); a valid file is
  * never rewritten; an unrecoverable one is reported and left as it is.
  */
-import { constants } from 'node:fs';
-import { lstat, open } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { repairSessionText } from '../maintenance/repair.js';
@@ -14,7 +13,7 @@ import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
-import { parseSessionText } from '../session/read.js';
+import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { validateRef } from '../session/ref.js';
 import { serializeSession } from '../session/store.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -57,16 +56,6 @@ function pick(files: readonly SessionFileEntry[], refs: readonly string[]): Sess
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
-/** The bytes of a file, never through a symlink. */
-async function readBytesNoFollow(path: string): Promise<Buffer> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    return await fh.readFile();
-  } finally {
-    await fh.close();
-  }
-}
-
 /** `<file>.bak-<time>`, with `-N` when a backup of that second exists: never overwrites one. */
 async function freeBackupName(dir: string, file: string, now: Date): Promise<string> {
   const base = `${file}.bak-${stamp(now)}`;
@@ -101,7 +90,7 @@ export async function repair(
   for (const f of targets) {
     let bytes: Buffer;
     try {
-      bytes = await readBytesNoFollow(f.path);
+      bytes = (await readBytesNoFollow(f.path)).bytes;
     } catch (error) {
       result.unrecoverable.push({
         file: f.name,
@@ -135,7 +124,7 @@ export async function repair(
       try {
         backup = await freeBackupName(dir, f.name, now);
         await writeFileAtomic(join(dir, backup), bytes);
-        const check = await readBytesNoFollow(join(dir, backup));
+        const check = (await readBytesNoFollow(join(dir, backup))).bytes;
         if (!check.equals(bytes))
           throw new Error('the backup does not read back equal to the original');
         await writeFileAtomic(f.path, serializeSession(outcome.session));

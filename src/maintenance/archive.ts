@@ -13,6 +13,7 @@ import { grokHome } from '../session/paths.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
 import {
   type ArchiveMember,
+  entryNameProblem,
   readTarEntries,
   sha256,
   type TarEntry,
@@ -205,7 +206,7 @@ async function readExisting(path: string): Promise<ArchiveMember[]> {
   const seen = new Set<string>();
   const members: ArchiveMember[] = [];
   for (const e of entries) {
-    if (!e.data || !isBareName(e.path))
+    if (!e.data || entryNameProblem(e.path) !== undefined)
       throw new Error(`holds '${e.path}' (${e.type}), which grok does not write`);
     if (seen.has(e.path)) throw new Error(`holds '${e.path}' twice`);
     seen.add(e.path);
@@ -213,9 +214,6 @@ async function readExisting(path: string): Promise<ArchiveMember[]> {
   }
   return members;
 }
-
-const isBareName = (name: string) =>
-  name !== '' && name !== '.' && name !== '..' && !/[\\/\0]/.test(name);
 
 export interface ArchiveInfo {
   path: string;

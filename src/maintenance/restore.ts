@@ -11,7 +11,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { isSessionFileName } from '../session/paths.js';
 import { validateRef } from '../session/ref.js';
 import { listArchives } from './archive.js';
-import { readTarEntries } from './tarball.js';
+import { entryNameProblem, readTarEntries } from './tarball.js';
 
 export interface RestoreResult {
   dryRun: boolean;
@@ -21,9 +21,8 @@ export interface RestoreResult {
 
 function unsafe(path: string, type: string): string | undefined {
   if (type !== 'File' && type !== 'OldFile') return `a ${type} entry, not a regular file`;
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'an absolute path';
-  if (path.split(/[\\/]/).includes('..')) return 'a path that climbs out (..)';
-  if (/[\\/]/.test(path)) return 'a path inside a folder, not a session file name';
+  const problem = entryNameProblem(path);
+  if (problem !== undefined) return problem;
   if (!isSessionFileName(path)) return 'not a session file name';
   return undefined;
 }

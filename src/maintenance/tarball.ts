@@ -27,9 +27,12 @@ export const sha256 = (data: Buffer | string): string =>
 const isRegular = (type: string) =>
   type === 'File' || type === 'OldFile' || type === 'ContiguousFile';
 
-/** Every entry of a tar.gz, regular files with their bytes. Throws on a damaged archive. */
-export async function readTarEntries(path: string): Promise<TarEntry[]> {
-  const entries: TarEntry[] = [];
+/**
+ * Every entry of a tar.gz, regular files with their bytes. Throws on a damaged archive; the
+ * entries read before the damage are then in `entries`, when the caller passes it (a regular
+ * file cut by the damage has no `data`).
+ */
+export async function readTarEntries(path: string, entries: TarEntry[] = []): Promise<TarEntry[]> {
   const pending: Promise<void>[] = [];
   await list({
     file: path,
@@ -48,20 +51,34 @@ export async function readTarEntries(path: string): Promise<TarEntry[]> {
         return;
       }
       const chunks: Buffer[] = [];
-      pending.push(
-        new Promise<void>((resolve, reject) => {
-          entry.on('data', (c: Buffer) => chunks.push(c));
-          entry.on('end', () => {
-            item.data = Buffer.concat(chunks);
-            resolve();
-          });
-          entry.on('error', reject);
-        }),
-      );
+      const done = new Promise<void>((resolve, reject) => {
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => {
+          item.data = Buffer.concat(chunks);
+          resolve();
+        });
+        entry.on('error', reject);
+      });
+      // Awaited below; when the archive is damaged the list fails first and this is never awaited.
+      done.catch(() => {});
+      pending.push(done);
     },
   });
   await Promise.all(pending);
   return entries;
+}
+
+/**
+ * Why an entry's stored path is not a bare file name that can be written as is in one folder:
+ * absolute, climbing out with `..`, inside a folder, empty, `.` or holding a NUL. Undefined when
+ * it is bare.
+ */
+export function entryNameProblem(path: string): string | undefined {
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'an absolute path';
+  if (path.split(/[\\/]/).includes('..')) return 'a path that climbs out (..)';
+  if (/[\\/]/.test(path)) return 'a path inside a folder, not a session file name';
+  if (path === '' || path === '.' || path.includes('\0')) return 'not a file name';
+  return undefined;
 }
 
 export interface ArchiveMember {

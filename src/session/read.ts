@@ -11,19 +11,26 @@ export type ReadResult =
   | { ok: true; session: Session; raw: Record<string, unknown>; size: number; mtimeMs: number }
   | { ok: false; reason: string };
 
-/** Reads a file without following a symlink. */
-export async function readFileNoFollow(
+/** Reads a regular file's bytes without following a symlink. */
+export async function readBytesNoFollow(
   path: string,
-): Promise<{ text: string; size: number; mtimeMs: number }> {
+): Promise<{ bytes: Buffer; size: number; mtimeMs: number }> {
   const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    const text = await fh.readFile('utf8');
-    return { text, size: st.size, mtimeMs: st.mtimeMs };
+    return { bytes: await fh.readFile(), size: st.size, mtimeMs: st.mtimeMs };
   } finally {
     await fh.close();
   }
+}
+
+/** Reads a file as text without following a symlink. */
+export async function readFileNoFollow(
+  path: string,
+): Promise<{ text: string; size: number; mtimeMs: number }> {
+  const { bytes, size, mtimeMs } = await readBytesNoFollow(path);
+  return { text: bytes.toString('utf8'), size, mtimeMs };
 }
 
 /** The offset JSON.parse stopped at, from V8's message, or the text length for "unexpected end". */

@@ -344,6 +344,34 @@ function tar(entries: { name: string; body?: string; type?: string; link?: strin
 }
 
 describe('analytics over archives', () => {
+  it('a damaged archive is reported, the sessions read before the damage still count', () => {
+    const h = makeHome();
+    try {
+      // The October samples: varied enough text that a cut in the middle falls after whole entries.
+      cpSync(join(FIXTURES, 'sessions'), h.sessions, { recursive: true });
+      const october = readdirSync(h.sessions).filter((n) =>
+        n.startsWith('session-2025-10-'),
+      ).length;
+      json(runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env));
+      const path = join(h.home, 'archives', '2025-10.tar.gz');
+      writeFileSync(path, readFileSync(path).subarray(0, Math.floor(statSync(path).size / 2)));
+      const r = runGrok(['sessions', 'stats', '--include-archived', '--json'], h.env);
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const live = 51 - october;
+      expect(out.sessions).toBeGreaterThan(live);
+      expect(out.sessions).toBeLessThan(live + october);
+      expect(out.skipped).toEqual([
+        {
+          file: '2025-10.tar.gz:2025-10.tar.gz',
+          reason: expect.stringMatching(/^archive unreadable: /),
+        },
+      ]);
+    } finally {
+      h.cleanup();
+    }
+  });
+
   it('stats, cost, tools and top with --include-archived equal the totals before archiving', () => {
     const h = makeHome();
     try {
