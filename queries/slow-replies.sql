@@ -1,7 +1,7 @@
 -- The 20 slowest replies: time from a user message to the assistant's answer
 WITH pairs AS (
   SELECT sid, seq, role, ts, lead(role) OVER w AS next_role, lead(ts) OVER w AS next_ts
-  FROM messages
+  FROM message_rows
   WINDOW w AS (PARTITION BY sid ORDER BY seq)
 )
 SELECT s.file AS session, p.ts AS asked_at, epoch_ms(p.next_ts) - epoch_ms(p.ts) AS reply_ms, s.model

@@ -5,6 +5,6 @@ SELECT count(m.reply_ms) AS replies,
        quantile_cont(m.reply_ms, 0.95) AS p95_ms,
        sum(m.output) FILTER (WHERE m.output IS NOT NULL AND m.reply_ms > 0) AS timed_output,
        sum(m.reply_ms) FILTER (WHERE m.output IS NOT NULL AND m.reply_ms > 0) AS timed_ms
-FROM messages m
+FROM message_rows m
 JOIN temp.selected s USING (sid)
 WHERE m.reply_ms IS NOT NULL;

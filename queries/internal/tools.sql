@@ -3,7 +3,7 @@ SELECT t.tool,
        count(*) AS calls,
        count(DISTINCT t.sid) AS sessions,
        count(*) FILTER (WHERE t.failed) AS failed
-FROM tool_calls t
+FROM tool_call_rows t
 JOIN temp.selected s USING (sid)
 GROUP BY t.tool
 ORDER BY calls DESC, t.tool;

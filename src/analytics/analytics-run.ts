@@ -13,6 +13,14 @@ import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } fro
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { scanInBackground } from './scan.js';
 import { loadSql } from './sql-files.js';
+import { ensureText, type TextLoad } from './text.js';
+
+/** The note for files that changed between the refresh and the reading of their text. */
+export function textNotice(load: TextLoad): string | undefined {
+  if (load.changed === 0) return undefined;
+  const n = load.changed;
+  return `${n} session file${n === 1 ? '' : 's'} changed while being read and ${n === 1 ? 'is' : 'are'} left out of this answer; run the command again`;
+}
 
 export interface AnalyticsOptions extends AnalyticsFilterOptions {
   sessionsDir?: string | undefined;
@@ -29,6 +37,11 @@ export interface AnalyticsContext {
   refresh: RefreshStats;
   /** Notes for stderr: why the on-disk index was not used. */
   notices: string[];
+  /**
+   * Brings in the text (message content, tool-call parameters and results) of the selected
+   * sessions that lack it, before a query of `messages` or `tool_calls` that reads it.
+   */
+  loadText: () => Promise<void>;
   /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
   rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
 }
@@ -135,6 +148,10 @@ export async function withAnalytics<T>(
       skipped,
       refresh: stats,
       notices,
+      loadText: async () => {
+        const note = textNotice(await ensureText(conn, 'selected'));
+        if (note) notices.push(note);
+      },
       rows: (name, params) => queryRows(conn, loadSql(name), params),
     });
   } finally {

@@ -14,6 +14,7 @@ export const MIGRATION_STEPS = [
   '006-unique-sessions',
   '007-reply-latency',
   '008-dir-state',
+  '009-text-on-demand',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -1,11 +1,19 @@
 /**
- * Turning session files into index rows: read (without following a symlink), JSON.parse + zod
- * through our reader, then rows. Used inline and by the parse workers.
+ * Turning session files into index rows: read (without following a symlink), JSON.parse and the
+ * schema check, then rows. Used inline and by the parse workers. A build reads everything but the
+ * text; the text (message content, tool-call parameters and results) is read on first use.
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { describeFsError } from '../errors.js';
 import { parseSessionText } from '../session/read.js';
-import { type IndexedSession, sessionToRows } from './session-rows.js';
+import {
+  type MessageColumns,
+  RowColumns,
+  type SessionRow,
+  type SessionText,
+  sessionText,
+  type ToolCallColumns,
+} from './session-rows.js';
 
 export interface FileToIndex {
   source: 'live' | 'archive';
@@ -19,32 +27,100 @@ export interface FileToIndex {
 export interface ParsedFile extends FileToIndex {
   status: 'ok' | 'bad';
   reason: string | null;
-  indexed: IndexedSession | undefined;
+  session: SessionRow | undefined;
+  /** Only when asked for (archives are read whole, once, so their text comes with the rows). */
+  text?: SessionText | undefined;
 }
 
-export function parseText(file: FileToIndex, text: string | undefined, error?: string): ParsedFile {
-  if (text === undefined) {
-    return { ...file, status: 'bad', reason: error ?? 'cannot read', indexed: undefined };
-  }
-  const r = parseSessionText(text);
-  if (!r.ok) return { ...file, status: 'bad', reason: r.reason, indexed: undefined };
-  return { ...file, status: 'ok', reason: null, indexed: sessionToRows(r.session) };
+/** Files parsed together, with the message and tool-call rows of all of them. */
+export interface ParsedBatch {
+  files: ParsedFile[];
+  messages: MessageColumns;
+  toolCalls: ToolCallColumns;
+}
+
+/** A file's text as read, or why it could not be read. */
+export interface FileText {
+  file: FileToIndex;
+  text: string | undefined;
+  error?: string | undefined;
+}
+
+/** Parses files into one batch; `buffers` are the typed arrays to transfer with it. */
+export function parseBatch(
+  items: readonly FileText[],
+  { withText = false } = {},
+): { batch: ParsedBatch; buffers: ArrayBuffer[] } {
+  const rows = new RowColumns();
+  const files = items.map(({ file, text, error }, i): ParsedFile => {
+    if (text === undefined) {
+      return { ...file, status: 'bad', reason: error ?? 'cannot read', session: undefined };
+    }
+    const r = parseSessionText(text, { shared: true });
+    if (!r.ok) return { ...file, status: 'bad', reason: r.reason, session: undefined };
+    return {
+      ...file,
+      status: 'ok',
+      reason: null,
+      session: rows.add(i, r.session),
+      text: withText ? sessionText(r.session) : undefined,
+    };
+  });
+  const { messages, toolCalls, buffers } = rows.seal();
+  return { batch: { files, messages, toolCalls }, buffers };
 }
 
 /**
- * Synchronous on purpose: with the page cache warm, a loop of readFileSync is about four times
- * faster than the same reads through fs/promises, and nothing else waits on this thread.
+ * A regular file's text and stat, without following a symlink. Synchronous on purpose: with the
+ * page cache warm, a loop of readFileSync is about four times faster than the same reads through
+ * fs/promises, and nothing else waits on this thread.
  */
-export function readAndParse(file: FileToIndex): ParsedFile {
-  let fd: number | undefined;
+function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
-    fd = openSync(file.path, constants.O_RDONLY | constants.O_NOFOLLOW);
-    if (!fstatSync(fd).isFile())
-      return parseText(file, undefined, 'cannot read: not a regular file');
-    return parseText(file, readFileSync(fd, 'utf8'));
-  } catch (error) {
-    return parseText(file, undefined, `cannot read: ${describeFsError(error)}`);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a regular file');
+    return { text: readFileSync(fd, 'utf8'), size: st.size, mtimeMs: st.mtimeMs };
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
+  }
+}
+
+/** Reads and parses files into one batch (in a parse worker, or inline). */
+export function readAndParse(files: readonly FileToIndex[]): {
+  batch: ParsedBatch;
+  buffers: ArrayBuffer[];
+} {
+  return parseBatch(
+    files.map((file): FileText => {
+      try {
+        return { file, text: readNoFollowSync(file.path).text };
+      } catch (error) {
+        return { file, text: undefined, error: `cannot read: ${describeFsError(error)}` };
+      }
+    }),
+  );
+}
+
+/** A live file whose text is wanted: `size` and `mtimeMs` as indexed. */
+export interface TextToRead {
+  sid: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * The text of a file already indexed, or undefined when the file is no longer the one indexed
+ * (changed, gone or now invalid): its text is then read with its rows at the next refresh.
+ */
+export function readSessionText(file: TextToRead): SessionText | undefined {
+  try {
+    const { text, size, mtimeMs } = readNoFollowSync(file.path);
+    if (size !== file.size || mtimeMs !== file.mtimeMs) return undefined;
+    const r = parseSessionText(text, { shared: true });
+    return r.ok ? sessionText(r.session) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -7,7 +7,19 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type FileToIndex, type ParsedFile, readAndParse } from './parse-files.js';
+import {
+  type FileToIndex,
+  type ParsedBatch,
+  readAndParse,
+  readSessionText,
+  type TextToRead,
+} from './parse-files.js';
+import type { SessionText } from './session-rows.js';
+
+/** What a worker is asked: the index rows of files, or the text of files already indexed. */
+export type ParseJob =
+  | { kind: 'rows'; files: FileToIndex[] }
+  | { kind: 'text'; files: TextToRead[] };
 
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
@@ -19,50 +31,89 @@ function workerPath(): string | undefined {
     : undefined;
 }
 
-/** Yields parsed chunks in input order. */
-export async function* parseFiles(files: readonly FileToIndex[]): AsyncGenerator<ParsedFile[]> {
+function threadCount(): number {
+  return Math.min(availableParallelism(), 4);
+}
+
+function spawnWorkers(path: string, threads: number): Worker[] {
+  // A larger young generation: parsing makes many short-lived objects, and scavenges dominate.
+  return Array.from(
+    { length: threads },
+    () => new Worker(path, { resourceLimits: { maxYoungGenerationSizeMb: 64 } }),
+  );
+}
+
+/** Yields the result of `job` for each chunk of `items`, in input order. */
+async function* pooled<I, O>(
+  items: readonly I[],
+  job: (files: I[]) => ParseJob,
+  inline: (chunk: I[]) => O,
+): AsyncGenerator<O> {
   const path = workerPath();
-  const threads = Math.min(availableParallelism(), 4);
-  if (!path || threads < 2 || files.length < MIN_FILES_FOR_WORKERS) {
-    for (let i = 0; i < files.length; i += CHUNK) yield files.slice(i, i + CHUNK).map(readAndParse);
+  const threads = threadCount();
+  if (!path || threads < 2 || items.length < MIN_FILES_FOR_WORKERS) {
+    for (let i = 0; i < items.length; i += CHUNK) yield inline(items.slice(i, i + CHUNK));
     return;
   }
-  const workers = Array.from({ length: threads }, () => {
-    // A larger young generation: parsing makes many short-lived objects, and scavenges dominate.
-    const worker = new Worker(path, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-    const waiting: { resolve: (r: ParsedFile[]) => void; reject: (e: unknown) => void }[] = [];
-    worker.on('message', (r: ParsedFile[]) => waiting.shift()?.resolve(r));
+  const workers = spawnWorkers(path, threads);
+  const senders = workers.map((worker) => {
+    const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
+    worker.on('message', (r: O) => waiting.shift()?.resolve(r));
     worker.on('error', (e) => {
       for (const w of waiting.splice(0)) w.reject(e);
     });
-    const send = (chunk: FileToIndex[]) =>
-      new Promise<ParsedFile[]>((resolve, reject) => {
+    worker.on('exit', (code) => {
+      const e = new Error(`a parse worker stopped (exit code ${code})`);
+      for (const w of waiting.splice(0)) w.reject(e);
+    });
+    const send = (chunk: I[]) =>
+      new Promise<O>((resolve, reject) => {
         waiting.push({ resolve, reject });
-        worker.postMessage(chunk);
+        worker.postMessage(job(chunk));
       });
-    return { worker, send };
+    return { send };
   });
   try {
-    const chunks: FileToIndex[][] = [];
-    for (let i = 0; i < files.length; i += CHUNK) chunks.push(files.slice(i, i + CHUNK));
+    const chunks: I[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
     // A worker answers its messages in order; at most two chunks per worker are in flight, so
     // memory stays bounded whatever the number of files.
-    const inFlight: Promise<ParsedFile[]>[] = [];
+    const inFlight: Promise<O>[] = [];
     let next = 0;
     const fill = () => {
       while (next < chunks.length && inFlight.length < threads * 2) {
-        const w = workers[next % threads] as (typeof workers)[number];
-        inFlight.push(w.send(chunks[next] as FileToIndex[]));
+        const w = senders[next % threads] as (typeof senders)[number];
+        inFlight.push(w.send(chunks[next] as I[]));
         next++;
       }
     };
     fill();
     while (inFlight.length > 0) {
-      const chunk = await (inFlight.shift() as Promise<ParsedFile[]>);
+      const chunk = await (inFlight.shift() as Promise<O>);
       fill();
       yield chunk;
     }
   } finally {
-    await Promise.all(workers.map((w) => w.worker.terminate()));
+    await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** The files parsed, batch by batch, in input order. */
+export function parseFiles(files: readonly FileToIndex[]): AsyncGenerator<ParsedBatch> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'rows', files: chunk }),
+    (chunk) => readAndParse(chunk).batch,
+  );
+}
+
+/** The text of each file (undefined for one changed since it was indexed), in input order. */
+export function readTexts(
+  files: readonly TextToRead[],
+): AsyncGenerator<(SessionText | undefined)[]> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'text', files: chunk }),
+    (chunk) => chunk.map(readSessionText),
+  );
 }

@@ -1,19 +1,20 @@
 /**
  * Bringing the index up to date with the sessions directory (and, on request, the archives).
  * Only `stat` is paid for unchanged files; a file is re-read when its size or mtime changed, and
- * rows of files that are gone are dropped. Files are parsed by our own reader (JSON.parse + zod),
- * never by DuckDB's read_json: one truncated file aborts a whole read_json, and DuckDB rejects
- * lone surrogate escapes that JSON.parse accepts.
+ * rows of files that are gone are dropped. Files are parsed by our own reader (JSON.parse and the
+ * schema check), never by DuckDB's read_json: one truncated file aborts a whole read_json, and
+ * DuckDB rejects lone surrogate escapes that JSON.parse accepts. The text of live sessions is not
+ * read here but on first use (text.ts); archives, read whole and rarely, bring theirs at once.
  *
  * Writes go in batches, each batch one short transaction holding both the `files` rows and the
  * session rows of those files, so an interrupted build leaves a consistent (partial) index.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBAppender, DuckDBConnection, DuckDBListType } from '@duckdb/node-api';
-import type { FileToIndex, ParsedFile } from './parse-files.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { FileToIndex, ParsedBatch } from './parse-files.js';
 import { fingerprint, type ScannedFile, scanSessionFiles } from './scan.js';
-import type { IndexedSession } from './session-rows.js';
+import { appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
 export interface RefreshOptions {
   sessionsDir: string;
@@ -36,6 +37,16 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
   return Number(r.getRowObjectsJS()[0]?.n ?? 0) + 1;
 }
 
+/** Every table with rows per file (`sid`), besides `files` itself. */
+const SESSION_TABLES = [
+  'text_loaded',
+  'tool_call_text',
+  'message_text',
+  'tool_call_rows',
+  'message_rows',
+  'sessions',
+];
+
 async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Promise<void> {
   if (sids.length === 0) return;
   await conn.run('CREATE OR REPLACE TEMP TABLE stale (sid INTEGER)');
@@ -45,108 +56,10 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
     ap.endRow();
   }
   ap.closeSync();
-  for (const table of ['tool_calls', 'messages', 'sessions', 'files']) {
+  for (const table of [...SESSION_TABLES, 'files']) {
     await conn.run(`DELETE FROM ${table} WHERE sid IN (SELECT sid FROM temp.stale)`);
   }
   await conn.run('DROP TABLE temp.stale');
-}
-
-function nullableVarchar(ap: DuckDBAppender, value: string | null): void {
-  if (value === null) ap.appendNull();
-  else ap.appendVarchar(value);
-}
-
-function nullableInt(ap: DuckDBAppender, value: number | null): void {
-  if (value === null) ap.appendNull();
-  else ap.appendInteger(value);
-}
-
-interface Appenders {
-  files: DuckDBAppender;
-  sessions: DuckDBAppender;
-  messages: DuckDBAppender;
-  toolCalls: DuckDBAppender;
-}
-
-function appendFile(a: Appenders, sid: number, f: ParsedFile): void {
-  a.files.appendInteger(sid);
-  a.files.appendVarchar(f.source);
-  a.files.appendVarchar(f.path);
-  a.files.appendVarchar(f.name);
-  a.files.appendBigInt(BigInt(f.size));
-  a.files.appendDouble(f.mtimeMs);
-  a.files.appendVarchar(f.status);
-  nullableVarchar(a.files, f.reason);
-  a.files.endRow();
-}
-
-function appendSession(a: Appenders, sid: number, f: FileToIndex, x: IndexedSession): void {
-  const s = x.session;
-  const ap = a.sessions;
-  ap.appendInteger(sid);
-  ap.appendVarchar(f.source);
-  ap.appendVarchar(f.name);
-  ap.appendVarchar(s.sessionId);
-  nullableVarchar(ap, s.name);
-  ap.appendList(s.tags, ap.columnType(5) as DuckDBListType);
-  ap.appendVarchar(s.startTime);
-  nullableVarchar(ap, s.endTime);
-  nullableVarchar(ap, s.lastActivity);
-  if (s.durationMs === null) ap.appendNull();
-  else ap.appendBigInt(BigInt(s.durationMs));
-  ap.appendVarchar(s.model);
-  nullableVarchar(ap, s.status);
-  ap.appendVarchar(s.workingDirectory);
-  ap.appendInteger(s.messages);
-  ap.appendInteger(s.toolCalls);
-  ap.appendBigInt(BigInt(s.input));
-  ap.appendBigInt(BigInt(s.output));
-  ap.appendBigInt(BigInt(s.total));
-  ap.appendBoolean(s.interrupted);
-  ap.endRow();
-  for (const m of x.messages) {
-    const mp = a.messages;
-    mp.appendInteger(sid);
-    mp.appendInteger(m.seq);
-    mp.appendVarchar(m.role);
-    nullableVarchar(mp, m.content);
-    nullableVarchar(mp, m.timestamp);
-    mp.appendInteger(m.toolCalls);
-    nullableInt(mp, m.input);
-    nullableInt(mp, m.output);
-    mp.appendBoolean(m.interrupted);
-    nullableInt(mp, m.replyMs);
-    mp.endRow();
-  }
-  for (const t of x.toolCalls) {
-    const tp = a.toolCalls;
-    tp.appendInteger(sid);
-    tp.appendInteger(t.seq);
-    tp.appendInteger(t.idx);
-    tp.appendVarchar(t.tool);
-    nullableVarchar(tp, t.parameters);
-    nullableVarchar(tp, t.result);
-    tp.appendBoolean(t.failed);
-    tp.endRow();
-  }
-}
-
-async function openAppenders(conn: DuckDBConnection): Promise<Appenders> {
-  return {
-    files: await conn.createAppender('files'),
-    sessions: await conn.createAppender('sessions'),
-    messages: await conn.createAppender('messages'),
-    toolCalls: await conn.createAppender('tool_calls'),
-  };
-}
-
-function closeAppenders(a: Appenders): void {
-  for (const ap of [a.files, a.sessions, a.messages, a.toolCalls]) ap.closeSync();
-}
-
-function appendParsed(a: Appenders, sid: number, f: ParsedFile): void {
-  appendFile(a, sid, f);
-  if (f.indexed) appendSession(a, sid, f, f.indexed);
 }
 
 /** Commits every this many files, so a huge first build does not hold everything in memory. */
@@ -168,9 +81,10 @@ async function writeFiles(
     await deleteSids(conn, stale);
     let a = await openAppenders(conn);
     let sinceCommit = 0;
-    for await (const chunk of parseFiles(files)) {
-      for (const f of chunk) appendParsed(a, sid++, f);
-      sinceCommit += chunk.length;
+    for await (const batch of parseFiles(files)) {
+      appendBatch(a, sid, batch);
+      sid += batch.files.length;
+      sinceCommit += batch.files.length;
       if (sinceCommit >= COMMIT_EVERY) {
         closeAppenders(a);
         await conn.run('COMMIT');
@@ -187,13 +101,13 @@ async function writeFiles(
   }
 }
 
-/** Appends already parsed files (an archive's entries) in one transaction. */
-async function writeParsed(conn: DuckDBConnection, files: readonly ParsedFile[]): Promise<void> {
-  let sid = await nextSid(conn);
+/** Appends already parsed files (an archive's entries, with their text) in one transaction. */
+async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<void> {
+  const sid = await nextSid(conn);
   await conn.run('BEGIN TRANSACTION');
   try {
-    const a = await openAppenders(conn);
-    for (const f of files) appendParsed(a, sid++, f);
+    const a = await openAppenders(conn, true);
+    appendBatch(a, sid, batch);
     closeAppenders(a);
     await conn.run('COMMIT');
   } catch (error) {
@@ -284,20 +198,21 @@ async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Pro
     present.add(path);
     const k = known.get(path);
     if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) continue;
-    const [{ readArchiveEntries }, { parseText }] = await Promise.all([
+    const [{ readArchiveEntries }, { parseBatch }] = await Promise.all([
       import('./archive-read.js'),
       import('./parse-files.js'),
     ]);
     const entries = await readArchiveEntries(path);
-    const files = entries.map((e) =>
-      parseText(
-        { source: 'archive', path, name: e.name, size: e.size, mtimeMs: e.mtimeMs },
-        e.text,
-        e.error,
-      ),
+    const { batch } = parseBatch(
+      entries.map((e) => ({
+        file: { source: 'archive', path, name: e.name, size: e.size, mtimeMs: e.mtimeMs },
+        text: e.text,
+        error: e.error,
+      })),
+      { withText: true },
     );
     await dropArchive(conn, path);
-    await writeParsed(conn, files);
+    await writeParsed(conn, batch);
     await conn.run('INSERT INTO archives VALUES ($path, $size, $mtime)', {
       path,
       size: st.size,

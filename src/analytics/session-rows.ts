@@ -1,4 +1,4 @@
-/** What one parsed session becomes in the index: plain rows, no I/O. */
+/** What parsed sessions become in the index: rows and columns, no I/O. */
 import type { Session } from '../session/schema.js';
 import { lastActivity } from '../session/summary.js';
 
@@ -21,32 +21,45 @@ export interface SessionRow {
   interrupted: boolean;
 }
 
-export interface MessageRow {
-  seq: number;
-  role: string;
-  content: string | null;
-  timestamp: string | null;
-  toolCalls: number;
-  input: number | null;
-  output: number | null;
-  interrupted: boolean;
+export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
+
+/**
+ * The message and tool-call rows of many sessions, column by column: typed arrays go from a
+ * parse worker to the main thread without a copy, and into DuckDB a vector at a time. `file` is
+ * the position of the row's file in its batch; NaN stands for NULL in the Float64 columns.
+ */
+export interface MessageColumns {
+  length: number;
+  file: Int32Array;
+  seq: Int32Array;
+  /** Index into ROLES. */
+  role: Uint8Array;
+  /** Epoch milliseconds. */
+  ts: Float64Array;
+  toolCalls: Int32Array;
+  input: Float64Array;
+  output: Float64Array;
+  interrupted: Uint8Array;
   /** On an assistant message right after a user message: milliseconds between the two. */
-  replyMs: number | null;
+  replyMs: Float64Array;
 }
 
-export interface ToolCallRow {
-  seq: number;
-  idx: number;
-  tool: string;
-  parameters: string | null;
-  result: string | null;
-  failed: boolean;
+export interface ToolCallColumns {
+  length: number;
+  file: Int32Array;
+  seq: Int32Array;
+  idx: Int32Array;
+  tool: string[];
+  failed: Uint8Array;
 }
 
-export interface IndexedSession {
-  session: SessionRow;
-  messages: MessageRow[];
-  toolCalls: ToolCallRow[];
+/**
+ * The text of a session (message content, tool-call parameters and the head of each result),
+ * indexed apart and only when a command reads it: see text.ts.
+ */
+export interface SessionText {
+  messages: { seq: number; content: string }[];
+  toolCalls: { seq: number; idx: number; parameters: string | null; result: string | null }[];
 }
 
 /**
@@ -91,68 +104,135 @@ function isoOrNull(value: string | undefined): string | null {
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-function replyMs(prev: Session['messages'][number] | undefined, m: Session['messages'][number]) {
-  if (prev?.role !== 'user' || m.role !== 'assistant' || !prev.timestamp || !m.timestamp) {
-    return null;
+const MAX_REPLY_MS = 2_147_483_647;
+const ROLE_CODE: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i]));
+
+/** Collects the message and tool-call rows of the sessions of one batch. */
+export class RowColumns {
+  private readonly m = {
+    file: [] as number[],
+    seq: [] as number[],
+    role: [] as number[],
+    ts: [] as number[],
+    toolCalls: [] as number[],
+    input: [] as number[],
+    output: [] as number[],
+    interrupted: [] as number[],
+    replyMs: [] as number[],
+  };
+  private readonly t = {
+    file: [] as number[],
+    seq: [] as number[],
+    idx: [] as number[],
+    tool: [] as string[],
+    failed: [] as number[],
+  };
+
+  /** Adds the rows of `s`, the `file`-th file of the batch; returns its session row. */
+  add(file: number, s: Session): SessionRow {
+    const { m, t } = this;
+    let interrupted = s.status === 'interrupted';
+    let calls = 0;
+    let prevRole: string | undefined;
+    let prevMs = Number.NaN;
+    const messages = s.messages;
+    for (let seq = 0; seq < messages.length; seq++) {
+      const msg = messages[seq] as Session['messages'][number];
+      if (msg.interrupted) interrupted = true;
+      const ms = msg.timestamp === undefined ? Number.NaN : Date.parse(msg.timestamp);
+      const reply = prevRole === 'user' && msg.role === 'assistant' ? ms - prevMs : Number.NaN;
+      const list = msg.toolCalls ?? [];
+      m.file.push(file);
+      m.seq.push(seq);
+      m.role.push(ROLE_CODE[msg.role] as number);
+      m.ts.push(ms);
+      m.toolCalls.push(list.length);
+      m.input.push(msg.usage ? msg.usage.input : Number.NaN);
+      m.output.push(msg.usage ? msg.usage.output : Number.NaN);
+      m.interrupted.push(msg.interrupted === true ? 1 : 0);
+      m.replyMs.push(reply >= 0 && reply <= MAX_REPLY_MS ? reply : Number.NaN);
+      for (let idx = 0; idx < list.length; idx++) {
+        const call = list[idx] as NonNullable<typeof msg.toolCalls>[number];
+        t.file.push(file);
+        t.seq.push(seq);
+        t.idx.push(idx);
+        t.tool.push(wellFormed(call.tool));
+        t.failed.push(isFailedResult(call.result) ? 1 : 0);
+      }
+      calls += list.length;
+      prevRole = msg.role;
+      prevMs = ms;
+    }
+    return sessionRow(s, calls, interrupted);
   }
-  const ms = Date.parse(m.timestamp) - Date.parse(prev.timestamp);
-  return Number.isFinite(ms) && ms >= 0 && ms <= 2_147_483_647 ? ms : null;
+
+  /** The columns, and the buffers to transfer with them. */
+  seal(): { messages: MessageColumns; toolCalls: ToolCallColumns; buffers: ArrayBuffer[] } {
+    const { m, t } = this;
+    const messages: MessageColumns = {
+      length: m.file.length,
+      file: Int32Array.from(m.file),
+      seq: Int32Array.from(m.seq),
+      role: Uint8Array.from(m.role),
+      ts: Float64Array.from(m.ts),
+      toolCalls: Int32Array.from(m.toolCalls),
+      input: Float64Array.from(m.input),
+      output: Float64Array.from(m.output),
+      interrupted: Uint8Array.from(m.interrupted),
+      replyMs: Float64Array.from(m.replyMs),
+    };
+    const toolCalls: ToolCallColumns = {
+      length: t.file.length,
+      file: Int32Array.from(t.file),
+      seq: Int32Array.from(t.seq),
+      idx: Int32Array.from(t.idx),
+      tool: t.tool,
+      failed: Uint8Array.from(t.failed),
+    };
+    const buffers = [...Object.values(messages), ...Object.values(toolCalls)].flatMap((v) =>
+      ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : [],
+    );
+    return { messages, toolCalls, buffers };
+  }
 }
 
-export function sessionToRows(s: Session): IndexedSession {
-  const messages: MessageRow[] = [];
-  const toolCalls: ToolCallRow[] = [];
-  let interrupted = s.status === 'interrupted';
-  s.messages.forEach((m, seq) => {
-    if (m.interrupted) interrupted = true;
-    const prev = seq > 0 ? s.messages[seq - 1] : undefined;
-    const calls = m.toolCalls ?? [];
-    messages.push({
-      seq,
-      role: m.role,
-      content: m.content === null ? null : wellFormed(m.content),
-      timestamp: isoOrNull(m.timestamp),
-      toolCalls: calls.length,
-      input: m.usage?.input ?? null,
-      output: m.usage?.output ?? null,
-      interrupted: m.interrupted === true,
-      replyMs: replyMs(prev, m),
-    });
-    calls.forEach((call, idx) => {
-      toolCalls.push({
-        seq,
-        idx,
-        tool: wellFormed(call.tool),
-        parameters: jsonText(call.parameters),
-        result: jsonText(call.result, RESULT_PREVIEW_CHARS),
-        failed: isFailedResult(call.result),
-      });
-    });
-  });
+function sessionRow(s: Session, toolCalls: number, interrupted: boolean): SessionRow {
   const last = lastActivity(s);
   const startMs = Date.parse(s.startTime);
   const lastMs = last === undefined ? Number.NaN : Date.parse(last);
   const durationMs = Number.isNaN(lastMs) || lastMs < startMs ? null : lastMs - startMs;
   return {
-    session: {
-      sessionId: s.sessionId.toWellFormed(),
-      name: s.name?.toWellFormed() ?? null,
-      tags: (s.tags ?? []).map((t) => t.toWellFormed()),
-      startTime: new Date(startMs).toISOString(),
-      endTime: isoOrNull(s.endTime),
-      lastActivity: isoOrNull(last),
-      durationMs,
-      model: s.model.toWellFormed(),
-      status: s.status ?? null,
-      workingDirectory: s.metadata.workingDirectory.toWellFormed(),
-      messages: s.messages.length,
-      toolCalls: toolCalls.length,
-      input: s.tokenUsage.input,
-      output: s.tokenUsage.output,
-      total: s.tokenUsage.total,
-      interrupted,
-    },
-    messages,
+    sessionId: s.sessionId.toWellFormed(),
+    name: s.name?.toWellFormed() ?? null,
+    tags: (s.tags ?? []).map((t) => t.toWellFormed()),
+    startTime: new Date(startMs).toISOString(),
+    endTime: isoOrNull(s.endTime),
+    lastActivity: isoOrNull(last),
+    durationMs,
+    model: s.model.toWellFormed(),
+    status: s.status ?? null,
+    workingDirectory: s.metadata.workingDirectory.toWellFormed(),
+    messages: s.messages.length,
     toolCalls,
+    input: s.tokenUsage.input,
+    output: s.tokenUsage.output,
+    total: s.tokenUsage.total,
+    interrupted,
   };
+}
+
+export function sessionText(s: Session): SessionText {
+  const text: SessionText = { messages: [], toolCalls: [] };
+  s.messages.forEach((m, seq) => {
+    if (m.content !== null) text.messages.push({ seq, content: wellFormed(m.content) });
+    m.toolCalls?.forEach((call, idx) => {
+      text.toolCalls.push({
+        seq,
+        idx,
+        parameters: jsonText(call.parameters),
+        result: jsonText(call.result, RESULT_PREVIEW_CHARS),
+      });
+    });
+  });
+  return text;
 }

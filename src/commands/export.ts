@@ -85,6 +85,7 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
     throw new UserError(`cannot write to ${out}: ${describeFsError(error)}`);
   }
   return withAnalytics(opts, async (ctx) => {
+    await ctx.loadText();
     const tables: ExportedTable[] = [];
     for (const t of targets) {
       const select = loadSql(t.sql).trim().replace(/;$/, '');

@@ -3,10 +3,11 @@
  * statement must be a SELECT (checked by DuckDB's own parser, not by a regex), and the on-disk
  * index is opened read-only for the query.
  */
-import { openRefreshed, plainValue, type Row } from '../analytics/analytics-run.js';
+import { openRefreshed, plainValue, type Row, textNotice } from '../analytics/analytics-run.js';
 import { type IndexHandle, loadDuckDB, openReadOnlyIndex } from '../analytics/index-db.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
 import { listNamedQueries, type NamedQuery } from '../analytics/sql-files.js';
+import { ensureText } from '../analytics/text.js';
 import { UsageError, UserError } from '../errors.js';
 import { truncate } from '../render/format.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -21,6 +22,12 @@ export type QueryResult =
   | { kind: 'rows'; name: string | undefined; columns: string[]; rows: Row[]; notices: string[] };
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * SQL naming a table or view that holds session text: the text of every file is brought into
+ * the index first (once). A false match (the word in a string) costs only that loading.
+ */
+const READS_TEXT = /\b(messages|tool_calls|message_text|tool_call_text)\b/i;
 
 async function resolveSql(input: string): Promise<{ name: string | undefined; sql: string }> {
   if (NAME.test(input)) {
@@ -68,6 +75,15 @@ export async function query(input: string | undefined, opts: QueryOptions): Prom
   const refreshed = await openRefreshed(opts);
   let handle = refreshed.handle;
   const notices = [...refreshed.notices];
+  if (READS_TEXT.test(sql)) {
+    try {
+      const note = textNotice(await ensureText(handle.conn, 'all'));
+      if (note) notices.push(note);
+    } catch (error) {
+      handle.close();
+      throw error;
+    }
+  }
   if (handle.mode === 'file') {
     handle.close();
     try {

@@ -49,6 +49,7 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
   }
   const limit = opts.n === undefined ? 20 : parsePositiveInt(opts.n, '-n');
   return withAnalytics(opts, async (ctx) => {
+    await ctx.loadText();
     const rows = await ctx.rows('internal/search', {
       needle: query.toLowerCase(),
       role,

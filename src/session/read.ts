@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { describeFsError } from '../errors.js';
-import { describeSchemaError, type Session, sessionSchema } from './schema.js';
+import { describeSchemaError, isSession, type Session, sessionSchema } from './schema.js';
 
 export type ReadResult =
   | { ok: true; session: Session; raw: Record<string, unknown>; size: number; mtimeMs: number }
@@ -51,8 +51,16 @@ function jsonErrorOffset(error: unknown, text: string): number {
   return text.length;
 }
 
-/** Parses the text of a session file. Pure: used by the reader and by the index. */
-export function parseSessionText(text: string): ReadResult | { ok: false; reason: string } {
+/**
+ * Parses the text of a session file. Pure: used by the reader and by the index. `session` is a
+ * copy of `raw` (callers change one and write the other), except with `{ shared: true }`, for
+ * readers that change neither: then a valid file is checked by the hand-written `isSession` and
+ * not copied, and zod is run only to name what is wrong with an invalid one.
+ */
+export function parseSessionText(
+  text: string,
+  { shared = false } = {},
+): ReadResult | { ok: false; reason: string } {
   if (text.length === 0) return { ok: false, reason: 'empty file' };
   if (/^\0+$/.test(text)) return { ok: false, reason: `only NUL bytes (${text.length})` };
   if (text.trim().length === 0) return { ok: false, reason: 'only white space' };
@@ -67,6 +75,7 @@ export function parseSessionText(text: string): ReadResult | { ok: false; reason
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'not a session: top level is not an object' };
   }
+  if (shared && isSession(raw)) return { ok: true, session: raw, raw, size: 0, mtimeMs: 0 };
   const parsed = sessionSchema.safeParse(raw);
   if (!parsed.success)
     return { ok: false, reason: `not a session: ${describeSchemaError(parsed.error)}` };

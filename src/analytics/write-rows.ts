@@ -1,0 +1,143 @@
+/**
+ * Writing parsed files into the index. The few rows per file (`files`, `sessions`) go through
+ * DuckDB's appender value by value; the many message and tool-call rows go a vector at a time, as
+ * data chunks filled from the batch's typed arrays: a value-by-value append is a call into the
+ * native layer per value, and with hundreds of thousands of rows those calls were most of a cold
+ * build's main thread.
+ */
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBListType,
+  DuckDBType,
+} from '@duckdb/node-api';
+import { loadDuckDB } from './index-db.js';
+import type { ParsedBatch, ParsedFile } from './parse-files.js';
+import { ROLES, type SessionRow } from './session-rows.js';
+import { appendText, closeTextAppenders, openTextAppenders, type TextAppenders } from './text.js';
+
+export interface Appenders {
+  files: DuckDBAppender;
+  sessions: DuckDBAppender;
+  messages: DuckDBAppender;
+  toolCalls: DuckDBAppender;
+  /** Only where text comes with the rows (archives). */
+  text?: TextAppenders | undefined;
+}
+
+export async function openAppenders(conn: DuckDBConnection, withText = false): Promise<Appenders> {
+  return {
+    files: await conn.createAppender('files'),
+    sessions: await conn.createAppender('sessions'),
+    messages: await conn.createAppender('message_rows'),
+    toolCalls: await conn.createAppender('tool_call_rows'),
+    text: withText ? await openTextAppenders(conn) : undefined,
+  };
+}
+
+export function closeAppenders(a: Appenders): void {
+  for (const ap of [a.files, a.sessions, a.messages, a.toolCalls]) ap.closeSync();
+  if (a.text) closeTextAppenders(a.text);
+}
+
+function nullableVarchar(ap: DuckDBAppender, value: string | null): void {
+  if (value === null) ap.appendNull();
+  else ap.appendVarchar(value);
+}
+
+function appendFile(ap: DuckDBAppender, sid: number, f: ParsedFile): void {
+  ap.appendInteger(sid);
+  ap.appendVarchar(f.source);
+  ap.appendVarchar(f.path);
+  ap.appendVarchar(f.name);
+  ap.appendBigInt(BigInt(f.size));
+  ap.appendDouble(f.mtimeMs);
+  ap.appendVarchar(f.status);
+  nullableVarchar(ap, f.reason);
+  ap.endRow();
+}
+
+function appendSession(ap: DuckDBAppender, sid: number, f: ParsedFile, s: SessionRow): void {
+  ap.appendInteger(sid);
+  ap.appendVarchar(f.source);
+  ap.appendVarchar(f.name);
+  ap.appendVarchar(s.sessionId);
+  nullableVarchar(ap, s.name);
+  ap.appendList(s.tags, ap.columnType(5) as DuckDBListType);
+  ap.appendVarchar(s.startTime);
+  nullableVarchar(ap, s.endTime);
+  nullableVarchar(ap, s.lastActivity);
+  if (s.durationMs === null) ap.appendNull();
+  else ap.appendBigInt(BigInt(s.durationMs));
+  ap.appendVarchar(s.model);
+  nullableVarchar(ap, s.status);
+  ap.appendVarchar(s.workingDirectory);
+  ap.appendInteger(s.messages);
+  ap.appendInteger(s.toolCalls);
+  ap.appendBigInt(BigInt(s.input));
+  ap.appendBigInt(BigInt(s.output));
+  ap.appendBigInt(BigInt(s.total));
+  ap.appendBoolean(s.interrupted);
+  ap.endRow();
+}
+
+/** A column of a chunk: the value of row `i` of the batch (null for NULL). */
+type ColumnValue = (i: number) => unknown;
+
+/**
+ * Appends `length` rows, column by column, through data chunks of DuckDB's vector size.
+ * `columns` follow the table's column order.
+ */
+function appendColumns(ap: DuckDBAppender, length: number, columns: ColumnValue[]): void {
+  if (length === 0) return;
+  const { DuckDBDataChunk } = loadDuckDB();
+  const types: DuckDBType[] = columns.map((_, c) => ap.columnType(c));
+  const size = 2048;
+  for (let start = 0; start < length; start += size) {
+    const count = Math.min(size, length - start);
+    const chunk: DuckDBDataChunk = DuckDBDataChunk.create(types, count);
+    columns.forEach((value, c) => {
+      const vector = chunk.getColumnVector(c);
+      for (let r = 0; r < count; r++) vector.setItem(r, value(start + r) as never);
+      vector.flush();
+    });
+    ap.appendDataChunk(chunk);
+  }
+}
+
+const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+const bigOrNull = (x: number) => (Number.isNaN(x) ? null : BigInt(x));
+
+/** Appends a batch: its files get the sids `firstSid`, `firstSid + 1`, ... in order. */
+export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch): void {
+  batch.files.forEach((f, i) => {
+    const sid = firstSid + i;
+    appendFile(a.files, sid, f);
+    if (f.session) appendSession(a.sessions, sid, f, f.session);
+    if (f.session && f.text && a.text) appendText(a.text, sid, f.text);
+  });
+  const m = batch.messages;
+  appendColumns(a.messages, m.length, [
+    (i) => firstSid + (m.file[i] as number),
+    (i) => m.seq[i],
+    (i) => ROLES[m.role[i] as number],
+    (i) => {
+      const ms = m.ts[i] as number;
+      return Number.isNaN(ms) ? null : { micros: BigInt(ms) * 1000n };
+    },
+    (i) => m.toolCalls[i],
+    (i) => bigOrNull(m.input[i] as number),
+    (i) => bigOrNull(m.output[i] as number),
+    (i) => m.interrupted[i] === 1,
+    (i) => orNull(m.replyMs[i] as number),
+  ]);
+  const t = batch.toolCalls;
+  appendColumns(a.toolCalls, t.length, [
+    (i) => firstSid + (t.file[i] as number),
+    (i) => t.seq[i],
+    (i) => t.idx[i],
+    (i) => t.tool[i],
+    (i) => t.failed[i] === 1,
+  ]);
+}
