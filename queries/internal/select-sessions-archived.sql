@@ -1,6 +1,6 @@
 -- The same with archived sessions, each session once (the live copy when there is one).
-CREATE OR REPLACE TEMP TABLE selected AS
-SELECT * FROM unique_sessions
+CREATE OR REPLACE TEMP TABLE selected_sids AS
+SELECT sid FROM unique_sessions
 WHERE ($since::BIGINT IS NULL OR epoch_ms(start_time) >= $since::BIGINT)
   AND ($until::BIGINT IS NULL OR epoch_ms(start_time) < $until::BIGINT)
   AND ($model::VARCHAR IS NULL OR model = $model::VARCHAR)

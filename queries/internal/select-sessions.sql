@@ -1,6 +1,6 @@
 -- The live sessions a command works on: every filter is a bound parameter, NULL meaning "any".
-CREATE OR REPLACE TEMP TABLE selected AS
-SELECT * FROM sessions
+CREATE OR REPLACE TEMP TABLE selected_sids AS
+SELECT sid FROM sessions
 WHERE source = 'live'
   AND ($since::BIGINT IS NULL OR epoch_ms(start_time) >= $since::BIGINT)
   AND ($until::BIGINT IS NULL OR epoch_ms(start_time) < $until::BIGINT)

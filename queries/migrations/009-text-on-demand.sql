@@ -35,6 +35,14 @@ CREATE TABLE tool_call_text (
   parameters VARCHAR,
   result VARCHAR
 );
+-- Calls per tool in each session, derived from tool_call_rows as files are written: counting the
+-- sessions that use a tool then needs no DISTINCT over every call.
+CREATE TABLE session_tools (
+  sid INTEGER NOT NULL,
+  tool VARCHAR NOT NULL,
+  calls INTEGER NOT NULL,
+  failed INTEGER NOT NULL
+);
 -- The files whose text is in the two tables above.
 CREATE TABLE text_loaded (sid INTEGER NOT NULL);
 CREATE VIEW messages AS

@@ -137,6 +137,7 @@ export async function withAnalytics<T>(
       loadSql(archived ? 'internal/select-sessions-archived' : 'internal/select-sessions'),
       { ...filters },
     );
+    await conn.run(loadSql('internal/selected-view'));
     const skipped = (
       await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
     ).map((r) => ({ file: String(r.file), reason: String(r.reason) }));

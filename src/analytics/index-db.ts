@@ -4,11 +4,13 @@
  * gives way to a fresh in-memory database, and a corrupt file is deleted and rebuilt.
  */
 import { chmod, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ensurePrivateDir } from '../session/atomic-write.js';
+import { loadDuckDB } from './duckdb-load.js';
 import { migrate } from './migrations.js';
+
+export { loadDuckDB };
 
 export const INDEX_FILE_NAME = 'index.duckdb';
 
@@ -27,14 +29,6 @@ export function indexPath(home: string): string {
 
 function isLockError(error: unknown): boolean {
   return error instanceof Error && /Could not set lock|Conflicting lock/i.test(error.message);
-}
-
-/**
- * DuckDB is CommonJS: require() loads it ~25 ms faster than import(), which makes Node's ESM
- * loader lex each of its hundred files for named exports. Called only by analytics commands.
- */
-export function loadDuckDB(): typeof import('@duckdb/node-api') {
-  return createRequire(import.meta.url)('@duckdb/node-api');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   type FileToIndex,
+  nameProblems,
   type ParsedBatch,
   readAndParse,
   readSessionText,
@@ -47,12 +48,12 @@ function spawnWorkers(path: string, threads: number): Worker[] {
 async function* pooled<I, O>(
   items: readonly I[],
   job: (files: I[]) => ParseJob,
-  inline: (chunk: I[]) => O,
+  inline: (chunk: I[]) => O | Promise<O>,
 ): AsyncGenerator<O> {
   const path = workerPath();
   const threads = threadCount();
   if (!path || threads < 2 || items.length < MIN_FILES_FOR_WORKERS) {
-    for (let i = 0; i < items.length; i += CHUNK) yield inline(items.slice(i, i + CHUNK));
+    for (let i = 0; i < items.length; i += CHUNK) yield await inline(items.slice(i, i + CHUNK));
     return;
   }
   const workers = spawnWorkers(path, threads);
@@ -103,7 +104,11 @@ export function parseFiles(files: readonly FileToIndex[]): AsyncGenerator<Parsed
   return pooled(
     files,
     (chunk) => ({ kind: 'rows', files: chunk }),
-    (chunk) => readAndParse(chunk).batch,
+    async (chunk) => {
+      const { batch } = readAndParse(chunk);
+      await nameProblems(batch);
+      return batch;
+    },
   );
 }
 

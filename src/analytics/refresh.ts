@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileToIndex, ParsedBatch } from './parse-files.js';
 import { fingerprint, type ScannedFile, scanSessionFiles } from './scan.js';
-import { appendBatch, closeAppenders, openAppenders } from './write-rows.js';
+import { loadSql } from './sql-files.js';
+import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
 export interface RefreshOptions {
   sessionsDir: string;
@@ -42,6 +43,7 @@ const SESSION_TABLES = [
   'text_loaded',
   'tool_call_text',
   'message_text',
+  'session_tools',
   'tool_call_rows',
   'message_rows',
   'sessions',
@@ -65,6 +67,13 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
 /** Commits every this many files, so a huge first build does not hold everything in memory. */
 const COMMIT_EVERY = 2500;
 
+/** Ends a write transaction: the appended rows, and what is derived from them (sids ≥ `first`). */
+async function finishWrite(conn: DuckDBConnection, a: Appenders, first: number): Promise<void> {
+  closeAppenders(a);
+  await conn.run(loadSql('internal/session-tools-fill'), { first });
+  await conn.run('COMMIT');
+}
+
 /**
  * Replaces the rows of `stale` sids by those of `files`, parsed on all cores. Each commit holds
  * the files rows together with their session rows, so the index is consistent at every commit.
@@ -76,25 +85,22 @@ async function writeFiles(
 ): Promise<void> {
   const { parseFiles } = await import('./parse-pool.js');
   let sid = await nextSid(conn);
+  let first = sid;
   await conn.run('BEGIN TRANSACTION');
   try {
     await deleteSids(conn, stale);
     let a = await openAppenders(conn);
-    let sinceCommit = 0;
     for await (const batch of parseFiles(files)) {
       appendBatch(a, sid, batch);
       sid += batch.files.length;
-      sinceCommit += batch.files.length;
-      if (sinceCommit >= COMMIT_EVERY) {
-        closeAppenders(a);
-        await conn.run('COMMIT');
+      if (sid - first >= COMMIT_EVERY) {
+        await finishWrite(conn, a, first);
         await conn.run('BEGIN TRANSACTION');
         a = await openAppenders(conn);
-        sinceCommit = 0;
+        first = sid;
       }
     }
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await finishWrite(conn, a, first);
   } catch (error) {
     await conn.run('ROLLBACK').catch(() => {});
     throw error;
@@ -108,8 +114,7 @@ async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<
   try {
     const a = await openAppenders(conn, true);
     appendBatch(a, sid, batch);
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await finishWrite(conn, a, sid);
   } catch (error) {
     await conn.run('ROLLBACK').catch(() => {});
     throw error;
@@ -198,7 +203,7 @@ async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Pro
     present.add(path);
     const k = known.get(path);
     if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) continue;
-    const [{ readArchiveEntries }, { parseBatch }] = await Promise.all([
+    const [{ readArchiveEntries }, { nameProblems, parseBatch }] = await Promise.all([
       import('./archive-read.js'),
       import('./parse-files.js'),
     ]);
@@ -211,6 +216,7 @@ async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Pro
       })),
       { withText: true },
     );
+    await nameProblems(batch);
     await dropArchive(conn, path);
     await writeParsed(conn, batch);
     await conn.run('INSERT INTO archives VALUES ($path, $size, $mtime)', {

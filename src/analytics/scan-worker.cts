@@ -11,13 +11,14 @@ import threads = require('node:worker_threads');
 const { dir, pattern } = threads.workerData as { dir: string; pattern: string };
 const isSession = new RegExp(pattern);
 try {
+  // As scanSessionFiles in scan.ts: names only, paths by concatenation.
+  const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
   const files: { name: string; path: string; size: number; mtimeMs: number }[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isFile() || !isSession.test(entry.name)) continue;
-    const file = path.join(dir, entry.name);
+  for (const name of fs.readdirSync(dir)) {
+    if (!isSession.test(name)) continue;
+    const file = prefix + name;
     const st = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (st?.isFile())
-      files.push({ name: entry.name, path: file, size: st.size, mtimeMs: st.mtimeMs });
+    if (st?.isFile()) files.push({ name, path: file, size: st.size, mtimeMs: st.mtimeMs });
   }
   threads.parentPort?.postMessage({ files });
 } catch (error) {

@@ -5,8 +5,8 @@
  * fs/promises lstat calls take ~280 ms, and this pass runs on every analytics command.
  */
 import { createHash } from 'node:crypto';
-import { type Dirent, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeFsError, UserError } from '../errors.js';
@@ -20,19 +20,22 @@ export interface ScannedFile {
 }
 
 export function scanSessionFiles(dir: string): ScannedFile[] {
-  let entries: Dirent[];
+  let names: string[];
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
+    names = readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
   }
+  // Names only, and the path by concatenation: Dirent objects and path.join cost more than the
+  // lstat calls themselves over thousands of files.
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
   const files: ScannedFile[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || !isSessionFileName(entry.name)) continue;
-    const path = join(dir, entry.name);
+  for (const name of names) {
+    if (!isSessionFileName(name)) continue;
+    const path = prefix + name;
     const st = lstatSync(path, { throwIfNoEntry: false });
-    if (st?.isFile()) files.push({ name: entry.name, path, size: st.size, mtimeMs: st.mtimeMs });
+    if (st?.isFile()) files.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
   }
   return files;
 }
@@ -43,11 +46,10 @@ const prints = new WeakMap<readonly ScannedFile[], string>();
 export function fingerprint(files: readonly ScannedFile[]): string {
   const known = prints.get(files);
   if (known !== undefined) return known;
-  const hash = createHash('sha256');
-  for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    hash.update(`${f.name}\0${f.size}\0${f.mtimeMs}\n`);
-  }
-  const print = hash.digest('hex');
+  // One line per file, sorted (names are unique, and the NUL after each sorts first), hashed in
+  // one call: ten thousand small hash updates cost several times as much.
+  const lines = files.map((f) => `${f.name}\0${f.size}\0${f.mtimeMs}`).sort();
+  const print = createHash('sha256').update(lines.join('\n')).digest('hex');
   prints.set(files, print);
   return print;
 }

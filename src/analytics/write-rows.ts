@@ -12,7 +12,7 @@ import type {
   DuckDBListType,
   DuckDBType,
 } from '@duckdb/node-api';
-import { loadDuckDB } from './index-db.js';
+import { loadDuckDB } from './duckdb-load.js';
 import type { ParsedBatch, ParsedFile } from './parse-files.js';
 import { ROLES, type SessionRow } from './session-rows.js';
 import { appendText, closeTextAppenders, openTextAppenders, type TextAppenders } from './text.js';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { generate } from '../../bench/generate.mjs';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
 import { indexPath, openIndex } from '../../src/analytics/index-db.js';
 import { appliedSteps, MIGRATION_STEPS } from '../../src/analytics/migrations.js';
@@ -97,6 +98,29 @@ describe('refresh', () => {
     const again = await counts();
     expect(again.refresh.read).toBe(0);
     expect(again.skipped).toHaveLength(3);
+  });
+
+  test('on the parse workers too (a build of 400 files or more), bad files get their reasons', () => {
+    generate(h.sessions, 420, { seed: 3 });
+    writeFileSync(join(h.sessions, 'session-2030-01-01-00-00-00.json'), '{"sessionId": "x", "mes');
+    writeFileSync(
+      join(h.sessions, 'session-2030-01-02-00-00-00.json'),
+      JSON.stringify({ sessionId: 'y', startTime: 'soon', messages: [] }),
+    );
+    const r = runGrok(['sessions', 'stats', '--json'], h.env);
+    expect(r.code, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stdout);
+    expect(stats.sessions).toBe(420);
+    expect(stats.skipped).toEqual([
+      {
+        file: 'session-2030-01-01-00-00-00.json',
+        reason: 'invalid JSON: ends early (truncated?) at offset 23',
+      },
+      {
+        file: 'session-2030-01-02-00-00-00.json',
+        reason: 'not a session: startTime: not a date-time',
+      },
+    ]);
   });
 
   test('a lone surrogate escape that JSON.parse accepts is a session we count', async () => {

@@ -6,8 +6,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSessionText } from '../../src/session/read.js';
-import { isSession, sessionSchema } from '../../src/session/schema.js';
+import { isSession } from '../../src/session/check.js';
+import { parseSessionJson } from '../../src/session/parse.js';
+import { checkWithSchema, parseSessionText } from '../../src/session/read.js';
+import { sessionSchema } from '../../src/session/schema.js';
 import { ROOT } from '../helpers.js';
 
 const SAMPLES = join(ROOT, 'fixtures', 'sessions');
@@ -138,17 +140,30 @@ describe('isSession, the index’s schema check', () => {
     expect(compared - refused).toBeGreaterThan(500);
   });
 
-  it('gives the index the same session and the same reasons as the copying reader', () => {
+  it('gives the index the same session as the copying reader, and zod the refused ones', () => {
     const text = JSON.stringify(everyField());
-    const shared = parseSessionText(text, { shared: true });
+    const shared = parseSessionJson(text);
     const copied = parseSessionText(text);
     expect(shared.ok && copied.ok).toBe(true);
-    if (shared.ok && copied.ok) expect(shared.session).toEqual(copied.session);
+    if (shared.ok && copied.ok) {
+      expect(shared.session).toEqual(copied.session);
+      // the reader's copy is its own: changing it leaves the raw JSON as it was
+      expect(copied.session).not.toBe(copied.raw);
+    }
     const bad = JSON.stringify({ ...everyField(), messages: [{ role: 'robot', content: '' }] });
-    expect(parseSessionText(bad, { shared: true })).toEqual(parseSessionText(bad));
-    expect(parseSessionText(bad, { shared: true })).toMatchObject({
+    const refused = parseSessionJson(bad);
+    expect(refused).toMatchObject({ ok: false, reason: undefined });
+    if (!refused.ok && refused.unchecked) {
+      expect(checkWithSchema(refused.unchecked)).toEqual(parseSessionText(bad));
+    }
+    expect(parseSessionText(bad)).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/^not a session: messages\.0\.role/),
+    });
+    // what JSON.parse refuses never reaches the schema
+    expect(parseSessionJson('{"a": ')).toEqual({
+      ok: false,
+      reason: 'invalid JSON: ends early (truncated?) at offset 6',
     });
   });
 });
