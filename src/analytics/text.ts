@@ -57,7 +57,8 @@ export interface TextLoad {
   changed: number;
 }
 
-const COMMIT_EVERY = 2500;
+/** Text is most of the bytes: smaller commits keep a first load over thousands of files under 1 GB. */
+const COMMIT_EVERY = 500;
 
 /**
  * Brings in the text of the live files `wanted` that lack it: the sessions the command selected
