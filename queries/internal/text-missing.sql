@@ -1,8 +1,6 @@
 -- Live session files indexed without their text, among those in temp.wanted, as one JSON array
--- (thousands of rows converted value by value through the node API cost more).
-SELECT coalesce(
-         to_json(list({'sid': sid, 'path': path, 'size': size::DOUBLE, 'mtimeMs': mtime_ms} ORDER BY sid))::VARCHAR,
-         '[]') AS files
+-- (see jsonArray in sql-files.ts).
+SELECT to_json(list({'sid': sid, 'path': path, 'size': size::DOUBLE, 'mtimeMs': mtime_ms} ORDER BY sid))::VARCHAR AS files
 FROM files
 WHERE source = 'live' AND status = 'ok'
   AND sid IN (SELECT sid FROM temp.wanted)

@@ -12,6 +12,7 @@ import { UsageError } from '../errors.js';
 import { matchesFilter } from '../session/filter.js';
 import { parsePositiveInt } from '../time.js';
 import { withAnalytics } from './analytics-run.js';
+import { jsonArray } from './sql-files.js';
 
 export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
   const filter = parseListFilter(opts);
@@ -21,8 +22,7 @@ export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
   }
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
   return withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
-    const [result] = await ctx.rows('internal/list-sessions');
-    const rows = JSON.parse(String(result?.sessions ?? '[]')) as Record<string, unknown>[];
+    const rows = await jsonArray<Record<string, unknown>>(ctx.conn, 'internal/list-sessions');
     const all = rows
       .map((r) => ({
         file: String(r.file),

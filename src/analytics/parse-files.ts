@@ -30,8 +30,6 @@ export interface ParsedFile extends FileToIndex {
   session: SessionRow | undefined;
   /** Only when asked for (archives are read whole, once, so their text comes with the rows). */
   text?: SessionText | undefined;
-  /** JSON the check refused, until nameProblems has the schema name the problem. */
-  unchecked?: Record<string, unknown> | undefined;
 }
 
 /** Files parsed together, with the message and tool-call rows of all of them. */
@@ -48,25 +46,31 @@ export interface FileText {
   error?: string | undefined;
 }
 
-/** Parses files into one batch; `buffers` are the typed arrays to transfer with it. */
-export function parseBatch(
+/**
+ * Parses files into one batch; `buffers` are the typed arrays to transfer with it. zod is loaded
+ * only to name the problem of a file the hand-written check refused: loading it takes longer
+ * than parsing a hundred files.
+ */
+export async function parseBatch(
   items: readonly FileText[],
   { withText = false } = {},
-): { batch: ParsedBatch; buffers: ArrayBuffer[] } {
+): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
   const rows = new RowColumns();
+  const refused: { file: ParsedFile; raw: Record<string, unknown> }[] = [];
   const files = items.map(({ file, text, error }, i): ParsedFile => {
     if (text === undefined) {
       return { ...file, status: 'bad', reason: error ?? 'cannot read', session: undefined };
     }
     const r = parseSessionJson(text);
     if (!r.ok) {
-      return {
+      const bad: ParsedFile = {
         ...file,
         status: 'bad',
         reason: r.reason ?? null,
         session: undefined,
-        unchecked: r.unchecked,
       };
+      if (r.unchecked) refused.push({ file: bad, raw: r.unchecked });
+      return bad;
     }
     return {
       ...file,
@@ -76,6 +80,15 @@ export function parseBatch(
       text: withText ? sessionText(r.session) : undefined,
     };
   });
+  if (refused.length > 0) {
+    const { checkWithSchema } = await import('../session/read.js');
+    for (const { file, raw } of refused) {
+      const r = checkWithSchema(raw);
+      // The check and the schema agree (a test holds them to it); were they not to, the file is
+      // still not counted, and says so.
+      file.reason = r.ok ? 'not a session: refused by the index check' : r.reason;
+    }
+  }
   const { messages, toolCalls, buffers } = rows.seal();
   return { batch: { files, messages, toolCalls }, buffers };
 }
@@ -96,28 +109,10 @@ function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: 
   }
 }
 
-/**
- * Has the schema name the problem of each file the hand-written check refused. zod is loaded
- * here, only when there is such a file: loading it takes longer than parsing a hundred files.
- */
-export async function nameProblems(batch: ParsedBatch): Promise<void> {
-  const refused = batch.files.filter((f) => f.unchecked !== undefined);
-  if (refused.length === 0) return;
-  const { checkWithSchema } = await import('../session/read.js');
-  for (const f of refused) {
-    const r = checkWithSchema(f.unchecked as Record<string, unknown>);
-    // The check and the schema agree (a test holds them to it); were they not to, the file is
-    // still not counted, and says so.
-    f.reason = r.ok ? 'not a session: refused by the index check' : r.reason;
-    f.unchecked = undefined;
-  }
-}
-
 /** Reads and parses files into one batch (in a parse worker, or inline). */
-export function readAndParse(files: readonly FileToIndex[]): {
-  batch: ParsedBatch;
-  buffers: ArrayBuffer[];
-} {
+export function readAndParse(
+  files: readonly FileToIndex[],
+): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
   return parseBatch(
     files.map((file): FileText => {
       try {
@@ -129,8 +124,8 @@ export function readAndParse(files: readonly FileToIndex[]): {
   );
 }
 
-/** A live file whose text is wanted: `size` and `mtimeMs` as indexed. */
-export interface TextToRead {
+/** A live file as the index holds it: `size` and `mtimeMs` as they were when it was read. */
+export interface IndexedFile {
   sid: number;
   path: string;
   size: number;
@@ -141,7 +136,7 @@ export interface TextToRead {
  * The text of a file already indexed, or undefined when the file is no longer the one indexed
  * (changed, gone or now invalid): its text is then read with its rows at the next refresh.
  */
-export function readSessionText(file: TextToRead): SessionText | undefined {
+export function readSessionText(file: IndexedFile): SessionText | undefined {
   try {
     const { text, size, mtimeMs } = readNoFollowSync(file.path);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return undefined;

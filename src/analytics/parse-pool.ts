@@ -9,18 +9,17 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   type FileToIndex,
-  nameProblems,
+  type IndexedFile,
   type ParsedBatch,
   readAndParse,
   readSessionText,
-  type TextToRead,
 } from './parse-files.js';
 import type { SessionText } from './session-rows.js';
 
 /** What a worker is asked: the index rows of files, or the text of files already indexed. */
 export type ParseJob =
   | { kind: 'rows'; files: FileToIndex[] }
-  | { kind: 'text'; files: TextToRead[] };
+  | { kind: 'text'; files: IndexedFile[] };
 
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
@@ -104,17 +103,13 @@ export function parseFiles(files: readonly FileToIndex[]): AsyncGenerator<Parsed
   return pooled(
     files,
     (chunk) => ({ kind: 'rows', files: chunk }),
-    async (chunk) => {
-      const { batch } = readAndParse(chunk);
-      await nameProblems(batch);
-      return batch;
-    },
+    async (chunk) => (await readAndParse(chunk)).batch,
   );
 }
 
 /** The text of each file (undefined for one changed since it was indexed), in input order. */
 export function readTexts(
-  files: readonly TextToRead[],
+  files: readonly IndexedFile[],
 ): AsyncGenerator<(SessionText | undefined)[]> {
   return pooled(
     files,

@@ -1,15 +1,21 @@
 /** A worker thread that reads and parses the files it is sent, so parsing uses every core. */
 import { parentPort } from 'node:worker_threads';
-import { nameProblems, readAndParse, readSessionText } from './parse-files.js';
+import { readAndParse, readSessionText } from './parse-files.js';
 import type { ParseJob } from './parse-pool.js';
 
-parentPort?.on('message', async (job: ParseJob) => {
+async function answer(job: ParseJob): Promise<void> {
   if (job.kind === 'text') {
     parentPort?.postMessage(job.files.map(readSessionText));
     return;
   }
   // The row columns are typed arrays: moved to the main thread, not copied.
-  const { batch, buffers } = readAndParse(job.files);
-  await nameProblems(batch);
+  const { batch, buffers } = await readAndParse(job.files);
   parentPort?.postMessage(batch, buffers);
+}
+
+// The pool pairs answers with jobs by order: a job that waits (for zod, to name a bad file's
+// problem) must not let the next one answer first.
+let previous = Promise.resolve();
+parentPort?.on('message', (job: ParseJob) => {
+  previous = previous.then(() => answer(job));
 });

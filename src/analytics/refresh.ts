@@ -12,9 +12,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FileToIndex, ParsedBatch } from './parse-files.js';
+import type { FileToIndex, IndexedFile, ParsedBatch } from './parse-files.js';
 import { fingerprint, type ScannedFile, scanSessionFiles } from './scan.js';
-import { loadSql } from './sql-files.js';
+import { jsonArray, loadSql } from './sql-files.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
 export interface RefreshOptions {
@@ -121,23 +121,6 @@ async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<
   }
 }
 
-interface KnownFile {
-  sid: number;
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
-
-async function knownFiles(conn: DuckDBConnection, source: 'live'): Promise<KnownFile[]> {
-  // One JSON array built by DuckDB: thousands of rows converted value by value cost more.
-  const r = await conn.runAndReadAll(
-    `SELECT coalesce(to_json(list({'sid': sid, 'path': path, 'size': size::DOUBLE, 'mtimeMs': mtime_ms}))::VARCHAR, '[]') AS files
-     FROM files WHERE source = $source`,
-    { source },
-  );
-  return JSON.parse(String(r.getRowObjectsJS()[0]?.files ?? '[]')) as KnownFile[];
-}
-
 async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
@@ -151,7 +134,7 @@ async function refreshLive(
   if (last.getRowObjectsJS()[0]?.fingerprint === print) {
     return { read: 0, removed: 0, unchanged: found.length };
   }
-  const known = await knownFiles(conn, 'live');
+  const known = await jsonArray<IndexedFile>(conn, 'internal/known-files', { source: 'live' });
   const byPath = new Map(known.map((k) => [k.path, k]));
   const changed: FileToIndex[] = [];
   const stale: number[] = [];
@@ -203,12 +186,12 @@ async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Pro
     present.add(path);
     const k = known.get(path);
     if (k && k.size === st.size && k.mtimeMs === st.mtimeMs) continue;
-    const [{ readArchiveEntries }, { nameProblems, parseBatch }] = await Promise.all([
+    const [{ readArchiveEntries }, { parseBatch }] = await Promise.all([
       import('./archive-read.js'),
       import('./parse-files.js'),
     ]);
     const entries = await readArchiveEntries(path);
-    const { batch } = parseBatch(
+    const { batch } = await parseBatch(
       entries.map((e) => ({
         file: { source: 'archive', path, name: e.name, size: e.size, mtimeMs: e.mtimeMs },
         text: e.text,
@@ -216,7 +199,6 @@ async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Pro
       })),
       { withText: true },
     );
-    await nameProblems(batch);
     await dropArchive(conn, path);
     await writeParsed(conn, batch);
     await conn.run('INSERT INTO archives VALUES ($path, $size, $mtime)', {

@@ -5,50 +5,10 @@
  * once: `text_loaded` records which files have theirs. A file changed since it was indexed is left
  * without text; the next refresh re-reads it.
  */
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import type { TextToRead } from './parse-files.js';
-import type { SessionText } from './session-rows.js';
-import { loadSql } from './sql-files.js';
-
-export interface TextAppenders {
-  messages: DuckDBAppender;
-  toolCalls: DuckDBAppender;
-  loaded: DuckDBAppender;
-}
-
-export async function openTextAppenders(conn: DuckDBConnection): Promise<TextAppenders> {
-  return {
-    messages: await conn.createAppender('message_text'),
-    toolCalls: await conn.createAppender('tool_call_text'),
-    loaded: await conn.createAppender('text_loaded'),
-  };
-}
-
-export function closeTextAppenders(t: TextAppenders): void {
-  for (const ap of [t.messages, t.toolCalls, t.loaded]) ap.closeSync();
-}
-
-export function appendText(t: TextAppenders, sid: number, text: SessionText): void {
-  for (const m of text.messages) {
-    t.messages.appendInteger(sid);
-    t.messages.appendInteger(m.seq);
-    t.messages.appendVarchar(m.content);
-    t.messages.endRow();
-  }
-  for (const c of text.toolCalls) {
-    const ap = t.toolCalls;
-    ap.appendInteger(sid);
-    ap.appendInteger(c.seq);
-    ap.appendInteger(c.idx);
-    if (c.parameters === null) ap.appendNull();
-    else ap.appendVarchar(c.parameters);
-    if (c.result === null) ap.appendNull();
-    else ap.appendVarchar(c.result);
-    ap.endRow();
-  }
-  t.loaded.appendInteger(sid);
-  t.loaded.endRow();
-}
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { IndexedFile } from './parse-files.js';
+import { jsonArray } from './sql-files.js';
+import { appendText, closeTextAppenders, openTextAppenders } from './write-rows.js';
 
 export interface TextLoad {
   /** Files whose text was read now. */
@@ -73,8 +33,7 @@ export async function ensureText(
       ? 'CREATE OR REPLACE TEMP VIEW wanted AS SELECT sid FROM temp.selected'
       : 'CREATE OR REPLACE TEMP VIEW wanted AS SELECT sid FROM files',
   );
-  const r = await conn.runAndReadAll(loadSql('internal/text-missing'));
-  const files = JSON.parse(String(r.getRowObjectsJS()[0]?.files ?? '[]')) as TextToRead[];
+  const files = await jsonArray<IndexedFile>(conn, 'internal/text-missing');
   const load: TextLoad = { read: 0, changed: 0 };
   if (files.length === 0) return load;
   const { readTexts } = await import('./parse-pool.js');
@@ -85,7 +44,7 @@ export async function ensureText(
     let sinceCommit = 0;
     for await (const chunk of readTexts(files)) {
       for (const text of chunk) {
-        const file = files[i++] as TextToRead;
+        const file = files[i++] as IndexedFile;
         if (text === undefined) load.changed++;
         else {
           appendText(t, file.sid, text);

@@ -14,8 +14,7 @@ import type {
 } from '@duckdb/node-api';
 import { loadDuckDB } from './duckdb-load.js';
 import type { ParsedBatch, ParsedFile } from './parse-files.js';
-import { ROLES, type SessionRow } from './session-rows.js';
-import { appendText, closeTextAppenders, openTextAppenders, type TextAppenders } from './text.js';
+import { ROLES, type SessionRow, type SessionText } from './session-rows.js';
 
 export interface Appenders {
   files: DuckDBAppender;
@@ -80,6 +79,45 @@ function appendSession(ap: DuckDBAppender, sid: number, f: ParsedFile, s: Sessio
   ap.appendBigInt(BigInt(s.total));
   ap.appendBoolean(s.interrupted);
   ap.endRow();
+}
+
+/** The text tables (text.ts), written with the rows for archives and on first use for live files. */
+export interface TextAppenders {
+  messages: DuckDBAppender;
+  toolCalls: DuckDBAppender;
+  loaded: DuckDBAppender;
+}
+
+export async function openTextAppenders(conn: DuckDBConnection): Promise<TextAppenders> {
+  return {
+    messages: await conn.createAppender('message_text'),
+    toolCalls: await conn.createAppender('tool_call_text'),
+    loaded: await conn.createAppender('text_loaded'),
+  };
+}
+
+export function closeTextAppenders(t: TextAppenders): void {
+  for (const ap of [t.messages, t.toolCalls, t.loaded]) ap.closeSync();
+}
+
+export function appendText(t: TextAppenders, sid: number, text: SessionText): void {
+  for (const m of text.messages) {
+    t.messages.appendInteger(sid);
+    t.messages.appendInteger(m.seq);
+    t.messages.appendVarchar(m.content);
+    t.messages.endRow();
+  }
+  for (const c of text.toolCalls) {
+    const ap = t.toolCalls;
+    ap.appendInteger(sid);
+    ap.appendInteger(c.seq);
+    ap.appendInteger(c.idx);
+    nullableVarchar(ap, c.parameters);
+    nullableVarchar(ap, c.result);
+    ap.endRow();
+  }
+  t.loaded.appendInteger(sid);
+  t.loaded.endRow();
 }
 
 /** A column of a chunk: the value of row `i` of the batch (null for NULL). */

@@ -30,11 +30,10 @@ export type JsonParse =
   | { ok: false; reason: string; unchecked?: undefined }
   | { ok: false; reason: undefined; unchecked: Record<string, unknown> };
 
-/**
- * Parses the text of a session file. A valid session is returned as parsed, not copied: for
- * readers that change nothing.
- */
-export function parseSessionJson(text: string): JsonParse {
+/** The JSON object a session file holds, or why it holds none. */
+export function parseJsonObject(
+  text: string,
+): { ok: true; raw: Record<string, unknown> } | { ok: false; reason: string } {
   if (text.length === 0) return { ok: false, reason: 'empty file' };
   if (/^\0+$/.test(text)) return { ok: false, reason: `only NUL bytes (${text.length})` };
   if (text.trim().length === 0) return { ok: false, reason: 'only white space' };
@@ -49,6 +48,16 @@ export function parseSessionJson(text: string): JsonParse {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'not a session: top level is not an object' };
   }
-  if (isSession(raw)) return { ok: true, session: raw, raw, size: 0, mtimeMs: 0 };
-  return { ok: false, reason: undefined, unchecked: raw as Record<string, unknown> };
+  return { ok: true, raw: raw as Record<string, unknown> };
+}
+
+/**
+ * Parses the text of a session file. A valid session is returned as parsed, not copied: for
+ * readers that change nothing.
+ */
+export function parseSessionJson(text: string): JsonParse {
+  const r = parseJsonObject(text);
+  if (!r.ok) return r;
+  if (isSession(r.raw)) return { ok: true, session: r.raw, raw: r.raw, size: 0, mtimeMs: 0 };
+  return { ok: false, reason: undefined, unchecked: r.raw };
 }

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { describeFsError } from '../errors.js';
-import { parseSessionJson } from './parse.js';
+import { parseJsonObject } from './parse.js';
 import { describeSchemaError, type Session, sessionSchema } from './schema.js';
 
 export type ReadResult =
@@ -39,9 +39,9 @@ export async function readFileNoFollow(
  * write the other). Pure.
  */
 export function parseSessionText(text: string): ReadResult | { ok: false; reason: string } {
-  const r = parseSessionJson(text);
-  if (r.ok) return checkWithSchema(r.raw);
-  return r.unchecked === undefined ? r : checkWithSchema(r.unchecked);
+  // zod checks and copies: the hand-written check would only repeat its work here.
+  const r = parseJsonObject(text);
+  return r.ok ? checkWithSchema(r.raw) : r;
 }
 
 /** What the schema says of a parsed value: a copy of it, or its first problem. */

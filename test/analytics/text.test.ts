@@ -8,6 +8,7 @@ import { utimesSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
 import { indexPath, openIndex } from '../../src/analytics/index-db.js';
+import { MIGRATION_STEPS } from '../../src/analytics/migrations.js';
 import { loadSql } from '../../src/analytics/sql-files.js';
 import { makeHome, runGrok, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
@@ -120,16 +121,7 @@ describe('an index from before text was indexed apart', () => {
     await conn.run(
       'CREATE TABLE schema_steps (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())',
     );
-    for (const step of [
-      '001-files',
-      '002-archives',
-      '003-sessions',
-      '004-messages',
-      '005-tool-calls',
-      '006-unique-sessions',
-      '007-reply-latency',
-      '008-dir-state',
-    ]) {
+    for (const step of MIGRATION_STEPS.slice(0, MIGRATION_STEPS.indexOf('009-text-on-demand'))) {
       await conn.run(loadSql(`migrations/${step}`));
       await conn.run('INSERT INTO schema_steps (name) VALUES ($name)', { name: step });
     }
