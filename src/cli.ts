@@ -11,14 +11,18 @@ import { grokVersion } from './version.js';
 
 type Result = Promise<CommandOutput | undefined>;
 
-/** An analytics answer, replayed when the same question meets the same files (src/analytics/answers.ts). */
+/**
+ * An answer, replayed when the same question meets the same files (src/analytics/answers.ts).
+ * `warm` when computing it needs DuckDB, loaded while the question is looked up.
+ */
 async function answer(
   command: string,
   opts: Record<string, unknown>,
   produce: () => Promise<CommandOutput>,
+  warm = true,
 ): Promise<CommandOutput> {
   const { cachedAnswer } = await import('./analytics/answers.js');
-  return cachedAnswer(command, opts, produce);
+  return cachedAnswer(command, opts, produce, { warm });
 }
 // cac hands options over untyped; each command module validates its own.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -73,12 +77,18 @@ export function buildSessionsCli(): CAC {
     .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
-      return answer('list', opts, async () => {
-        const { list, listJson, renderList } = await import('./commands/list.js');
-        const { jsonOutput } = await import('./commands/common.js');
-        const result = await list(opts);
-        return opts.json ? jsonOutput(listJson(result)) : renderList(result);
-      });
+      // Not warmed: a short list is read from the files, without DuckDB (commands/list.ts).
+      return answer(
+        'list',
+        opts,
+        async () => {
+          const { list, listJson, renderList } = await import('./commands/list.js');
+          const { jsonOutput } = await import('./commands/common.js');
+          const result = await list(opts);
+          return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+        },
+        false,
+      );
     });
 
   cli

@@ -108,3 +108,33 @@ export function duckdbTracePreload(dir: string, marker = 'LOADED'): string {
   );
   return path;
 }
+
+/**
+ * Writes a --require preload into `dir` that prints `marker` on stderr whenever the process opens
+ * a DuckDB database: how a test tells a computed answer from a replayed one (DuckDB's code may
+ * be loaded either way, while the question is looked up).
+ */
+export function duckdbOpenTracePreload(dir: string, marker = 'OPENED'): string {
+  const path = join(dir, 'trace-duckdb-open.cjs');
+  writeFileSync(
+    path,
+    `const M = require('node:module');
+     const load = M._load;
+     let traced;
+     M._load = function (request, ...rest) {
+       const loaded = load.call(this, request, ...rest);
+       if (request !== '@duckdb/node-bindings') return loaded;
+       // The bindings' functions are read-only: hand out an object that inherits them.
+       traced ??= Object.create(loaded, {
+         open: {
+           value: (...args) => {
+             process.stderr.write(${JSON.stringify(marker)} + ' ' + String(args[0]) + '\\n');
+             return loaded.open(...args);
+           },
+         },
+       });
+       return traced;
+     };`,
+  );
+  return path;
+}

@@ -11,7 +11,7 @@ import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { scanInBackground } from './scan.js';
+import { scanFor } from './scan.js';
 import { loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 
@@ -35,6 +35,8 @@ export interface AnalyticsContext {
   selection: SessionSelection;
   skipped: SkippedFile[];
   refresh: RefreshStats;
+  /** The lock files (names) in the sessions directory when it was scanned. */
+  locks: string[];
   /** Notes for stderr: why the on-disk index was not used. */
   notices: string[];
   /**
@@ -96,6 +98,7 @@ async function refreshed(
 export interface RefreshedIndex {
   handle: IndexHandle;
   stats: RefreshStats;
+  locks: string[];
   notices: string[];
   home: string;
   dir: string;
@@ -108,9 +111,7 @@ export async function openRefreshed(
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = sessionsDir(opts);
-  const scanned = scanInBackground(dir);
-  // Handled where it is awaited; this keeps an early rejection from being "unhandled".
-  scanned.catch(() => {});
+  const scanned = scanFor(dir);
   const opened = await openIndex(home);
   const { handle, stats } = await refreshed(opened, {
     sessionsDir: dir,
@@ -121,7 +122,7 @@ export async function openRefreshed(
   const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
     (n): n is string => n !== undefined,
   );
-  return { handle, stats, notices, home, dir };
+  return { handle, stats, locks: (await scanned).locks, notices, home, dir };
 }
 
 export async function withAnalytics<T>(
@@ -129,7 +130,10 @@ export async function withAnalytics<T>(
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
   const selection = selectionFrom(opts);
-  const { handle, stats, notices, home, dir } = await openRefreshed(opts, selection.archived);
+  const { handle, stats, locks, notices, home, dir } = await openRefreshed(
+    opts,
+    selection.archived,
+  );
   try {
     const conn = handle.conn;
     const { archived, ...filters } = selection;
@@ -148,6 +152,7 @@ export async function withAnalytics<T>(
       selection,
       skipped,
       refresh: stats,
+      locks,
       notices,
       loadText: async () => {
         const note = textNotice(await ensureText(conn, 'selected'));

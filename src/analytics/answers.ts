@@ -1,7 +1,7 @@
 /**
  * Answers already given, kept beside the index: when an analytics command is asked the same
- * question again and nothing it depends on has changed, its output is replayed without loading
- * DuckDB at all (loading it costs more than the whole question).
+ * question again and nothing it depends on has changed, its output is replayed without opening
+ * DuckDB at all (opening it and asking costs more than the whole question).
  *
  * The key covers everything an answer depends on: the command and every option, the sessions
  * directory's fingerprint (each session file's name, size and mtime: the same signal the index
@@ -18,7 +18,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
 import { grokVersion } from '../version.js';
-import { fingerprint, scanSessionFilesNow } from './scan.js';
+import { type Scan, startScan } from './scan.js';
 
 /** Options that do not change the answer (how it was asked for). */
 const IGNORED = new Set(['--', 'debug']);
@@ -29,14 +29,8 @@ function statKey(path: string): string {
 }
 
 /** Lock files and whether their owner lives: a session held open counts as running, else crashed. */
-function locksKey(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.startsWith('.') && n.endsWith('.lock'));
-  } catch {
-    return [];
-  }
-  return names.sort().map((n) => {
+function locksKey(dir: string, locks: readonly string[]): string[] {
+  return locks.map((n) => {
     let pid = Number.NaN;
     try {
       pid = Number.parseInt(readFileSync(join(dir, n), 'utf8'), 10);
@@ -58,9 +52,9 @@ function archivesKey(dir: string): string[] {
   }
 }
 
-export function answerKey(command: string, opts: Record<string, unknown>): string {
+function answerKey(command: string, opts: Record<string, unknown>, scan: Scan): string {
   const home = grokHome();
-  const dir = sessionsDir(opts as { sessionsDir?: string });
+  const { dir } = scan;
   const options = Object.entries(opts)
     .filter(([k, v]) => !IGNORED.has(k) && v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : 1));
@@ -69,8 +63,8 @@ export function answerKey(command: string, opts: Record<string, unknown>): strin
     command,
     options,
     dir,
-    files: fingerprint(scanSessionFilesNow(dir)),
-    locks: locksKey(dir),
+    files: scan.print,
+    locks: locksKey(dir, scan.locks),
     archives: opts.includeArchived ? archivesKey(join(home, 'archives')) : null,
     settings: statKey(settingsPath()),
     output: [
@@ -89,16 +83,34 @@ function answerPath(command: string): string {
 }
 
 /**
+ * Loads DuckDB's code and the analytics modules on the main thread while the worker stats the
+ * files: wasted when the answer is replayed, but a computed one then finds them loaded.
+ */
+async function warmUp(): Promise<void> {
+  const [{ loadDuckDB }] = await Promise.all([
+    import('./duckdb-load.js'),
+    import('./analytics-run.js'),
+  ]);
+  loadDuckDB();
+}
+
+/**
  * The output of `produce`, or the same output given earlier for the same question over the same
- * files. Set GROK_NO_ANSWER_CACHE=1 to always compute.
+ * files. With `warm`, what computing needs (DuckDB) is loaded while the question is looked up.
+ * Set GROK_NO_ANSWER_CACHE=1 to always compute.
  */
 export async function cachedAnswer(
   command: string,
   opts: Record<string, unknown>,
   produce: () => Promise<CommandOutput>,
+  { warm = false } = {},
 ): Promise<CommandOutput> {
+  // The stat pass starts first, on a worker; the refresh of a computed answer takes it over.
+  const scan = startScan(sessionsDir(opts as { sessionsDir?: string }));
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
-  const key = answerKey(command, opts);
+  // A failure here is met again, and reported, by the computation itself.
+  if (warm) warmUp().catch(() => {});
+  const key = answerKey(command, opts, await scan);
   try {
     const saved = JSON.parse(readFileSync(answerPath(command), 'utf8')) as {
       key?: string;

@@ -15,6 +15,7 @@ export const MIGRATION_STEPS = [
   '007-reply-latency',
   '008-dir-state',
   '009-text-on-demand',
+  '010-unkeyed-files',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -13,7 +13,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileToIndex, IndexedFile, ParsedBatch } from './parse-files.js';
-import { fingerprint, type ScannedFile, scanSessionFiles } from './scan.js';
+import { entryFile, manifestEntries, type Scan, type ScannedFile, scanNow } from './scan.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
@@ -22,8 +22,8 @@ export interface RefreshOptions {
   /** `$GROK_HOME/archives`, read only when `includeArchived`. */
   archivesDir?: string | undefined;
   includeArchived?: boolean | undefined;
-  /** The stat pass, when already started (scanInBackground); else it is done here. */
-  scanned?: Promise<ScannedFile[]> | undefined;
+  /** The stat pass, when already started (scanFor); else it is done here. */
+  scanned?: Promise<Scan> | undefined;
 }
 
 export interface RefreshStats {
@@ -121,41 +121,75 @@ async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<
   }
 }
 
+/**
+ * What changed between the entries the index holds (`before`) and those found now (`now`): the
+ * files to read, and the paths whose rows must go (replaced by a changed file, or gone).
+ */
+export function compareEntries(
+  before: readonly string[],
+  now: readonly string[],
+): { changed: ScannedFile[]; outdated: string[]; gone: number } {
+  const had = new Set(before);
+  const has = new Set(now);
+  const changed = now.filter((e) => !had.has(e)).map(entryFile);
+  const outdated = before.filter((e) => !has.has(e)).map((e) => entryFile(e).path);
+  const reread = new Set(changed.map((f) => f.path));
+  return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };
+}
+
+/** The live files the index holds, as entries, read from `files` itself. */
+async function indexedEntries(conn: DuckDBConnection): Promise<string[]> {
+  const known = await jsonArray<IndexedFile>(conn, 'internal/known-files', { source: 'live' });
+  return known.map((k) => `${k.path}\t${k.size}\t${k.mtimeMs}`);
+}
+
+/** The manifest of the last complete refresh (stat-pass.ts); dir_state holds one row. */
+async function manifest(conn: DuckDBConnection): Promise<string> {
+  const r = await conn.runAndReadAll('SELECT manifest FROM dir_state');
+  return String(r.getRows()[0]?.[0] ?? '');
+}
+
 async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
-  scanned: Promise<ScannedFile[]> | undefined,
+  scanned: Promise<Scan> | undefined,
 ): Promise<Omit<RefreshStats, 'archivesRead'>> {
-  const found = scanned ? await scanned : scanSessionFiles(dir);
-  const print = fingerprint(found);
+  const scan = scanned ? await scanned : scanNow(dir);
   const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
     dir,
   });
-  if (last.getRowObjectsJS()[0]?.fingerprint === print) {
-    return { read: 0, removed: 0, unchanged: found.length };
+  const lastPrint = last.getRowObjectsJS()[0]?.fingerprint;
+  if (lastPrint === scan.print) return { read: 0, removed: 0, unchanged: scan.count };
+  // What the index holds: the manifest of its last complete refresh of this directory (dir_state
+  // keeps one, removed while a write is under way), else the files table itself.
+  const before =
+    lastPrint === undefined
+      ? await indexedEntries(conn)
+      : manifestEntries(dir, await manifest(conn));
+  const { changed, outdated, gone } = compareEntries(before, manifestEntries(dir, scan.manifest));
+  const stale =
+    outdated.length === 0
+      ? []
+      : await jsonArray<number>(conn, 'internal/sids-of-paths', {
+          paths: JSON.stringify(outdated),
+        });
+  if (changed.length > 0 || stale.length > 0) {
+    await conn.run('DELETE FROM dir_state');
+    await writeFiles(
+      conn,
+      stale,
+      changed.map((f) => ({ source: 'live', ...f })),
+    );
   }
-  const known = await jsonArray<IndexedFile>(conn, 'internal/known-files', { source: 'live' });
-  const byPath = new Map(known.map((k) => [k.path, k]));
-  const changed: FileToIndex[] = [];
-  const stale: number[] = [];
-  const present = new Set<string>();
-  for (const entry of found) {
-    present.add(entry.path);
-    const k = byPath.get(entry.path);
-    if (!k || k.size !== entry.size || k.mtimeMs !== entry.mtimeMs) {
-      changed.push({ source: 'live', ...entry });
-      if (k) stale.push(k.sid);
-    }
-  }
-  const gone = known.filter((k) => !present.has(k.path));
-  for (const k of gone) stale.push(k.sid);
-  if (changed.length > 0 || stale.length > 0) await writeFiles(conn, stale, changed);
-  await conn.run('INSERT OR REPLACE INTO dir_state VALUES ($dir, $print)', { dir, print });
-  return {
-    read: changed.length,
-    removed: gone.length,
-    unchanged: found.length - changed.length,
-  };
+  await conn.run('BEGIN TRANSACTION');
+  await conn.run('DELETE FROM dir_state');
+  await conn.run('INSERT INTO dir_state VALUES ($dir, $print, $manifest)', {
+    dir,
+    print: scan.print,
+    manifest: scan.manifest,
+  });
+  await conn.run('COMMIT');
+  return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
 }
 
 /** Archives are cached whole, by the archive's size and mtime. */

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import {
@@ -83,18 +82,6 @@ export interface StatsResult {
   notices: string[];
 }
 
-function lockFileNames(dir: string): Set<string> {
-  try {
-    return new Set(
-      readdirSync(dir)
-        .filter((n) => n.startsWith('.') && n.endsWith('.lock'))
-        .map((n) => join(dir, n)),
-    );
-  } catch {
-    return new Set();
-  }
-}
-
 function group(value: string | undefined): Group | undefined {
   if (value === undefined) return undefined;
   if (!(GROUPS as readonly string[]).includes(value)) {
@@ -141,8 +128,8 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     let running = 0;
     let crashed = 0;
     const active = await ctx.rows('internal/active-sessions');
-    // One listing of the lock files instead of one failed open per session still marked active.
-    const locks = active.length > 0 ? lockFileNames(ctx.dir) : new Set<string>();
+    // The stat pass listed the lock files: no failed open per session still marked active.
+    const locks = new Set(ctx.locks.map((name) => join(ctx.dir, name)));
     for (const r of active) {
       const path = String(r.path);
       const held =

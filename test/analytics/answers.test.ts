@@ -1,12 +1,12 @@
 /**
- * The answer cache: the same question over the same files is answered again without loading
+ * The answer cache: the same question over the same files is answered again without opening
  * DuckDB, and anything the answer depends on makes it be computed afresh.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, duckdbTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
+import { BIN, duckdbOpenTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
 let h: TempHome;
@@ -14,13 +14,13 @@ let preload: string;
 
 beforeEach(() => {
   h = makeHome();
-  preload = duckdbTracePreload(h.home, 'DUCKDB');
+  preload = duckdbOpenTracePreload(h.home, 'DUCKDB');
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 1000, output: 200 });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
 });
 afterEach(() => h.cleanup());
 
-/** Runs a command; says whether it loaded DuckDB (computed) or not (answered from the cache). */
+/** Runs a command; says whether it opened DuckDB (computed) or not (answered from the cache). */
 function ask(args: string[], env: NodeJS.ProcessEnv = h.env) {
   const r = spawnSync(process.execPath, ['--require', preload, BIN, 'sessions', ...args], {
     env,
@@ -37,7 +37,7 @@ function ask(args: string[], env: NodeJS.ProcessEnv = h.env) {
 }
 
 describe('answers', () => {
-  it('the same question over the same files is answered again, byte for byte, without DuckDB', () => {
+  it('the same question over the same files is answered again, byte for byte, without opening DuckDB', () => {
     for (const args of [
       ['stats', '--json'],
       ['cost', '--month', '2025-11'],

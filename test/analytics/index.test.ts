@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
@@ -76,6 +76,39 @@ describe('refresh', () => {
       refresh: { read: 0, removed: 1, unchanged: 3 },
       sessions: 3,
     });
+  });
+
+  test('without the manifest of a complete refresh, the files table says what the index holds', async () => {
+    const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    await counts();
+    // What a write cut short leaves behind: rows, and no manifest (refresh.ts removes it first).
+    const index = await openIndex(h.home);
+    await index.conn.run('DELETE FROM dir_state');
+    index.close();
+    unlinkSync(a);
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 1, removed: 1, unchanged: 1 },
+      sessions: 2,
+    });
+  });
+
+  test('moving between sessions directories never answers from the other one', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    const other = join(h.home, 'other');
+    mkdirSync(other);
+    writeSession(other, { start: '2025-11-03T10:00:00Z' });
+    const sessionsIn = (dir: string) =>
+      withAnalytics({ sessionsDir: dir }, async (ctx) => {
+        const [t] = await ctx.rows('internal/stats-totals');
+        return Number(t?.sessions);
+      });
+    expect(await sessionsIn(h.sessions)).toBe(2);
+    expect(await sessionsIn(other)).toBe(1);
+    // Unchanged since it was last read, but the index now holds the other directory's files.
+    expect(await sessionsIn(h.sessions)).toBe(2);
   });
 
   test('bad files are recorded with their reason, never counted, never fatal', async () => {

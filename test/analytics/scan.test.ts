@@ -1,0 +1,63 @@
+/**
+ * The stat pass: which entries of a sessions directory are sessions, what the manifest records
+ * of them, and what a refresh concludes from two manifests.
+ */
+import { lstatSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { compareEntries } from '../../src/analytics/refresh.js';
+import { entryFile, manifestEntries, scanNow } from '../../src/analytics/scan.js';
+import { makeHome, type TempHome } from '../helpers.js';
+import { writeSession } from './sessions.js';
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+});
+afterEach(() => h.cleanup());
+
+test('lists regular session files with their exact size and mtime, and the lock files', () => {
+  const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  const b = writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+  // a fractional mtime, as filesystems give them
+  utimesSync(b, 1_762_000_000.123456, 1_762_000_000.123456);
+  writeFileSync(join(h.sessions, 'notes.json'), '{}');
+  writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
+  symlinkSync(a, join(h.sessions, 'session-2025-11-05-10-00-00.json'));
+  mkdirSync(join(h.sessions, 'session-2025-11-06-10-00-00.json'));
+
+  const scan = scanNow(h.sessions);
+  expect(scan.count).toBe(2);
+  expect(scan.locks).toEqual(['.session-2025-11-01-10-00-00.json.lock']);
+  const files = manifestEntries(h.sessions, scan.manifest).map(entryFile);
+  expect(files.map((f) => f.path).sort()).toEqual([a, b].sort());
+  for (const f of files) {
+    const st = lstatSync(f.path);
+    expect(f).toEqual({ name: basename(f.path), path: f.path, size: st.size, mtimeMs: st.mtimeMs });
+  }
+  // the same files give the same print; any change to one gives another
+  expect(scanNow(h.sessions).print).toBe(scan.print);
+  utimesSync(b, 1_762_000_000.124456, 1_762_000_000.124456);
+  expect(scanNow(h.sessions).print).not.toBe(scan.print);
+});
+
+test('a missing directory holds no sessions', () => {
+  const scan = scanNow(join(h.home, 'nowhere'));
+  expect(scan).toMatchObject({ count: 0, manifest: '', locks: [] });
+  expect(manifestEntries(h.home, scan.manifest)).toEqual([]);
+});
+
+test('compareEntries: new and changed files are read again, the rows of missing ones go', () => {
+  const e = (name: string, size: number, mtimeMs: number) => `/s/${name}\t${size}\t${mtimeMs}`;
+  const before = [e('a', 10, 1), e('b', 20, 2), e('c', 30, 3), e('d', 40, 4)];
+  const now = [e('a', 10, 1), e('b', 21, 2), e('c', 30, 3.5), e('e', 50, 5)];
+  const { changed, outdated, gone } = compareEntries(before, now);
+  expect(changed).toEqual([
+    { name: 'b', path: '/s/b', size: 21, mtimeMs: 2 },
+    { name: 'c', path: '/s/c', size: 30, mtimeMs: 3.5 },
+    { name: 'e', path: '/s/e', size: 50, mtimeMs: 5 },
+  ]);
+  expect(outdated).toEqual(['/s/b', '/s/c', '/s/d']);
+  expect(gone).toBe(1);
+  expect(compareEntries(now, now)).toEqual({ changed: [], outdated: [], gone: 0 });
+});
