@@ -13,7 +13,7 @@ type Result = Promise<CommandOutput | undefined>;
 
 /**
  * An answer, replayed when the same question meets the same files (src/analytics/answers.ts).
- * `warm` when computing it needs DuckDB, loaded while the question is looked up.
+ * `warm` when computing it needs DuckDB.
  */
 async function answer(
   command: string,
@@ -77,7 +77,7 @@ export function buildSessionsCli(): CAC {
     .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
-      // Not warmed: a short list is read from the files, without DuckDB (commands/list.ts).
+      // Not warm: a short list is read from the files, without DuckDB (commands/list.ts).
       return answer(
         'list',
         opts,

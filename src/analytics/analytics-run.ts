@@ -11,7 +11,7 @@ import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { scanFor } from './scan.js';
+import { scanFor, startScan } from './scan.js';
 import { loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 
@@ -111,8 +111,12 @@ export async function openRefreshed(
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = sessionsDir(opts);
-  const scanned = scanFor(dir);
+  // A helper thread stats the files while DuckDB loads (unless the answer cache already has).
+  startScan(dir);
   const opened = await openIndex(home);
+  const scanned = scanFor(dir);
+  // Handled where it is awaited; this keeps an early rejection from being "unhandled".
+  scanned.catch(() => {});
   const { handle, stats } = await refreshed(opened, {
     sessionsDir: dir,
     archivesDir: join(home, 'archives'),

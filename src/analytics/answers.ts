@@ -18,7 +18,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
 import { grokVersion } from '../version.js';
-import { type Scan, startScan } from './scan.js';
+import { releaseScan, type Scan, scanFor, startScan } from './scan.js';
 
 /** Options that do not change the answer (how it was asked for). */
 const IGNORED = new Set(['--', 'debug']);
@@ -82,10 +82,26 @@ function answerPath(command: string): string {
   return join(grokHome(), 'answers', `${command}.json`);
 }
 
+function readAnswer(command: string): { key?: string; output?: CommandOutput } | undefined {
+  try {
+    return JSON.parse(readFileSync(answerPath(command), 'utf8'));
+  } catch {
+    return undefined; // no answer yet, or an unreadable one: compute
+  }
+}
+
 /**
- * Loads DuckDB's code and the analytics modules on the main thread while the worker stats the
- * files: wasted when the answer is replayed, but a computed one then finds them loaded.
+ * Whether the answer on file is surely out of date: there is none, or a file was added to or
+ * removed from the sessions directory after it was written. A guess that only orders the work
+ * (a file changed in place leaves the directory's mtime alone; the key catches that).
  */
+function likelyStale(command: string, dir: string): boolean {
+  const answer = statSync(answerPath(command), { throwIfNoEntry: false });
+  const sessions = statSync(dir, { throwIfNoEntry: false });
+  return !answer || (sessions !== undefined && sessions.mtimeMs > answer.mtimeMs);
+}
+
+/** Loads DuckDB's code and the analytics modules, for an answer that will be computed. */
 async function warmUp(): Promise<void> {
   const [{ loadDuckDB }] = await Promise.all([
     import('./duckdb-load.js'),
@@ -96,33 +112,38 @@ async function warmUp(): Promise<void> {
 
 /**
  * The output of `produce`, or the same output given earlier for the same question over the same
- * files. With `warm`, what computing needs (DuckDB) is loaded while the question is looked up.
- * Set GROK_NO_ANSWER_CACHE=1 to always compute.
+ * files. `warm` when computing the answer needs DuckDB. Set GROK_NO_ANSWER_CACHE=1 to always
+ * compute.
  */
 export async function cachedAnswer(
   command: string,
   opts: Record<string, unknown>,
   produce: () => Promise<CommandOutput>,
-  { warm = false } = {},
+  { warm = true } = {},
 ): Promise<CommandOutput> {
-  // The stat pass starts first, on a worker; the refresh of a computed answer takes it over.
-  const scan = startScan(sessionsDir(opts as { sessionsDir?: string }));
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
-  // A failure here is met again, and reported, by the computation itself.
-  if (warm) warmUp().catch(() => {});
-  const key = answerKey(command, opts, await scan);
-  try {
-    const saved = JSON.parse(readFileSync(answerPath(command), 'utf8')) as {
-      key?: string;
-      output?: CommandOutput;
-    };
-    if (saved.key === key && saved.output) return saved.output;
-  } catch {
-    // no answer yet, or an unreadable one: compute
+  const dir = sessionsDir(opts as { sessionsDir?: string });
+  // The stat pass comes first, on this thread: an answer on file waits for nothing else. When
+  // the answer is surely to be computed, a helper thread stats the files while DuckDB loads.
+  if (warm && likelyStale(command, dir)) {
+    startScan(dir);
+    // A failure here is met again, and reported, by the computation itself.
+    await warmUp().catch(() => {});
   }
-  // The key was taken before the command read the files: if one changes meanwhile, the answer is
-  // filed under a state that is already gone and is never served.
-  const output = await produce();
+  // The refresh of a computed answer takes this pass over; one not taken is let go after.
+  const scan = await scanFor(dir, { hold: true });
+  let output: CommandOutput;
+  let key: string;
+  try {
+    key = answerKey(command, opts, scan);
+    const saved = readAnswer(command);
+    if (saved?.key === key && saved.output) return saved.output;
+    // The key was taken before the command read the files: if one changes meanwhile, the answer
+    // is filed under a state that is already gone and is never served.
+    output = await produce();
+  } finally {
+    releaseScan(scan);
+  }
   try {
     await ensurePrivateDir(join(grokHome(), 'answers'));
     await writeFileAtomic(answerPath(command), JSON.stringify({ key, output }));

@@ -2,8 +2,8 @@
  * The stat pass every analytics command starts with: the session files directly in a directory
  * (regular files matching the session pattern, symlinks never followed, as src/session/discover.ts)
  * with their sizes and mtimes, the lock files beside them, and a hash of it all. No imports of
- * ours, so the worker that runs it (scan-worker.cts) loads it at little cost; scan.ts runs the
- * same function inline.
+ * ours, so the helper thread that runs it (scan-worker.cts) loads it at little cost; scan.ts runs
+ * the same function on the main thread.
  *
  * Synchronous calls on purpose: for 10,000 files a loop of lstatSync takes ~70 ms where 10,000
  * concurrent fs/promises lstat calls take ~280 ms.
@@ -26,6 +26,17 @@ export interface StatPass {
   locks: string[];
 }
 
+/**
+ * Who does a pass begun on a helper thread (scan-worker.cts), in one Int32 over a
+ * SharedArrayBuffer: the helper claims it (IDLE to TAKEN) when it is ready to start, unless this
+ * thread, needing the pass before then, has claimed it first (IDLE to CLOSED) and does it itself.
+ * Never both: two threads stat-ing one directory are barely faster than one.
+ */
+export const IDLE = 0;
+export const TAKEN = 1;
+export const CLOSED = 2;
+
+/** A directory's entries; a missing directory has none, other errors are thrown. */
 function listing(dir: string): string[] {
   try {
     return readdirSync(dir);
