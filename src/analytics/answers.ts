@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandOutput } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
@@ -79,12 +80,46 @@ function answerKey(command: string, opts: Record<string, unknown>, scan: Scan): 
 }
 
 function answerPath(command: string): string {
-  return join(grokHome(), 'answers', `${command}.json`);
+  return join(grokHome(), 'answers', `${command}.answer`);
 }
 
-function readAnswer(command: string): { key?: string; output?: CommandOutput } | undefined {
+/** What heads an answer file, on its first line; the output's stdout follows, as it was. */
+interface AnswerHead {
+  key: string;
+  /** Bytes of stdout after the head's line; absent when the output had no stdout. */
+  bytes?: number;
+  stderr?: string;
+  exitCode?: number;
+}
+
+/**
+ * An answer file: a line of JSON, then stdout as is, so replaying `list --json` (megabytes)
+ * costs a read instead of parsing its JSON a second time as a string.
+ */
+function answerFile(key: string, output: CommandOutput): Buffer {
+  const { stdout, ...rest } = output;
+  const body = Buffer.from(stdout ?? '');
+  const head: AnswerHead = {
+    key,
+    ...rest,
+    ...(stdout === undefined ? {} : { bytes: body.length }),
+  };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]);
+}
+
+/** The output filed under `key`, or undefined: none, another key, or a file not whole. */
+function readAnswer(command: string, key: string): CommandOutput | undefined {
   try {
-    return JSON.parse(readFileSync(answerPath(command), 'utf8'));
+    const file = readFileSync(answerPath(command));
+    const nl = file.indexOf(10);
+    if (nl < 0) return undefined;
+    const head = JSON.parse(file.subarray(0, nl).toString()) as AnswerHead;
+    if (head.key !== key) return undefined;
+    const { key: _, bytes, ...rest } = head;
+    if (bytes === undefined) return rest;
+    return file.length - nl - 1 === bytes
+      ? { stdout: file.subarray(nl + 1).toString(), ...rest }
+      : undefined;
   } catch {
     return undefined; // no answer yet, or an unreadable one: compute
   }
@@ -136,8 +171,8 @@ export async function cachedAnswer(
   let key: string;
   try {
     key = answerKey(command, opts, scan);
-    const saved = readAnswer(command);
-    if (saved?.key === key && saved.output) return saved.output;
+    const saved = readAnswer(command, key);
+    if (saved) return saved;
     // The key was taken before the command read the files: if one changes meanwhile, the answer
     // is filed under a state that is already gone and is never served.
     output = await produce();
@@ -146,7 +181,9 @@ export async function cachedAnswer(
   }
   try {
     await ensurePrivateDir(join(grokHome(), 'answers'));
-    await writeFileAtomic(answerPath(command), JSON.stringify({ key, output }));
+    await writeFileAtomic(answerPath(command), answerFile(key, output));
+    // The whole-JSON answer file of earlier versions, never read again.
+    await rm(join(grokHome(), 'answers', `${command}.json`), { force: true });
   } catch {
     // a cache that cannot be written is a cache that is absent
   }

@@ -3,7 +3,15 @@
  * DuckDB, and anything the answer depends on makes it be computed afresh.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, duckdbOpenTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
@@ -117,9 +125,15 @@ describe('answers', () => {
 
   it('an unreadable or missing cache is only a miss; GROK_NO_ANSWER_CACHE=1 always computes', () => {
     const first = ask(['stats']);
-    writeFileSync(join(h.home, 'answers', 'stats.json'), '{"key": tru');
+    const file = join(h.home, 'answers', 'stats.answer');
+    const whole = readFileSync(file);
+    // an answer cut short (its head says how many bytes follow) or a damaged head is a miss
+    writeFileSync(file, whole.subarray(0, whole.length - 1));
+    expect(ask(['stats'])).toEqual({ ...first, computed: true });
+    writeFileSync(file, '{"key": tru');
     const damaged = ask(['stats']);
     expect(damaged).toEqual({ ...first, computed: true });
+    expect(readFileSync(file)).toEqual(whole);
     rmSync(join(h.home, 'answers'), { recursive: true });
     expect(ask(['stats']).computed).toBe(true);
     expect(ask(['stats']).computed).toBe(false);
