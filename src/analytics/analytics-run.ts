@@ -104,6 +104,32 @@ export interface RefreshedIndex {
   dir: string;
 }
 
+/** The index opened ahead of its use (openAhead), for the next openRefreshed of its home. */
+let ahead: { home: string; opened: Promise<IndexHandle> } | undefined;
+
+/**
+ * Opens the index of `home` ahead of the command that will use it: the answer cache does, for an
+ * answer surely to be computed, while a helper thread stats the files.
+ */
+export async function openAhead(home: string): Promise<void> {
+  const opened = openIndex(home);
+  ahead = { home, opened };
+  await opened;
+}
+
+/** Closes an index opened ahead that no command took (the answer was on file after all). */
+export async function closeAhead(): Promise<void> {
+  const left = ahead;
+  ahead = undefined;
+  if (left) (await left.opened).close();
+}
+
+function takeAhead(home: string): Promise<IndexHandle> | undefined {
+  const taken = ahead?.home === home ? ahead.opened : undefined;
+  if (taken) ahead = undefined;
+  return taken;
+}
+
 /** Opens the index (or its in-memory stand-in) and brings it up to date. The caller closes it. */
 export async function openRefreshed(
   opts: { sessionsDir?: string | undefined },
@@ -113,7 +139,7 @@ export async function openRefreshed(
   const dir = sessionsDir(opts);
   // A helper thread stats the files while DuckDB loads (unless the answer cache already has).
   startScan(dir);
-  const opened = await openIndex(home);
+  const opened = await (takeAhead(home) ?? openIndex(home));
   const scanned = scanFor(dir);
   // Handled where it is awaited; this keeps an early rejection from being "unhandled".
   scanned.catch(() => {});

@@ -136,13 +136,22 @@ function likelyStale(command: string, dir: string): boolean {
   return !answer || (sessions !== undefined && sessions.mtimeMs > answer.mtimeMs);
 }
 
-/** Loads DuckDB's code and the analytics modules, for an answer that will be computed. */
+/**
+ * For an answer that will be computed: loads the analytics modules (with the parser of new files)
+ * and opens the index, for the command to take (analytics-run.ts).
+ */
 async function warmUp(): Promise<void> {
-  const [{ loadDuckDB }] = await Promise.all([
-    import('./duckdb-load.js'),
+  const [{ openAhead }] = await Promise.all([
     import('./analytics-run.js'),
+    import('./parse-pool.js'),
   ]);
-  loadDuckDB();
+  await openAhead(grokHome());
+}
+
+/** Closes what warmUp opened if the command did not take it. */
+async function coolDown(): Promise<void> {
+  const { closeAhead } = await import('./analytics-run.js');
+  await closeAhead();
 }
 
 /**
@@ -159,8 +168,10 @@ export async function cachedAnswer(
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
   const dir = sessionsDir(opts as { sessionsDir?: string });
   // The stat pass comes first, on this thread: an answer on file waits for nothing else. When
-  // the answer is surely to be computed, a helper thread stats the files while DuckDB loads.
-  if (warm && likelyStale(command, dir)) {
+  // the answer is surely to be computed, a helper thread stats the files while DuckDB loads and
+  // the index opens.
+  const warming = warm && likelyStale(command, dir);
+  if (warming) {
     startScan(dir);
     // A failure here is met again, and reported, by the computation itself.
     await warmUp().catch(() => {});
@@ -178,6 +189,7 @@ export async function cachedAnswer(
     output = await produce();
   } finally {
     releaseScan(scan);
+    if (warming) await coolDown().catch(() => {});
   }
   try {
     await ensurePrivateDir(join(grokHome(), 'answers'));

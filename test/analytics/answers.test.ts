@@ -8,6 +8,7 @@ import {
   mkdirSync,
   readFileSync,
   rmSync,
+  statSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
@@ -121,6 +122,27 @@ describe('answers', () => {
     const elsewhere = ask(['stats', '--json', '--sessions-dir', other]);
     expect(elsewhere.computed).toBe(true);
     expect(JSON.parse(elsewhere.stdout).sessions).toBe(1);
+  });
+
+  it('a file beside the sessions that is not one changes nothing: the answer on file is replayed', () => {
+    const first = ask(['stats', '--json']);
+    const file = join(h.home, 'answers', 'stats.answer');
+    const filed = statSync(file);
+    // the directory's mtime moves past the answer's: the index is opened ahead, then let go
+    const later = new Date(Date.now() + 5000);
+    writeFileSync(join(h.sessions, 'notes.txt'), 'not a session');
+    utimesSync(h.sessions, later, later);
+    const again = ask(['stats', '--json']);
+    expect(again.stdout).toBe(first.stdout);
+    expect(again.code).toBe(0);
+    // replayed, not computed and filed again
+    expect(statSync(file)).toMatchObject({ ino: filed.ino, mtimeMs: filed.mtimeMs });
+    // and the index let go is whole: the next question over new files is computed from it
+    writeSession(h.sessions, { start: '2025-11-05T10:00:00Z' });
+    const added = ask(['stats', '--json']);
+    expect(added.computed).toBe(true);
+    expect(added.stderr).toBe('');
+    expect(JSON.parse(added.stdout).sessions).toBe(JSON.parse(first.stdout).sessions + 1);
   });
 
   it('an unreadable or missing cache is only a miss; GROK_NO_ANSWER_CACHE=1 always computes', () => {
