@@ -3,7 +3,7 @@ import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'dist', 'index.js');
@@ -135,6 +135,29 @@ export function duckdbOpenTracePreload(dir: string, marker = 'OPENED'): string {
        });
        return traced;
      };`,
+  );
+  return path;
+}
+
+/**
+ * Writes an --import module into `dir` that prints `marker` and the URL on stderr whenever the
+ * process loads an ES module whose URL contains `fragment` (module hooks, as ESM imports do not
+ * pass through require): how a test tells whether a command loaded, say, zod.
+ */
+export function esmTraceImport(dir: string, fragment: string, marker = 'IMPORTED'): string {
+  const hooks = join(dir, 'trace-esm-hooks.mjs');
+  writeFileSync(
+    hooks,
+    `export async function load(url, context, next) {
+       if (url.includes(${JSON.stringify(fragment)})) process._rawDebug(${JSON.stringify(marker)} + ' ' + url);
+       return next(url, context);
+     }`,
+  );
+  const path = join(dir, 'trace-esm.mjs');
+  writeFileSync(
+    path,
+    `import { register } from 'node:module';
+     register(${JSON.stringify(pathToFileURL(hooks).href)});`,
   );
   return path;
 }

@@ -11,7 +11,7 @@ import { renderTable } from '../render/table.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
 import { isSessionFileName, sessionsDir } from '../session/paths.js';
-import { loadEntries, type SkippedFile } from '../session/store.js';
+import type { SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
 import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -97,6 +97,8 @@ export async function list(opts: ListOptions): Promise<ListResult> {
     const { listFromIndex } = await import('../analytics/list-from-index.js');
     return listFromIndex(opts);
   }
+  // Loaded here only: reading files brings in the schema (zod), ~100 ms the index path never needs.
+  const { loadEntries } = await import('../session/store.js');
   const loaded = await loadEntries((await discoverSessionFiles(dir)).files);
   const all = loaded.sessions
     .map((s) => ({ ...summarize(s.session), file: s.file }))
