@@ -1,9 +1,12 @@
--- Calls per tool over the selected sessions; a failed call is one whose result reports an error.
-SELECT st.tool,
-       sum(st.calls)::BIGINT AS calls,
-       count(*) AS sessions,
-       sum(st.failed)::BIGINT AS failed
-FROM session_tools st
-JOIN temp.selected_sids USING (sid)
-GROUP BY st.tool
-ORDER BY calls DESC, st.tool;
+-- Calls per tool over the selected sessions, most called first, as one JSON array; a failed call
+-- is one whose result reports an error.
+SELECT coalesce(to_json(list(t ORDER BY t.calls DESC, t.tool))::VARCHAR, '[]') AS tools
+FROM (
+  SELECT st.tool,
+         sum(st.calls)::BIGINT AS calls,
+         count(*) AS sessions,
+         sum(st.failed)::BIGINT AS failed
+  FROM session_tools st
+  JOIN temp.selected_sids USING (sid)
+  GROUP BY st.tool
+) t;

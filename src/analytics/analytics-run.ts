@@ -12,7 +12,7 @@ import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { scanFor, startScan } from './scan.js';
-import { loadSql } from './sql-files.js';
+import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 
 /** The note for files that changed between the refresh and the reading of their text. */
@@ -46,6 +46,8 @@ export interface AnalyticsContext {
   loadText: () => Promise<void>;
   /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
   rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
+  /** The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement. */
+  values: (names: readonly string[], params?: Record<string, DuckDBValue>) => Promise<unknown[]>;
 }
 
 /** A DuckDB JS value made plain for JSON: BIGINT → number (string past 2^53), time → ISO text. */
@@ -189,6 +191,7 @@ export async function withAnalytics<T>(
         if (note) notices.push(note);
       },
       rows: (name, params) => queryRows(conn, loadSql(name), params),
+      values: (names, params) => jsonValues(conn, names, params),
     });
   } finally {
     handle.close();

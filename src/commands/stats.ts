@@ -110,24 +110,28 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   return withAnalytics(opts, async (ctx) => {
-    const [totals] = await ctx.rows('internal/stats-totals');
-    const tools = (await ctx.rows('internal/tools')).map((r) => ({
+    const [totals, toolRows, modelRows, lat, active] = (await ctx.values([
+      'internal/stats-totals',
+      'internal/tools',
+      'internal/models',
+      'internal/latency',
+      'internal/active-sessions',
+    ])) as [Row | null, Row[], Row[], Row | null, Row[]];
+    const tools = toolRows.map((r) => ({
       tool: String(r.tool),
       calls: num(r.calls),
       sessions: num(r.sessions),
       failed: num(r.failed),
     }));
-    const models = (await ctx.rows('internal/models')).map((r) => ({
+    const models = modelRows.map((r) => ({
       model: String(r.model),
       sessions: num(r.sessions),
       input: num(r.input),
       output: num(r.output),
       total: num(r.total),
     }));
-    const [lat] = await ctx.rows('internal/latency');
     let running = 0;
     let crashed = 0;
-    const active = await ctx.rows('internal/active-sessions');
     // The stat pass listed the lock files: no failed open per session still marked active.
     const locks = new Set(ctx.locks.map((name) => join(ctx.dir, name)));
     for (const r of active) {
@@ -150,7 +154,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       const latency = new Map(
         (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
       );
-      groups = (await ctx.rows('internal/models')).map((r) => {
+      groups = modelRows.map((r) => {
         const l = latency.get(String(r.model));
         const timedMs = num(l?.timed_ms);
         return {

@@ -1,4 +1,4 @@
-import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
 import { bar, formatInt } from '../render/format.js';
 import type { SkippedFile } from '../session/store.js';
@@ -31,9 +31,11 @@ export interface ToolsResult {
 
 export async function tools(opts: ToolsOptions): Promise<ToolsResult> {
   return withAnalytics(opts, async (ctx) => {
-    const rows = await ctx.rows('internal/tools');
+    const [rows, count] = (await ctx.values(['internal/tools', 'internal/stats-totals'])) as [
+      Row[],
+      Row | null,
+    ];
     const totalCalls = rows.reduce((n, r) => n + Number(r.calls), 0);
-    const [count] = await ctx.rows('internal/stats-totals');
     return {
       dir: ctx.dir,
       totalCalls,

@@ -19,10 +19,10 @@ afterEach(() => h.cleanup());
 
 const counts = () =>
   withAnalytics({}, async (ctx) => {
-    const [t] = await ctx.rows('internal/stats-totals');
+    const [t] = (await ctx.values(['internal/stats-totals'])) as [{ sessions: number }];
     return {
       refresh: ctx.refresh,
-      sessions: Number(t?.sessions),
+      sessions: t.sessions,
       skipped: ctx.skipped,
       notices: ctx.notices,
     };
@@ -102,8 +102,8 @@ describe('refresh', () => {
     writeSession(other, { start: '2025-11-03T10:00:00Z' });
     const sessionsIn = (dir: string) =>
       withAnalytics({ sessionsDir: dir }, async (ctx) => {
-        const [t] = await ctx.rows('internal/stats-totals');
-        return Number(t?.sessions);
+        const [t] = (await ctx.values(['internal/stats-totals'])) as [{ sessions: number }];
+        return t.sessions;
       });
     expect(await sessionsIn(h.sessions)).toBe(2);
     expect(await sessionsIn(other)).toBe(1);
