@@ -111,7 +111,7 @@ let ahead: { home: string; opened: Promise<IndexHandle> } | undefined;
 
 /**
  * Opens the index of `home` ahead of the command that will use it: the answer cache does, for an
- * answer surely to be computed, while a helper thread stats the files.
+ * answer likely to be computed, while a helper thread stats the files.
  */
 export async function openAhead(home: string): Promise<void> {
   const opened = openIndex(home);

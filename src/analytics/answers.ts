@@ -126,9 +126,9 @@ function readAnswer(command: string, key: string): CommandOutput | undefined {
 }
 
 /**
- * Whether the answer on file is surely out of date: there is none, or a file was added to or
- * removed from the sessions directory after it was written. A guess that only orders the work
- * (a file changed in place leaves the directory's mtime alone; the key catches that).
+ * Whether the answer on file is likely out of date: there is none, or a file was added to or
+ * removed from the sessions directory after it was written. A guess that only orders the work:
+ * the key decides (a file changed in place leaves the directory's mtime alone).
  */
 function likelyStale(command: string, dir: string): boolean {
   const answer = statSync(answerPath(command), { throwIfNoEntry: false });
@@ -168,7 +168,7 @@ export async function cachedAnswer(
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
   const dir = sessionsDir(opts as { sessionsDir?: string });
   // The stat pass comes first, on this thread: an answer on file waits for nothing else. When
-  // the answer is surely to be computed, a helper thread stats the files while DuckDB loads and
+  // the answer is likely to be computed, a helper thread stats the files while DuckDB loads and
   // the index opens.
   const warming = warm && likelyStale(command, dir);
   if (warming) {

@@ -3,7 +3,7 @@
  *
  * A pass is done on this thread when nothing else is to be done meanwhile: the answer cache's,
  * before a replayed answer (a helper thread would not come sooner: starting one takes 50-80 ms
- * here). When DuckDB is to be loaded first (a refresh, or an answer surely to be computed), the
+ * here). When DuckDB is to be loaded first (a refresh, or an answer likely to be computed), the
  * pass is begun on a helper thread, and taken back if the helper has not started it by the time
  * DuckDB is loaded. The answer cache holds its pass for the refresh that computes the answer.
  */
