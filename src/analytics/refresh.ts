@@ -13,7 +13,14 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FileToIndex, IndexedFile, ParsedBatch } from './parse-files.js';
-import { entryFile, manifestEntries, type Scan, type ScannedFile, scanNow } from './scan.js';
+import {
+  entryFile,
+  fileEntry,
+  manifestEntries,
+  type Scan,
+  type ScannedFile,
+  scanNow,
+} from './scan.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
@@ -140,7 +147,7 @@ export function compareEntries(
 /** The live files the index holds, as entries, read from `files` itself. */
 async function indexedEntries(conn: DuckDBConnection): Promise<string[]> {
   const known = await jsonArray<IndexedFile>(conn, 'internal/known-files', { source: 'live' });
-  return known.map((k) => `${k.path}\t${k.size}\t${k.mtimeMs}`);
+  return known.map(fileEntry);
 }
 
 /** The manifest of the last complete refresh (stat-pass.ts); dir_state holds one row. */

@@ -21,17 +21,9 @@ export interface ScannedFile {
   mtimeMs: number;
 }
 
-/** What one stat pass of a sessions directory saw. */
-export interface Scan {
+/** What one stat pass of a sessions directory saw (stat-pass.ts), and the directory. */
+export interface Scan extends StatPass {
   dir: string;
-  /** A hash of the manifest: equal prints mean nothing changed. */
-  print: string;
-  /** Each session file's `name TAB size TAB mtimeMs`, sorted, one per line (stat-pass.ts). */
-  manifest: string;
-  /** How many session files there are. */
-  count: number;
-  /** Lock file names in the directory, sorted. */
-  locks: string[];
 }
 
 /**
@@ -47,6 +39,11 @@ export function manifestEntries(dir: string, manifest: string): string[] {
 export function entryFile(entry: string): ScannedFile {
   const [path = '', size, mtimeMs] = entry.split('\t');
   return { name: basename(path), path, size: Number(size), mtimeMs: Number(mtimeMs) };
+}
+
+/** The entry of a file: what entryFile reads back. */
+export function fileEntry(file: { path: string; size: number; mtimeMs: number }): string {
+  return `${file.path}\t${file.size}\t${file.mtimeMs}`;
 }
 
 function unreadable(dir: string, code: string | undefined): UserError {

@@ -20,7 +20,12 @@ export async function jsonArray<T>(
   params?: Record<string, DuckDBValue>,
 ): Promise<T[]> {
   const value = (await conn.runAndReadAll(loadSql(name), params)).getRows()[0]?.[0];
-  return JSON.parse(value === null || value === undefined ? '[]' : String(value)) as T[];
+  return (jsonOf(value) ?? []) as T[];
+}
+
+/** A JSON value as DuckDB returns it (VARCHAR), parsed; SQL NULL (or no row) is null. */
+function jsonOf(value: unknown): unknown {
+  return value === null || value === undefined ? null : JSON.parse(String(value));
 }
 
 /**
@@ -36,10 +41,7 @@ export async function jsonValues(
   // Each file is one statement: its closing semicolon goes, and the newline ends any comment.
   const parts = names.map((name) => `(\n${loadSql(name).trim().replace(/;$/, '')}\n)`);
   const row = (await conn.runAndReadAll(`SELECT ${parts.join(',\n')}`, params)).getRows()[0];
-  return names.map((_, i) => {
-    const value = row?.[i];
-    return value === null || value === undefined ? null : JSON.parse(String(value));
-  });
+  return names.map((_, i) => jsonOf(row?.[i]));
 }
 
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */
