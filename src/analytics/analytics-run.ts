@@ -11,7 +11,7 @@ import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { scanFor, startScan } from './scan.js';
+import { type Scan, scanFor } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 
@@ -110,13 +110,13 @@ export interface RefreshedIndex {
 let ahead: { home: string; opened: Promise<IndexHandle> } | undefined;
 
 /**
- * Opens the index of `home` ahead of the command that will use it: the answer cache does, for an
- * answer likely to be computed, while a helper thread stats the files.
+ * Sets DuckDB opening the index of `home` ahead of the command that will use it: the answer cache
+ * does, for an answer likely to be computed, and makes its stat pass meanwhile.
  */
-export async function openAhead(home: string): Promise<void> {
+export function openAhead(home: string): void {
   const opened = openIndex(home);
+  opened.catch(() => {});
   ahead = { home, opened };
-  await opened;
 }
 
 /** Closes an index opened ahead that no command took (the answer was on file after all). */
@@ -139,22 +139,30 @@ export async function openRefreshed(
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = sessionsDir(opts);
-  // A helper thread stats the files while DuckDB loads (unless the answer cache already has).
-  startScan(dir);
-  const opened = await (takeAhead(home) ?? openIndex(home));
-  const scanned = scanFor(dir);
-  // Handled where it is awaited; this keeps an early rejection from being "unhandled".
-  scanned.catch(() => {});
+  // DuckDB opens the index on libuv's thread pool (openIndex sets that going before it returns)
+  // while this thread makes the stat pass, unless the answer cache has made it already.
+  const opening = takeAhead(home) ?? openIndex(home);
+  let scan: Scan;
+  try {
+    scan = scanFor(dir);
+  } catch (error) {
+    await opening.then(
+      (handle) => handle.close(),
+      () => {},
+    );
+    throw error;
+  }
+  const opened = await opening;
   const { handle, stats } = await refreshed(opened, {
     sessionsDir: dir,
     archivesDir: join(home, 'archives'),
     includeArchived,
-    scanned,
+    scan,
   });
   const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
     (n): n is string => n !== undefined,
   );
-  return { handle, stats, locks: (await scanned).locks, notices, home, dir };
+  return { handle, stats, locks: scan.locks, notices, home, dir };
 }
 
 export async function withAnalytics<T>(

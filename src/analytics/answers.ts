@@ -19,7 +19,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
 import { grokVersion } from '../version.js';
-import { releaseScan, type Scan, scanFor, startScan } from './scan.js';
+import { releaseScan, type Scan, scanFor } from './scan.js';
 
 /** Options that do not change the answer (how it was asked for). */
 const IGNORED = new Set(['--', 'debug']);
@@ -138,14 +138,14 @@ function likelyStale(command: string, dir: string): boolean {
 
 /**
  * For an answer that will be computed: loads the analytics modules (with the parser of new files)
- * and opens the index, for the command to take (analytics-run.ts).
+ * and sets DuckDB opening the index, for the command to take (analytics-run.ts).
  */
 async function warmUp(): Promise<void> {
   const [{ openAhead }] = await Promise.all([
     import('./analytics-run.js'),
     import('./parse-pool.js'),
   ]);
-  await openAhead(grokHome());
+  openAhead(grokHome());
 }
 
 /** Closes what warmUp opened if the command did not take it. */
@@ -167,20 +167,19 @@ export async function cachedAnswer(
 ): Promise<CommandOutput> {
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
   const dir = sessionsDir(opts as { sessionsDir?: string });
-  // The stat pass comes first, on this thread: an answer on file waits for nothing else. When
-  // the answer is likely to be computed, a helper thread stats the files while DuckDB loads and
-  // the index opens.
+  // The stat pass comes first: an answer on file waits for nothing else. When the answer is
+  // likely to be computed, DuckDB opens the index on libuv's thread pool meanwhile.
   const warming = warm && likelyStale(command, dir);
   if (warming) {
-    startScan(dir);
     // A failure here is met again, and reported, by the computation itself.
     await warmUp().catch(() => {});
   }
-  // The refresh of a computed answer takes this pass over; one not taken is let go after.
-  const scan = await scanFor(dir, { hold: true });
+  let scan: Scan | undefined;
   let output: CommandOutput;
   let key: string;
   try {
+    // The refresh of a computed answer takes this pass over; one not taken is let go after.
+    scan = scanFor(dir, { hold: true });
     key = answerKey(command, opts, scan);
     const saved = readAnswer(command, key);
     if (saved) return saved;
@@ -188,7 +187,7 @@ export async function cachedAnswer(
     // is filed under a state that is already gone and is never served.
     output = await produce();
   } finally {
-    releaseScan(scan);
+    if (scan) releaseScan(scan);
     if (warming) await coolDown().catch(() => {});
   }
   try {

@@ -6,7 +6,7 @@
 import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { ensurePrivateDir } from '../session/atomic-write.js';
+import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import { loadDuckDB } from './duckdb-load.js';
 import { migrate } from './migrations.js';
 
@@ -71,13 +71,16 @@ export async function openMemoryIndex(notice?: string): Promise<IndexHandle> {
 /**
  * Opens (creating or migrating) the on-disk index. `retries` short waits are made on a lock held
  * by another grok, whose write transactions are short, before falling back to memory.
+ *
+ * Everything up to DuckDB's open of the file runs before this returns its promise, and the open
+ * itself runs on libuv's thread pool: the caller makes its stat pass meanwhile (openRefreshed).
  */
 export async function openIndex(home: string, { retries = 3 } = {}): Promise<IndexHandle> {
   const path = indexPath(home);
   // The index and its WAL hold whole conversations: private from creation, like the sessions.
   process.umask(0o077);
   try {
-    await ensurePrivateDir(home);
+    ensurePrivateDirSync(home);
   } catch {
     return openMemoryIndex(`cannot create ${home}; using a temporary in-memory index`);
   }

@@ -29,8 +29,8 @@ export interface RefreshOptions {
   /** `$GROK_HOME/archives`, read only when `includeArchived`. */
   archivesDir?: string | undefined;
   includeArchived?: boolean | undefined;
-  /** The stat pass, when already started (scanFor); else it is done here. */
-  scanned?: Promise<Scan> | undefined;
+  /** The stat pass, when already made (scanFor); else it is made here. */
+  scan?: Scan | undefined;
 }
 
 export interface RefreshStats {
@@ -150,7 +150,7 @@ async function indexedEntries(conn: DuckDBConnection): Promise<string[]> {
   return known.map(fileEntry);
 }
 
-/** The manifest of the last complete refresh (stat-pass.ts); dir_state holds one row. */
+/** The manifest of the last complete refresh (scan.ts); dir_state holds one row. */
 async function manifest(conn: DuckDBConnection): Promise<string> {
   const r = await conn.runAndReadAll('SELECT manifest FROM dir_state');
   return String(r.getRows()[0]?.[0] ?? '');
@@ -159,9 +159,9 @@ async function manifest(conn: DuckDBConnection): Promise<string> {
 async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
-  scanned: Promise<Scan> | undefined,
+  given: Scan | undefined,
 ): Promise<Omit<RefreshStats, 'archivesRead'>> {
-  const scan = scanned ? await scanned : scanNow(dir);
+  const scan = given ?? scanNow(dir);
   const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
     dir,
   });
@@ -274,7 +274,7 @@ export async function refreshIndex(
   conn: DuckDBConnection,
   opts: RefreshOptions,
 ): Promise<RefreshStats> {
-  const live = await refreshLive(conn, opts.sessionsDir, opts.scanned);
+  const live = await refreshLive(conn, opts.sessionsDir, opts.scan);
   const archivesRead =
     opts.includeArchived && opts.archivesDir ? await refreshArchives(conn, opts.archivesDir) : 0;
   return { ...live, archivesRead };

@@ -1,18 +1,18 @@
 /**
- * The stat pass of a refresh (stat-pass.ts), and the files it found.
+ * The stat pass every analytics command starts with: the session files directly in a directory
+ * (regular files matching the session pattern, symlinks never followed, as src/session/discover.ts)
+ * with their sizes and mtimes, the lock files beside them, and a hash of it all.
  *
- * A pass is done on this thread when nothing else is to be done meanwhile: the answer cache's,
- * before a replayed answer (a helper thread would not come sooner: starting one takes 50-80 ms
- * here). When DuckDB is to be loaded first (a refresh, or an answer likely to be computed), the
- * pass is begun on a helper thread, and taken back if the helper has not started it by the time
- * DuckDB is loaded. The answer cache holds its pass for the refresh that computes the answer.
+ * It runs on this thread while DuckDB opens the index on libuv's thread pool (openRefreshed), or
+ * before a replayed answer, where there is nothing else to wait for. Synchronous calls on purpose:
+ * for 10,000 files a loop of lstatSync takes ~70 ms where 10,000 concurrent fs/promises lstat
+ * calls take ~280 ms; a helper thread took 30-50 ms to start here and was slower overall.
  */
+import { createHash } from 'node:crypto';
+import { lstatSync, readdirSync } from 'node:fs';
 import { basename, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
-import { CLOSED, IDLE, type StatPass, statPass, TAKEN } from './stat-pass.js';
 
 export interface ScannedFile {
   name: string;
@@ -21,9 +21,20 @@ export interface ScannedFile {
   mtimeMs: number;
 }
 
-/** What one stat pass of a sessions directory saw (stat-pass.ts), and the directory. */
-export interface Scan extends StatPass {
+/** What one stat pass of a sessions directory saw. */
+export interface Scan {
   dir: string;
+  /**
+   * One line per session file, `name TAB size TAB mtimeMs` (session names hold neither tabs nor
+   * newlines), sorted by name and joined by newlines: what the index is refreshed from.
+   */
+  manifest: string;
+  /** A hash of the manifest: equal prints mean nothing changed. */
+  print: string;
+  /** How many session files there are. */
+  count: number;
+  /** The lock files (`.<session file>.lock`) in the directory, sorted. */
+  locks: string[];
 }
 
 /**
@@ -46,102 +57,65 @@ export function fileEntry(file: { path: string; size: number; mtimeMs: number })
   return `${file.path}\t${file.size}\t${file.mtimeMs}`;
 }
 
-function unreadable(dir: string, code: string | undefined): UserError {
-  const error = Object.assign(new Error(code), { code });
-  return new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
+/** A directory's entries; a missing directory has none, other errors are thrown. */
+function listing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }
 
-/** The stat pass on this thread alone. */
+/** The stat pass of `dir`. A missing directory holds no sessions; an unreadable one is an error. */
 export function scanNow(dir: string): Scan {
   try {
-    return { dir, ...statPass(dir, SESSION_FILE_PATTERN) };
+    return statPass(dir);
   } catch (error) {
-    throw unreadable(dir, (error as NodeJS.ErrnoException).code);
+    throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
   }
 }
 
-type HelperAnswer = StatPass | { code: string };
-
-/** A pass begun on a helper thread, and the helper's answer (none when it did not do the pass). */
-interface Pass {
-  dir: string;
-  /** Who does the pass (stat-pass.ts): IDLE, TAKEN by the helper, or CLOSED to it. */
-  claim: Int32Array;
-  helper: Promise<HelperAnswer | undefined>;
-  /** Keeps the process alive for the helper's answer (it is unref'd until then). */
-  keepAlive: () => void;
-}
-
-function beginPass(dir: string): Pass {
-  const claim = new Int32Array(new SharedArrayBuffer(4));
-  const url = new URL('./scan-worker.cjs', import.meta.url);
-  // No helper when there is no compiled worker (tests running the TypeScript sources).
-  if (url.protocol !== 'file:' || !import.meta.url.endsWith('.js')) {
-    return { dir, claim, helper: Promise.resolve(undefined), keepAlive: () => {} };
+function statPass(dir: string): Scan {
+  // Names only, and paths by concatenation: Dirent objects and path.join cost more than the
+  // lstat calls themselves over thousands of files.
+  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  const lines: string[] = [];
+  const locks: string[] = [];
+  for (const name of listing(dir)) {
+    if (!SESSION_FILE_PATTERN.test(name)) {
+      if (name.startsWith('.') && name.endsWith('.lock')) locks.push(name);
+      continue;
+    }
+    const st = lstatSync(prefix + name, { throwIfNoEntry: false });
+    if (st?.isFile()) lines.push(`${name}\t${st.size}\t${st.mtimeMs}`);
   }
-  const worker = new Worker(fileURLToPath(url), {
-    workerData: { dir, pattern: SESSION_FILE_PATTERN.source, claim: claim.buffer },
-  });
-  // A helper that is not doing the pass must not hold the process open.
-  worker.unref();
-  const helper = new Promise<HelperAnswer | undefined>((resolve) => {
-    worker.once('message', resolve);
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
-  });
-  return { dir, claim, helper, keepAlive: () => worker.ref() };
+  // Hashed in one call: ten thousand small hash updates cost several times as much.
+  const manifest = lines.sort().join('\n');
+  return {
+    dir,
+    manifest,
+    print: createHash('sha256').update(manifest).digest('hex'),
+    count: lines.length,
+    locks: locks.sort(),
+  };
 }
 
-/** Takes a pass back from a helper that has not started it; true when it is this thread's. */
-function closePass(pass: Pass): boolean {
-  return Atomics.compareExchange(pass.claim, 0, IDLE, CLOSED) !== TAKEN;
-}
-
-/** The helper's pass when it has started it, else this thread's. */
-async function finishPass(pass: Pass): Promise<Scan> {
-  const { dir } = pass;
-  if (closePass(pass)) return scanNow(dir);
-  pass.keepAlive();
-  const answer = await pass.helper;
-  if (answer && 'code' in answer) throw unreadable(dir, answer.code);
-  // A helper that died without an answer: the pass is done here.
-  return answer ? { dir, ...answer } : scanNow(dir);
-}
-
-/** The pass begun ahead of its use, for the next scanFor() of its directory. */
-let ahead: Pass | undefined;
 /** A finished pass kept for the next scanFor() of its directory (the answer cache's). */
 let held: Scan | undefined;
 
 /**
- * Begins the stat pass of `dir` on a helper thread, to be finished by scanFor(dir): the helper
- * stats files while this thread loads DuckDB. Nothing when a pass of `dir` is begun or held.
+ * The stat pass of `dir`: the one held, or a new one. With `hold`, the next scanFor(dir) gets
+ * this same pass (the answer cache hands it to the refresh that computes the answer); otherwise
+ * each pass serves one refresh.
  */
-export function startScan(dir: string): void {
-  if (ahead?.dir === dir || held?.dir === dir) return;
-  if (ahead) closePass(ahead);
-  ahead = beginPass(dir);
-}
-
-/**
- * The stat pass of `dir`: the one held, the one begun by startScan and finished here, or a new one
- * on this thread alone. With `hold`, the next scanFor(dir) gets this same pass (the answer cache
- * hands it to the refresh that computes the answer); otherwise each pass serves one refresh.
- */
-export async function scanFor(dir: string, { hold = false } = {}): Promise<Scan> {
+export function scanFor(dir: string, { hold = false } = {}): Scan {
   if (held?.dir === dir) {
     const scan = held;
     held = undefined;
     return scan;
   }
-  const pass = ahead;
-  ahead = undefined;
-  let scan: Scan;
-  if (pass?.dir === dir) scan = await finishPass(pass);
-  else {
-    if (pass) closePass(pass);
-    scan = scanNow(dir);
-  }
+  const scan = scanNow(dir);
   if (hold) held = scan;
   return scan;
 }

@@ -5,8 +5,8 @@
  * old file is untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { chmodSync, constants, lstatSync, mkdirSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 
@@ -23,10 +23,13 @@ export function tempNameFor(target: string): string {
 
 export const TEMP_FILE_PATTERN = /^\..+\.\d+\.[0-9a-f]{8}\.tmp$/;
 
-/** Creates the directory (and parents) if missing; a directory it creates gets 0700 whatever the umask. */
-export async function ensurePrivateDir(dir: string): Promise<void> {
+/**
+ * Creates the directory (and parents) if missing; a directory it creates gets 0700 whatever the
+ * umask. Synchronous: a caller can set work going (DuckDB opening the index) in the same tick.
+ */
+export function ensurePrivateDirSync(dir: string): void {
   try {
-    const st = await lstat(dir);
+    const st = lstatSync(dir);
     if (!st.isDirectory()) throw new UserError(`${dir} exists but is not a directory`);
     return;
   } catch (error) {
@@ -36,11 +39,16 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     }
   }
   try {
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    await chmod(dir, DIR_MODE);
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    chmodSync(dir, DIR_MODE);
   } catch (error) {
     throw new UserError(`cannot create directory ${dir}: ${describeFsError(error)}`);
   }
+}
+
+/** ensurePrivateDirSync as a promise: the rejection carries the same one-line error. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  ensurePrivateDirSync(dir);
 }
 
 async function fsyncDir(dir: string): Promise<void> {

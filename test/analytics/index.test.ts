@@ -111,6 +111,29 @@ describe('refresh', () => {
     expect(await sessionsIn(h.sessions)).toBe(2);
   });
 
+  test('a sessions directory that cannot be read is a one-line error, and leaves the index closed', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    const notADir = join(h.home, 'sessions.txt');
+    writeFileSync(notADir, 'not a directory');
+    await expect(withAnalytics({ sessionsDir: notADir }, async () => 0)).rejects.toThrow(
+      `cannot read sessions directory ${notADir}: `,
+    );
+    // The index DuckDB was opening meanwhile was closed: the next command has it, with no note.
+    const after = await counts();
+    expect(after).toMatchObject({ sessions: 1, notices: [] });
+
+    const cli = runGrok(['sessions', 'stats', '--sessions-dir', notADir], {
+      ...process.env,
+      GROK_HOME: h.home,
+      GROK_NO_ANSWER_CACHE: '',
+    });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toMatch(
+      new RegExp(`^grok: cannot read sessions directory ${notADir}: .+\\n$`),
+    );
+    expect(cli.stdout).toBe('');
+  });
+
   test('bad files are recorded with their reason, never counted, never fatal', async () => {
     writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
     writeFileSync(join(h.sessions, 'session-2025-11-02-00-00-00.json'), '{"sessionId": "x", "mes');

@@ -2,10 +2,8 @@
  * The stat pass: which entries of a sessions directory are sessions, what the manifest records
  * of them, and what a refresh concludes from two manifests.
  */
-import { once } from 'node:events';
 import { lstatSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
@@ -15,9 +13,7 @@ import {
   scanFor,
   scanNow,
 } from '../../src/analytics/scan.js';
-import { CLOSED, statPass, TAKEN } from '../../src/analytics/stat-pass.js';
-import { SESSION_FILE_PATTERN } from '../../src/session/paths.js';
-import { makeHome, ROOT, type TempHome } from '../helpers.js';
+import { makeHome, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
 let h: TempHome;
@@ -72,48 +68,17 @@ test('compareEntries: new and changed files are read again, the rows of missing 
   expect(compareEntries(now, now)).toEqual({ changed: [], outdated: [], gone: 0 });
 });
 
-test('a held pass goes to the next refresh of its directory once, and is let go after', async () => {
+test('a held pass goes to the next refresh of its directory once, and is let go after', () => {
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
-  const held = await scanFor(h.sessions, { hold: true });
+  const held = scanFor(h.sessions, { hold: true });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   // the refresh that computes the cached answer sees what the answer's key was taken from
-  expect(await scanFor(h.sessions)).toBe(held);
-  const fresh = await scanFor(h.sessions);
+  expect(scanFor(h.sessions)).toBe(held);
+  const fresh = scanFor(h.sessions);
   expect(fresh.count).toBe(2);
   // a held pass no one took (a replayed answer) is let go, never served later
-  const again = await scanFor(h.sessions, { hold: true });
+  const again = scanFor(h.sessions, { hold: true });
   releaseScan(again);
   writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-  expect((await scanFor(h.sessions)).count).toBe(3);
-});
-
-/** The compiled helper (npm test builds first), begun on a pass's claim. */
-function helper(dir: string, claim: Int32Array): Worker {
-  return new Worker(join(ROOT, 'dist', 'analytics', 'scan-worker.cjs'), {
-    workerData: { dir, pattern: SESSION_FILE_PATTERN.source, claim: claim.buffer },
-  });
-}
-
-test('a helper thread that takes the pass posts the same pass as this thread makes', async () => {
-  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
-  writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
-  writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), '1');
-  const claim = new Int32Array(new SharedArrayBuffer(4));
-  const worker = helper(h.sessions, claim);
-  const [posted] = await once(worker, 'message');
-  expect(Atomics.load(claim, 0)).toBe(TAKEN);
-  expect(posted).toEqual(statPass(h.sessions, SESSION_FILE_PATTERN));
-  expect(posted.count).toBe(2);
-});
-
-test('a helper whose pass was taken back stays out of it', async () => {
-  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
-  const claim = new Int32Array(new SharedArrayBuffer(4));
-  Atomics.store(claim, 0, CLOSED);
-  const worker = helper(h.sessions, claim);
-  const messages: unknown[] = [];
-  worker.on('message', (m) => messages.push(m));
-  await once(worker, 'exit');
-  expect(messages).toEqual([]);
-  expect(Atomics.load(claim, 0)).toBe(CLOSED);
+  expect(scanFor(h.sessions).count).toBe(3);
 });
