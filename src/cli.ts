@@ -3,7 +3,7 @@
  * its module, so `grok --version` loads neither DuckDB nor the OpenAI client.
  *
  * cac matches one word per command, so `grok sessions <sub>` is a second registry that
- * src/index.ts picks when the first argument is `sessions`.
+ * src/main.ts picks when the first argument is `sessions`.
  */
 import { type CAC, cac } from 'cac';
 import type { CommandOutput } from './commands/common.js';

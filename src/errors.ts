@@ -1,7 +1,7 @@
 /**
  * The program's small set of errors. A UserError is something the user can fix: it carries a
  * one-line message naming the file or value, an optional hint (the next command to run) and the
- * exit code. Anything else reaching src/index.ts is an internal error.
+ * exit code. Anything else reaching src/main.ts is an internal error.
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;

@@ -1,67 +1,15 @@
 #!/usr/bin/env node
 /**
- * The bin entry and the program's one try/catch: a UserError prints its one line (and hint) and
- * exits with its code; anything else is an internal error, with the stack under --debug.
+ * The bin. The build bundles the program (src/main.ts and every module of ours it imports, each
+ * still run only when first imported) into dist/bundle/grok.cjs, with a V8 code cache made by
+ * running it once (src/build/grok-bundle.ts): a command then neither resolves and links some sixty
+ * ES modules one by one nor compiles them. Without a bundle (the sources compiled by tsc alone)
+ * the modules run as they are.
  */
-import { buildMainCli, buildSessionsCli } from './cli.js';
-import type { CommandOutput } from './commands/common.js';
-import { EXIT_FAILURE, EXIT_USAGE, UserError } from './errors.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCached } from './code-cache.js';
 
-function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
-  if (!text) return Promise.resolve();
-  return new Promise((resolve) => {
-    if (stream.write(text)) resolve();
-    else stream.once('drain', resolve);
-  });
-}
-
-async function main(argv: string[]): Promise<number> {
-  const sessions = argv[2] === 'sessions';
-  const cli = sessions ? buildSessionsCli() : buildMainCli();
-  const args = sessions ? [argv[0] ?? 'node', argv[1] ?? 'grok', ...argv.slice(3)] : argv;
-  const parsed = cli.parse(args, { run: false });
-  if (parsed.options.help || parsed.options.version) return 0;
-  if (sessions && !cli.matchedCommand) {
-    const word = parsed.args[0];
-    if (word === undefined) {
-      cli.outputHelp();
-      return 0;
-    }
-    throw new UserError(`unknown command 'grok sessions ${word}'`, {
-      hint: 'see grok sessions --help',
-      exitCode: EXIT_USAGE,
-    });
-  }
-  const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
-  await write(process.stdout, output?.stdout);
-  await write(process.stderr, output?.stderr);
-  return output?.exitCode ?? 0;
-}
-
-function isCacError(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'CACError';
-}
-
-const debug = process.argv.includes('--debug');
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      process.stderr.write(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
-      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = error.exitCode;
-    } else if (isCacError(error)) {
-      process.stderr.write(`grok: ${error.message} (see --help)\n`);
-      process.exitCode = EXIT_USAGE;
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(
-        `grok: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`,
-      );
-      if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-      process.exitCode = EXIT_FAILURE;
-    }
-  },
-);
+const bundle = fileURLToPath(new URL('./bundle/grok.cjs', import.meta.url));
+if (existsSync(bundle)) runCached(bundle);
+else await import('./main.js');

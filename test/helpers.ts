@@ -140,11 +140,12 @@ export function duckdbOpenTracePreload(dir: string, marker = 'OPENED'): string {
 }
 
 /**
- * Writes an --import module into `dir` that prints `marker` and the URL on stderr whenever the
- * process loads an ES module whose URL contains `fragment` (module hooks, as ESM imports do not
- * pass through require): how a test tells whether a command loaded, say, zod.
+ * Writes an --import module into `dir` that prints `marker` and the file on stderr whenever the
+ * process loads a module whose URL or path contains `fragment`, whether imported (module hooks,
+ * as ES imports do not pass through require) or required (the bundle of src/build/grok-bundle.ts
+ * requires packages): how a test tells whether a command loaded, say, zod.
  */
-export function esmTraceImport(dir: string, fragment: string, marker = 'IMPORTED'): string {
+export function moduleTraceImport(dir: string, fragment: string, marker = 'LOADED'): string {
   const hooks = join(dir, 'trace-esm-hooks.mjs');
   writeFileSync(
     hooks,
@@ -153,11 +154,17 @@ export function esmTraceImport(dir: string, fragment: string, marker = 'IMPORTED
        return next(url, context);
      }`,
   );
-  const path = join(dir, 'trace-esm.mjs');
+  const path = join(dir, 'trace-modules.mjs');
   writeFileSync(
     path,
-    `import { register } from 'node:module';
-     register(${JSON.stringify(pathToFileURL(hooks).href)});`,
+    `import M, { register } from 'node:module';
+     register(${JSON.stringify(pathToFileURL(hooks).href)});
+     const resolve = M._resolveFilename;
+     M._resolveFilename = function (...args) {
+       const file = resolve.apply(this, args);
+       if (String(file).includes(${JSON.stringify(fragment)})) process._rawDebug(${JSON.stringify(marker)} + ' ' + file);
+       return file;
+     };`,
   );
   return path;
 }

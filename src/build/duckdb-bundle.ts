@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLE_NAME, codeCacheName, compileBundle } from '../analytics/duckdb-load.js';
+import { BUNDLE_NAME } from '../analytics/duckdb-load.js';
+import { codeCacheFile, runCommonJs } from '../code-cache.js';
 
 const vendor = join(dirname(fileURLToPath(import.meta.url)), '..', 'vendor');
 const bundle = join(vendor, BUNDLE_NAME);
@@ -26,5 +27,5 @@ await build({
   logLevel: 'warning',
 });
 // The cache holds what running the bundle's top level compiled, so it is made after a run.
-const script = compileBundle(bundle, undefined);
-writeFileSync(join(vendor, codeCacheName()), script.createCachedData());
+const { script } = runCommonJs(bundle, undefined);
+writeFileSync(codeCacheFile(bundle), script.createCachedData());

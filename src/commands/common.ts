@@ -5,7 +5,7 @@ export interface GlobalOptions {
   debug?: boolean | undefined;
 }
 
-/** What a command's CLI glue hands back to src/index.ts: text for stdout and an exit code. */
+/** What a command's CLI glue hands back to src/main.ts: text for stdout and an exit code. */
 export interface CommandOutput {
   stdout?: string;
   stderr?: string;

@@ -4,8 +4,8 @@ import {
   BIN,
   copyFixtures,
   duckdbTracePreload,
-  esmTraceImport,
   makeHome,
+  moduleTraceImport,
   ROOT,
   type TempHome,
 } from '../helpers.js';
@@ -41,7 +41,7 @@ test('commands served by the index do not load the session schema (zod); reading
   const home = makeHome();
   try {
     copyFixtures(home.sessions);
-    const trace = esmTraceImport(home.home, '/node_modules/zod/', 'ZOD');
+    const trace = moduleTraceImport(home.home, '/node_modules/zod/', 'ZOD');
     const ask = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       spawnSync(process.execPath, ['--import', trace, BIN, 'sessions', ...args], {
         env: { ...home.env, GROK_NO_ANSWER_CACHE: '1', ...env },

@@ -19,13 +19,20 @@ afterEach(() => h.cleanup());
 
 const settings = (retention: Record<string, unknown>) =>
   writeFileSync(join(h.home, 'settings.json'), JSON.stringify({ retention }, null, 2));
-const logLines = () =>
-  existsSync(join(h.home, 'logs', 'maintenance.log'))
-    ? readFileSync(join(h.home, 'logs', 'maintenance.log'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l))
-    : [];
+/**
+ * The log's complete lines, each parsed. A poll can catch a run mid-append (the file created but
+ * not yet written, or a line half written): only what ends in a newline has been written whole.
+ */
+const logLines = () => {
+  const file = join(h.home, 'logs', 'maintenance.log');
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  return text
+    .slice(0, text.lastIndexOf('\n') + 1)
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l));
+};
 const recent = () => new Date(Date.now() - 86_400_000).toISOString();
 
 function oldAndNew() {

@@ -1,0 +1,100 @@
+/**
+ * A build step (`npm run build`, after tsc): grok's own modules, as tsc wrote them from
+ * dist/main.js down, bundled into dist/bundle/grok.cjs, with a V8 code cache for this Node made by
+ * running `grok sessions stats` once over the sample sessions. The bin (src/index.ts) runs it.
+ *
+ * - Modules are still run only when first imported (esbuild wraps each one imported
+ *   dynamically), so `grok --version` loads no more than before.
+ * - Packages stay external, required from node_modules as before; the parse worker stays the ES
+ *   module it was (a thread of its own).
+ * - Each module keeps `import.meta.url` as the URL of its own file in dist/, so what it finds
+ *   beside itself (queries/, the parse worker, DuckDB's bundle, package.json) is found from the
+ *   bundle too.
+ */
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { codeCacheFile, runCommonJs } from '../code-cache.js';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = join(dist, 'bundle', 'grok.cjs');
+const cache = codeCacheFile(bundle);
+
+/** Runs the bundle as `grok sessions stats` and writes the cache of what that compiled. */
+function makeCache(): void {
+  process.argv = [process.execPath, bundle, 'sessions', 'stats'];
+  const { script } = runCommonJs(bundle, undefined);
+  // Readable by all, as the rest of dist/ (the run set a private umask for the index).
+  process.on('exit', () => {
+    writeFileSync(cache, script.createCachedData());
+    chmodSync(cache, 0o644);
+  });
+}
+
+async function bundleProgram(): Promise<void> {
+  const result = await build({
+    entryPoints: [join(dist, 'main.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    write: false,
+    outfile: bundle,
+    logLevel: 'warning',
+    banner: {
+      js: "const __moduleUrl = (file) => require('node:url').pathToFileURL(require('node:path').join(__dirname, file)).href;",
+    },
+    plugins: [
+      {
+        name: 'module-url',
+        setup(b) {
+          b.onLoad({ filter: /\.js$/ }, (args) => ({
+            contents: readFileSync(args.path, 'utf8').replaceAll(
+              'import.meta.url',
+              `__moduleUrl(${JSON.stringify(relative(dirname(bundle), args.path))})`,
+            ),
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles[0]?.text ?? '';
+  if (code.includes('import.meta')) throw new Error(`${bundle}: import.meta left in the bundle`);
+  mkdirSync(dirname(bundle), { recursive: true });
+  // A #! line is not JavaScript to vm.Script.
+  writeFileSync(bundle, code.replace(/^#!.*\n/, ''));
+  rmSync(cache, { force: true });
+  // The run that makes the cache: a scratch home, the samples read and never written.
+  const home = mkdtempSync(join(tmpdir(), 'grok-build-'));
+  try {
+    const samples = join(dist, '..', 'fixtures', 'sessions');
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--cache'], {
+      env: {
+        ...process.env,
+        GROK_HOME: home,
+        GROK_SESSIONS_DIR: existsSync(samples) ? samples : join(home, 'sessions'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0 || !existsSync(cache))
+      throw new Error(`${cache}: the run to make it failed`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--cache') makeCache();
+else await bundleProgram();
