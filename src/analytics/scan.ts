@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, sep } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
 
@@ -76,19 +77,50 @@ export function scanNow(dir: string): Scan {
   }
 }
 
+/**
+ * The working directory to come back to after a pass made from inside `dir`, or undefined when
+ * the pass is made with full paths: in a worker (which cannot change directory) or when the
+ * working directory is gone.
+ */
+function stepInto(dir: string): string | undefined {
+  if (!isMainThread) return undefined;
+  let here: string;
+  try {
+    here = process.cwd();
+  } catch {
+    return undefined;
+  }
+  try {
+    process.chdir(dir);
+  } catch {
+    return undefined;
+  }
+  return here;
+}
+
 function statPass(dir: string): Scan {
+  const names = listing(dir);
   // Names only, and paths by concatenation: Dirent objects and path.join cost more than the
-  // lstat calls themselves over thousands of files.
-  const prefix = dir.endsWith(sep) ? dir : dir + sep;
+  // lstat calls themselves over thousands of files. Each lstat is made from inside the directory,
+  // by name: the kernel then resolves one path component instead of the directory's whole path
+  // (10,000 calls in ~30 ms instead of ~60 ms under a directory six levels deep). The pass is
+  // synchronous, so no JavaScript sees the other working directory; what runs meanwhile on other
+  // threads (DuckDB opening the index) is given absolute paths (src/session/paths.ts).
+  const back = names.length > 0 ? stepInto(dir) : undefined;
+  const prefix = back !== undefined ? '' : dir.endsWith(sep) ? dir : dir + sep;
   const lines: string[] = [];
   const locks: string[] = [];
-  for (const name of listing(dir)) {
-    if (!SESSION_FILE_PATTERN.test(name)) {
-      if (name.startsWith('.') && name.endsWith('.lock')) locks.push(name);
-      continue;
+  try {
+    for (const name of names) {
+      if (!SESSION_FILE_PATTERN.test(name)) {
+        if (name.startsWith('.') && name.endsWith('.lock')) locks.push(name);
+        continue;
+      }
+      const st = lstatSync(prefix + name, { throwIfNoEntry: false });
+      if (st?.isFile()) lines.push(`${name}\t${st.size}\t${st.mtimeMs}`);
     }
-    const st = lstatSync(prefix + name, { throwIfNoEntry: false });
-    if (st?.isFile()) lines.push(`${name}\t${st.size}\t${st.mtimeMs}`);
+  } finally {
+    if (back !== undefined) process.chdir(back);
   }
   // Hashed in one call: ten thousand small hash updates cost several times as much.
   const manifest = lines.sort().join('\n');

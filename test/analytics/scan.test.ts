@@ -2,8 +2,11 @@
  * The stat pass: which entries of a sessions directory are sessions, what the manifest records
  * of them, and what a refresh concludes from two manifests.
  */
+import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
@@ -13,7 +16,7 @@ import {
   scanFor,
   scanNow,
 } from '../../src/analytics/scan.js';
-import { makeHome, type TempHome } from '../helpers.js';
+import { makeHome, ROOT, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
 let h: TempHome;
@@ -32,7 +35,10 @@ test('lists regular session files with their exact size and mtime, and the lock 
   symlinkSync(a, join(h.sessions, 'session-2025-11-05-10-00-00.json'));
   mkdirSync(join(h.sessions, 'session-2025-11-06-10-00-00.json'));
 
+  const cwd = process.cwd();
   const scan = scanNow(h.sessions);
+  // the pass stats from inside the directory, and comes back
+  expect(process.cwd()).toBe(cwd);
   expect(scan.count).toBe(2);
   expect(scan.locks).toEqual(['.session-2025-11-01-10-00-00.json.lock']);
   const files = manifestEntries(h.sessions, scan.manifest).map(entryFile);
@@ -81,4 +87,47 @@ test('a held pass goes to the next refresh of its directory once, and is let go 
   releaseScan(again);
   writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
   expect(scanFor(h.sessions).count).toBe(3);
+});
+
+test('the same pass from a worker thread, and from a process whose working directory is gone', async () => {
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+  writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), '1');
+  const here = scanNow(h.sessions);
+  const scanJs = pathToFileURL(join(ROOT, 'dist', 'analytics', 'scan.js')).href;
+  const script = `const { scanNow } = await import(${JSON.stringify(scanJs)});`;
+
+  // a worker cannot change directory: it stats by full path
+  const fromWorker = await new Promise((resolve, reject) => {
+    const w = new Worker(
+      `import(${JSON.stringify(scanJs)}).then(({ scanNow }) =>
+         require('node:worker_threads').parentPort.postMessage(scanNow(${JSON.stringify(h.sessions)})));`,
+      { eval: true },
+    );
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+  });
+  expect(fromWorker).toEqual(here);
+
+  // a working directory removed under the process: the pass is made by full path
+  const gone = join(h.home, 'gone');
+  mkdirSync(gone);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { rmdirSync } from 'node:fs';
+       process.chdir(${JSON.stringify(gone)});
+       rmdirSync(${JSON.stringify(gone)});
+       ${script}
+       process.stdout.write(JSON.stringify(scanNow(${JSON.stringify(h.sessions)})));`,
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(r.status, r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout)).toEqual(here);
 });
