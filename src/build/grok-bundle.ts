@@ -42,6 +42,21 @@ function makeCache(): void {
   });
 }
 
+/**
+ * Packages bundled in, so their code is in the cache too: the ones nearly every command runs
+ * (the argument parser, the table renderer). The rest stay external, required from node_modules
+ * by the commands that use them.
+ */
+const BUNDLED = new Set(['cac', 'cli-table3']);
+
+function external(): string[] {
+  const pkg = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  // cli-table3 requires @colors/colors (an optional dependency) only to colour its borders.
+  return [...Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)), '@colors/colors'];
+}
+
 async function bundleProgram(): Promise<void> {
   const result = await build({
     entryPoints: [join(dist, 'main.js')],
@@ -49,7 +64,7 @@ async function bundleProgram(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    packages: 'external',
+    external: external(),
     write: false,
     outfile: bundle,
     logLevel: 'warning',
