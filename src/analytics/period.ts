@@ -35,18 +35,44 @@ export function validateTimeZone(tz: string): string {
   }
 }
 
+/**
+ * One formatter per zone and kind, made on first use: making an Intl.DateTimeFormat costs a
+ * fraction of a millisecond to several (ICU loads the zone's rules), using one a few microseconds,
+ * and a command formats a date per session.
+ */
+function formatter(
+  cache: Map<string, Intl.DateTimeFormat>,
+  tz: string,
+  make: (tz: string) => Intl.DateTimeFormat,
+): Intl.DateTimeFormat {
+  let f = cache.get(tz);
+  if (!f) {
+    f = make(tz);
+    cache.set(tz, f);
+  }
+  return f;
+}
+
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+const isoDays = new Map<string, Intl.DateTimeFormat>();
+
 /** Milliseconds the zone is ahead of UTC at instant `ms`. */
 export function zoneOffsetMs(ms: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
+  const parts = formatter(
+    wallClocks,
+    tz,
+    (timeZone) =>
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      }),
+  ).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(
     get('year'),
@@ -98,10 +124,16 @@ export function selectionFrom(opts: AnalyticsFilterOptions): SessionSelection {
 
 /** `YYYY-MM-DD` of an instant in a zone (en-CA formats dates as ISO). */
 export function dayKey(ms: number, tz = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(ms));
+  if (tz === 'UTC') return new Date(ms).toISOString().slice(0, 10);
+  return formatter(
+    isoDays,
+    tz,
+    (timeZone) =>
+      new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }),
+  ).format(new Date(ms));
 }

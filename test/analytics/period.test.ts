@@ -32,6 +32,15 @@ describe('month boundaries', () => {
     expect(zoneOffsetMs(ms('2025-12-01T12:00:00Z'), 'Europe/Paris')).toBe(3_600_000);
     expect(dayKey(ms('2025-11-30T23:30:00Z'))).toBe('2025-11-30');
     expect(dayKey(ms('2025-11-30T23:30:00Z'), 'Asia/Tokyo')).toBe('2025-12-01');
+    // first and last millisecond of a day, in UTC and in a zone, each zone asked in turn
+    for (let i = 0; i < 2; i++) {
+      expect(dayKey(ms('2025-11-30T00:00:00.000Z'))).toBe('2025-11-30');
+      expect(dayKey(ms('2025-11-30T23:59:59.999Z'))).toBe('2025-11-30');
+      expect(dayKey(ms('2025-11-29T23:00:00.000Z'), 'Europe/Paris')).toBe('2025-11-30');
+      expect(dayKey(ms('2025-11-29T22:59:59.999Z'), 'Europe/Paris')).toBe('2025-11-29');
+      expect(dayKey(ms('2025-11-29T22:59:59.999Z'), 'Asia/Tokyo')).toBe('2025-11-30');
+      expect(zoneOffsetMs(ms('2025-11-29T22:59:59.999Z'), 'Asia/Tokyo')).toBe(9 * 3_600_000);
+    }
   });
 
   test('bad months and zones are usage errors naming the value', () => {
