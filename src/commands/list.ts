@@ -57,6 +57,12 @@ export function parseListFilter(opts: ListOptions): SessionFilter {
   };
 }
 
+/** A time as ISO 8601 in UTC to the millisecond; one that does not parse is left as written. */
+function isoTime(time: string): string {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? time : new Date(ms).toISOString();
+}
+
 function sortKey(value: string | undefined): SortKey {
   const key = value ?? 'start';
   if (!(SORTS as readonly string[]).includes(key)) {
@@ -101,7 +107,16 @@ export async function list(opts: ListOptions): Promise<ListResult> {
   const { loadEntries } = await import('../session/store.js');
   const loaded = await loadEntries((await discoverSessionFiles(dir)).files);
   const all = loaded.sessions
-    .map((s) => ({ ...summarize(s.session), file: s.file }))
+    .map((s) => {
+      const summary = summarize(s.session);
+      // Times as the index gives them (listFromIndex): UTC, to the millisecond.
+      return {
+        ...summary,
+        startTime: isoTime(summary.startTime),
+        endTime: summary.endTime === undefined ? undefined : isoTime(summary.endTime),
+        file: s.file,
+      };
+    })
     .filter((s) => matchesFilter(s, filter));
   const sorted = sortSessions(all, key);
   return {
