@@ -5,6 +5,10 @@
  * running it once (src/build/grok-bundle.ts): a command then neither resolves and links some sixty
  * ES modules one by one nor compiles them. Without a bundle (the sources compiled by tsc alone)
  * the modules run as they are.
+ *
+ * The build also bundles this file as CommonJS into dist/grok.cjs, package.json's bin: Node runs
+ * a CommonJS main without starting its ES module loader. dist/index.js does the same, for command
+ * lines that name it (crontab lines installed by earlier versions).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,4 +16,4 @@ import { runCached } from './code-cache.js';
 
 const bundle = fileURLToPath(new URL('./bundle/grok.cjs', import.meta.url));
 if (existsSync(bundle)) runCached(bundle);
-else await import('./main.js');
+else void import('./main.js');

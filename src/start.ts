@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     scratch = mkdtempSync(join(tmpdir(), 'grok-samples-'));
     env.GROK_HOME = scratch;
   }
-  const bin = fileURLToPath(new URL('./index.js', import.meta.url));
+  const bin = fileURLToPath(new URL('./grok.cjs', import.meta.url));
   try {
     const r = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit', env });
     return r.status ?? 1;

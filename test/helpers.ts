@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = join(ROOT, 'dist', 'index.js');
+export const BIN = join(ROOT, 'dist', 'grok.cjs');
 export const FIXTURES = join(ROOT, 'fixtures');
 
 export interface TempHome {

@@ -35,7 +35,7 @@ function lineFor(schedule: string, opts: GlobalOptions): string {
   return cronLine({
     schedule,
     node: process.execPath,
-    bin: fileURLToPath(new URL('../index.js', import.meta.url)),
+    bin: fileURLToPath(new URL('../grok.cjs', import.meta.url)),
     grokHome: grokHome(),
     sessionsDir: sessionsDir(opts),
   });

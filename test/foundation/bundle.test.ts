@@ -51,11 +51,18 @@ test('the bin runs the bundle: none of the modules tsc wrote is loaded', () => {
   expect(bundled.status, bundled.stderr).toBe(0);
   // the parse worker is its own ES module; this small a directory is parsed without it
   const loaded = bundled.stderr.split('\n').filter((l) => l.startsWith('MODULE '));
-  expect(loaded.map((l) => l.replace(/^MODULE (file:\/\/)?/, ''))).toEqual([
-    join(ROOT, 'dist', 'index.js'),
-    join(ROOT, 'dist', 'code-cache.js'),
-  ]);
+  // the bin (CommonJS, with the code-cache runner in it) and nothing else of dist/ as a module
+  expect(new Set(loaded.map((l) => l.replace(/^MODULE (file:\/\/)?/, '')))).toEqual(new Set([BIN]));
+  expect(BIN.endsWith('.cjs')).toBe(true);
   expect(JSON.parse(bundled.stdout).sessions).toBeGreaterThan(0);
+});
+
+test('dist/index.js, the bin of earlier versions, still runs grok', () => {
+  for (const args of [['--version'], ['sessions', 'stats', '--json']]) {
+    const old = grok(join(ROOT, 'dist', 'index.js'), args);
+    expect(old.status, old.stderr).toBe(0);
+    expect(old.stdout, args.join(' ')).toBe(grok(BIN, args).stdout);
+  }
 });
 
 test('without the bundle the modules run as they are, with the same answers', () => {
@@ -69,7 +76,7 @@ test('without the bundle the modules run as they are, with the same answers', ()
     symlinkSync(join(ROOT, name), join(pkg, name));
   }
   for (const args of [['--version'], ['sessions', 'stats', '--json'], ['sessions', 'list']]) {
-    const modules = grok(join(pkg, 'dist', 'index.js'), args);
+    const modules = grok(join(pkg, 'dist', 'grok.cjs'), args);
     const bundled = grok(BIN, args);
     expect(modules.status, modules.stderr).toBe(0);
     expect(modules.stdout, args.join(' ')).toBe(bundled.stdout);

@@ -43,12 +43,12 @@ describe('crontab editing', () => {
     const line = cronLine({
       schedule: '0 3 * * *',
       node: '/usr/bin/node',
-      bin: '/opt/grok/dist/index.js',
+      bin: '/opt/grok/dist/grok.cjs',
       grokHome: '/home/a b/.grok',
       sessionsDir: '/home/a b/.grok/sessions',
     });
     expect(line).toBe(
-      "0 3 * * * GROK_HOME='/home/a b/.grok' GROK_SESSIONS_DIR='/home/a b/.grok/sessions' /usr/bin/node /opt/grok/dist/index.js sessions maintain --trigger schedule >/dev/null 2>&1",
+      "0 3 * * * GROK_HOME='/home/a b/.grok' GROK_SESSIONS_DIR='/home/a b/.grok/sessions' /usr/bin/node /opt/grok/dist/grok.cjs sessions maintain --trigger schedule >/dev/null 2>&1",
     );
   });
 });
