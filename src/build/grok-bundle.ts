@@ -6,8 +6,8 @@
  *
  * - Modules are still run only when first imported (esbuild wraps each one imported
  *   dynamically), so `grok --version` loads no more than before.
- * - Packages stay external, required from node_modules as before; the parse worker stays the ES
- *   module it was (a thread of its own).
+ * - Packages stay external, required from node_modules as before, but for the two nearly every
+ *   command runs (BUNDLED); the parse worker stays the ES module it was (a thread of its own).
  * - Each module keeps `import.meta.url` as the URL of its own file in dist/, so what it finds
  *   beside itself (queries/, the parse worker, DuckDB's bundle, package.json) is found from the
  *   bundle too.
