@@ -11,7 +11,6 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, sep } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
 
@@ -79,11 +78,10 @@ export function scanNow(dir: string): Scan {
 
 /**
  * The working directory to come back to after a pass made from inside `dir`, or undefined when
- * the pass is made with full paths: in a worker (which cannot change directory) or when the
+ * the pass is made with full paths: in a worker (where process.chdir throws) or when the
  * working directory is gone.
  */
 function stepInto(dir: string): string | undefined {
-  if (!isMainThread) return undefined;
   let here: string;
   try {
     here = process.cwd();
@@ -104,9 +102,9 @@ function statPass(dir: string): Scan {
   // lstat calls themselves over thousands of files. Each lstat is made from inside the directory,
   // by name: the kernel then resolves one path component instead of the directory's whole path
   // (10,000 calls under a directory six levels deep: ~10 ms less in a process's first pass,
-  // ~25 ms less in later ones). The pass is
-  // synchronous, so no JavaScript sees the other working directory; what runs meanwhile on other
-  // threads (DuckDB opening the index) is given absolute paths (src/session/paths.ts).
+  // ~25 ms less in later ones). The pass is synchronous, so no JavaScript sees the other working
+  // directory; what runs meanwhile on other threads (DuckDB opening the index) is given absolute
+  // paths (src/session/paths.ts).
   const back = names.length > 0 ? stepInto(dir) : undefined;
   const prefix = back !== undefined ? '' : dir.endsWith(sep) ? dir : dir + sep;
   const lines: string[] = [];

@@ -113,7 +113,7 @@ async function bundleBin(): Promise<void> {
     external: [],
     keep: /^\.\/main\.js$/,
   });
-  writeFileSync(bin, code, { mode: 0o755 });
+  writeFileSync(bin, code);
   chmodSync(bin, 0o755);
 }
 
