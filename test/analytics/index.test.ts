@@ -235,7 +235,10 @@ describe('an index that cannot be used never fails a command', () => {
         '-e',
         `import { DuckDBInstance } from '@duckdb/node-api';
          const db = await DuckDBInstance.create(process.argv[1]);
-         await (await db.connect()).run('SELECT 1');
+         const conn = await db.connect();
+         await conn.run('SELECT 1');
+         // Held where the collector cannot free them: freeing the instance releases its lock.
+         globalThis.held = [db, conn];
          console.log('ready');
          setInterval(() => {}, 1000);`,
         indexPath(h.home),
@@ -244,10 +247,15 @@ describe('an index that cannot be used never fails a command', () => {
     );
     try {
       await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      // The holder does hold the file: an open from this process falls back too.
+      const probe = await openIndex(h.home, { retries: 0 });
+      probe.close();
+      expect(probe.mode).toBe('memory');
       const r = runGrok(['sessions', 'stats', '--json'], h.env);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).sessions).toBe(2);
       expect(r.stderr).toMatch(/in use by another process/);
+      expect(holder.exitCode).toBeNull();
     } finally {
       holder.kill();
     }
