@@ -82,10 +82,8 @@ export function buildSessionsCli(): CAC {
         'list',
         opts,
         async () => {
-          const { list, listJson, renderList } = await import('./commands/list.js');
-          const { jsonOutput } = await import('./commands/common.js');
-          const result = await list(opts);
-          return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+          const { listOutput } = await import('./commands/list.js');
+          return listOutput(opts);
         },
         false,
       );

@@ -1,21 +1,22 @@
--- What `grok sessions list` shows, from the index instead of every file: one JSON array built by
--- DuckDB (newest first), because converting thousands of rows value by value into JS objects
--- costs more than the query itself. Rows are joined with string_agg: faster here than to_json of
--- a list (10,000 sessions: ~65 ms against ~85 ms).
-SELECT '[' || coalesce(string_agg(json_object(
-         'file', file,
-         'session_id', session_id,
-         'name', name,
-         'tags', tags,
-         'start_time', strftime(start_time, '%Y-%m-%dT%H:%M:%S.%gZ'),
-         'end_time', strftime(end_time, '%Y-%m-%dT%H:%M:%S.%gZ'),
-         'model', model,
-         'messages', messages,
-         'tool_calls', tool_calls,
-         'input', input,
-         'output', output,
-         'total', total,
-         'working_directory', working_directory,
-         'duration_ms', duration_ms
-       )::VARCHAR, ',' ORDER BY start_time DESC, file DESC), '') || ']' AS sessions
-FROM temp.selected;
+-- What `grok sessions list` shows, from the index instead of every file: the selected sessions
+-- (since, until, model and tag are the selection's filters) over $over tokens, ranked as list
+-- sorts them (sortSessions in src/commands/list.ts: by $sort, then newest first, then by file),
+-- and the first $limit of them. Each session's entry is kept as the text `list --json` prints
+-- (src/session/list-entry.ts) and joined here: building thousands of JS objects from rows and
+-- serialising them again cost more than the query.
+WITH ranked AS (
+  SELECT e.entry, s.duration_ms,
+         row_number() OVER (ORDER BY
+           CASE $sort::VARCHAR WHEN 'tokens' THEN s.total WHEN 'messages' THEN s.messages ELSE 0 END DESC,
+           epoch_ms(s.start_time) DESC,
+           s.file DESC) AS n
+  FROM temp.selected s JOIN list_entries e USING (sid)
+  WHERE $over::BIGINT IS NULL OR s.total > $over::BIGINT
+), shown AS (
+  SELECT *, $limit::BIGINT IS NULL OR n <= $limit::BIGINT AS shown FROM ranked
+)
+SELECT count(*)::INTEGER AS matched,
+       coalesce(string_agg(entry, ',' || chr(10) ORDER BY n) FILTER (WHERE shown), '') AS entries,
+       coalesce(to_json(list(duration_ms ORDER BY n) FILTER (WHERE shown)), '[]')::VARCHAR
+         AS durations
+FROM shown;

@@ -1,50 +1,71 @@
 /**
  * `grok sessions list` served by the index: the same result as src/commands/list.ts, which reads
- * every file, in a fraction of the time on a large directory. The filters and sort are list's own.
+ * every file, in a fraction of the time on a large directory. list's filters are the selection's
+ * (since, until, model, tag) and queries/internal/list-sessions.sql's (over); it sorts and limits
+ * as list does. The index keeps each session's `--json` entry as text (session/list-entry.ts).
  */
-import {
-  type ListOptions,
-  type ListResult,
-  parseListFilter,
-  sortSessions,
-} from '../commands/list.js';
-import { UsageError } from '../errors.js';
-import { matchesFilter } from '../session/filter.js';
+import type { ListedSession, ListOptions, ListResult } from '../commands/list.js';
+import { parseListFilter, sortKey } from '../commands/list.js';
+import { type ListEntry, listJsonText } from '../session/list-entry.js';
 import { parsePositiveInt } from '../time.js';
 import { withAnalytics } from './analytics-run.js';
-import { jsonArray } from './sql-files.js';
+import { loadSql } from './sql-files.js';
 
-export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
+interface Listed {
+  dir: string;
+  matched: number;
+  /** The entries shown, as list --json prints them, joined by ",\n". */
+  entries: string;
+  /** The duration of each session shown, in order (null when unknown). */
+  durations: string;
+  skipped: ListResult['skipped'];
+  notices: string[];
+}
+
+async function listed(opts: ListOptions): Promise<Listed> {
   const filter = parseListFilter(opts);
-  const key = (opts.sort ?? 'start') as Parameters<typeof sortSessions>[1];
-  if (!['start', 'tokens', 'messages'].includes(key)) {
-    throw new UsageError(`--sort: '${key}' is not one of start, tokens, messages`);
-  }
-  const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
-  return withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
-    const rows = await jsonArray<Record<string, unknown>>(ctx.conn, 'internal/list-sessions');
-    const all = rows
-      .map((r) => ({
-        file: String(r.file),
-        sessionId: String(r.session_id),
-        name: r.name === null ? undefined : String(r.name),
-        tags: (r.tags as string[] | null) ?? [],
-        startTime: String(r.start_time),
-        endTime: r.end_time === null ? undefined : String(r.end_time),
-        model: String(r.model),
-        messages: Number(r.messages),
-        toolCalls: Number(r.tool_calls),
-        tokens: { input: Number(r.input), output: Number(r.output), total: Number(r.total) },
-        workingDirectory: String(r.working_directory),
-        durationMs: r.duration_ms === null ? undefined : Number(r.duration_ms),
-      }))
-      .filter((s) => matchesFilter(s, filter));
-    const sorted = sortSessions(all, key);
+  const sort = sortKey(opts.sort);
+  const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
+  const { sessionsDir, since, until, model, tag } = opts;
+  return withAnalytics({ sessionsDir, since, until, model, tag }, async (ctx) => {
+    const [row] = (
+      await ctx.conn.runAndReadAll(loadSql('internal/list-sessions'), {
+        over: filter.overTokens ?? null,
+        sort,
+        limit,
+      })
+    ).getRows();
+    const [matched, entries, durations] = row ?? [0, '', '[]'];
     return {
       dir: ctx.dir,
-      sessions: limit === undefined ? sorted : sorted.slice(0, limit),
-      matched: sorted.length,
+      matched: Number(matched),
+      entries: String(entries),
+      durations: String(durations),
       skipped: ctx.skipped,
+      notices: ctx.notices,
     };
   });
+}
+
+export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
+  const r = await listed(opts);
+  const entries = JSON.parse(`[${r.entries}]`) as ListEntry[];
+  const durations = JSON.parse(r.durations) as (number | null)[];
+  const sessions = entries.map(
+    (e, i): ListedSession => ({
+      ...e,
+      name: e.name ?? undefined,
+      endTime: e.endTime ?? undefined,
+      durationMs: durations[i] ?? undefined,
+    }),
+  );
+  return { dir: r.dir, sessions, matched: r.matched, skipped: r.skipped, notices: r.notices };
+}
+
+/** The output of `list --json`: the entries the index keeps, joined as they are. */
+export async function listJsonFromIndex(
+  opts: ListOptions,
+): Promise<{ stdout: string; notices: string[] }> {
+  const r = await listed(opts);
+  return { stdout: listJsonText(r.entries, r.skipped), notices: r.notices };
 }

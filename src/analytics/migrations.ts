@@ -16,6 +16,7 @@ export const MIGRATION_STEPS = [
   '008-dir-state',
   '009-text-on-demand',
   '010-unkeyed-files',
+  '011-list-entries',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -76,7 +76,7 @@ export async function parseBatch(
       ...file,
       status: 'ok',
       reason: null,
-      session: rows.add(i, r.session),
+      session: rows.add(i, file.name, r.session),
       text: withText ? sessionText(r.session) : undefined,
     };
   });

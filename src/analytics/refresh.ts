@@ -47,6 +47,7 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
 
 /** Every table with rows per file (`sid`), besides `files` itself. */
 const SESSION_TABLES = [
+  'list_entries',
   'text_loaded',
   'tool_call_text',
   'message_text',

@@ -58,13 +58,45 @@ export function fileEntry(file: { path: string; size: number; mtimeMs: number })
 }
 
 /** A directory's entries; a missing directory has none, other errors are thrown. */
-function listing(dir: string): string[] {
+function readNames(dir: string): string[] {
   try {
     return readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** Names read by sessionFileCount, for the stat pass that follows (reading 10,000 takes ~12 ms). */
+let heldNames: { dir: string; names: string[] } | undefined;
+
+function listing(dir: string): string[] {
+  const held = heldNames;
+  heldNames = undefined;
+  return held?.dir === dir ? held.names : readNames(dir);
+}
+
+/**
+ * How many session files `dir` holds, for list to choose between reading them and the index:
+ * from the pass held for `dir` (the answer cache's) if there is one, else from the directory's
+ * names, which the next stat pass of `dir` then uses instead of reading them again. A directory
+ * that cannot be read counts none (the command that reads it says why).
+ */
+export function sessionFileCount(dir: string): number {
+  if (held?.dir === dir) return held.count;
+  let names: string[];
+  try {
+    names = readNames(dir);
+  } catch {
+    return 0;
+  }
+  heldNames = { dir, names };
+  return names.filter((n) => SESSION_FILE_PATTERN.test(n)).length;
+}
+
+/** Lets go of names kept by sessionFileCount that no stat pass took. */
+export function releaseNames(): void {
+  heldNames = undefined;
 }
 
 /** The stat pass of `dir`. A missing directory holds no sessions; an unreadable one is an error. */

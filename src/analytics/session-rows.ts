@@ -1,6 +1,7 @@
 /** What parsed sessions become in the index: rows and columns, no I/O. */
+import { listEntry, listEntryText } from '../session/list-entry.js';
 import type { Session } from '../session/schema.js';
-import { lastActivity } from '../session/summary.js';
+import { lastActivity, summarize } from '../session/summary.js';
 
 export interface SessionRow {
   sessionId: string;
@@ -19,6 +20,8 @@ export interface SessionRow {
   output: number;
   total: number;
   interrupted: boolean;
+  /** The session as `list --json` prints it (session/list-entry.ts). */
+  listEntry: string;
 }
 
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -128,8 +131,8 @@ export class RowColumns {
     failed: [] as number[],
   };
 
-  /** Adds the rows of `s`, the `file`-th file of the batch; returns its session row. */
-  add(file: number, s: Session): SessionRow {
+  /** Adds the rows of `s`, the `file`-th file of the batch, named `name`; returns its session row. */
+  add(file: number, name: string, s: Session): SessionRow {
     const { m, t } = this;
     let interrupted = s.status === 'interrupted';
     let calls = 0;
@@ -163,7 +166,7 @@ export class RowColumns {
       prevRole = msg.role;
       prevMs = ms;
     }
-    return sessionRow(s, calls, interrupted);
+    return sessionRow(s, name, calls, interrupted);
   }
 
   /** The columns, and the buffers to transfer with them. */
@@ -196,7 +199,7 @@ export class RowColumns {
   }
 }
 
-function sessionRow(s: Session, toolCalls: number, interrupted: boolean): SessionRow {
+function sessionRow(s: Session, name: string, toolCalls: number, interrupted: boolean): SessionRow {
   const last = lastActivity(s);
   const startMs = Date.parse(s.startTime);
   const lastMs = last === undefined ? Number.NaN : Date.parse(last);
@@ -218,6 +221,7 @@ function sessionRow(s: Session, toolCalls: number, interrupted: boolean): Sessio
     output: s.tokenUsage.output,
     total: s.tokenUsage.total,
     interrupted,
+    listEntry: listEntryText(listEntry(summarize(s), name)),
   };
 }
 

@@ -19,6 +19,7 @@ import { ROLES, type SessionRow, type SessionText } from './session-rows.js';
 export interface Appenders {
   files: DuckDBAppender;
   sessions: DuckDBAppender;
+  listEntries: DuckDBAppender;
   messages: DuckDBAppender;
   toolCalls: DuckDBAppender;
   /** Only where text comes with the rows (archives). */
@@ -29,6 +30,7 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
   return {
     files: await conn.createAppender('files'),
     sessions: await conn.createAppender('sessions'),
+    listEntries: await conn.createAppender('list_entries'),
     messages: await conn.createAppender('message_rows'),
     toolCalls: await conn.createAppender('tool_call_rows'),
     text: withText ? await openTextAppenders(conn) : undefined,
@@ -36,7 +38,7 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
 }
 
 export function closeAppenders(a: Appenders): void {
-  for (const ap of [a.files, a.sessions, a.messages, a.toolCalls]) ap.closeSync();
+  for (const ap of [a.files, a.sessions, a.listEntries, a.messages, a.toolCalls]) ap.closeSync();
   if (a.text) closeTextAppenders(a.text);
 }
 
@@ -152,7 +154,12 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
   batch.files.forEach((f, i) => {
     const sid = firstSid + i;
     appendFile(a.files, sid, f);
-    if (f.session) appendSession(a.sessions, sid, f, f.session);
+    if (f.session) {
+      appendSession(a.sessions, sid, f, f.session);
+      a.listEntries.appendInteger(sid);
+      a.listEntries.appendVarchar(f.session.listEntry);
+      a.listEntries.endRow();
+    }
     if (f.session && f.text && a.text) appendText(a.text, sid, f.text);
   });
   const m = batch.messages;

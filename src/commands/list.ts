@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import { notesText } from '../analytics/output.js';
+import { releaseNames, sessionFileCount } from '../analytics/scan.js';
 import { UsageError } from '../errors.js';
 import {
   formatDateTime,
@@ -10,11 +11,12 @@ import {
 import { renderTable } from '../render/table.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
-import { isSessionFileName, sessionsDir } from '../session/paths.js';
+import { isoTime, listEntry } from '../session/list-entry.js';
+import { sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
 import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import { type CommandOutput, type GlobalOptions, jsonOutput } from './common.js';
 
 export interface ListOptions extends GlobalOptions {
   since?: string;
@@ -36,6 +38,8 @@ export interface ListResult {
   /** How many matched before --limit. */
   matched: number;
   skipped: SkippedFile[];
+  /** Notes on how the answer was made (the index: in use, changed while read), for stderr. */
+  notices?: string[] | undefined;
 }
 
 const SORTS = ['start', 'tokens', 'messages'] as const;
@@ -57,13 +61,7 @@ export function parseListFilter(opts: ListOptions): SessionFilter {
   };
 }
 
-/** A time as ISO 8601 in UTC to the millisecond; one that does not parse is left as written. */
-function isoTime(time: string): string {
-  const ms = Date.parse(time);
-  return Number.isNaN(ms) ? time : new Date(ms).toISOString();
-}
-
-function sortKey(value: string | undefined): SortKey {
+export function sortKey(value: string | undefined): SortKey {
   const key = value ?? 'start';
   if (!(SORTS as readonly string[]).includes(key)) {
     throw new UsageError(`--sort: '${key}' is not one of ${SORTS.join(', ')}`);
@@ -91,18 +89,30 @@ export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSes
  */
 export const INDEX_THRESHOLD = 300;
 
+/**
+ * Whether list is served by the index: from INDEX_THRESHOLD session files on. Counting names is
+ * cheap, and the index's stat pass reuses them; stat-ing the files is what either path does once.
+ */
+function servedByIndex(dir: string): boolean {
+  const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
+  if (sessionFileCount(dir) >= threshold) return true;
+  releaseNames();
+  return false;
+}
+
 export async function list(opts: ListOptions): Promise<ListResult> {
+  if (servedByIndex(sessionsDir(opts))) {
+    const { listFromIndex } = await import('../analytics/list-from-index.js');
+    return listFromIndex(opts);
+  }
+  return listFromFiles(opts);
+}
+
+async function listFromFiles(opts: ListOptions): Promise<ListResult> {
   const filter = parseListFilter(opts);
   const key = sortKey(opts.sort);
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
   const dir = sessionsDir(opts);
-  const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
-  // Counting names is cheap; stat-ing them is what the index (or the loop below) does once.
-  const names = await readdir(dir).catch(() => [] as string[]);
-  if (names.filter(isSessionFileName).length >= threshold) {
-    const { listFromIndex } = await import('../analytics/list-from-index.js');
-    return listFromIndex(opts);
-  }
   // Loaded here only: reading files brings in the schema (zod), ~100 ms the index path never needs.
   const { loadEntries } = await import('../session/store.js');
   const loaded = await loadEntries((await discoverSessionFiles(dir)).files);
@@ -127,21 +137,23 @@ export async function list(opts: ListOptions): Promise<ListResult> {
   };
 }
 
+/**
+ * What `grok sessions list` prints. Served by the index, `--json` joins the entries the index
+ * keeps as text (session/list-entry.ts): no session is made into an object and back.
+ */
+export async function listOutput(opts: ListOptions): Promise<CommandOutput> {
+  if (opts.json && servedByIndex(sessionsDir(opts))) {
+    const { listJsonFromIndex } = await import('../analytics/list-from-index.js');
+    const { stdout, notices } = await listJsonFromIndex(opts);
+    return { stdout, stderr: notesText([], notices) };
+  }
+  const result = await list(opts);
+  return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+}
+
 export function listJson(result: ListResult): unknown {
   return {
-    sessions: result.sessions.map((s) => ({
-      sessionId: s.sessionId,
-      file: s.file,
-      name: s.name ?? null,
-      tags: s.tags,
-      startTime: s.startTime,
-      endTime: s.endTime ?? null,
-      model: s.model,
-      messages: s.messages,
-      toolCalls: s.toolCalls,
-      tokens: s.tokens,
-      workingDirectory: s.workingDirectory,
-    })),
+    sessions: result.sessions.map((s) => listEntry(s, s.file)),
     skipped: result.skipped,
   };
 }
@@ -156,7 +168,10 @@ export function skippedNote(skipped: readonly SkippedFile[]): string {
 export function renderList(result: ListResult): CommandOutput {
   if (result.sessions.length === 0) {
     const note = skippedNote(result.skipped);
-    return { stdout: `No sessions found in ${result.dir}\n`, stderr: note ? `${note}\n` : '' };
+    return {
+      stdout: `No sessions found in ${result.dir}\n`,
+      stderr: `${note ? `${note}\n` : ''}${notesText([], result.notices ?? [])}`,
+    };
   }
   const table = renderTable(
     [
@@ -192,5 +207,5 @@ export function renderList(result: ListResult): CommandOutput {
   );
   const note = skippedNote(result.skipped);
   if (note) lines.push(note);
-  return { stdout: `${lines.join('\n')}\n` };
+  return { stdout: `${lines.join('\n')}\n`, stderr: notesText([], result.notices ?? []) };
 }

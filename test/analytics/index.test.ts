@@ -255,6 +255,16 @@ describe('an index that cannot be used never fails a command', () => {
       expect(r.code).toBe(0);
       expect(JSON.parse(r.stdout).sessions).toBe(2);
       expect(r.stderr).toMatch(/in use by another process/);
+      // list served by the index says so too, in both forms
+      for (const args of [['--json'], []]) {
+        const l = runGrok(['sessions', 'list', ...args], {
+          ...h.env,
+          GROK_LIST_INDEX_THRESHOLD: '1',
+        });
+        expect(l.code).toBe(0);
+        expect(l.stdout).toMatch(/session-2025-11-02-10-00-00/);
+        expect(l.stderr).toMatch(/in use by another process/);
+      }
       expect(holder.exitCode).toBeNull();
     } finally {
       holder.kill();
@@ -265,7 +275,10 @@ describe('an index that cannot be used never fails a command', () => {
 describe('listFromIndex', () => {
   test('gives what list gives, filters and sort included', async () => {
     const { list, listJson } = await import('../../src/commands/list.js');
-    const { listFromIndex } = await import('../../src/analytics/list-from-index.js');
+    const { listFromIndex, listJsonFromIndex } = await import(
+      '../../src/analytics/list-from-index.js'
+    );
+    const { jsonOutput } = await import('../../src/commands/common.js');
     writeSession(h.sessions, { start: '2025-11-01T10:00:00.250Z', tags: ['keep'], input: 50 });
     writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
     writeSession(h.sessions, { start: '2025-12-02T10:00:00Z', input: 90_000 });
@@ -278,6 +291,10 @@ describe('listFromIndex', () => {
     ]) {
       expect(listJson(await listFromIndex(opts)), JSON.stringify(opts)).toEqual(
         listJson(await list(opts)),
+      );
+      // --json joins the entries the index keeps: the same text as the files give
+      expect((await listJsonFromIndex(opts)).stdout, JSON.stringify(opts)).toBe(
+        jsonOutput(listJson(await list(opts))).stdout,
       );
     }
   });

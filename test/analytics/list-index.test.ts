@@ -3,6 +3,7 @@
  * the index (from GROK_LIST_INDEX_THRESHOLD files on): same sessions, order, numbers and times.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
@@ -36,6 +37,22 @@ test('the index and the files give the same list, with times in UTC to the milli
     '2025-06-03T10:00:00.5Z',
   );
 
+  // What JSON escapes and what it keeps: quotes, a backslash, control characters, non-ASCII text,
+  // a character outside the BMP and a lone surrogate (JSON.parse reads it; the session counts).
+  const odd = writeSession(h.sessions, {
+    start: '2025-06-04T10:00:00Z',
+    tags: ['naïve "tag"', '🚀'],
+    dir: '/srv/app\\x\ty',
+  });
+  const session = JSON.parse(readFileSync(odd, 'utf8'));
+  session.name = 'Fix "parser" \\ line\nnext\ttab: café 🚀 lone \ud83d end';
+  writeFileSync(odd, JSON.stringify(session, null, 2));
+  // Two sessions started in the same millisecond: ordered by file name.
+  writeSession(h.sessions, { start: '2025-06-05T10:00:00Z' });
+  retime(writeSession(h.sessions, { start: '2025-06-05T10:00:01Z' }), '2025-06-05T10:00:00Z');
+  // A file that is not a session: listed as skipped, the same way.
+  writeFileSync(join(h.sessions, 'session-2025-06-06-00-00-00.json'), '{"sessionId": ');
+
   const list = (threshold: string, args: string[]) => {
     const r = runGrok(['sessions', 'list', ...args], {
       ...h.env,
@@ -54,11 +71,19 @@ test('the index and the files give the same list, with times in UTC to the milli
     ['--tag', 'keep', '--json'],
     ['--since', '2025-06-01', '--until', '2025-06-03', '--json'],
     ['--over', '100k', '--limit', '5', '--json'],
+    ['--sort', 'tokens'],
   ]) {
     const fromIndex = list('1', args);
     expect(list('100000', args), args.join(' ')).toBe(fromIndex);
     expect(fromIndex.length).toBeGreaterThan(100);
   }
+  // Nothing matched: an empty list, with the skipped file still named.
+  const none = list('1', ['--model', 'no-such-model', '--json']);
+  expect(list('100000', ['--model', 'no-such-model', '--json'])).toBe(none);
+  expect(JSON.parse(none)).toEqual({
+    sessions: [],
+    skipped: [{ file: 'session-2025-06-06-00-00-00.json', reason: expect.any(String) }],
+  });
 
   const sessions = JSON.parse(list('1', ['--json'])).sessions as {
     startTime: string;
@@ -69,4 +94,48 @@ test('the index and the files give the same list, with times in UTC to the milli
   expect(times).toContainEqual(['2025-06-02T10:00:00.000Z', null]);
   expect(times).toContainEqual(['2025-06-03T10:00:00.500Z', null]);
   for (const s of sessions) expect(s.startTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  expect(sessions).toContainEqual(
+    expect.objectContaining({
+      name: 'Fix "parser" \\ line\nnext\ttab: café 🚀 lone \ud83d end',
+      tags: ['naïve "tag"', '🚀'],
+      workingDirectory: '/srv/app\\x\ty',
+    }),
+  );
+});
+
+test('an index from before list entries were kept is upgraded in place, every file read again', async () => {
+  copyFixtures(h.sessions);
+  const list = (threshold: string) => {
+    const r = runGrok(['sessions', 'list', '--json'], {
+      ...h.env,
+      GROK_NO_ANSWER_CACHE: '1',
+      GROK_LIST_INDEX_THRESHOLD: threshold,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const fromFiles = list('100000');
+  expect(list('1')).toBe(fromFiles);
+  // Back to the index of the step before: rows of every session, and no entries.
+  const { openIndex } = await import('../../src/analytics/index-db.js');
+  const before = await openIndex(h.home);
+  await before.conn.run('DROP TABLE list_entries');
+  await before.conn.run("DELETE FROM schema_steps WHERE name = '011-list-entries'");
+  before.close();
+
+  expect(list('1')).toBe(fromFiles);
+  const after = await openIndex(h.home);
+  try {
+    const [counts] = (
+      await after.conn.runAndReadAll(
+        'SELECT (SELECT count(*) FROM sessions)::INTEGER AS sessions, (SELECT count(*) FROM list_entries)::INTEGER AS entries',
+      )
+    ).getRowObjectsJS();
+    expect(counts).toEqual({
+      sessions: JSON.parse(fromFiles).sessions.length,
+      entries: JSON.parse(fromFiles).sessions.length,
+    });
+  } finally {
+    after.close();
+  }
 });

@@ -12,9 +12,11 @@ import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
   manifestEntries,
+  releaseNames,
   releaseScan,
   scanFor,
   scanNow,
+  sessionFileCount,
 } from '../../src/analytics/scan.js';
 import { makeHome, ROOT, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
@@ -130,4 +132,34 @@ test('the same pass from a worker thread, and from a process whose working direc
   );
   expect(r.status, r.stderr).toBe(0);
   expect(JSON.parse(r.stdout)).toEqual(here);
+});
+
+test("list's count of session files: from a held pass, or from names the next pass then uses", () => {
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+  writeFileSync(join(h.sessions, 'notes.json'), '{}');
+  writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
+  expect(sessionFileCount(join(h.home, 'missing'))).toBe(0);
+
+  const fresh = scanNow(h.sessions);
+  expect(sessionFileCount(h.sessions)).toBe(2);
+  // the pass that follows reads the same names, and sees what they are now
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 123_456 });
+  const next = scanFor(h.sessions);
+  expect(next.count).toBe(2);
+  expect(next.locks).toEqual(fresh.locks);
+  expect(next.manifest).not.toBe(fresh.manifest);
+  expect(next.manifest).toBe(scanNow(h.sessions).manifest);
+
+  // names not taken by a pass are let go of: a later pass reads the directory again
+  expect(sessionFileCount(h.sessions)).toBe(2);
+  releaseNames();
+  writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+  expect(scanFor(h.sessions).count).toBe(3);
+
+  // a held pass answers without reading the directory
+  const held = scanFor(h.sessions, { hold: true });
+  writeSession(h.sessions, { start: '2025-11-04T10:00:00Z' });
+  expect(sessionFileCount(h.sessions)).toBe(3);
+  expect(scanFor(h.sessions)).toBe(held);
 });
