@@ -48,14 +48,13 @@ function makeCache(): void {
  * (the argument parser, the table renderer). The rest stay external, required from node_modules
  * by the commands that use them.
  */
-const BUNDLED = new Set(['cac', 'cli-table3']);
+const BUNDLED = new Set(['cac', 'string-width']);
 
 function external(): string[] {
   const pkg = JSON.parse(readFileSync(join(dist, '..', 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
-  // cli-table3 requires @colors/colors (an optional dependency) only to colour its borders.
-  return [...Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name)), '@colors/colors'];
+  return Object.keys(pkg.dependencies).filter((name) => !BUNDLED.has(name));
 }
 
 /**
