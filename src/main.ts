@@ -7,8 +7,8 @@ import { buildMainCli, buildSessionsCli } from './cli.js';
 import type { CommandOutput } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UserError } from './errors.js';
 
-function write(stream: NodeJS.WriteStream, text: string | undefined): Promise<void> {
-  if (!text) return Promise.resolve();
+function write(stream: NodeJS.WriteStream, text: string | Uint8Array | undefined): Promise<void> {
+  if (text === undefined || text.length === 0) return Promise.resolve();
   return new Promise((resolve) => {
     if (stream.write(text)) resolve();
     else stream.once('drain', resolve);

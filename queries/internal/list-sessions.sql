@@ -3,7 +3,9 @@
 -- sorts them (sortSessions in src/commands/list.ts: by $sort, then newest first, then by file),
 -- and the first $limit of them. Each session's entry is kept as the text `list --json` prints
 -- (src/session/list-entry.ts) and joined here: building thousands of JS objects from rows and
--- serialising them again cost more than the query.
+-- serialising them again cost more than the query. The entries come back as UTF-8 bytes
+-- (encode), written out as they are: decoding megabytes into a string and encoding them again
+-- for stdout cost ~15 ms over 10,000 sessions.
 WITH ranked AS (
   SELECT e.entry, s.duration_ms,
          row_number() OVER (ORDER BY
@@ -16,7 +18,8 @@ WITH ranked AS (
   SELECT *, $limit::BIGINT IS NULL OR n <= $limit::BIGINT AS shown FROM ranked
 )
 SELECT count(*)::INTEGER AS matched,
-       coalesce(string_agg(entry, ',' || chr(10) ORDER BY n) FILTER (WHERE shown), '') AS entries,
+       encode(coalesce(string_agg(entry, ',' || chr(10) ORDER BY n) FILTER (WHERE shown), ''))
+         AS entries,
        coalesce(to_json(list(duration_ms ORDER BY n) FILTER (WHERE shown)), '[]')::VARCHAR
          AS durations
 FROM shown;

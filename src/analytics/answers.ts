@@ -98,7 +98,8 @@ interface AnswerHead {
  */
 function answerFile(key: string, output: CommandOutput): Buffer {
   const { stdout, ...rest } = output;
-  const body = Buffer.from(stdout ?? '');
+  const body =
+    typeof stdout === 'string' || stdout === undefined ? Buffer.from(stdout ?? '') : stdout;
   const head: AnswerHead = {
     key,
     ...rest,
@@ -117,9 +118,8 @@ function readAnswer(command: string, key: string): CommandOutput | undefined {
     if (head.key !== key) return undefined;
     const { key: _, bytes, ...rest } = head;
     if (bytes === undefined) return rest;
-    return file.length - nl - 1 === bytes
-      ? { stdout: file.subarray(nl + 1).toString(), ...rest }
-      : undefined;
+    // stdout is written out as the bytes it was filed as: no decoding and encoding of megabytes.
+    return file.length - nl - 1 === bytes ? { stdout: file.subarray(nl + 1), ...rest } : undefined;
   } catch {
     return undefined; // no answer yet, or an unreadable one: compute
   }

@@ -4,9 +4,10 @@
  * (since, until, model, tag) and queries/internal/list-sessions.sql's (over); it sorts and limits
  * as list does. The index keeps each session's `--json` entry as text (session/list-entry.ts).
  */
+import type { DuckDBBlobVector } from '@duckdb/node-api';
 import type { ListedSession, ListOptions, ListResult } from '../commands/list.js';
 import { parseListFilter, sortKey } from '../commands/list.js';
-import { type ListEntry, listJsonText } from '../session/list-entry.js';
+import { type ListEntry, listJsonBytes } from '../session/list-entry.js';
 import { parsePositiveInt } from '../time.js';
 import { withAnalytics } from './analytics-run.js';
 import { loadSql } from './sql-files.js';
@@ -14,9 +15,9 @@ import { loadSql } from './sql-files.js';
 interface Listed {
   dir: string;
   matched: number;
-  /** The entries shown, as list --json prints them, joined by ",\n". */
-  entries: string;
-  /** The duration of each session shown, in order (null when unknown). */
+  /** The entries shown, as list --json prints them, joined by ",\n": UTF-8. */
+  entries: Uint8Array;
+  /** The duration of each session shown, in order (null when unknown): JSON. */
   durations: string;
   skipped: ListResult['skipped'];
   notices: string[];
@@ -28,19 +29,22 @@ async function listed(opts: ListOptions): Promise<Listed> {
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
   const { sessionsDir, since, until, model, tag } = opts;
   return withAnalytics({ sessionsDir, since, until, model, tag }, async (ctx) => {
-    const [row] = (
-      await ctx.conn.runAndReadAll(loadSql('internal/list-sessions'), {
-        over: filter.overTokens ?? null,
-        sort,
-        limit,
-      })
-    ).getRows();
-    const [matched, entries, durations] = row ?? [0, '', '[]'];
+    const result = await ctx.conn.run(loadSql('internal/list-sessions'), {
+      over: filter.overTokens ?? null,
+      sort,
+      limit,
+    });
+    // One row; its entries read as bytes, without the copy getItem makes of a blob.
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) throw new Error('list-sessions gave no row');
+    const bytes =
+      (chunk.getColumnVector(1) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
     return {
       dir: ctx.dir,
-      matched: Number(matched),
-      entries: String(entries),
-      durations: String(durations),
+      matched: Number(chunk.getColumnVector(0).getItem(0)),
+      // A payload of up to 12 bytes is a view of the chunk's memory: copied to outlive it.
+      entries: bytes.length <= 12 ? Uint8Array.from(bytes) : bytes,
+      durations: String(chunk.getColumnVector(2).getItem(0)),
       skipped: ctx.skipped,
       notices: ctx.notices,
     };
@@ -49,7 +53,7 @@ async function listed(opts: ListOptions): Promise<Listed> {
 
 export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
   const r = await listed(opts);
-  const entries = JSON.parse(`[${r.entries}]`) as ListEntry[];
+  const entries = JSON.parse(`[${Buffer.from(r.entries).toString()}]`) as ListEntry[];
   const durations = JSON.parse(r.durations) as (number | null)[];
   const sessions = entries.map(
     (e, i): ListedSession => ({
@@ -65,7 +69,7 @@ export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
 /** The output of `list --json`: the entries the index keeps, joined as they are. */
 export async function listJsonFromIndex(
   opts: ListOptions,
-): Promise<{ stdout: string; notices: string[] }> {
+): Promise<{ stdout: Uint8Array; notices: string[] }> {
   const r = await listed(opts);
-  return { stdout: listJsonText(r.entries, r.skipped), notices: r.notices };
+  return { stdout: listJsonBytes(r.entries, r.skipped), notices: r.notices };
 }

@@ -7,7 +7,8 @@ export interface GlobalOptions {
 
 /** What a command's CLI glue hands back to src/main.ts: text for stdout and an exit code. */
 export interface CommandOutput {
-  stdout?: string;
+  /** Text, or bytes to write as they are (megabytes of `list --json` from the index). */
+  stdout?: string | Uint8Array;
   stderr?: string;
   exitCode?: number;
 }

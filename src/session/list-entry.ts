@@ -53,11 +53,13 @@ export function listEntryText(entry: ListEntry): string {
 }
 
 /**
- * The whole output of `list --json` from entries already in their text form, joined by ",\n" in
- * the order shown: the same text as `JSON.stringify({ sessions, skipped }, null, 2)` and a newline.
+ * The whole output of `list --json` from entries already in their text form (UTF-8), joined by
+ * ",\n" in the order shown: the bytes of `JSON.stringify({ sessions, skipped }, null, 2)` and a
+ * newline.
  */
-export function listJsonText(entries: string, skipped: readonly unknown[]): string {
-  const sessions = entries === '' ? '[]' : `[\n${entries}\n  ]`;
+export function listJsonBytes(entries: Uint8Array, skipped: readonly unknown[]): Buffer {
   const skippedText = JSON.stringify(skipped, null, 2).replaceAll('\n', '\n  ');
-  return `{\n  "sessions": ${sessions},\n  "skipped": ${skippedText}\n}\n`;
+  const tail = `,\n  "skipped": ${skippedText}\n}\n`;
+  if (entries.length === 0) return Buffer.from(`{\n  "sessions": []${tail}`);
+  return Buffer.concat([Buffer.from('{\n  "sessions": [\n'), entries, Buffer.from(`\n  ]${tail}`)]);
 }

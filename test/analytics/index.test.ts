@@ -293,9 +293,10 @@ describe('listFromIndex', () => {
         listJson(await list(opts)),
       );
       // --json joins the entries the index keeps: the same text as the files give
-      expect((await listJsonFromIndex(opts)).stdout, JSON.stringify(opts)).toBe(
-        jsonOutput(listJson(await list(opts))).stdout,
-      );
+      expect(
+        Buffer.from((await listJsonFromIndex(opts)).stdout).toString(),
+        JSON.stringify(opts),
+      ).toBe(jsonOutput(listJson(await list(opts))).stdout);
     }
   });
 });
