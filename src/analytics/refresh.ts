@@ -12,6 +12,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { progress } from '../render/progress.js';
 import type { FileToIndex, IndexedFile, ParsedBatch } from './parse-files.js';
 import {
   entryFile,
@@ -94,6 +95,8 @@ async function writeFiles(
   const { parseFiles } = await import('./parse-pool.js');
   let sid = await nextSid(conn);
   let first = sid;
+  let read = 0;
+  const shown = progress('indexing session files:', files.length);
   await conn.run('BEGIN TRANSACTION');
   try {
     await deleteSids(conn, stale);
@@ -101,6 +104,8 @@ async function writeFiles(
     for await (const batch of parseFiles(files)) {
       appendBatch(a, sid, batch);
       sid += batch.files.length;
+      read += batch.files.length;
+      shown.update(read);
       if (sid - first >= COMMIT_EVERY) {
         await finishWrite(conn, a, first);
         await conn.run('BEGIN TRANSACTION');
@@ -112,6 +117,8 @@ async function writeFiles(
   } catch (error) {
     await conn.run('ROLLBACK').catch(() => {});
     throw error;
+  } finally {
+    shown.end();
   }
 }
 

@@ -6,6 +6,7 @@
  * without text; the next refresh re-reads it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { progress } from '../render/progress.js';
 import type { IndexedFile } from './parse-files.js';
 import { jsonArray } from './sql-files.js';
 import { appendText, closeTextAppenders, openTextAppenders } from './write-rows.js';
@@ -37,6 +38,7 @@ export async function ensureText(
   const load: TextLoad = { read: 0, changed: 0 };
   if (files.length === 0) return load;
   const { readTexts } = await import('./parse-pool.js');
+  const shown = progress('reading the text of session files:', files.length);
   await conn.run('BEGIN TRANSACTION');
   try {
     let t = await openTextAppenders(conn);
@@ -51,6 +53,7 @@ export async function ensureText(
           load.read++;
         }
       }
+      shown.update(i);
       sinceCommit += chunk.length;
       if (sinceCommit >= COMMIT_EVERY) {
         closeTextAppenders(t);
@@ -65,6 +68,8 @@ export async function ensureText(
   } catch (error) {
     await conn.run('ROLLBACK').catch(() => {});
     throw error;
+  } finally {
+    shown.end();
   }
   return load;
 }
