@@ -5,6 +5,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import Table from 'cli-table3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rng } from '../../bench/generate.mjs';
 import { type Align, type Column, renderTable } from '../../src/render/table.js';
 
 /** renderTable as it was, on cli-table3: the reference. */
@@ -43,17 +44,6 @@ function withCliTable3(
   const width = Math.max(...lines.map((l) => stripVTControlCharacters(l).length));
   const rule = '─'.repeat(Math.max(0, width - 2));
   return [lines[0] ?? '', rule, ...lines.slice(1)].map((l) => l.trimEnd()).join('\n');
-}
-
-/** A small seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = [
@@ -95,7 +85,8 @@ describe('renderTable', () => {
   });
 
   it('gives what cli-table3 gives, over 600 tables of every kind of cell', () => {
-    const next = random(42);
+    // seeded (bench/generate.mjs's generator), so a failure can be replayed
+    const next = rng(42);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const aligns: Align[] = ['left', 'right', 'center'];
     for (let t = 0; t < 600; t++) {
