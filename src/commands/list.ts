@@ -100,15 +100,8 @@ function servedByIndex(dir: string): boolean {
   return false;
 }
 
-export async function list(opts: ListOptions): Promise<ListResult> {
-  if (servedByIndex(sessionsDir(opts))) {
-    const { listFromIndex } = await import('../analytics/list-from-index.js');
-    return listFromIndex(opts);
-  }
-  return listFromFiles(opts);
-}
-
-async function listFromFiles(opts: ListOptions): Promise<ListResult> {
+/** list read from the session files themselves (a small directory). */
+export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
   const filter = parseListFilter(opts);
   const key = sortKey(opts.sort);
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
@@ -142,13 +135,14 @@ async function listFromFiles(opts: ListOptions): Promise<ListResult> {
  * keeps as text (session/list-entry.ts): no session is made into an object and back.
  */
 export async function listOutput(opts: ListOptions): Promise<CommandOutput> {
-  if (opts.json && servedByIndex(sessionsDir(opts))) {
-    const { listJsonFromIndex } = await import('../analytics/list-from-index.js');
-    const { stdout, notices } = await listJsonFromIndex(opts);
-    return { stdout, stderr: notesText([], notices) };
+  if (!servedByIndex(sessionsDir(opts))) {
+    const result = await listFromFiles(opts);
+    return opts.json ? jsonOutput(listJson(result)) : renderList(result);
   }
-  const result = await list(opts);
-  return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+  const index = await import('../analytics/list-from-index.js');
+  if (!opts.json) return renderList(await index.listFromIndex(opts));
+  const { stdout, notices } = await index.listJsonFromIndex(opts);
+  return { stdout, stderr: notesText([], notices) };
 }
 
 export function listJson(result: ListResult): unknown {

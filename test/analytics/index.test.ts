@@ -273,8 +273,8 @@ describe('an index that cannot be used never fails a command', () => {
 });
 
 describe('listFromIndex', () => {
-  test('gives what list gives, filters and sort included', async () => {
-    const { list, listJson } = await import('../../src/commands/list.js');
+  test('gives what the files give, filters and sort included', async () => {
+    const { listFromFiles, listJson } = await import('../../src/commands/list.js');
     const { listFromIndex, listJsonFromIndex } = await import(
       '../../src/analytics/list-from-index.js'
     );
@@ -290,13 +290,13 @@ describe('listFromIndex', () => {
       { since: '2025-11-02', over: '10k' },
     ]) {
       expect(listJson(await listFromIndex(opts)), JSON.stringify(opts)).toEqual(
-        listJson(await list(opts)),
+        listJson(await listFromFiles(opts)),
       );
       // --json joins the entries the index keeps: the same text as the files give
       expect(
         Buffer.from((await listJsonFromIndex(opts)).stdout).toString(),
         JSON.stringify(opts),
-      ).toBe(jsonOutput(listJson(await list(opts))).stdout);
+      ).toBe(jsonOutput(listJson(await listFromFiles(opts))).stdout);
     }
   });
 });
