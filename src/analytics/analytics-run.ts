@@ -11,7 +11,7 @@ import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { type Scan, scanFor } from './scan.js';
+import { type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 
@@ -139,12 +139,14 @@ export async function openRefreshed(
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = sessionsDir(opts);
-  // DuckDB opens the index on libuv's thread pool (openIndex sets that going before it returns)
-  // while this thread makes the stat pass, unless the answer cache has made it already.
+  // The stat pass is set going first (find, in a process of its own), then DuckDB is loaded and
+  // opens the index on libuv's thread pool (openIndex sets that going before it returns); a pass
+  // made by lstat instead runs on this thread meanwhile. The answer cache may have made both.
+  const scanning = startScan(dir);
   const opening = takeAhead(home) ?? openIndex(home);
   let scan: Scan;
   try {
-    scan = scanFor(dir);
+    scan = await scanning();
   } catch (error) {
     await opening.then(
       (handle) => handle.close(),

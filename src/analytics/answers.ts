@@ -19,7 +19,7 @@ import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
 import { grokVersion } from '../version.js';
-import { releaseScan, type Scan, scanFor } from './scan.js';
+import { holdScan, releaseScan, type Scan, startScan } from './scan.js';
 
 /** Options that do not change the answer (how it was asked for). */
 const IGNORED = new Set(['--', 'debug']);
@@ -168,7 +168,8 @@ export async function cachedAnswer(
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
   const dir = sessionsDir(opts as { sessionsDir?: string });
   // The stat pass comes first: an answer on file waits for nothing else. When the answer is
-  // likely to be computed, DuckDB opens the index on libuv's thread pool meanwhile.
+  // likely to be computed, DuckDB is loaded and opens the index meanwhile.
+  const scanning = startScan(dir);
   const warming = warm && likelyStale(command, dir);
   if (warming) {
     // A failure here is met again, and reported, by the computation itself.
@@ -179,7 +180,8 @@ export async function cachedAnswer(
   let key: string;
   try {
     // The refresh of a computed answer takes this pass over; one not taken is let go after.
-    scan = scanFor(dir, { hold: true });
+    scan = await scanning();
+    holdScan(scan);
     key = answerKey(command, opts, scan);
     const saved = readAnswer(command, key);
     if (saved) return saved;

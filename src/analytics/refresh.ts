@@ -30,7 +30,7 @@ export interface RefreshOptions {
   /** `$GROK_HOME/archives`, read only when `includeArchived`. */
   archivesDir?: string | undefined;
   includeArchived?: boolean | undefined;
-  /** The stat pass, when already made (scanFor); else it is made here. */
+  /** The stat pass, when already made (startScan); else it is made here, by lstat. */
   scan?: Scan | undefined;
 }
 
@@ -146,7 +146,12 @@ export function compareEntries(
 ): { changed: ScannedFile[]; outdated: string[]; gone: number } {
   const had = new Set(before);
   const has = new Set(now);
-  const changed = now.filter((e) => !had.has(e)).map(entryFile);
+  // Read in the order of their names (the order of their sids), whatever order the directory
+  // gave them in.
+  const changed = now
+    .filter((e) => !had.has(e))
+    .map(entryFile)
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const outdated = before.filter((e) => !has.has(e)).map((e) => entryFile(e).path);
   const reread = new Set(changed.map((f) => f.path));
   return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };

@@ -3,14 +3,19 @@
  * (regular files matching the session pattern, symlinks never followed, as src/session/discover.ts)
  * with their sizes and mtimes, the lock files beside them, and a hash of it all.
  *
- * It runs on this thread while DuckDB opens the index on libuv's thread pool (openRefreshed), or
- * before a replayed answer, where there is nothing else to wait for. Synchronous calls on purpose:
- * for 10,000 files a loop of lstatSync takes ~70 ms where 10,000 concurrent fs/promises lstat
- * calls take ~280 ms; a helper thread took 30-50 ms to start here and was slower overall.
+ * On Linux, GNU find(1) makes the pass in a process of its own, set going before DuckDB is loaded
+ * (startScan): loading DuckDB's library takes this thread 30-50 ms that the pass then no longer
+ * waits for, and what is left here is checking and hashing find's lines. Elsewhere, or when find
+ * fails or prints what it should not (a file removed during its pass, another find), the pass is
+ * made here with synchronous lstat calls while DuckDB opens the index on libuv's thread pool: for
+ * 10,000 files a loop of lstatSync takes ~70 ms where 10,000 concurrent fs/promises lstat calls
+ * take ~280 ms; a helper thread took 30-50 ms to start here and was slower overall.
  */
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync } from 'node:fs';
-import { basename, sep } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, sep } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
 
@@ -21,20 +26,33 @@ export interface ScannedFile {
   mtimeMs: number;
 }
 
+/** How a pass was made: by find(1) in a process of its own, or by lstat calls on this thread. */
+export type ScanMethod = 'find' | 'lstat';
+
 /** What one stat pass of a sessions directory saw. */
 export interface Scan {
   dir: string;
   /**
    * One line per session file, `name TAB size TAB mtimeMs` (session names hold neither tabs nor
-   * newlines), sorted by name and joined by newlines: what the index is refreshed from.
+   * newlines), joined by newlines: what the index is refreshed from. Lines are in the order the
+   * directory gives its entries, which is the same from one pass to the next while the directory
+   * is not changed: sorting 10,000 names took longer (~15 ms) than hashing them. A refresh
+   * compares them as a set (refresh.ts), so an order that does change costs a comparison, never
+   * a file read again. The same lines whichever way the pass was made; a find pass writes them on
+   * first use (a refresh that finds the print unchanged never needs them).
    */
-  manifest: string;
-  /** A hash of the manifest: equal prints mean nothing changed. */
+  readonly manifest: string;
+  /**
+   * A hash of what the pass saw: equal prints mean nothing changed. Each method hashes its own
+   * form of the same facts, so a pass made the other way (rare: find failed) differs in print
+   * alone, and the refresh that compares their manifests reads no file again.
+   */
   print: string;
   /** How many session files there are. */
   count: number;
   /** The lock files (`.<session file>.lock`) in the directory, sorted. */
   locks: string[];
+  by: ScanMethod;
 }
 
 /**
@@ -70,20 +88,24 @@ function readNames(dir: string): string[] {
 /** Names read by sessionFileCount, for the stat pass that follows (reading 10,000 takes ~12 ms). */
 let heldNames: { dir: string; names: string[] } | undefined;
 
-function listing(dir: string): string[] {
-  const held = heldNames;
+/** The names held for `dir`, if any; names held for another directory are let go of. */
+function takeNames(dir: string): string[] | undefined {
+  const kept = heldNames;
   heldNames = undefined;
-  return held?.dir === dir ? held.names : readNames(dir);
+  return kept?.dir === dir ? kept.names : undefined;
 }
 
 /**
  * How many session files `dir` holds, for list to choose between reading them and the index:
  * from the pass held for `dir` (the answer cache's) if there is one, else from the directory's
- * names, which the next stat pass of `dir` then uses instead of reading them again. A directory
- * that cannot be read counts none (the command that reads it says why).
+ * names. Before reading them it sets the stat pass of `dir` going, for the index to take
+ * (startScan): find runs meanwhile; a pass made by lstat uses the names read here instead of
+ * reading them again. A directory that cannot be read counts none (the command that reads it
+ * says why).
  */
 export function sessionFileCount(dir: string): number {
-  if (held?.dir === dir) return held.count;
+  if (held?.dir === dir && held.scan) return held.scan.count;
+  if (held?.dir !== dir) held = { dir, finish: setGoing(dir) };
   let names: string[];
   try {
     names = readNames(dir);
@@ -94,15 +116,23 @@ export function sessionFileCount(dir: string): number {
   return names.filter((n) => SESSION_FILE_PATTERN.test(n)).length;
 }
 
-/** Lets go of names kept by sessionFileCount that no stat pass took. */
+/** Lets go of what sessionFileCount kept that no stat pass took: the names, the pass set going. */
 export function releaseNames(): void {
   heldNames = undefined;
+  if (held && !held.scan) held = undefined;
 }
 
-/** The stat pass of `dir`. A missing directory holds no sessions; an unreadable one is an error. */
+/**
+ * The stat pass of `dir` made here and now, by lstat (from names sessionFileCount kept for it, if
+ * any). A missing directory holds no sessions; an unreadable one is an error.
+ */
 export function scanNow(dir: string): Scan {
+  return lstatScan(dir, takeNames(dir));
+}
+
+function lstatScan(dir: string, names: string[] | undefined): Scan {
   try {
-    return statPass(dir);
+    return statPass(dir, names ?? readNames(dir));
   } catch (error) {
     throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
   }
@@ -128,8 +158,7 @@ function stepInto(dir: string): string | undefined {
   return here;
 }
 
-function statPass(dir: string): Scan {
-  const names = listing(dir);
+function statPass(dir: string, names: string[]): Scan {
   // Names only, and paths by concatenation: Dirent objects and path.join cost more than the
   // lstat calls themselves over thousands of files. Each lstat is made from inside the directory,
   // by name: the kernel then resolves one path component instead of the directory's whole path
@@ -144,7 +173,7 @@ function statPass(dir: string): Scan {
   try {
     for (const name of names) {
       if (!SESSION_FILE_PATTERN.test(name)) {
-        if (name.startsWith('.') && name.endsWith('.lock')) locks.push(name);
+        if (isLockName(name)) locks.push(name);
         continue;
       }
       const st = lstatSync(prefix + name, { throwIfNoEntry: false });
@@ -154,36 +183,193 @@ function statPass(dir: string): Scan {
     if (back !== undefined) process.chdir(back);
   }
   // Hashed in one call: ten thousand small hash updates cost several times as much.
-  const manifest = lines.sort().join('\n');
+  const manifest = lines.join('\n');
   return {
     dir,
     manifest,
     print: createHash('sha256').update(manifest).digest('hex'),
     count: lines.length,
     locks: locks.sort(),
+    by: 'lstat',
   };
 }
 
-/** A finished pass kept for the next scanFor() of its directory (the answer cache's). */
-let held: Scan | undefined;
-
-/**
- * The stat pass of `dir`: the one held, or a new one. With `hold`, the next scanFor(dir) gets
- * this same pass (the answer cache hands it to the refresh that computes the answer); otherwise
- * each pass serves one refresh.
- */
-export function scanFor(dir: string, { hold = false } = {}): Scan {
-  if (held?.dir === dir) {
-    const scan = held;
-    held = undefined;
-    return scan;
-  }
-  const scan = scanNow(dir);
-  if (hold) held = scan;
-  return scan;
+function isLockName(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.lock');
 }
 
-/** Lets go of a pass held by scanFor(dir, { hold: true }) if no one took it. */
+/**
+ * find's arguments, run from inside the sessions directory: its entries (not itself, nothing
+ * below), lock files by name, and regular files named like sessions (-type f tests the entry
+ * itself: a symlink is never followed) with their size and mtime (`seconds.nanoseconds`), each
+ * record ended by a NUL, which no file name holds.
+ */
+const FIND_ARGS = [
+  '.',
+  '-mindepth',
+  '1',
+  '-maxdepth',
+  '1',
+  '(',
+  '-name',
+  '.*',
+  '-name',
+  '*.lock',
+  '-printf',
+  '%f\\0',
+  ')',
+  '-o',
+  '(',
+  '-type',
+  'f',
+  '-name',
+  'session-*.json',
+  '-printf',
+  '%f\\t%s\\t%T@\\0',
+  ')',
+];
+
+/**
+ * What find printed, or undefined: it could not be run, or it failed (a file gone meanwhile).
+ *
+ * find writes to a file, not a pipe: its 600 KB for 10,000 files fill a pipe's 64 KB while this
+ * thread is busy loading DuckDB, and find then waits for it, ~50 ms. The file is removed as soon
+ * as find has it open; what find wrote is read back through this process's own descriptor.
+ */
+function runFind(dir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let fd: number;
+    try {
+      const path = join(tmpdir(), `grok-scan-${process.pid}-${randomBytes(6).toString('hex')}`);
+      fd = openSync(path, 'wx+', 0o600);
+      rmSync(path, { force: true });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    let done = false;
+    const finish = (code: number | null | undefined) => {
+      if (done) return;
+      done = true;
+      try {
+        if (code !== 0) return resolve(undefined);
+        const out = Buffer.allocUnsafe(fstatSync(fd).size);
+        // from the start: find moved the offset this descriptor shares with its output
+        readSync(fd, out, 0, out.length, 0);
+        resolve(out.toString('utf8'));
+      } catch {
+        resolve(undefined);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    try {
+      const child = spawn('find', FIND_ARGS, {
+        cwd: dir,
+        stdio: ['ignore', fd, 'ignore'],
+        // the decimal point of %T@ whatever the user's locale
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+      child.once('error', () => finish(undefined));
+      child.once('close', (code) => finish(code));
+    } catch {
+      finish(undefined);
+    }
+  });
+}
+
+/** After a session file's name in a find record: TAB size TAB seconds.nanoseconds (and a 0). */
+const FIND_TAIL = /\t\d+\t\d+\.\d{9}\d*$/y;
+
+/**
+ * The pass find printed (FIND_ARGS) over `dir`, or undefined when `out` is not what those
+ * arguments print: the caller then makes the pass by lstat.
+ */
+export function findScan(dir: string, out: string): Scan | undefined {
+  if (out !== '' && !out.endsWith('\0')) return undefined;
+  const records = out.split('\0');
+  records.pop();
+  const files: string[] = [];
+  const locks: string[] = [];
+  for (const record of records) {
+    if (record.startsWith('.')) {
+      if (!isLockName(record)) return undefined;
+      locks.push(record);
+      continue;
+    }
+    if (!record.startsWith('session-')) return undefined;
+    const tab = record.indexOf('\t');
+    // a name find's pattern lets through that is not a session's (session-notes.json)
+    if (tab < 0 || !SESSION_FILE_PATTERN.test(record.slice(0, tab))) {
+      if (tab < 0) return undefined;
+      continue;
+    }
+    FIND_TAIL.lastIndex = tab;
+    if (!FIND_TAIL.test(record)) return undefined;
+    files.push(record);
+  }
+  let manifest: string | undefined;
+  return {
+    dir,
+    // The lines an lstat pass writes, made only when a refresh needs them.
+    get manifest() {
+      manifest ??= files.map(manifestLine).join('\n');
+      return manifest;
+    },
+    print: createHash('sha256')
+      .update(`find\n${files.join('\n')}`)
+      .digest('hex'),
+    count: files.length,
+    locks: locks.sort(),
+    by: 'find',
+  };
+}
+
+/**
+ * A find record as the manifest line of an lstat pass: the mtime in milliseconds by Node's own
+ * arithmetic for Stats.mtimeMs (seconds × 1000 + nanoseconds / 1e6), so both give one number.
+ */
+function manifestLine(record: string): string {
+  const t = record.lastIndexOf('\t');
+  const dot = record.indexOf('.', t);
+  const seconds = Number(record.slice(t + 1, dot));
+  const nanoseconds = Number(record.slice(dot + 1, dot + 10));
+  return `${record.slice(0, t + 1)}${seconds * 1000 + nanoseconds / 1e6}`;
+}
+
+/** A pass set going or made, kept for the next startScan() of its directory. */
+let held: { dir: string; finish: () => Promise<Scan>; scan?: Scan } | undefined;
+
+/**
+ * Sets the stat pass of `dir` going; the function returned finishes it. Call that once the work
+ * meant to run meanwhile is set going (DuckDB loading the index): on Linux, find makes the pass
+ * in a process of its own from now on; elsewhere, or when find fails, that call makes it here by
+ * lstat. A pass held for `dir` (sessionFileCount, holdScan) is taken instead of a new one.
+ */
+export function startScan(dir: string): () => Promise<Scan> {
+  const kept = held?.dir === dir ? held : undefined;
+  held = undefined;
+  return kept?.finish ?? setGoing(dir);
+}
+
+function setGoing(dir: string): () => Promise<Scan> {
+  const found = process.platform === 'linux' ? runFind(dir) : undefined;
+  return async () => {
+    const names = takeNames(dir);
+    const out = found && (await found);
+    return (out !== undefined && findScan(dir, out)) || lstatScan(dir, names);
+  };
+}
+
+/**
+ * Keeps `scan` for the next startScan() of its directory: the answer cache hands the pass its
+ * key was made from to the refresh that computes the answer.
+ */
+export function holdScan(scan: Scan): void {
+  held = { dir: scan.dir, finish: () => Promise.resolve(scan), scan };
+}
+
+/** Lets go of a pass held by holdScan if no one took it. */
 export function releaseScan(scan: Scan): void {
-  if (held === scan) held = undefined;
+  if (held?.scan === scan) held = undefined;
 }

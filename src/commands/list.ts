@@ -91,7 +91,8 @@ export const INDEX_THRESHOLD = 300;
 
 /**
  * Whether list is served by the index: from INDEX_THRESHOLD session files on. Counting names is
- * cheap, and the index's stat pass reuses them; stat-ing the files is what either path does once.
+ * cheap, and sets the index's stat pass going meanwhile (let go of when the files are read
+ * instead); stat-ing the files is what either path does once.
  */
 function servedByIndex(dir: string): boolean {
   const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
@@ -91,6 +99,28 @@ describe('refresh', () => {
     expect(await counts()).toMatchObject({
       refresh: { read: 1, removed: 1, unchanged: 1 },
       sessions: 2,
+    });
+  });
+
+  test('a stat pass made the other way (find, then lstat) reads no file again', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    const unchanged = { refresh: { read: 0, removed: 0, unchanged: 2 }, sessions: 2 };
+    expect(await counts()).toMatchObject({ refresh: { read: 2 }, sessions: 2 });
+    // Without find on the PATH, the pass is made by lstat: another print, the same facts.
+    const path = process.env.PATH;
+    process.env.PATH = mkdtempSync(join(h.home, 'bin-'));
+    try {
+      expect(await counts()).toMatchObject(unchanged);
+      expect(await counts()).toMatchObject(unchanged);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(await counts()).toMatchObject(unchanged);
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 1, removed: 0, unchanged: 2 },
+      sessions: 3,
     });
   });
 

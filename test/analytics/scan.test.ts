@@ -1,25 +1,68 @@
 /**
  * The stat pass: which entries of a sessions directory are sessions, what the manifest records
- * of them, and what a refresh concludes from two manifests.
+ * of them, made by find in a process of its own or by lstat here (the same facts either way),
+ * and what a refresh concludes from two manifests.
  */
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, expect, test } from 'vitest';
+import { rng } from '../../bench/generate.mjs';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
+  holdScan,
   manifestEntries,
   releaseNames,
   releaseScan,
-  scanFor,
+  type Scan,
   scanNow,
   sessionFileCount,
+  startScan,
 } from '../../src/analytics/scan.js';
 import { makeHome, ROOT, type TempHome } from '../helpers.js';
 import { writeSession } from './sessions.js';
+
+/** How the pass set going by startScan is made on this system. */
+const BY_FIND = process.platform === 'linux' ? 'find' : 'lstat';
+
+const scan = (dir: string): Promise<Scan> => startScan(dir)();
+
+/** The facts a pass records, whichever way it was made: its manifest lines as a set, its locks. */
+const facts = (s: Scan) => ({
+  lines: s.manifest === '' ? [] : s.manifest.split('\n').sort(),
+  count: s.count,
+  locks: s.locks,
+});
+
+/** Runs `fn` with PATH holding only `dir`: the find there is the one a pass runs, or none. */
+async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+/** A directory holding an executable `find` that runs `script`. */
+function fakeFind(home: string, script: string): string {
+  const dir = mkdtempSync(join(home, 'bin-'));
+  writeFileSync(join(dir, 'find'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, 'find'), 0o755);
+  return dir;
+}
 
 let h: TempHome;
 beforeEach(() => {
@@ -27,38 +70,104 @@ beforeEach(() => {
 });
 afterEach(() => h.cleanup());
 
-test('lists regular session files with their exact size and mtime, and the lock files', () => {
+test('lists regular session files with their exact size and mtime, and the lock files', async () => {
   const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   const b = writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   // a fractional mtime, as filesystems give them
   utimesSync(b, 1_762_000_000.123456, 1_762_000_000.123456);
   writeFileSync(join(h.sessions, 'notes.json'), '{}');
+  writeFileSync(join(h.sessions, 'session-notes.json'), '{}');
   writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
+  writeFileSync(join(h.sessions, '.odd\tlock\nname.lock'), '1');
   symlinkSync(a, join(h.sessions, 'session-2025-11-05-10-00-00.json'));
   mkdirSync(join(h.sessions, 'session-2025-11-06-10-00-00.json'));
 
   const cwd = process.cwd();
-  const scan = scanNow(h.sessions);
+  const byLstat = scanNow(h.sessions);
   // the pass stats from inside the directory, and comes back
   expect(process.cwd()).toBe(cwd);
-  expect(scan.count).toBe(2);
-  expect(scan.locks).toEqual(['.session-2025-11-01-10-00-00.json.lock']);
-  const files = manifestEntries(h.sessions, scan.manifest).map(entryFile);
-  expect(files.map((f) => f.path).sort()).toEqual([a, b].sort());
-  for (const f of files) {
-    const st = lstatSync(f.path);
-    expect(f).toEqual({ name: basename(f.path), path: f.path, size: st.size, mtimeMs: st.mtimeMs });
+  const byFind = await scan(h.sessions);
+  expect([byLstat.by, byFind.by]).toEqual(['lstat', BY_FIND]);
+  for (const pass of [byLstat, byFind]) {
+    expect(pass.count).toBe(2);
+    expect(pass.locks).toEqual(['.odd\tlock\nname.lock', '.session-2025-11-01-10-00-00.json.lock']);
+    const files = manifestEntries(h.sessions, pass.manifest).map(entryFile);
+    expect(files.map((f) => f.path).sort()).toEqual([a, b].sort());
+    for (const f of files) {
+      const st = lstatSync(f.path);
+      expect(f).toEqual({
+        name: basename(f.path),
+        path: f.path,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+      });
+    }
   }
   // the same files give the same print; any change to one gives another
-  expect(scanNow(h.sessions).print).toBe(scan.print);
+  expect(scanNow(h.sessions).print).toBe(byLstat.print);
+  expect((await scan(h.sessions)).print).toBe(byFind.print);
   utimesSync(b, 1_762_000_000.124456, 1_762_000_000.124456);
-  expect(scanNow(h.sessions).print).not.toBe(scan.print);
+  expect(scanNow(h.sessions).print).not.toBe(byLstat.print);
+  expect((await scan(h.sessions)).print).not.toBe(byFind.print);
 });
 
-test('a missing directory holds no sessions', () => {
-  const scan = scanNow(join(h.home, 'nowhere'));
-  expect(scan).toMatchObject({ count: 0, manifest: '', locks: [] });
-  expect(manifestEntries(h.home, scan.manifest)).toEqual([]);
+test("find's mtimes are lstat's to the last bit, for any nanoseconds", async () => {
+  // Seconds and nanoseconds set exactly (touch -d @s.n): the manifest's mtimeMs must be the
+  // number Node's lstat gives, or a refresh would take every file for changed.
+  const next = rng(7);
+  const stamps = ['0', '999999999', '000000001', '500000000'];
+  for (let i = stamps.length; i < 300; i++) {
+    stamps.push(String(Math.floor(next() * 1e9)).padStart(9, '0'));
+  }
+  const commands = stamps.map((ns, i) => {
+    const s = String(i % 60).padStart(2, '0');
+    const file = join(
+      h.sessions,
+      `session-2025-11-01-10-${String(Math.floor(i / 60)).padStart(2, '0')}-${s}.json`,
+    );
+    writeFileSync(file, 'x'.repeat(i));
+    return `touch -d @${1_700_000_000 + i * 7919}.${ns} '${file}'`;
+  });
+  const r = spawnSync('sh', ['-c', commands.join('\n')], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+
+  const byFind = await scan(h.sessions);
+  expect(byFind.by).toBe(BY_FIND);
+  expect(byFind.count).toBe(300);
+  expect(facts(byFind)).toEqual(facts(scanNow(h.sessions)));
+});
+
+test('without a find that does its part, the pass is made by lstat, with the same facts', async () => {
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+  writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), '1');
+  const expected = facts(scanNow(h.sessions));
+  const cases = {
+    'no find': mkdtempSync(join(h.home, 'bin-')),
+    'a find that fails': fakeFind(h.home, 'echo "find: no" >&2; exit 1'),
+    'a find that prints something else': fakeFind(h.home, "printf '%s\\n' session-*.json"),
+    'a find with fewer digits': fakeFind(
+      h.home,
+      "printf 'session-2025-11-01-10-00-00.json\\t10\\t1762000000.5\\000'",
+    ),
+  };
+  for (const [name, bin] of Object.entries(cases)) {
+    const pass = await withPath(bin, () => scan(h.sessions));
+    expect({ name, by: pass.by, ...facts(pass) }).toEqual({ name, by: 'lstat', ...expected });
+  }
+  // a file whose name holds a TAB makes find's records ambiguous: checked, and made by lstat
+  writeFileSync(join(h.sessions, 'session-2025-11-03-10-00-00.json\tx.json'), '{}');
+  expect(await scan(h.sessions)).toMatchObject({ by: 'lstat', count: 2 });
+});
+
+test('a missing directory holds no sessions; one that cannot be read is an error', async () => {
+  for (const pass of [scanNow(join(h.home, 'nowhere')), await scan(join(h.home, 'nowhere'))]) {
+    expect(pass).toMatchObject({ count: 0, manifest: '', locks: [] });
+    expect(manifestEntries(h.home, pass.manifest)).toEqual([]);
+  }
+  const notADir = join(h.home, 'sessions.txt');
+  writeFileSync(notADir, 'not a directory');
+  await expect(scan(notADir)).rejects.toThrow(`cannot read sessions directory ${notADir}: `);
 });
 
 test('compareEntries: new and changed files are read again, the rows of missing ones go', () => {
@@ -76,19 +185,21 @@ test('compareEntries: new and changed files are read again, the rows of missing 
   expect(compareEntries(now, now)).toEqual({ changed: [], outdated: [], gone: 0 });
 });
 
-test('a held pass goes to the next refresh of its directory once, and is let go after', () => {
+test('a held pass goes to the next refresh of its directory once, and is let go after', async () => {
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
-  const held = scanFor(h.sessions, { hold: true });
+  const held = await scan(h.sessions);
+  holdScan(held);
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   // the refresh that computes the cached answer sees what the answer's key was taken from
-  expect(scanFor(h.sessions)).toBe(held);
-  const fresh = scanFor(h.sessions);
+  expect(await scan(h.sessions)).toBe(held);
+  const fresh = await scan(h.sessions);
   expect(fresh.count).toBe(2);
   // a held pass no one took (a replayed answer) is let go, never served later
-  const again = scanFor(h.sessions, { hold: true });
+  const again = await scan(h.sessions);
+  holdScan(again);
   releaseScan(again);
   writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-  expect(scanFor(h.sessions).count).toBe(3);
+  expect((await scan(h.sessions)).count).toBe(3);
 });
 
 test('the same pass from a worker thread, and from a process whose working directory is gone', async () => {
@@ -134,32 +245,42 @@ test('the same pass from a worker thread, and from a process whose working direc
   expect(JSON.parse(r.stdout)).toEqual(here);
 });
 
-test("list's count of session files: from a held pass, or from names the next pass then uses", () => {
+test("list's count of session files: from a held pass, or from the names, with the pass set going", async () => {
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   writeFileSync(join(h.sessions, 'notes.json'), '{}');
   writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
   expect(sessionFileCount(join(h.home, 'missing'))).toBe(0);
+  releaseNames();
 
+  // counted from the names; the pass it set going is the one the index then takes
   const fresh = scanNow(h.sessions);
   expect(sessionFileCount(h.sessions)).toBe(2);
-  // the pass that follows reads the same names, and sees what they are now
-  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 123_456 });
-  const next = scanFor(h.sessions);
-  expect(next.count).toBe(2);
-  expect(next.locks).toEqual(fresh.locks);
+  const taken = await scan(h.sessions);
+  expect(taken.by).toBe(BY_FIND);
+  expect(facts(taken)).toEqual(facts(fresh));
+
+  // made by lstat, the pass uses the names counted, and sees what the files are now
+  const noFind = mkdtempSync(join(h.home, 'bin-'));
+  const next = await withPath(noFind, async () => {
+    expect(sessionFileCount(h.sessions)).toBe(2);
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 123_456 });
+    return scan(h.sessions);
+  });
+  expect(next).toMatchObject({ by: 'lstat', count: 2, locks: fresh.locks });
   expect(next.manifest).not.toBe(fresh.manifest);
   expect(next.manifest).toBe(scanNow(h.sessions).manifest);
 
-  // names not taken by a pass are let go of: a later pass reads the directory again
+  // what no pass took is let go of: a later pass reads the directory again
   expect(sessionFileCount(h.sessions)).toBe(2);
   releaseNames();
   writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-  expect(scanFor(h.sessions).count).toBe(3);
+  expect((await scan(h.sessions)).count).toBe(3);
 
   // a held pass answers without reading the directory
-  const held = scanFor(h.sessions, { hold: true });
+  const held = await scan(h.sessions);
+  holdScan(held);
   writeSession(h.sessions, { start: '2025-11-04T10:00:00Z' });
   expect(sessionFileCount(h.sessions)).toBe(3);
-  expect(scanFor(h.sessions)).toBe(held);
+  expect(await scan(h.sessions)).toBe(held);
 });
