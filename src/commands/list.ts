@@ -1,5 +1,5 @@
 import { notesText } from '../analytics/output.js';
-import { releaseNames, sessionFileCount } from '../analytics/scan.js';
+import { holdsSessionFiles, releasePass } from '../analytics/scan.js';
 import { UsageError } from '../errors.js';
 import {
   formatDateTime,
@@ -96,8 +96,8 @@ export const INDEX_THRESHOLD = 300;
  */
 function servedByIndex(dir: string): boolean {
   const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
-  if (sessionFileCount(dir) >= threshold) return true;
-  releaseNames();
+  if (holdsSessionFiles(dir, threshold)) return true;
+  releasePass();
   return false;
 }
 

@@ -9,6 +9,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -22,12 +23,12 @@ import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
   holdScan,
+  holdsSessionFiles,
   manifestEntries,
-  releaseNames,
+  releasePass,
   releaseScan,
   type Scan,
   scanNow,
-  sessionFileCount,
   startScan,
 } from '../../src/analytics/scan.js';
 import { makeHome, ROOT, type TempHome } from '../helpers.js';
@@ -53,6 +54,14 @@ async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } finally {
     process.env.PATH = saved;
+  }
+}
+
+/** Waits until `done()` holds, for at most 10 s. */
+async function until(done: () => boolean): Promise<void> {
+  for (const start = Date.now(); !done(); ) {
+    if (Date.now() - start > 10_000) throw new Error('waited 10 s in vain');
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 
@@ -245,42 +254,45 @@ test('the same pass from a worker thread, and from a process whose working direc
   expect(JSON.parse(r.stdout)).toEqual(here);
 });
 
-test("list's count of session files: from a held pass, or from the names, with the pass set going", async () => {
+test('whether list is served by the index: names counted up to the threshold, the pass set going', async () => {
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   writeFileSync(join(h.sessions, 'notes.json'), '{}');
   writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
-  expect(sessionFileCount(join(h.home, 'missing'))).toBe(0);
-  releaseNames();
+  expect(holdsSessionFiles(join(h.home, 'missing'), 1)).toBe(false);
+  releasePass();
+  expect(holdsSessionFiles(h.sessions, 3)).toBe(false);
+  releasePass();
 
-  // counted from the names; the pass it set going is the one the index then takes
-  const fresh = scanNow(h.sessions);
-  expect(sessionFileCount(h.sessions)).toBe(2);
-  const taken = await scan(h.sessions);
-  expect(taken.by).toBe(BY_FIND);
-  expect(facts(taken)).toEqual(facts(fresh));
-
-  // made by lstat, the pass uses the names counted, and sees what the files are now
-  const noFind = mkdtempSync(join(h.home, 'bin-'));
-  const next = await withPath(noFind, async () => {
-    expect(sessionFileCount(h.sessions)).toBe(2);
-    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 123_456 });
+  // Each run of find is counted: the pass set going by the count is the one the index takes.
+  const runs = join(h.home, 'find-runs');
+  const real = spawnSync('sh', ['-c', 'command -v find'], { encoding: 'utf8' }).stdout.trim();
+  const counting = fakeFind(h.home, `echo run >> '${runs}'; exec '${real}' "$@"`);
+  const finds = () => readFileSync(runs, 'utf8').split('\n').length - 1;
+  writeFileSync(runs, '');
+  const taken = await withPath(counting, async () => {
+    expect(holdsSessionFiles(h.sessions, 2)).toBe(true);
+    // find runs from the count on, before the index asks for the pass
+    if (BY_FIND === 'find') await until(() => finds() === 1);
     return scan(h.sessions);
   });
-  expect(next).toMatchObject({ by: 'lstat', count: 2, locks: fresh.locks });
-  expect(next.manifest).not.toBe(fresh.manifest);
-  expect(next.manifest).toBe(scanNow(h.sessions).manifest);
+  expect({ by: taken.by, ...facts(taken) }).toEqual({ by: BY_FIND, ...facts(scanNow(h.sessions)) });
+  if (BY_FIND === 'find') expect(finds()).toBe(1);
 
-  // what no pass took is let go of: a later pass reads the directory again
-  expect(sessionFileCount(h.sessions)).toBe(2);
-  releaseNames();
-  writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-  expect((await scan(h.sessions)).count).toBe(3);
+  // one no one took is let go of: the next pass is a new one, and sees the files as they are now
+  await withPath(counting, async () => {
+    expect(holdsSessionFiles(h.sessions, 2)).toBe(true);
+    releasePass();
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+    expect((await scan(h.sessions)).count).toBe(3);
+  });
+  if (BY_FIND === 'find') expect(finds()).toBe(3);
 
   // a held pass answers without reading the directory
   const held = await scan(h.sessions);
   holdScan(held);
   writeSession(h.sessions, { start: '2025-11-04T10:00:00Z' });
-  expect(sessionFileCount(h.sessions)).toBe(3);
+  expect(holdsSessionFiles(h.sessions, 4)).toBe(false);
+  expect(holdsSessionFiles(h.sessions, 3)).toBe(true);
   expect(await scan(h.sessions)).toBe(held);
 });
