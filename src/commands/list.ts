@@ -1,5 +1,5 @@
 import { notesText } from '../analytics/output.js';
-import { holdsSessionFiles, releasePass } from '../analytics/scan.js';
+import { holdsSessionFiles, prepareScan } from '../analytics/scan.js';
 import { UsageError } from '../errors.js';
 import {
   formatDateTime,
@@ -90,15 +90,15 @@ export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSes
 export const INDEX_THRESHOLD = 300;
 
 /**
- * Whether list is served by the index: from INDEX_THRESHOLD session files on. Counting names is
- * cheap, and sets the index's stat pass going meanwhile (let go of when the files are read
- * instead); stat-ing the files is what either path does once.
+ * Whether list is served by the index: from INDEX_THRESHOLD session files on, counted by name
+ * (cheap). Served by it, the index's stat pass is set going at once; stat-ing the files is what
+ * either path does once.
  */
 function servedByIndex(dir: string): boolean {
   const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
-  if (holdsSessionFiles(dir, threshold)) return true;
-  releasePass();
-  return false;
+  if (!holdsSessionFiles(dir, threshold)) return false;
+  prepareScan(dir);
+  return true;
 }
 
 /** list read from the session files themselves (a small directory). */

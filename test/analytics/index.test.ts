@@ -14,8 +14,9 @@ import { generate } from '../../bench/generate.mjs';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
 import { indexPath, openIndex } from '../../src/analytics/index-db.js';
 import { appliedSteps, MIGRATION_STEPS } from '../../src/analytics/migrations.js';
+import { FIND_FROM } from '../../src/analytics/scan.js';
 import { makeHome, ROOT, runGrok, type TempHome } from '../helpers.js';
-import { writeSession } from './sessions.js';
+import { countingFind, crowd, withPath, writeSession } from './sessions.js';
 
 let h: TempHome;
 beforeEach(() => {
@@ -103,22 +104,21 @@ describe('refresh', () => {
   });
 
   test('a stat pass made the other way (find, then lstat) reads no file again', async () => {
+    crowd(h.sessions, FIND_FROM);
     writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
     writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
     const unchanged = { refresh: { read: 0, removed: 0, unchanged: 2 }, sessions: 2 };
-    expect(await counts()).toMatchObject({ refresh: { read: 2 }, sessions: 2 });
+    const find = countingFind(h.home);
+    expect(await withPath(find.bin, counts)).toMatchObject({ refresh: { read: 2 }, sessions: 2 });
+    expect(find.runs()).toBe(1);
     // Without find on the PATH, the pass is made by lstat: another print, the same facts.
-    const path = process.env.PATH;
-    process.env.PATH = mkdtempSync(join(h.home, 'bin-'));
-    try {
-      expect(await counts()).toMatchObject(unchanged);
-      expect(await counts()).toMatchObject(unchanged);
-    } finally {
-      process.env.PATH = path;
-    }
-    expect(await counts()).toMatchObject(unchanged);
+    const none = mkdtempSync(join(h.home, 'bin-'));
+    expect(await withPath(none, counts)).toMatchObject(unchanged);
+    expect(await withPath(none, counts)).toMatchObject(unchanged);
+    expect(await withPath(find.bin, counts)).toMatchObject(unchanged);
+    expect(find.runs()).toBe(2);
     writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-    expect(await counts()).toMatchObject({
+    expect(await withPath(find.bin, counts)).toMatchObject({
       refresh: { read: 1, removed: 0, unchanged: 2 },
       sessions: 3,
     });

@@ -4,16 +4,7 @@
  * and what a refresh concludes from two manifests.
  */
 import { spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  symlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -22,17 +13,18 @@ import { rng } from '../../bench/generate.mjs';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
+  FIND_FROM,
   holdScan,
   holdsSessionFiles,
   manifestEntries,
-  releasePass,
+  prepareScan,
   releaseScan,
   type Scan,
   scanNow,
   startScan,
 } from '../../src/analytics/scan.js';
 import { makeHome, ROOT, type TempHome } from '../helpers.js';
-import { writeSession } from './sessions.js';
+import { countingFind, crowd, fakeFind, withPath, writeSession } from './sessions.js';
 
 /** How the pass set going by startScan is made on this system. */
 const BY_FIND = process.platform === 'linux' ? 'find' : 'lstat';
@@ -46,31 +38,12 @@ const facts = (s: Scan) => ({
   locks: s.locks,
 });
 
-/** Runs `fn` with PATH holding only `dir`: the find there is the one a pass runs, or none. */
-async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const saved = process.env.PATH;
-  process.env.PATH = dir;
-  try {
-    return await fn();
-  } finally {
-    process.env.PATH = saved;
-  }
-}
-
 /** Waits until `done()` holds, for at most 10 s. */
 async function until(done: () => boolean): Promise<void> {
   for (const start = Date.now(); !done(); ) {
     if (Date.now() - start > 10_000) throw new Error('waited 10 s in vain');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** A directory holding an executable `find` that runs `script`. */
-function fakeFind(home: string, script: string): string {
-  const dir = mkdtempSync(join(home, 'bin-'));
-  writeFileSync(join(dir, 'find'), `#!/bin/sh\n${script}\n`);
-  chmodSync(join(dir, 'find'), 0o755);
-  return dir;
 }
 
 let h: TempHome;
@@ -80,6 +53,7 @@ beforeEach(() => {
 afterEach(() => h.cleanup());
 
 test('lists regular session files with their exact size and mtime, and the lock files', async () => {
+  crowd(h.sessions, FIND_FROM);
   const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   const b = writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   // a fractional mtime, as filesystems give them
@@ -147,6 +121,7 @@ test("find's mtimes are lstat's to the last bit, for any nanoseconds", async () 
 });
 
 test('without a find that does its part, the pass is made by lstat, with the same facts', async () => {
+  crowd(h.sessions, FIND_FROM);
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), '1');
@@ -254,45 +229,46 @@ test('the same pass from a worker thread, and from a process whose working direc
   expect(JSON.parse(r.stdout)).toEqual(here);
 });
 
-test('whether list is served by the index: names counted up to the threshold, the pass set going', async () => {
+test("list's count of session names, and the pass set going once the index will serve it", async () => {
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
   writeFileSync(join(h.sessions, 'notes.json'), '{}');
   writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), String(process.pid));
+  crowd(h.sessions, FIND_FROM);
   expect(holdsSessionFiles(join(h.home, 'missing'), 1)).toBe(false);
-  releasePass();
   expect(holdsSessionFiles(h.sessions, 3)).toBe(false);
-  releasePass();
+  expect(holdsSessionFiles(h.sessions, 2)).toBe(true);
 
-  // Each run of find is counted: the pass set going by the count is the one the index takes.
-  const runs = join(h.home, 'find-runs');
-  const real = spawnSync('sh', ['-c', 'command -v find'], { encoding: 'utf8' }).stdout.trim();
-  const counting = fakeFind(h.home, `echo run >> '${runs}'; exec '${real}' "$@"`);
-  const finds = () => readFileSync(runs, 'utf8').split('\n').length - 1;
-  writeFileSync(runs, '');
+  // Each run of find is counted: counting runs none; the pass set going by prepareScan is the
+  // one the index takes, and one set going for a held pass's directory is none.
+  const { bin: counting, runs: finds } = countingFind(h.home);
   const taken = await withPath(counting, async () => {
     expect(holdsSessionFiles(h.sessions, 2)).toBe(true);
-    // find runs from the count on, before the index asks for the pass
+    prepareScan(h.sessions);
+    // find runs from then on, before the index asks for the pass
     if (BY_FIND === 'find') await until(() => finds() === 1);
     return scan(h.sessions);
   });
   expect({ by: taken.by, ...facts(taken) }).toEqual({ by: BY_FIND, ...facts(scanNow(h.sessions)) });
-  if (BY_FIND === 'find') expect(finds()).toBe(1);
+  expect(finds()).toBe(BY_FIND === 'find' ? 1 : 0);
 
-  // one no one took is let go of: the next pass is a new one, and sees the files as they are now
-  await withPath(counting, async () => {
-    expect(holdsSessionFiles(h.sessions, 2)).toBe(true);
-    releasePass();
-    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
-    expect((await scan(h.sessions)).count).toBe(3);
-  });
-  if (BY_FIND === 'find') expect(finds()).toBe(3);
-
-  // a held pass answers without reading the directory
+  // a held pass answers without reading the directory, and is what the index takes
   const held = await scan(h.sessions);
   holdScan(held);
   writeSession(h.sessions, { start: '2025-11-04T10:00:00Z' });
-  expect(holdsSessionFiles(h.sessions, 4)).toBe(false);
-  expect(holdsSessionFiles(h.sessions, 3)).toBe(true);
+  expect(holdsSessionFiles(h.sessions, 3)).toBe(false);
+  await withPath(counting, async () => prepareScan(h.sessions));
   expect(await scan(h.sessions)).toBe(held);
+  expect(finds()).toBe(BY_FIND === 'find' ? 1 : 0);
+  expect((await scan(h.sessions)).count).toBe(3);
+});
+
+test('a directory of fewer entries than FIND_FROM is passed by lstat, sooner than find starts', async () => {
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  crowd(h.sessions, FIND_FROM - 2);
+  expect((await scan(h.sessions)).by).toBe('lstat');
+  writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+  const pass = await scan(h.sessions);
+  expect(pass.by).toBe(BY_FIND);
+  expect(facts(pass)).toEqual(facts(scanNow(h.sessions)));
 });

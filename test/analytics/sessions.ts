@@ -1,5 +1,6 @@
 /** Small, hand-made sessions for the analytics tests: every number in them is known. */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface MakeSession {
@@ -66,4 +67,40 @@ export function writeSession(dir: string, m: MakeSession): string {
   const path = join(dir, fileNameFor(m.start));
   writeFileSync(path, JSON.stringify(makeSession(m), null, 2), { mode: 0o600 });
   return path;
+}
+
+/**
+ * Fills `dir` with `n` entries that are not sessions (empty `other-N.txt` files): from FIND_FROM
+ * entries on, the stat pass is made by find (analytics/scan.ts).
+ */
+export function crowd(dir: string, n: number): void {
+  for (let i = 0; i < n; i++) writeFileSync(join(dir, `other-${i}.txt`), '');
+}
+
+/** Runs `fn` with PATH holding only `dir`: the find there is the one a pass runs, or none. */
+export async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+/** A directory holding an executable `find` that runs `script`. */
+export function fakeFind(home: string, script: string): string {
+  const dir = mkdtempSync(join(home, 'bin-'));
+  writeFileSync(join(dir, 'find'), `#!/bin/sh\n${script}\n`);
+  chmodSync(join(dir, 'find'), 0o755);
+  return dir;
+}
+
+/** A find on a PATH of its own that runs the real one and counts its runs. */
+export function countingFind(home: string): { bin: string; runs: () => number } {
+  const log = join(mkdtempSync(join(home, 'runs-')), 'find-runs');
+  writeFileSync(log, '');
+  const real = spawnSync('sh', ['-c', 'command -v find'], { encoding: 'utf8' }).stdout.trim();
+  const bin = fakeFind(home, `echo run >> '${log}'; exec '${real}' "$@"`);
+  return { bin, runs: () => readFileSync(log, 'utf8').split('\n').length - 1 };
 }
