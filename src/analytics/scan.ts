@@ -64,13 +64,23 @@ export interface Scan {
   by: ScanMethod;
 }
 
+/** What leads each entry of a file in `dir`: the directory and its separator. */
+export function dirPrefix(dir: string): string {
+  return dir.endsWith(sep) ? dir : dir + sep;
+}
+
+/** A manifest's lines, `name TAB size TAB mtimeMs`. */
+export function manifestLines(manifest: string): string[] {
+  return manifest === '' ? [] : manifest.split('\n');
+}
+
 /**
  * A manifest's lines, each led by the directory: `path TAB size TAB mtimeMs`, the form in which
- * a refresh compares what it finds with what the index holds.
+ * the files table's rows are compared with what a pass found.
  */
 export function manifestEntries(dir: string, manifest: string): string[] {
-  const prefix = dir.endsWith(sep) ? dir : dir + sep;
-  return manifest === '' ? [] : manifest.split('\n').map((line) => prefix + line);
+  const prefix = dirPrefix(dir);
+  return manifestLines(manifest).map((line) => prefix + line);
 }
 
 /** The file an entry (manifestEntries) describes. */

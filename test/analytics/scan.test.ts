@@ -166,6 +166,9 @@ test('compareEntries: new and changed files are read again, the rows of missing 
   ]);
   expect(outdated).toEqual(['/s/b', '/s/c', '/s/d']);
   expect(gone).toBe(1);
+  // the same from two manifests' lines, each led by the directory
+  const lines = (entries: string[]) => entries.map((x) => x.slice('/s/'.length));
+  expect(compareEntries(lines(before), lines(now), '/s/')).toEqual({ changed, outdated, gone });
   expect(compareEntries(now, now)).toEqual({ changed: [], outdated: [], gone: 0 });
 });
 
