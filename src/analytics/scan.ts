@@ -3,11 +3,12 @@
  * (regular files matching the session pattern, symlinks never followed, as src/session/discover.ts)
  * with their sizes and mtimes, the lock files beside them, and a hash of it all.
  *
- * On Linux, GNU find(1) makes the pass in a process of its own, set going before DuckDB is loaded
- * (startScan): loading DuckDB's library takes this thread 30-50 ms that the pass then no longer
- * waits for, and what is left here is checking and hashing find's lines. Elsewhere, or when find
- * fails or prints what it should not (a file removed during its pass, another find), the pass is
- * made here with synchronous lstat calls while DuckDB opens the index on libuv's thread pool: for
+ * On Linux, over a directory of FIND_FROM entries or more, GNU find(1) makes the pass in a process
+ * of its own, set going before DuckDB is loaded (startScan): loading DuckDB's library takes this
+ * thread 30-50 ms that the pass then no longer waits for, and what is left here is checking and
+ * hashing find's lines. Otherwise, or when find fails or prints what it should not (a file
+ * removed during its pass, another find), the pass is made here with synchronous lstat calls
+ * while DuckDB opens the index on libuv's thread pool: for
  * 10,000 files a loop of lstatSync takes ~70 ms where 10,000 concurrent fs/promises lstat calls
  * take ~280 ms; a helper thread took 30-50 ms to start here and was slower overall.
  */
@@ -43,12 +44,13 @@ export interface Scan {
   dir: string;
   /**
    * One line per session file, `name TAB size TAB mtimeMs` (session names hold neither tabs nor
-   * newlines), joined by newlines: what the index is refreshed from. Lines are in the order the
-   * directory gives its entries, which is the same from one pass to the next while the directory
-   * is not changed: sorting 10,000 names took longer (~15 ms) than hashing them. A refresh
-   * compares them as a set (refresh.ts), so an order that does change costs a comparison, never
-   * a file read again. The same lines whichever way the pass was made; a find pass writes them on
-   * first use (a refresh that finds the print unchanged never needs them).
+   * newlines), joined by newlines: what the index is refreshed from. The same lines whichever
+   * way the pass was made, in the order it met them: by name from lstat (Node's readdir sorts
+   * names), in the directory's own order from find, which is the same from one pass to the next
+   * while the directory is unchanged (sorting 10,000 lines took longer, ~15 ms, than hashing
+   * them). A refresh compares lines as a set (refresh.ts), so another order costs a comparison,
+   * never a file read again. A find pass writes its lines on first use: a refresh that finds the
+   * print unchanged never needs them.
    */
   readonly manifest: string;
   /**
