@@ -1,4 +1,7 @@
-/** Small, hand-made sessions for the analytics tests: every number in them is known. */
+/**
+ * Small, hand-made sessions for the analytics tests (every number in them is known), and what
+ * steers their stat pass: entries that are not sessions, a find of the test's own.
+ */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
