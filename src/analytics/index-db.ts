@@ -7,7 +7,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
-import { loadDuckDB } from './duckdb-load.js';
+import { createInstance, loadDuckDB } from './duckdb-load.js';
 import { migrate } from './migrations.js';
 
 export { loadDuckDB };
@@ -34,10 +34,9 @@ function isLockError(error: unknown): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
-  const { DuckDBInstance } = loadDuckDB();
   const options: Record<string, string> = {};
   if (readOnly) options.access_mode = 'READ_ONLY';
-  const instance: DuckDBInstance = await DuckDBInstance.create(path, options);
+  const instance: DuckDBInstance = await createInstance(path, options);
   let conn: DuckDBConnection | undefined;
   try {
     conn = await instance.connect();
