@@ -219,7 +219,9 @@ function isLockName(name: string): boolean {
  * find's arguments, run from inside the sessions directory: its entries (not itself, nothing
  * below), lock files by name, and regular files named like sessions (-type f tests the entry
  * itself: a symlink is never followed) with their size and mtime (`seconds.nanoseconds`), each
- * record ended by a NUL, which no file name holds.
+ * record ended by a NUL, which no file name holds. Names are tested first: where the directory
+ * does not give entry types, -type stats the entry, and a temporary file gone meanwhile would
+ * fail the pass.
  */
 const FIND_ARGS = [
   '.',
@@ -237,10 +239,10 @@ const FIND_ARGS = [
   ')',
   '-o',
   '(',
-  '-type',
-  'f',
   '-name',
   'session-*.json',
+  '-type',
+  'f',
   '-printf',
   '%f\\t%s\\t%T@\\0',
   ')',
