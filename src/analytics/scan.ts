@@ -8,9 +8,9 @@
  * thread 30-50 ms that the pass then no longer waits for, and what is left here is checking and
  * hashing find's lines. Otherwise, or when find fails or prints what it should not (a file
  * removed during its pass, another find), the pass is made here with synchronous lstat calls
- * while DuckDB opens the index on libuv's thread pool: for
- * 10,000 files a loop of lstatSync takes ~70 ms where 10,000 concurrent fs/promises lstat calls
- * take ~280 ms; a helper thread took 30-50 ms to start here and was slower overall.
+ * while DuckDB opens the index on libuv's thread pool: for 10,000 files a loop of lstatSync takes
+ * ~70 ms where 10,000 concurrent fs/promises lstat calls take ~280 ms; a helper thread took
+ * 30-50 ms to start here and was slower overall.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -114,22 +114,31 @@ function readNames(dir: string): string[] {
  */
 export function holdsSessionFiles(dir: string, atLeast: number): boolean {
   if (held?.dir === dir && held.scan) return held.scan.count >= atLeast;
+  const count = countUpTo(dir, atLeast, (name) => SESSION_FILE_PATTERN.test(name));
+  return (count ?? 0) >= atLeast;
+}
+
+/**
+ * How many entries of `dir` that `counts` accepts, reading only until there are `n` of them
+ * (opendir: 300 entries take ~1.5 ms); undefined when the directory cannot be read.
+ */
+function countUpTo(dir: string, n: number, counts: (name: string) => boolean): number | undefined {
   let count = 0;
   try {
     const entries = opendirSync(dir, { bufferSize: 128 });
     try {
-      while (count < atLeast) {
+      while (count < n) {
         const entry = entries.readSync();
         if (entry === null) break;
-        if (SESSION_FILE_PATTERN.test(entry.name)) count++;
+        if (counts(entry.name)) count++;
       }
     } finally {
       entries.closeSync();
     }
   } catch {
-    return false;
+    return undefined;
   }
-  return count >= atLeast;
+  return count;
 }
 
 /**
@@ -141,13 +150,11 @@ export function prepareScan(dir: string): void {
   if (held?.dir !== dir) held = { dir, finish: setGoing(dir) };
 }
 
-/** The stat pass of `dir` made here and now, by lstat. */
+/**
+ * The stat pass of `dir` made here and now, by lstat. A missing directory holds no sessions; an
+ * unreadable one is an error.
+ */
 export function scanNow(dir: string): Scan {
-  return lstatScan(dir);
-}
-
-/** The lstat pass. A missing directory holds no sessions; an unreadable one is an error. */
-function lstatScan(dir: string): Scan {
   try {
     return statPass(dir, readNames(dir));
   } catch (error) {
@@ -322,11 +329,9 @@ export function findScan(dir: string, out: string): Scan | undefined {
     }
     if (!record.startsWith('session-')) return undefined;
     const tab = record.indexOf('\t');
+    if (tab < 0) return undefined;
     // a name find's pattern lets through that is not a session's (session-notes.json)
-    if (tab < 0 || !SESSION_FILE_PATTERN.test(record.slice(0, tab))) {
-      if (tab < 0) return undefined;
-      continue;
-    }
+    if (!SESSION_FILE_PATTERN.test(record.slice(0, tab))) continue;
     FIND_TAIL.lastIndex = tab;
     if (!FIND_TAIL.test(record)) return undefined;
     files.push(record);
@@ -381,27 +386,14 @@ export function startScan(dir: string): () => Promise<Scan> {
  */
 export const FIND_FROM = 300;
 
-/** Whether `dir` has fewer than `n` entries: read only that far (300: ~1.5 ms). */
-function fewerEntries(dir: string, n: number): boolean {
-  try {
-    const entries = opendirSync(dir, { bufferSize: 128 });
-    try {
-      for (let i = 0; i < n; i++) if (entries.readSync() === null) return true;
-      return false;
-    } finally {
-      entries.closeSync();
-    }
-  } catch {
-    return true; // the pass by lstat says why it cannot be read
-  }
-}
-
 function setGoing(dir: string): () => Promise<Scan> {
-  const byFind = process.platform === 'linux' && !fewerEntries(dir, FIND_FROM);
+  // A directory that cannot be read counts none: the pass by lstat says why.
+  const byFind =
+    process.platform === 'linux' && (countUpTo(dir, FIND_FROM, () => true) ?? 0) >= FIND_FROM;
   const found = byFind ? runFind(dir) : undefined;
   return async () => {
     const out = found && (await found);
-    return (out !== undefined && findScan(dir, out)) || lstatScan(dir);
+    return (out !== undefined && findScan(dir, out)) || scanNow(dir);
   };
 }
 
