@@ -7,11 +7,28 @@ import { buildMainCli, buildSessionsCli } from './cli.js';
 import type { CommandOutput } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UserError } from './errors.js';
 
+/**
+ * A reader that went away (`grok sessions list --json | head`) is not an error of grok's: what is
+ * left of the output is dropped, quietly, and the command ends with its own exit code. Any other
+ * failure to write is still raised.
+ */
+function dropOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+dropOnClosedPipe(process.stdout);
+dropOnClosedPipe(process.stderr);
+
 function write(stream: NodeJS.WriteStream, text: string | Uint8Array | undefined): Promise<void> {
   if (text === undefined || text.length === 0) return Promise.resolve();
   return new Promise((resolve) => {
     if (stream.write(text)) resolve();
-    else stream.once('drain', resolve);
+    else {
+      // drain, or the end of a stream whose reader left
+      stream.once('drain', resolve);
+      stream.once('close', resolve);
+    }
   });
 }
 

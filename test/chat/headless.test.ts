@@ -1,6 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeHome, runGrokAsync, type TempHome } from '../helpers.js';
+import { BIN, makeHome, runGrokAsync, type TempHome } from '../helpers.js';
 import { type FakeServer, startFakeServer } from './fake-server.js';
 
 let home: TempHome;
@@ -100,5 +102,26 @@ describe('grok -p (acceptance 1)', () => {
     expect(failing.code).toBe(1);
     expect(failing.stderr.trim().split('\n')).toHaveLength(1);
     expect(failing.stderr).toContain('the API failed (HTTP 500) after 3 retries');
+  });
+
+  it('stops quietly when its reader does: `grok -p ... | head`', async () => {
+    // 400 KB streamed in 40 pieces: far more than a pipe holds once head has gone.
+    server.push({ content: 'x'.repeat(400_000), chunks: 40 });
+    const r = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(
+        'bash',
+        ['-c', `"$NODE" "$GROK" -p hello 2>"$HOME/err" | head -c 5; echo " \${PIPESTATUS[0]}"`],
+        { env: env({ NODE: process.execPath, GROK: BIN }) },
+      );
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        stdout += d;
+      });
+      child.on('close', () =>
+        resolve({ stdout, stderr: readFileSync(join(home.home, 'err'), 'utf8') }),
+      );
+    });
+    expect(r.stdout).toBe('xxxxx 0\n');
+    expect(r.stderr).toBe('');
   });
 });
