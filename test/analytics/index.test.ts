@@ -117,6 +117,9 @@ describe('refresh', () => {
     expect(await withPath(none, counts)).toMatchObject(unchanged);
     expect(await withPath(find.bin, counts)).toMatchObject(unchanged);
     expect(find.runs()).toBe(2);
+    // A lock taken beside a session changes find's print (its whole output), and no file is read.
+    writeFileSync(join(h.sessions, '.session-2025-11-01-10-00-00.json.lock'), '1');
+    expect(await withPath(find.bin, counts)).toMatchObject(unchanged);
     writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
     expect(await withPath(find.bin, counts)).toMatchObject({
       refresh: { read: 1, removed: 0, unchanged: 2 },

@@ -130,6 +130,10 @@ test('without a find that does its part, the pass is made by lstat, with the sam
     'no find': mkdtempSync(join(h.home, 'bin-')),
     'a find that fails': fakeFind(h.home, 'echo "find: no" >&2; exit 1'),
     'a find that prints something else': fakeFind(h.home, "printf '%s\\n' session-*.json"),
+    "a find that prints a name that is not a session's": fakeFind(
+      h.home,
+      "printf 'session-notes.json\\t2\\t1762000000.000000000\\000'",
+    ),
     'a find with fewer digits': fakeFind(
       h.home,
       "printf 'session-2025-11-01-10-00-00.json\\t10\\t1762000000.5\\000'",
@@ -139,9 +143,10 @@ test('without a find that does its part, the pass is made by lstat, with the sam
     const pass = await withPath(bin, () => scan(h.sessions));
     expect({ name, by: pass.by, ...facts(pass) }).toEqual({ name, by: 'lstat', ...expected });
   }
-  // a file whose name holds a TAB makes find's records ambiguous: checked, and made by lstat
+  // a name holding a TAB is not a session's, and find does not print it: its records stay whole
   writeFileSync(join(h.sessions, 'session-2025-11-03-10-00-00.json\tx.json'), '{}');
-  expect(await scan(h.sessions)).toMatchObject({ by: 'lstat', count: 2 });
+  const withTab = await scan(h.sessions);
+  expect({ by: withTab.by, ...facts(withTab) }).toEqual({ by: BY_FIND, ...expected });
 });
 
 test('a missing directory holds no sessions; one that cannot be read is an error', async () => {
