@@ -241,7 +241,10 @@ export function buildSessionsCli(): CAC {
       )
       .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
       .option('--no-redact', 'With a ref: keep secrets in the transcript')
-      .option('--out <dir>', 'Directory to write into (existing files are never overwritten)')
+      .option(
+        '--out <path>',
+        'With a ref: a file, or a directory for <session>.<format>; without: a directory. Existing files are never overwritten',
+      )
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
     false,

@@ -2,6 +2,8 @@
  * `grok sessions export <ref> --format md|html|json`: one session as a transcript to share,
  * redacted unless --no-redact.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { redactSession } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
@@ -49,8 +51,19 @@ export async function exportSession(
       : format === 'html'
         ? sessionHtml(session, { redacted: redacting })
         : sessionMarkdown(session, { redacted: redacting });
-  if (opts.out) await writeFileAtomic(String(opts.out), text);
-  return { text, out: opts.out ? String(opts.out) : undefined, redactions: redacted };
+  const out = opts.out === undefined ? undefined : outPath(String(opts.out), loaded.file, format);
+  if (out) await writeFileAtomic(out, text, { overwrite: false });
+  return { text, out, redactions: redacted };
+}
+
+/**
+ * Where `--out` puts the transcript: the file named, or, in a directory that exists, the session
+ * file's name with the format's extension. An existing file is never overwritten
+ * (writeFileAtomic).
+ */
+function outPath(out: string, file: string, format: string): string {
+  const st = statSync(out, { throwIfNoEntry: false });
+  return st?.isDirectory() ? join(out, file.replace(/\.json$/, `.${format}`)) : out;
 }
 
 export function renderExportSession(result: ExportSessionResult): CommandOutput {

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, constants, lstatSync, mkdirSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 
@@ -66,8 +66,14 @@ async function fsyncDir(dir: string): Promise<void> {
 /**
  * Writes `data` to `target` atomically with mode 0600. Throws a UserError naming the file when
  * it cannot, after removing its temp file; the previous content of `target` is then unchanged.
+ * With `overwrite: false`, an existing `target` is never replaced: the complete temp file is
+ * linked to its name, which fails if the name is taken, even by a file made meanwhile.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  { overwrite = true }: { overwrite?: boolean } = {},
+): Promise<void> {
   const tmp = tempNameFor(target);
   let created = false;
   try {
@@ -86,12 +92,21 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
     }
     // Fault injection for the crash test: die after the temp file is complete, before the rename.
     if (process.env.GROK_FAULT === 'crash-before-rename') process.kill(process.pid, 'SIGKILL');
-    await rename(tmp, target);
-    created = false;
+    if (overwrite) {
+      await rename(tmp, target);
+      created = false;
+    } else {
+      await link(tmp, target);
+      await unlink(tmp);
+      created = false;
+    }
     await fsyncDir(dirname(target));
   } catch (error) {
     if (created) await unlink(tmp).catch(() => {});
     if (error instanceof UserError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new UserError(`${target} already exists: it is never overwritten`);
+    }
     throw new UserError(
       `could not save ${basename(target)}: ${describeFsError(error)}; the previous version is unchanged`,
     );

@@ -2,7 +2,7 @@
  * secrets, redact and export end to end: a session holding every kind of credential (and a near
  * miss for each) in message content, tool parameters and tool results.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSessionText } from '../../src/session/read.js';
@@ -148,5 +148,35 @@ describe('secrets, redact, export', () => {
       home.env,
     );
     expect(JSON.parse(raw.stdout)).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+  });
+  it('export <ref> --out never overwrites a file, and writes into a directory under the session name', () => {
+    const exportTo = (out: string, format = 'md') =>
+      runGrok(
+        ['sessions', 'export', 'session-2025-11-05', '--format', format, '--out', out],
+        home.env,
+      );
+    // Another session file, and a file of the user's: both refused, both left as they were.
+    const other = join(home.sessions, 'session-2025-11-06-09-00-00.json');
+    writeFileSync(other, '{"keep": true}\n');
+    const mine = join(home.home, 'notes.md');
+    writeFileSync(mine, 'mine\n');
+    for (const target of [other, mine]) {
+      const r = exportTo(target);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`grok: ${target} already exists: it is never overwritten\n`);
+    }
+    expect(readFileSync(other, 'utf8')).toBe('{"keep": true}\n');
+    expect(readFileSync(mine, 'utf8')).toBe('mine\n');
+    // A directory: the transcript goes in under the session file's name, once.
+    const shared = join(home.home, 'shared');
+    mkdirSync(shared);
+    expect(exportTo(shared).code).toBe(0);
+    expect(readFileSync(join(shared, `${FILE.replace(/\.json$/, '')}.md`), 'utf8')).toMatch(
+      /^# session-2025-11-05-14-30-12\n/,
+    );
+    expect(exportTo(shared).code).toBe(1);
+    // no temp file left behind
+    expect(readdirSync(shared)).toEqual([`${FILE.replace(/\.json$/, '')}.md`]);
+    expect(readdirSync(home.home).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
