@@ -263,7 +263,7 @@ export function buildSessionsCli(): CAC {
       'prune',
       'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe',
     )
-    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
+    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y')
     .option('--before <date>', 'Last activity before this date')
     .option('--keep-last <n>', 'Never delete the newest N (alone: keep only the newest N)')
     .option('--keep-tag <tag>', 'Never delete sessions with this tag (repeatable; keep always is)')
@@ -280,7 +280,7 @@ export function buildSessionsCli(): CAC {
       'archive [...args]',
       'Move sessions into verified monthly tar.gz archives; archive list | restore',
     )
-    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 1y')
+    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y')
     .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
     .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
     .option('--keep-originals', 'Archive but leave the session files in place')

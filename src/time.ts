@@ -51,17 +51,30 @@ export function parseMonth(value: string, flag = '--month'): { start: Date; end:
 }
 
 const UNIT_MS: Record<string, number> = {
-  m: 60_000,
+  min: 60_000,
   h: 3_600_000,
   d: DAY_MS,
   w: 7 * DAY_MS,
+  mo: 30 * DAY_MS,
   y: 365 * DAY_MS,
 };
 
-/** `30d`, `12h`, `2w`, `1y`, `90m`: a positive whole number and a unit. */
+/**
+ * `30d`, `12h`, `2w`, `3mo` (30 days each), `1y`, `90min`: a positive whole number and a unit.
+ * A bare `m` is refused: read as minutes, `--older-than 1m` meant for a month would select
+ * nearly every session.
+ */
 export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+)([mhdwy])$/.exec(value.trim());
-  if (!m) throw new UsageError(`${flag}: '${value}' is not a duration (use e.g. 30d, 12h, 2w, 1y)`);
+  const text = value.trim();
+  const bare = /^(\d+)m$/.exec(text);
+  if (bare) {
+    throw new UsageError(
+      `${flag}: '${value}' is ambiguous: write ${bare[1]}min for minutes or ${bare[1]}mo for months`,
+    );
+  }
+  const m = /^(\d+)(min|mo|h|d|w|y)$/.exec(text);
+  if (!m)
+    throw new UsageError(`${flag}: '${value}' is not a duration (use e.g. 30d, 12h, 2w, 3mo, 1y)`);
   const n = Number(m[1]);
   if (n <= 0) throw new UsageError(`${flag}: '${value}' must be greater than zero`);
   return n * (UNIT_MS[m[2] as string] as number);

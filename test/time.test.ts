@@ -36,7 +36,13 @@ describe('dates and durations', () => {
     expect(parseDuration('12h', '--older-than')).toBe(12 * 3_600_000);
     expect(parseDuration('2w', '--older-than')).toBe(14 * 86_400_000);
     expect(parseDuration('1y', '--older-than')).toBe(365 * 86_400_000);
-    for (const bad of ['0d', '-3d', '30', 'd', '1.5d', 'soon', '']) {
+    expect(parseDuration('3mo', '--older-than')).toBe(90 * 86_400_000);
+    expect(parseDuration('90min', '--older-than')).toBe(90 * 60_000);
+    // "1m": a month to some, a minute to others; neither is guessed
+    expect(() => parseDuration('1m', '--older-than')).toThrow(
+      "--older-than: '1m' is ambiguous: write 1min for minutes or 1mo for months",
+    );
+    for (const bad of ['0d', '-3d', '30', 'd', '1.5d', 'soon', '', '1M', '30s', '2mon']) {
       expect(() => parseDuration(bad, '--older-than'), bad).toThrow(UsageError);
     }
   });

@@ -15,7 +15,7 @@ function isDuration(value: string): boolean {
   }
 }
 
-const duration = z.string().refine(isDuration, 'not a duration (use e.g. 30d, 12h, 2w, 1y)');
+const duration = z.string().refine(isDuration, 'not a duration (use e.g. 30d, 12h, 2w, 3mo, 1y)');
 
 export const retentionSchema = z.strictObject({
   /** Archive live sessions whose last activity is older than this; null turns archiving off. */

@@ -128,8 +128,9 @@ describe('grok sessions prune', () => {
     const before = snapshot(h.sessions);
     for (const [value, message] of [
       ['0d', "grok: --older-than: '0d' must be greater than zero\n"],
-      ['soon', "grok: --older-than: 'soon' is not a duration (use e.g. 30d, 12h, 2w, 1y)\n"],
-      ['30', "grok: --older-than: '30' is not a duration (use e.g. 30d, 12h, 2w, 1y)\n"],
+      ['soon', "grok: --older-than: 'soon' is not a duration (use e.g. 30d, 12h, 2w, 3mo, 1y)\n"],
+      ['30', "grok: --older-than: '30' is not a duration (use e.g. 30d, 12h, 2w, 3mo, 1y)\n"],
+      ['1m', "grok: --older-than: '1m' is ambiguous: write 1min for minutes or 1mo for months\n"],
     ] as const) {
       const r = runGrok(['sessions', 'prune', '--older-than', value, '--yes'], h.env);
       expect(r.code).toBe(2);
