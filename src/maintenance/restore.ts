@@ -27,6 +27,49 @@ function unsafe(path: string, type: string): string | undefined {
   return undefined;
 }
 
+interface Chosen {
+  name: string;
+  data: Buffer;
+  archive: string;
+}
+
+/** Whether the archived session's own name or sessionId is `ref` (an entry not JSON has neither). */
+function namedSo(c: Chosen, ref: string): boolean {
+  try {
+    const session = JSON.parse(c.data.toString('utf8')) as { name?: unknown; sessionId?: unknown };
+    return session.name === ref || session.sessionId === ref;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The archived session `ref` names, as refs name live sessions (session/ref.ts): its id, a unique
+ * prefix of it, or its name; anything else is a one-line error.
+ */
+function pickRef(ref: string, held: readonly Chosen[]): Chosen {
+  const stem = ref.endsWith('.json') ? ref.slice(0, -5) : ref;
+  const id = (c: Chosen) => c.name.replace(/\.json$/, '');
+  const exact = held.find((c) => id(c) === stem);
+  if (exact) return exact;
+  const prefixed = held.filter((c) => id(c).startsWith(stem));
+  const named = prefixed.length > 0 ? prefixed : held.filter((c) => namedSo(c, ref));
+  const [only] = named;
+  if (only && named.length === 1) return only;
+  if (named.length === 0) {
+    throw new UserError(`no archived session matches '${ref}'`, {
+      hint: 'see grok sessions archive list',
+    });
+  }
+  throw new UserError(
+    `'${ref}' matches ${named.length} archived sessions: ${named
+      .slice(0, 5)
+      .map((c) => c.name)
+      .join(', ')}`,
+    { hint: prefixed.length > 0 ? 'give more of the id' : 'use the session id instead' },
+  );
+}
+
 export async function restore(
   archiveDir: string,
   sessionsDir: string,
@@ -42,7 +85,9 @@ export async function restore(
       hint: 'see grok sessions archive list',
     });
   const result: RestoreResult = { dryRun: opts.dryRun, restored: [], skipped: [] };
-  const chosen: { name: string; data: Buffer; archive: string }[] = [];
+  // Every session the archives hold; a later entry of the same name (an archive extended with a
+  // newer copy) wins, as with tar.
+  const held = new Map<string, Chosen>();
   for (const a of archives) {
     const archive = `${a.month}.tar.gz`;
     for (const e of await readTarEntries(a.path)) {
@@ -51,32 +96,12 @@ export async function restore(
         result.skipped.push({ file: e.path, archive, reason: `${why}: not restored` });
         continue;
       }
-      const id = e.path.replace(/\.json$/, '');
-      if (
-        pick.ref !== undefined &&
-        !(e.path === pick.ref || id === pick.ref || id.startsWith(pick.ref))
-      )
-        continue;
-      // A later entry of the same name (an archive extended with a newer copy) wins, as with tar.
-      const prior = chosen.findIndex((c) => c.name === e.path);
-      if (prior >= 0) chosen.splice(prior, 1);
-      chosen.push({ name: e.path, data: e.data as Buffer, archive });
+      held.delete(e.path);
+      held.set(e.path, { name: e.path, data: e.data as Buffer, archive });
     }
   }
-  if (pick.ref !== undefined) {
-    const names = [...new Set(chosen.map((c) => c.name))];
-    if (names.length === 0)
-      throw new UserError(`no archived session matches '${pick.ref}'`, {
-        hint: 'see grok sessions archive list',
-      });
-    if (names.length > 1)
-      throw new UserError(
-        `'${pick.ref}' matches ${names.length} archived sessions: ${names.slice(0, 5).join(', ')}`,
-        {
-          hint: 'give more of the id',
-        },
-      );
-  }
+  const chosen =
+    pick.ref === undefined ? [...held.values()] : [pickRef(pick.ref, [...held.values()])];
   // Restoring onto a new machine: the sessions directory may not exist yet.
   if (!opts.dryRun && chosen.length > 0) await ensurePrivateDir(sessionsDir);
   for (const c of chosen) {

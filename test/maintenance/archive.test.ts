@@ -143,6 +143,29 @@ describe('grok sessions archive', () => {
     expect(readdirSync(h.sessions)).toEqual([name]);
   });
 
+  it('restores an archived session by its name, as a ref names a live one', () => {
+    writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
+    const path = writeSession(h.sessions, { start: '2025-10-02T09:00:00Z' });
+    const name = path.split('/').pop() as string;
+    writeFileSync(
+      path,
+      JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), name: 'retry-refactor' }),
+    );
+    expect(runGrok(['sessions', 'archive', '--month', '2025-10', '--yes'], h.env).code).toBe(0);
+    const restore = (ref: string) => runGrok(['sessions', 'archive', 'restore', ref], h.env);
+    const both = restore('session-2025-10');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^grok: 'session-2025-10' matches 2 archived sessions: /);
+    expect(restore('nosuch').stderr).toBe(
+      "grok: no archived session matches 'nosuch' (see grok sessions archive list)\n",
+    );
+    expect(readdirSync(h.sessions)).toEqual([]);
+    const byName = restore('retry-refactor');
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain(`restored ${name}`);
+    expect(readdirSync(h.sessions)).toEqual([name]);
+  });
+
   it('an age or month rule leaves sessions tagged keep live; naming one archives it', () => {
     writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
     writeSession(h.sessions, { start: '2025-10-02T09:00:00Z', tags: ['keep'] });
