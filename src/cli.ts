@@ -263,7 +263,10 @@ export function buildSessionsCli(): CAC {
       'prune',
       'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe',
     )
-    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y')
+    .option(
+      '--older-than <duration>',
+      'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y',
+    )
     .option('--before <date>', 'Last activity before this date')
     .option('--keep-last <n>', 'Never delete the newest N (alone: keep only the newest N)')
     .option('--keep-tag <tag>', 'Never delete sessions with this tag (repeatable; keep always is)')
@@ -280,7 +283,10 @@ export function buildSessionsCli(): CAC {
       'archive [...args]',
       'Move sessions into verified monthly tar.gz archives; archive list | restore',
     )
-    .option('--older-than <duration>', 'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y')
+    .option(
+      '--older-than <duration>',
+      'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y',
+    )
     .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
     .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
     .option('--keep-originals', 'Archive but leave the session files in place')
@@ -335,7 +341,10 @@ export function buildSessionsCli(): CAC {
 
   cli
     .command('maintain', 'Apply the retention policy once: archive, prune, harden; log the run')
-    .option('--dry-run', 'Print what the run would do, change nothing')
+    .option(
+      '--dry-run',
+      'Print what the run would do; no session changes (the log notes the dry run)',
+    )
     .option('--trigger <how>', 'manual | schedule (written to the log)', { default: 'manual' })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {

@@ -88,7 +88,9 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
     }
     if (policy.deleteAfter !== null) {
       const r = await prune({ ...common, olderThan: policy.deleteAfter });
-      result.deleted = r.deleted;
+      // A real run archives first and prunes what is left; a dry run has removed nothing yet.
+      const archived = new Set(result.removed);
+      result.deleted = r.deleted.filter((f) => !archived.has(f));
       result.errors.push(...r.failed.map((f) => `${f.file}: ${f.reason}`));
     }
     if (policy.harden) {

@@ -69,6 +69,27 @@ function startCron(env: NodeJS.ProcessEnv): {
 }
 
 describe('grok sessions maintain and policy', () => {
+  it('a dry run lists what the run then does, each session once', () => {
+    const fresh = oldAndNew();
+    // archived (and removed) past 30 days, deleted past 2 hours: a real run prunes what is left
+    settings({ archiveAfter: '30d', deleteAfter: '2h' });
+    const before = snapshot(h.sessions);
+    const dry = JSON.parse(runGrok(['sessions', 'maintain', '--dry-run', '--json'], h.env).stdout);
+    expect(snapshot(h.sessions)).toEqual(before);
+    const real = JSON.parse(runGrok(['sessions', 'maintain', '--json'], h.env).stdout);
+    const what = (r: { archived: string[]; removed: string[]; deleted: string[] }) => ({
+      archived: r.archived,
+      removed: r.removed,
+      deleted: r.deleted,
+    });
+    expect(what(dry)).toEqual(what(real));
+    expect(real.deleted).toEqual([fresh]);
+    expect(real.removed).toEqual([
+      'session-2025-09-01-10-00-00.json',
+      'session-2025-10-05-10-00-00.json',
+    ]);
+  });
+
   it('applies the policy once through archive and harden, and logs one line', () => {
     const fresh = oldAndNew();
     settings({ archiveAfter: '30d' });
