@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenance-log.js';
 import { type Policy, resolvePolicy } from '../schedule/policy.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
@@ -42,7 +42,10 @@ export async function policyInForce(): Promise<Policy> {
 }
 
 export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
-  const trigger = opts.trigger === 'schedule' ? 'schedule' : 'manual';
+  const trigger = opts.trigger ?? 'manual';
+  if (trigger !== 'manual' && trigger !== 'schedule') {
+    throw new UsageError(`--trigger: '${trigger}' is not one of manual, schedule`);
+  }
   const policy = await policyInForce();
   const dryRun = Boolean(opts.dryRun);
   const started = Date.now();

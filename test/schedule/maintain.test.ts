@@ -83,6 +83,12 @@ describe('grok sessions maintain and policy', () => {
       deleted: r.deleted,
     });
     expect(what(dry)).toEqual(what(real));
+    // an unknown trigger is a usage error, before anything is done
+    const bad = runGrok(['sessions', 'maintain', '--trigger', 'nightly'], h.env);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "grok: --trigger: 'nightly' is not one of manual, schedule\n",
+    ]);
     expect(real.deleted).toEqual([fresh]);
     expect(real.removed).toEqual([
       'session-2025-09-01-10-00-00.json',
