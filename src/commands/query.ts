@@ -38,7 +38,10 @@ async function resolveSql(input: string): Promise<{ name: string | undefined; sq
   return { name: undefined, sql: input };
 }
 
-/** Refuses anything but SELECT statements, using DuckDB's parser. Returns the last statement. */
+/**
+ * Refuses anything but one SELECT statement, using DuckDB's parser: writes first, then a second
+ * statement (a query prints one table, and only one of several would be shown).
+ */
 async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void> {
   const { StatementType } = loadDuckDB();
   let extracted: Awaited<ReturnType<typeof conn.extractStatements>>;
@@ -60,6 +63,12 @@ async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void>
         hint: 'the index is a read-only view of your sessions',
       });
     }
+  }
+  if (extracted.count > 1) {
+    throw new UsageError(
+      `query: give one SELECT statement, not ${extracted.count}`,
+      'a query prints one table; combine them with UNION ALL or run them one by one',
+    );
   }
 }
 

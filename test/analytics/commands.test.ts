@@ -259,6 +259,11 @@ describe('query', () => {
       expect(r.stderr).toMatch(/only SELECT/);
     }
     expect(json('query', 'SELECT count(*) AS n FROM files')).toEqual([{ n: 5 }]);
+    // one statement (a trailing semicolon is fine); two would show only one of them
+    expect(json('query', 'SELECT 1 AS n;')).toEqual([{ n: 1 }]);
+    const two = grok('query', "SELECT 1; SELECT 'second'");
+    expect([two.code, two.stdout]).toEqual([2, '']);
+    expect(two.stderr).toMatch(/^grok: query: give one SELECT statement, not 2 \(/);
     expect(grok('query', 'no-such-query').code).toBe(2);
   });
 });
