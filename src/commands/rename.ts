@@ -1,9 +1,10 @@
-import { UsageError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
+import { discoverSessionFiles } from '../session/discover.js';
 import { assertNotLocked } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import { sessionSchema } from '../session/schema.js';
-import { type LoadedSession, saveSessionFile } from '../session/store.js';
+import { type LoadedSession, loadEntries, saveSessionFile } from '../session/store.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 /**
@@ -37,10 +38,29 @@ export function validateName(name: string): string {
       `invalid session name '${trimmed}': no path separators, '..' or control characters`,
     );
   }
-  if (trimmed === 'latest' || /^session-\d/.test(trimmed)) {
+  // 'latest', a session id, or a beginning of every id ('sess'): each reads as something else
+  if (trimmed === 'latest' || /^session-\d/.test(trimmed) || 'session-'.startsWith(trimmed)) {
     throw new UsageError(`invalid session name '${trimmed}': it would read as a session reference`);
   }
   return trimmed;
+}
+
+/**
+ * A name is a ref (session/ref.ts), so it names one session: one already given to another
+ * session, or another session's id, is refused, or neither could be named by it again.
+ */
+async function assertNameFree(dir: string, name: string, target: string): Promise<void> {
+  const { files } = await discoverSessionFiles(dir);
+  const { sessions } = await loadEntries(files.filter((f) => f.name !== target));
+  const holder = sessions.find((s) => s.session.name === name || s.session.sessionId === name);
+  if (holder) {
+    throw new UserError(
+      `'${name}' already names ${holder.file}: a name is a reference to one session`,
+      {
+        hint: 'choose another name, or rename that session first',
+      },
+    );
+  }
 }
 
 export async function rename(
@@ -49,6 +69,8 @@ export async function rename(
   opts: GlobalOptions,
 ): Promise<LoadedSession> {
   const valid = validateName(String(name));
+  const dir = sessionsDir(opts);
+  await assertNameFree(dir, valid, (await resolveSession(dir, ref)).file);
   return updateSession(opts, ref, 'rename', (raw) => {
     raw.name = valid;
   });

@@ -383,10 +383,25 @@ describe('delete, rename, tag', () => {
 
   it('refuses a name that would read as a reference or a path', () => {
     const id = fixtureFiles('sessions')[0]?.replace('.json', '') as string;
-    for (const bad of ['latest', 'a/b', '..', 'session-2025-01-01']) {
+    for (const bad of ['latest', 'a/b', '..', 'session-2025-01-01', 'sess']) {
       const r = runGrok(['sessions', 'rename', id, bad], home.env);
       expect(r.code, bad).toBe(2);
     }
+  });
+
+  it('refuses a name another session holds, as a ref could no longer tell them apart', () => {
+    const holder = 'session-2025-12-11-09-22-14.json';
+    const other = fixtureFiles('sessions').find((f) => f !== holder) as string;
+    const before = readFileSync(join(home.sessions, other));
+    const r = runGrok(['sessions', 'rename', other.replace('.json', ''), 'rate-limiter'], home.env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `grok: 'rate-limiter' already names ${holder}: a name is a reference to one session (choose another name, or rename that session first)\n`,
+    );
+    expect(readFileSync(join(home.sessions, other)).equals(before)).toBe(true);
+    // the holder may be given its own name again
+    expect(runGrok(['sessions', 'rename', 'rate-limiter', 'rate-limiter'], home.env).code).toBe(0);
+    expect(runGrok(['sessions', 'show', 'rate-limiter', '--json'], home.env).code).toBe(0);
   });
 });
 
