@@ -34,10 +34,13 @@ export function parseSince(value: string): Date {
   return parseDateArg(value, '--since').start;
 }
 
-/** `--until`: through the end of the day (exclusive bound), or up to the instant. */
+/**
+ * `--until`, "started on or before": the exclusive bound after the day, or after the instant
+ * (times are kept to the millisecond, so one past it).
+ */
 export function parseUntil(value: string): Date {
   const { start, end } = parseDateArg(value, '--until');
-  return end.getTime() === start.getTime() ? start : end;
+  return end.getTime() === start.getTime() ? new Date(start.getTime() + 1) : end;
 }
 
 /** `YYYY-MM` → [first millisecond, first millisecond of the next month) in UTC. */

@@ -13,7 +13,8 @@ describe('dates and durations', () => {
   it('reads a date as a whole UTC day', () => {
     expect(parseSince('2025-11-05').toISOString()).toBe('2025-11-05T00:00:00.000Z');
     expect(parseUntil('2025-11-05').toISOString()).toBe('2025-11-06T00:00:00.000Z');
-    expect(parseUntil('2025-11-05T10:00:00Z').toISOString()).toBe('2025-11-05T10:00:00.000Z');
+    // on or before the instant: a session started at it is in
+    expect(parseUntil('2025-11-05T10:00:00Z').toISOString()).toBe('2025-11-05T10:00:00.001Z');
   });
 
   it('refuses dates that do not exist or are not dates', () => {

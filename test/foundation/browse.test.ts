@@ -181,6 +181,12 @@ describe('grok sessions list', () => {
         .map((s) => s.file)
         .sort(),
     ).toEqual(oct);
+    // an instant as bound: a session started exactly then is in, on either side
+    const at = 'session-2025-12-11-09-22-14.json';
+    for (const bound of ['--until', '--since']) {
+      expect(json([bound, '2025-12-11T09:22:14Z']).map((s) => s.file)).toContain(at);
+    }
+    expect(json(['--until', '2025-12-11T09:22:13.999Z']).map((s) => s.file)).not.toContain(at);
     const byTokens = json(['--sort', 'tokens', '--limit', '3']).map((s) => s.file);
     const top3 = [...all]
       .sort((a, b) => b.raw.tokenUsage.total - a.raw.tokenUsage.total)
