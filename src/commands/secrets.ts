@@ -1,3 +1,4 @@
+import { withNotes } from '../analytics/output.js';
 import { renderTable } from '../render/table.js';
 import { scanSession } from '../secrets/scan.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -40,12 +41,19 @@ export async function secrets(
   return { scanned: sessions.length, findings, skipped };
 }
 
+/** The scan's output; files that could not be read are named on stderr, as by every command. */
 export function renderSecrets(result: SecretsResult, opts: SecretsOptions): CommandOutput {
   const exitCode = result.findings.length > 0 ? 1 : 0;
   if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
+  return withNotes(secretsText(result, exitCode), result.skipped, []);
+}
+
+function secretsText(result: SecretsResult, exitCode: number): CommandOutput {
   if (result.findings.length === 0) {
+    const n = result.skipped.length;
+    const unread = n > 0 ? `; ${n} file${n === 1 ? '' : 's'} could not be read` : '';
     return {
-      stdout: `No secrets found in ${result.scanned} session${result.scanned === 1 ? '' : 's'}.\n`,
+      stdout: `No secrets found in ${result.scanned} session${result.scanned === 1 ? '' : 's'}${unread}.\n`,
       exitCode,
     };
   }

@@ -88,6 +88,18 @@ describe('secrets, redact, export', () => {
     expect(runGrok(['sessions', 'secrets', 'session-2025-11-06'], home.env).code).toBe(0);
   });
 
+  it('a file it cannot read is named, never taken for a clean one', () => {
+    // the secrets file cut short: its credentials cannot be scanned
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.slice(0, text.length / 2));
+    const r = runGrok(['sessions', 'secrets'], home.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('No secrets found in 1 session; 1 file could not be read.\n');
+    expect(r.stderr).toMatch(
+      new RegExp(`^grok: skipped 1 file that is not a readable session .*\\n  ${FILE}: `),
+    );
+  });
+
   it('redact removes them in place; the file stays a valid session with the same counts', () => {
     const before = JSON.parse(readFileSync(file, 'utf8'));
     const jqBefore = sh(
