@@ -3,10 +3,11 @@
  * what is wrong and the command that fixes it; exit 1 when anything needs fixing. Notes (foreign
  * files, sessions left by a crash) are shown but do not fail.
  */
-import { constants } from 'node:fs';
+import { constants, Stats } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexPath } from '../analytics/index-db.js';
+import { describeFsError } from '../errors.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
@@ -50,13 +51,27 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     problem('settings', (error as Error).message, `edit ${join(home, 'settings.json')}`);
   }
 
-  const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) {
-    problem(
-      'sessions directory',
-      `${dir} does not exist: no session can be saved`,
-      `mkdir -p -m 700 ${dir}`,
-    );
+  const st = await stat(dir).catch((error: NodeJS.ErrnoException) => error);
+  if (!(st instanceof Stats) || !st.isDirectory()) {
+    if (st instanceof Stats) {
+      problem(
+        'sessions directory',
+        `${dir} is not a directory: no session can be saved`,
+        `move it aside, then mkdir -m 700 ${dir}`,
+      );
+    } else if (st.code === 'ENOENT') {
+      problem(
+        'sessions directory',
+        `${dir} does not exist: no session can be saved`,
+        `mkdir -p -m 700 ${dir}`,
+      );
+    } else {
+      problem(
+        'sessions directory',
+        `cannot read ${dir}: ${describeFsError(st)}`,
+        `check the permissions of ${dir} and the directories above it`,
+      );
+    }
     return { home, sessionsDir: dir, sessions: 0, findings };
   }
   try {

@@ -89,13 +89,24 @@ describe('grok sessions doctor', () => {
     expect(readdirSync(h.sessions).filter((n) => n.includes('.bak-'))).toHaveLength(1);
   });
 
-  it('a missing sessions directory is a problem', () => {
+  it('a missing sessions directory, or a file in its place, is a problem with its own fix', () => {
     const bare = makeHome({ withSessions: false });
     try {
-      const r = runGrok(['sessions', 'doctor', '--json'], bare.env);
-      expect(r.code).toBe(1);
-      const findings: Finding[] = JSON.parse(r.stdout).findings;
-      expect(findings.map((f) => f.check)).toContain('sessions directory');
+      const finding = () => {
+        const r = runGrok(['sessions', 'doctor', '--json'], bare.env);
+        expect(r.code).toBe(1);
+        const findings: Finding[] = JSON.parse(r.stdout).findings;
+        return findings.find((f) => f.check === 'sessions directory');
+      };
+      expect(finding()).toMatchObject({
+        detail: `${bare.sessions} does not exist: no session can be saved`,
+        fix: `mkdir -p -m 700 ${bare.sessions}`,
+      });
+      writeFileSync(bare.sessions, 'not a directory');
+      expect(finding()).toMatchObject({
+        detail: `${bare.sessions} is not a directory: no session can be saved`,
+        fix: `move it aside, then mkdir -m 700 ${bare.sessions}`,
+      });
     } finally {
       bare.cleanup();
     }
