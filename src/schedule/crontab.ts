@@ -41,7 +41,8 @@ export function shellQuote(word: string): string {
 
 /**
  * The crontab line: the policy's schedule, then `maintain` with this grok, this node and the
- * environment that picks the same sessions (cron starts with an almost empty environment).
+ * environment that picks the same sessions (cron starts with an almost empty environment). cron
+ * turns an unescaped `%` in the command into a newline, quoted or not: each is written `\%`.
  */
 export function cronLine(opts: {
   schedule: string;
@@ -52,7 +53,7 @@ export function cronLine(opts: {
 }): string {
   const env = `GROK_HOME=${shellQuote(opts.grokHome)} GROK_SESSIONS_DIR=${shellQuote(opts.sessionsDir)}`;
   const cmd = `${shellQuote(opts.node)} ${shellQuote(opts.bin)} sessions maintain --trigger schedule`;
-  return `${opts.schedule} ${env} ${cmd} >/dev/null 2>&1`;
+  return `${opts.schedule} ${`${env} ${cmd} >/dev/null 2>&1`.replaceAll('%', '\\%')}`;
 }
 
 function crontabCommand(): string {

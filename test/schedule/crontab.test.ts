@@ -51,4 +51,21 @@ describe('crontab editing', () => {
       "0 3 * * * GROK_HOME='/home/a b/.grok' GROK_SESSIONS_DIR='/home/a b/.grok/sessions' /usr/bin/node /opt/grok/dist/grok.cjs sessions maintain --trigger schedule >/dev/null 2>&1",
     );
   });
+
+  it('escapes % in the command, which cron would turn into a newline', () => {
+    const line = cronLine({
+      schedule: '0 3 * * *',
+      node: '/usr/bin/node',
+      bin: '/opt/grok/dist/grok.cjs',
+      grokHome: '/home/a/100%/.grok',
+      sessionsDir: '/home/a/100%/.grok/sessions',
+    });
+    expect(line).toBe(
+      '0 3 * * * GROK_HOME=/home/a/100\\%/.grok GROK_SESSIONS_DIR=/home/a/100\\%/.grok/sessions /usr/bin/node /opt/grok/dist/grok.cjs sessions maintain --trigger schedule >/dev/null 2>&1',
+    );
+    // What cron hands the shell (crontab(5)): \% becomes %, and no % is left to cut the line.
+    const command = line.slice('0 3 * * * '.length);
+    expect(command.replace(/\\%/g, '')).not.toContain('%');
+    expect(command.replaceAll('\\%', '%')).toContain('GROK_HOME=/home/a/100%/.grok ');
+  });
 });
