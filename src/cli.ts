@@ -76,6 +76,7 @@ export function buildSessionsCli(): CAC {
     .option('--limit <n>', 'At most N sessions')
     .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
     .option('--json', 'JSON output')
+    .option('--csv', 'CSV output')
     .action(async (opts: Opts): Result => {
       // Not warm: a short list is read from the files, without DuckDB (commands/list.ts).
       return answer(

@@ -1,4 +1,4 @@
-import { notesText } from '../analytics/output.js';
+import { csvText, notesText, type OutputColumn, withNotes } from '../analytics/output.js';
 import { holdsSessionFiles, prepareScan } from '../analytics/scan.js';
 import { UsageError } from '../errors.js';
 import {
@@ -26,6 +26,7 @@ export interface ListOptions extends GlobalOptions {
   limit?: number | string;
   sort?: string;
   over?: string;
+  csv?: boolean;
 }
 
 export interface ListedSession extends SessionSummary {
@@ -136,14 +137,40 @@ export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
  * keeps as text (session/list-entry.ts): no session is made into an object and back.
  */
 export async function listOutput(opts: ListOptions): Promise<CommandOutput> {
+  const show = (result: ListResult) => (opts.csv ? listCsv(result) : renderList(result));
   if (!servedByIndex(sessionsDir(opts))) {
     const result = await listFromFiles(opts);
-    return opts.json ? jsonOutput(listJson(result)) : renderList(result);
+    return opts.json ? jsonOutput(listJson(result)) : show(result);
   }
   const index = await import('../analytics/list-from-index.js');
-  if (!opts.json) return renderList(await index.listFromIndex(opts));
+  if (!opts.json) return show(await index.listFromIndex(opts));
   const { stdout, notices } = await index.listJsonFromIndex(opts);
   return { stdout, stderr: notesText([], notices) };
+}
+
+const CSV_COLUMNS: OutputColumn<ListedSession>[] = [
+  { header: 'ID', csv: 'id', cell: (s) => s.file.replace(/\.json$/, '') },
+  { header: 'NAME', csv: 'name', cell: (s) => s.name ?? '' },
+  { header: 'START', csv: 'start_time', cell: (s) => s.startTime },
+  { header: 'END', csv: 'end_time', cell: (s) => s.endTime ?? '' },
+  { header: 'DURATION', csv: 'duration_ms', cell: (s) => s.durationMs ?? '' },
+  { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+  { header: 'MSGS', csv: 'messages', cell: (s) => s.messages },
+  { header: 'INPUT', csv: 'input_tokens', cell: (s) => s.tokens.input },
+  { header: 'OUTPUT', csv: 'output_tokens', cell: (s) => s.tokens.output },
+  { header: 'TOKENS', csv: 'total_tokens', cell: (s) => s.tokens.total },
+  { header: 'TOOLS', csv: 'tool_calls', cell: (s) => s.toolCalls },
+  { header: 'DIRECTORY', csv: 'working_directory', cell: (s) => s.workingDirectory },
+  { header: 'TAGS', csv: 'tags', cell: (s) => s.tags.join(' ') },
+];
+
+/** The sessions listed as CSV, every number whole (no k, no m); files not read on stderr. */
+export function listCsv(result: ListResult): CommandOutput {
+  return withNotes(
+    { stdout: csvText(CSV_COLUMNS, result.sessions) },
+    result.skipped,
+    result.notices ?? [],
+  );
 }
 
 export function listJson(result: ListResult): unknown {

@@ -72,6 +72,8 @@ test('the index and the files give the same list, with times in UTC to the milli
     ['--since', '2025-06-01', '--until', '2025-06-03', '--json'],
     ['--over', '100k', '--limit', '5', '--json'],
     ['--sort', 'tokens'],
+    ['--csv'],
+    ['--sort', 'messages', '--limit', '7', '--csv'],
   ]) {
     const fromIndex = list('1', args);
     expect(list('100000', args), args.join(' ')).toBe(fromIndex);
@@ -94,6 +96,30 @@ test('the index and the files give the same list, with times in UTC to the milli
   expect(times).toContainEqual(['2025-06-02T10:00:00.000Z', null]);
   expect(times).toContainEqual(['2025-06-03T10:00:00.500Z', null]);
   for (const s of sessions) expect(s.startTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  // --csv: one row per session, in the order and with the numbers of --json
+  const csv = list('1', ['--csv']).trimEnd().split('\n');
+  expect(csv[0]).toBe(
+    'id,name,start_time,end_time,duration_ms,model,messages,input_tokens,output_tokens,total_tokens,tool_calls,working_directory,tags',
+  );
+  const full = JSON.parse(list('1', ['--json'])).sessions as {
+    file: string;
+    startTime: string;
+    tokens: { total: number };
+  }[];
+  // rows without quoting (no comma, quote or newline in a value) are checked field by field
+  const rows = new Map(
+    csv.slice(1).map((line) => [line.slice(0, line.indexOf(',')), line.split(',')] as const),
+  );
+  for (const s of full) expect(rows.has(s.file.replace('.json', '')), s.file).toBe(true);
+  let checked = 0;
+  for (const s of full) {
+    const row = rows.get(s.file.replace('.json', '')) ?? [];
+    if (row.length !== 13) continue;
+    expect(row[2]).toBe(s.startTime);
+    expect(row[9]).toBe(String(s.tokens.total));
+    checked++;
+  }
+  expect(checked).toBeGreaterThan(1);
   expect(sessions).toContainEqual(
     expect.objectContaining({
       name: 'Fix "parser" \\ line\nnext\ttab: café 🚀 lone \ud83d end',
