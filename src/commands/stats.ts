@@ -92,6 +92,11 @@ function group(value: string | undefined): Group | undefined {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+/** Milliseconds to the tenth: an interpolated percentile carries float noise (19092.69999999999). */
+const msOrNull = (v: unknown): number | null => {
+  const n = numOrNull(v);
+  return n === null ? null : round(n, 1);
+};
 
 const PERIOD_FORMAT: Record<string, string> = { day: '%Y-%m-%d', week: '%Y-%m-%d', month: '%Y-%m' };
 
@@ -196,13 +201,13 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       models,
       latency: {
         replies: num(lat?.replies),
-        medianMs: numOrNull(lat?.median_ms),
-        p95Ms: numOrNull(lat?.p95_ms),
+        medianMs: msOrNull(lat?.median_ms),
+        p95Ms: msOrNull(lat?.p95_ms),
       },
       outputTokensPerSecond: timedMs > 0 ? num(lat?.timed_output) / (timedMs / 1000) : null,
       durations: {
-        medianMs: numOrNull(totals?.median_duration_ms),
-        p95Ms: numOrNull(totals?.p95_duration_ms),
+        medianMs: msOrNull(totals?.median_duration_ms),
+        p95Ms: msOrNull(totals?.p95_duration_ms),
       },
       outcomes: {
         ended: endedOnly,
@@ -328,38 +333,69 @@ function percent(rate: number | null): string {
   return rate === null ? '-' : `${(rate * 100).toFixed(1)}%`;
 }
 
-function summaryPairs(r: StatsResult): [string, string, unknown][] {
+/**
+ * The summary: each line's label and text for the table, and its value(s) for CSV, one number per
+ * row, durations in milliseconds.
+ */
+function summaryPairs(r: StatsResult): [string, string, [string, unknown][]][] {
+  const one = (
+    label: string,
+    text: string,
+    raw: unknown,
+  ): [string, string, [string, unknown][]] => [label, text, [[label, raw]]];
   return [
-    ['Sessions', formatInt(r.sessions), r.sessions],
-    ['Messages', formatInt(r.messages), r.messages],
-    ['Tool calls', formatInt(r.toolCalls), r.toolCalls],
-    ['Tokens in', formatInt(r.tokens.input), r.tokens.input],
-    ['Tokens out', formatInt(r.tokens.output), r.tokens.output],
-    ['Tokens total', formatInt(r.tokens.total), r.tokens.total],
-    ['Avg messages / session', r.avgMessagesPerSession.toFixed(1), round(r.avgMessagesPerSession)],
-    ['Avg tokens / session', formatInt(r.avgTokensPerSession), Math.round(r.avgTokensPerSession)],
-    ['Avg duration', formatDuration(r.avgDurationMs), r.avgDurationMs],
+    one('Sessions', formatInt(r.sessions), r.sessions),
+    one('Messages', formatInt(r.messages), r.messages),
+    one('Tool calls', formatInt(r.toolCalls), r.toolCalls),
+    one('Tokens in', formatInt(r.tokens.input), r.tokens.input),
+    one('Tokens out', formatInt(r.tokens.output), r.tokens.output),
+    one('Tokens total', formatInt(r.tokens.total), r.tokens.total),
+    one(
+      'Avg messages / session',
+      r.avgMessagesPerSession.toFixed(1),
+      round(r.avgMessagesPerSession),
+    ),
+    one(
+      'Avg tokens / session',
+      formatInt(r.avgTokensPerSession),
+      Math.round(r.avgTokensPerSession),
+    ),
+    [
+      'Avg duration',
+      formatDuration(r.avgDurationMs),
+      [['Avg duration (ms)', r.avgDurationMs === null ? null : Math.round(r.avgDurationMs)]],
+    ],
     [
       'Duration median / p95',
       `${formatDuration(r.durations.medianMs)} / ${formatDuration(r.durations.p95Ms)}`,
-      r.durations.medianMs,
+      [
+        ['Duration median (ms)', r.durations.medianMs],
+        ['Duration p95 (ms)', r.durations.p95Ms],
+      ],
     ],
     [
       'Reply latency median / p95',
       `${formatDuration(r.latency.medianMs)} / ${formatDuration(r.latency.p95Ms)}`,
-      r.latency.medianMs,
+      [
+        ['Reply latency median (ms)', r.latency.medianMs],
+        ['Reply latency p95 (ms)', r.latency.p95Ms],
+      ],
     ],
-    [
+    one(
       'Output tokens / s',
       r.outputTokensPerSecond === null ? '-' : r.outputTokensPerSecond.toFixed(1),
       r.outputTokensPerSecond,
-    ],
+    ),
     [
       'Ended / interrupted / crashed',
       `${r.outcomes.ended} / ${r.outcomes.interrupted} / ${r.outcomes.crashed}`,
-      `${r.outcomes.ended}/${r.outcomes.interrupted}/${r.outcomes.crashed}`,
+      [
+        ['Ended', r.outcomes.ended],
+        ['Interrupted', r.outcomes.interrupted],
+        ['Crashed', r.outcomes.crashed],
+      ],
     ],
-    ['Success rate', percent(r.outcomes.successRate), r.outcomes.successRate],
+    one('Success rate', percent(r.outcomes.successRate), r.outcomes.successRate),
   ];
 }
 
@@ -384,7 +420,7 @@ export function renderStats(
   }
   const pairs = summaryPairs(r);
   if (opts.csv) {
-    const rows = pairs.map(([k, , raw]) => ({ k, raw }));
+    const rows = pairs.flatMap(([, , values]) => values.map(([k, raw]) => ({ k, raw })));
     return withNotes(
       {
         stdout: csvText(

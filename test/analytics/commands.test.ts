@@ -100,6 +100,25 @@ describe('stats', () => {
     const table = grok('stats');
     expect(table.stderr).toMatch(/skipped 1 file/);
     expect(table.stdout).toMatch(/Sessions\s+4/);
+    // CSV: one number per row, durations in milliseconds, the values of --json
+    const csv = Object.fromEntries(
+      grok('stats', '--csv')
+        .stdout.trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => [
+          line.slice(0, line.lastIndexOf(',')),
+          line.slice(line.lastIndexOf(',') + 1),
+        ]),
+    );
+    expect(csv).toMatchObject({
+      Sessions: '4',
+      'Tokens total': String(j.tokens.total),
+      'Duration median (ms)': String(j.durations.medianMs),
+      'Duration p95 (ms)': String(j.durations.p95Ms),
+      Ended: String(j.outcomes.ended),
+    });
+    for (const value of Object.values(csv)) expect(value).toMatch(/^(-?\d+(\.\d+)?)?$/);
   });
 
   test('--month takes the first and last millisecond, and --tz moves the month', () => {
