@@ -88,7 +88,6 @@ export async function prune(opts: PruneOptions, now = new Date()): Promise<Prune
     deleted: outcome.deleted,
     skipped: [...result.skipped, ...outcome.skipped],
     failed: outcome.failed,
-    kept: result.kept + outcome.skipped.length + outcome.failed.length,
   };
 }
 
@@ -106,7 +105,7 @@ export function renderPrune(r: PruneResult, opts: { json?: boolean }): CommandOu
   for (const s of r.skipped) lines.push(`skipped ${s.file}: ${s.reason}`);
   for (const f of r.failed) lines.push(`failed ${f.file}: ${f.reason}`);
   lines.push(
-    `${r.dryRun ? `Dry run: ${r.deleted.length} would be deleted` : `${r.deleted.length} deleted`}, ${r.protected.length} protected, ${r.kept} kept, ${r.skipped.length} skipped${r.failed.length ? `, ${r.failed.length} failed` : ''}.`,
+    `${r.dryRun ? `Dry run: ${r.deleted.length} would be deleted` : `${r.deleted.length} deleted`}, ${r.kept} kept${r.protected.length ? ` (${r.protected.length} of them protected)` : ''}, ${r.skipped.length} skipped${r.failed.length ? `, ${r.failed.length} failed` : ''}.`,
   );
   return { stdout: `${lines.join('\n')}\n`, stderr, exitCode };
 }

@@ -19,7 +19,7 @@ export interface PrunePlan {
   delete: Candidate[];
   /** Chosen by the rule but protected (tag or newest N). */
   protected: { file: string; reason: string }[];
-  /** Sessions that stay. */
+  /** Sessions that stay: not old enough, or protected. Skipped files are not counted here. */
   kept: number;
   skipped: Skip[];
 }

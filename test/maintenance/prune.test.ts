@@ -68,6 +68,14 @@ describe('grok sessions prune', () => {
       'session-2025-09-04-10-00-00.json',
     ]);
     expect(plan.kept).toBe(3);
+    // The summary's counts add up: each session is counted once.
+    const text = runGrok(
+      ['sessions', 'prune', '--older-than', '30d', '--keep-tag', 'pinned', '--dry-run'],
+      h.env,
+    ).stdout.trimEnd();
+    expect(text.split('\n').at(-1)).toBe(
+      `Dry run: 2 would be deleted, 3 kept (2 of them protected), ${plan.skipped.length} skipped.`,
+    );
     expect(plan.skipped).toEqual([
       {
         file: 'session-2025-09-05-10-00-00.json',
