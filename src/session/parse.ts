@@ -42,6 +42,10 @@ export function parseJsonObject(
     raw = JSON.parse(text);
   } catch (error) {
     const offset = jsonErrorOffset(error, text);
+    // Some editors write one; JSON (and jq) do not allow it.
+    if (offset === 0 && text.startsWith('\uFEFF')) {
+      return { ok: false, reason: 'invalid JSON: starts with a byte-order mark (U+FEFF)' };
+    }
     const what = offset >= text.length ? 'ends early (truncated?)' : 'is invalid';
     return { ok: false, reason: `invalid JSON: ${what} at offset ${offset}` };
   }

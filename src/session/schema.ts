@@ -74,7 +74,9 @@ export function describeSchemaError(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'does not match the session format';
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-  const message =
-    issue.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue.message;
-  return `${path}: ${message}`;
+  // zod does not keep the input: an absent field is told by the type it "received"
+  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) {
+    return `${path}: missing`;
+  }
+  return `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
 }

@@ -45,7 +45,12 @@ describe('parseSessionText', () => {
       ],
       ['{"name":"my notes","items":[1,2,3]}', /^not a session: sessionId: /],
       ['[1,2]', /^not a session: top level is not an object$/],
-      [JSON.stringify(sampleSession({ model: 7 })), /^not a session: model: /],
+      [
+        JSON.stringify(sampleSession({ model: 7 })),
+        /^not a session: model: expected string, received number$/,
+      ],
+      [JSON.stringify({ ...sampleSession(), model: undefined }), /^not a session: model: missing$/],
+      [`\uFEFF${good}`, /^invalid JSON: starts with a byte-order mark \(U\+FEFF\)$/],
       [
         JSON.stringify(sampleSession({ messages: [{ role: 'robot', content: 'x' }] })),
         /^not a session: messages\.0\.role: /,
