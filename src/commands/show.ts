@@ -30,6 +30,16 @@ export async function show(ref: string, opts: ShowOptions): Promise<ShowResult> 
   if (opts.role !== undefined && !(ROLES as readonly string[]).includes(String(opts.role))) {
     throw new UsageError(`--role: '${opts.role}' is not one of ${ROLES.join(', ')}`);
   }
+  // --json is the file as it is: nothing to select from
+  const selecting: string[] = [];
+  if (opts.tail !== undefined) selecting.push('--tail');
+  if (opts.role !== undefined) selecting.push('--role');
+  if (opts.json && selecting.length > 0) {
+    throw new UsageError(
+      `${selecting.join(' and ')} cannot be used with --json, which prints the session file as it is`,
+      "select with jq instead: jq '.messages[-3:]'",
+    );
+  }
   const tail = opts.tail === undefined ? undefined : parsePositiveInt(opts.tail, '--tail');
   if (opts.width !== undefined) parsePositiveInt(opts.width, '--width');
   const loaded = await resolveSession(sessionsDir(opts), ref);

@@ -235,6 +235,13 @@ describe('grok sessions show', () => {
     const r = runGrok(['sessions', 'show', name.replace('.json', ''), '--json'], home.env);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(readFixture('sessions', name));
+    // a selection would be silently dropped: refused instead
+    const id = name.replace('.json', '');
+    const tail = runGrok(['sessions', 'show', id, '--json', '--tail', '1'], home.env);
+    expect([tail.code, tail.stdout]).toEqual([2, '']);
+    expect(tail.stderr).toMatch(
+      /^grok: --tail cannot be used with --json, which prints the session file as it is/,
+    );
   });
 
   it('shows the conversation with roles, tool calls, usage and metadata', () => {
