@@ -13,6 +13,7 @@ import { UsageError } from '../errors.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message } from '../session/schema.js';
+import type { LoadedSession } from '../session/store.js';
 import { loadSettings, type Settings } from '../settings.js';
 import type { CommandOutput } from './common.js';
 
@@ -105,11 +106,9 @@ export async function runInteractive(
 }
 
 /** Opens a recorded session for more turns: its lock is taken (a live holder is an error). */
-export async function openSession(
-  ref: string,
-  opts: { sessionsDir?: string | undefined },
+async function openSession(
+  loaded: LoadedSession,
 ): Promise<{ recorder: SessionRecorder; count: number }> {
-  const loaded = await resolveSession(sessionsDir(opts), ref);
   const data = structuredClone(loaded.raw) as SessionData;
   const recorder = await SessionRecorder.resume(loaded.path, data);
   data.status = 'active';
@@ -122,9 +121,11 @@ export async function resumeInteractive(
   first?: string,
 ): Promise<CommandOutput> {
   const settings = await loadSettings();
-  // A missing key is reported before the session is locked and marked active.
+  // A ref that names no session is reported first; a missing key before the session is locked
+  // and marked active.
+  const loaded = await resolveSession(sessionsDir(opts), ref);
   apiKeyFrom();
-  const { recorder, count } = await openSession(ref, opts);
+  const { recorder, count } = await openSession(loaded);
   let client: ChatClient;
   try {
     client = createChatClient(opts.model || recorder.data.model);

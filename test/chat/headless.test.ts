@@ -74,6 +74,16 @@ describe('grok -p (acceptance 1)', () => {
   });
 
   it('a missing key, a 401, a 429 and a 5xx each give one line', async () => {
+    // --resume with a ref that names nothing says so, before asking for a key
+    const noSession = await runGrokAsync(['-r', 'nosuch'], {
+      ...env(),
+      GROK_API_KEY: '',
+      XAI_API_KEY: '',
+    });
+    expect([noSession.code, noSession.stderr]).toEqual([
+      1,
+      `grok: no session matches 'nosuch' in ${home.sessions} (see grok sessions list)\n`,
+    ]);
     const noKey = await runGrokAsync(['-p', 'hi'], { ...env(), GROK_API_KEY: '', XAI_API_KEY: '' });
     expect(noKey.code).toBe(1);
     expect(noKey.stderr.trim().split('\n')).toHaveLength(1);
