@@ -5,7 +5,7 @@
  * old file is untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, constants, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
@@ -106,6 +106,9 @@ export async function writeFileAtomic(
     if (error instanceof UserError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new UserError(`${target} already exists: it is never overwritten`);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(dirname(target))) {
+      throw new UserError(`could not save ${target}: directory ${dirname(target)} does not exist`);
     }
     throw new UserError(
       `could not save ${basename(target)}: ${describeFsError(error)}; the previous version is unchanged`,

@@ -178,6 +178,10 @@ describe('secrets, redact, export', () => {
       expect(r.stderr).toBe(`grok: ${target} already exists: it is never overwritten\n`);
     }
     expect(readFileSync(other, 'utf8')).toBe('{"keep": true}\n');
+    const nowhere = join(home.home, 'no-such-dir', 'x.md');
+    expect(exportTo(nowhere).stderr).toBe(
+      `grok: could not save ${nowhere}: directory ${join(home.home, 'no-such-dir')} does not exist\n`,
+    );
     expect(readFileSync(mine, 'utf8')).toBe('mine\n');
     // A directory: the transcript goes in under the session file's name, once.
     const shared = join(home.home, 'shared');
