@@ -137,7 +137,11 @@ export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
  * keeps as text (session/list-entry.ts): no session is made into an object and back.
  */
 export async function listOutput(opts: ListOptions): Promise<CommandOutput> {
-  const show = (result: ListResult) => (opts.csv ? listCsv(result) : renderList(result));
+  const filtered = [opts.since, opts.until, opts.model, opts.tag, opts.over].some(
+    (v) => v !== undefined,
+  );
+  const show = (result: ListResult) =>
+    opts.csv ? listCsv(result) : renderList(result, { filtered });
   if (!servedByIndex(sessionsDir(opts))) {
     const result = await listFromFiles(opts);
     return opts.json ? jsonOutput(listJson(result)) : show(result);
@@ -187,11 +191,14 @@ export function skippedNote(skipped: readonly SkippedFile[]): string {
   return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
 }
 
-export function renderList(result: ListResult): CommandOutput {
+/** The table; `filtered`: the options chose among the sessions (an empty list says so). */
+export function renderList(result: ListResult, { filtered = false } = {}): CommandOutput {
   if (result.sessions.length === 0) {
     const note = skippedNote(result.skipped);
     return {
-      stdout: `No sessions found in ${result.dir}\n`,
+      stdout: filtered
+        ? `No sessions in ${result.dir} match these filters\n`
+        : `No sessions found in ${result.dir}\n`,
       stderr: `${note ? `${note}\n` : ''}${notesText([], result.notices ?? [])}`,
     };
   }

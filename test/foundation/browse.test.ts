@@ -187,6 +187,10 @@ describe('grok sessions list', () => {
       expect(json([bound, '2025-12-11T09:22:14Z']).map((s) => s.file)).toContain(at);
     }
     expect(json(['--until', '2025-12-11T09:22:13.999Z']).map((s) => s.file)).not.toContain(at);
+    // nothing matched: said so, apart from an empty directory
+    expect(runGrok(['sessions', 'list', '--model', 'no-such-model'], home.env).stdout).toBe(
+      `No sessions in ${home.sessions} match these filters\n`,
+    );
     const byTokens = json(['--sort', 'tokens', '--limit', '3']).map((s) => s.file);
     const top3 = [...all]
       .sort((a, b) => b.raw.tokenUsage.total - a.raw.tokenUsage.total)
