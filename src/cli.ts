@@ -367,7 +367,10 @@ export function buildSessionsCli(): CAC {
 
   // ---- sharing ----
   cli
-    .command('secrets [...refs]', 'Scan sessions for credentials (exit 1 when any is found)')
+    .command(
+      'secrets [...refs]',
+      'Scan sessions for credentials (exit 1 when any is found, or a file cannot be read)',
+    )
     .option('--json', 'JSON output')
     .action(async (refs: string[], opts: Opts): Result => {
       const { secrets, renderSecrets } = await import('./commands/secrets.js');

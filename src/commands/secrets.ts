@@ -41,9 +41,13 @@ export async function secrets(
   return { scanned: sessions.length, findings, skipped };
 }
 
-/** The scan's output; files that could not be read are named on stderr, as by every command. */
+/**
+ * The scan's output; files that could not be read are named on stderr, as by every command. It
+ * exits 1 when it found secrets, and when files could not be scanned: a gate on it must not pass
+ * a file whose credentials were never looked at.
+ */
 export function renderSecrets(result: SecretsResult, opts: SecretsOptions): CommandOutput {
-  const exitCode = result.findings.length > 0 ? 1 : 0;
+  const exitCode = result.findings.length > 0 || result.skipped.length > 0 ? 1 : 0;
   if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
   return withNotes(secretsText(result, exitCode), result.skipped, []);
 }

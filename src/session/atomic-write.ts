@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { copyFile, link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 
@@ -64,6 +64,22 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /**
+ * Gives the complete file `tmp` the name `target` unless that name is taken (EEXIST): a hard link,
+ * or where the file system has none (vfat, some network mounts), an exclusive copy.
+ */
+async function linkOrCopy(tmp: string, target: string): Promise<void> {
+  try {
+    await link(tmp, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') {
+      throw error;
+    }
+    await copyFile(tmp, target, constants.COPYFILE_EXCL);
+  }
+}
+
+/**
  * Writes `data` to `target` atomically with mode 0600. Throws a UserError naming the file when
  * it cannot, after removing its temp file; the previous content of `target` is then unchanged.
  * With `overwrite: false`, an existing `target` is never replaced: the complete temp file is
@@ -96,7 +112,7 @@ export async function writeFileAtomic(
       await rename(tmp, target);
       created = false;
     } else {
-      await link(tmp, target);
+      await linkOrCopy(tmp, target);
       await unlink(tmp);
       created = false;
     }
@@ -104,7 +120,7 @@ export async function writeFileAtomic(
   } catch (error) {
     if (created) await unlink(tmp).catch(() => {});
     if (error instanceof UserError) throw error;
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+    if (!overwrite && (error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new UserError(`${target} already exists: it is never overwritten`);
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(dirname(target))) {

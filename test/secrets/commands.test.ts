@@ -93,8 +93,10 @@ describe('secrets, redact, export', () => {
     const text = readFileSync(file, 'utf8');
     writeFileSync(file, text.slice(0, text.length / 2));
     const r = runGrok(['sessions', 'secrets'], home.env);
-    expect(r.code).toBe(0);
+    // not clean: a gate on the exit code must not pass it
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe('No secrets found in 1 session; 1 file could not be read.\n');
+    expect(runGrok(['sessions', 'secrets', '--json'], home.env).code).toBe(1);
     expect(r.stderr).toMatch(
       new RegExp(`^grok: skipped 1 file that is not a readable session .*\\n  ${FILE}: `),
     );
