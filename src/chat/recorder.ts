@@ -47,7 +47,8 @@ const SIGNALS = { SIGTERM: 15, SIGHUP: 1 } as const;
 
 export class SessionRecorder {
   readonly data: SessionData;
-  private readonly dir: string;
+  /** The sessions directory the session is saved in. */
+  readonly dir: string;
   private filePath: string | undefined;
   private release: (() => Promise<void>) | undefined;
   private saving: Promise<void> = Promise.resolve();

@@ -4,7 +4,7 @@
  * kept) and twice at the prompt exits; Ctrl+I (a Tab to the terminal) shows token usage.
  */
 import { createInterface, type Interface } from 'node:readline';
-import { validateName } from '../commands/rename.js';
+import { assertNameFree, validateName } from '../commands/rename.js';
 import { validateTag } from '../commands/tag.js';
 import { UserError } from '../errors.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
@@ -169,7 +169,9 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
           out.write(`${formatTokens(conv)}\n`);
           return undefined;
         case '/name': {
-          conv.data.name = validateName(arg);
+          const name = validateName(arg);
+          await assertNameFree(conv.recorder.dir, name, conv.recorder.file);
+          conv.data.name = name;
           if (conv.recorder.path) await conv.recorder.save();
           out.write(`session named '${conv.data.name}'\n`);
           return undefined;

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGrokAsync, sh } from '../helpers.js';
@@ -46,6 +46,19 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
 
     term.type('/tokens');
     await term.waitFor(/tokens: input 880, output 31, total 911 · context ~306 tokens/);
+    // a name another session holds is refused, as by grok sessions rename
+    const other = join(fx.home.sessions, 'session-2020-01-01-00-00-00.json');
+    writeFileSync(
+      other,
+      JSON.stringify({
+        ...readSession(join(fx.home.sessions, sessionFiles(fx.home.sessions)[0] as string)).session,
+        sessionId: 'session-2020-01-01-00-00-00',
+        name: 'taken',
+      }),
+    );
+    term.type('/name taken');
+    await term.waitFor(/'taken' already names session-2020-01-01-00-00-00\.json/);
+    rmSync(other);
     term.type('/name auth-review');
     await term.waitFor(/session named 'auth-review'/);
     term.type('/tag demo');
