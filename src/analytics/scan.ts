@@ -316,24 +316,34 @@ function runFind(dir: string): Promise<string | undefined> {
 }
 
 /**
- * What FIND_ARGS print: lock names, and session names with TAB size TAB seconds.nanoseconds; each
- * record ends in a 0.
+ * One record of what FIND_ARGS print: a lock name, or a session name with TAB size TAB
+ * seconds.nanoseconds; each ends in a 0. Sticky: matches are taken one after another.
  */
-const FIND_OUTPUT = new RegExp(
-  `^(?:(?:\\.(?:[^\\0/]*\\.)?lock|${SESSION_NAME}\\t\\d+\\t\\d+\\.\\d{9}\\d*)\\0)*$`,
+const FIND_RECORD = new RegExp(
+  `(?:\\.(?:[^\\0/]*\\.)?lock|${SESSION_NAME}\\t\\d+\\t\\d+\\.\\d{9}\\d*)\\0`,
+  'gy',
 );
+
+/**
+ * Whether `out` is FIND_RECORDs from end to end: removing them one after another leaves nothing.
+ * (One pattern repeated over the whole output backtracks on a stack that overflows past some
+ * 300,000 records; this takes ~2 ms for 10,000.)
+ */
+function onlyRecords(out: string): boolean {
+  return out.replace(FIND_RECORD, '') === '';
+}
 
 /**
  * The pass find printed (FIND_ARGS) over `dir`, or undefined when `out` is not what those
  * arguments print: the caller then makes the pass by lstat.
  *
- * The output is checked and hashed whole, by one regular expression and one hash: 6-9 ms for
- * 10,000 files in a fresh process, where a loop over the records took 12-17 ms. The print then
+ * The output is checked and hashed whole (onlyRecords, one hash): 6-8 ms for 10,000 files in a
+ * fresh process, where a loop over the records took 12-17 ms. The print then
  * covers the lock names as well: one coming or going changes it, and the refresh that compares
  * the manifests reads no file again. The manifest is made only when a refresh needs it.
  */
 export function findScan(dir: string, out: string): Scan | undefined {
-  if (!FIND_OUTPUT.test(out)) return undefined;
+  if (!onlyRecords(out)) return undefined;
   const locks = lockRecords(out);
   let manifest: string | undefined;
   return {

@@ -14,6 +14,7 @@ import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
   FIND_FROM,
+  findScan,
   holdScan,
   holdsSessionFiles,
   manifestEntries,
@@ -91,7 +92,11 @@ test('lists regular session files with their exact size and mtime, and the lock 
   expect((await scan(h.sessions)).print).toBe(byFind.print);
   utimesSync(b, 1_762_000_000.124456, 1_762_000_000.124456);
   expect(scanNow(h.sessions).print).not.toBe(byLstat.print);
-  expect((await scan(h.sessions)).print).not.toBe(byFind.print);
+  const changed = await scan(h.sessions);
+  expect(changed.print).not.toBe(byFind.print);
+  // find's print hashes its whole output: a lock coming changes it too
+  writeFileSync(join(h.sessions, '.session-2025-11-02-10-00-00.json.lock'), '1');
+  expect((await scan(h.sessions)).print).not.toBe(changed.print);
 });
 
 test("find's mtimes are lstat's to the last bit, for any nanoseconds", async () => {
@@ -147,6 +152,18 @@ test('without a find that does its part, the pass is made by lstat, with the sam
   writeFileSync(join(h.sessions, 'session-2025-11-03-10-00-00.json\tx.json'), '{}');
   const withTab = await scan(h.sessions);
   expect({ by: withTab.by, ...facts(withTab) }).toEqual({ by: BY_FIND, ...expected });
+});
+
+test("find's output is checked whole, however long", () => {
+  const record = 'session-2025-01-01-00-00-00.json\t10\t1762000000.000000000\0';
+  // 400,000 records: past what one pattern repeated over the whole output could take
+  const many = record.repeat(400_000);
+  expect(findScan('/s', many)?.count).toBe(400_000);
+  expect(findScan('/s', `${many}.x.lock\0`)?.locks).toEqual(['.x.lock']);
+  // one bad record anywhere, and the pass is made by lstat instead
+  expect(findScan('/s', `${many}session-notes.json\t2\t1.000000000\0`)).toBeUndefined();
+  expect(findScan('/s', `${record}${record.slice(0, -1)}`)).toBeUndefined();
+  expect(findScan('/s', '')?.count).toBe(0);
 });
 
 test('a missing directory holds no sessions; one that cannot be read is an error', async () => {
