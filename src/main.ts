@@ -32,6 +32,24 @@ function write(stream: NodeJS.WriteStream, text: string | Uint8Array | undefined
   });
 }
 
+/**
+ * cac's parser turns option values that look like numbers into numbers ('007' → 7, '' → 0,
+ * '1e3' → 1000). Where that lost what was typed, the typed string is put back: a path, a tag or
+ * a model is what the user wrote. (Values that read back the same, '10', stay numbers.)
+ */
+function keepTypedValues(options: Record<string, unknown>, argv: readonly string[]): void {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i] ?? '');
+    if (!m?.[1]) continue;
+    const typed = m[2] ?? argv[i + 1];
+    const key = m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const value = options[key];
+    if (typeof value === 'number' && typed !== undefined && String(value) !== typed) {
+      options[key] = typed;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const sessions = argv[2] === 'sessions';
   const cli = sessions ? buildSessionsCli() : buildMainCli();
@@ -49,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
       exitCode: EXIT_USAGE,
     });
   }
+  keepTypedValues(parsed.options, args);
   const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
   await write(process.stdout, output?.stdout);
   await write(process.stderr, output?.stderr);

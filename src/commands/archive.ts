@@ -27,7 +27,7 @@ import { renderTable } from '../render/table.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { parseMonth } from '../time.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import { type CommandOutput, type GlobalOptions, outOption } from './common.js';
 import { ageRule, keepTags } from './prune.js';
 
 export interface ArchiveOptions extends GlobalOptions {
@@ -50,7 +50,8 @@ export interface ArchiveResult extends ArchiveOutcome {
 }
 
 export function archiveDir(opts: { out?: string | undefined }): string {
-  return opts.out ? resolve(String(opts.out)) : defaultArchiveDir();
+  const out = outOption(opts.out);
+  return out === undefined ? defaultArchiveDir() : resolve(out);
 }
 
 /** The sessions an archive run takes: by age, by month of start, or by ref. */

@@ -12,7 +12,7 @@ import { resolveSession } from '../session/ref.js';
 import { type Session, sessionSchema } from '../session/schema.js';
 import { sessionHtml } from '../transcript/html.js';
 import { sessionMarkdown } from '../transcript/markdown.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import { type CommandOutput, type GlobalOptions, outOption } from './common.js';
 
 export const TRANSCRIPT_FORMATS = ['md', 'html', 'json'] as const;
 
@@ -51,7 +51,8 @@ export async function exportSession(
       : format === 'html'
         ? sessionHtml(session, { redacted: redacting })
         : sessionMarkdown(session, { redacted: redacting });
-  const out = opts.out === undefined ? undefined : outPath(String(opts.out), loaded.file, format);
+  const given = outOption(opts.out);
+  const out = given === undefined ? undefined : outPath(given, loaded.file, format);
   if (out) await writeFileAtomic(out, text, { overwrite: false });
   return { text, out, redactions: redacted };
 }

@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { grokVersion } from '../version.js';
-import type { CommandOutput } from './common.js';
+import { type CommandOutput, outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
 import { type StatsOptions, stats } from './stats.js';
 
@@ -56,7 +56,7 @@ function browserCommand(): string | undefined {
 }
 
 export async function report(opts: ReportOptions): Promise<ReportResult> {
-  const path = resolve(String(opts.out ?? 'report.html'));
+  const path = resolve(outOption(opts.out) ?? 'report.html');
   await assertReplaceable(path, opts.force === true);
   const { by: _by, json: _json, csv: _csv, ...filters } = opts;
   const s = await stats({ ...filters, by: 'day' });

@@ -180,6 +180,18 @@ describe('secrets, redact, export', () => {
       expect(r.stderr).toBe(`grok: ${target} already exists: it is never overwritten\n`);
     }
     expect(readFileSync(other, 'utf8')).toBe('{"keep": true}\n');
+    // a value that looks like a number is the path typed, and an empty one is refused
+    const digits = runGrok(
+      ['sessions', 'export', 'session-2025-11-05', '--format', 'md', '--out', '007'],
+      home.env,
+      { cwd: home.home },
+    );
+    expect([digits.code, digits.stderr]).toEqual([
+      0,
+      `wrote 007 (${EXAMPLES.length} secret(s) redacted)\n`,
+    ]);
+    expect(readFileSync(join(home.home, '007'), 'utf8')).toMatch(/^# session-2025-11-05/);
+    expect(exportTo('').stderr).toBe('grok: --out: give a path\n');
     const nowhere = join(home.home, 'no-such-dir', 'x.md');
     expect(exportTo(nowhere).stderr).toBe(
       `grok: could not save ${nowhere}: directory ${join(home.home, 'no-such-dir')} does not exist\n`,
