@@ -10,6 +10,7 @@ import { indexPath } from '../analytics/index-db.js';
 import { describeFsError } from '../errors.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
+import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
@@ -57,13 +58,13 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
       problem(
         'sessions directory',
         `${dir} is not a directory: no session can be saved`,
-        `move it aside, then mkdir -m 700 ${dir}`,
+        `move it aside, then mkdir -m 700 ${shellQuote(dir)}`,
       );
     } else if (st.code === 'ENOENT') {
       problem(
         'sessions directory',
         `${dir} does not exist: no session can be saved`,
-        `mkdir -p -m 700 ${dir}`,
+        `mkdir -p -m 700 ${shellQuote(dir)}`,
       );
     } else {
       problem(
@@ -80,7 +81,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     problem(
       'sessions directory',
       `${dir} is not writable: sessions cannot be saved`,
-      `chmod u+w ${dir} (or grok sessions harden)`,
+      `chmod u+w ${shellQuote(dir)} (or grok sessions harden)`,
     );
   }
 
@@ -112,14 +113,14 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     // left to recover (empty, all NUL) is what the seed says to delete.
     let fix = `grok sessions repair ${s.file}`;
     if (s.reason.startsWith('cannot read')) {
-      fix = `sudo chown "$(id -un)" ${path} && grok sessions harden`;
+      fix = `sudo chown "$(id -un)" ${shellQuote(path)} && grok sessions harden`;
     } else {
       const text = await readFileNoFollow(path).then(
         (f) => f.text,
         () => undefined,
       );
       if (text !== undefined && !repairSessionText(text, s.file).ok)
-        fix = `rm ${path} (nothing in it can be recovered)`;
+        fix = `rm ${shellQuote(path)} (nothing in it can be recovered)`;
     }
     problem('unreadable session', `${s.file}: ${s.reason}`, fix);
   }
@@ -139,20 +140,24 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
   for (const i of others) {
     const path = join(dir, i.name);
     if (TEMP_FILE_PATTERN.test(i.name)) {
-      problem('leftover temp file', `${i.name}: an interrupted write left it`, `rm ${path}`);
+      problem(
+        'leftover temp file',
+        `${i.name}: an interrupted write left it`,
+        `rm ${shellQuote(path)}`,
+      );
     } else if (/\.lock$/.test(i.name)) {
       const session = join(dir, i.name.replace(/^\./, '').replace(/\.lock$/, ''));
       if ((await lockHolder(session)) === undefined)
         note(
           'stale lock',
           `${i.name}: its grok is gone; the next grok takes it over`,
-          `rm ${path}`,
+          `rm ${shellQuote(path)}`,
         );
     } else if (/\.json\.bak-[0-9-]+$/.test(i.name)) {
       note(
         'repair backup',
         `${i.name}: the original of a repaired session`,
-        `rm ${path} once the repair is checked`,
+        `rm ${shellQuote(path)} once the repair is checked`,
       );
     } else {
       note(
@@ -185,7 +190,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
         problem(
           'index',
           `${index} cannot be opened (${why}); it is a cache`,
-          `rm ${index} (the next analytics command rebuilds it)`,
+          `rm ${shellQuote(index)} (the next analytics command rebuilds it)`,
         );
     }
   }
@@ -197,7 +202,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     problem(
       'leftover temp file',
       `${a} in the archive directory: an interrupted archive run left it`,
-      `rm -r ${join(archiveDir, a)}`,
+      `rm -r ${shellQuote(join(archiveDir, a))}`,
     );
 
   return { home, sessionsDir: dir, sessions: sessions.length, findings };

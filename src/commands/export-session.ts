@@ -3,8 +3,8 @@
  * redacted unless --no-redact.
  */
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { join, sep } from 'node:path';
+import { UsageError, UserError } from '../errors.js';
 import { redactSession } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { sessionsDir } from '../session/paths.js';
@@ -64,7 +64,11 @@ export async function exportSession(
  */
 function outPath(out: string, file: string, format: string): string {
   const st = statSync(out, { throwIfNoEntry: false });
-  return st?.isDirectory() ? join(out, file.replace(/\.json$/, `.${format}`)) : out;
+  if (st?.isDirectory()) return join(out, file.replace(/\.json$/, `.${format}`));
+  if (out.endsWith(sep) || out.endsWith('/')) {
+    throw new UserError(`--out: directory ${out} does not exist`);
+  }
+  return out;
 }
 
 export function renderExportSession(result: ExportSessionResult): CommandOutput {

@@ -34,9 +34,11 @@ export async function show(ref: string, opts: ShowOptions): Promise<ShowResult> 
   const selecting: string[] = [];
   if (opts.tail !== undefined) selecting.push('--tail');
   if (opts.role !== undefined) selecting.push('--role');
+  if (opts.width !== undefined) selecting.push('--width');
+  if (opts.full) selecting.push('--full');
   if (opts.json && selecting.length > 0) {
     throw new UsageError(
-      `${selecting.join(' and ')} cannot be used with --json, which prints the session file as it is`,
+      `${selecting.join(', ')} cannot be used with --json, which prints the session file as it is`,
       "select with jq instead: jq '.messages[-3:]'",
     );
   }

@@ -283,6 +283,6 @@ export function repairSessionText(text: string, fileName: string): RepairOutcome
     delete s.forkedFrom;
   const checked = sessionSchema.safeParse(s);
   if (!checked.success)
-    return { ok: false, reason: `still not a session: ${describeSchemaError(checked.error)}` };
+    return { ok: false, reason: `still not a session: ${describeSchemaError(checked.error, s)}` };
   return { ok: true, session: checked.data as Session, messages: messages.length, dropped };
 }

@@ -6,16 +6,17 @@ import nodeCron from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from '../time.js';
 
-function isDuration(value: string): boolean {
+/** A duration as parseDuration reads it; its own message ('1m' is ambiguous...) when it cannot. */
+const duration = z.string().superRefine((value, ctx) => {
   try {
     parseDuration(value, 'duration');
-    return true;
-  } catch {
-    return false;
+  } catch (error) {
+    ctx.addIssue({
+      code: 'custom',
+      message: (error as Error).message.replace(/^duration: '[^']*' (is )?/, ''),
+    });
   }
-}
-
-const duration = z.string().refine(isDuration, 'not a duration (use e.g. 30d, 12h, 2w, 3mo, 1y)');
+});
 
 export const retentionSchema = z.strictObject({
   /** Archive live sessions whose last activity is older than this; null turns archiving off. */

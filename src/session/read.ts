@@ -50,7 +50,7 @@ export function checkWithSchema(
 ): ReadResult | { ok: false; reason: string } {
   const parsed = sessionSchema.safeParse(raw);
   if (!parsed.success)
-    return { ok: false, reason: `not a session: ${describeSchemaError(parsed.error)}` };
+    return { ok: false, reason: `not a session: ${describeSchemaError(parsed.error, raw)}` };
   return { ok: true, session: parsed.data, raw, size: 0, mtimeMs: 0 };
 }
 

@@ -69,14 +69,24 @@ export const sessionSchema = z.looseObject({
 });
 export type Session = z.infer<typeof sessionSchema>;
 
-/** "messages.3.role: Invalid option" style: the first problem, naming the field. */
-export function describeSchemaError(error: z.ZodError): string {
+/**
+ * "messages.3.role: Invalid option" style: the first problem, naming the field. `input`, the value
+ * checked, tells a missing field from one of the wrong type (zod keeps no input).
+ */
+export function describeSchemaError(error: z.ZodError, input: unknown): string {
   const issue = error.issues[0];
   if (!issue) return 'does not match the session format';
   const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-  // zod does not keep the input: an absent field is told by the type it "received"
-  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) {
-    return `${path}: missing`;
-  }
+  if (issue.code === 'invalid_type' && absent(input, issue.path)) return `${path}: missing`;
   return `${path}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+/** Whether the value at `path` in `input` is absent (a key not there, or undefined). */
+function absent(input: unknown, path: readonly PropertyKey[]): boolean {
+  let at: unknown = input;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return true;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at === undefined;
 }

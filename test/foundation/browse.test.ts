@@ -246,6 +246,12 @@ describe('grok sessions show', () => {
     expect(tail.stderr).toMatch(
       /^grok: --tail cannot be used with --json, which prints the session file as it is/,
     );
+    const several = runGrok(
+      ['sessions', 'show', id, '--json', '--role', 'user', '--width', '80'],
+      home.env,
+    );
+    expect([several.code, several.stdout]).toEqual([2, '']);
+    expect(several.stderr).toMatch(/^grok: --role, --width cannot be used with --json/);
   });
 
   it('shows the conversation with roles, tool calls, usage and metadata', () => {

@@ -102,6 +102,15 @@ describe('grok sessions doctor', () => {
         detail: `${bare.sessions} does not exist: no session can be saved`,
         fix: `mkdir -p -m 700 ${bare.sessions}`,
       });
+      // a path the shell would split is quoted in the fix
+      const spaced = join(bare.home, 'my sessions');
+      const r = runGrok(['sessions', 'doctor', '--json'], {
+        ...bare.env,
+        GROK_SESSIONS_DIR: spaced,
+      });
+      expect(JSON.parse(r.stdout).findings).toContainEqual(
+        expect.objectContaining({ fix: `mkdir -p -m 700 '${spaced}'` }),
+      );
       writeFileSync(bare.sessions, 'not a directory');
       expect(finding()).toMatchObject({
         detail: `${bare.sessions} is not a directory: no session can be saved`,

@@ -84,11 +84,13 @@ describe('grok sessions maintain and policy', () => {
     });
     expect(what(dry)).toEqual(what(real));
     // an unknown trigger is a usage error, before anything is done
+    const logged = logLines().length;
     const bad = runGrok(['sessions', 'maintain', '--trigger', 'nightly'], h.env);
     expect([bad.code, bad.stderr]).toEqual([
       2,
       "grok: --trigger: 'nightly' is not one of manual, schedule\n",
     ]);
+    expect(logLines()).toHaveLength(logged);
     expect(real.deleted).toEqual([fresh]);
     expect(real.removed).toEqual([
       'session-2025-09-01-10-00-00.json',
@@ -184,6 +186,11 @@ describe('grok sessions maintain and policy', () => {
       'a bad duration',
       { archiveAfter: 'soon' },
       `'retention.archiveAfter' = "soon": not a duration`,
+    ],
+    [
+      'an ambiguous duration',
+      { deleteAfter: '6m' },
+      `'retention.deleteAfter' = "6m": ambiguous: write 6min for minutes or 6mo for months`,
     ],
     [
       'a bad cron expression',

@@ -192,6 +192,9 @@ describe('secrets, redact, export', () => {
     ]);
     expect(readFileSync(join(home.home, '007'), 'utf8')).toMatch(/^# session-2025-11-05/);
     expect(exportTo('').stderr).toBe('grok: --out: give a path\n');
+    expect(exportTo(join(home.home, 'no-such-dir/')).stderr).toBe(
+      `grok: --out: directory ${join(home.home, 'no-such-dir/')} does not exist\n`,
+    );
     const nowhere = join(home.home, 'no-such-dir', 'x.md');
     expect(exportTo(nowhere).stderr).toBe(
       `grok: could not save ${nowhere}: directory ${join(home.home, 'no-such-dir')} does not exist\n`,
