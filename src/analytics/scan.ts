@@ -338,9 +338,9 @@ function onlyRecords(out: string): boolean {
  * arguments print: the caller then makes the pass by lstat.
  *
  * The output is checked and hashed whole (onlyRecords, one hash): 6-8 ms for 10,000 files in a
- * fresh process, where a loop over the records took 12-17 ms. The print then
- * covers the lock names as well: one coming or going changes it, and the refresh that compares
- * the manifests reads no file again. The manifest is made only when a refresh needs it.
+ * fresh process, where a loop over the records took 12-17 ms. The print then covers the lock
+ * names as well: one coming or going changes it, and the refresh that compares the manifests
+ * reads no file again. The manifest is made only when a refresh needs it.
  */
 export function findScan(dir: string, out: string): Scan | undefined {
   if (!onlyRecords(out)) return undefined;

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
-import { isSessionFileName } from '../session/paths.js';
-import { validateRef } from '../session/ref.js';
+import { idFromFileName, isSessionFileName } from '../session/paths.js';
+import { matchingIds, validateRef } from '../session/ref.js';
 import { listArchives } from './archive.js';
 import { entryNameProblem, readTarEntries } from './tarball.js';
 
@@ -48,11 +48,7 @@ function namedSo(c: Chosen, ref: string): boolean {
  * prefix of it, or its name; anything else is a one-line error.
  */
 function pickRef(ref: string, held: readonly Chosen[]): Chosen {
-  const stem = ref.endsWith('.json') ? ref.slice(0, -5) : ref;
-  const id = (c: Chosen) => c.name.replace(/\.json$/, '');
-  const exact = held.find((c) => id(c) === stem);
-  if (exact) return exact;
-  const prefixed = held.filter((c) => id(c).startsWith(stem));
+  const prefixed = matchingIds(ref, held, (c) => idFromFileName(c.name));
   const named = prefixed.length > 0 ? prefixed : held.filter((c) => namedSo(c, ref));
   const [only] = named;
   if (only && named.length === 1) return only;

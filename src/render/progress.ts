@@ -20,7 +20,7 @@ const INTERVAL_MS = 100;
 
 const silent: Progress = { update() {}, end() {} };
 
-/** "grok: indexing 2,500 of 10,000 session files" */
+/** "grok: indexing session files: 2,500 of 10,000" */
 export function progress(
   what: string,
   total: number,

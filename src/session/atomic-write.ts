@@ -110,12 +110,11 @@ export async function writeFileAtomic(
     if (process.env.GROK_FAULT === 'crash-before-rename') process.kill(process.pid, 'SIGKILL');
     if (overwrite) {
       await rename(tmp, target);
-      created = false;
     } else {
       await linkOrCopy(tmp, target);
       await unlink(tmp);
-      created = false;
     }
+    created = false;
     await fsyncDir(dirname(target));
   } catch (error) {
     if (created) await unlink(tmp).catch(() => {});

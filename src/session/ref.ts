@@ -25,6 +25,16 @@ function listNames(entries: readonly { name: string }[], max = 5): string {
     : names.join(', ');
 }
 
+/**
+ * What a ref names among `items` by id: the one whose id it is (a trailing `.json` allowed), else
+ * every one whose id it begins. Empty when it names none by id: it may be a name.
+ */
+export function matchingIds<T>(ref: string, items: readonly T[], id: (item: T) => string): T[] {
+  const stem = ref.endsWith('.json') ? ref.slice(0, -5) : ref;
+  const exact = items.find((item) => id(item) === stem);
+  return exact ? [exact] : items.filter((item) => id(item).startsWith(stem));
+}
+
 /** Picks the file(s) a ref names among `files`, or throws a one-line UserError. Names need reading. */
 export async function matchRef(
   ref: string,
@@ -37,10 +47,7 @@ export async function matchRef(
     if (!last) throw new UserError(`no sessions in ${dir}`);
     return last;
   }
-  const stem = ref.endsWith('.json') ? ref.slice(0, -5) : ref;
-  const exact = files.find((f) => idFromFileName(f.name) === stem);
-  if (exact) return exact;
-  const prefixed = files.filter((f) => idFromFileName(f.name).startsWith(stem));
+  const prefixed = matchingIds(ref, files, (f) => idFromFileName(f.name));
   if (prefixed.length === 1 && prefixed[0]) return prefixed[0];
   if (prefixed.length > 1) {
     throw new UserError(
