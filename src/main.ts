@@ -20,10 +20,16 @@ function dropOnClosedPipe(stream: NodeJS.WriteStream): void {
 dropOnClosedPipe(process.stdout);
 dropOnClosedPipe(process.stderr);
 
-function write(stream: NodeJS.WriteStream, text: string | Uint8Array | undefined): Promise<void> {
-  if (text === undefined || text.length === 0) return Promise.resolve();
+function write(
+  stream: NodeJS.WriteStream,
+  text: string | Uint8Array | readonly Uint8Array[] | undefined,
+): Promise<void> {
+  const parts =
+    text === undefined ? [] : typeof text === 'string' || !Array.isArray(text) ? [text] : text;
+  let flushed = true;
+  for (const part of parts) if (part.length > 0) flushed = stream.write(part);
   return new Promise((resolve) => {
-    if (stream.write(text)) resolve();
+    if (flushed) resolve();
     else {
       // drain, or the end of a stream whose reader left
       stream.once('drain', resolve);

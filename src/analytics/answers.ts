@@ -96,16 +96,20 @@ interface AnswerHead {
  * An answer file: a line of JSON, then stdout as is, so replaying `list --json` (megabytes)
  * costs a read instead of parsing its JSON a second time as a string.
  */
-function answerFile(key: string, output: CommandOutput): Buffer {
+function answerFile(key: string, output: CommandOutput): Uint8Array[] {
   const { stdout, ...rest } = output;
   const body =
-    typeof stdout === 'string' || stdout === undefined ? Buffer.from(stdout ?? '') : stdout;
+    typeof stdout === 'string' || stdout === undefined
+      ? [Buffer.from(stdout ?? '')]
+      : stdout instanceof Uint8Array
+        ? [stdout]
+        : [...stdout];
   const head: AnswerHead = {
     key,
     ...rest,
-    ...(stdout === undefined ? {} : { bytes: body.length }),
+    ...(stdout === undefined ? {} : { bytes: body.reduce((n, part) => n + part.length, 0) }),
   };
-  return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), body]);
+  return [Buffer.from(`${JSON.stringify(head)}\n`), ...body];
 }
 
 /** The output filed under `key`, or undefined: none, another key, or a file not whole. */

@@ -7,7 +7,7 @@
 import type { DuckDBBlobVector } from '@duckdb/node-api';
 import type { ListedSession, ListOptions, ListResult } from '../commands/list.js';
 import { parseListFilter, sortKey } from '../commands/list.js';
-import { type ListEntry, listJsonBytes } from '../session/list-entry.js';
+import { type ListEntry, listJsonParts } from '../session/list-entry.js';
 import { parsePositiveInt } from '../time.js';
 import { withAnalytics } from './analytics-run.js';
 import { loadSql } from './sql-files.js';
@@ -29,7 +29,8 @@ async function listed(opts: ListOptions): Promise<Listed> {
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
   const { sessionsDir, since, until, model, tag } = opts;
   return withAnalytics({ sessionsDir, since, until, model, tag }, async (ctx) => {
-    const result = await ctx.conn.run(loadSql('internal/list-sessions'), {
+    // Streamed: its one row is read from the query as it ends, not from a copy of it kept first.
+    const result = await ctx.conn.stream(loadSql('internal/list-sessions'), {
       over: filter.overTokens ?? null,
       sort,
       limit,
@@ -69,7 +70,7 @@ export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
 /** The output of `list --json`: the entries the index keeps, joined as they are. */
 export async function listJsonFromIndex(
   opts: ListOptions,
-): Promise<{ stdout: Uint8Array; notices: string[] }> {
+): Promise<{ stdout: Uint8Array[]; notices: string[] }> {
   const r = await listed(opts);
-  return { stdout: listJsonBytes(r.entries, r.skipped), notices: r.notices };
+  return { stdout: listJsonParts(r.entries, r.skipped), notices: r.notices };
 }

@@ -9,8 +9,11 @@ export interface GlobalOptions {
 
 /** What a command's CLI glue hands back to src/main.ts: text for stdout and an exit code. */
 export interface CommandOutput {
-  /** Text, or bytes to write as they are (megabytes of `list --json` from the index). */
-  stdout?: string | Uint8Array;
+  /**
+   * Text, or bytes to write as they are, whole or in parts written one after another (megabytes
+   * of `list --json` from the index: joining the parts would copy them once more).
+   */
+  stdout?: string | Uint8Array | readonly Uint8Array[];
   stderr?: string;
   exitCode?: number;
 }

@@ -80,14 +80,15 @@ async function linkOrCopy(tmp: string, target: string): Promise<void> {
 }
 
 /**
- * Writes `data` to `target` atomically with mode 0600. Throws a UserError naming the file when
- * it cannot, after removing its temp file; the previous content of `target` is then unchanged.
+ * Writes `data` (whole, or in parts) to `target` atomically with mode 0600. Throws a UserError
+ * naming the file when it cannot, after removing its temp file; the previous content of `target`
+ * is then unchanged.
  * With `overwrite: false`, an existing `target` is never replaced: the complete temp file is
  * linked to its name, which fails if the name is taken, even by a file made meanwhile.
  */
 export async function writeFileAtomic(
   target: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly Uint8Array[],
   { overwrite = true }: { overwrite?: boolean } = {},
 ): Promise<void> {
   const tmp = tempNameFor(target);
@@ -101,7 +102,10 @@ export async function writeFileAtomic(
     created = true;
     try {
       await fh.chmod(FILE_MODE);
-      await fh.writeFile(data);
+      // each part from where the last one ended
+      for (const part of typeof data === 'string' || !Array.isArray(data) ? [data] : data) {
+        await fh.writeFile(part);
+      }
       await fh.sync();
     } finally {
       await fh.close();

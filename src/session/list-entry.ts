@@ -55,11 +55,11 @@ export function listEntryText(entry: ListEntry): string {
 /**
  * The whole output of `list --json` from entries already in their text form (UTF-8), joined by
  * ",\n" in the order shown: the bytes of `JSON.stringify({ sessions, skipped }, null, 2)` and a
- * newline.
+ * newline, in three parts written one after another (joined, the entries would be copied again).
  */
-export function listJsonBytes(entries: Uint8Array, skipped: readonly unknown[]): Buffer {
+export function listJsonParts(entries: Uint8Array, skipped: readonly unknown[]): Uint8Array[] {
   const skippedText = JSON.stringify(skipped, null, 2).replaceAll('\n', '\n  ');
   const tail = `,\n  "skipped": ${skippedText}\n}\n`;
-  if (entries.length === 0) return Buffer.from(`{\n  "sessions": []${tail}`);
-  return Buffer.concat([Buffer.from('{\n  "sessions": [\n'), entries, Buffer.from(`\n  ]${tail}`)]);
+  if (entries.length === 0) return [Buffer.from(`{\n  "sessions": []${tail}`)];
+  return [Buffer.from('{\n  "sessions": [\n'), entries, Buffer.from(`\n  ]${tail}`)];
 }

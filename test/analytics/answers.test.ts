@@ -64,6 +64,19 @@ describe('answers', () => {
     expect(ask(['stats']).computed).toBe(true);
   });
 
+  it('list --json from the index, written out in parts, is filed and replayed whole', () => {
+    // the index serves list from the first session file on: its output comes in three parts
+    const env = { ...h.env, GROK_LIST_INDEX_THRESHOLD: '1' };
+    const fromFiles = ask(['list', '--json'], { ...h.env, GROK_NO_ANSWER_CACHE: '1' });
+    expect(fromFiles.computed).toBe(false);
+    const first = ask(['list', '--json'], env);
+    expect(first.computed).toBe(true);
+    expect(first.stdout).toBe(fromFiles.stdout);
+    expect(JSON.parse(first.stdout).sessions).toHaveLength(2);
+    const again = ask(['list', '--json'], env);
+    expect(again).toEqual({ ...first, computed: false });
+  });
+
   it('a changed, added or removed session file is always seen', () => {
     const before = JSON.parse(ask(['stats', '--json']).stdout);
     const path = writeSession(h.sessions, {

@@ -327,7 +327,7 @@ describe('listFromIndex', () => {
       );
       // --json joins the entries the index keeps: the same text as the files give
       expect(
-        Buffer.from((await listJsonFromIndex(opts)).stdout).toString(),
+        Buffer.concat((await listJsonFromIndex(opts)).stdout).toString(),
         JSON.stringify(opts),
       ).toBe(jsonOutput(listJson(await listFromFiles(opts))).stdout);
     }
