@@ -5,7 +5,7 @@
  */
 import { buildMainCli, buildSessionsCli } from './cli.js';
 import type { CommandOutput } from './commands/common.js';
-import { EXIT_FAILURE, EXIT_USAGE, UserError } from './errors.js';
+import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
 
 /**
  * A reader that went away (`grok sessions list --json | head`) is not an error of grok's: what is
@@ -74,6 +74,9 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   keepTypedValues(parsed.options, args);
+  if (parsed.options.json && parsed.options.csv) {
+    throw new UsageError('--json and --csv: give one of them');
+  }
   const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
   await write(process.stdout, output?.stdout);
   await write(process.stderr, output?.stderr);

@@ -456,6 +456,13 @@ describe('help and version', () => {
         new RegExp(`^  ${cmd.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+\\S.*$`, 'm'),
       );
     }
+    // one output format at a time: neither is picked silently
+    for (const args of [['list'], ['stats'], ['query', 'SELECT 1']]) {
+      const both = runGrok(['sessions', ...args, '--json', '--csv'], home.env);
+      expect(both.code, args[0]).toBe(2);
+      expect(both.stdout, args[0]).toBe('');
+      expect(both.stderr, args[0]).toBe('grok: --json and --csv: give one of them\n');
+    }
     const unknown = runGrok(['sessions', 'frobnicate'], home.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
