@@ -3,6 +3,7 @@
  * line (and hint) and exits with its code; anything else is an internal error, with the stack
  * under --debug.
  */
+import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
 import type { CommandOutput } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
@@ -56,10 +57,47 @@ function keepTypedValues(options: Record<string, unknown>, argv: readonly string
   }
 }
 
+/**
+ * A value that begins with '-' and a digit ('--limit -1', '--since -2024') is read by cac's
+ * parser as one-letter flags ("Unknown option `-1`", "`-0`"). After an option that takes a
+ * value, it is joined to it ('--limit=-1'), so the command says what is wrong with the value.
+ */
+function joinDashedValues(cli: CAC, args: readonly string[]): string[] {
+  const command =
+    cli.commands.find((c) => c.isMatched(args[2] ?? '')) ??
+    cli.commands.find((c) => c.isDefaultCommand);
+  const options = [...(command?.options ?? []), ...cli.globalCommand.options];
+  const takesValue = (token: string) => {
+    const name = token.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    return options.some((o) => !o.isBoolean && o.names.includes(name));
+  };
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i] ?? '';
+    const next = args[i + 1];
+    if (token === '--') return [...joined, ...args.slice(i)];
+    if (
+      next !== undefined &&
+      /^-\d/.test(next) &&
+      /^--?[^-=][^=]*$/.test(token) &&
+      takesValue(token)
+    ) {
+      joined.push(`${token}=${next}`);
+      i++;
+    } else {
+      joined.push(token);
+    }
+  }
+  return joined;
+}
+
 async function main(argv: string[]): Promise<number> {
   const sessions = argv[2] === 'sessions';
   const cli = sessions ? buildSessionsCli() : buildMainCli();
-  const args = sessions ? [argv[0] ?? 'node', argv[1] ?? 'grok', ...argv.slice(3)] : argv;
+  const args = joinDashedValues(
+    cli,
+    sessions ? [argv[0] ?? 'node', argv[1] ?? 'grok', ...argv.slice(3)] : argv,
+  );
   const parsed = cli.parse(args, { run: false });
   if (parsed.options.help || parsed.options.version) return 0;
   if (sessions && !cli.matchedCommand) {

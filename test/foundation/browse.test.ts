@@ -463,6 +463,16 @@ describe('help and version', () => {
       expect(both.stdout, args[0]).toBe('');
       expect(both.stderr, args[0]).toBe('grok: --json and --csv: give one of them\n');
     }
+    // a negative value is the option's, and the option says what is wrong with it
+    for (const [args, message] of [
+      [['list', '--limit', '-1'], "--limit: '-1' is not a positive whole number"],
+      [['top', '-n', '-3'], "-n: '-3' is not a positive whole number"],
+      [['stats', '--since', '-2024'], "--since: '-2024' is not a date"],
+    ] as const) {
+      const r = runGrok(['sessions', ...args], home.env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toContain(`grok: ${message}`);
+    }
     const unknown = runGrok(['sessions', 'frobnicate'], home.env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
