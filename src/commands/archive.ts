@@ -196,13 +196,21 @@ export async function archiveRestore(
 }
 
 export function renderRestore(r: RestoreResult, opts: { json?: boolean }): CommandOutput {
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n` };
+  const exitCode = r.failed.length > 0 ? 1 : 0;
+  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = r.restored.map((f) => `${r.dryRun ? 'would restore' : 'restored'} ${f}`);
   for (const s of r.skipped) lines.push(`skipped ${s.file} (${s.archive}): ${s.reason}`);
+  for (const s of r.failed) {
+    lines.push(
+      s.file === s.archive
+        ? `failed ${s.file}: ${s.reason}`
+        : `failed ${s.file} (${s.archive}): ${s.reason}`,
+    );
+  }
   lines.push(
     `${r.restored.length} session${r.restored.length === 1 ? '' : 's'} ${r.dryRun ? 'would be ' : ''}restored.`,
   );
-  return { stdout: `${lines.join('\n')}\n` };
+  return { stdout: `${lines.join('\n')}\n`, exitCode };
 }
 
 /** `archive` dispatch: `list`, `restore ...`, or sessions to archive. */

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { unchangedSince } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
@@ -111,6 +112,12 @@ export async function deleteSessions(
   )
     return { ...result, cancelled: true };
   for (const t of targets) {
+    // The answer may have come long after the list: a grok may have opened or added to it since.
+    const changed = await unchangedSince(t);
+    if (changed !== undefined) {
+      result.failed.push({ file: t.name, reason: changed });
+      continue;
+    }
     try {
       await deleteSessionFile(t.path);
       result.deleted.push(t.name);

@@ -1,9 +1,13 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { INDEX_FILE_NAME } from '../analytics/index-db.js';
 import { UsageError } from '../errors.js';
+import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
 import { redactSession } from '../secrets/scan.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
-import { sessionsDir } from '../session/paths.js';
+import { grokHome, sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { sessionSchema } from '../session/schema.js';
 import { loadEntries, type SkippedFile, saveSessionFile } from '../session/store.js';
@@ -23,6 +27,20 @@ export interface RedactResult {
   skipped: SkippedFile[];
   failed: SkippedFile[];
   cancelled: boolean;
+  /** Copies of the secrets grok kept beside the sessions (the index, answers), removed. */
+  cachesRemoved: boolean;
+}
+
+/**
+ * The index and the answer cache hold message text, and bytes of a row DuckDB has deleted stay in
+ * its file until they happen to be written over: after a redaction both go. They are caches: the
+ * next analytics command builds the index again from the files.
+ */
+async function removeCaches(): Promise<void> {
+  const home = grokHome();
+  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers']) {
+    await rm(join(home, name), { recursive: true, force: true });
+  }
 }
 
 /** Replaces every secret with [REDACTED:<kind>] in place: atomic, still a valid session, same counts. */
@@ -41,8 +59,16 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
     skipped,
     failed: [],
     cancelled: false,
+    cachesRemoved: false,
   };
-  const plan: { path: string; file: string; raw: Record<string, unknown>; secrets: number }[] = [];
+  const plan: {
+    path: string;
+    file: string;
+    size: number;
+    mtimeMs: number;
+    raw: Record<string, unknown>;
+    secrets: number;
+  }[] = [];
   for (const s of sessions) {
     const { raw, redacted } = redactSession(s.raw);
     if (redacted === 0) {
@@ -61,7 +87,14 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
       });
       continue;
     }
-    plan.push({ path: s.path, file: s.file, raw, secrets: redacted });
+    plan.push({
+      path: s.path,
+      file: s.file,
+      size: s.size,
+      mtimeMs: s.mtimeMs,
+      raw,
+      secrets: redacted,
+    });
   }
   if (opts.dryRun || plan.length === 0) {
     result.redacted = opts.dryRun ? plan.map((p) => ({ file: p.file, secrets: p.secrets })) : [];
@@ -77,12 +110,22 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
     return { ...result, cancelled: true };
   }
   for (const p of plan) {
+    // Written over only if still what was read: messages a grok added meanwhile are not lost.
+    const changed = await unchangedSince(p, 'redacted');
+    if (changed !== undefined) {
+      result.failed.push({ file: p.file, reason: `${changed}; run redact again` });
+      continue;
+    }
     try {
       await saveSessionFile(p.path, p.raw);
       result.redacted.push({ file: p.file, secrets: p.secrets });
     } catch (error) {
       result.failed.push({ file: p.file, reason: (error as Error).message });
     }
+  }
+  if (result.redacted.length > 0) {
+    await removeCaches();
+    result.cachesRemoved = true;
   }
   return result;
 }
@@ -99,5 +142,10 @@ export function renderRedact(result: RedactResult, opts: RedactOptions): Command
   if (result.skipped.length > 0)
     lines.push(`${result.skipped.length} unreadable file(s) not scanned; see grok sessions doctor`);
   lines.push(`${result.clean} session${result.clean === 1 ? '' : 's'} had no secrets`);
+  if (result.cachesRemoved) {
+    lines.push(
+      'removed the index and the answer cache, which held copies; they are rebuilt from the files',
+    );
+  }
   return { stdout: `${lines.join('\n')}\n`, exitCode };
 }

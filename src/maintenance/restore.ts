@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
+import { lockHolder } from '../session/lock.js';
 import { idFromFileName, isSessionFileName } from '../session/paths.js';
 import { matchingIds, validateRef } from '../session/ref.js';
 import { listArchives } from './archive.js';
@@ -16,7 +17,13 @@ import { entryNameProblem, readTarEntries } from './tarball.js';
 export interface RestoreResult {
   dryRun: boolean;
   restored: string[];
+  /** Entries left in their archive, and sessions already in place (kept). */
   skipped: { file: string; archive: string; reason: string }[];
+  /**
+   * What was asked for and not done: an archive that cannot be read, a session open in a running
+   * grok, the session named by a ref that is kept. The command then exits 1.
+   */
+  failed: { file: string; archive: string; reason: string }[];
 }
 
 function unsafe(path: string, type: string): string | undefined {
@@ -47,13 +54,17 @@ function namedSo(c: Chosen, ref: string): boolean {
  * The archived session `ref` names, as refs name live sessions (session/ref.ts): its id, a unique
  * prefix of it, or its name; anything else is a one-line error.
  */
-function pickRef(ref: string, held: readonly Chosen[]): Chosen {
+function pickRef(ref: string, held: readonly Chosen[], unreadable: readonly string[]): Chosen {
   const prefixed = matchingIds(ref, held, (c) => idFromFileName(c.name));
   const named = prefixed.length > 0 ? prefixed : held.filter((c) => namedSo(c, ref));
   const [only] = named;
   if (only && named.length === 1) return only;
   if (named.length === 0) {
-    throw new UserError(`no archived session matches '${ref}'`, {
+    const but =
+      unreadable.length > 0
+        ? ` in the archives that can be read (not ${unreadable.join(', ')})`
+        : '';
+    throw new UserError(`no archived session matches '${ref}'${but}`, {
       hint: 'see grok sessions archive list',
     });
   }
@@ -80,13 +91,29 @@ export async function restore(
     throw new UserError(`no archive for ${pick.month} in ${archiveDir}`, {
       hint: 'see grok sessions archive list',
     });
-  const result: RestoreResult = { dryRun: opts.dryRun, restored: [], skipped: [] };
+  const result: RestoreResult = { dryRun: opts.dryRun, restored: [], skipped: [], failed: [] };
   // Every session the archives hold; a later entry of the same name (an archive extended with a
   // newer copy) wins, as with tar.
   const held = new Map<string, Chosen>();
   for (const a of archives) {
     const archive = `${a.month}.tar.gz`;
-    for (const e of await readTarEntries(a.path)) {
+    // A damaged archive is named and passed over: the others are still read.
+    let entries: Awaited<ReturnType<typeof readTarEntries>>;
+    try {
+      entries = a.error === undefined ? await readTarEntries(a.path) : [];
+    } catch (error) {
+      a.error = (error as Error).message;
+      entries = [];
+    }
+    if (a.error !== undefined) {
+      result.failed.push({
+        file: archive,
+        archive,
+        reason: `cannot be read (${a.error}): nothing restored from it`,
+      });
+      continue;
+    }
+    for (const e of entries) {
       const why = unsafe(e.path, e.type);
       if (why !== undefined) {
         result.skipped.push({ file: e.path, archive, reason: `${why}: not restored` });
@@ -97,16 +124,36 @@ export async function restore(
     }
   }
   const chosen =
-    pick.ref === undefined ? [...held.values()] : [pickRef(pick.ref, [...held.values()])];
+    pick.ref === undefined
+      ? [...held.values()]
+      : [
+          pickRef(
+            pick.ref,
+            [...held.values()],
+            result.failed.map((f) => f.archive),
+          ),
+        ];
   // Restoring onto a new machine: the sessions directory may not exist yet.
   if (!opts.dryRun && chosen.length > 0) await ensurePrivateDir(sessionsDir);
   for (const c of chosen) {
     const target = join(sessionsDir, c.name);
+    // Named, a session not restored is a failure; restoring a month, one in place is kept.
+    const notDone = pick.ref === undefined ? result.skipped : result.failed;
     if (existsSync(target) && !opts.force) {
-      result.skipped.push({
+      notDone.push({
         file: c.name,
         archive: c.archive,
         reason: 'exists in the sessions directory: kept (--force replaces it)',
+      });
+      continue;
+    }
+    // Not even --force writes over a session a grok is recording.
+    const pid = await lockHolder(target);
+    if (pid !== undefined) {
+      result.failed.push({
+        file: c.name,
+        archive: c.archive,
+        reason: `open in a running grok (pid ${pid}): kept`,
       });
       continue;
     }

@@ -107,14 +107,15 @@ export function protectedBy(c: Candidate, rank: number, p: Protection): string |
 }
 
 /**
- * Still the file that was read? A session is removed only if it is the same regular file, same
- * size and mtime, and no grok has opened it since.
+ * Still the file that was read? A session is removed (or rewritten: `done`) only if it is the
+ * same regular file, same size and mtime, and no grok has opened it since.
  */
 export async function unchangedSince(
   c: Pick<Candidate, 'path' | 'size' | 'mtimeMs'>,
+  done = 'removed',
 ): Promise<string | undefined> {
   const st = await lstat(c.path).catch(() => undefined);
-  if (!st) return 'gone before it could be removed';
+  if (!st) return `gone before it could be ${done}`;
   if (!st.isFile()) return 'no longer a regular file';
   if (st.size !== c.size || st.mtimeMs !== c.mtimeMs) return 'changed since it was read: kept';
   const pid = await lockHolder(c.path);

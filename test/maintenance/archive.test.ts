@@ -166,6 +166,49 @@ describe('grok sessions archive', () => {
     expect(readdirSync(h.sessions)).toEqual([name]);
   });
 
+  it('restore passes over a damaged archive, never writes over a session being recorded, and says what it did not do', () => {
+    const sep = writeSession(h.sessions, { start: '2025-09-10T09:00:00Z' });
+    const oct = writeSession(h.sessions, { start: '2025-10-10T09:00:00Z' });
+    const sepName = sep.split('/').pop() as string;
+    const octName = oct.split('/').pop() as string;
+    for (const month of ['2025-09', '2025-10']) {
+      expect(runGrok(['sessions', 'archive', '--month', month, '--yes'], h.env).code).toBe(0);
+    }
+    // September's archive cut short: October's still restores, and the damaged one is named
+    const sepArchive = join(archives, '2025-09.tar.gz');
+    writeFileSync(sepArchive, readFileSync(sepArchive).subarray(0, 60));
+    const named = runGrok(['sessions', 'archive', 'restore', octName.replace('.json', '')], h.env);
+    expect(named.code).toBe(1);
+    expect(named.stdout).toContain(`restored ${octName}`);
+    expect(named.stdout).toMatch(
+      /^failed 2025-09\.tar\.gz: cannot be read \(.+\): nothing restored from it$/m,
+    );
+    expect(readdirSync(h.sessions)).toEqual([octName]);
+    const lost = runGrok(['sessions', 'archive', 'restore', sepName.replace('.json', '')], h.env);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toBe(
+      `grok: no archived session matches '${sepName.replace('.json', '')}' in the archives that can be read (not 2025-09.tar.gz) (see grok sessions archive list)\n`,
+    );
+    // a session named, already in place and kept, is a failure too
+    const kept = runGrok(['sessions', 'archive', 'restore', octName.replace('.json', '')], h.env);
+    expect(kept.code).toBe(1);
+    expect(kept.stdout).toContain(
+      `failed ${octName} (2025-10.tar.gz): exists in the sessions directory: kept`,
+    );
+    // open in a running grok (this test's parent holds the lock): not even --force replaces it
+    writeFileSync(oct, 'being recorded');
+    writeFileSync(join(h.sessions, `.${octName}.lock`), String(process.ppid));
+    const forced = runGrok(
+      ['sessions', 'archive', 'restore', octName.replace('.json', ''), '--force'],
+      h.env,
+    );
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toContain(
+      `failed ${octName} (2025-10.tar.gz): open in a running grok (pid ${process.ppid}): kept`,
+    );
+    expect(readFileSync(oct, 'utf8')).toBe('being recorded');
+  });
+
   it('an age or month rule leaves sessions tagged keep live; naming one archives it', () => {
     writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
     writeSession(h.sessions, { start: '2025-10-02T09:00:00Z', tags: ['keep'] });

@@ -132,6 +132,32 @@ describe('secrets, redact, export', () => {
     expect(JSON.parse(after.stdout).findings).toEqual([]);
   });
 
+  it('redact leaves no copy in the index or the answer cache', () => {
+    const secret = EXAMPLES[0]?.secret as string;
+    // search reads the text into the index, and its answer (a snippet) is kept
+    const found = runGrok(['sessions', 'search', secret.slice(0, 40)], home.env);
+    expect(found.stdout).toContain(secret.slice(0, 40));
+    const index = join(home.home, 'index.duckdb');
+    expect(readFileSync(index).includes(secret)).toBe(true);
+    expect(readdirSync(join(home.home, 'answers')).length).toBeGreaterThan(0);
+
+    const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('removed the index and the answer cache, which held copies');
+    expect(readdirSync(home.home).filter((n) => n.startsWith('index') || n === 'answers')).toEqual(
+      [],
+    );
+    // built again from the redacted files: the secret is nowhere
+    const again = runGrok(['sessions', 'search', secret.slice(0, 40)], home.env);
+    expect(again.stdout).toMatch(/^No match for /);
+    expect(readFileSync(index).includes(secret)).toBe(false);
+    // nothing to redact: the caches stay
+    expect(runGrok(['sessions', 'redact', '--all', '--yes'], home.env).stdout).not.toContain(
+      'removed the index',
+    );
+    expect(readdirSync(home.home)).toContain('index.duckdb');
+  });
+
   it('export --format md contains none of the secrets, unless --no-redact', () => {
     const md = runGrok(['sessions', 'export', 'session-2025-11-05', '--format', 'md'], home.env);
     expect(md.code).toBe(0);
