@@ -1,12 +1,13 @@
 /**
- * `grok sessions query`: read-only SQL over the index. Writes are refused twice over: every
- * statement must be a SELECT (checked by DuckDB's own parser, not by a regex), and the on-disk
- * index is opened read-only for the query.
+ * `grok sessions query`: read-only SQL over the index's live sessions (queries/internal/
+ * query-views.sql). Writes are refused twice over: every statement must be a SELECT (checked by
+ * DuckDB's own parser, not by a regex), and the on-disk index is opened read-only for the query.
+ * Files can be read (a team's pooled exports: read_parquet), never written.
  */
 import { openRefreshed, plainValue, type Row, textNotice } from '../analytics/analytics-run.js';
 import { type IndexHandle, loadDuckDB, openReadOnlyIndex } from '../analytics/index-db.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
-import { listNamedQueries, type NamedQuery } from '../analytics/sql-files.js';
+import { listNamedQueries, loadSql, type NamedQuery } from '../analytics/sql-files.js';
 import { ensureText } from '../analytics/text.js';
 import { UsageError, UserError } from '../errors.js';
 import { truncate } from '../render/format.js';
@@ -38,11 +39,30 @@ async function resolveSql(input: string): Promise<{ name: string | undefined; sq
   return { name: undefined, sql: input };
 }
 
+function notSelect(): UserError {
+  return new UserError('query: only SELECT (and WITH ... SELECT) statements are allowed', {
+    hint: 'the index is a read-only view of your sessions',
+  });
+}
+
 /**
  * Refuses anything but one SELECT statement, using DuckDB's parser: writes first, then a second
  * statement (a query prints one table, and only one of several would be shown).
  */
 async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void> {
+  // Parsed only, first: preparing a statement plans it, and planning EXPORT DATABASE already
+  // makes its directory. json_serialize_sql serialises SELECTs alone.
+  const parsed = JSON.parse(
+    String(
+      (
+        await conn.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql })
+      ).getRows()[0]?.[0],
+    ),
+  ) as { error?: boolean; error_type?: string; error_message?: string };
+  if (parsed.error && parsed.error_type === 'parser') {
+    throw new UserError(`query: ${String(parsed.error_message).split('\n')[0]}`);
+  }
+  if (parsed.error) throw notSelect();
   const { StatementType } = loadDuckDB();
   let extracted: Awaited<ReturnType<typeof conn.extractStatements>>;
   try {
@@ -58,11 +78,7 @@ async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void>
     } catch (error) {
       throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (prepared.statementType !== StatementType.SELECT) {
-      throw new UserError('query: only SELECT (and WITH ... SELECT) statements are allowed', {
-        hint: 'the index is a read-only view of your sessions',
-      });
-    }
+    if (prepared.statementType !== StatementType.SELECT) throw notSelect();
   }
   if (extracted.count > 1) {
     throw new UsageError(
@@ -70,6 +86,14 @@ async function onlySelect(conn: IndexHandle['conn'], sql: string): Promise<void>
       'a query prints one table; combine them with UNION ALL or run them one by one',
     );
   }
+}
+
+/** Sets the views a query sees over the index (queries/internal/query-views.sql). */
+async function showLiveOnly(conn: IndexHandle['conn']): Promise<void> {
+  const db = String((await conn.runAndReadAll('SELECT current_database()')).getRows()[0]?.[0]);
+  await conn.run(
+    loadSql('internal/query-views').replaceAll('{db}', `"${db.replaceAll('"', '""')}"`),
+  );
 }
 
 export async function query(input: string | undefined, opts: QueryOptions): Promise<QueryResult> {
@@ -105,6 +129,7 @@ export async function query(input: string | undefined, opts: QueryOptions): Prom
     }
   }
   try {
+    await showLiveOnly(handle.conn);
     await onlySelect(handle.conn, sql);
     let reader: Awaited<ReturnType<typeof handle.conn.runAndReadAll>>;
     try {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
@@ -284,6 +284,32 @@ describe('query', () => {
     expect([two.code, two.stdout]).toEqual([2, '']);
     expect(two.stderr).toMatch(/^grok: query: give one SELECT statement, not 2 \(/);
     expect(grok('query', 'no-such-query').code).toBe(2);
+    // refused before it is planned: planning EXPORT DATABASE would already make its directory
+    const exported = join(h.home, 'exported');
+    const r = grok('query', `EXPORT DATABASE '${exported}'`);
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      'grok: query: only SELECT (and WITH ... SELECT) statements are allowed (the index is a read-only view of your sessions)\n',
+    ]);
+    expect(existsSync(exported)).toBe(false);
+  });
+
+  test('shows the live sessions alone, whatever another command read into the index', () => {
+    sample();
+    const before = json(
+      'query',
+      'SELECT (SELECT count(*) FROM sessions) AS s, (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM tool_calls) AS t',
+    );
+    expect(grok('archive', '--month', '2025-11', '--keep-originals', '--yes').code).toBe(0);
+    // stats --include-archived reads the archive's sessions into the index beside the live ones
+    expect(json('stats', '--include-archived').sessions).toBe(4);
+    expect(
+      json(
+        'query',
+        'SELECT (SELECT count(*) FROM sessions) AS s, (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM tool_calls) AS t',
+      ),
+    ).toEqual(before);
+    expect(json('query', 'SELECT count(*) AS n FROM message_rows')).toEqual([{ n: before[0].m }]);
   });
 });
 
