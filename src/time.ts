@@ -2,6 +2,20 @@
 import { UsageError } from './errors.js';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A date-time's own zone at its end: `Z`, `+01:00`, `-0500`. */
+const ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
+/**
+ * A time in a session file: an ISO 8601 date, or date-time with its zone, of a four-digit year.
+ * Anything else Date.parse would read another way on another machine (no zone: local time) or
+ * DuckDB could not hold (the year 12025).
+ */
+const SESSION_TIME =
+  /^\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2}))?$/i;
+
+/** Whether `v` is a time a session file may hold (SESSION_TIME) and a real one. */
+export function isSessionTime(v: unknown): v is string {
+  return typeof v === 'string' && SESSION_TIME.test(v) && !Number.isNaN(Date.parse(v));
+}
 const MONTH = /^(\d{4})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
@@ -23,7 +37,8 @@ export function parseDateArg(value: string, flag: string): { start: Date; end: D
     return { start, end: new Date(start.getTime() + DAY_MS) };
   }
   if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const t = Date.parse(value);
+    // A time without a zone is UTC, as everywhere in grok (Date.parse would take local time).
+    const t = Date.parse(ZONE.test(value) ? value : `${value}Z`);
     if (!Number.isNaN(t)) return { start: new Date(t), end: new Date(t) };
   }
   throw new UsageError(`${flag}: '${value}' is not a date (use YYYY-MM-DD or an ISO date-time)`);

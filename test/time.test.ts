@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import {
+  isSessionTime,
   parseDateArg,
   parseDuration,
   parseMonth,
@@ -15,6 +16,35 @@ describe('dates and durations', () => {
     expect(parseUntil('2025-11-05').toISOString()).toBe('2025-11-06T00:00:00.000Z');
     // on or before the instant: a session started at it is in
     expect(parseUntil('2025-11-05T10:00:00Z').toISOString()).toBe('2025-11-05T10:00:00.001Z');
+  });
+
+  it("reads a date-time without a zone as UTC, whatever the machine's zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      expect(parseSince('2025-11-01T10:00:00').toISOString()).toBe('2025-11-01T10:00:00.000Z');
+      expect(parseSince('2025-11-01T10:00:00+02:00').toISOString()).toBe(
+        '2025-11-01T08:00:00.000Z',
+      );
+    } finally {
+      process.env.TZ = zone;
+    }
+  });
+
+  it('takes as a session time an ISO date-time with its zone, of a four-digit year', () => {
+    for (const good of ['2025-11-05T14:30:12.000Z', '2025-11-05T14:30:12+01:00', '2025-11-05']) {
+      expect(isSessionTime(good), good).toBe(true);
+    }
+    // local time on each machine; a year DuckDB cannot hold; not a time at all
+    for (const bad of [
+      '2025-11-05T14:30:12',
+      '12025-12-18',
+      '+012025-12-18T00:00:00Z',
+      'soon',
+      5,
+    ]) {
+      expect(isSessionTime(bad), String(bad)).toBe(false);
+    }
   });
 
   it('refuses dates that do not exist or are not dates', () => {

@@ -15,6 +15,7 @@ import {
   type Session,
   sessionSchema,
 } from '../session/schema.js';
+import { isSessionTime } from '../time.js';
 
 export type RepairOutcome =
   | { ok: true; session: Session; messages: number; dropped: number }
@@ -23,7 +24,6 @@ export type RepairOutcome =
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 const count = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 
@@ -188,7 +188,7 @@ function repairMessages(value: unknown): { messages: Obj[]; dropped: number } {
     }
     const fixed: Obj = { ...m };
     if (fixed.content === undefined) fixed.content = null;
-    if (fixed.timestamp !== undefined && !isTime(fixed.timestamp)) delete fixed.timestamp;
+    if (fixed.timestamp !== undefined && !isSessionTime(fixed.timestamp)) delete fixed.timestamp;
     if (fixed.toolCalls !== undefined) {
       const calls = Array.isArray(fixed.toolCalls)
         ? fixed.toolCalls.filter((c) => isObj(c) && typeof c.tool === 'string')
@@ -247,13 +247,13 @@ export function repairSessionText(text: string, fileName: string): RepairOutcome
   const fromName = startFromFileName(fileName);
   if (typeof s.sessionId !== 'string' || s.sessionId.length === 0)
     s.sessionId = idFromFileName(fileName);
-  if (!isTime(s.startTime)) {
-    const first = messages.find((m) => isTime(m.timestamp))?.timestamp;
+  if (!isSessionTime(s.startTime)) {
+    const first = messages.find((m) => isSessionTime(m.timestamp))?.timestamp;
     s.startTime = fromName?.toISOString() ?? first;
   }
-  if (s.endTime !== undefined && !isTime(s.endTime)) delete s.endTime;
+  if (s.endTime !== undefined && !isSessionTime(s.endTime)) delete s.endTime;
   if (s.endTime === undefined) {
-    const stamped = messages.filter((m) => isTime(m.timestamp));
+    const stamped = messages.filter((m) => isSessionTime(m.timestamp));
     const last = stamped[stamped.length - 1]?.timestamp;
     if (last !== undefined) s.endTime = last;
   }

@@ -6,6 +6,7 @@
  * field of the sample sessions, mutated); a value it refuses is handed to zod, which names the
  * problem.
  */
+import { isSessionTime } from '../time.js';
 import type { Session } from './schema.js';
 
 type Loose = Record<string, unknown>;
@@ -16,10 +17,6 @@ function isLoose(v: unknown): v is Loose {
 
 function isCount(v: unknown): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-function isTime(v: unknown): boolean {
-  return typeof v === 'string' && !Number.isNaN(Date.parse(v));
 }
 
 function isUsage(v: unknown): boolean {
@@ -33,7 +30,7 @@ function isMessage(v: unknown): boolean {
   if (!isLoose(v)) return false;
   if (typeof v.role !== 'string' || !ROLES.has(v.role)) return false;
   if (typeof v.content !== 'string' && v.content !== null) return false;
-  if (v.timestamp !== undefined && !isTime(v.timestamp)) return false;
+  if (v.timestamp !== undefined && !isSessionTime(v.timestamp)) return false;
   if (v.usage !== undefined && !isUsage(v.usage)) return false;
   if (v.interrupted !== undefined && typeof v.interrupted !== 'boolean') return false;
   const calls = v.toolCalls;
@@ -47,8 +44,8 @@ function isMessage(v: unknown): boolean {
 export function isSession(v: unknown): v is Session {
   if (!isLoose(v)) return false;
   if (typeof v.sessionId !== 'string' || v.sessionId.length === 0) return false;
-  if (!isTime(v.startTime)) return false;
-  if (v.endTime !== undefined && !isTime(v.endTime)) return false;
+  if (!isSessionTime(v.startTime)) return false;
+  if (v.endTime !== undefined && !isSessionTime(v.endTime)) return false;
   if (typeof v.model !== 'string') return false;
   if (!isUsage(v.tokenUsage)) return false;
   const meta = v.metadata;

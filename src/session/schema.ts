@@ -4,8 +4,9 @@
  * are optional, and unknown fields are kept (loose objects) so a rewrite never drops them.
  */
 import { z } from 'zod';
+import { isSessionTime } from '../time.js';
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date-time');
+const isoTime = z.string().refine(isSessionTime, 'not an ISO date-time with its zone');
 const count = z.number().int().nonnegative();
 
 export const toolCallSchema = z.looseObject({

@@ -196,6 +196,11 @@ describe('refresh', () => {
       join(h.sessions, 'session-2030-01-02-00-00-00.json'),
       JSON.stringify({ sessionId: 'y', startTime: 'soon', messages: [] }),
     );
+    // a year past 9999: Date.parse reads it, DuckDB could not hold it
+    writeFileSync(
+      join(h.sessions, 'session-2030-01-03-00-00-00.json'),
+      JSON.stringify({ sessionId: 'z', startTime: '12025-12-18', messages: [] }),
+    );
     const r = runGrok(['sessions', 'stats', '--json'], h.env);
     expect(r.code, r.stderr).toBe(0);
     const stats = JSON.parse(r.stdout);
@@ -207,7 +212,11 @@ describe('refresh', () => {
       },
       {
         file: 'session-2030-01-02-00-00-00.json',
-        reason: 'not a session: startTime: not a date-time',
+        reason: 'not a session: startTime: not an ISO date-time with its zone',
+      },
+      {
+        file: 'session-2030-01-03-00-00-00.json',
+        reason: 'not a session: startTime: not an ISO date-time with its zone',
       },
     ]);
   });
