@@ -49,10 +49,15 @@ export interface Usage {
 /** How a cost is computed: per-model rates, or the seed's flat price per 1,000 total tokens. */
 export type Pricing = { kind: 'table'; table: PriceTable } | { kind: 'flat'; usdPer1k: number };
 
+/** The price of `model`: the table's own entry only (a model named `constructor` has none). */
+export function priceOf(table: PriceTable, model: string): ModelPrice | undefined {
+  return Object.hasOwn(table, model) ? table[model] : undefined;
+}
+
 /** Cost in USD, or null when the model has no known price (never a silent $0). */
 export function costOf(usage: Usage, pricing: Pricing): number | null {
   if (pricing.kind === 'flat') return (usage.total * pricing.usdPer1k) / 1000;
-  const price = pricing.table[usage.model];
+  const price = priceOf(pricing.table, usage.model);
   if (!price) return null;
   return (usage.input * price.input) / 1e6 + (usage.output * price.output) / 1e6;
 }

@@ -13,6 +13,7 @@ import {
   costOf,
   type PriceTable,
   type Pricing,
+  priceOf,
   priceTable,
   sumCosts,
   unpricedModels,
@@ -163,7 +164,7 @@ export function costJson(r: CostResult): unknown {
     total: { ...r.total, cost: usd(r.total.cost) },
     sessions: r.sessions.map((s) => ({ ...s, cost: usd(s.cost) })),
     byModel: r.byModel.map((g) => {
-      const price = r.pricing.kind === 'table' ? r.pricing.table[g.key] : undefined;
+      const price = r.pricing.kind === 'table' ? priceOf(r.pricing.table, g.key) : undefined;
       return { ...group(g, 'model'), price: price ?? null };
     }),
     byDay: r.byDay.map((g) => group(g, 'day')),

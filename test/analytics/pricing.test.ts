@@ -25,6 +25,10 @@ describe('cost maths', () => {
 
   test('an unknown model is unpriced (null), never $0', () => {
     expect(costOf({ model: 'grok-9000', input: 10, output: 10, total: 20 }, table)).toBeNull();
+    // a model named as an Object property is a model like any other
+    for (const model of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(costOf({ model, input: 10, output: 10, total: 20 }, table), model).toBeNull();
+    }
     const rows = [
       { model: 'grok-4', input: 1e6, output: 0, total: 1e6, cost: 3 },
       { model: 'grok-9000', input: 5, output: 5, total: 10, cost: null },
