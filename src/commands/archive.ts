@@ -102,7 +102,10 @@ export async function archive(
   now = new Date(),
 ): Promise<ArchiveResult> {
   const outDir = archiveDir(opts);
-  const { chosen, skipped, warnings } = await choose(refs, opts, now);
+  const { chosen, skipped: left, warnings } = await choose(refs, opts, now);
+  // Named explicitly, a session left live (open in a grok, unreadable) is a failure, as with delete.
+  const skipped = refs.length > 0 ? [] : left;
+  const refused = refs.length > 0 ? left : [];
   const plan = planArchive(outDir, chosen);
   const dryRun = Boolean(opts.dryRun);
   const base = { dryRun, warnings, cancelled: false };
@@ -110,13 +113,18 @@ export async function archive(
     const n = chosen.length;
     const what = `archive ${n} session${n === 1 ? '' : 's'} into ${plan.map((p) => `${p.month}.tar.gz`).join(', ')}${opts.keepOriginals ? '' : ' and remove the originals'}`;
     if (!(await confirm({ yes: opts.yes, action: what })))
-      return { ...base, archives: [], removed: [], skipped, failed: [], cancelled: true };
+      return { ...base, archives: [], removed: [], skipped, failed: refused, cancelled: true };
   }
   const outcome = await applyArchive(outDir, plan, {
     keepOriginals: Boolean(opts.keepOriginals),
     dryRun,
   });
-  return { ...base, ...outcome, skipped: [...skipped, ...outcome.skipped] };
+  return {
+    ...base,
+    ...outcome,
+    skipped: [...skipped, ...outcome.skipped],
+    failed: [...refused, ...outcome.failed],
+  };
 }
 
 export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): CommandOutput {

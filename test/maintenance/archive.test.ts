@@ -143,6 +143,21 @@ describe('grok sessions archive', () => {
     expect(readdirSync(h.sessions)).toEqual([name]);
   });
 
+  it('a session named but left live (open in a running grok) fails the run', () => {
+    const path = writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
+    const name = path.split('/').pop() as string;
+    writeFileSync(join(h.sessions, `.${name}.lock`), String(process.ppid));
+    for (const extra of [['--dry-run'], ['--yes']]) {
+      const r = runGrok(['sessions', 'archive', name.replace('.json', ''), ...extra], h.env);
+      expect(r.code, extra[0]).toBe(1);
+      expect(r.stdout, extra[0]).toContain(
+        `failed ${name}: open in a running grok (pid ${process.ppid})`,
+      );
+    }
+    expect(readdirSync(h.sessions)).toContain(name);
+    expect(existsSync(archives)).toBe(false);
+  });
+
   it('restores an archived session by its name, as a ref names a live one', () => {
     writeSession(h.sessions, { start: '2025-10-01T09:00:00Z' });
     const path = writeSession(h.sessions, { start: '2025-10-02T09:00:00Z' });
