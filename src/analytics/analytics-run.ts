@@ -14,10 +14,12 @@ import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.
 import { type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
+import { passing } from './transient.js';
 
 /** The note for files that changed between the refresh and the reading of their text. */
 export function textNotice(load: TextLoad): string | undefined {
   if (load.changed === 0) return undefined;
+  passing.met = true;
   const n = load.changed;
   return `${n} session file${n === 1 ? '' : 's'} changed while being read and ${n === 1 ? 'is' : 'are'} left out of this answer; run the command again`;
 }
@@ -164,6 +166,7 @@ export async function openRefreshed(
   const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
     (n): n is string => n !== undefined,
   );
+  if (notices.length > 0) passing.met = true;
   return { handle, stats, locks: scan.locks, notices, home, dir };
 }
 

@@ -20,6 +20,7 @@ import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
 import { grokVersion } from '../version.js';
 import { holdScan, releaseScan, type Scan, startScan } from './scan.js';
+import { passing } from './transient.js';
 
 /** Options that do not change the answer (how it was asked for). */
 const IGNORED = new Set(['--', 'debug']);
@@ -196,6 +197,8 @@ export async function cachedAnswer(
     if (scan) releaseScan(scan);
     if (warming) await coolDown().catch(() => {});
   }
+  // An answer given with a note of a passing state (the index in use elsewhere) is not filed.
+  if (passing.met) return output;
   try {
     await ensurePrivateDir(join(grokHome(), 'answers'));
     await writeFileAtomic(answerPath(command), answerFile(key, output));

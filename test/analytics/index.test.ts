@@ -311,6 +311,15 @@ describe('an index that cannot be used never fails a command', () => {
     } finally {
       holder.kill();
     }
+    await new Promise<void>((resolve) =>
+      holder.exitCode !== null || holder.signalCode !== null
+        ? resolve()
+        : holder.once('exit', () => resolve()),
+    );
+    // the same question once the index is free: not the answer given with the note, replayed
+    const after = runGrok(['sessions', 'stats', '--json'], h.env);
+    expect([after.code, after.stderr]).toEqual([0, '']);
+    expect(JSON.parse(after.stdout).sessions).toBe(2);
   });
 });
 
