@@ -10,7 +10,7 @@ import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenanc
 import { type Policy, resolvePolicy } from '../schedule/policy.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
-import { grokHome } from '../session/paths.js';
+import { grokHome, sessionsDir } from '../session/paths.js';
 import { loadSettings } from '../settings.js';
 import { archive } from './archive.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -98,7 +98,14 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
     }
     if (policy.harden) {
       const r = await harden({ sessionsDir: opts.sessionsDir, check: dryRun });
-      result.hardened = r.changed.map((c) => `${c.path} ${c.from}→${c.to}`);
+      // A dry run has removed nothing: the files a real run would have archived or pruned by now
+      // are not hardened by it.
+      const gone = new Set(
+        [...result.removed, ...result.deleted].map((f) => join(sessionsDir(opts), f)),
+      );
+      result.hardened = r.changed
+        .filter((c) => !gone.has(c.path))
+        .map((c) => `${c.path} ${c.from}→${c.to}`);
     }
   } catch (error) {
     result.errors.push(error instanceof Error ? error.message : String(error));

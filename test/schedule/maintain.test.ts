@@ -3,7 +3,7 @@
  * foreground scheduler (`cron`), for real: a child process, real signals, the real log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,16 +73,25 @@ describe('grok sessions maintain and policy', () => {
     const fresh = oldAndNew();
     // archived (and removed) past 30 days, deleted past 2 hours: a real run prunes what is left
     settings({ archiveAfter: '30d', deleteAfter: '2h' });
+    // every file readable by others: the run hardens those it leaves in place
+    for (const name of readdirSync(h.sessions)) chmodSync(join(h.sessions, name), 0o644);
     const before = snapshot(h.sessions);
     const dry = JSON.parse(runGrok(['sessions', 'maintain', '--dry-run', '--json'], h.env).stdout);
     expect(snapshot(h.sessions)).toEqual(before);
     const real = JSON.parse(runGrok(['sessions', 'maintain', '--json'], h.env).stdout);
-    const what = (r: { archived: string[]; removed: string[]; deleted: string[] }) => ({
+    const what = (r: {
+      archived: string[];
+      removed: string[];
+      deleted: string[];
+      hardened: string[];
+    }) => ({
       archived: r.archived,
       removed: r.removed,
       deleted: r.deleted,
+      hardened: r.hardened,
     });
     expect(what(dry)).toEqual(what(real));
+    expect(real.hardened.length).toBeGreaterThan(0);
     // an unknown trigger is a usage error, before anything is done
     const logged = logLines().length;
     const bad = runGrok(['sessions', 'maintain', '--trigger', 'nightly'], h.env);
