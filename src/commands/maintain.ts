@@ -62,13 +62,8 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
   };
   const home = grokHome();
   await ensurePrivateDir(home);
-  const release = await acquirePidLock(
-    join(home, '.maintain.lock'),
-    (pid) =>
-      new UserError(`another maintenance run is in progress (pid ${pid})`, {
-        hint: 'wait for it to finish; grok sessions cron status shows the last run',
-      }),
-  );
+  // A dry run (and policy's preview) changes nothing: it runs beside a real run.
+  const release = dryRun ? async () => {} : await lockOrSkip(home, trigger);
   try {
     const delay = Number(process.env.GROK_TEST_MAINTAIN_DELAY_MS);
     if (delay > 0) await sleep(delay); // test hook: a run slower than the schedule
@@ -115,6 +110,39 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
   result.durationMs = Date.now() - started;
   if (!opts.noLog) await appendLogEntry(logEntry(result));
   return result;
+}
+
+/**
+ * The one maintenance run at a time. A run from the schedule that finds another going is logged
+ * as skipped (cron shows nothing else), then refused as any second run is.
+ */
+async function lockOrSkip(
+  home: string,
+  trigger: 'manual' | 'schedule',
+): Promise<() => Promise<void>> {
+  let holder: number | undefined;
+  try {
+    return await acquirePidLock(join(home, '.maintain.lock'), (pid) => {
+      holder = pid;
+      return new UserError(`another maintenance run is in progress (pid ${pid})`, {
+        hint: 'wait for it to finish; grok sessions cron status shows the last run',
+      });
+    });
+  } catch (error) {
+    if (holder !== undefined && trigger === 'schedule') {
+      await appendLogEntry({
+        time: new Date().toISOString(),
+        result: 'skipped',
+        archived: [],
+        removed: [],
+        hardened: [],
+        errors: [],
+        trigger,
+        note: `another run still going (pid ${holder})`,
+      });
+    }
+    throw error;
+  }
 }
 
 export function logEntry(r: MaintainResult): MaintenanceLogEntry {

@@ -176,7 +176,7 @@ describe('grok sessions maintain and policy', () => {
   it('a second run while one is going exits with a clear message and does nothing', async () => {
     oldAndNew();
     settings({ archiveAfter: '30d' });
-    const env = { ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '2000' };
+    const env = { ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '5000' };
     const first = spawn(process.execPath, [BIN, 'sessions', 'maintain'], { env });
     const firstExit = new Promise((resolve) => first.on('exit', resolve));
     await until(() => existsSync(join(h.home, '.maintain.lock')), 5000, 'the first run to start');
@@ -185,8 +185,21 @@ describe('grok sessions maintain and policy', () => {
     expect(second.stderr).toMatch(
       /^grok: another maintenance run is in progress \(pid \d+\) \(wait for it/,
     );
+    // one from cron is refused too, and the log says it was skipped: cron shows nothing else
+    const scheduled = runGrok(['sessions', 'maintain', '--trigger', 'schedule'], h.env);
+    expect(scheduled.code).toBe(1);
+    // a preview and a dry run change nothing: they run beside it
+    const preview = runGrok(['sessions', 'policy', '--json'], h.env);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(JSON.parse(preview.stdout).now.archived).toHaveLength(2);
+    expect(runGrok(['sessions', 'maintain', '--dry-run'], h.env).code).toBe(0);
     expect(await firstExit).toBe(0);
-    expect(logLines().map((l) => l.result)).toEqual(['ok']);
+    const log = logLines();
+    expect(log.map((l) => l.result)).toEqual(['skipped', 'dry-run', 'ok']);
+    expect(log[0]).toMatchObject({
+      trigger: 'schedule',
+      note: expect.stringMatching(/^another run still going \(pid \d+\)$/),
+    });
   });
 
   for (const [what, retention, message] of [
