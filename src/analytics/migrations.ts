@@ -17,6 +17,7 @@ export const MIGRATION_STEPS = [
   '009-text-on-demand',
   '010-unkeyed-files',
   '011-list-entries',
+  '012-whole-tool-results',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

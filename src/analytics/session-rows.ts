@@ -77,24 +77,16 @@ export function isFailedResult(result: unknown): boolean {
   return false;
 }
 
-/**
- * Tool results are often whole files: the index keeps the head of each, enough to show and to
- * search what a call returned without doubling the index's size. The session file has the rest.
- */
-export const RESULT_PREVIEW_CHARS = 200;
-
 /** Text with lone surrogates replaced: DuckDB refuses strings that are not valid UTF-8. */
 function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
 
-/** JSON text of a value, cut to `max` characters (never inside a surrogate pair). */
-function jsonText(value: unknown, max = Number.POSITIVE_INFINITY): string | null {
+/** A value as text: a string as it is, anything else as its JSON. */
+function jsonText(value: unknown): string | null {
   if (value === undefined) return null;
-  let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text === undefined) return null;
-  if (text.length > max) text = text.slice(0, max);
-  return wellFormed(text);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === undefined ? null : wellFormed(text);
 }
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
@@ -234,7 +226,8 @@ export function sessionText(s: Session): SessionText {
         seq,
         idx,
         parameters: jsonText(call.parameters),
-        result: jsonText(call.result, RESULT_PREVIEW_CHARS),
+        // whole: search finds what a call returned anywhere in it, export loses none of it
+        result: jsonText(call.result),
       });
     });
   });

@@ -252,6 +252,21 @@ describe('search', () => {
     expect(tool.hits[0]).toMatchObject({ kind: 'toolCall', tool: 'Bash' });
     expect(grok('search', 'x', '--role', 'robot').code).toBe(2);
   });
+
+  test('finds what a tool call returned anywhere in its result, and export keeps it whole', () => {
+    const path = writeSession(h.sessions, { start: '2025-11-07T10:00:00Z' });
+    const session = JSON.parse(readFileSync(path, 'utf8'));
+    const result = `${'line of a long file\n'.repeat(40)}at the end: NEEDLE_XYZ\n`;
+    session.messages[2].toolCalls = [{ tool: 'Read', parameters: { path: 'a.txt' }, result }];
+    writeFileSync(path, JSON.stringify(session, null, 2));
+    const hits = json('search', 'needle_xyz').hits;
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ kind: 'toolCall', tool: 'Read' });
+    const out = join(h.home, 'jsonl');
+    json('export', '--format', 'jsonl', '--out', out);
+    const calls = readFileSync(join(out, 'tool_calls.jsonl'), 'utf8').trim().split('\n');
+    expect(calls.map((l) => JSON.parse(l).result)).toContain(result);
+  });
 });
 
 describe('query', () => {
