@@ -13,10 +13,12 @@ export interface Snippet {
  */
 export function makeSnippet(text: string, needle: string, context = 40): Snippet | undefined {
   const flat = text.replace(/\s+/g, ' ');
-  const at = flat.toLowerCase().indexOf(needle.toLowerCase());
-  if (at < 0 || needle.length === 0) return undefined;
+  // white space in the needle folded as in the text: 'a  b' is found where 'a b' now stands
+  const match = findFolded(flat, needle.replace(/\s+/g, ' '));
+  if (match === undefined) return undefined;
+  const { at, end: matchEnd } = match;
   let from = Math.max(0, at - context);
-  let to = Math.min(flat.length, at + needle.length + context);
+  let to = Math.min(flat.length, matchEnd + context);
   const isLow = (i: number) => i > 0 && i < flat.length && /[\udc00-\udfff]/.test(flat[i] ?? '');
   if (isLow(from)) from--;
   if (isLow(to)) to++;
@@ -25,8 +27,40 @@ export function makeSnippet(text: string, needle: string, context = 40): Snippet
   return {
     text: `${head}${flat.slice(from, to)}${tail}`,
     start: head.length + at - from,
-    end: head.length + at - from + needle.length,
+    end: head.length + matchEnd - from,
   };
+}
+
+/**
+ * Where `want` first occurs in `text`, case aside: [at, end) in `text`'s own code units. Lower-
+ * casing the text to look in it would shift every place after a character whose lower case is
+ * longer (İ becomes i + a combining dot), so each lowered character keeps where it came from.
+ */
+function findFolded(text: string, want: string): { at: number; end: number } | undefined {
+  if (want.length === 0) return undefined;
+  const wanted = want.toLowerCase();
+  const whole = text.toLowerCase();
+  if (whole.length === text.length) {
+    // the common case: no character's lower case changed the length, places are the same
+    const at = whole.indexOf(wanted);
+    return at < 0 ? undefined : { at, end: at + wanted.length };
+  }
+  let lowered = '';
+  const origin: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    const cp = text.codePointAt(i) as number;
+    const size = cp > 0xffff ? 2 : 1;
+    const low = String.fromCodePoint(cp).toLowerCase();
+    lowered += low;
+    for (let k = 0; k < low.length; k++) origin.push(i);
+    i += size;
+  }
+  origin.push(text.length);
+  const at = lowered.indexOf(wanted);
+  if (at < 0) return undefined;
+  const last = origin[at + wanted.length - 1] as number;
+  const lastSize = (text.codePointAt(last) as number) > 0xffff ? 2 : 1;
+  return { at: origin[at] as number, end: last + lastSize };
 }
 
 /** The snippet with its match marked: colour on a terminal, else [brackets]. */

@@ -1,6 +1,13 @@
 import { UsageError } from '../errors.js';
 import { bold, cyan, dim } from '../render/color.js';
-import { formatDateTime, formatDuration, formatInt, oneLine, truncate } from '../render/format.js';
+import {
+  formatDateTime,
+  formatDuration,
+  formatInt,
+  oneLine,
+  printable,
+  truncate,
+} from '../render/format.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message, Session, ToolCall } from '../session/schema.js';
@@ -134,5 +141,6 @@ export function renderShow(result: ShowResult, opts: ShowOptions): CommandOutput
       blocks.push(renderToolCall(call, Boolean(opts.full)));
     blocks.push('');
   }
-  return { stdout: `${blocks.join('\n').trimEnd()}\n` };
+  // The session's text, printable: only grok's colours reach the terminal.
+  return { stdout: printable(`${blocks.join('\n').trimEnd()}\n`, true) };
 }

@@ -51,6 +51,31 @@ export function truncate(text: string, width: number): string {
   return `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
+/** The symbol a control character is shown as: ␛ for ESC, ␍ for CR, ␡ for DEL, � past those. */
+function controlPicture(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code < 0x20) return String.fromCharCode(0x2400 + code);
+  return code === 0x7f ? '\u2421' : '\ufffd';
+}
+
+/** A colour code, or one control character but tab and newline. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from a session made safe to print on a terminal: control characters other than tab and
+ * newline are shown as symbols, so no escape sequence a session holds (a tool's raw output) moves
+ * the cursor, retitles the window or writes the clipboard. With `keepColour`, the colour codes
+ * (SGR, `ESC[…m`) grok adds stay, and any a session holds only colour.
+ */
+export function printable(text: string, keepColour = false): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(CONTROL, (m) =>
+      m.length > 1 ? (keepColour ? m : controlPicture(m) + m.slice(1)) : controlPicture(m),
+    );
+}
+
 /** One line: newlines and runs of white space folded to single spaces. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();

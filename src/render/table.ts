@@ -10,6 +10,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import stringWidth from 'string-width';
 import { bold, useColor } from './color.js';
+import { printable } from './format.js';
 
 export type Align = 'left' | 'right' | 'center';
 
@@ -69,8 +70,9 @@ export function renderTable(
   const aligns = columns.map((c) => c.align ?? 'left');
   const head = columns.map((c) => [color ? bold(c.header, true) : c.header]);
   // Every row has a cell per column; a cell may hold several lines.
+  // Cells may hold session text: shown printable, grok's own colours kept.
   const body = rows.map((row) =>
-    columns.map((_, x) => (x < row.length ? String(row[x]) : '').split('\n')),
+    columns.map((_, x) => printable(x < row.length ? String(row[x]) : '', true).split('\n')),
   );
   const widths = columns.map(() => 0);
   for (const cells of [head, ...body]) {

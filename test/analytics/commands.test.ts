@@ -253,6 +253,27 @@ describe('search', () => {
     expect(grok('search', 'x', '--role', 'robot').code).toBe(2);
   });
 
+  test('escape sequences a session holds never reach the terminal raw: show, search, list', () => {
+    const evil = 'clear\u001b[2J\u001b[H and copy \u001b]52;c;ZXZpbA==\u0007 done';
+    const path = writeSession(h.sessions, { start: '2025-11-08T10:00:00Z', content: evil });
+    const session = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...session, name: 'bad\u001b]0;title\u0007name' }));
+    const id = fileNameFor('2025-11-08T10:00:00Z').replace('.json', '');
+    const outputs = {
+      show: grok('show', id).stdout,
+      search: grok('search', 'copy').stdout,
+      list: grok('list').stdout,
+    };
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
+    const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+    for (const [command, out] of Object.entries(outputs)) expect(out, command).not.toMatch(control);
+    expect(outputs.show).toContain('clear␛[2J␛[H and copy ␛]52;c;ZXZpbA==␇ done');
+    expect(outputs.search).toContain('[copy]');
+    expect(outputs.list).toContain('bad␛]0;title␇name');
+    // --json keeps the text as it is, escaped by JSON
+    expect(JSON.parse(grok('show', id, '--json').stdout).messages[1].content).toBe(evil);
+  });
+
   test('finds what a tool call returned anywhere in its result, and export keeps it whole', () => {
     const path = writeSession(h.sessions, { start: '2025-11-07T10:00:00Z' });
     const session = JSON.parse(readFileSync(path, 'utf8'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInt } from '../../src/render/format.js';
+import { formatInt, printable } from '../../src/render/format.js';
 
 describe('formatInt', () => {
   it('groups thousands exactly as the en-US locale does', () => {
@@ -18,5 +18,24 @@ describe('formatInt', () => {
     for (const n of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       expect(formatInt(n)).toBe(n.toLocaleString('en-US'));
     }
+  });
+});
+
+describe('printable', () => {
+  const clipboard = '\u001b]52;c;ZXZpbA==\u0007'; // OSC 52: write the clipboard
+  const cursor = '\u001b[2J\u001b[H'; // clear the screen, cursor home
+
+  it('shows control characters as symbols: no escape sequence reaches the terminal', () => {
+    expect(printable(`a${clipboard}b`)).toBe('a␛]52;c;ZXZpbA==␇b');
+    expect(printable(`x${cursor}y`)).toBe('x␛[2J␛[Hy');
+    expect(printable('over\rwrite\u007f\u009b')).toBe('over␍write␡\ufffd');
+    // tab and newline stay; a Windows line end is a newline
+    expect(printable('a\tb\r\nc\n')).toBe('a\tb\nc\n');
+  });
+
+  it('keeps colour codes when asked, and only those', () => {
+    const red = '\u001b[31mred\u001b[39m';
+    expect(printable(`${red}${cursor}`, true)).toBe(`${red}␛[2J␛[H`);
+    expect(printable(red)).toBe('␛[31mred␛[39m');
   });
 });

@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import Table from 'cli-table3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rng } from '../../bench/generate.mjs';
+import { printable } from '../../src/render/format.js';
 import { type Align, type Column, renderTable } from '../../src/render/table.js';
 
 /** renderTable as it was, on cli-table3: the reference. */
@@ -39,7 +40,8 @@ function withCliTable3(
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
     chars: none,
   });
-  for (const row of rows) table.push(row.map((cell) => String(cell)));
+  // cells as renderTable shows them: control characters as symbols, colours kept (printable)
+  for (const row of rows) table.push(row.map((cell) => printable(String(cell), true)));
   const lines = table.toString().split('\n');
   const width = Math.max(...lines.map((l) => stripVTControlCharacters(l).length));
   const rule = '─'.repeat(Math.max(0, width - 2));
