@@ -37,6 +37,8 @@ export interface JsonScan {
   completeMessages: number;
   /** The top-level `messages` array itself was closed. */
   messagesClosed: boolean;
+  /** Just after the first top-level object or array closed, when it did. */
+  firstEnd?: number;
 }
 
 interface Frame {
@@ -60,6 +62,7 @@ export function scanJson(text: string): JsonScan {
   let safeEnd = 0;
   let completeMessages = 0;
   let messagesClosed = false;
+  let firstEnd: number | undefined;
   let i = 0;
   const top = () => stack[stack.length - 1];
   const inMessages = () =>
@@ -102,6 +105,7 @@ export function scanJson(text: string): JsonScan {
       if (closed?.type === 'obj' && inMessages()) completeMessages++;
       if (closed?.type === 'arr' && closed.key === 'messages' && stack.length === 1)
         messagesClosed = true;
+      if (stack.length === 0) firstEnd ??= i + 1;
       safeEnd = i + 1;
       i++;
     } else if (ch === ',') {
@@ -124,7 +128,7 @@ export function scanJson(text: string): JsonScan {
       i = j;
     }
   }
-  return { truncated: stack.length > 0, safeEnd, completeMessages, messagesClosed };
+  return { truncated: stack.length > 0, safeEnd, completeMessages, messagesClosed, firstEnd };
 }
 
 export type Parsed =
@@ -153,6 +157,16 @@ export function parseDamaged(text: string): Parsed {
     // fall through to repair
   }
   const scan = scanJson(cleaned);
+  // A whole session followed by something else (a second write appended, a stray line): the
+  // session is what comes first.
+  if (scan.firstEnd !== undefined && cleaned.slice(scan.firstEnd).trim() !== '') {
+    try {
+      const first: unknown = JSON.parse(cleaned.slice(0, scan.firstEnd));
+      if (isObj(first)) return { ok: true, value: first, completeMessages: undefined };
+    } catch {
+      // not JSON on its own: repaired below
+    }
+  }
   const completeMessages =
     scan.truncated && !scan.messagesClosed ? scan.completeMessages : undefined;
   // Should the scan misjudge the text, the text is cut back to the last `,`, `{` or `[` and

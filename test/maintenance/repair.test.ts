@@ -14,6 +14,7 @@ import { snapshot } from './snapshot.js';
 const SOURCE = 'session-2025-08-30-17-14-12.json'; // 19 messages with tool calls
 const original = JSON.parse(readFileSync(join(FIXTURES, 'sessions', SOURCE), 'utf8'));
 const pretty = `${JSON.stringify(original, null, 2)}\n`;
+const compact = JSON.stringify(original);
 
 /** Where each message's text ends in the pretty-printed file. */
 const messageEnds: number[] = original.messages.map((m: unknown) => {
@@ -103,6 +104,11 @@ describe('grok sessions repair', () => {
       join(h.sessions, 'session-2025-10-05-00-00-00.json'),
       `// edited by hand\n${pretty.replace(/"(\w+)": "grok-4-0709"/, "'$1': 'grok-4-0709'")}`,
     );
+    // a whole session, then a stray line; a whole session written twice
+    writeFileSync(join(h.sessions, 'session-2025-10-06-00-00-00.json'), `${compact}\nx\n`);
+    writeFileSync(join(h.sessions, 'session-2025-10-07-00-00-00.json'), `${pretty}${pretty}`);
+    const doctor = runGrok(['sessions', 'doctor'], h.env).stdout;
+    expect(doctor).toContain('fix: grok sessions repair session-2025-10-06-00-00-00.json');
     const r = runGrok(['sessions', 'repair', '--all', '--json'], h.env);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -110,7 +116,13 @@ describe('grok sessions repair', () => {
       'session-2025-10-01-00-00-00.json',
       'session-2025-10-02-00-00-00.json',
       'session-2025-10-05-00-00-00.json',
+      'session-2025-10-06-00-00-00.json',
+      'session-2025-10-07-00-00-00.json',
     ]);
+    for (const day of ['06', '07']) {
+      const file = join(h.sessions, `session-2025-10-${day}-00-00-00.json`);
+      expect(JSON.parse(readFileSync(file, 'utf8')), day).toEqual(original);
+    }
     expect(out.unrecoverable.map((x: { file: string }) => x.file)).toEqual([
       'session-2025-10-03-00-00-00.json',
       'session-2025-10-04-00-00-00.json',
