@@ -9,7 +9,7 @@
  * reported, not changed: root running harden must not silently take over someone else's file.
  */
 import { constants, type Stats } from 'node:fs';
-import { chmod, lstat, open, readdir } from 'node:fs/promises';
+import { chmod, lstat, open, readdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError } from '../errors.js';
 import { DIR_MODE, FILE_MODE } from '../session/atomic-write.js';
@@ -146,12 +146,19 @@ async function fixDir(
   for (const name of names.sort()) if (pick(name)) await fix(join(dir, name), 'file', r);
 }
 
+/** Where `path` leads, or `path` itself when it does not exist (yet). */
+function realpathOr(path: string): Promise<string> {
+  return realpath(path).catch(() => path);
+}
+
 /** The paths harden looks after, for `env` (GROK_HOME, GROK_SESSIONS_DIR). */
 export async function harden(
   opts: HardenOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<HardenResult> {
-  const home = grokHome(env);
+  // The directories the user set (GROK_HOME, the sessions directory) are followed when they are
+  // symlinks, as every other command reads through them; links inside them never are.
+  const home = await realpathOr(grokHome(env));
   const r: HardenResult = {
     check: Boolean(opts.check),
     changed: [],
@@ -166,7 +173,7 @@ export async function harden(
       await fix(join(home, name), 'file', r);
     }
   }
-  const sessions = sessionsDir({ sessionsDir: opts.sessionsDir }, env);
+  const sessions = await realpathOr(sessionsDir({ sessionsDir: opts.sessionsDir }, env));
   await fixDir(sessions, isSessionOrBackup, r);
   await fixDir(join(home, 'archives'), isArchive, r);
   await fixDir(join(home, 'logs'), anyFile, r);

@@ -127,6 +127,25 @@ describe('harden({check}, env)', () => {
   });
   afterEach(() => h.cleanup());
 
+  it('follows a sessions directory that is a symlink, as every command reads through it', async () => {
+    const real = join(h.home, 'elsewhere');
+    mkdirSync(real, { mode: 0o755 });
+    const a = writeSession(real, { start: '2025-10-01T10:00:00Z' });
+    chmodSync(a, 0o644);
+    chmodSync(real, 0o755);
+    const link = join(h.home, 'linked-sessions');
+    symlinkSync(real, link);
+    const r = await harden({ sessionsDir: link }, h.env);
+    expect(r.changed).toEqual(
+      expect.arrayContaining([
+        { path: real, from: '0755', to: '0700' },
+        { path: a, from: '0644', to: '0600' },
+      ]),
+    );
+    expect([mode(real), mode(a)]).toEqual([0o700, 0o600]);
+    expect((await harden({ sessionsDir: link, check: true }, h.env)).loose).toBe(0);
+  });
+
   it('reports what is loose without changing it, for the GROK_HOME of the env it is given', async () => {
     const a = writeSession(h.sessions, { start: '2025-10-01T10:00:00Z' });
     chmodSync(a, 0o640);
