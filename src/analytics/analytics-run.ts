@@ -159,7 +159,10 @@ export async function openRefreshed(
   const opened = await opening;
   const { handle, stats } = await refreshed(opened, {
     sessionsDir: dir,
-    archivesDir: join(home, 'archives'),
+    // settings.json (and zod) only for archives: where they are may be set there
+    archivesDir: includeArchived
+      ? await (await import('../maintenance/archives-dir.js')).archivesDir()
+      : join(home, 'archives'),
     includeArchived,
     scan,
   });

@@ -54,8 +54,12 @@ function archivesKey(dir: string): string[] {
   }
 }
 
-function answerKey(command: string, opts: Record<string, unknown>, scan: Scan): string {
-  const home = grokHome();
+function answerKey(
+  command: string,
+  opts: Record<string, unknown>,
+  scan: Scan,
+  archives: string | undefined,
+): string {
   const { dir } = scan;
   const options = Object.entries(opts)
     .filter(([k, v]) => !IGNORED.has(k) && v !== undefined)
@@ -67,7 +71,7 @@ function answerKey(command: string, opts: Record<string, unknown>, scan: Scan): 
     dir,
     files: scan.print,
     locks: locksKey(dir, scan.locks),
-    archives: opts.includeArchived ? archivesKey(join(home, 'archives')) : null,
+    archives: archives === undefined ? null : archivesKey(archives),
     settings: statKey(settingsPath()),
     output: [
       process.stdout.isTTY ?? false,
@@ -187,7 +191,10 @@ export async function cachedAnswer(
     // The refresh of a computed answer takes this pass over; one not taken is let go after.
     scan = await scanning();
     holdScan(scan);
-    key = answerKey(command, opts, scan);
+    const archives = opts.includeArchived
+      ? await (await import('../maintenance/archives-dir.js')).archivesDirOrDefault()
+      : undefined;
+    key = answerKey(command, opts, scan, archives);
     const saved = readAnswer(command, key);
     if (saved) return saved;
     // The key was taken before the command read the files: if one changes meanwhile, the answer

@@ -9,10 +9,10 @@ import {
   type ArchiveInfo,
   type ArchiveOutcome,
   applyArchive,
-  defaultArchiveDir,
   listArchives,
   planArchive,
 } from '../maintenance/archive.js';
+import { archivesDir } from '../maintenance/archives-dir.js';
 import { type RestoreResult, restore } from '../maintenance/restore.js';
 import {
   type AgeRule,
@@ -49,9 +49,9 @@ export interface ArchiveResult extends ArchiveOutcome {
   cancelled: boolean;
 }
 
-export function archiveDir(opts: { out?: string | undefined }): string {
+export async function archiveDir(opts: { out?: string | undefined }): Promise<string> {
   const out = outOption(opts.out);
-  return out === undefined ? defaultArchiveDir() : resolve(out);
+  return out === undefined ? archivesDir() : resolve(out);
 }
 
 /** The sessions an archive run takes: by age, by month of start, or by ref. */
@@ -101,7 +101,7 @@ export async function archive(
   opts: ArchiveOptions,
   now = new Date(),
 ): Promise<ArchiveResult> {
-  const outDir = archiveDir(opts);
+  const outDir = await archiveDir(opts);
   const { chosen, skipped: left, warnings } = await choose(refs, opts, now);
   // Named explicitly, a session left live (open in a grok, unreadable) is a failure, as with delete.
   const skipped = refs.length > 0 ? [] : left;
@@ -156,7 +156,7 @@ export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): Comma
 export async function archiveList(
   opts: ArchiveOptions,
 ): Promise<{ dir: string; archives: ArchiveInfo[] }> {
-  const dir = archiveDir(opts);
+  const dir = await archiveDir(opts);
   return { dir, archives: await listArchives(dir) };
 }
 
@@ -196,7 +196,7 @@ export async function archiveRestore(
     throw new UsageError('archive restore needs a session reference or --month YYYY-MM');
   if (opts.month !== undefined) parseMonth(String(opts.month));
   return restore(
-    archiveDir(opts),
+    await archiveDir(opts),
     sessionsDir(opts),
     { ref, month: opts.month === undefined ? undefined : String(opts.month) },
     { force: Boolean(opts.force), dryRun: Boolean(opts.dryRun) },

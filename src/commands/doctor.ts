@@ -196,7 +196,8 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
   }
 
   // The archive module loads node-tar; its directory's name is all that is needed here.
-  const archiveDir = join(home, 'archives');
+  const { archivesDirOrDefault } = await import('../maintenance/archives-dir.js');
+  const archiveDir = await archivesDirOrDefault();
   const archives = await readdir(archiveDir).catch(() => [] as string[]);
   for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-')))
     problem(

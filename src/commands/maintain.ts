@@ -75,11 +75,8 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
       yes: true,
     };
     if (policy.archiveAfter !== null) {
-      const r = await archive([], {
-        ...common,
-        olderThan: policy.archiveAfter,
-        ...(policy.archiveDir ? { out: policy.archiveDir } : {}),
-      });
+      // into retention.archiveDir when set: archive's own default (archivesDir)
+      const r = await archive([], { ...common, olderThan: policy.archiveAfter });
       result.archived = r.archives.flatMap((a) => a.added);
       result.removed = r.removed;
       result.errors.push(...r.failed.map((f) => `${f.file}: ${f.reason}`));

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
-import { grokHome } from '../session/paths.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
 import {
   type ArchiveMember,
@@ -19,10 +18,6 @@ import {
   type TarEntry,
   writeVerifiedArchive,
 } from './tarball.js';
-
-export function defaultArchiveDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(grokHome(env), 'archives');
-}
 
 /** The month of a session's start, UTC: the archive it belongs in. */
 export function monthOf(c: Pick<Candidate, 'startMs'>): string {

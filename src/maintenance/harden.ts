@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { describeFsError } from '../errors.js';
 import { DIR_MODE, FILE_MODE } from '../session/atomic-write.js';
 import { grokHome, isSessionFileName, sessionsDir } from '../session/paths.js';
+import { archivesDirOrDefault } from './archives-dir.js';
 
 export interface HardenOptions {
   /** Change nothing; report what is loose. */
@@ -175,7 +176,7 @@ export async function harden(
   }
   const sessions = await realpathOr(sessionsDir({ sessionsDir: opts.sessionsDir }, env));
   await fixDir(sessions, isSessionOrBackup, r);
-  await fixDir(join(home, 'archives'), isArchive, r);
+  await fixDir(await realpathOr(await archivesDirOrDefault(env)), isArchive, r);
   await fixDir(join(home, 'logs'), anyFile, r);
   await fixDir(join(home, 'answers'), anyFile, r);
   return r;

@@ -3,7 +3,14 @@
  * foreground scheduler (`cron`), for real: a child process, real signals, the real log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +113,40 @@ describe('grok sessions maintain and policy', () => {
       'session-2025-10-05-10-00-00.json',
     ]);
   });
+
+  for (const [setting, where] of [
+    ['~/cold/grok', (home: string) => join(home, 'cold', 'grok')],
+    ['kept-archives', (home: string) => join(home, 'kept-archives')],
+  ] as const) {
+    it(`retention.archiveDir '${setting}' is where every command writes and reads archives`, () => {
+      oldAndNew();
+      settings({ archiveAfter: '30d', archiveDir: setting });
+      const dir = where(h.home); // HOME is the test's GROK_HOME; a relative path is taken from it
+      const elsewhere = join(h.home, 'cwd');
+      mkdirSync(elsewhere);
+      const run = runGrok(['sessions', 'maintain', '--json'], h.env, { cwd: elsewhere });
+      expect(run.code, run.stderr).toBe(0);
+      expect(readdirSync(dir).sort()).toEqual(['2025-09.tar.gz', '2025-10.tar.gz']);
+      expect(readdirSync(elsewhere)).toEqual([]);
+      const list = JSON.parse(runGrok(['sessions', 'archive', 'list', '--json'], h.env).stdout);
+      expect(list.map((a: { path: string }) => a.path)).toEqual([
+        join(dir, '2025-09.tar.gz'),
+        join(dir, '2025-10.tar.gz'),
+      ]);
+      const stats = JSON.parse(
+        runGrok(['sessions', 'stats', '--include-archived', '--json'], h.env).stdout,
+      );
+      expect(stats.sessions).toBe(4);
+      chmodSync(join(dir, '2025-09.tar.gz'), 0o644);
+      const harden = JSON.parse(runGrok(['sessions', 'harden', '--json'], h.env).stdout);
+      expect(harden.changed.map((c: { path: string }) => c.path)).toContain(
+        join(dir, '2025-09.tar.gz'),
+      );
+      const back = runGrok(['sessions', 'archive', 'restore', '--month', '2025-10'], h.env);
+      expect(back.code, back.stdout).toBe(0);
+      expect(back.stdout).toContain('restored session-2025-10-05-10-00-00.json');
+    });
+  }
 
   it('applies the policy once through archive and harden, and logs one line', () => {
     const fresh = oldAndNew();
