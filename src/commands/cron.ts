@@ -53,7 +53,7 @@ export interface CronStatus {
 export async function cronStatus(opts: GlobalOptions): Promise<CronStatus> {
   const policy = await policyInForce();
   const available = hasCrontab();
-  const line = available ? (findGrokLine(readCrontab()) ?? null) : null;
+  const line = available ? (findGrokLine(readCrontab(), grokHome()) ?? null) : null;
   const entries = await readLog();
   const lastRun =
     [...entries].reverse().find((e) => e.result !== 'skipped' && e.result !== 'dry-run') ?? null;
@@ -76,7 +76,7 @@ export async function cronInstall(
   const line = lineFor(policy.schedule, opts);
   if (opts.print || !hasCrontab()) return { line, changed: false, printed: true };
   const before = readCrontab();
-  const after = withGrokLine(before, line);
+  const after = withGrokLine(before, line, grokHome());
   if (after !== before) writeCrontab(after);
   return { line, changed: after !== before, printed: false };
 }
@@ -87,8 +87,8 @@ export async function cronUninstall(): Promise<{ removed: string | null }> {
       hint: 'remove the line you added by hand',
     });
   const before = readCrontab();
-  const line = findGrokLine(before) ?? null;
-  if (line !== null) writeCrontab(withoutGrokLine(before));
+  const line = findGrokLine(before, grokHome()) ?? null;
+  if (line !== null) writeCrontab(withoutGrokLine(before, grokHome()));
   return { removed: line };
 }
 

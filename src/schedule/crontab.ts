@@ -8,30 +8,37 @@ import { UserError } from '../errors.js';
 
 export const CRON_MARKER = '# grok-sessions-maintain';
 
-export function isGrokLine(line: string): boolean {
-  return line.trimEnd().endsWith(CRON_MARKER);
+/**
+ * Whether `line` is grok's maintenance line for the GROK_HOME `home`: one line per home, so two
+ * homes (work and personal, say) each keep their own.
+ */
+export function isGrokLine(line: string, home: string): boolean {
+  return (
+    line.trimEnd().endsWith(CRON_MARKER) &&
+    line.includes(` GROK_HOME=${shellQuote(home).replaceAll('%', '\\%')} `)
+  );
 }
 
-/** The crontab text with grok's line set to `line`, replacing an old one in place. Pure. */
-export function withGrokLine(crontab: string, line: string): string {
+/** The crontab text with the line of `home` set to `line`, replacing an old one in place. Pure. */
+export function withGrokLine(crontab: string, line: string, home: string): string {
   const lines = crontab.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
-  const at = lines.findIndex(isGrokLine);
-  const kept = lines.filter((l) => !isGrokLine(l));
+  const at = lines.findIndex((l) => isGrokLine(l, home));
+  const kept = lines.filter((l) => !isGrokLine(l, home));
   kept.splice(at >= 0 ? at : kept.length, 0, `${line} ${CRON_MARKER}`);
   return `${kept.join('\n')}\n`;
 }
 
-/** The crontab text without grok's line; every other byte stays. Pure. */
-export function withoutGrokLine(crontab: string): string {
+/** The crontab text without the line of `home`; every other byte stays. Pure. */
+export function withoutGrokLine(crontab: string, home: string): string {
   return crontab
     .split('\n')
-    .filter((l) => !isGrokLine(l))
+    .filter((l) => !isGrokLine(l, home))
     .join('\n');
 }
 
-export function findGrokLine(crontab: string): string | undefined {
-  return crontab.split('\n').find(isGrokLine);
+export function findGrokLine(crontab: string, home: string): string | undefined {
+  return crontab.split('\n').find((l) => isGrokLine(l, home));
 }
 
 /** Quotes a word for /bin/sh when it needs it. */
@@ -51,6 +58,13 @@ export function cronLine(opts: {
   grokHome: string;
   sessionsDir: string;
 }): string {
+  const fields = opts.schedule.trim().split(/\s+/).length;
+  if (fields !== 5) {
+    throw new UserError(
+      `crontab takes a schedule of 5 fields; retention.schedule '${opts.schedule}' has ${fields}`,
+      { hint: 'seconds (6 fields) need grok sessions cron run, the foreground scheduler' },
+    );
+  }
   const env = `GROK_HOME=${shellQuote(opts.grokHome)} GROK_SESSIONS_DIR=${shellQuote(opts.sessionsDir)}`;
   const cmd = `${shellQuote(opts.node)} ${shellQuote(opts.bin)} sessions maintain --trigger schedule`;
   return `${opts.schedule} ${`${env} ${cmd} >/dev/null 2>&1`.replaceAll('%', '\\%')}`;

@@ -23,11 +23,11 @@ describe.skipIf(!isRoot || !hasCrontab)('cron install / uninstall with the syste
   let home: string;
   let saved: string | undefined;
 
-  function grok(args: string[]) {
+  function grok(args: string[], grokHome = join(home, '.grok')) {
     const env = {
       PATH: process.env.PATH,
       HOME: home,
-      GROK_HOME: join(home, '.grok'),
+      GROK_HOME: grokHome,
       NO_COLOR: '1',
       TZ: 'UTC',
     };
@@ -82,6 +82,27 @@ describe.skipIf(!isRoot || !hasCrontab)('cron install / uninstall with the syste
     expect(un.stdout).toMatch(/^removed: /);
     expect(crontabAsNobody(['-l']).stdout).toBe(userLines);
     expect(grok(['cron', 'uninstall']).stdout).toBe('not installed: nothing to remove\n');
+  });
+
+  it('keeps a line per GROK_HOME: each is installed, shown and removed on its own', () => {
+    const work = join(home, '.grok-work');
+    expect(grok(['cron', 'install']).status).toBe(0);
+    expect(grok(['cron', 'install'], work).status).toBe(0);
+    const lines = crontabAsNobody(['-l'])
+      .stdout.split('\n')
+      .filter((l) => l.includes(CRON_MARKER));
+    expect(lines).toHaveLength(2);
+    const shown = JSON.parse(grok(['cron', 'status', '--json'], work).stdout).line as string;
+    expect(shown).toContain(`GROK_HOME=${work} `);
+    expect(grok(['cron', 'uninstall'], work).stdout).toMatch(
+      /^removed: .*GROK_HOME=\S+\.grok-work /,
+    );
+    const left = crontabAsNobody(['-l'])
+      .stdout.split('\n')
+      .filter((l) => l.includes(CRON_MARKER));
+    expect(left).toHaveLength(1);
+    expect(left[0]).toContain(`GROK_HOME=${join(home, '.grok')} `);
+    expect(grok(['cron', 'uninstall']).status).toBe(0);
   });
 
   it('follows the schedule of the policy in settings.json', () => {

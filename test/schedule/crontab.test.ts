@@ -11,30 +11,59 @@ import {
 const USER_TABLE =
   '# m h dom mon dow command\nMAILTO=me@example.com\n15 2 * * * /usr/local/bin/backup --quiet\n';
 
+/** grok's line for a GROK_HOME, as cron install writes it. */
+const lineOf = (home: string, schedule = '0 3 * * *') =>
+  cronLine({
+    schedule,
+    node: '/usr/bin/node',
+    bin: '/opt/grok/dist/grok.cjs',
+    grokHome: home,
+    sessionsDir: `${home}/sessions`,
+  });
+const HOME = '/home/me/.grok';
+
 describe('crontab editing', () => {
   it('adds one marked line and keeps the user lines as they were', () => {
-    const once = withGrokLine(USER_TABLE, '0 3 * * * grok');
-    expect(once).toBe(`${USER_TABLE}0 3 * * * grok ${CRON_MARKER}\n`);
-    expect(withGrokLine(once, '0 3 * * * grok')).toBe(once);
+    const once = withGrokLine(USER_TABLE, lineOf(HOME), HOME);
+    expect(once).toBe(`${USER_TABLE}${lineOf(HOME)} ${CRON_MARKER}\n`);
+    expect(withGrokLine(once, lineOf(HOME), HOME)).toBe(once);
   });
 
   it('replaces the marked line in place when the schedule changes', () => {
-    const table = `${withGrokLine(USER_TABLE, '0 3 * * * grok')}30 1 * * * other\n`;
-    const changed = withGrokLine(table, '*/5 * * * * grok');
+    const table = `${withGrokLine(USER_TABLE, lineOf(HOME), HOME)}30 1 * * * other\n`;
+    const changed = withGrokLine(table, lineOf(HOME, '*/5 * * * *'), HOME);
     expect(changed.split('\n')).toEqual([
       ...USER_TABLE.trimEnd().split('\n'),
-      `*/5 * * * * grok ${CRON_MARKER}`,
+      `${lineOf(HOME, '*/5 * * * *')} ${CRON_MARKER}`,
       '30 1 * * * other',
       '',
     ]);
   });
 
   it('removes only the marked line', () => {
-    const table = `${withGrokLine(USER_TABLE, '0 3 * * * grok')}30 1 * * * other\n`;
-    expect(withoutGrokLine(table)).toBe(`${USER_TABLE}30 1 * * * other\n`);
-    expect(withoutGrokLine(USER_TABLE)).toBe(USER_TABLE);
-    expect(withoutGrokLine(withGrokLine('', 'x'))).toBe('');
-    expect(findGrokLine(table)).toBe(`0 3 * * * grok ${CRON_MARKER}`);
+    const table = `${withGrokLine(USER_TABLE, lineOf(HOME), HOME)}30 1 * * * other\n`;
+    expect(withoutGrokLine(table, HOME)).toBe(`${USER_TABLE}30 1 * * * other\n`);
+    expect(withoutGrokLine(USER_TABLE, HOME)).toBe(USER_TABLE);
+    expect(withoutGrokLine(withGrokLine('', lineOf(HOME), HOME), HOME)).toBe('');
+    expect(findGrokLine(table, HOME)).toBe(`${lineOf(HOME)} ${CRON_MARKER}`);
+  });
+
+  it('keeps one line per GROK_HOME: installing or removing one leaves the other', () => {
+    const work = '/home/me/.grok-work';
+    const both = withGrokLine(withGrokLine(USER_TABLE, lineOf(HOME), HOME), lineOf(work), work);
+    expect(findGrokLine(both, HOME)).toBe(`${lineOf(HOME)} ${CRON_MARKER}`);
+    expect(findGrokLine(both, work)).toBe(`${lineOf(work)} ${CRON_MARKER}`);
+    // a home whose name starts as the other's is not the other
+    expect(findGrokLine(both, '/home/me/.gro')).toBeUndefined();
+    const left = withoutGrokLine(both, HOME);
+    expect(findGrokLine(left, HOME)).toBeUndefined();
+    expect(findGrokLine(left, work)).toBe(`${lineOf(work)} ${CRON_MARKER}`);
+  });
+
+  it('refuses a schedule crontab cannot take (seconds), saying where it runs', () => {
+    expect(() => lineOf(HOME, '*/10 * * * * *')).toThrow(
+      "crontab takes a schedule of 5 fields; retention.schedule '*/10 * * * * *' has 6",
+    );
   });
 
   it('quotes paths for the shell cron runs', () => {
