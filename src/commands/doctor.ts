@@ -8,12 +8,13 @@ import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexPath } from '../analytics/index-db.js';
 import { describeFsError } from '../errors.js';
+import { archivesDirOrDefault } from '../maintenance/archives-dir.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
-import { lockHolder } from '../session/lock.js';
+import { lockHolder, processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import { readFileNoFollow } from '../session/read.js';
 import { loadEntries } from '../session/store.js';
@@ -113,7 +114,12 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     // left to recover (empty, all NUL) is what the seed says to delete.
     let fix = `grok sessions repair ${s.file}`;
     if (s.reason.startsWith('cannot read')) {
-      fix = `sudo chown "$(id -un)" ${shellQuote(path)} && grok sessions harden`;
+      // harden only takes permissions away: a file of the user's own needs them given back
+      const owner = (await stat(path).catch(() => undefined))?.uid;
+      fix =
+        owner !== undefined && owner === process.getuid?.()
+          ? `chmod 600 ${shellQuote(path)}`
+          : `sudo chown "$(id -un)" ${shellQuote(path)} && grok sessions harden`;
     } else {
       const text = await readFileNoFollow(path).then(
         (f) => f.text,
@@ -140,11 +146,15 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
   for (const i of others) {
     const path = join(dir, i.name);
     if (TEMP_FILE_PATTERN.test(i.name)) {
-      problem(
-        'leftover temp file',
-        `${i.name}: an interrupted write left it`,
-        `rm ${shellQuote(path)}`,
-      );
+      const writer = tempWriter(i.name);
+      if (writer !== undefined)
+        note('temp file', `${i.name}: being written by grok (pid ${writer})`, null);
+      else
+        problem(
+          'leftover temp file',
+          `${i.name}: an interrupted write left it`,
+          `rm ${shellQuote(path)}`,
+        );
     } else if (/\.lock$/.test(i.name)) {
       const session = join(dir, i.name.replace(/^\./, '').replace(/\.lock$/, ''));
       if ((await lockHolder(session)) === undefined)
@@ -195,18 +205,35 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     }
   }
 
-  // The archive module loads node-tar; its directory's name is all that is needed here.
-  const { archivesDirOrDefault } = await import('../maintenance/archives-dir.js');
   const archiveDir = await archivesDirOrDefault();
   const archives = await readdir(archiveDir).catch(() => [] as string[]);
-  for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-')))
-    problem(
-      'leftover temp file',
-      `${a} in the archive directory: an interrupted archive run left it`,
-      `rm -r ${shellQuote(join(archiveDir, a))}`,
-    );
+  for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-'))) {
+    const writer = tempWriter(a);
+    if (writer !== undefined) {
+      note(
+        'temp file',
+        `${a} in the archive directory: being written by grok (pid ${writer})`,
+        null,
+      );
+    } else {
+      problem(
+        'leftover temp file',
+        `${a} in the archive directory: an interrupted archive run left it`,
+        `rm -r ${shellQuote(join(archiveDir, a))}`,
+      );
+    }
+  }
 
   return { home, sessionsDir: dir, sessions: sessions.length, findings };
+}
+
+/**
+ * The pid in a temp file's name (session/atomic-write.ts: tempNameFor) when that process is alive:
+ * the file is being written, not left over.
+ */
+function tempWriter(name: string): number | undefined {
+  const pid = Number(/\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)?.[1]);
+  return pid > 0 && pid !== process.pid && processAlive(pid) ? pid : undefined;
 }
 
 export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): CommandOutput {

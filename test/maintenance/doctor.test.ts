@@ -2,10 +2,19 @@
  * doctor: a healthy directory passes; a corrupt file, a leftover temp file and a 0644 file each
  * fail it with the command that fixes them, and running those fixes makes it pass again.
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { duckdbTracePreload, FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import {
+  BIN,
+  duckdbTracePreload,
+  FIXTURES,
+  makeHome,
+  runGrok,
+  sh,
+  type TempHome,
+} from '../helpers.js';
 
 const SOURCE = 'session-2025-08-30-17-14-12.json';
 const pretty = readFileSync(join(FIXTURES, 'sessions', SOURCE), 'utf8');
@@ -52,7 +61,8 @@ describe('grok sessions doctor', () => {
   it('names the fix for a corrupt file, a temp file and a 0644 file; the fixes clear them', () => {
     writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
     const corrupt = 'session-2025-10-01-00-00-00.json';
-    const temp = '.session-2025-10-02-00-00-00.json.77.0badcafe.tmp';
+    // the temp file of a process long gone (no pid is that high)
+    const temp = '.session-2025-10-02-00-00-00.json.999999999.0badcafe.tmp';
     const loose = 'session-2025-10-03-00-00-00.json';
     writeFileSync(join(h.sessions, corrupt), pretty.slice(0, 900), { mode: 0o600 });
     writeFileSync(join(h.sessions, temp), '{', { mode: 0o600 });
@@ -123,6 +133,54 @@ describe('grok sessions doctor', () => {
 });
 
 describe('grok sessions doctor on a file with nothing to recover', () => {
+  it('a temp file a running grok is writing is a note, not a leftover to remove', () => {
+    writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
+    // this test's process: alive, and not the doctor itself
+    const writing = `.${SOURCE}.${process.pid}.0badcafe.tmp`;
+    writeFileSync(join(h.sessions, writing), '{', { mode: 0o600 });
+    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout).findings).toEqual([
+      {
+        level: 'note',
+        check: 'temp file',
+        detail: `${writing}: being written by grok (pid ${process.pid})`,
+        fix: null,
+      },
+    ]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)(
+    "a session of the user's own that they cannot read: the fix gives the permission back",
+    () => {
+      // run as nobody, who owns the home; root reads any file, whatever its mode
+      const file = join(h.sessions, SOURCE);
+      writeFileSync(file, pretty, { mode: 0o600 });
+      sh(`chown -R 65534:65534 "${h.home}" && chmod 000 "${file}"`);
+      const r = spawnSync(
+        'setpriv',
+        [
+          '--reuid',
+          '65534',
+          '--regid',
+          '65534',
+          '--clear-groups',
+          process.execPath,
+          BIN,
+          'sessions',
+          'doctor',
+          '--json',
+        ],
+        { env: h.env, encoding: 'utf8', cwd: h.home },
+      );
+      expect(r.status, r.stderr).toBe(1);
+      const fixes = (JSON.parse(r.stdout).findings as Finding[])
+        .filter((f) => f.check === 'unreadable session')
+        .map((f) => f.fix);
+      expect(fixes).toEqual([`chmod 600 ${file}`]);
+    },
+  );
+
   it('names rm, not repair, for an empty or all-NUL file', () => {
     const empty = join(h.sessions, 'session-2025-10-01-00-00-00.json');
     const nul = join(h.sessions, 'session-2025-10-02-00-00-00.json');
