@@ -16,11 +16,14 @@ export async function updateSession(
   opts: GlobalOptions,
   ref: string,
   doing: string,
+  /** Sets top-level fields of the session (never mutates nested values). */
   change: (raw: Record<string, unknown>) => void,
 ): Promise<LoadedSession> {
   const loaded = await resolveSession(sessionsDir(opts), ref);
   await assertNotLocked(loaded.path, doing);
-  const raw = structuredClone(loaded.raw);
+  // The changes (name, tags) set top-level fields: a shallow copy leaves the loaded one as read
+  // (a deep clone recursed over values nested thousands deep that JSON.parse had read).
+  const raw = { ...loaded.raw };
   change(raw);
   const parsed = sessionSchema.safeParse(raw);
   if (!parsed.success)

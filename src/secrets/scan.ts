@@ -76,17 +76,39 @@ export function redactText(text: string, matches: readonly TextMatch[] = scanTex
 
 type Visit = (text: string, path: string) => string | undefined;
 
-/** Walks every string under `value`, calling `visit`; a returned string replaces the original. */
+/**
+ * Walks every string under `value` in order, calling `visit`; a returned string replaces the
+ * original, in a copy. Without recursion: a tool result nested thousands of levels deep is JSON
+ * that JSON.parse reads, and one such file must not stop a scan of every session.
+ */
 function walkStrings(value: unknown, path: string, visit: Visit): unknown {
-  if (typeof value === 'string') return visit(value, path) ?? value;
-  if (Array.isArray(value)) return value.map((v, i) => walkStrings(v, `${path}[${i}]`, visit));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      out[k] = walkStrings(v, path ? `${path}.${k}` : k, visit);
-    return out;
+  const root: Record<string, unknown> = { value };
+  const todo: {
+    holder: Record<string, unknown> | unknown[];
+    key: string | number;
+    path: string;
+  }[] = [{ holder: root, key: 'value', path }];
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    const { holder, key } = next;
+    const v = (holder as Record<string | number, unknown>)[key];
+    let copy: Record<string, unknown> | unknown[] | undefined;
+    if (typeof v === 'string') {
+      (holder as Record<string | number, unknown>)[key] = visit(v, next.path) ?? v;
+    } else if (Array.isArray(v)) {
+      copy = v.slice();
+      for (let i = copy.length - 1; i >= 0; i--)
+        todo.push({ holder: copy, key: i, path: `${next.path}[${i}]` });
+    } else if (v !== null && typeof v === 'object') {
+      copy = { ...(v as Record<string, unknown>) };
+      const keys = Object.keys(copy);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i] as string;
+        todo.push({ holder: copy, key: k, path: next.path ? `${next.path}.${k}` : k });
+      }
+    }
+    if (copy !== undefined) (holder as Record<string | number, unknown>)[key] = copy;
   }
-  return value;
+  return root.value;
 }
 
 /** The places of a message that are scanned: its content and each tool call's parameters and result. */

@@ -94,8 +94,16 @@ export function serializeSession(raw: unknown): string {
 /** Writes a session atomically (0600, directory 0700). */
 export async function saveSessionFile(path: string, raw: unknown): Promise<void> {
   const dir = path.slice(0, path.length - basename(path).length - 1) || '.';
+  let text: string;
+  try {
+    text = serializeSession(raw);
+  } catch (error) {
+    // JSON.stringify recurses: a value nested thousands deep that JSON.parse read overflows it
+    if (!(error instanceof RangeError)) throw error;
+    throw new UserError(`cannot write ${path}: a value in it is nested too deeply to write back`);
+  }
   await ensurePrivateDir(dir);
-  await writeFileAtomic(path, serializeSession(raw));
+  await writeFileAtomic(path, text);
 }
 
 export async function deleteSessionFile(path: string): Promise<void> {

@@ -132,6 +132,30 @@ describe('secrets, redact, export', () => {
     expect(JSON.parse(after.stdout).findings).toEqual([]);
   });
 
+  it('a tool result nested thousands deep stops neither a scan nor a redaction of the others', () => {
+    // JSON.parse reads it (iteratively); anything that recursed over it ran out of stack
+    const deepFile = join(home.sessions, 'session-2025-11-07-00-00-00.json');
+    const deep = sampleSession({ sessionId: 'session-2025-11-07-00-00-00' });
+    const text = JSON.stringify(deep).replace(
+      '"messages":[',
+      `"messages":[{"role":"assistant","content":"x","toolCalls":[{"tool":"Read","parameters":{},"result":${'['.repeat(20_000)}${']'.repeat(20_000)}}]},`,
+    );
+    writeFileSync(deepFile, text, { mode: 0o600 });
+    const scan = runGrok(['sessions', 'secrets', '--json'], home.env);
+    expect(scan.stderr).toBe('');
+    expect(JSON.parse(scan.stdout).findings.length).toBe(EXAMPLES.length);
+    const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain(`redacted ${EXAMPLES.length} secrets in ${FILE}`);
+    // writing it back is what cannot be done: said so, and the file is left as it was
+    const tag = runGrok(['sessions', 'tag', 'session-2025-11-07-00-00-00', 'x'], home.env);
+    expect([tag.code, tag.stderr]).toEqual([
+      1,
+      `grok: cannot write ${deepFile}: a value in it is nested too deeply to write back\n`,
+    ]);
+    expect(readFileSync(deepFile, 'utf8')).toBe(text);
+  });
+
   it('redact leaves no copy in the index or the answer cache', () => {
     const secret = EXAMPLES[0]?.secret as string;
     // search reads the text into the index, and its answer (a snippet) is kept
