@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CommandOutput } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
@@ -63,6 +63,8 @@ function answerKey(
   const { dir } = scan;
   const options = Object.entries(opts)
     .filter(([k, v]) => !IGNORED.has(k) && v !== undefined)
+    // a relative --project names a directory from where the command runs
+    .map(([k, v]): [string, unknown] => [k, k === 'project' ? resolve(String(v)) : v])
     .sort(([a], [b]) => (a < b ? -1 : 1));
   const state = {
     version: grokVersion(),

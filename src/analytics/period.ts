@@ -1,8 +1,10 @@
 /**
- * Periods and filters of the analytics commands. Pure. Periods are by a session's start time, in
- * UTC unless a time zone is given; a month in a zone is computed here (Intl) and handed to SQL as
- * two UTC instants, so the boundaries are exact to the millisecond.
+ * Periods and filters of the analytics commands. Pure (but a relative --project, taken from the
+ * working directory). Periods are by a session's start time, in UTC unless a time zone is given;
+ * a month in a zone is computed here (Intl) and handed to SQL as two UTC instants, so the
+ * boundaries are exact to the millisecond.
  */
+import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseMonth, parseSince, parseUntil } from '../time.js';
 
@@ -117,7 +119,8 @@ export function selectionFrom(opts: AnalyticsFilterOptions): SessionSelection {
     until,
     model: opts.model ? String(opts.model) : null,
     tag: opts.tag ? String(opts.tag) : null,
-    project: opts.project ? String(opts.project).replace(/(.)\/+$/, '$1') : null,
+    // as a path: '.', 'web' (from here), '/home/u//infra/' all name the directory sessions record
+    project: opts.project ? resolve(String(opts.project)) : null,
     archived: opts.includeArchived === true,
   };
 }

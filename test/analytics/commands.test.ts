@@ -153,6 +153,22 @@ describe('stats', () => {
     expect(json('stats', '--model', 'grok-4').sessions).toBe(2);
     expect(json('stats', '--tag', 'keep').sessions).toBe(1);
     expect(json('stats', '--project', '/p/api/').sessions).toBe(2);
+    // a path, as written or from where the command runs
+    expect(json('stats', '--project', '/p//api/.').sessions).toBe(2);
+    const project = join(h.home, 'project');
+    mkdirSync(project);
+    writeSession(h.sessions, { start: '2025-11-20T10:00:00Z', dir: project });
+    const cached = { ...h.env, GROK_NO_ANSWER_CACHE: '' };
+    const here = runGrok(['sessions', 'stats', '--project', '.', '--json'], cached, {
+      cwd: project,
+    });
+    expect(here.code, here.stderr).toBe(0);
+    expect(JSON.parse(here.stdout).sessions).toBe(1);
+    // the same words elsewhere are another question: not the answer given in project/
+    const there = runGrok(['sessions', 'stats', '--project', '.', '--json'], cached, {
+      cwd: h.home,
+    });
+    expect(JSON.parse(there.stdout).sessions).toBe(0);
     const bad = grok('stats', '--by', 'year');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--by: 'year'/);
