@@ -249,7 +249,16 @@ export function statsJson(r: StatsResult): unknown {
       ...r.outcomes,
       successRate: r.outcomes.successRate === null ? null : round(r.outcomes.successRate, 4),
     },
-    ...(r.groups ? { by: r.by, groups: r.groups } : {}),
+    ...(r.groups
+      ? {
+          by: r.by,
+          // a tool's calls and sessions: its tokens and messages are not its own to count
+          groups:
+            r.by === 'tool'
+              ? r.groups.map(({ key, sessions, calls }) => ({ key, sessions, calls }))
+              : r.groups,
+        }
+      : {}),
     skipped: r.skipped,
   };
 }

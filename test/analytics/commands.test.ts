@@ -146,6 +146,12 @@ describe('stats', () => {
     const csv = grok('stats', '--by', 'project', '--csv').stdout.trim().split('\n');
     expect(csv[0]).toBe('project,sessions,messages,input,output,total');
     expect(csv[1]).toMatch(/^\/p\/api,2,/);
+    // a tool's row holds what is its own: calls and the sessions that made them, no token zeros
+    expect(json('stats', '--by', 'tool').groups).toEqual([
+      { key: 'Read', sessions: 2, calls: 3 },
+      { key: 'Bash', sessions: 1, calls: 1 },
+      { key: 'Grep', sessions: 1, calls: 1 },
+    ]);
   });
 
   test('filters: --model, --tag, --project, and a bad --by is a usage error', () => {
