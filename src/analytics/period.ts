@@ -87,12 +87,23 @@ export function zoneOffsetMs(ms: number, tz: string): number {
   return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
-/** The UTC instant of a wall-clock time in `tz` (the earlier one when a clock change repeats it). */
+/**
+ * The first UTC instant at which the wall clock in `tz` reads `wallAsUtcMs` or later: the earlier
+ * one when a clock change repeats that time, and the moment the clock jumps when a change skips it
+ * (midnight on the 1st never happens in some zones some years). Tried with each offset in force
+ * around it.
+ */
 export function zonedWallTimeToUtc(wallAsUtcMs: number, tz: string): number {
-  let guess = wallAsUtcMs - zoneOffsetMs(wallAsUtcMs, tz);
-  const again = wallAsUtcMs - zoneOffsetMs(guess, tz);
-  if (again !== guess) guess = again;
-  return guess;
+  const day = 86_400_000;
+  const offsets = new Set(
+    [wallAsUtcMs - day, wallAsUtcMs, wallAsUtcMs + day].map((t) => zoneOffsetMs(t, tz)),
+  );
+  let first: number | undefined;
+  for (const offset of offsets) {
+    const t = wallAsUtcMs - offset;
+    if (t + zoneOffsetMs(t, tz) >= wallAsUtcMs && (first === undefined || t < first)) first = t;
+  }
+  return first ?? wallAsUtcMs - zoneOffsetMs(wallAsUtcMs, tz);
 }
 
 /** `YYYY-MM` in a zone → [first millisecond, first millisecond of the next month) as UTC ms. */

@@ -27,6 +27,32 @@ describe('month boundaries', () => {
     expect(tokyo.end).toBe(ms('2025-11-30T15:00:00.000Z'));
   });
 
+  test('a month starts where --by month starts it, even when a clock change skips midnight', () => {
+    // Asuncion, 1 Oct 2023: 00:00 (UTC-4) became 01:00 (UTC-3); October began at 04:00Z
+    expect(monthRange('2023-10', 'America/Asuncion').start).toBe(ms('2023-10-01T04:00:00.000Z'));
+    // every month of eight years, in zones whose clocks change at midnight (or by 30 minutes):
+    // the local month at the start is the month, and a millisecond before it is not
+    const zones = [
+      'America/Asuncion',
+      'America/Santiago',
+      'America/Havana',
+      'Asia/Beirut',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Tokyo',
+    ];
+    for (const tz of zones) {
+      for (let y = 2019; y <= 2026; y++) {
+        for (let m = 1; m <= 12; m++) {
+          const month = `${y}-${String(m).padStart(2, '0')}`;
+          const { start } = monthRange(month, tz);
+          expect(dayKey(start, tz).slice(0, 7), `${tz} ${month}`).toBe(month);
+          expect(dayKey(start - 1, tz).slice(0, 7), `${tz} ${month}`).not.toBe(month);
+        }
+      }
+    }
+  });
+
   test('zone offsets and local days', () => {
     expect(zoneOffsetMs(ms('2025-07-01T12:00:00Z'), 'Europe/Paris')).toBe(2 * 3_600_000);
     expect(zoneOffsetMs(ms('2025-12-01T12:00:00Z'), 'Europe/Paris')).toBe(3_600_000);
