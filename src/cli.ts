@@ -65,13 +65,22 @@ export function buildSessionsCli(): CAC {
   const cli = cac('grok sessions');
   addGlobalOptions(cli);
 
+  // The filters of list and the analytics commands, read alike (analytics/period.ts).
+  const analyticsFilters = (command: ReturnType<CAC['command']>, archived = true) => {
+    command
+      .option('--since <date>', 'Started on or after DATE (YYYY-MM-DD or ISO time, UTC)')
+      .option('--until <date>', 'Started on or before DATE')
+      .option('--month <YYYY-MM>', 'Started in this month (UTC, or in --tz)')
+      .option('--model <model>', 'Only this model')
+      .option('--tag <tag>', 'Only sessions with this tag')
+      .option('--project <dir>', 'Only sessions whose working directory is DIR')
+      .option('--tz <zone>', 'Time zone for months and days, e.g. Europe/Paris (default UTC)');
+    if (archived) command.option('--include-archived', 'Also count sessions in archives');
+    return command;
+  };
+
   // ---- browsing (foundation) ----
-  cli
-    .command('list', 'List sessions, newest first')
-    .option('--since <date>', 'Started on or after DATE (YYYY-MM-DD or ISO time, UTC)')
-    .option('--until <date>', 'Started on or before DATE')
-    .option('--model <model>', 'Only this model')
-    .option('--tag <tag>', 'Only sessions with this tag')
+  analyticsFilters(cli.command('list', 'List sessions, newest first'), false)
     .option('--over <tokens>', 'Only sessions over this many tokens (e.g. 100k)')
     .option('--limit <n>', 'At most N sessions')
     .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
@@ -143,19 +152,6 @@ export function buildSessionsCli(): CAC {
     });
 
   // ---- analytics ----
-  const analyticsFilters = (command: ReturnType<CAC['command']>, archived = true) => {
-    command
-      .option('--since <date>', 'Started on or after DATE (YYYY-MM-DD or ISO time, UTC)')
-      .option('--until <date>', 'Started on or before DATE')
-      .option('--month <YYYY-MM>', 'Started in this month (UTC, or in --tz)')
-      .option('--model <model>', 'Only this model')
-      .option('--tag <tag>', 'Only sessions with this tag')
-      .option('--project <dir>', 'Only sessions whose working directory is DIR')
-      .option('--tz <zone>', 'Time zone for months and days, e.g. Europe/Paris (default UTC)');
-    if (archived) command.option('--include-archived', 'Also count sessions in archives');
-    return command;
-  };
-
   analyticsFilters(
     cli
       .command('stats', 'Sessions, messages, tokens, tools and models at a glance')

@@ -1,7 +1,7 @@
 /**
  * `grok sessions list` served by the index: the same result as src/commands/list.ts, which reads
  * every file, in a fraction of the time on a large directory. list's filters are the selection's
- * (since, until, model, tag) and queries/internal/list-sessions.sql's (over); it sorts and limits
+ * (since, until, month in tz, model, tag, project) and queries/internal/list-sessions.sql's (over); it sorts and limits
  * as list does. The index keeps each session's `--json` entry as text (session/list-entry.ts).
  */
 import type { DuckDBBlobVector } from '@duckdb/node-api';
@@ -27,29 +27,32 @@ async function listed(opts: ListOptions): Promise<Listed> {
   const filter = parseListFilter(opts);
   const sort = sortKey(opts.sort);
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
-  const { sessionsDir, since, until, model, tag } = opts;
-  return withAnalytics({ sessionsDir, since, until, model, tag }, async (ctx) => {
-    // Streamed: its one row is read from the query as it ends, not from a copy of it kept first.
-    const result = await ctx.conn.stream(loadSql('internal/list-sessions'), {
-      over: filter.overTokens ?? null,
-      sort,
-      limit,
-    });
-    // One row; its entries read as bytes, without the copy getItem makes of a blob.
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) throw new Error('list-sessions gave no row');
-    const bytes =
-      (chunk.getColumnVector(1) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
-    return {
-      dir: ctx.dir,
-      matched: Number(chunk.getColumnVector(0).getItem(0)),
-      // A payload of up to 12 bytes is a view of the chunk's memory: copied to outlive it.
-      entries: bytes.length <= 12 ? Uint8Array.from(bytes) : bytes,
-      durations: String(chunk.getColumnVector(2).getItem(0)),
-      skipped: ctx.skipped,
-      notices: ctx.notices,
-    };
-  });
+  const { sessionsDir, since, until, month, tz, model, tag, project } = opts;
+  return withAnalytics(
+    { sessionsDir, since, until, month, tz, model, tag, project },
+    async (ctx) => {
+      // Streamed: its one row is read from the query as it ends, not from a copy of it kept first.
+      const result = await ctx.conn.stream(loadSql('internal/list-sessions'), {
+        over: filter.overTokens ?? null,
+        sort,
+        limit,
+      });
+      // One row; its entries read as bytes, without the copy getItem makes of a blob.
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) throw new Error('list-sessions gave no row');
+      const bytes =
+        (chunk.getColumnVector(1) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
+      return {
+        dir: ctx.dir,
+        matched: Number(chunk.getColumnVector(0).getItem(0)),
+        // A payload of up to 12 bytes is a view of the chunk's memory: copied to outlive it.
+        entries: bytes.length <= 12 ? Uint8Array.from(bytes) : bytes,
+        durations: String(chunk.getColumnVector(2).getItem(0)),
+        skipped: ctx.skipped,
+        notices: ctx.notices,
+      };
+    },
+  );
 }
 
 export async function listFromIndex(opts: ListOptions): Promise<ListResult> {

@@ -1,4 +1,5 @@
 import { csvText, notesText, type OutputColumn, withNotes } from '../analytics/output.js';
+import { selectionFrom } from '../analytics/period.js';
 import { holdsSessionFiles, prepareScan } from '../analytics/scan.js';
 import { UsageError } from '../errors.js';
 import {
@@ -15,14 +16,17 @@ import { isoTime, listEntry } from '../session/list-entry.js';
 import { sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
-import { parsePositiveInt, parseSince, parseUntil } from '../time.js';
+import { parsePositiveInt } from '../time.js';
 import { type CommandOutput, type GlobalOptions, jsonOutput } from './common.js';
 
 export interface ListOptions extends GlobalOptions {
   since?: string;
   until?: string;
+  month?: string;
+  tz?: string;
   model?: string;
   tag?: string;
+  project?: string;
   limit?: number | string;
   sort?: string;
   over?: string;
@@ -53,11 +57,14 @@ export function parseListFilter(opts: ListOptions): SessionFilter {
     if (overTokens === undefined)
       throw new UsageError(`--over: '${opts.over}' is not a token count (e.g. 100k)`);
   }
+  // the analytics commands' own reading of the filters: the index serves list with them
+  const s = selectionFrom(opts);
   return {
-    since: opts.since ? parseSince(String(opts.since)) : undefined,
-    until: opts.until ? parseUntil(String(opts.until)) : undefined,
-    model: opts.model ? String(opts.model) : undefined,
-    tag: opts.tag ? String(opts.tag) : undefined,
+    since: s.since === null ? undefined : new Date(s.since),
+    until: s.until === null ? undefined : new Date(s.until),
+    model: s.model ?? undefined,
+    tag: s.tag ?? undefined,
+    project: s.project ?? undefined,
     overTokens,
   };
 }
@@ -137,9 +144,15 @@ export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
  * keeps as text (session/list-entry.ts): no session is made into an object and back.
  */
 export async function listOutput(opts: ListOptions): Promise<CommandOutput> {
-  const filtered = [opts.since, opts.until, opts.model, opts.tag, opts.over].some(
-    (v) => v !== undefined,
-  );
+  const filtered = [
+    opts.since,
+    opts.until,
+    opts.month,
+    opts.model,
+    opts.tag,
+    opts.project,
+    opts.over,
+  ].some((v) => v !== undefined);
   const show = (result: ListResult) =>
     opts.csv ? listCsv(result) : renderList(result, { filtered });
   if (!servedByIndex(sessionsDir(opts))) {

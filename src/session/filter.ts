@@ -6,6 +6,8 @@ export interface SessionFilter {
   until?: Date | undefined;
   model?: string | undefined;
   tag?: string | undefined;
+  /** Only sessions recorded in this directory (a resolved path). */
+  project?: string | undefined;
   /** Only sessions whose total tokens exceed this. */
   overTokens?: number | undefined;
 }
@@ -16,6 +18,7 @@ export function matchesFilter(s: SessionSummary, f: SessionFilter): boolean {
   if (f.until && start >= f.until.getTime()) return false;
   if (f.model && s.model !== f.model) return false;
   if (f.tag && !s.tags.includes(f.tag)) return false;
+  if (f.project && s.workingDirectory !== f.project) return false;
   if (f.overTokens !== undefined && s.tokens.total <= f.overTokens) return false;
   return true;
 }

@@ -333,12 +333,17 @@ describe('listFromIndex', () => {
     writeSession(h.sessions, { start: '2025-11-01T10:00:00.250Z', tags: ['keep'], input: 50 });
     writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
     writeSession(h.sessions, { start: '2025-12-02T10:00:00Z', input: 90_000 });
+    writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', dir: '/p/web' });
     writeFileSync(join(h.sessions, 'session-2025-11-03-00-00-00.json'), '{');
     for (const opts of [
       {},
       { sort: 'tokens', limit: 2 },
       { tag: 'keep' },
       { since: '2025-11-02', over: '10k' },
+      { month: '2025-11' },
+      // 1 Dec 09:00Z is still 30 Nov in Honolulu
+      { month: '2025-11', tz: 'Pacific/Honolulu' },
+      { project: '/p/web/' },
     ]) {
       expect(listJson(await listFromIndex(opts)), JSON.stringify(opts)).toEqual(
         listJson(await listFromFiles(opts)),
@@ -349,5 +354,10 @@ describe('listFromIndex', () => {
         JSON.stringify(opts),
       ).toBe(jsonOutput(listJson(await listFromFiles(opts))).stdout);
     }
+    // the filters chose: November, November in Honolulu (one more), one project
+    const count = async (opts: Record<string, string>) => (await listFromIndex(opts)).matched;
+    expect(await count({ month: '2025-11' })).toBe(2);
+    expect(await count({ month: '2025-11', tz: 'Pacific/Honolulu' })).toBe(3);
+    expect(await count({ project: '/p/web/' })).toBe(1);
   });
 });
