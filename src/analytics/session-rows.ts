@@ -82,10 +82,20 @@ function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
 
+/** What a value's text is indexed as when JSON.stringify cannot write it (it recurses). */
+export const TOO_DEEP = '[nested too deeply to index]';
+
 /** A value as text: a string as it is, anything else as its JSON. */
 function jsonText(value: unknown): string | null {
   if (value === undefined) return null;
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  let text: string | undefined;
+  try {
+    text = typeof value === 'string' ? value : JSON.stringify(value);
+  } catch (error) {
+    // a value nested thousands deep, which JSON.parse read: the rest of the session still counts
+    if (error instanceof RangeError) return TOO_DEEP;
+    throw error;
+  }
   return text === undefined ? null : wellFormed(text);
 }
 

@@ -143,6 +143,12 @@ describe('secrets, redact, export', () => {
     writeFileSync(deepFile, text, { mode: 0o600 });
     const scan = runGrok(['sessions', 'secrets', '--json'], home.env);
     expect(scan.stderr).toBe('');
+    // search indexes its text, the deep value as a mark: no note that the file changed meanwhile
+    const search = runGrok(['sessions', 'search', 'nested too deeply', '--json'], home.env);
+    expect(search.stderr).toBe('');
+    expect(JSON.parse(search.stdout).hits.map((x: { file: string }) => x.file)).toEqual([
+      'session-2025-11-07-00-00-00.json',
+    ]);
     expect(JSON.parse(scan.stdout).findings.length).toBe(EXAMPLES.length);
     const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
     expect([r.code, r.stderr]).toEqual([0, '']);
