@@ -285,7 +285,10 @@ export function buildSessionsCli(): CAC {
       'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y',
     )
     .option('--month <YYYY-MM>', 'Sessions started in this month (UTC); with restore: that archive')
-    .option('--out <dir>', 'Archive directory (default $GROK_HOME/archives)')
+    .option(
+      '--out <dir>',
+      'Archive directory (default: retention.archiveDir, or $GROK_HOME/archives)',
+    )
     .option('--keep-originals', 'Archive but leave the session files in place')
     .option('--keep-tag <tag>', 'Leave sessions with this tag live (repeatable; keep always is)')
     .option('--force', 'With restore: replace a session file that exists')

@@ -63,14 +63,24 @@ function keepTypedValues(options: Record<string, unknown>, argv: readonly string
  * value, it is joined to it ('--limit=-1'), so the command says what is wrong with the value.
  */
 function joinDashedValues(cli: CAC, args: readonly string[]): string[] {
-  const command =
-    cli.commands.find((c) => c.isMatched(args[2] ?? '')) ??
-    cli.commands.find((c) => c.isDefaultCommand);
-  const options = [...(command?.options ?? []), ...cli.globalCommand.options];
-  const takesValue = (token: string) => {
+  const global = cli.globalCommand.options;
+  const takesValueIn = (options: typeof global, token: string) => {
     const name = token.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     return options.some((o) => !o.isBoolean && o.names.includes(name));
   };
+  // the command: the first word that is not an option (or a global option's value)
+  let word: string | undefined;
+  for (let i = 2; i < args.length && word === undefined; i++) {
+    const token = args[i] ?? '';
+    if (token === '--') break;
+    if (!token.startsWith('-')) word = token;
+    else if (!token.includes('=') && takesValueIn(global, token)) i++;
+  }
+  const command =
+    cli.commands.find((c) => c.isMatched(word ?? '')) ??
+    cli.commands.find((c) => c.isDefaultCommand);
+  const options = [...(command?.options ?? []), ...global];
+  const takesValue = (token: string) => takesValueIn(options, token);
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const token = args[i] ?? '';

@@ -12,9 +12,22 @@ const ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
 const SESSION_TIME =
   /^\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2}))?$/i;
 
-/** Whether `v` is a time a session file may hold (SESSION_TIME) and a real one. */
+/**
+ * Whether `v` is a time a session file may hold (SESSION_TIME) on a day of the calendar. Date.parse
+ * (V8) reads each form SESSION_TIME allows, the space and lower case of other tools included.
+ */
 export function isSessionTime(v: unknown): v is string {
-  return typeof v === 'string' && SESSION_TIME.test(v) && !Number.isNaN(Date.parse(v));
+  if (typeof v !== 'string' || !SESSION_TIME.test(v) || Number.isNaN(Date.parse(v))) return false;
+  return validDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10)));
+}
+
+/**
+ * A session time for `v` when it is one, or was written without its zone (read as UTC, as
+ * --since reads one): what repair keeps of a time. Undefined when it is not a time.
+ */
+export function asSessionTime(v: unknown): string | undefined {
+  if (isSessionTime(v)) return v;
+  return typeof v === 'string' && isSessionTime(`${v}Z`) ? `${v}Z` : undefined;
 }
 const MONTH = /^(\d{4})-(\d{2})$/;
 const DAY_MS = 86_400_000;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import {
+  asSessionTime,
   isSessionTime,
   parseDateArg,
   parseDuration,
@@ -27,7 +28,8 @@ describe('dates and durations', () => {
         '2025-11-01T08:00:00.000Z',
       );
     } finally {
-      process.env.TZ = zone;
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
     }
   });
 
@@ -40,11 +42,19 @@ describe('dates and durations', () => {
       '2025-11-05T14:30:12',
       '12025-12-18',
       '+012025-12-18T00:00:00Z',
+      '2025-02-30T10:00:00Z',
       'soon',
       5,
     ]) {
       expect(isSessionTime(bad), String(bad)).toBe(false);
     }
+  });
+
+  it('repair keeps a time written without its zone, as UTC', () => {
+    expect(asSessionTime('2025-11-05T14:30:12')).toBe('2025-11-05T14:30:12Z');
+    expect(asSessionTime('2025-11-05T14:30:12.5+01:00')).toBe('2025-11-05T14:30:12.5+01:00');
+    expect(asSessionTime('2025-02-30T10:00:00')).toBeUndefined();
+    expect(asSessionTime('soon')).toBeUndefined();
   });
 
   it('refuses dates that do not exist or are not dates', () => {

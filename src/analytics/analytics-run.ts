@@ -19,7 +19,6 @@ import { passing } from './transient.js';
 /** The note for files that changed between the refresh and the reading of their text. */
 export function textNotice(load: TextLoad): string | undefined {
   if (load.changed === 0) return undefined;
-  passing.met = true;
   const n = load.changed;
   return `${n} session file${n === 1 ? '' : 's'} changed while being read and ${n === 1 ? 'is' : 'are'} left out of this answer; run the command again`;
 }
@@ -204,7 +203,10 @@ export async function withAnalytics<T>(
       notices,
       loadText: async () => {
         const note = textNotice(await ensureText(conn, 'selected'));
-        if (note) notices.push(note);
+        if (note) {
+          notices.push(note);
+          passing.met = true; // not an answer to file (transient.ts)
+        }
       },
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),

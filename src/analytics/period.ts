@@ -98,12 +98,23 @@ export function zonedWallTimeToUtc(wallAsUtcMs: number, tz: string): number {
   const offsets = new Set(
     [wallAsUtcMs - day, wallAsUtcMs, wallAsUtcMs + day].map((t) => zoneOffsetMs(t, tz)),
   );
+  const reads = (t: number) => t + zoneOffsetMs(t, tz);
   let first: number | undefined;
   for (const offset of offsets) {
     const t = wallAsUtcMs - offset;
-    if (t + zoneOffsetMs(t, tz) >= wallAsUtcMs && (first === undefined || t < first)) first = t;
+    if (reads(t) >= wallAsUtcMs && (first === undefined || t < first)) first = t;
   }
-  return first ?? wallAsUtcMs - zoneOffsetMs(wallAsUtcMs, tz);
+  if (first === undefined) return wallAsUtcMs - zoneOffsetMs(wallAsUtcMs, tz);
+  if (reads(first) > wallAsUtcMs) {
+    // skipped: the jump lies within the gap before `first`; found to the millisecond
+    let low = first - Math.max(...offsets) + Math.min(...offsets);
+    while (first - low > 1) {
+      const mid = Math.floor((low + first) / 2);
+      if (reads(mid) >= wallAsUtcMs) first = mid;
+      else low = mid;
+    }
+  }
+  return first;
 }
 
 /** `YYYY-MM` in a zone → [first millisecond, first millisecond of the next month) as UTC ms. */

@@ -134,7 +134,11 @@ export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): Comma
     const { warnings: _w, cancelled: _c, ...json } = r;
     return { stdout: `${JSON.stringify(json, null, 2)}\n`, stderr, exitCode };
   }
-  if (r.cancelled) return { stdout: 'Nothing archived.\n', stderr };
+  if (r.cancelled) {
+    // what was refused before the question is still said
+    const refused = r.failed.map((f) => `failed ${f.file}: ${f.reason}\n`).join('');
+    return { stdout: `${refused}Nothing archived.\n`, stderr, exitCode };
+  }
   const would = r.dryRun ? 'would ' : '';
   const lines: string[] = [];
   for (const a of r.archives) {
@@ -207,14 +211,11 @@ export function renderRestore(r: RestoreResult, opts: { json?: boolean }): Comma
   const exitCode = r.failed.length > 0 ? 1 : 0;
   if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = r.restored.map((f) => `${r.dryRun ? 'would restore' : 'restored'} ${f}`);
-  for (const s of r.skipped) lines.push(`skipped ${s.file} (${s.archive}): ${s.reason}`);
-  for (const s of r.failed) {
-    lines.push(
-      s.file === s.archive
-        ? `failed ${s.file}: ${s.reason}`
-        : `failed ${s.file} (${s.archive}): ${s.reason}`,
-    );
-  }
+  // an entry names its archive; an archive is its own name
+  const where = (s: { file: string; archive: string }) =>
+    s.file === s.archive ? s.file : `${s.file} (${s.archive})`;
+  for (const s of r.skipped) lines.push(`skipped ${where(s)}: ${s.reason}`);
+  for (const s of r.failed) lines.push(`failed ${where(s)}: ${s.reason}`);
   lines.push(
     `${r.restored.length} session${r.restored.length === 1 ? '' : 's'} ${r.dryRun ? 'would be ' : ''}restored.`,
   );

@@ -8,13 +8,13 @@ import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexPath } from '../analytics/index-db.js';
 import { describeFsError } from '../errors.js';
-import { archivesDirOrDefault } from '../maintenance/archives-dir.js';
+import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
-import { lockHolder, processAlive } from '../session/lock.js';
+import { lockHolder, pidLockHolder, processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import { readFileNoFollow } from '../session/read.js';
 import { loadEntries } from '../session/store.js';
@@ -207,8 +207,10 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
 
   const archiveDir = await archivesDirOrDefault();
   const archives = await readdir(archiveDir).catch(() => [] as string[]);
+  // an archive run going holds the directory's lock: its staging folder is in use
+  const archiving = await pidLockHolder(join(archiveDir, ARCHIVE_LOCK));
   for (const a of archives.filter((n) => TEMP_FILE_PATTERN.test(n) || n.startsWith('.staging-'))) {
-    const writer = tempWriter(a);
+    const writer = tempWriter(a) ?? archiving;
     if (writer !== undefined) {
       note(
         'temp file',

@@ -3,6 +3,7 @@
  * as `archive`, `prune` and `harden`, with one line appended to `$GROK_HOME/logs/maintenance.log`.
  * One run at a time: a second one exits with a clear message (a scheduled one logs "skipped").
  */
+import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError, UserError } from '../errors.js';
@@ -92,9 +93,9 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
       const r = await harden({ sessionsDir: opts.sessionsDir, check: dryRun });
       // A dry run has removed nothing: the files a real run would have archived or pruned by now
       // are not hardened by it.
-      const gone = new Set(
-        [...result.removed, ...result.deleted].map((f) => join(sessionsDir(opts), f)),
-      );
+      // (harden names the files where a symlinked sessions directory leads)
+      const dir = await realpath(sessionsDir(opts)).catch(() => sessionsDir(opts));
+      const gone = new Set([...result.removed, ...result.deleted].map((f) => join(dir, f)));
       result.hardened = r.changed
         .filter((c) => !gone.has(c.path))
         .map((c) => `${c.path} ${c.from}→${c.to}`);

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_FILE_NAME } from '../analytics/index-db.js';
 import { UsageError } from '../errors.js';
@@ -29,6 +29,8 @@ export interface RedactResult {
   cancelled: boolean;
   /** Copies of the secrets grok kept beside the sessions (the index, answers), removed. */
   cachesRemoved: boolean;
+  /** Repair backups of redacted sessions (`<file>.bak-<time>`): they keep the text as it was. */
+  backups: string[];
 }
 
 /**
@@ -60,6 +62,7 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
     failed: [],
     cancelled: false,
     cachesRemoved: false,
+    backups: [],
   };
   const plan: {
     path: string;
@@ -126,6 +129,10 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
   if (result.redacted.length > 0) {
     await removeCaches();
     result.cachesRemoved = true;
+    // a backup is kept as repair found the file, byte for byte: said, not changed
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const done = result.redacted.map((r) => `${r.file}.bak-`);
+    result.backups = names.filter((n) => done.some((prefix) => n.startsWith(prefix))).sort();
   }
   return result;
 }
@@ -142,6 +149,11 @@ export function renderRedact(result: RedactResult, opts: RedactOptions): Command
   if (result.skipped.length > 0)
     lines.push(`${result.skipped.length} unreadable file(s) not scanned; see grok sessions doctor`);
   lines.push(`${result.clean} session${result.clean === 1 ? '' : 's'} had no secrets`);
+  for (const b of result.backups) {
+    lines.push(
+      `${b}, a repair backup, still holds the text as it was: remove it once you need it no more`,
+    );
+  }
   if (result.cachesRemoved) {
     lines.push(
       'removed the index and the answer cache, which held copies; they are rebuilt from the files',

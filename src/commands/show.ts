@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { bold, cyan, dim } from '../render/color.js';
+import { bold, cyan, dim, useColor } from '../render/color.js';
 import {
   formatDateTime,
   formatDuration,
@@ -141,6 +141,6 @@ export function renderShow(result: ShowResult, opts: ShowOptions): CommandOutput
       blocks.push(renderToolCall(call, Boolean(opts.full)));
     blocks.push('');
   }
-  // The session's text, printable: only grok's colours reach the terminal.
-  return { stdout: printable(`${blocks.join('\n').trimEnd()}\n`, true) };
+  // The session's text, printable: only grok's colours reach the terminal, and only when on.
+  return { stdout: printable(`${blocks.join('\n').trimEnd()}\n`, useColor()) };
 }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
+import { ARCHIVE_LOCK } from './archives-dir.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
 import {
   type ArchiveMember,
@@ -62,9 +63,6 @@ export interface ArchiveOutcome {
   skipped: Skip[];
   failed: Skip[];
 }
-
-/** Held while archives in a directory are rewritten; a dot name, never taken for an archive. */
-export const ARCHIVE_LOCK = '.archive.lock';
 
 /**
  * Runs the plan. `keepOriginals` leaves the session files in place. `dryRun` reads the existing

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { grokHome } from '../session/paths.js';
 import { loadSettings } from '../settings.js';
 
+/** Held while archives in a directory are rewritten; a dot name, never taken for an archive. */
+export const ARCHIVE_LOCK = '.archive.lock';
+
 /**
  * Where archives live: `retention.archiveDir` in settings.json when set (`~/` is the home
  * directory, a relative path is taken from GROK_HOME, never from wherever a command runs), else

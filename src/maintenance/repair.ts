@@ -15,7 +15,7 @@ import {
   type Session,
   sessionSchema,
 } from '../session/schema.js';
-import { isSessionTime } from '../time.js';
+import { asSessionTime, isSessionTime } from '../time.js';
 
 export type RepairOutcome =
   | { ok: true; session: Session; messages: number; dropped: number }
@@ -202,7 +202,11 @@ function repairMessages(value: unknown): { messages: Obj[]; dropped: number } {
     }
     const fixed: Obj = { ...m };
     if (fixed.content === undefined) fixed.content = null;
-    if (fixed.timestamp !== undefined && !isSessionTime(fixed.timestamp)) delete fixed.timestamp;
+    if (fixed.timestamp !== undefined) {
+      const at = asSessionTime(fixed.timestamp);
+      if (at === undefined) delete fixed.timestamp;
+      else fixed.timestamp = at;
+    }
     if (fixed.toolCalls !== undefined) {
       const calls = Array.isArray(fixed.toolCalls)
         ? fixed.toolCalls.filter((c) => isObj(c) && typeof c.tool === 'string')
@@ -261,11 +265,16 @@ export function repairSessionText(text: string, fileName: string): RepairOutcome
   const fromName = startFromFileName(fileName);
   if (typeof s.sessionId !== 'string' || s.sessionId.length === 0)
     s.sessionId = idFromFileName(fileName);
+  s.startTime = asSessionTime(s.startTime) ?? s.startTime;
   if (!isSessionTime(s.startTime)) {
     const first = messages.find((m) => isSessionTime(m.timestamp))?.timestamp;
     s.startTime = fromName?.toISOString() ?? first;
   }
-  if (s.endTime !== undefined && !isSessionTime(s.endTime)) delete s.endTime;
+  if (s.endTime !== undefined) {
+    const end = asSessionTime(s.endTime);
+    if (end === undefined) delete s.endTime;
+    else s.endTime = end;
+  }
   if (s.endTime === undefined) {
     const stamped = messages.filter((m) => isSessionTime(m.timestamp));
     const last = stamped[stamped.length - 1]?.timestamp;

@@ -95,6 +95,7 @@ export async function restore(
   // Every session the archives hold; a later entry of the same name (an archive extended with a
   // newer copy) wins, as with tar.
   const held = new Map<string, Chosen>();
+  const damaged: RestoreResult['failed'] = [];
   for (const a of archives) {
     const archive = `${a.month}.tar.gz`;
     // A damaged archive is named and passed over: the others are still read.
@@ -106,7 +107,7 @@ export async function restore(
       entries = [];
     }
     if (a.error !== undefined) {
-      result.failed.push({
+      damaged.push({
         file: archive,
         archive,
         reason: `cannot be read (${a.error}): nothing restored from it`,
@@ -130,9 +131,12 @@ export async function restore(
           pickRef(
             pick.ref,
             [...held.values()],
-            result.failed.map((f) => f.archive),
+            damaged.map((f) => f.archive),
           ),
         ];
+  // Restoring all (or a month), a damaged archive is sessions not restored; the session a ref
+  // names found elsewhere, it is only said.
+  (pick.ref === undefined ? result.failed : result.skipped).push(...damaged);
   // Restoring onto a new machine: the sessions directory may not exist yet.
   if (!opts.dryRun && chosen.length > 0) await ensurePrivateDir(sessionsDir);
   for (const c of chosen) {

@@ -58,15 +58,18 @@ function controlPicture(c: string): string {
   return code === 0x7f ? '\u2421' : '\ufffd';
 }
 
-/** A colour code, or one control character but tab and newline. */
+/**
+ * One of the colour codes grok writes (render/color.ts: bold, dim, red, green, yellow, cyan and
+ * their ends), or one control character but tab and newline.
+ */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const CONTROL = /\u001b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const CONTROL = /\u001b\[(?:1|2|22|31|32|33|36|39)m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
  * Text from a session made safe to print on a terminal: control characters other than tab and
  * newline are shown as symbols, so no escape sequence a session holds (a tool's raw output) moves
- * the cursor, retitles the window or writes the clipboard. With `keepColour`, the colour codes
- * (SGR, `ESC[…m`) grok adds stay, and any a session holds only colour.
+ * the cursor, retitles the window, hides text or writes the clipboard. With `keepColour` (colour
+ * on), the colour codes grok writes stay; a session holding the same ones can only colour text.
  */
 export function printable(text: string, keepColour = false): string {
   return text

@@ -70,9 +70,9 @@ export function renderTable(
   const aligns = columns.map((c) => c.align ?? 'left');
   const head = columns.map((c) => [color ? bold(c.header, true) : c.header]);
   // Every row has a cell per column; a cell may hold several lines.
-  // Cells may hold session text: shown printable, grok's own colours kept.
+  // Cells may hold session text: shown printable, grok's own colours kept when colour is on.
   const body = rows.map((row) =>
-    columns.map((_, x) => printable(x < row.length ? String(row[x]) : '', true).split('\n')),
+    columns.map((_, x) => printable(x < row.length ? String(row[x]) : '', color).split('\n')),
   );
   const widths = columns.map(() => 0);
   for (const cells of [head, ...body]) {

@@ -62,7 +62,7 @@ export function cronLine(opts: {
   if (fields !== 5) {
     throw new UserError(
       `crontab takes a schedule of 5 fields; retention.schedule '${opts.schedule}' has ${fields}`,
-      { hint: 'seconds (6 fields) need grok sessions cron run, the foreground scheduler' },
+      { hint: 'seconds (6 fields) need grok sessions cron, the foreground scheduler' },
     );
   }
   const env = `GROK_HOME=${shellQuote(opts.grokHome)} GROK_SESSIONS_DIR=${shellQuote(opts.sessionsDir)}`;

@@ -276,7 +276,7 @@ describe('search', () => {
   });
 
   test('escape sequences a session holds never reach the terminal raw: show, search, list', () => {
-    const evil = 'clear\u001b[2J\u001b[H and copy \u001b]52;c;ZXZpbA==\u0007 done';
+    const evil = 'clear\u001b[2J\u001b[H and copy \u001b]52;c;ZXZpbA==\u0007 done \u001b[8mhidden';
     const path = writeSession(h.sessions, { start: '2025-11-08T10:00:00Z', content: evil });
     const session = JSON.parse(readFileSync(path, 'utf8'));
     writeFileSync(path, JSON.stringify({ ...session, name: 'bad\u001b]0;title\u0007name' }));
@@ -289,9 +289,18 @@ describe('search', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
     const control = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
     for (const [command, out] of Object.entries(outputs)) expect(out, command).not.toMatch(control);
-    expect(outputs.show).toContain('clear␛[2J␛[H and copy ␛]52;c;ZXZpbA==␇ done');
+    expect(outputs.show).toContain('clear␛[2J␛[H and copy ␛]52;c;ZXZpbA==␇ done ␛[8mhidden');
     expect(outputs.search).toContain('[copy]');
     expect(outputs.list).toContain('bad␛]0;title␇name');
+    // colour on: grok's own codes are written, the session's 'hide' code is still shown
+    const coloured = runGrok(['sessions', 'show', id], {
+      ...h.env,
+      NO_COLOR: '',
+      FORCE_COLOR: '1',
+    });
+    expect(coloured.stdout).toContain('\u001b[1m');
+    expect(coloured.stdout).toContain('␛[8mhidden');
+    expect(coloured.stdout).not.toContain('\u001b[8m');
     // --json keeps the text as it is, escaped by JSON
     expect(JSON.parse(grok('show', id, '--json').stdout).messages[1].content).toBe(evil);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { dayKey, monthRange, selectionFrom, zoneOffsetMs } from '../../src/analytics/period.js';
+import {
+  dayKey,
+  monthRange,
+  selectionFrom,
+  zonedWallTimeToUtc,
+  zoneOffsetMs,
+} from '../../src/analytics/period.js';
 import { UsageError } from '../../src/errors.js';
 
 const ms = (iso: string) => Date.parse(iso);
@@ -30,6 +36,10 @@ describe('month boundaries', () => {
   test('a month starts where --by month starts it, even when a clock change skips midnight', () => {
     // Asuncion, 1 Oct 2023: 00:00 (UTC-4) became 01:00 (UTC-3); October began at 04:00Z
     expect(monthRange('2023-10', 'America/Asuncion').start).toBe(ms('2023-10-01T04:00:00.000Z'));
+    // a time inside a gap that does not start at it: New York, 10 Mar 2024, 02:00 became 03:00
+    expect(zonedWallTimeToUtc(ms('2024-03-10T02:30:00Z'), 'America/New_York')).toBe(
+      ms('2024-03-10T07:00:00.000Z'),
+    );
     // every month of eight years, in zones whose clocks change at midnight (or by 30 minutes):
     // the local month at the start is the month, and a millisecond before it is not
     const zones = [

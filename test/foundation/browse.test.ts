@@ -468,6 +468,8 @@ describe('help and version', () => {
       [['list', '--limit', '-1'], "--limit: '-1' is not a positive whole number"],
       [['top', '-n', '-3'], "-n: '-3' is not a positive whole number"],
       [['stats', '--since', '-2024'], "--since: '-2024' is not a date"],
+      // the command found after a global option and its value
+      [['--sessions-dir', home.sessions, 'list', '--limit', '-1'], "--limit: '-1' is not a"],
     ] as const) {
       const r = runGrok(['sessions', ...args], home.env);
       expect(r.code, args.join(' ')).toBe(2);

@@ -33,9 +33,11 @@ describe('printable', () => {
     expect(printable('a\tb\r\nc\n')).toBe('a\tb\nc\n');
   });
 
-  it('keeps colour codes when asked, and only those', () => {
+  it('keeps the colour codes grok writes when asked, and only those', () => {
     const red = '\u001b[31mred\u001b[39m';
     expect(printable(`${red}${cursor}`, true)).toBe(`${red}␛[2J␛[H`);
     expect(printable(red)).toBe('␛[31mred␛[39m');
+    // a code grok never writes (8: hide the text) is shown, not obeyed
+    expect(printable('a\u001b[8mhidden\u001b[28m', true)).toBe('a␛[8mhidden␛[28m');
   });
 });

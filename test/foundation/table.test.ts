@@ -41,7 +41,7 @@ function withCliTable3(
     chars: none,
   });
   // cells as renderTable shows them: control characters as symbols, colours kept (printable)
-  for (const row of rows) table.push(row.map((cell) => printable(String(cell), true)));
+  for (const row of rows) table.push(row.map((cell) => printable(String(cell), color)));
   const lines = table.toString().split('\n');
   const width = Math.max(...lines.map((l) => stripVTControlCharacters(l).length));
   const rule = '─'.repeat(Math.max(0, width - 2));

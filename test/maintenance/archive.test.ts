@@ -192,11 +192,18 @@ describe('grok sessions archive', () => {
     // September's archive cut short: October's still restores, and the damaged one is named
     const sepArchive = join(archives, '2025-09.tar.gz');
     writeFileSync(sepArchive, readFileSync(sepArchive).subarray(0, 60));
+    // restoring September: its sessions are not restored, a failure
+    const all = runGrok(['sessions', 'archive', 'restore', '--month', '2025-09'], h.env);
+    expect(all.code).toBe(1);
+    expect(all.stdout).toMatch(
+      /^failed 2025-09\.tar\.gz: cannot be read \(.+\): nothing restored from it$/m,
+    );
+    // the session a ref names, found in October's: restored, the damaged archive only said
     const named = runGrok(['sessions', 'archive', 'restore', octName.replace('.json', '')], h.env);
-    expect(named.code).toBe(1);
+    expect(named.code).toBe(0);
     expect(named.stdout).toContain(`restored ${octName}`);
     expect(named.stdout).toMatch(
-      /^failed 2025-09\.tar\.gz: cannot be read \(.+\): nothing restored from it$/m,
+      /^skipped 2025-09\.tar\.gz: cannot be read \(.+\): nothing restored from it$/m,
     );
     expect(readdirSync(h.sessions)).toEqual([octName]);
     const lost = runGrok(['sessions', 'archive', 'restore', sepName.replace('.json', '')], h.env);

@@ -3,7 +3,7 @@
  * fail it with the command that fixes them, and running those fixes makes it pass again.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -138,6 +138,11 @@ describe('grok sessions doctor on a file with nothing to recover', () => {
     // this test's process: alive, and not the doctor itself
     const writing = `.${SOURCE}.${process.pid}.0badcafe.tmp`;
     writeFileSync(join(h.sessions, writing), '{', { mode: 0o600 });
+    // an archive run going: its staging folder, beside the lock it holds
+    const archives = join(h.home, 'archives');
+    mkdirSync(join(archives, '.staging-x1'), { recursive: true, mode: 0o700 });
+    chmodSync(archives, 0o700);
+    writeFileSync(join(archives, '.archive.lock'), `${process.pid}\n`);
     const r = runGrok(['sessions', 'doctor', '--json'], h.env);
     expect(r.code, r.stdout).toBe(0);
     expect(JSON.parse(r.stdout).findings).toEqual([
@@ -145,6 +150,12 @@ describe('grok sessions doctor on a file with nothing to recover', () => {
         level: 'note',
         check: 'temp file',
         detail: `${writing}: being written by grok (pid ${process.pid})`,
+        fix: null,
+      },
+      {
+        level: 'note',
+        check: 'temp file',
+        detail: `.staging-x1 in the archive directory: being written by grok (pid ${process.pid})`,
         fix: null,
       },
     ]);

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -147,6 +148,19 @@ describe('grok sessions maintain and policy', () => {
       expect(back.stdout).toContain('restored session-2025-10-05-10-00-00.json');
     });
   }
+
+  it('a dry run through a symlinked sessions directory hardens what the run then does', () => {
+    oldAndNew();
+    settings({ archiveAfter: '30d' });
+    for (const name of readdirSync(h.sessions)) chmodSync(join(h.sessions, name), 0o644);
+    const link = join(h.home, 'linked');
+    symlinkSync(h.sessions, link);
+    const env = { ...h.env, GROK_SESSIONS_DIR: link };
+    const dry = JSON.parse(runGrok(['sessions', 'maintain', '--dry-run', '--json'], env).stdout);
+    const real = JSON.parse(runGrok(['sessions', 'maintain', '--json'], env).stdout);
+    expect(real.removed).toHaveLength(2);
+    expect(dry.hardened).toEqual(real.hardened);
+  });
 
   it('applies the policy once through archive and harden, and logs one line', () => {
     const fresh = oldAndNew();

@@ -171,9 +171,14 @@ describe('secrets, redact, export', () => {
     expect(readFileSync(index).includes(secret)).toBe(true);
     expect(readdirSync(join(home.home, 'answers')).length).toBeGreaterThan(0);
 
+    // a repair backup of the session: kept as it is, and named
+    const backup = `${FILE}.bak-20251106-000000`;
+    writeFileSync(join(home.sessions, backup), readFileSync(file), { mode: 0o600 });
     const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('removed the index and the answer cache, which held copies');
+    expect(r.stdout).toContain(`${backup}, a repair backup, still holds the text as it was`);
+    expect(readFileSync(join(home.sessions, backup)).equals(readFileSync(file))).toBe(false);
     expect(readdirSync(home.home).filter((n) => n.startsWith('index') || n === 'answers')).toEqual(
       [],
     );
