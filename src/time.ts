@@ -2,6 +2,8 @@
 import { UsageError } from './errors.js';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
+const DAY_MS = 86_400_000;
 /** A date-time's own zone at its end: `Z`, `+01:00`, `-0500`. */
 const ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
 /**
@@ -12,12 +14,23 @@ const ZONE = /(?:z|[+-]\d{2}:?\d{2})$/i;
 const SESSION_TIME =
   /^\d{4}-\d{2}-\d{2}(?:[t ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2}))?$/i;
 
+/** What the runtime writes (toISOString): tested first, as most times are this. */
+const RUNTIME_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** Whether y-m-d is a day of the (proleptic Gregorian) calendar. Arithmetic: it runs per message. */
+function validDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+}
+
 /**
  * Whether `v` is a time a session file may hold (SESSION_TIME) on a day of the calendar. Date.parse
  * (V8) reads each form SESSION_TIME allows, the space and lower case of other tools included.
  */
 export function isSessionTime(v: unknown): v is string {
-  if (typeof v !== 'string' || !SESSION_TIME.test(v) || Number.isNaN(Date.parse(v))) return false;
+  if (typeof v !== 'string' || !(RUNTIME_TIME.test(v) || SESSION_TIME.test(v))) return false;
+  if (Number.isNaN(Date.parse(v))) return false;
   return validDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10)));
 }
 
@@ -28,13 +41,6 @@ export function isSessionTime(v: unknown): v is string {
 export function asSessionTime(v: unknown): string | undefined {
   if (isSessionTime(v)) return v;
   return typeof v === 'string' && isSessionTime(`${v}Z`) ? `${v}Z` : undefined;
-}
-const MONTH = /^(\d{4})-(\d{2})$/;
-const DAY_MS = 86_400_000;
-
-function validDate(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 /**
