@@ -5,7 +5,7 @@
  */
 import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
-import type { CommandOutput } from './commands/common.js';
+import { type CommandOutput, outputParts } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
 
 /**
@@ -21,14 +21,9 @@ function dropOnClosedPipe(stream: NodeJS.WriteStream): void {
 dropOnClosedPipe(process.stdout);
 dropOnClosedPipe(process.stderr);
 
-function write(
-  stream: NodeJS.WriteStream,
-  text: string | Uint8Array | readonly Uint8Array[] | undefined,
-): Promise<void> {
-  const parts =
-    text === undefined ? [] : typeof text === 'string' || !Array.isArray(text) ? [text] : text;
+function write(stream: NodeJS.WriteStream, text: CommandOutput['stdout']): Promise<void> {
   let flushed = true;
-  for (const part of parts) if (part.length > 0) flushed = stream.write(part);
+  for (const part of outputParts(text)) if (part.length > 0) flushed = stream.write(part);
   return new Promise((resolve) => {
     if (flushed) resolve();
     else {
@@ -37,6 +32,11 @@ function write(
       stream.once('close', resolve);
     }
   });
+}
+
+/** The key cac gives an option typed as `--dry-run` or `-n`: dryRun, n. */
+function optionKey(token: string): string {
+  return token.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 /**
@@ -49,7 +49,7 @@ function keepTypedValues(options: Record<string, unknown>, argv: readonly string
     const m = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i] ?? '');
     if (!m?.[1]) continue;
     const typed = m[2] ?? argv[i + 1];
-    const key = m[1].replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const key = optionKey(m[1]);
     const value = options[key];
     if (typeof value === 'number' && typed !== undefined && String(value) !== typed) {
       options[key] = typed;
@@ -64,10 +64,8 @@ function keepTypedValues(options: Record<string, unknown>, argv: readonly string
  */
 function joinDashedValues(cli: CAC, args: readonly string[]): string[] {
   const global = cli.globalCommand.options;
-  const takesValueIn = (options: typeof global, token: string) => {
-    const name = token.replace(/^--?/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    return options.some((o) => !o.isBoolean && o.names.includes(name));
-  };
+  const takesValueIn = (options: typeof global, token: string) =>
+    options.some((o) => !o.isBoolean && o.names.includes(optionKey(token)));
   // the command: the first word that is not an option (or a global option's value)
   let word: string | undefined;
   for (let i = 2; i < args.length && word === undefined; i++) {

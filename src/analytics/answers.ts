@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CommandOutput } from '../commands/common.js';
+import { type CommandOutput, outputParts } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
@@ -105,12 +105,9 @@ interface AnswerHead {
  */
 function answerFile(key: string, output: CommandOutput): Uint8Array[] {
   const { stdout, ...rest } = output;
-  const body =
-    typeof stdout === 'string' || stdout === undefined
-      ? [Buffer.from(stdout ?? '')]
-      : stdout instanceof Uint8Array
-        ? [stdout]
-        : [...stdout];
+  const body = outputParts(stdout).map((part) =>
+    typeof part === 'string' ? Buffer.from(part) : part,
+  );
   const head: AnswerHead = {
     key,
     ...rest,

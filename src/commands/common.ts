@@ -18,6 +18,12 @@ export interface CommandOutput {
   exitCode?: number;
 }
 
+/** A command's stdout as the parts it is written in, one after another. */
+export function outputParts(stdout: CommandOutput['stdout']): readonly (string | Uint8Array)[] {
+  if (stdout === undefined) return [];
+  return typeof stdout === 'string' || stdout instanceof Uint8Array ? [stdout] : stdout;
+}
+
 export function jsonOutput(value: unknown, exitCode = 0): CommandOutput {
   return { stdout: `${JSON.stringify(value, null, 2)}\n`, exitCode };
 }

@@ -3,10 +3,10 @@
  * as `archive`, `prune` and `harden`, with one line appended to `$GROK_HOME/logs/maintenance.log`.
  * One run at a time: a second one exits with a clear message (a scheduled one logs "skipped").
  */
-import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError, UserError } from '../errors.js';
+import { realpathOr } from '../maintenance/harden.js';
 import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenance-log.js';
 import { type Policy, resolvePolicy } from '../schedule/policy.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
@@ -94,7 +94,7 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
       // A dry run has removed nothing: the files a real run would have archived or pruned by now
       // are not hardened by it.
       // (harden names the files where a symlinked sessions directory leads)
-      const dir = await realpath(sessionsDir(opts)).catch(() => sessionsDir(opts));
+      const dir = await realpathOr(sessionsDir(opts));
       const gone = new Set([...result.removed, ...result.deleted].map((f) => join(dir, f)));
       result.hardened = r.changed
         .filter((c) => !gone.has(c.path))

@@ -148,7 +148,7 @@ async function fixDir(
 }
 
 /** Where `path` leads, or `path` itself when it does not exist (yet). */
-function realpathOr(path: string): Promise<string> {
+export function realpathOr(path: string): Promise<string> {
   return realpath(path).catch(() => path);
 }
 

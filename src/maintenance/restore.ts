@@ -134,8 +134,8 @@ export async function restore(
             damaged.map((f) => f.archive),
           ),
         ];
-  // Restoring all (or a month), a damaged archive is sessions not restored; the session a ref
-  // names found elsewhere, it is only said.
+  // Restoring a month, a damaged archive is sessions not restored; the session a ref names found
+  // elsewhere, it is only said.
   (pick.ref === undefined ? result.failed : result.skipped).push(...damaged);
   // Restoring onto a new machine: the sessions directory may not exist yet.
   if (!opts.dryRun && chosen.length > 0) await ensurePrivateDir(sessionsDir);
