@@ -11,34 +11,62 @@ const count = z.number().int().nonnegative();
 
 export const toolCallSchema = z.looseObject({
   tool: z.string(),
+  /** Additive: the id the API gave the call, sent back with its result on later requests. */
+  id: z.string().optional(),
   parameters: z.unknown().optional(),
   result: z.unknown().optional(),
 });
 export type ToolCall = z.infer<typeof toolCallSchema>;
 
-export const messageUsageSchema = z.looseObject({
+/**
+ * Usage as the server reported it. `input` includes cached prompt tokens (xAI counts them there),
+ * `output` is the server's total minus input, so reasoning is inside it however the server counts
+ * it. `costUsdTicks` is xAI's billed cost (usage.cost_in_usd_ticks, 1 USD = 1e10 ticks), present
+ * only when the server reported it: a 0 there is an exact $0, its absence means "not billed here".
+ */
+const usageFields = {
   input: count,
   output: count,
   total: count,
+  cachedInput: count.optional(),
+  reasoning: count.optional(),
+  costUsdTicks: count.optional(),
+};
+
+export const messageUsageSchema = z.looseObject(usageFields);
+
+/**
+ * Additive: one entry per API request of an assistant message (a reply that ran a tool and called
+ * again has two). A stream that ended without its usage has `usage: null` and no numbers: unknown,
+ * never 0.
+ */
+export const apiCallSchema = z.looseObject({
+  model: z.string(),
+  input: count.optional(),
+  output: count.optional(),
+  total: count.optional(),
+  cachedInput: count.optional(),
+  reasoning: count.optional(),
+  costUsdTicks: count.optional(),
+  usage: z.null().optional(),
 });
+export type ApiCall = z.infer<typeof apiCallSchema>;
 
 export const messageSchema = z.looseObject({
   role: z.enum(['system', 'user', 'assistant', 'tool']),
   content: z.string().nullable(),
   timestamp: isoTime.optional(),
   toolCalls: z.array(toolCallSchema).optional(),
-  /** Additive: this message's own API usage. */
+  /** Additive: this message's own API usage (the sum of its calls). */
   usage: messageUsageSchema.optional(),
+  /** Additive: each API request this message took, with what the server reported and billed. */
+  calls: z.array(apiCallSchema).optional(),
   /** Additive: the reply was cut short by Ctrl+C. */
   interrupted: z.boolean().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 
-export const tokenUsageSchema = z.looseObject({
-  input: count,
-  output: count,
-  total: count,
-});
+export const tokenUsageSchema = z.looseObject(usageFields);
 export type TokenUsage = z.infer<typeof tokenUsageSchema>;
 
 export const metadataSchema = z.looseObject({
