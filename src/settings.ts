@@ -2,11 +2,11 @@
  * `$GROK_HOME/settings.json`: one zod schema, strict, so a typo is refused with a one-line error
  * naming the key instead of being silently ignored. A missing file means all defaults.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { describeFsError, UserError } from './errors.js';
 import { retentionSchema } from './schedule/policy.js';
 import { settingsPath } from './session/paths.js';
+import { NotRegularFileError, readRegularFile } from './session/regular-file.js';
 
 const modelPriceSchema = z.strictObject({
   /** USD per million input (prompt) tokens. */
@@ -62,10 +62,16 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
   const file = settingsPath(env);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // a symlink to a regular file is fine (dotfile managers keep it elsewhere); a FIFO is not
+    text = (await readRegularFile(file, { followSymlink: true })).bytes.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read ${file}: ${describeFsError(error)}`, {
+      hint:
+        error instanceof NotRegularFileError
+          ? 'settings.json must be a regular file, or a symlink to one'
+          : undefined,
+    });
   }
   return parseSettings(text, file);
 }
