@@ -169,13 +169,16 @@ export async function startFakeServer(
     reported.output += u.completion + (u.reasoning ?? 0);
   };
 
-  /** Breaks the stream as scripted; true when it did. */
-  const breakStream = (res: ServerResponse, reply: ScriptedReply, error: () => void): boolean => {
+  /** Breaks the stream as scripted, once what was written has reached the client. */
+  const breakStream = async (res: ServerResponse, reply: ScriptedReply, error: () => void) => {
     if (reply.breakWith === 'error') {
       error();
       res.end();
-    } else res.destroy();
-    return true;
+      return;
+    }
+    await new Promise<void>((resolve) => res.write('', () => resolve()));
+    await sleep(100);
+    res.destroy();
   };
 
   const serveResponses = async (
@@ -241,7 +244,7 @@ export async function startFakeServer(
       });
       for (const [i, piece] of pieces.entries()) {
         if (reply.breakAfter !== undefined && i >= reply.breakAfter) {
-          breakStream(res, reply, () =>
+          await breakStream(res, reply, () =>
             send('error', {
               code: 'internal_error',
               message: 'The server had an error',
@@ -261,7 +264,7 @@ export async function startFakeServer(
         });
       }
       if (reply.breakAfter !== undefined) {
-        breakStream(res, reply, () =>
+        await breakStream(res, reply, () =>
           send('error', {
             code: 'internal_error',
             message: 'The server had an error',
@@ -371,7 +374,7 @@ export async function startFakeServer(
       chunk({ content: piece });
     }
     if (reply.breakAfter !== undefined) {
-      breakStream(res, reply, () =>
+      await breakStream(res, reply, () =>
         send({ error: { message: 'The server had an error', type: 'internal_error' } }),
       );
       return;
@@ -420,11 +423,8 @@ export async function startFakeServer(
       });
       return;
     }
-    const kind = path.endsWith('/responses')
-      ? 'responses'
-      : path.endsWith('/chat/completions')
-        ? 'chat'
-        : undefined;
+    const kind =
+      path === '/v1/responses' ? 'responses' : path === '/v1/chat/completions' ? 'chat' : undefined;
     if (req.method !== 'POST' || !kind) {
       json(res, 404, { error: { message: `no route ${req.url}` } });
       return;
