@@ -245,6 +245,27 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
     expect(reqs[5]?.body.prompt_cache_key).toBe(forked.sessionId);
     expect(forked.sessionId).not.toBe(session.sessionId);
 
+    // encrypted reasoning is left out of show --json and JSON exports unless asked for
+    const id = session.sessionId;
+    const shown = await runGrokAsync(['sessions', 'show', id, '--json'], fx.env);
+    expect(shown.stdout).not.toContain('encrypted_content');
+    expect(JSON.parse(shown.stdout).messages[2].rounds[0].reasoning[0]).toEqual({
+      id: 'rs_1',
+      type: 'reasoning',
+      summary: [],
+      status: 'completed',
+    });
+    const whole = await runGrokAsync(['sessions', 'show', id, '--json', '--reasoning'], fx.env);
+    expect(JSON.parse(whole.stdout)).toEqual(JSON.parse(readSession(path).text));
+    const exported = await runGrokAsync(['sessions', 'export', id, '--format', 'json'], fx.env);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).not.toContain('encrypted_content');
+    const kept = await runGrokAsync(
+      ['sessions', 'export', id, '--format', 'json', '--reasoning', '--no-redact'],
+      fx.env,
+    );
+    expect(JSON.parse(kept.stdout)).toEqual(JSON.parse(readSession(path).text));
+
     // acceptance 7
     expectSeedRecipesRead(fx.home.sessions);
   });
