@@ -18,6 +18,8 @@ const modelPriceSchema = z.strictObject({
 export const settingsSchema = z.strictObject({
   /** Default chat model. */
   model: z.string().min(1).optional(),
+  /** The API the chat runtime speaks: xAI's Responses API, or chat completions. */
+  api: z.enum(['responses', 'chat']).optional(),
   /** Seconds between saves while a reply streams. */
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */
