@@ -23,6 +23,7 @@ import { copyFile, link, open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { FILE_MODE, tempNameFor } from './atomic-write.js';
+import { LOCK_READ_LIMIT, readLockPid } from './regular-file.js';
 
 export function lockPathFor(sessionPath: string): string {
   return join(dirname(sessionPath), `.${basename(sessionPath)}.lock`);
@@ -38,9 +39,6 @@ export function processAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/** A lock file holds a pid, a newline and nothing else; more than this is not a lock grok wrote. */
-const LOCK_MAX_BYTES = 4096;
 
 /**
  * How long a lock without a pid (an older grok between its exclusive create and its write, or a
@@ -63,7 +61,9 @@ interface LockFile {
   ageMs: number;
 }
 
-const OPEN_LOCK = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+// As regular-file.ts reads: a FIFO opens at once and is refused, a symlink is never followed.
+const OPEN_LOCK =
+  constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 /** What a lock file's descriptor says of it: the same facts, read synchronously or not. */
 function describeLock(path: string, st: import('node:fs').BigIntStats, text: string): LockFile {
@@ -80,12 +80,13 @@ function openFailed(path: string, error: unknown): undefined {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return undefined;
   if (code === 'ELOOP') throw notALock(path, 'a symbolic link');
+  if (code === 'ENXIO') throw notALock(path, 'a socket or device');
   throw error;
 }
 
 /**
  * Reads a lock file on its own descriptor: never through a symbolic link, never blocking on a
- * FIFO, never more than LOCK_MAX_BYTES. Undefined when there is no such file; throws a UserError
+ * FIFO, never more than LOCK_READ_LIMIT. Undefined when there is no such file; throws a UserError
  * naming it when it is not a regular file.
  */
 async function readLockFile(path: string): Promise<LockFile | undefined> {
@@ -97,9 +98,9 @@ async function readLockFile(path: string): Promise<LockFile | undefined> {
   }
   try {
     const st = await fh.stat({ bigint: true });
-    const buffer = Buffer.alloc(LOCK_MAX_BYTES);
+    const buffer = Buffer.alloc(LOCK_READ_LIMIT);
     const { bytesRead } = st.isFile()
-      ? await fh.read(buffer, 0, LOCK_MAX_BYTES, 0)
+      ? await fh.read(buffer, 0, LOCK_READ_LIMIT, 0)
       : { bytesRead: 0 };
     return describeLock(path, st, buffer.subarray(0, bytesRead).toString('utf8'));
   } finally {
@@ -116,8 +117,8 @@ function readLockFileSync(path: string): LockFile | undefined {
   }
   try {
     const st = fstatSync(fd, { bigint: true });
-    const buffer = Buffer.alloc(LOCK_MAX_BYTES);
-    const bytesRead = st.isFile() ? readSync(fd, buffer, 0, LOCK_MAX_BYTES, 0) : 0;
+    const buffer = Buffer.alloc(LOCK_READ_LIMIT);
+    const bytesRead = st.isFile() ? readSync(fd, buffer, 0, LOCK_READ_LIMIT, 0) : 0;
     return describeLock(path, st, buffer.subarray(0, bytesRead).toString('utf8'));
   } finally {
     closeSync(fd);
@@ -146,8 +147,13 @@ function ownerAlive(f: LockFile): boolean {
 
 /** The live pid recorded in a lock file, or undefined when there is none or it is stale. */
 export async function pidLockHolder(lockPath: string): Promise<number | undefined> {
-  const pid = (await readLockFile(lockPath).catch(() => undefined))?.pid;
-  return pid !== undefined && pid !== process.pid && processAlive(pid) ? pid : undefined;
+  let pid: number;
+  try {
+    pid = await readLockPid(lockPath);
+  } catch {
+    return undefined;
+  }
+  return pid !== process.pid && processAlive(pid) ? pid : undefined;
 }
 
 /** The pid holding `sessionPath`, or undefined when it is free (no lock, or a stale one). */
