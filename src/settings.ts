@@ -8,16 +8,35 @@ import { retentionSchema } from './schedule/policy.js';
 import { settingsPath } from './session/paths.js';
 import { NotRegularFileError, readRegularFile } from './session/regular-file.js';
 
+const usdPerMillion = z.number().nonnegative();
+
+/**
+ * A model's prices, USD per million tokens; every field overrides the built-in table's, and a
+ * model the table lacks needs `input` and `output` (checked where the table is built).
+ */
 const modelPriceSchema = z.strictObject({
-  /** USD per million input (prompt) tokens. */
-  input: z.number().nonnegative(),
-  /** USD per million output (completion) tokens. */
-  output: z.number().nonnegative(),
+  input: usdPerMillion.optional(),
+  /** Prompt tokens served from the cache. */
+  cachedInput: usdPerMillion.optional(),
+  /** Output tokens, reasoning included. */
+  output: usdPerMillion.optional(),
+  /** Rates for a call whose prompt is at or above `threshold` tokens; null removes the tier. */
+  longContext: z
+    .strictObject({
+      threshold: z.number().int().positive().optional(),
+      input: usdPerMillion.optional(),
+      cachedInput: usdPerMillion.optional(),
+      output: usdPerMillion.optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const settingsSchema = z.strictObject({
   /** Default chat model. */
   model: z.string().min(1).optional(),
+  /** The API the chat runtime speaks: xAI's Responses API, or chat completions. */
+  api: z.enum(['responses', 'chat']).optional(),
   /** Seconds between saves while a reply streams. */
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */

@@ -7,6 +7,7 @@ import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
 import { readRegularFileSync } from '../session/regular-file.js';
 import {
+  type ApiCallColumns,
   type MessageColumns,
   RowColumns,
   type SessionRow,
@@ -37,6 +38,7 @@ export interface ParsedBatch {
   files: ParsedFile[];
   messages: MessageColumns;
   toolCalls: ToolCallColumns;
+  apiCalls: ApiCallColumns;
 }
 
 /** A file's text as read, or why it could not be read. */
@@ -89,8 +91,8 @@ export async function parseBatch(
       file.reason = r.ok ? 'not a session: refused by the index check' : r.reason;
     }
   }
-  const { messages, toolCalls, buffers } = rows.seal();
-  return { batch: { files, messages, toolCalls }, buffers };
+  const { messages, toolCalls, apiCalls, buffers } = rows.seal();
+  return { batch: { files, messages, toolCalls, apiCalls }, buffers };
 }
 
 /**

@@ -134,8 +134,13 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
         (f) => f.text,
         () => undefined,
       );
-      if (text !== undefined && !repairSessionText(text, s.file).ok)
-        fix = `rm ${shellQuote(path)} (nothing in it can be recovered)`;
+      const outcome = text === undefined ? undefined : repairSessionText(text, s.file);
+      // never rm for a file whose messages can still be read, whatever else is wrong with it
+      if (outcome && !outcome.ok)
+        fix =
+          outcome.readable > 0
+            ? `keep it: ${outcome.readable} message${outcome.readable === 1 ? '' : 's'} in it can be read, but not as a grok session; move it out of ${shellQuote(dir)} to keep it`
+            : `rm ${shellQuote(path)} (nothing in it can be recovered)`;
     }
     problem('unreadable session', `${s.file}: ${s.reason}`, fix);
   }
