@@ -378,6 +378,13 @@ describe('a stream that breaks before its final event (acceptance 4)', () => {
         { role: 'user', content: 'second' },
       ]);
       expectSeedRecipesRead(fx.home.sessions);
+
+      // -p: the partial reply, then one line, exit 1
+      fx.server.push({ content: 'abc def ghi', chunks: 3, breakAfter: 1, breakWith: how });
+      const p = await runGrokAsync(['-p', 'go'], fx.env, { cwd: fx.project });
+      expect(p.code).toBe(1);
+      expect(p.stdout).toBe('abc \n');
+      expect(p.stderr).toMatch(/^grok: the reply stopped before the end: [^\n]+\n$/);
     },
   );
 });
