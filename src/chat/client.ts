@@ -184,6 +184,7 @@ async function notFoundError(client: ChatClient): Promise<UserError> {
   if (ids && ids.length > 0) {
     return new UnknownModelError(
       `the API does not know model '${model}'; models this key can use: ${ids.sort().join(', ')}`,
+      { hint: 'choose one with --model or GROK_MODEL' },
     );
   }
   return new UnknownModelError(`the API does not know model '${model}' (HTTP 404)`, {

@@ -396,7 +396,7 @@ describe('a model the server does not know (acceptance 6)', () => {
 
   it('-p and an interactive session: one line with the models the key can use, exit 1', async () => {
     const line =
-      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3\n";
+      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3 (choose one with --model or GROK_MODEL)\n";
     const headless = await runGrokAsync(['-p', 'hi', '-m', 'grok-nope'], fx.env, {
       cwd: fx.project,
     });
