@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGrokAsync, sh } from '../helpers.js';
+import { runGrok, runGrokAsync, sh } from '../helpers.js';
 import type { RecordedRequest, ScriptedReply } from './fake-server.js';
 import { type ChatFixture, chatFixture, readSession, sessionFiles } from './setup.js';
 import { Terminal } from './terminal.js';
@@ -107,11 +107,20 @@ function expectPrefix(reqs: RecordedRequest[], k: number): void {
   expect(next.body.input.slice(prevInput.length, prevInput.length + echoed.length)).toEqual(echoed);
 }
 
-/** The seed's jq recipes read every file: the numbers they print are the files' own. */
+/**
+ * The seed's jq recipes read every file: the numbers they print are the files' own, and the
+ * toolkit's stats agree.
+ */
 function expectSeedRecipesRead(dir: string): void {
   const files = sessionFiles(dir).map((f) => join(dir, f));
   const sessions = files.map((f) => readSession(f).session);
   const total = sessions.reduce((n, s) => n + s.tokenUsage.total, 0);
+  const stats = runGrok(['sessions', 'stats', '--json'], fx.env);
+  expect(stats.code, stats.stderr).toBe(0);
+  expect(JSON.parse(stats.stdout)).toMatchObject({
+    sessions: files.length,
+    tokens: { total },
+  });
   expect(
     sh(
       `find "${dir}" -name "*.json" -exec jq -r '.tokenUsage.total' {} + | awk '{sum+=$1} END {print sum " total tokens"}'`,
@@ -337,6 +346,8 @@ describe('chat completions (acceptance 2)', () => {
 describe('a stream that breaks before its final event (acceptance 4)', () => {
   it.each([
     ['Responses API, the connection dropped', {}, 'drop'],
+    ['Responses API, an error event', {}, 'error'],
+    ['chat completions, the connection dropped', { GROK_API: 'chat' }, 'drop'],
     ['chat completions, an error event', { GROK_API: 'chat' }, 'error'],
   ] as const)(
     '%s: the partial reply is kept, its usage unknown, and the next turn works',
