@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  createChatClient,
+  DEFAULT_MODEL,
+  REQUEST_TIMEOUT_MS,
+  resolveApiKind,
+  resolveModel,
+} from '../../src/chat/client.js';
 import { toChatMessages, toResponsesInput } from '../../src/chat/history.js';
 import {
   formatTicks,
@@ -7,6 +14,7 @@ import {
   ticksToUsd,
 } from '../../src/chat/usage.js';
 import type { Message } from '../../src/session/schema.js';
+import { parseSettings } from '../../src/settings.js';
 
 const reasoning = { id: 'rs_1', type: 'reasoning', summary: [], encrypted_content: 'gAAAAopaque' };
 
@@ -171,5 +179,31 @@ describe('usage as the server reported it', () => {
 
   it('ticks to a USD number', () => {
     expect(ticksToUsd(37_756_000)).toBe(0.0037756);
+  });
+});
+
+describe('the client', () => {
+  it('waits at least 900 s for a streamed reply (xAI: reasoning models think for minutes)', () => {
+    const client = createChatClient('m', 'responses', { GROK_API_KEY: 'k' });
+    expect(REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(900_000);
+    expect(client.api.timeout).toBe(REQUEST_TIMEOUT_MS);
+  });
+
+  it('speaks the Responses API unless GROK_API or settings say chat', () => {
+    expect(resolveApiKind({}, {})).toBe('responses');
+    expect(resolveApiKind(parseSettings('{"api": "chat"}', 's.json'), {})).toBe('chat');
+    expect(resolveApiKind({ api: 'chat' }, { GROK_API: 'responses' })).toBe('responses');
+    expect(() => resolveApiKind({}, { GROK_API: 'grpc' })).toThrow(
+      "GROK_API must be 'responses' or 'chat', got 'grpc'",
+    );
+    expect(() => parseSettings('{"api": "grpc"}', 's.json')).toThrow(/'api' = "grpc"/);
+  });
+
+  it('the model: --model, GROK_MODEL, settings, then a model the API serves today', () => {
+    expect(resolveModel(undefined, {}, {})).toBe(DEFAULT_MODEL);
+    expect(DEFAULT_MODEL).toBe('grok-4.3');
+    expect(resolveModel(undefined, { model: 's' }, {})).toBe('s');
+    expect(resolveModel(undefined, { model: 's' }, { GROK_MODEL: 'e' })).toBe('e');
+    expect(resolveModel('f', { model: 's' }, { GROK_MODEL: 'e' })).toBe('f');
   });
 });
