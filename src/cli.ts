@@ -168,7 +168,7 @@ export function buildSessionsCli(): CAC {
 
   analyticsFilters(
     cli
-      .command('cost', 'Cost of sessions from xAI list prices (or --rate)')
+      .command('cost', 'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)')
       .option('--by <group>', 'session | day | model', { default: 'model' })
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--json', 'JSON output')
@@ -177,6 +177,20 @@ export function buildSessionsCli(): CAC {
     return answer('cost', opts, async () => {
       const { cost, renderCost } = await import('./commands/cost.js');
       return renderCost(await cost(opts), opts);
+    });
+  });
+
+  analyticsFilters(
+    cli
+      .command(
+        'pricing',
+        'The price table in force, and the models in your sessions without a price',
+      )
+      .option('--json', 'JSON output'),
+  ).action(async (opts: Opts): Result => {
+    return answer('pricing', opts, async () => {
+      const { pricing, renderPricing } = await import('./commands/pricing.js');
+      return renderPricing(await pricing(opts), opts);
     });
   });
 
