@@ -244,6 +244,20 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
     expect(reqs[4]?.body.input.at(-1)).toEqual({ role: 'user', content: 'more' });
     expect(readSession(path).session.tokenUsage.costUsdTicks).toBe(TICKS + 5);
 
+    // acceptance 1: grok sessions cost is the sum of the ticks, exactly, nothing estimated
+    const cost = runGrok(['sessions', 'cost', '--json'], fx.env);
+    expect(cost.code, cost.stderr).toBe(0);
+    const billed = JSON.parse(cost.stdout).total;
+    expect(billed).toMatchObject({
+      exactTicks: String(TICKS + 5),
+      exact: (TICKS + 5) / 1e10,
+      cost: (TICKS + 5) / 1e10,
+      estimated: 0,
+      billedCalls: 5,
+      estimatedCalls: 0,
+      unknownCalls: 0,
+    });
+
     // a fork has its own key
     const fork = await runGrokAsync(
       ['sessions', 'fork', session.sessionId, '--at', '3', '--json'],
@@ -313,6 +327,17 @@ describe('chat completions (acceptance 2)', () => {
       cachedInput: 3840,
       reasoning: 127,
       costUsdTicks: TICKS,
+    });
+    const cost = runGrok(['sessions', 'cost', '--json'], fx.env);
+    expect(cost.code, cost.stderr).toBe(0);
+    expect(JSON.parse(cost.stdout).total).toMatchObject({
+      exactTicks: String(TICKS),
+      exact: TICKS / 1e10,
+      cost: TICKS / 1e10,
+      estimated: 0,
+      billedCalls: 4,
+      estimatedCalls: 0,
+      unknownCalls: 0,
     });
     // the conversation id routes every request of the session to the same cache
     expect(reqs.every((r) => r.headers['x-grok-conv-id'] === session.sessionId)).toBe(true);
