@@ -450,6 +450,19 @@ describe('a model the server does not know (acceptance 6)', () => {
     expect(fx.server.requests.filter((r) => r.body.model === 'grok-nope')).toHaveLength(2);
   });
 
+  it('a server that refuses the model with a 400 that says so: the same line', async () => {
+    await fx.cleanup();
+    fx = await chatFixture(
+      { GROK_API: 'chat' },
+      { models: ['grok-4.3', 'grok-4.20-0309-reasoning'], refusedModelStatus: 400 },
+    );
+    const r = await runGrokAsync(['-p', 'hi', '-m', 'grok-nope'], fx.env, { cwd: fx.project });
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3 (choose one with --model or GROK_MODEL)\n",
+    ]);
+  });
+
   it('a server without the Responses API is told apart from an unknown model', async () => {
     const r = await runGrokAsync(
       ['-p', 'hi'],
