@@ -112,6 +112,16 @@ function footerLines(text: string, width: number, max: number): Line[] {
     .map((l) => [{ text: l, style: 'dim' as const }]);
 }
 
+/** `text` after the keys of `input`: characters added, backspace (DEL or BS) taking one away. */
+export function edited(text: string, input: string): string {
+  let out = Array.from(text);
+  for (const ch of input) {
+    if (ch === '\u007f' || ch === '\b') out = out.slice(0, -1);
+    else if (!/\p{Cc}/u.test(ch)) out.push(ch);
+  }
+  return out.join('');
+}
+
 interface Props {
   source: BrowseSource;
   options: BrowseOptions;
@@ -248,7 +258,9 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     const up = key.upArrow || wheel === 64;
     const down = key.downArrow || wheel === 65;
     const step = wheel === undefined ? 1 : 3;
-    const typed = !key.ctrl && !key.meta && !mouse && input.length > 0 && !/\p{Cc}/u.test(input);
+    // Printable text, or text and backspaces: keys typed faster than they are read, or pasted,
+    // come as one input.
+    const typed = !key.ctrl && !key.meta && !mouse && /[^\p{Cc}]/u.test(input);
 
     if (mode.kind === 'view') {
       const page = Math.max(1, height - 3);
@@ -282,12 +294,14 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
         setMode({ kind: 'list' });
         return;
       }
-      if (key.backspace || key.delete) {
+      if ((key.backspace || key.delete) && !typed) {
         setMode({ ...mode, text: mode.text.slice(0, -1) });
         return;
       }
-      if (key.return) {
-        const text = mode.text.trim();
+      // Enter, or a text typed with its Enter in one input
+      const enter = key.return || (typed && input.includes('\r'));
+      if (enter) {
+        const text = (typed ? edited(mode.text, input.split('\r')[0] ?? '') : mode.text).trim();
         setMode({ kind: 'list' });
         if (mode.kind === 'search') {
           if (text === '') {
@@ -317,7 +331,7 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
         else void act('tagging…', () => source.tag(row, text.split(/[\s,]+/).filter(Boolean)));
         return;
       }
-      if (typed) setMode({ ...mode, text: mode.text + input });
+      if (typed) setMode({ ...mode, text: edited(mode.text, input) });
       return;
     }
 
@@ -328,7 +342,13 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     if (key.pageDown) return move(listHeight);
     if (key.home) return setSelected(0);
     if (key.end) return setSelected(Math.max(0, visible.length - 1));
-    if (key.return) {
+    if (key.return || (mode.kind === 'filter' && typed && input.endsWith('\r'))) {
+      if (typed && input.length > 1) {
+        // the filter and its Enter in one input: the first row it leaves
+        const row = filterRows(visible, edited(filter, input.slice(0, -1)))[0];
+        if (row && liveOnly(row, 'resume')) done({ kind: 'resume', row });
+        return;
+      }
       if (current && liveOnly(current, 'resume')) done({ kind: 'resume', row: current });
       return;
     }
@@ -336,7 +356,7 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
       setMode({ kind: mode.kind === 'filter' ? 'list' : 'filter' });
       return;
     }
-    if (key.backspace || key.delete) {
+    if ((key.backspace || key.delete) && !typed) {
       const next = filter.slice(0, -1);
       setFilter(next);
       resetSelection();
@@ -357,11 +377,21 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     }
     if (!typed) return;
     if (mode.kind === 'filter') {
-      setFilter(filter + input);
+      setFilter(edited(filter, input));
       resetSelection();
       return;
     }
     setStatus(undefined);
+    if (input.length > 1 && !/\p{Cc}/u.test(input)) {
+      // several keys at once: '/' and a text is a search being typed; anything else, a filter
+      if (input.startsWith('/')) setMode({ kind: 'search', text: input.slice(1) });
+      else {
+        setFilter(edited(filter, input));
+        setMode({ kind: 'filter' });
+        resetSelection();
+      }
+      return;
+    }
     switch (input) {
       case 'q':
         return done({ kind: 'quit' });
