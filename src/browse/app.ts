@@ -15,6 +15,7 @@ import {
   type BrowseRow,
   columnsFor,
   conversationLines,
+  edited,
   filterRows,
   fitWidth,
   type Hit,
@@ -110,16 +111,6 @@ function footerLines(text: string, width: number, max: number): Line[] {
   return wrap(text, width)
     .slice(0, max)
     .map((l) => [{ text: l, style: 'dim' as const }]);
-}
-
-/** `text` after the keys of `input`: characters added, backspace (DEL or BS) taking one away. */
-export function edited(text: string, input: string): string {
-  let out = Array.from(text);
-  for (const ch of input) {
-    if (ch === '\u007f' || ch === '\b') out = out.slice(0, -1);
-    else if (!/\p{Cc}/u.test(ch)) out.push(ch);
-  }
-  return out.join('');
 }
 
 interface Props {

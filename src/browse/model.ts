@@ -122,6 +122,16 @@ export function inDirectory(rows: readonly BrowseRow[], dir: string): BrowseRow[
   return rows.filter((r) => r.workingDirectory === dir);
 }
 
+/** `text` after the keys of `input`: characters added, backspace (DEL or BS) taking one away. */
+export function edited(text: string, input: string): string {
+  let out = Array.from(text);
+  for (const ch of input) {
+    if (ch === '\u007f' || ch === '\b') out = out.slice(0, -1);
+    else if (!/\p{Cc}/u.test(ch)) out.push(ch);
+  }
+  return out.join('');
+}
+
 // ---- text that fits ----
 
 /** Text cut to `width` terminal cells (wide characters count two), with an ellipsis. */
@@ -159,12 +169,13 @@ export function wrap(text: string, width: number): string[] {
     let used = 0;
     for (const word of raw.split(/(?<= )/)) {
       const w = stringWidth(word);
-      if (used + w <= width) {
+      // a space that ends a line is dropped: it needs no room
+      if (used + stringWidth(word.trimEnd()) <= width) {
         line += word;
         used += w;
         continue;
       }
-      if (w <= width && used > 0) {
+      if (stringWidth(word.trimEnd()) <= width && used > 0) {
         lines.push(line.trimEnd());
         line = word;
         used = w;
@@ -245,8 +256,9 @@ export function columnsFor(width: number): Column[] {
   grow('cost', 8);
   grow('dir', 40, 0.5);
   grow('tags', 20);
+  // what is left, or what is missing in a window too narrow for the title's minimum
   const t = chosen.findIndex((c) => c.key === 'title');
-  if (spare > 0 && t >= 0) widths[t] = (widths[t] as number) + spare;
+  if (t >= 0) widths[t] = Math.max(1, (widths[t] as number) + spare);
   return chosen.map((c, i) => ({
     key: c.key,
     header: c.header,
@@ -384,10 +396,10 @@ export function previewLines(p: PreviewInput, width: number, height: number): Li
       ),
     ),
   );
-  const elsewhere = row.workingDirectory !== p.cwd;
+  const elsewhere = row.workingDirectory !== p.cwd ? '  (not the current directory)' : '';
   add([
-    { text: fitWidth(flat(row.workingDirectory), width - (elsewhere ? 28 : 0)) },
-    { text: elsewhere ? '  (not the current directory)' : '', style: 'dim' },
+    { text: fitWidth(flat(row.workingDirectory), width - elsewhere.length) },
+    { text: elsewhere, style: 'dim' },
   ]);
   if (row.tags.length > 0) add(plain(fitWidth(`tags: ${flat(row.tags.join(', '))}`, width), 'dim'));
   if (p.hits && p.hits.length > 0) {
