@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataSetAt } from './data.mjs';
 import { generate } from './generate.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,18 +33,7 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
  */
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
 
-function dataSet(n) {
-  const home = join(ROOT, 'bench', 'data', `home-${n}`);
-  const sessions = join(home, 'sessions');
-  const marker = join(home, 'generated.json');
-  if (!existsSync(marker) || JSON.parse(readFileSync(marker, 'utf8')).count !== n) {
-    rmSync(home, { recursive: true, force: true });
-    process.stderr.write(`generating ${n} sessions in ${sessions} ...\n`);
-    const { bytes, lastMs } = generate(sessions, n, { seed: 42 });
-    writeFileSync(marker, JSON.stringify({ count: n, bytes, lastMs }));
-  }
-  return { home, sessions, ...JSON.parse(readFileSync(marker, 'utf8')) };
-}
+const dataSet = (n) => dataSetAt(ROOT, n);
 
 /** Runs a command; returns wall seconds and peak RSS in MB (from /usr/bin/time -v). */
 function timed(cmd, argv, env = {}, base = cleanEnv) {
