@@ -6,6 +6,8 @@
  *   --sessions N   how many sessions to generate (default 10000, about 50 KB each)
  *   --big          also measure the cold build's peak memory over 100,000 sessions (slow, ~5 GB)
  *   --no-write     print the results without rewriting bench/RESULTS.md
+ * Cold `stats` is also timed against ccusage `daily` (bench/ccusage.mjs), which it installs with
+ * npm into a scratch folder.
  * Data goes to bench/data/ (git-ignored) and is reused across runs when the count matches.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CCUSAGE, ccusagePair } from './ccusage.mjs';
 import { dataSetAt } from './data.mjs';
 import { generate } from './generate.mjs';
 
@@ -94,6 +97,15 @@ function run() {
   const jqTotal = Number(jq.stdout.trim());
   const ourTotal = JSON.parse(cold.stdout).tokens.total;
   if (ourTotal !== jqTotal) throw new Error(`token totals differ: jq ${jqTotal}, grok ${ourTotal}`);
+
+  // Cold `stats` against ccusage `daily` over the same sessions, alternating (bench/ccusage.mjs).
+  const ccusage = ccusagePair(d, {
+    timed,
+    coldStats: () => {
+      clearIndex(d.home);
+      return grok(d.home, 'stats', '--json');
+    },
+  });
 
   // Warm, twice over: computed on the up-to-date index (the answer cache off), and the same
   // question asked again (answered from the cache, DuckDB not loaded).
@@ -186,6 +198,7 @@ function run() {
     version,
     withCaCerts,
     bigRss,
+    ccusage,
     month,
   };
 }
@@ -204,6 +217,12 @@ const rows = [
     s(r.cold.seconds),
     '≤ ½ jq',
     ok(r.cold.seconds <= r.jq.seconds / 2),
+  ],
+  [
+    `cold \`stats\` against ccusage \`daily\` (${CCUSAGE}), same sessions, ${r.ccusage.grokRuns.length} alternating runs each`,
+    `${r.ccusage.ratio.toFixed(2)}× (${s(r.ccusage.grok)} / ${s(r.ccusage.ccusage)})`,
+    '≤ 1×',
+    ok(r.ccusage.ratio <= 1),
   ],
   ...Object.entries(r.warm).map(([name, t]) => [
     `warm \`${name}`,
