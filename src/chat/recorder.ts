@@ -16,6 +16,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fsUserError } from '../errors.js';
 import { DIR_MODE, FILE_MODE, tempNameFor } from '../session/atomic-write.js';
 import { acquireSessionLock, lockPathFor, type ReleaseLock } from '../session/lock.js';
 import { sessionIdFor } from '../session/paths.js';
@@ -69,7 +70,9 @@ export class SessionRecorder {
   /** An existing file, resumed: its lock is taken now (a live holder is a one-line error). */
   static async resume(path: string, data: SessionData): Promise<SessionRecorder> {
     const rec = new SessionRecorder(join(path, '..'), data, path);
-    rec.release = await acquireSessionLock(path);
+    rec.release = await acquireSessionLock(path).catch((error: unknown) => {
+      throw fsUserError('lock the session', rec.dir, error);
+    });
     return rec;
   }
 
@@ -88,8 +91,12 @@ export class SessionRecorder {
       const id = sessionIdFor(start, n);
       const path = join(this.dir, `${id}.json`);
       if (existsSync(path) || existsSync(lockPathFor(path))) continue;
-      mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
-      this.release = await acquireSessionLock(path);
+      try {
+        mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+        this.release = await acquireSessionLock(path);
+      } catch (error) {
+        throw fsUserError('save the session', this.dir, error);
+      }
       if (existsSync(path)) {
         await this.release();
         continue;
