@@ -13,13 +13,12 @@ import {
   mkdirSync,
   openSync,
   renameSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fsUserError } from '../errors.js';
 import { DIR_MODE, FILE_MODE, tempNameFor } from '../session/atomic-write.js';
-import { acquireSessionLock, lockPathFor } from '../session/lock.js';
+import { acquireSessionLock, lockPathFor, type ReleaseLock } from '../session/lock.js';
 import { sessionIdFor } from '../session/paths.js';
 import type { Message, SessionStatus } from '../session/schema.js';
 import { saveSessionFile, serializeSession } from '../session/store.js';
@@ -51,7 +50,7 @@ export class SessionRecorder {
   /** The sessions directory the session is saved in. */
   readonly dir: string;
   private filePath: string | undefined;
-  private release: (() => Promise<void>) | undefined;
+  private release: ReleaseLock | undefined;
   private saving: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -162,13 +161,8 @@ export class SessionRecorder {
   }
 
   private releaseSync(): void {
-    if (this.filePath && this.release) {
-      try {
-        unlinkSync(lockPathFor(this.filePath));
-      } catch {
-        // Already gone.
-      }
-    }
+    // Only the lock this process took: never a successor's.
+    this.release?.sync();
     this.release = undefined;
   }
 
