@@ -55,7 +55,9 @@ describe('redact and secrets, over many shapes and embeddings', () => {
       // with the string literals that changed emptied on both sides, the texts are equal
       const outside = (s: string) => s.replace(/"(?:[^"\\]|\\.)*REDACTED(?:[^"\\]|\\.)*"/g, '""');
       const changed = new Set(
-        [...c.text.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((m) => m[0]).filter((s) => !text.includes(s)),
+        [...c.text.matchAll(/"(?:[^"\\]|\\.)*"/g)]
+          .map((m) => m[0])
+          .filter((s) => !text.includes(s)),
       );
       let expected = c.text;
       for (const s of changed) expected = expected.split(s).join('""');
