@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
@@ -10,6 +9,7 @@ import { assertNotLocked } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { resolveSession } from '../session/ref.js';
+import { readRegularFileSync } from '../session/regular-file.js';
 import { type LoadedSession, loadEntries } from '../session/store.js';
 import { rewritableText } from '../session/utf8.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -97,7 +97,7 @@ export async function assertNameFree(
     // bytes, not text: decoding every file cost more than reading it
     let bytes: Buffer;
     try {
-      bytes = readFileSync(f.path);
+      bytes = readRegularFileSync(f.path).bytes;
     } catch {
       continue; // unreadable: it names nothing a ref could reach either
     }
