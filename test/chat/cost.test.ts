@@ -294,6 +294,43 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
   });
 });
 
+describe('encrypted reasoning and redaction', () => {
+  beforeEach(async () => {
+    fx = await chatFixture();
+  });
+
+  it('redact leaves the encrypted reasoning as it was, and the next request carries it', async () => {
+    const key = `xai-${'a1B2'.repeat(10)}`;
+    fx.server.push(
+      // opaque data that happens to look like a key
+      {
+        content: 'Noted.',
+        usage: { prompt: 50, completion: 2 },
+        encryptedReasoning: `gAAAA${key}`,
+      },
+      { content: 'Again.' },
+    );
+    const first = await runGrokAsync([], fx.env, { cwd: fx.project, input: `my key is ${key}\n` });
+    expect(first.code, first.stderr).toBe(0);
+    const redacted = runGrok(['sessions', 'redact', '--all', '--yes'], fx.env);
+    expect(redacted.code, redacted.stderr).toBe(0);
+    const { session, text } = readSession(sessionPath());
+    expect(session.messages[1]?.content).toBe('my key is [REDACTED:xai-api-key]');
+    expect(text).toContain(`"encrypted_content": "gAAAA${key}"`);
+
+    const cont = await runGrokAsync(['--continue'], fx.env, { cwd: fx.project, input: 'more\n' });
+    expect(cont.code, cont.stderr).toBe(0);
+    const [before, after] = fx.server.requests as [RecordedRequest, RecordedRequest];
+    expect(after.body.input.slice(1)).toEqual([
+      { role: 'user', content: 'my key is [REDACTED:xai-api-key]' },
+      before.output[0],
+      { role: 'assistant', content: 'Noted.' },
+      { role: 'user', content: 'more' },
+    ]);
+    expect(before.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: `gAAAA${key}` });
+  });
+});
+
 describe('chat completions (acceptance 2)', () => {
   beforeEach(async () => {
     fx = await chatFixture({ GROK_API: 'chat' });
