@@ -29,6 +29,7 @@ const THREE_TURNS: ScriptedReply[] = [
     content: 'Let me look.',
     toolCalls: [{ name: 'Glob', arguments: '{"pattern": "src/**/*.ts"}' }],
     usage: { prompt: 1300, completion: 12, cached: 1150, reasoning: 80, ticks: 12_000_001 },
+    reasoningSummary: 'The user wants the TypeScript files; a Glob will list them.',
   },
   {
     content: 'There are two files.',
@@ -228,6 +229,20 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
     for (let k = 1; k < reqs.length; k++) expectPrefix(reqs, k);
     expect(reqs[1]?.body.input).toContainEqual(reqs[0]?.output[0]);
     expect(reqs[0]?.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: /^gAAAA/ });
+    // a reasoning summary streamed before its item: not shown, kept inside the item, sent back
+    expect(screen).not.toContain('a Glob will list them');
+    expect(reqs[2]?.body.input).toContainEqual({
+      id: 'rs_2',
+      type: 'reasoning',
+      summary: [
+        {
+          type: 'summary_text',
+          text: 'The user wants the TypeScript files; a Glob will list them.',
+        },
+      ],
+      encrypted_content: 'gAAAA2+opaque/reasoning==',
+      status: 'completed',
+    });
     expect(reqs[2]?.body.input.at(-1)).toEqual({
       type: 'function_call_output',
       call_id: 'call_2_0',
