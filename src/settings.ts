@@ -2,11 +2,11 @@
  * `$GROK_HOME/settings.json`: one zod schema, strict, so a typo is refused with a one-line error
  * naming the key instead of being silently ignored. A missing file means all defaults.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { describeFsError, UserError } from './errors.js';
 import { retentionSchema } from './schedule/policy.js';
 import { settingsPath } from './session/paths.js';
+import { NotRegularFileError, readRegularFile } from './session/regular-file.js';
 
 const usdPerMillion = z.number().nonnegative();
 
@@ -35,6 +35,8 @@ const modelPriceSchema = z.strictObject({
 export const settingsSchema = z.strictObject({
   /** Default chat model. */
   model: z.string().min(1).optional(),
+  /** The API the chat runtime speaks: xAI's Responses API, or chat completions. */
+  api: z.enum(['responses', 'chat']).optional(),
   /** Seconds between saves while a reply streams. */
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */
@@ -79,10 +81,16 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
   const file = settingsPath(env);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // a symlink to a regular file is fine (dotfile managers keep it elsewhere); a FIFO is not
+    text = (await readRegularFile(file, { followSymlink: true })).bytes.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read ${file}: ${describeFsError(error)}`, {
+      hint:
+        error instanceof NotRegularFileError
+          ? 'settings.json must be a regular file, or a symlink to one'
+          : undefined,
+    });
   }
   return parseSettings(text, file);
 }
