@@ -259,6 +259,12 @@ describe('cost: exact where billed, estimated elsewhere', () => {
       unpriced: 0,
     });
     expect(j.unpricedModels).toEqual([]);
+    // the per-call rows are there to query, ticks and all
+    const q = json(
+      'query',
+      'SELECT sum(cost_ticks)::VARCHAR AS ticks, count(*) AS calls FROM api_calls',
+    );
+    expect(q).toEqual([{ ticks: ticks.toString(), calls: 4 }]);
     expect(grok('cost').stdout).toMatch(
       /Total: \$0\.02 for 2 sessions: \$0\.02 billed \(exact\), ~\$0\.00 estimated/,
     );
