@@ -14,7 +14,6 @@ import {
   costOfParts,
   flatCost,
   NO_COST,
-  type PriceOverride,
   type Pricing,
   priceOf,
 } from '../analytics/pricing.js';
@@ -174,7 +173,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       dir: ctx.dir,
       by,
       pricing,
-      overridden: Object.keys(inForce.overrides as Record<string, PriceOverride>).sort(),
+      overridden: Object.keys(inForce.overrides).sort(),
       sessions,
       total: sumCosts(sessions, pricing),
       byModel,
@@ -234,9 +233,9 @@ export function costJson(r: CostResult): unknown {
       ...figuresJson(r.total),
       unpriced: r.total.unpriced,
     },
-    sessions: r.sessions.map(({ parts: _parts, cost: _cost, exact: _e, estimated: _s, ...s }) => ({
+    sessions: r.sessions.map(({ parts, cost, exact, estimated, ...s }) => ({
       ...s,
-      ...figuresJson({ cost: _cost, exact: _e, estimated: _s, parts: _parts }),
+      ...figuresJson({ cost, exact, estimated, parts }),
     })),
     byModel: r.byModel.map((g) => {
       const price = r.pricing.kind === 'table' ? priceOf(r.pricing.table, g.key) : undefined;
