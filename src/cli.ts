@@ -46,8 +46,8 @@ export function buildMainCli(): CAC {
       '-p, --print',
       'Headless: print the reply to stdout and exit, no session file (stdin when no message)',
     )
-    .option('--json', 'With -p: print a JSON object with the reply and usage')
-    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4)')
+    .option('--json', 'With -p: print a JSON object with the reply, usage and billed cost')
+    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4.3)')
     .option('-c, --continue', 'Resume the latest session')
     .option(
       '-r, --resume [ref]',
@@ -108,7 +108,8 @@ export function buildSessionsCli(): CAC {
     .option('--role <role>', 'Only messages of this role: system | user | assistant | tool')
     .option('--tail <n>', 'Only the last N messages')
     .option('--width <n>', 'Cut each message to N characters on one line')
-    .option('--json', 'Print the session file unchanged')
+    .option('--json', 'Print the session file as it is, encrypted reasoning left out')
+    .option('--reasoning', "With --json: keep the model's encrypted reasoning")
     .action(async (ref: string, opts: Opts): Result => {
       const { show, renderShow } = await import('./commands/show.js');
       return renderShow(await show(String(ref), opts), opts);
@@ -180,7 +181,7 @@ export function buildSessionsCli(): CAC {
 
   analyticsFilters(
     cli
-      .command('cost', 'Cost of sessions from xAI list prices (or --rate)')
+      .command('cost', 'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)')
       .option('--by <group>', 'session | day | model', { default: 'model' })
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--json', 'JSON output')
@@ -189,6 +190,20 @@ export function buildSessionsCli(): CAC {
     return answer('cost', opts, async () => {
       const { cost, renderCost } = await import('./commands/cost.js');
       return renderCost(await cost(opts), opts);
+    });
+  });
+
+  analyticsFilters(
+    cli
+      .command(
+        'pricing',
+        'The price table in force, and the models in your sessions without a price',
+      )
+      .option('--json', 'JSON output'),
+  ).action(async (opts: Opts): Result => {
+    return answer('pricing', opts, async () => {
+      const { pricing, renderPricing } = await import('./commands/pricing.js');
+      return renderPricing(await pricing(opts), opts);
     });
   });
 
@@ -251,6 +266,7 @@ export function buildSessionsCli(): CAC {
       )
       .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
       .option('--no-redact', 'With a ref: keep secrets in the transcript')
+      .option('--reasoning', "With a ref and --format json: keep the model's encrypted reasoning")
       .option(
         '--out <path>',
         'With a ref: a file, or a directory for <session>.<format>; without: a directory. Existing files are never overwritten',

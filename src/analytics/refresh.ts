@@ -58,6 +58,7 @@ const SESSION_TABLES = [
   'session_tools',
   'tool_call_rows',
   'message_rows',
+  'api_calls',
   'sessions',
 ];
 

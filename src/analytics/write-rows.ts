@@ -14,7 +14,7 @@ import type {
 } from '@duckdb/node-api';
 import { loadDuckDB } from './duckdb-load.js';
 import type { ParsedBatch, ParsedFile } from './parse-files.js';
-import { ROLES, type SessionRow, type SessionText } from './session-rows.js';
+import { CALL_KINDS, ROLES, type SessionRow, type SessionText } from './session-rows.js';
 
 export interface Appenders {
   files: DuckDBAppender;
@@ -23,6 +23,7 @@ export interface Appenders {
   browseRows: DuckDBAppender;
   messages: DuckDBAppender;
   toolCalls: DuckDBAppender;
+  apiCalls: DuckDBAppender;
   /** Only where text comes with the rows (archives). */
   text?: TextAppenders | undefined;
 }
@@ -35,13 +36,14 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
     browseRows: await conn.createAppender('browse_rows'),
     messages: await conn.createAppender('message_rows'),
     toolCalls: await conn.createAppender('tool_call_rows'),
+    apiCalls: await conn.createAppender('api_calls'),
     text: withText ? await openTextAppenders(conn) : undefined,
   };
 }
 
 export function closeAppenders(a: Appenders): void {
-  for (const ap of [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls])
-    ap.closeSync();
+  const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
+  for (const ap of [...all, a.apiCalls]) ap.closeSync();
   if (a.text) closeTextAppenders(a.text);
 }
 
@@ -190,5 +192,19 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
     (i) => t.idx[i],
     (i) => t.tool[i],
     (i) => t.failed[i] === 1,
+  ]);
+  const c = batch.apiCalls;
+  appendColumns(a.apiCalls, c.length, [
+    (i) => firstSid + (c.file[i] as number),
+    (i) => c.seq[i],
+    (i) => c.idx[i],
+    (i) => CALL_KINDS[c.kind[i] as number],
+    (i) => c.model[i],
+    (i) => c.known[i] === 1,
+    (i) => bigOrNull(c.input[i] as number),
+    (i) => bigOrNull(c.output[i] as number),
+    (i) => bigOrNull(c.cachedInput[i] as number),
+    (i) => bigOrNull(c.reasoning[i] as number),
+    (i) => bigOrNull(c.costTicks[i] as number),
   ]);
 }

@@ -35,8 +35,10 @@ export interface BrowseRow {
   total: number;
   interrupted: boolean;
   firstUser: string | null;
-  /** USD from the price table; null when the model has no price. */
+  /** USD, billed and estimated parts together; null when nothing of it has a price. */
   cost: number | null;
+  /** Some of it estimated from the price table (the rest billed by xAI). */
+  costEstimated: boolean;
 }
 
 export const SORTS = ['newest', 'tokens', 'cost'] as const;
@@ -278,7 +280,8 @@ function cellText(row: BrowseRow, key: Column['key']): string {
     case 'tokens':
       return formatTokens(row.total);
     case 'cost':
-      return row.cost === null ? '-' : formatUsd(row.cost);
+      // an estimate is marked, as the cost commands mark it
+      return row.cost === null ? '-' : `${row.costEstimated ? '~' : ''}${formatUsd(row.cost)}`;
     case 'tags':
       return flat(row.tags.join(' '));
     case 'dir':
@@ -391,7 +394,7 @@ export function previewLines(p: PreviewInput, width: number, height: number): Li
   add(
     plain(
       fitWidth(
-        `${formatInt(row.total)} tokens (${formatInt(row.input)} in, ${formatInt(row.output)} out) · ${row.cost === null ? 'no price' : formatUsd(row.cost)} · ${row.messages} messages · ${row.toolCalls} tool calls`,
+        `${formatInt(row.total)} tokens (${formatInt(row.input)} in, ${formatInt(row.output)} out) · ${row.cost === null ? 'no price' : `${formatUsd(row.cost)} ${row.costEstimated ? 'estimated' : 'billed'}`} · ${row.messages} messages · ${row.toolCalls} tool calls`,
         width,
       ),
     ),

@@ -22,7 +22,7 @@ import { acquireSessionLock, lockPathFor } from '../session/lock.js';
 import { sessionIdFor } from '../session/paths.js';
 import type { Message, SessionStatus } from '../session/schema.js';
 import { saveSessionFile, serializeSession } from '../session/store.js';
-import { addUsage, type Usage } from './turn.js';
+import { addUsage, type Usage } from './usage.js';
 
 export const DEFAULT_AUTOSAVE_SECONDS = 5;
 

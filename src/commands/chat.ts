@@ -3,13 +3,20 @@
  * runtime's entry. Interactive sessions are recorded; headless (-p) ones are not.
  */
 import { realpath } from 'node:fs/promises';
-import { apiKeyFrom, type ChatClient, createChatClient, resolveModel } from '../chat/client.js';
+import {
+  apiKeyFrom,
+  type ChatClient,
+  createChatClient,
+  resolveApiKind,
+  resolveModel,
+} from '../chat/client.js';
 import { describeContext, loadStartupContext } from '../chat/context.js';
 import { autosaveSeconds, Conversation, newSessionData } from '../chat/conversation.js';
 import { type SessionData, SessionRecorder } from '../chat/recorder.js';
 import { runRepl } from '../chat/repl.js';
-import { emptyUsage, runTurn, toApiMessages, type Usage } from '../chat/turn.js';
-import { UsageError } from '../errors.js';
+import { runTurn } from '../chat/turn.js';
+import { addUsage, emptyUsage, ticksToUsd, type Usage } from '../chat/usage.js';
+import { UsageError, UserError } from '../errors.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message } from '../session/schema.js';
@@ -31,7 +38,12 @@ export interface ChatOptions {
 export interface HeadlessResult {
   reply: string;
   model: string;
+  /** Sums over the turn's calls; `costUsdTicks` only from calls the server billed. */
   usage: Usage;
+  /** The billed cost in USD (usage.costUsdTicks / 1e10), null when the server reported none. */
+  costUsd: number | null;
+  /** API calls whose usage the server never reported (counted in no sum). */
+  unreportedCalls?: number;
 }
 
 async function readStdin(): Promise<string> {
@@ -40,11 +52,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** `-p`: one turn, tools included, printed as it streams (or as JSON), nothing written to disk. */
+/**
+ * `-p`: one turn, tools included, streamed and printed as it comes (or as JSON), nothing written
+ * to disk. No prompt cache key: there is no conversation to key.
+ */
 export async function headless(
   text: string,
   client: ChatClient,
-  opts: { json?: boolean | undefined; onText?: (delta: string) => void },
+  opts: { onText?: ((delta: string) => void) | undefined },
 ): Promise<HeadlessResult> {
   const cwd = process.cwd();
   const ctx = await loadStartupContext(cwd);
@@ -55,20 +70,26 @@ export async function headless(
   ];
   const reply: Message = { role: 'assistant', content: '' };
   const usage = emptyUsage();
-  await runTurn({
+  const result = await runTurn({
     client,
     root,
-    history: toApiMessages(messages),
+    history: messages,
     reply,
-    stream: !opts.json,
     onText: opts.onText,
-    onUsage: (u) => {
-      usage.input += u.input;
-      usage.output += u.output;
-      usage.total += u.total;
-    },
+    onUsage: (u) => addUsage(usage, u),
   });
-  return { reply: reply.content ?? '', model: client.model, usage };
+  if (result.cutShort) {
+    if (opts.onText && reply.content) opts.onText('\n');
+    throw new UserError(`the reply stopped before the end: ${result.cutShort}`);
+  }
+  const unreported = (reply.calls ?? []).filter((c) => c.usage === null).length;
+  return {
+    reply: reply.content ?? '',
+    model: client.model,
+    usage,
+    costUsd: usage.costUsdTicks === undefined ? null : ticksToUsd(usage.costUsdTicks),
+    ...(unreported > 0 ? { unreportedCalls: unreported } : {}),
+  };
 }
 
 function errorReporter(debug: boolean | undefined): (error: unknown) => void {
@@ -129,7 +150,7 @@ export async function resumeInteractive(
   const { recorder, count } = await openSession(loaded);
   let client: ChatClient;
   try {
-    client = createChatClient(opts.model || recorder.data.model);
+    client = createChatClient(opts.model || recorder.data.model, resolveApiKind(settings));
   } catch (error) {
     await recorder.close('ended');
     throw error;
@@ -149,7 +170,7 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     if (opts.continue || opts.resume)
       throw new UsageError('-p cannot be combined with --continue or --resume');
     const settings = await loadSettings();
-    const client = createChatClient(resolveModel(opts.model, settings));
+    const client = createChatClient(resolveModel(opts.model, settings), resolveApiKind(settings));
     let input = text;
     if (input.trim() === '') {
       if (process.stdin.isTTY)
@@ -158,7 +179,6 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     }
     if (input.trim() === '') throw new UsageError('-p needs a message, as an argument or on stdin');
     const result = await headless(input, client, {
-      json: opts.json,
       onText: opts.json ? undefined : (delta) => process.stdout.write(delta),
     });
     if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
@@ -179,7 +199,7 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     );
   }
   const settings = await loadSettings();
-  const client = createChatClient(resolveModel(opts.model, settings));
+  const client = createChatClient(resolveModel(opts.model, settings), resolveApiKind(settings));
   const cwd = process.cwd();
   const ctx = await loadStartupContext(cwd);
   const recorder = SessionRecorder.fresh(

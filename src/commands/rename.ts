@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { UsageError, UserError } from '../errors.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { assertNotLocked } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
+import { readRegularFileSync } from '../session/regular-file.js';
 import { sessionSchema } from '../session/schema.js';
 import { type LoadedSession, loadEntries, saveSessionFile } from '../session/store.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -68,7 +68,7 @@ export async function assertNameFree(
     // bytes, not text: decoding every file cost more than reading it
     let bytes: Buffer;
     try {
-      bytes = readFileSync(f.path);
+      bytes = readRegularFileSync(f.path).bytes;
     } catch {
       continue; // unreadable: it names nothing a ref could reach either
     }

@@ -4,9 +4,10 @@
  * process is gone is stale and may be taken over.
  */
 import { constants } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { readLockPid } from './regular-file.js';
 
 export function lockPathFor(sessionPath: string): string {
   return join(dirname(sessionPath), `.${basename(sessionPath)}.lock`);
@@ -25,13 +26,12 @@ export function processAlive(pid: number): boolean {
 
 /** The live pid recorded in a lock file, or undefined when there is none or it is stale. */
 export async function pidLockHolder(lockPath: string): Promise<number | undefined> {
-  let text: string;
+  let pid: number;
   try {
-    text = await readFile(lockPath, 'utf8');
+    pid = await readLockPid(lockPath);
   } catch {
     return undefined;
   }
-  const pid = Number.parseInt(text.trim(), 10);
   return pid !== process.pid && processAlive(pid) ? pid : undefined;
 }
 

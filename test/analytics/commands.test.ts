@@ -216,7 +216,7 @@ describe('cost', () => {
   test('--by session and day as tables and CSV', () => {
     sample();
     const csv = grok('cost', '--by', 'session', '--csv').stdout.trim().split('\n');
-    expect(csv[0]).toBe('session,start,model,input,output,total,cost_usd');
+    expect(csv[0]).toBe('session,start,model,input,output,total,cost_usd,exact_usd,estimated_usd');
     expect(csv).toHaveLength(5);
     expect(grok('cost', '--by', 'day').stdout).toMatch(/2025-10-31/);
   });

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { textMessages } from '../chat/fake-server.js';
 import { type ChatFixture, chatFixture, sessionFiles } from '../chat/setup.js';
 import { Terminal } from '../chat/terminal.js';
 import { copyFixtures, makeHome, runGrok, runGrokAsync, type TempHome } from '../helpers.js';
@@ -61,7 +62,8 @@ describe('resuming from the browser (acceptance 1)', { timeout: 180_000 }, () =>
     term.type('and now?');
     await term.waitFor(/welcome back/, SLOW);
     const recorded = readJson(join(fx.home.sessions, `${RATE_LIMITER}.json`));
-    const sent = fx.server.requests[0]?.body.messages ?? [];
+    const request = fx.server.requests[0];
+    const sent = request ? textMessages(request) : [];
     // the whole earlier conversation, then the new message
     const of = (role: string, ms: { role: string; content: unknown }[]) =>
       ms.filter((m) => m.role === role && m.content).map((m) => m.content);
