@@ -107,9 +107,17 @@ export function filterRows(rows: readonly BrowseRow[], filter: string): BrowseRo
 }
 
 export function sortRows(rows: readonly BrowseRow[], key: SortKey): BrowseRow[] {
-  const start = new Map(rows.map((r) => [r, Date.parse(r.startTime)]));
+  // start times as the index writes them (ISO, UTC, to the millisecond) order as text does
   const newest = (a: BrowseRow, b: BrowseRow) =>
-    (start.get(b) ?? 0) - (start.get(a) ?? 0) || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0);
+    a.startTime < b.startTime
+      ? 1
+      : a.startTime > b.startTime
+        ? -1
+        : a.file < b.file
+          ? 1
+          : a.file > b.file
+            ? -1
+            : 0;
   const compare =
     key === 'tokens'
       ? (a: BrowseRow, b: BrowseRow) => b.total - a.total || newest(a, b)

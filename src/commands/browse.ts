@@ -6,8 +6,7 @@
  */
 import { join } from 'node:path';
 import { withAnalytics } from '../analytics/analytics-run.js';
-import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
-import { costOfParts } from '../analytics/pricing.js';
+import { computeCosts, tableInForce } from '../analytics/costs.js';
 import { jsonArray } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
 import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
@@ -32,16 +31,6 @@ export function onTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
-type IndexRow = Omit<BrowseRow, 'cost' | 'costEstimated'> & {
-  exactTicks: string | null;
-  estimated: number | null;
-  billedCalls: number | null;
-  estimatedCalls: number | null;
-  unpricedCalls: number | null;
-  unknownCalls: number | null;
-  totalsOnly: boolean | null;
-};
-
 /** The sessions, as the browser lists them, from the index. */
 export async function browseRows(
   opts: GlobalOptions & { archived?: boolean | undefined },
@@ -51,34 +40,7 @@ export async function browseRows(
     { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
     async (ctx) => {
       await computeCosts(ctx, table);
-      const rows = (await jsonArray<IndexRow>(ctx.conn, 'internal/browse-sessions')).map(
-        ({
-          exactTicks,
-          estimated,
-          billedCalls,
-          estimatedCalls,
-          unpricedCalls,
-          unknownCalls,
-          totalsOnly,
-          ...r
-        }): BrowseRow => {
-          const parts = partsOf({
-            exact_ticks: exactTicks,
-            estimated,
-            billed_calls: billedCalls,
-            estimated_calls: estimatedCalls,
-            unpriced_calls: unpricedCalls,
-            unknown_calls: unknownCalls,
-            totals_only: totalsOnly,
-          });
-          return {
-            ...r,
-            tags: r.tags ?? [],
-            cost: costOfParts(parts).cost,
-            costEstimated: parts.estimatedCalls > 0 || parts.totalsOnly,
-          };
-        },
-      );
+      const rows = await jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
       const n = ctx.skipped.length;
       const notes = [...ctx.notices];
       if (n > 0)

@@ -76,6 +76,30 @@ describe('resuming from the browser (acceptance 1)', { timeout: 180_000 }, () =>
     expect(normalMode(term)).toEqual(NORMAL);
   });
 
+  it("sessions resume without a ref starts on this directory's sessions; c shows all; the wheel moves", async () => {
+    for (const id of ['session-2025-12-01-13-09-30', 'session-2025-11-25-11-56-23']) {
+      const file = join(fx.home.sessions, `${id}.json`);
+      const session = JSON.parse(readFileSync(file, 'utf8'));
+      session.metadata.workingDirectory = fx.project;
+      writeFileSync(file, JSON.stringify(session, null, 2));
+    }
+    term = new Terminal({ columns: 100, rows: 30 });
+    term.start(['sessions', 'resume'], fx.env, fx.project);
+    const here = await term.waitFor(DRAWN, SLOW);
+    expect(here.split('\n')[0]).toMatch(/2 of 2 · this directory/);
+    expect(here).not.toContain('not the current directory');
+    term.keys('c');
+    await term.waitFor(/51 of 51 · all directories/);
+    // wheel down, as an xterm reports it (SGR): three rows at a time
+    term.keys('-l', '\u001b[<65;10;10M');
+    await term.waitFor(/· session-2025-12-07-13-37-12/);
+    term.keys('-l', '\u001b[<64;10;10M');
+    await term.waitFor(/· session-2025-12-18-11-06-43/);
+    term.keys('q');
+    await term.waitFor(/\[exit 0\]/);
+    expect(fx.server.requests).toHaveLength(0);
+  });
+
   it('without a terminal, --resume with no ref asks for one, and browse points to list', async () => {
     const resume = await runGrokAsync(['--resume'], fx.env, { cwd: fx.project });
     expect(resume.code).toBe(2);
