@@ -3,9 +3,10 @@
 -- none, by the model each call named: cached prompt tokens at the cached rate, a call whose prompt
 -- is at or above its model's long-context threshold at that tier; session totals (the seed's
 -- format) at the base rates. Usage whose model has no price is counted, never priced at $0.
+-- With the cached input and reasoning tokens reported, for stats.
 CREATE OR REPLACE TEMP TABLE session_costs AS
 WITH c AS (
-  SELECT a.sid, a.kind, a.known, a.cost_ticks, a.input, a.output,
+  SELECT a.sid, a.kind, a.known, a.cost_ticks, a.input, a.output, a.cached_input, a.reasoning,
          least(coalesce(a.cached_input, 0), a.input) AS cached,
          p.model IS NOT NULL AS priced,
          a.kind <> 'session' AND p.lc_threshold IS NOT NULL AND a.input >= p.lc_threshold AS long,
@@ -21,6 +22,9 @@ SELECT sid,
        count(*) FILTER (WHERE known AND cost_ticks IS NULL AND priced) AS estimated_calls,
        count(*) FILTER (WHERE known AND cost_ticks IS NULL AND NOT priced) AS unpriced_calls,
        count(*) FILTER (WHERE NOT known) AS unknown_calls,
+       count(*) FILTER (WHERE kind = 'call') AS api_calls,
+       coalesce(sum(cached_input), 0) AS cached_input,
+       coalesce(sum(reasoning), 0) AS reasoning,
        coalesce(bool_or(kind = 'session' AND cost_ticks IS NULL AND priced), false) AS totals_only,
        coalesce(sum(
          CASE WHEN long THEN (input - cached) * lc_input + cached * lc_cached_input + output * lc_output

@@ -6,6 +6,7 @@ CREATE TABLE browse_rows (
 );
 -- Every file is read again by the next refresh, to write its row.
 DELETE FROM list_entries;
+DELETE FROM api_calls;
 DELETE FROM text_loaded;
 DELETE FROM tool_call_text;
 DELETE FROM message_text;

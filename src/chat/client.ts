@@ -142,7 +142,8 @@ export async function withRetries<T>(
       return await call();
     } catch (error) {
       if (signal?.aborted) throw error;
-      if (isNotFound(error)) throw await notFoundError(client);
+      const missing = await missingModelError(error, client);
+      if (missing) throw missing;
       if (attempt >= client.retries || !retryable(error))
         throw describeApiError(error, client, attempt);
       const backoff = client.retryDelayMs * 2 ** attempt;
@@ -153,17 +154,22 @@ export async function withRetries<T>(
   }
 }
 
-function isNotFound(error: unknown): boolean {
-  return error instanceof OpenAI.APIError && error.status === 404;
-}
-
 /**
- * A 404 from xAI names a model it does not serve (or an endpoint it does not have): the models
- * the key can use (GET /v1/models) say which. Source, read 2026-12-05:
- * https://docs.x.ai/developers/debugging ("404: a model specified in a POST request body was not
- * found; the endpoint URL is invalid").
+ * A model the API does not serve, told by the models the key can use (GET /v1/models). xAI answers
+ * it with a 404 (which is also what a missing endpoint gets), other servers with a 400 that says
+ * so. Source, read 2026-12-05: https://docs.x.ai/developers/debugging ("404: a model specified in
+ * a POST request body was not found; the endpoint URL is invalid").
  */
-async function notFoundError(client: ChatClient): Promise<UserError> {
+async function missingModelError(
+  error: unknown,
+  client: ChatClient,
+): Promise<UserError | undefined> {
+  if (!(error instanceof OpenAI.APIError)) return undefined;
+  const saysModel =
+    error.status === 400 &&
+    /model/i.test(error.message) &&
+    /not found|does not exist|unknown|not supported/i.test(error.message);
+  if (error.status !== 404 && !saysModel) return undefined;
   let ids: string[] | undefined;
   try {
     ids = [];
@@ -173,6 +179,7 @@ async function notFoundError(client: ChatClient): Promise<UserError> {
   }
   const model = client.model;
   if (ids?.includes(model)) {
+    if (error.status !== 404) return undefined;
     const path = client.kind === 'chat' ? '/chat/completions' : '/responses';
     return new UnknownModelError(
       `the API at ${client.baseURL} has no ${path} endpoint (HTTP 404)`,
@@ -184,9 +191,10 @@ async function notFoundError(client: ChatClient): Promise<UserError> {
   if (ids && ids.length > 0) {
     return new UnknownModelError(
       `the API does not know model '${model}'; models this key can use: ${ids.sort().join(', ')}`,
+      { hint: 'choose one with --model or GROK_MODEL' },
     );
   }
-  return new UnknownModelError(`the API does not know model '${model}' (HTTP 404)`, {
+  return new UnknownModelError(`the API does not know model '${model}' (HTTP ${error.status})`, {
     hint: 'choose another with --model or GROK_MODEL',
   });
 }

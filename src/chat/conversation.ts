@@ -101,7 +101,15 @@ export class Conversation {
         // One key for the life of the session, resumed or not; a fork has its own id.
         cacheKey: this.data.sessionId || undefined,
         signal: hooks.signal,
-        onText: hooks.onText,
+        onText: (delta) => {
+          hooks.onText?.(delta);
+          // Fault injection for the crash test: an exception nothing catches, mid-reply.
+          if (process.env.GROK_FAULT === 'uncaught-exception') {
+            setImmediate(() => {
+              throw new Error('injected fault');
+            });
+          }
+        },
         onToolCall: hooks.onToolCall,
         onUsage: (usage) => {
           rec.addUsage(usage);

@@ -98,12 +98,6 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
           reply.content = join(text);
           if (entry) entry.chars = text.length;
           opts.onText?.(delta);
-          if (process.env.GROK_FAULT === 'uncaught-exception') {
-            // Fault injection for the crash test: an exception nothing catches, mid-reply.
-            setImmediate(() => {
-              throw new Error('injected fault');
-            });
-          }
         },
       });
     } catch (error) {

@@ -124,7 +124,11 @@ export async function runInteractive(
   } finally {
     await recorder.close(status);
   }
-  return recorder.path ? { stderr: `Session saved to ${recorder.path}\n` } : {};
+  if (recorder.path) return { stderr: `Session saved to ${recorder.path}\n` };
+  // every save failed (each said why): not a success
+  if (recorder.data.messages.some((m) => m.role === 'user'))
+    return { stderr: `grok: the session was not saved in ${recorder.dir}\n`, exitCode: 1 };
+  return {};
 }
 
 /** Opens a recorded session for more turns: its lock is taken (a live holder is an error). */

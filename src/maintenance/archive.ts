@@ -6,7 +6,7 @@
  */
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { fsUserError, UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
 import { readRegularFile } from '../session/regular-file.js';
@@ -84,7 +84,9 @@ export async function applyArchive(
       new UserError(`another grok (pid ${pid}) is writing archives in ${outDir}`, {
         hint: 'wait for it to finish, then run this again',
       }),
-  );
+  ).catch((error: unknown) => {
+    throw fsUserError('take the archive lock', outDir, error);
+  });
   try {
     return await runPlan(plan, opts);
   } finally {

@@ -94,8 +94,8 @@ function userHome(): string | undefined {
  */
 export function notGroksDirectory(path: string, mode: number): string | undefined {
   if (path === '/') return 'the root directory';
-  if (SYSTEM_DIRS.has(path) || SYSTEM_PARENTS.has(dirname(path))) return 'a system directory';
   if (path === userHome()) return 'your home directory';
+  if (SYSTEM_DIRS.has(path) || SYSTEM_PARENTS.has(dirname(path))) return 'a system directory';
   if (mode & 0o1000) return 'a shared directory (sticky bit)';
   if (mode & 0o002) return 'a shared directory (world-writable)';
   return undefined;

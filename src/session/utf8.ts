@@ -45,6 +45,12 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
+/** Why `bytes` cannot be rewritten as text, naming the command that makes them rewritable. */
+export function notUtf8Reason(bytes: Uint8Array, file: string): string | undefined {
+  if (strictUtf8(bytes) !== undefined) return undefined;
+  return `byte ${firstInvalidUtf8(bytes)} is not valid UTF-8 and a rewrite would change it; run grok sessions repair ${file} first (it keeps the original)`;
+}
+
 /**
  * The text of a session file about to be rewritten, or a one-line refusal naming the file and
  * the command that makes it rewritable.
@@ -52,7 +58,5 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 export function rewritableText(bytes: Uint8Array, file: string, doing: string): string {
   const text = strictUtf8(bytes);
   if (text !== undefined) return text;
-  throw new UserError(
-    `cannot ${doing} ${file}: byte ${firstInvalidUtf8(bytes)} is not valid UTF-8 and a rewrite would change it; run grok sessions repair ${file} first (it keeps the original)`,
-  );
+  throw new UserError(`cannot ${doing} ${file}: ${notUtf8Reason(bytes, file)}`);
 }

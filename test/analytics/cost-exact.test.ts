@@ -390,3 +390,60 @@ describe('sessions pricing', () => {
     for (const s of XAI_PRICE_DATA.sources) expect(text.stdout).toContain(s);
   });
 });
+
+describe('stats: cached share, reasoning, calls of unknown usage, and the cost parts', () => {
+  test('over the summary and --by month and model', () => {
+    write('2026-11-02T10:00:00.000Z', 'grok-4.7', [
+      {
+        calls: [
+          {
+            model: 'grok-4.7',
+            input: 10_000,
+            output: 500,
+            cachedInput: 6_000,
+            reasoning: 300,
+            costUsdTicks: 240_000_000,
+          },
+          { model: 'grok-4.7', usage: null },
+        ],
+      },
+      {
+        calls: [
+          { model: 'grok-4.7', input: 20_000, output: 800, cachedInput: 15_000, reasoning: 100 },
+        ],
+      },
+    ]);
+    write('2026-12-01T10:00:00.000Z', 'grok-3', [{ usage: { input: 5_000, output: 100 } }]);
+    const j = json('stats');
+    expect(j.tokens).toEqual({
+      input: 35_000,
+      output: 1_400,
+      total: 36_400,
+      cachedInput: 21_000,
+      reasoning: 400,
+    });
+    expect(j.cachedShare).toBe(0.6);
+    expect(j.calls).toEqual({ recorded: 3, unknownUsage: 1 });
+    expect(j.cost).toMatchObject({ exact: 0.024, exactTicks: '240000000' });
+    expect(j.cost.estimated).toBeCloseTo(
+      estimate('grok-4.7', 20_000, 800, 15_000) + estimate('grok-3', 5_000, 100),
+      9,
+    );
+    const months = json('stats', '--by', 'month').groups;
+    expect(months).toMatchObject([
+      { key: '2026-11', cachedInput: 21_000, reasoning: 400, unknownCalls: 1 },
+      { key: '2026-12', cachedInput: 0, reasoning: 0, unknownCalls: 0 },
+    ]);
+    expect(json('stats', '--by', 'model').groups).toMatchObject([
+      { key: 'grok-4.7', cachedInput: 21_000, reasoning: 400 },
+      { key: 'grok-3', cachedInput: 0, reasoning: 0 },
+    ]);
+    const table = grok('stats').stdout;
+    expect(table).toMatch(/Cached input +21,000 \(60\.0% of in\)/);
+    expect(table).toMatch(/Reasoning tokens +400\n/);
+    expect(table).toMatch(/Calls, usage unknown +1\n/);
+    expect(table).toMatch(/Cost billed \(exact\) +\$0\.02\n/);
+    expect(table).toMatch(/Cost estimated +~\$0\.\d\d\n/);
+    expect(grok('stats', '--by', 'month').stdout).toMatch(/2026-11 .* 70% +400 /);
+  });
+});

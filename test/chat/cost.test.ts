@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runGrokAsync, sh } from '../helpers.js';
+import { runGrok, runGrokAsync, sh } from '../helpers.js';
 import type { RecordedRequest, ScriptedReply } from './fake-server.js';
 import { type ChatFixture, chatFixture, readSession, sessionFiles } from './setup.js';
 import { Terminal } from './terminal.js';
@@ -107,11 +107,20 @@ function expectPrefix(reqs: RecordedRequest[], k: number): void {
   expect(next.body.input.slice(prevInput.length, prevInput.length + echoed.length)).toEqual(echoed);
 }
 
-/** The seed's jq recipes read every file: the numbers they print are the files' own. */
+/**
+ * The seed's jq recipes read every file: the numbers they print are the files' own, and the
+ * toolkit's stats agree.
+ */
 function expectSeedRecipesRead(dir: string): void {
   const files = sessionFiles(dir).map((f) => join(dir, f));
   const sessions = files.map((f) => readSession(f).session);
   const total = sessions.reduce((n, s) => n + s.tokenUsage.total, 0);
+  const stats = runGrok(['sessions', 'stats', '--json'], fx.env);
+  expect(stats.code, stats.stderr).toBe(0);
+  expect(JSON.parse(stats.stdout)).toMatchObject({
+    sessions: files.length,
+    tokens: { total },
+  });
   expect(
     sh(
       `find "${dir}" -name "*.json" -exec jq -r '.tokenUsage.total' {} + | awk '{sum+=$1} END {print sum " total tokens"}'`,
@@ -235,6 +244,20 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
     expect(reqs[4]?.body.input.at(-1)).toEqual({ role: 'user', content: 'more' });
     expect(readSession(path).session.tokenUsage.costUsdTicks).toBe(TICKS + 5);
 
+    // acceptance 1: grok sessions cost is the sum of the ticks, exactly, nothing estimated
+    const cost = runGrok(['sessions', 'cost', '--json'], fx.env);
+    expect(cost.code, cost.stderr).toBe(0);
+    const billed = JSON.parse(cost.stdout).total;
+    expect(billed).toMatchObject({
+      exactTicks: String(TICKS + 5),
+      exact: (TICKS + 5) / 1e10,
+      cost: (TICKS + 5) / 1e10,
+      estimated: 0,
+      billedCalls: 5,
+      estimatedCalls: 0,
+      unknownCalls: 0,
+    });
+
     // a fork has its own key
     const fork = await runGrokAsync(
       ['sessions', 'fork', session.sessionId, '--at', '3', '--json'],
@@ -305,6 +328,17 @@ describe('chat completions (acceptance 2)', () => {
       reasoning: 127,
       costUsdTicks: TICKS,
     });
+    const cost = runGrok(['sessions', 'cost', '--json'], fx.env);
+    expect(cost.code, cost.stderr).toBe(0);
+    expect(JSON.parse(cost.stdout).total).toMatchObject({
+      exactTicks: String(TICKS),
+      exact: TICKS / 1e10,
+      cost: TICKS / 1e10,
+      estimated: 0,
+      billedCalls: 4,
+      estimatedCalls: 0,
+      unknownCalls: 0,
+    });
     // the conversation id routes every request of the session to the same cache
     expect(reqs.every((r) => r.headers['x-grok-conv-id'] === session.sessionId)).toBe(true);
     // each request begins with the previous one
@@ -337,6 +371,8 @@ describe('chat completions (acceptance 2)', () => {
 describe('a stream that breaks before its final event (acceptance 4)', () => {
   it.each([
     ['Responses API, the connection dropped', {}, 'drop'],
+    ['Responses API, an error event', {}, 'error'],
+    ['chat completions, the connection dropped', { GROK_API: 'chat' }, 'drop'],
     ['chat completions, an error event', { GROK_API: 'chat' }, 'error'],
   ] as const)(
     '%s: the partial reply is kept, its usage unknown, and the next turn works',
@@ -378,6 +414,13 @@ describe('a stream that breaks before its final event (acceptance 4)', () => {
         { role: 'user', content: 'second' },
       ]);
       expectSeedRecipesRead(fx.home.sessions);
+
+      // -p: the partial reply, then one line, exit 1
+      fx.server.push({ content: 'abc def ghi', chunks: 3, breakAfter: 1, breakWith: how });
+      const p = await runGrokAsync(['-p', 'go'], fx.env, { cwd: fx.project });
+      expect(p.code).toBe(1);
+      expect(p.stdout).toBe('abc \n');
+      expect(p.stderr).toMatch(/^grok: the reply stopped before the end: [^\n]+\n$/);
     },
   );
 });
@@ -389,7 +432,7 @@ describe('a model the server does not know (acceptance 6)', () => {
 
   it('-p and an interactive session: one line with the models the key can use, exit 1', async () => {
     const line =
-      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3\n";
+      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3 (choose one with --model or GROK_MODEL)\n";
     const headless = await runGrokAsync(['-p', 'hi', '-m', 'grok-nope'], fx.env, {
       cwd: fx.project,
     });
@@ -405,6 +448,19 @@ describe('a model the server does not know (acceptance 6)', () => {
     expect(interactive.stderr).not.toMatch(/\n\s+at /);
     // the session stopped at the first refusal
     expect(fx.server.requests.filter((r) => r.body.model === 'grok-nope')).toHaveLength(2);
+  });
+
+  it('a server that refuses the model with a 400 that says so: the same line', async () => {
+    await fx.cleanup();
+    fx = await chatFixture(
+      { GROK_API: 'chat' },
+      { models: ['grok-4.3', 'grok-4.20-0309-reasoning'], refusedModelStatus: 400 },
+    );
+    const r = await runGrokAsync(['-p', 'hi', '-m', 'grok-nope'], fx.env, { cwd: fx.project });
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      "grok: the API does not know model 'grok-nope'; models this key can use: grok-4.20-0309-reasoning, grok-4.3 (choose one with --model or GROK_MODEL)\n",
+    ]);
   });
 
   it('a server without the Responses API is told apart from an unknown model', async () => {

@@ -68,6 +68,8 @@ export interface RecordedRequest {
 export interface FakeServerOptions {
   /** The models the key can use: any other is refused as xAI refuses it. Default: any accepted. */
   models?: string[];
+  /** The status a refused model gets: 404 as xAI answers, or 400 as some servers do. */
+  refusedModelStatus?: 400 | 404;
 }
 
 export interface FakeServer {
@@ -434,6 +436,10 @@ export async function startFakeServer(
     requests.push(rec);
     for (const w of waiters.filter((w) => requests.length >= w.n)) w.resolve();
     if (options.models && !options.models.includes(body.model)) {
+      if (options.refusedModelStatus === 400) {
+        json(res, 400, { error: { message: `Model not found: ${body.model}`, type: 'invalid' } });
+        return;
+      }
       // What xAI answers for a model the key cannot use.
       json(res, 404, {
         code: 'Some requested entity was not found',

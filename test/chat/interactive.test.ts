@@ -193,6 +193,9 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     expect(partial?.interrupted).toBe(true);
     expect(partial?.content).toMatch(/^x+$/);
     expect((partial?.content ?? '').length).toBeLessThan(400);
+    // the request was made; what it used, the server never said
+    expect(partial?.calls).toEqual([{ model: 'grok-4.3', usage: null }]);
+    expect(partial?.usage).toBeUndefined();
     expect(session.status).toBe('interrupted');
   });
 });
