@@ -92,9 +92,9 @@ describe('resuming from the browser (acceptance 1)', { timeout: 180_000 }, () =>
     await term.waitFor(/51 of 51 · all directories/);
     // wheel down, as an xterm reports it (SGR): three rows at a time
     term.keys('-l', '\u001b[<65;10;10M');
-    await term.waitFor(/· session-2025-12-07-13-37-12/);
+    await term.waitFor(/· session-2025-12-07-13-37-12/, SLOW);
     term.keys('-l', '\u001b[<64;10;10M');
-    await term.waitFor(/· session-2025-12-18-11-06-43/);
+    await term.waitFor(/· session-2025-12-18-11-06-43/, SLOW);
     term.keys('q');
     await term.waitFor(/\[exit 0\]/);
     expect(fx.server.requests).toHaveLength(0);
