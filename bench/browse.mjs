@@ -50,7 +50,7 @@ function firstScreen(home) {
       'script',
       [
         '-qfec',
-        `stty cols 80 rows 24; exec ${process.execPath} ${BIN} sessions browse`,
+        `stty cols 80 rows 24; exec /usr/bin/time -f 'CPU %U %S' ${process.execPath} ${BIN} sessions browse`,
         '/dev/null',
       ],
       { env: { ...env, GROK_HOME: home, NO_COLOR: '1', TERM: 'xterm-256color' } },
@@ -73,6 +73,7 @@ function firstScreen(home) {
     child.on('close', (code) => {
       clearTimeout(timer);
       const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(out);
+      if (!cpu) process.stderr.write(`no CPU line: ${JSON.stringify(out.slice(-300))}\n`);
       if (seconds === undefined) reject(new Error(`exited ${code} before drawing:\n${out}`));
       else resolve({ seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : Number.NaN });
     });
