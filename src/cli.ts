@@ -178,7 +178,8 @@ export function buildSessionsCli(): CAC {
   ).action(async (opts: Opts): Result => {
     return answer('cost', opts, async () => {
       const { cost, renderCost } = await import('./commands/cost.js');
-      return renderCost(await cost(opts), opts);
+      const groupsOnly = !opts.json && opts.by !== 'session';
+      return renderCost(await cost({ ...opts, groupsOnly }), opts);
     });
   });
 

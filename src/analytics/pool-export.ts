@@ -19,7 +19,13 @@ import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describeFsError, UserError } from '../errors.js';
 import { processAlive } from '../session/lock.js';
-import { assertNotOldLayout, listPoolFiles, type PoolFiles, parquetRelation } from './pool.js';
+import {
+  assertNotOldLayout,
+  listPoolFiles,
+  type PoolFiles,
+  parquetRelation,
+  splitTidy,
+} from './pool.js';
 import {
   POOL_SCHEMA_VERSION,
   POOL_TABLES,
@@ -113,16 +119,12 @@ function filesOfMonth(files: PoolFiles, table: PoolTable, month: string): string
 }
 
 /**
- * Months whose partition is not one file per table of the same name: a stopped export's
- * leftovers, or copies a sync tool made. Writing them again makes them whole.
+ * Months whose partition is not one file per table of one name (pool.ts: splitTidy): a stopped
+ * export's leftovers, or copies a sync tool made. Writing them again makes them whole.
  */
 function untidyMonths(files: PoolFiles): string[] {
-  const months = new Set(POOL_TABLES.flatMap((t) => files[t].map(monthOf)));
-  return [...months].filter((month) => {
-    const names = POOL_TABLES.map((t) => filesOfMonth(files, t, month).map((f) => basename(f)));
-    const first = names[0] ?? [];
-    return !names.every((n) => n.length === 1 && n[0] === first[0]);
-  });
+  const { untidy } = splitTidy(files);
+  return [...new Set(POOL_TABLES.flatMap((t) => untidy[t].map(monthOf)))];
 }
 
 /** The parameters a statement uses: DuckDB refuses one it does not. */

@@ -4,7 +4,7 @@
  * (queries/internal/pool-views.sql), so the analytics commands run their own queries over it.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError, UserError } from '../errors.js';
 import { createInstance } from './duckdb-load.js';
@@ -134,11 +134,45 @@ export function listPoolFiles(root: string, machine?: string): PoolFiles {
   return files;
 }
 
+/** `machine=…/month=…` of a file: its partition, whichever pool of a glob it is in. */
+export function partitionOf(file: string): string {
+  return file.split('/').slice(-3, -1).join('/');
+}
+
+/**
+ * The files of tidy partitions (one file per table, of one name: what an export leaves) apart
+ * from the others, whose sessions may be there more than once (pool-views.sql).
+ */
+export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFiles } {
+  const byPartition = new Map<string, Record<PoolTable, string[]>>();
+  for (const table of POOL_TABLES) {
+    for (const f of files[table]) {
+      const key = partitionOf(f);
+      let entry = byPartition.get(key);
+      if (!entry) {
+        entry = { sessions: [], messages: [], tool_calls: [] };
+        byPartition.set(key, entry);
+      }
+      entry[table].push(f);
+    }
+  }
+  const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [] };
+  const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [] };
+  for (const entry of byPartition.values()) {
+    const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
+    const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);
+    for (const table of POOL_TABLES) (isTidy ? tidy : untidy)[table].push(...entry[table]);
+  }
+  return { tidy, untidy };
+}
+
 /** The files of a table as a relation DuckDB reads: hive partitions typed as text, always. */
 export function parquetRelation(table: PoolTable, files: readonly string[]): string {
   if (files.length === 0) return emptyRelation(table);
   const list = files.map((f) => sqlString(f, '--from')).join(', ');
-  return `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR}, union_by_name = true, filename = true)`;
+  // Not union_by_name: it reads every file's footer when a view is made. Files of one schema
+  // version have the same columns; a version that adds some must read older files apart.
+  return `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR}, filename = true)`;
 }
 
 export async function openPoolInstance(): Promise<{
@@ -172,9 +206,12 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
     if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
     assertNotOldLayout(root);
     const files = listPoolFiles(root);
+    const { tidy, untidy } = splitTidy(files);
     let sql = loadSql('internal/pool-views');
     for (const table of POOL_TABLES) {
-      sql = sql.replaceAll(`{${table}}`, parquetRelation(table, files[table]));
+      sql = sql
+        .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
+        .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
     }
     try {
       await conn.run(sql);

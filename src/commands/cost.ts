@@ -26,12 +26,17 @@ import type { CommandOutput } from './common.js';
 
 export interface CostOptions extends AnalyticsOptions {
   by?: string | undefined;
+  /**
+   * Only the groups and the total are shown (a table or CSV by day, model or machine): over a pool
+   * they are summed in SQL, not session by session (a pool may hold millions).
+   */
+  groupsOnly?: boolean | undefined;
   rate?: string | number | undefined;
   json?: boolean | undefined;
   csv?: boolean | undefined;
 }
 
-const GROUPS = ['session', 'day', 'model'] as const;
+const GROUPS = ['session', 'day', 'model', 'machine'] as const;
 type Group = (typeof GROUPS)[number];
 
 export interface SessionCost {
@@ -45,6 +50,8 @@ export interface SessionCost {
   messages: number;
   durationMs: number | null;
   cost: number | null;
+  /** Over a pool (--from): the machine the session was exported from. */
+  machine?: string;
 }
 
 export interface GroupCost extends CostTotals {
@@ -59,6 +66,8 @@ export interface CostResult {
   total: CostTotals;
   byModel: GroupCost[];
   byDay: GroupCost[];
+  /** Over a pool (--from): per machine, most expensive first. */
+  byMachine: GroupCost[] | undefined;
   unpricedModels: string[];
   skipped: SkippedFile[];
   notices: string[];
@@ -93,10 +102,59 @@ export function groupCosts(
   return [...groups].map(([key, list]) => ({ key, ...sumCosts(list) }));
 }
 
+/** Groups from rows of tokens per group and model (pool-cost-groups.sql), priced per row. */
+function pooledGroups(
+  rows: Record<string, unknown>[],
+  pricing: Pricing,
+): (GroupCost & { unpricedModels?: string[] })[] {
+  const groups = new Map<string, GroupCost & { unpricedModels?: string[] }>();
+  for (const r of rows) {
+    const key = String(r.key);
+    const usage = {
+      model: String(r.model),
+      input: Number(r.input),
+      output: Number(r.output),
+      total: Number(r.total),
+    };
+    const sessions = Number(r.sessions);
+    const c = costOf(usage, pricing);
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, sessions: 0, input: 0, output: 0, total: 0, cost: null, unpriced: 0 };
+      groups.set(key, g);
+    }
+    g.sessions += sessions;
+    g.input += usage.input;
+    g.output += usage.output;
+    g.total += usage.total;
+    if (c === null) {
+      g.unpriced += sessions;
+      g.unpricedModels = [...(g.unpricedModels ?? []), usage.model];
+    } else g.cost = (g.cost ?? 0) + c;
+  }
+  return [...groups.values()];
+}
+
+function sumGroups(groups: readonly GroupCost[]): CostTotals {
+  const t: CostTotals = { sessions: 0, input: 0, output: 0, total: 0, cost: null, unpriced: 0 };
+  for (const g of groups) {
+    t.sessions += g.sessions;
+    t.input += g.input;
+    t.output += g.output;
+    t.total += g.total;
+    t.unpriced += g.unpriced;
+    if (g.cost !== null) t.cost = (t.cost ?? 0) + g.cost;
+  }
+  return t;
+}
+
 export async function cost(opts: CostOptions): Promise<CostResult> {
   const by = (opts.by ?? 'model') as Group;
   if (!(GROUPS as readonly string[]).includes(by)) {
     throw new UsageError(`--by: '${opts.by}' is not one of ${GROUPS.join(', ')}`);
+  }
+  if (by === 'machine' && opts.from === undefined) {
+    throw new UsageError('--by machine groups a pool: give --from DIR');
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const pricing: Pricing =
@@ -104,7 +162,33 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       ? { kind: 'flat', usdPer1k: parseRate(opts.rate) }
       : { kind: 'table', table: priceTable(await pricingOverrides()) };
   return withAnalytics(opts, async (ctx) => {
-    const sessions = (await ctx.rows('internal/cost-sessions')).map((r): SessionCost => {
+    const pooled = opts.from !== undefined;
+    if (pooled && opts.groupsOnly && by !== 'session') {
+      const groups = pooledGroups(await ctx.rows('internal/pool-cost-groups', { by, tz }), pricing);
+      const order =
+        by === 'day'
+          ? (a: GroupCost, b: GroupCost) => (a.key < b.key ? -1 : 1)
+          : (a: GroupCost, b: GroupCost) =>
+              (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1);
+      groups.sort(order);
+      return {
+        dir: ctx.dir,
+        by,
+        pricing,
+        sessions: [],
+        total: sumGroups(groups),
+        byModel: by === 'model' ? groups : [],
+        byDay: by === 'day' ? groups : [],
+        byMachine: by === 'machine' ? groups : undefined,
+        unpricedModels: [
+          ...new Set(groups.flatMap((g) => (g.unpricedModels ? g.unpricedModels : []))),
+        ].sort(),
+        skipped: ctx.skipped,
+        notices: ctx.notices,
+      };
+    }
+    const rows = await ctx.rows(pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions');
+    const sessions = rows.map((r): SessionCost => {
       const usage = {
         model: String(r.model),
         input: Number(r.input),
@@ -120,6 +204,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         durationMs:
           r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
         cost: costOf(usage, pricing),
+        ...(pooled ? { machine: String(r.machine) } : {}),
       };
     });
     const byModel = groupCosts(sessions, (s) => s.model).sort(
@@ -128,6 +213,12 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz)).sort((a, b) =>
       a.key < b.key ? -1 : 1,
     );
+    const byMachine = pooled
+      ? groupCosts(sessions, (s) => s.machine ?? '').sort(
+          (a, b) =>
+            (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+        )
+      : undefined;
     return {
       dir: ctx.dir,
       by,
@@ -136,6 +227,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       total: sumCosts(sessions),
       byModel,
       byDay,
+      byMachine,
       unpricedModels: unpricedModels(sessions),
       skipped: ctx.skipped,
       notices: ctx.notices,
@@ -168,6 +260,7 @@ export function costJson(r: CostResult): unknown {
       return { ...group(g, 'model'), price: price ?? null };
     }),
     byDay: r.byDay.map((g) => group(g, 'day')),
+    ...(r.byMachine ? { byMachine: r.byMachine.map((g) => group(g, 'machine')) } : {}),
     unpricedModels: r.unpricedModels,
     skipped: r.skipped,
   };
@@ -192,7 +285,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
       r.notices,
     );
   }
-  if (r.sessions.length === 0) {
+  if (r.total.sessions === 0) {
     return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
   }
   let text: string;
@@ -217,7 +310,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     ];
     text = opts.csv ? csvText(columns, r.sessions) : tableText(columns, r.sessions);
   } else {
-    const rows = r.by === 'day' ? r.byDay : r.byModel;
+    const rows = r.by === 'day' ? r.byDay : r.by === 'machine' ? (r.byMachine ?? []) : r.byModel;
     const columns: OutputColumn<GroupCost>[] = [
       { header: r.by.toUpperCase(), csv: r.by, cell: (g) => g.key },
       {
