@@ -46,10 +46,13 @@ export function buildMainCli(): CAC {
       '-p, --print',
       'Headless: print the reply to stdout and exit, no session file (stdin when no message)',
     )
-    .option('--json', 'With -p: print a JSON object with the reply and usage')
-    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4)')
+    .option('--json', 'With -p: print a JSON object with the reply, usage and billed cost')
+    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4.3)')
     .option('-c, --continue', 'Resume the latest session')
-    .option('-r, --resume <ref>', 'Resume a session by id, prefix or name')
+    .option(
+      '-r, --resume [ref]',
+      'Resume a session by id, prefix or name (no ref: pick it in the session browser)',
+    )
     .action(async (message: string[], opts: Opts): Result => {
       const { chat } = await import('./commands/chat.js');
       return chat(message, opts);
@@ -110,7 +113,8 @@ export function buildSessionsCli(): CAC {
     .option('--role <role>', 'Only messages of this role: system | user | assistant | tool')
     .option('--tail <n>', 'Only the last N messages')
     .option('--width <n>', 'Cut each message to N characters on one line')
-    .option('--json', 'Print the session file unchanged')
+    .option('--json', 'Print the session file as it is, encrypted reasoning left out')
+    .option('--reasoning', "With --json: keep the model's encrypted reasoning")
     .action(async (ref: string, opts: Opts): Result => {
       const { show, renderShow } = await import('./commands/show.js');
       return renderShow(await show(String(ref), opts), opts);
@@ -156,6 +160,16 @@ export function buildSessionsCli(): CAC {
       return renderTags(await untag(String(ref), tags.map(String), opts), opts);
     });
 
+  cli
+    .command(
+      'browse',
+      'Full-screen session browser: filter, search, preview, resume, rename, tag, delete, archive',
+    )
+    .action(async (opts: Opts): Result => {
+      const { browse } = await import('./commands/browse.js');
+      return browse(opts);
+    });
+
   // ---- analytics ----
   analyticsFilters(
     poolOptions(cli.command('stats', 'Sessions, messages, tokens, tools and models at a glance'))
@@ -170,7 +184,12 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    poolOptions(cli.command('cost', 'Cost of sessions from xAI list prices (or --rate)'))
+    poolOptions(
+      cli.command(
+        'cost',
+        'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)',
+      ),
+    )
       .option('--by <group>', 'session | day | model | machine', { default: 'model' })
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--json', 'JSON output')
@@ -180,6 +199,20 @@ export function buildSessionsCli(): CAC {
       const { cost, renderCost } = await import('./commands/cost.js');
       const groupsOnly = !opts.json && opts.by !== 'session';
       return renderCost(await cost({ ...opts, groupsOnly }), opts);
+    });
+  });
+
+  analyticsFilters(
+    cli
+      .command(
+        'pricing',
+        'The price table in force, and the models in your sessions without a price',
+      )
+      .option('--json', 'JSON output'),
+  ).action(async (opts: Opts): Result => {
+    return answer('pricing', opts, async () => {
+      const { pricing, renderPricing } = await import('./commands/pricing.js');
+      return renderPricing(await pricing(opts), opts);
     });
   });
 
@@ -242,6 +275,7 @@ export function buildSessionsCli(): CAC {
       .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
       .option('--with-text', 'Tables: add message text and tool calls (redacted)')
       .option('--no-redact', 'Keep secrets: in the transcript, or in the tables (with a warning)')
+      .option('--reasoning', "With a ref and --format json: keep the model's encrypted reasoning")
       .option('--machine <id>', 'Parquet: the machine to pool under (default: settings, host name)')
       .option(
         '--out <path>',
@@ -411,11 +445,14 @@ export function buildSessionsCli(): CAC {
 
   // ---- runtime (resume, fork) ----
   cli
-    .command('resume <ref>', 'Resume a session: its messages are sent again, new turns appended')
+    .command(
+      'resume [ref]',
+      'Resume a session: its messages are sent again, new turns appended (no ref: pick it in the browser)',
+    )
     .option('-m, --model <model>', 'Model (default: the model of the session)')
-    .action(async (ref: string, opts: Opts): Result => {
+    .action(async (ref: string | undefined, opts: Opts): Result => {
       const { resume } = await import('./commands/resume.js');
-      return resume(String(ref), opts);
+      return resume(ref === undefined ? undefined : String(ref), opts);
     });
 
   cli

@@ -5,4 +5,3 @@ CREATE OR REPLACE TEMP TABLE export_tool_call_text (
   sid INTEGER, seq INTEGER, idx INTEGER, parameters VARCHAR, result VARCHAR
 );
 CREATE OR REPLACE TEMP TABLE export_labels (sid INTEGER, name VARCHAR, tags_json VARCHAR);
-CREATE OR REPLACE TEMP TABLE export_prices (model VARCHAR, input DOUBLE, output DOUBLE);

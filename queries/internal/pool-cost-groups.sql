@@ -1,14 +1,22 @@
--- Tokens per group and model over a pool (cost --from, when no per-session row is shown): cost
--- is linear in tokens per model, so it is priced per row in Node. $by is machine, model or day.
+-- Sessions, tokens and cost parts (session-costs.sql) per group over a pool (cost --from, when
+-- no per-session row is shown): summed here, not session by session. $by: machine, model or day.
 SELECT CASE $by::VARCHAR
-         WHEN 'machine' THEN machine
-         WHEN 'model' THEN model
-         ELSE strftime(timezone($tz::VARCHAR, start_time), '%Y-%m-%d')
+         WHEN 'machine' THEN s.machine
+         WHEN 'model' THEN s.model
+         ELSE strftime(timezone($tz::VARCHAR, s.start_time), '%Y-%m-%d')
        END AS key,
-       model,
        count(*) AS sessions,
-       sum(input) AS input,
-       sum(output) AS output,
-       sum(total) AS total
-FROM temp.selected
-GROUP BY ALL;
+       sum(s.input) AS input,
+       sum(s.output) AS output,
+       sum(s.total) AS total,
+       coalesce(sum(k.exact_ticks::HUGEINT), 0)::VARCHAR AS exact_ticks,
+       coalesce(sum(k.billed_calls), 0) AS billed_calls,
+       coalesce(sum(k.estimated_calls), 0) AS estimated_calls,
+       coalesce(sum(k.unpriced_calls), 0) AS unpriced_calls,
+       coalesce(sum(k.unknown_calls), 0) AS unknown_calls,
+       coalesce(bool_or(k.totals_only), false) AS totals_only,
+       coalesce(sum(k.estimated), 0) AS estimated,
+       count(*) FILTER (WHERE k.unpriced_calls > 0) AS unpriced
+FROM temp.selected s
+LEFT JOIN temp.session_costs k USING (sid)
+GROUP BY key;

@@ -6,7 +6,7 @@ SELECT $version::INTEGER AS schema_version, s.session_id, $exported_at::TIMESTAM
        CASE WHEN l.sid IS NULL THEN s.tags ELSE from_json(l.tags_json, '["VARCHAR"]') END AS tags,
        s.start_time, s.end_time, s.last_activity, s.duration_ms, s.model, s.status,
        s.working_directory, s.messages, s.tool_calls, s.input, s.output, s.total, s.interrupted,
-       n.cost_estimated_usd, NULL::DOUBLE AS cost_exact_usd, $text::VARCHAR AS text,
+       n.cost_estimated_usd, n.cost_exact_usd, $text::VARCHAR AS text,
        n.file_size, n.file_mtime_ms
 FROM temp.selected s
 JOIN temp.export_now n USING (sid)

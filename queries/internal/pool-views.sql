@@ -43,6 +43,18 @@ WHERE hash(machine, session_id, exported_at) IN (SELECT sid FROM sessions)
 QUALIFY row_number() OVER (
   PARTITION BY hash(machine, session_id, exported_at), seq, idx ORDER BY filename
 ) = 1;
+CREATE VIEW api_calls AS
+SELECT hash(machine, session_id, exported_at) AS sid, seq, idx, kind, model, known, input, output,
+       cached_input, reasoning, cost_ticks
+FROM {api_calls_tidy}
+UNION ALL
+SELECT hash(machine, session_id, exported_at) AS sid, seq, idx, kind, model, known, input, output,
+       cached_input, reasoning, cost_ticks
+FROM {api_calls_untidy}
+WHERE hash(machine, session_id, exported_at) IN (SELECT sid FROM sessions)
+QUALIFY row_number() OVER (
+  PARTITION BY hash(machine, session_id, exported_at), seq, idx, kind ORDER BY filename
+) = 1;
 CREATE VIEW message_rows AS
 SELECT sid, seq, role, ts, tool_calls, input, output, interrupted, reply_ms FROM message_copies;
 CREATE VIEW message_text AS

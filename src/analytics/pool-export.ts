@@ -33,14 +33,12 @@ import {
   sqlString,
   type TextMode,
 } from './pool-schema.js';
-import type { ModelPrice, PriceTable } from './pricing.js';
 import { loadSql } from './sql-files.js';
 
 export interface PoolExportOptions {
   out: string;
   machine: string;
   text: TextMode;
-  prices: PriceTable;
   /** The export time written in every row (default: now). */
   now?: Date;
 }
@@ -67,10 +65,11 @@ const EXPORT_SQL: Record<PoolTable, string> = {
   sessions: 'internal/pool-export-sessions',
   messages: 'internal/pool-export-messages',
   tool_calls: 'internal/pool-export-tool-calls',
+  api_calls: 'internal/pool-export-api-calls',
 };
 
 /** Tables renamed into place in this order: a session's rows before the session. */
-const RENAME_ORDER: readonly PoolTable[] = ['messages', 'tool_calls', 'sessions'];
+const RENAME_ORDER: readonly PoolTable[] = ['messages', 'tool_calls', 'api_calls', 'sessions'];
 
 const TEMP_PREFIX = '.grok-export-';
 
@@ -135,20 +134,9 @@ function boundIn(
   return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
-async function setPrices(conn: DuckDBConnection, prices: PriceTable): Promise<void> {
-  const rows = Object.entries(prices).map(([model, p]: [string, ModelPrice]) => ({
-    model,
-    input: p.input,
-    output: p.output,
-  }));
-  await conn.run(
-    `INSERT INTO temp.export_prices SELECT unnest(from_json($rows::VARCHAR, '[{"model":"VARCHAR","input":"DOUBLE","output":"DOUBLE"}]'), recursive := true)`,
-    { rows: JSON.stringify(rows) },
-  );
-}
-
 /**
- * Writes the selected sessions (temp.selected, with temp.export_* filled: export-text.ts) into
+ * Writes the selected sessions (temp.selected, with temp.export_* filled: export-text.ts, and
+ * temp.session_costs: costs.ts) into
  * the pool at `out` under `machine`.
  */
 export async function exportToPool(
@@ -158,7 +146,6 @@ export async function exportToPool(
   const { out, machine, text } = opts;
   assertNotOldLayout(out);
   await removeStaleTemps(out);
-  await setPrices(conn, opts.prices);
   await conn.run(loadSql('internal/pool-export-now'));
   const exportedAt = opts.now ?? new Date();
   const files = listPoolFiles(out, machine);
@@ -183,7 +170,7 @@ export async function exportToPool(
     exportedAt: exportedAt.toISOString(),
     months: [],
     unchanged: liveMonths.filter((r) => !changed.has(String(r[0]))).length,
-    rows: { sessions: 0, messages: 0, tool_calls: 0 },
+    rows: { sessions: 0, messages: 0, tool_calls: 0, api_calls: 0 },
   };
   if (months.length === 0) return result;
   const stamp = `${stampOf(exportedAt)}-${randomBytes(3).toString('hex')}`;

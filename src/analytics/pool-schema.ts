@@ -4,7 +4,8 @@
  *
  *   DIR/<table>/machine=<id>/month=<YYYY-MM>/part-<stamp>.parquet
  *
- * one file per table, machine and month, written by that machine alone. `machine` and `month`
+ * one file per table, machine and month, written by that machine alone (tables: sessions,
+ * messages, tool_calls, api_calls). `machine` and `month`
  * live in the path only (hive style: Spark refuses a column that is both in the path and in the
  * file). The columns below are the documented schema (README, "Pooling machines"); a change to
  * them is a new SCHEMA_VERSION, and readers refuse files of a version newer than theirs.
@@ -13,7 +14,7 @@ import { UsageError } from '../errors.js';
 
 export const POOL_SCHEMA_VERSION = 1;
 
-export const POOL_TABLES = ['sessions', 'messages', 'tool_calls'] as const;
+export const POOL_TABLES = ['sessions', 'messages', 'tool_calls', 'api_calls'] as const;
 export type PoolTable = (typeof POOL_TABLES)[number];
 
 /** Each table's columns in file order, with their DuckDB types. */
@@ -66,6 +67,22 @@ export const POOL_COLUMNS: Readonly<Record<PoolTable, readonly (readonly [string
     ['failed', 'BOOLEAN'],
     ['parameters', 'VARCHAR'],
     ['result', 'VARCHAR'],
+  ],
+  // What cost is computed from: one row per API call recorded (kind 'call'), else per message's
+  // usage ('message'), else the session's totals ('session', seq -1): the index's api_calls.
+  api_calls: [
+    ['session_id', 'VARCHAR'],
+    ['exported_at', 'TIMESTAMPTZ'],
+    ['seq', 'INTEGER'],
+    ['idx', 'INTEGER'],
+    ['kind', 'VARCHAR'],
+    ['model', 'VARCHAR'],
+    ['known', 'BOOLEAN'],
+    ['input', 'BIGINT'],
+    ['output', 'BIGINT'],
+    ['cached_input', 'BIGINT'],
+    ['reasoning', 'BIGINT'],
+    ['cost_ticks', 'BIGINT'],
   ],
 };
 

@@ -150,14 +150,14 @@ export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFile
       const key = partitionOf(f);
       let entry = byPartition.get(key);
       if (!entry) {
-        entry = { sessions: [], messages: [], tool_calls: [] };
+        entry = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
         byPartition.set(key, entry);
       }
       entry[table].push(f);
     }
   }
-  const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [] };
-  const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [] };
+  const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
+  const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   for (const entry of byPartition.values()) {
     const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
     const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);

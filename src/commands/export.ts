@@ -15,10 +15,10 @@ import type { PoolMonth } from '../analytics/pool-export.js';
 import {
   checkMachineId,
   machineIdFromHost,
+  POOL_TABLES,
   sqlString,
   type TextMode,
 } from '../analytics/pool-schema.js';
-import { type PriceTable, priceTable } from '../analytics/pricing.js';
 import { loadSql } from '../analytics/sql-files.js';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { formatInt } from '../render/format.js';
@@ -73,7 +73,7 @@ function copyOptions(format: Format): string {
 }
 
 /** Settings are read (and zod loaded) only when the file exists. */
-async function settingsOf(): Promise<{ machine?: string; pricing?: PriceTable }> {
+async function settingsOf(): Promise<{ machine?: string }> {
   if (!existsSync(settingsPath())) return {};
   const { loadSettings } = await import('../settings.js');
   return loadSettings();
@@ -139,15 +139,12 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
     };
     if (format === 'parquet') {
       const { exportToPool } = await import('../analytics/pool-export.js');
-      const r = await exportToPool(ctx.conn, {
-        out,
-        machine,
-        text,
-        prices: priceTable(settings.pricing ?? {}),
-      });
+      const { computeCosts, tableInForce } = await import('../analytics/costs.js');
+      await computeCosts(ctx, (await tableInForce()).table);
+      const r = await exportToPool(ctx.conn, { out, machine, text });
       return {
         ...base,
-        tables: (['sessions', 'messages', 'tool_calls'] as const).map((table) => ({
+        tables: POOL_TABLES.map((table) => ({
           table,
           rows: r.rows[table],
           path: join(out, table),
