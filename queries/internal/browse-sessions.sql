@@ -1,6 +1,6 @@
 -- The rows of the session browser (grok sessions browse), as one JSON array (jsonArray in
 -- src/analytics/sql-files.ts): each selected session with what its list line and preview show,
--- newest first. An archived session names its archive in `path`.
+-- newest first, with its cost parts (session-costs.sql). An archived session names its archive in `path`.
 SELECT to_json(coalesce(list({
   'file': s.file,
   'archive': CASE WHEN s.source = 'archive' THEN f.path END,
@@ -19,8 +19,14 @@ SELECT to_json(coalesce(list({
   'output': s.output::DOUBLE,
   'total': s.total::DOUBLE,
   'interrupted': s.interrupted,
-  'firstUser': b.first_user
+  'firstUser': b.first_user,
+  'exactTicks': k.exact_ticks::VARCHAR,
+  'estimated': k.estimated,
+  'billedCalls': k.billed_calls,
+  'estimatedCalls': k.estimated_calls,
+  'unpricedCalls': k.unpriced_calls
 } ORDER BY epoch_ms(s.start_time) DESC, s.file DESC), []))::VARCHAR AS rows
 FROM temp.selected s
 JOIN files f USING (sid)
-LEFT JOIN browse_rows b USING (sid);
+LEFT JOIN browse_rows b USING (sid)
+LEFT JOIN temp.session_costs k USING (sid);

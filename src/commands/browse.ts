@@ -4,16 +4,16 @@
  * to a session goes through the functions the rename, tag, delete, archive, export and search
  * commands run, with their checks, never through another grok process.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { withAnalytics } from '../analytics/analytics-run.js';
-import { costOf, type PriceTable, priceTable } from '../analytics/pricing.js';
+import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import { costOfParts } from '../analytics/pricing.js';
 import { jsonArray } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
 import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
 import { UsageError } from '../errors.js';
 import { useColor } from '../render/color.js';
-import { sessionsDir, settingsPath } from '../session/paths.js';
+import { sessionsDir } from '../session/paths.js';
 import { readSessionFile } from '../session/read.js';
 import { archive, renderArchive } from './archive.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
@@ -32,34 +32,45 @@ export function onTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
-/** Settings are read (and zod loaded) only when the file exists: most runs have none. */
-async function pricingOverrides(): Promise<PriceTable> {
-  if (!existsSync(settingsPath())) return {};
-  const { loadSettings } = await import('../settings.js');
-  return (await loadSettings()).pricing ?? {};
+interface CostColumns {
+  exactTicks: string | null;
+  estimated: number | null;
+  billedCalls: number | null;
+  estimatedCalls: number | null;
+  unpricedCalls: number | null;
 }
-
-type IndexRow = Omit<BrowseRow, 'cost'>;
+type IndexRow = Omit<BrowseRow, 'cost'> & CostColumns;
 
 /** The sessions, as the browser lists them, from the index. */
 export async function browseRows(
   opts: GlobalOptions & { archived?: boolean | undefined },
 ): Promise<LoadedRows> {
-  const table = priceTable(await pricingOverrides());
+  const { table } = await tableInForce();
   return withAnalytics(
     { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
     async (ctx) => {
+      // the cost the cost command gives: billed ticks where recorded, else the table's estimate
+      await computeCosts(ctx, table);
       const rows = (await jsonArray<IndexRow>(ctx.conn, 'internal/browse-sessions')).map(
-        (r): BrowseRow => ({
+        ({
+          exactTicks,
+          estimated,
+          billedCalls,
+          estimatedCalls,
+          unpricedCalls,
+          ...r
+        }): BrowseRow => ({
           ...r,
           tags: r.tags ?? [],
-          cost: costOf(
-            { model: r.model, input: r.input, output: r.output, total: r.total },
-            {
-              kind: 'table',
-              table,
-            },
-          ),
+          cost: costOfParts(
+            partsOf({
+              exact_ticks: exactTicks,
+              estimated,
+              billed_calls: billedCalls,
+              estimated_calls: estimatedCalls,
+              unpriced_calls: unpricedCalls,
+            }),
+          ).cost,
         }),
       );
       const n = ctx.skipped.length;
