@@ -113,6 +113,10 @@ describe('a pool of two machines', () => {
       expect(cp.total[key]).toBe(ca.total[key] + cb.total[key]);
     }
     expect(cp.total.cost).toBeCloseTo(ca.total.cost + cb.total.cost, 5);
+    expect(cp.total.estimated).toBeCloseTo(ca.total.estimated + cb.total.estimated, 5);
+    expect(BigInt(cp.total.exactTicks)).toBe(
+      BigInt(ca.total.exactTicks) + BigInt(cb.total.exactTicks),
+    );
     // the same document, plus each session's machine and a total per machine
     const { byMachine, sessions, ...rest } = cp;
     const { sessions: unionSessions, ...unionRest } = cu;
@@ -145,13 +149,20 @@ describe('a pool of two machines', () => {
     expect(again.pool.months).toEqual([]);
     expect(json(union, 'stats', '--from', pool)).toEqual(before);
 
-    writeSession(a.sessions, {
+    const costBefore = json(union, 'cost', '--from', pool).total;
+    const added = writeSession(a.sessions, {
       start: '2025-12-24T10:00:00Z',
       model: 'grok-4',
       input: 12_345,
       output: 678,
       tools: ['Read', 'Grep'],
     });
+    // the reply was billed by xAI: its exact cost must travel with the pool
+    const raw = JSON.parse(readFileSync(added, 'utf8'));
+    raw.messages[2].calls = [
+      { model: 'grok-4', input: 12_345, output: 678, total: 13_023, costUsdTicks: 987_654_321 },
+    ];
+    writeFileSync(added, JSON.stringify(raw));
     const third = exportTo(a, 'laptop');
     expect(third.pool.months.map((m: { month: string }) => m.month)).toEqual(['2025-12']);
     const after = json(union, 'stats', '--from', pool);
@@ -167,6 +178,9 @@ describe('a pool of two machines', () => {
     );
     // the session's month was written whole, every other session of it kept once
     const costAfter = json(union, 'cost', '--from', pool);
+    expect(BigInt(costAfter.total.exactTicks)).toBe(BigInt(costBefore.exactTicks) + 987_654_321n);
+    expect(costAfter.total.sessions).toBe(costBefore.sessions + 1);
+    expect(costAfter.total.input).toBe(costBefore.input + 12_345);
     const ids = costAfter.sessions.map((s: { sessionId: string }) => s.sessionId);
     expect(new Set(ids).size).toBe(ids.length);
 
@@ -205,7 +219,7 @@ describe('a pool of two machines', () => {
     const machines = new Set<string>();
     for (const file of files) {
       const [, table, machine, month] =
-        /\/(sessions|messages|tool_calls)\/machine=([^/]+)\/month=(\d{4}-\d{2})\/part-[^/]+\.parquet$/.exec(
+        /\/(sessions|messages|tool_calls|api_calls)\/machine=([^/]+)\/month=(\d{4}-\d{2})\/part-[^/]+\.parquet$/.exec(
           file,
         ) ?? [];
       expect(table, file).toBeDefined();
@@ -224,7 +238,7 @@ describe('a pool of two machines', () => {
         totals.messages += rows.length;
         // private by default: no message text
         expect(rows.every((r) => r.content === null || r.content === undefined)).toBe(true);
-      } else totals.toolCalls += rows.length;
+      } else if (table === 'tool_calls') totals.toolCalls += rows.length;
     }
     expect([...machines].sort()).toEqual(['desktop', 'laptop']);
     expect(totals).toEqual(ADDITIVE(json(union, 'stats', '--from', pool)));
@@ -350,7 +364,7 @@ describe('an export killed mid-write', () => {
         for (const f of parquetFilesUnder(join(pool, t))) if (!isWholeParquet(f)) halfWritten++;
       }
       // Every file in a partition is whole and readable by another reader.
-      for (const table of ['sessions', 'messages', 'tool_calls']) {
+      for (const table of ['sessions', 'messages', 'tool_calls', 'api_calls']) {
         for (const f of parquetFilesUnder(join(pool, table))) {
           expect(f).not.toMatch(/\/\./);
           expect(isWholeParquet(f), f).toBe(true);
