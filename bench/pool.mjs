@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The pooled-analytics benchmark: a pool of 1,000,000 sessions from 100 machines, generated
- * straight into Parquet by DuckDB SQL in the layout `export --format parquet` writes (8 messages
- * and 3 tool calls a session), then `stats --from` and `cost --from --by machine` timed as whole
+ * straight into Parquet by DuckDB SQL in the layout `export --format parquet` writes (8 messages,
+ * 3 tool calls and 1 API call a session), then `stats --from` and `cost --from --by machine` timed as whole
  * processes with their peak memory, the answer cache off. `npm run build && node bench/pool.mjs`.
  * Options:
  *   --sessions N   sessions to generate (default 1000000)
@@ -85,6 +85,14 @@ async function generate(dir) {
            (s.i + k.idx) % 23 = 0 AS failed, NULL::VARCHAR AS parameters, NULL::VARCHAR AS result,
            s.machine, strftime(s.start_time, '%Y-%m') AS month
     FROM s, range(${TOOL_CALLS}) k(idx)) TO '${dir}/tool_calls' ${opts}`);
+  // One API call a session, billed by xAI for every other one: what cost is computed from.
+  await c.run(`COPY (
+    SELECT session_id, exported_at, 2 AS seq, 0 AS idx, 'call' AS kind, model, true AS known,
+           (1000 + i % 50000)::BIGINT AS input, (100 + i % 5000)::BIGINT AS output,
+           NULL::BIGINT AS cached_input, NULL::BIGINT AS reasoning,
+           CASE WHEN i % 2 = 0 THEN (1000000 + i % 9000000)::BIGINT END AS cost_ticks,
+           machine, strftime(start_time, '%Y-%m') AS month
+    FROM s) TO '${dir}/api_calls' ${opts}`);
   c.closeSync();
   db.closeSync();
 }
@@ -145,7 +153,7 @@ const lines = [
   '',
   `Date: ${date}`,
   `Machine: ${machine}`,
-  `Data: a pool of ${sessions.toLocaleString('en-US')} sessions from ${machines} machines (${MESSAGES} messages and ${TOOL_CALLS} tool calls each), generated straight into Parquet by DuckDB SQL in the export's layout (bench/pool.mjs).`,
+  `Data: a pool of ${sessions.toLocaleString('en-US')} sessions from ${machines} machines (${MESSAGES} messages, ${TOOL_CALLS} tool calls and 1 API call each), generated straight into Parquet by DuckDB SQL in the export's layout (bench/pool.mjs).`,
   `Each figure is one whole process (\`node dist/grok.cjs sessions ...\`, the answer cache off), the median of ${runs} runs; peak RSS is the largest of them.`,
   '',
   '| measure | time | runs | peak RSS | target | met |',

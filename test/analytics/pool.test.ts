@@ -90,7 +90,7 @@ async function readParquet(file: string): Promise<Record<string, unknown>[]> {
   return (await parquetReadObjects({ file: buffer, compressors })) as Record<string, unknown>[];
 }
 
-describe('a pool of two machines', () => {
+describe('a pool of two machines', { timeout: 180_000 }, () => {
   test('stats and cost --from add up to each machine computed alone, and equal their union', () => {
     splitSamples();
     exportTo(a, 'laptop');
@@ -245,7 +245,36 @@ describe('a pool of two machines', () => {
   });
 });
 
-describe('export into a pool', () => {
+describe('the README', { timeout: 180_000 }, () => {
+  test("its three questions run over a pool, and agree with grok's figures", () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    exportTo(b, 'desktop');
+    const readme = readFileSync(join(FIXTURES, '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Pooling machines'));
+    const queries = [...section.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+    expect(queries).toHaveLength(3);
+    const [perMonth, perMachine, topTools] = queries.map((q) =>
+      json(union, 'query', '--from', pool, q),
+    );
+    const stats = json(union, 'stats', '--from', pool);
+    const byMonth = json(union, 'stats', '--from', pool, '--by', 'month').groups;
+    expect(perMonth.map((r: { month: string; sessions: number }) => [r.month, r.sessions])).toEqual(
+      byMonth.map((g: { key: string; sessions: number }) => [g.key, g.sessions]),
+    );
+    const cost = json(union, 'cost', '--from', pool);
+    const machines = new Map(
+      cost.byMachine.map((m: { machine: string; cost: number }) => [m.machine, m.cost]),
+    );
+    for (const r of perMachine)
+      expect(r.cost_usd).toBeCloseTo(machines.get(r.machine) as number, 5);
+    expect(topTools.map((t: { tool: string; calls: number }) => [t.tool, t.calls])).toEqual(
+      stats.tools.map((t: { tool: string; calls: number }) => [t.tool, t.calls]),
+    );
+  });
+});
+
+describe('export into a pool', { timeout: 180_000 }, () => {
   test('the machine comes from settings, else the host name made safe; --machine is checked', () => {
     splitSamples();
     writeFileSync(join(a.home, 'settings.json'), JSON.stringify({ machine: 'work-laptop' }));
@@ -312,7 +341,7 @@ function isWholeParquet(file: string): boolean {
   );
 }
 
-describe('an export killed mid-write', () => {
+describe('an export killed mid-write', { timeout: 180_000 }, () => {
   test('leaves no file a reader would take for a partition, and the next export completes', async () => {
     for (let i = 0; i < 48; i++) {
       writeSession(a.sessions, {
