@@ -81,6 +81,11 @@ export function buildSessionsCli(): CAC {
     if (archived) command.option('--include-archived', 'Also count sessions in archives');
     return command;
   };
+  // Reading a pool of exports instead of the sessions (analytics/pool.ts).
+  const poolOptions = (command: ReturnType<CAC['command']>) =>
+    command
+      .option('--from <dir>', 'Read a pool that exports wrote (a directory or a glob of them)')
+      .option('--machine <id>', 'With --from: only the sessions of this machine');
 
   // ---- browsing (foundation) ----
   analyticsFilters(cli.command('list', 'List sessions, newest first'), false)
@@ -167,9 +172,8 @@ export function buildSessionsCli(): CAC {
 
   // ---- analytics ----
   analyticsFilters(
-    cli
-      .command('stats', 'Sessions, messages, tokens, tools and models at a glance')
-      .option('--by <group>', 'One row per day | week | month | model | project | tool')
+    poolOptions(cli.command('stats', 'Sessions, messages, tokens, tools and models at a glance'))
+      .option('--by <group>', 'One row per day | week | month | model | project | tool | machine')
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
@@ -180,16 +184,21 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    cli
-      .command('cost', 'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)')
-      .option('--by <group>', 'session | day | model', { default: 'model' })
+    poolOptions(
+      cli.command(
+        'cost',
+        'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)',
+      ),
+    )
+      .option('--by <group>', 'session | day | model | machine', { default: 'model' })
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
     return answer('cost', opts, async () => {
       const { cost, renderCost } = await import('./commands/cost.js');
-      return renderCost(await cost(opts), opts);
+      const groupsOnly = !opts.json && opts.by !== 'session';
+      return renderCost(await cost({ ...opts, groupsOnly }), opts);
     });
   });
 
@@ -208,8 +217,7 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    cli
-      .command('tools', 'Calls per tool, sessions using it, share and failures')
+    poolOptions(cli.command('tools', 'Calls per tool, sessions using it, share and failures'))
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
@@ -220,8 +228,7 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    cli
-      .command('top', 'The largest sessions')
+    poolOptions(cli.command('top', 'The largest sessions'))
       .option('--by <key>', 'tokens | cost | messages | duration', { default: 'tokens' })
       .option('-n <n>', 'How many (default 10)')
       .option('--json', 'JSON output')
@@ -250,6 +257,7 @@ export function buildSessionsCli(): CAC {
 
   cli
     .command('query [sql]', 'Read-only SQL over the index, or a named query (--list)')
+    .option('--from <dir>', 'Query a pool that exports wrote (a directory or a glob of them)')
     .option('--list', 'List the named queries')
     .option('--json', 'JSON output')
     .option('--csv', 'CSV output')
@@ -265,11 +273,13 @@ export function buildSessionsCli(): CAC {
         'Export one session as md | html | json (redacted), or the tables as parquet | csv | jsonl',
       )
       .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
-      .option('--no-redact', 'With a ref: keep secrets in the transcript')
+      .option('--with-text', 'Tables: add message text and tool calls (redacted)')
+      .option('--no-redact', 'Keep secrets: in the transcript, or in the tables (with a warning)')
       .option('--reasoning', "With a ref and --format json: keep the model's encrypted reasoning")
+      .option('--machine <id>', 'Parquet: the machine to pool under (default: settings, host name)')
       .option(
         '--out <path>',
-        'With a ref: a file, or a directory for <session>.<format>; without: a directory. Existing files are never overwritten',
+        'With a ref: a file, or a directory for <session>.<format>; without: a directory (Parquet: a pool, updated in place). Existing files are never overwritten',
       )
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
@@ -417,11 +427,12 @@ export function buildSessionsCli(): CAC {
     });
 
   analyticsFilters(
-    cli
-      .command(
+    poolOptions(
+      cli.command(
         'report',
         'A self-contained HTML report: tokens and cost per day, tools, lengths, models',
-      )
+      ),
+    )
       .option('--out <file>', 'Where to write it (default report.html)')
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--open', 'Open it in a browser when there is one')

@@ -6,6 +6,7 @@
 
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { UsageError } from '../errors.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
@@ -25,6 +26,10 @@ export function textNotice(load: TextLoad): string | undefined {
 
 export interface AnalyticsOptions extends AnalyticsFilterOptions {
   sessionsDir?: string | undefined;
+  /** A pool to read instead of the sessions (pool.ts): a directory or a glob of them. */
+  from?: string | undefined;
+  /** With --from: one machine's sessions only. */
+  machine?: string | undefined;
 }
 
 export type Row = Record<string, unknown>;
@@ -172,11 +177,56 @@ export async function openRefreshed(
   return { handle, stats, locks: scan.locks, notices, home, dir };
 }
 
+/** The analytics context over a pool (`--from`): its sessions, each once, as the index's tables. */
+async function withPool<T>(
+  opts: AnalyticsOptions,
+  selection: SessionSelection,
+  fn: (ctx: AnalyticsContext) => Promise<T>,
+): Promise<T> {
+  const { openPool } = await import('./pool.js');
+  const pool = await openPool(opts.from);
+  try {
+    const conn = pool.conn;
+    const { archived: _, ...filters } = selection;
+    await conn.run(loadSql('internal/pool-select-sessions'), {
+      ...filters,
+      machine: opts.machine === undefined ? null : String(opts.machine),
+    });
+    await conn.run(loadSql('internal/selected-view'));
+    return await fn({
+      conn,
+      home: grokHome(),
+      dir: pool.root,
+      selection,
+      skipped: [],
+      refresh: { read: 0, removed: 0, unchanged: 0, archivesRead: 0 },
+      locks: [],
+      notices: [],
+      loadText: async () => {},
+      rows: (name, params) => queryRows(conn, loadSql(name), params),
+      values: (names, params) => jsonValues(conn, names, params),
+    });
+  } finally {
+    pool.close();
+  }
+}
+
 export async function withAnalytics<T>(
   opts: AnalyticsOptions,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
   const selection = selectionFrom(opts);
+  if (opts.from !== undefined) {
+    if (selection.archived) {
+      throw new UsageError(
+        "--include-archived reads this machine's archives; a pool (--from) holds what was exported, archived or not",
+      );
+    }
+    return withPool(opts, selection, fn);
+  }
+  if (opts.machine !== undefined) {
+    throw new UsageError('--machine picks a machine of a pool: give --from DIR too');
+  }
   const { handle, stats, locks, notices, home, dir } = await openRefreshed(
     opts,
     selection.archived,

@@ -26,12 +26,17 @@ import type { CommandOutput } from './common.js';
 
 export interface CostOptions extends AnalyticsOptions {
   by?: string | undefined;
+  /**
+   * Only the groups and the total are shown (a table or CSV by day, model or machine): over a pool
+   * they are summed in SQL, not session by session (a pool may hold millions).
+   */
+  groupsOnly?: boolean | undefined;
   rate?: string | number | undefined;
   json?: boolean | undefined;
   csv?: boolean | undefined;
 }
 
-const GROUPS = ['session', 'day', 'model'] as const;
+const GROUPS = ['session', 'day', 'model', 'machine'] as const;
 type Group = (typeof GROUPS)[number];
 
 /**
@@ -56,6 +61,8 @@ export interface SessionCost extends CostFigures {
   total: number;
   messages: number;
   durationMs: number | null;
+  /** Over a pool (--from): the machine the session was exported from. */
+  machine?: string;
 }
 
 export interface CostTotals extends CostFigures {
@@ -81,6 +88,8 @@ export interface CostResult {
   total: CostTotals;
   byModel: GroupCost[];
   byDay: GroupCost[];
+  /** Over a pool (--from): per machine, most expensive first. */
+  byMachine: GroupCost[] | undefined;
   unpricedModels: string[];
   skipped: SkippedFile[];
   notices: string[];
@@ -115,6 +124,21 @@ export function sumCosts(rows: readonly SessionCost[], pricing: Pricing): CostTo
   return { ...t, ...figures(parts, t.total, pricing) };
 }
 
+/** The total of groups (pool-cost-groups.sql), as sumCosts makes it of sessions. */
+function sumGroups(groups: readonly GroupCost[], pricing: Pricing): CostTotals {
+  let parts = NO_COST;
+  const t = { sessions: 0, input: 0, output: 0, total: 0, unpriced: 0 };
+  for (const g of groups) {
+    t.sessions += g.sessions;
+    t.input += g.input;
+    t.output += g.output;
+    t.total += g.total;
+    t.unpriced += g.unpriced;
+    parts = addParts(parts, g.parts);
+  }
+  return { ...t, ...figures(parts, t.total, pricing) };
+}
+
 export function groupCosts(
   sessions: readonly SessionCost[],
   keyOf: (s: SessionCost) => string,
@@ -140,6 +164,9 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   if (!(GROUPS as readonly string[]).includes(by)) {
     throw new UsageError(`--by: '${opts.by}' is not one of ${GROUPS.join(', ')}`);
   }
+  if (by === 'machine' && opts.from === undefined) {
+    throw new UsageError('--by machine groups a pool: give --from DIR');
+  }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
   const inForce = await tableInForce();
@@ -147,7 +174,45 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, inForce.table);
-    const sessions = (await ctx.rows('internal/cost-sessions')).map((r): SessionCost => {
+    const pooled = opts.from !== undefined;
+    const overridden = Object.keys(inForce.overrides as Record<string, PriceOverride>).sort();
+    if (pooled && opts.groupsOnly && by !== 'session') {
+      const rows = await ctx.rows('internal/pool-cost-groups', { by, tz });
+      const groups = rows.map(
+        (r): GroupCost => ({
+          key: String(r.key),
+          sessions: Number(r.sessions),
+          input: Number(r.input),
+          output: Number(r.output),
+          total: Number(r.total),
+          unpriced: Number(r.unpriced),
+          ...figures(partsOf(r), Number(r.total), pricing),
+        }),
+      );
+      groups.sort(
+        by === 'day'
+          ? (a, b) => (a.key < b.key ? -1 : 1)
+          : (a, b) =>
+              (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+      );
+      const models = (await ctx.rows('internal/pool-unpriced-models')).map((r) => String(r.model));
+      return {
+        dir: ctx.dir,
+        by,
+        pricing,
+        overridden,
+        sessions: [],
+        total: sumGroups(groups, pricing),
+        byModel: by === 'model' ? groups : [],
+        byDay: by === 'day' ? groups : [],
+        byMachine: by === 'machine' ? groups : undefined,
+        unpricedModels: pricing.kind === 'flat' ? [] : models,
+        skipped: ctx.skipped,
+        notices: ctx.notices,
+      };
+    }
+    const rows = await ctx.rows(pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions');
+    const sessions = rows.map((r): SessionCost => {
       const total = Number(r.total);
       return {
         sessionId: String(r.session_id),
@@ -161,6 +226,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         durationMs:
           r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
         ...figures(partsOf(r), total, pricing),
+        ...(pooled ? { machine: String(r.machine) } : {}),
       };
     });
     const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
@@ -169,15 +235,22 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz), pricing).sort(
       (a, b) => (a.key < b.key ? -1 : 1),
     );
+    const byMachine = pooled
+      ? groupCosts(sessions, (s) => s.machine ?? '', pricing).sort(
+          (a, b) =>
+            (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+        )
+      : undefined;
     return {
       dir: ctx.dir,
       by,
       pricing,
-      overridden: Object.keys(inForce.overrides).sort(),
+      overridden,
       sessions,
       total: sumCosts(sessions, pricing),
       byModel,
       byDay,
+      byMachine,
       unpricedModels: pricing.kind === 'flat' ? [] : unpricedModels(sessions),
       skipped: ctx.skipped,
       notices: ctx.notices,
@@ -242,6 +315,7 @@ export function costJson(r: CostResult): unknown {
       return { ...group(g, 'model'), price: price ?? null };
     }),
     byDay: r.byDay.map((g) => group(g, 'day')),
+    ...(r.byMachine ? { byMachine: r.byMachine.map((g) => group(g, 'machine')) } : {}),
     unpricedModels: r.unpricedModels,
     skipped: r.skipped,
   };
@@ -300,7 +374,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
       r.notices,
     );
   }
-  if (r.sessions.length === 0) {
+  if (r.total.sessions === 0) {
     return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
   }
   let text: string;
@@ -326,7 +400,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     ];
     text = opts.csv ? csvText(columns, r.sessions) : tableText(columns, r.sessions);
   } else {
-    const rows = r.by === 'day' ? r.byDay : r.byModel;
+    const rows = r.by === 'day' ? r.byDay : r.by === 'machine' ? (r.byMachine ?? []) : r.byModel;
     const columns: OutputColumn<GroupCost>[] = [
       { header: r.by.toUpperCase(), csv: r.by, cell: (g) => g.key },
       {

@@ -23,7 +23,7 @@ export interface StatsOptions extends AnalyticsOptions {
   csv?: boolean | undefined;
 }
 
-const GROUPS = ['day', 'week', 'month', 'model', 'project', 'tool'] as const;
+const GROUPS = ['day', 'week', 'month', 'model', 'project', 'tool', 'machine'] as const;
 type Group = (typeof GROUPS)[number];
 
 export interface ToolStat {
@@ -142,6 +142,9 @@ function groupRow(r: Row): GroupStat {
 
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
+  if (by === 'machine' && opts.from === undefined) {
+    throw new UsageError('--by machine groups a pool: give --from DIR');
+  }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
   return withAnalytics(opts, async (ctx) => {
@@ -188,6 +191,8 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       ).map(groupRow);
     } else if (by === 'project') {
       groups = (await ctx.rows('internal/by-project')).map(groupRow);
+    } else if (by === 'machine') {
+      groups = (await ctx.rows('internal/by-machine')).map(groupRow);
     } else if (by === 'model') {
       const latency = new Map(
         (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
