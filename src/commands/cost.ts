@@ -175,7 +175,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
-    const overridden = Object.keys(inForce.overrides as Record<string, PriceOverride>).sort();
+    const overridden = Object.keys(inForce.overrides).sort();
     if (pooled && opts.groupsOnly && by !== 'session') {
       const rows = await ctx.rows('internal/pool-cost-groups', { by, tz });
       const groups = rows.map(
