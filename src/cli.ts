@@ -49,7 +49,10 @@ export function buildMainCli(): CAC {
     .option('--json', 'With -p: print a JSON object with the reply, usage and billed cost')
     .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4.3)')
     .option('-c, --continue', 'Resume the latest session')
-    .option('-r, --resume <ref>', 'Resume a session by id, prefix or name')
+    .option(
+      '-r, --resume [ref]',
+      'Resume a session by id, prefix or name (no ref: pick it in the session browser)',
+    )
     .action(async (message: string[], opts: Opts): Result => {
       const { chat } = await import('./commands/chat.js');
       return chat(message, opts);
@@ -150,6 +153,16 @@ export function buildSessionsCli(): CAC {
     .action(async (ref: string, tags: string[], opts: Opts): Result => {
       const { untag, renderTags } = await import('./commands/tag.js');
       return renderTags(await untag(String(ref), tags.map(String), opts), opts);
+    });
+
+  cli
+    .command(
+      'browse',
+      'Full-screen session browser: filter, search, preview, resume, rename, tag, delete, archive',
+    )
+    .action(async (opts: Opts): Result => {
+      const { browse } = await import('./commands/browse.js');
+      return browse(opts);
     });
 
   // ---- analytics ----
@@ -421,11 +434,14 @@ export function buildSessionsCli(): CAC {
 
   // ---- runtime (resume, fork) ----
   cli
-    .command('resume <ref>', 'Resume a session: its messages are sent again, new turns appended')
+    .command(
+      'resume [ref]',
+      'Resume a session: its messages are sent again, new turns appended (no ref: pick it in the browser)',
+    )
     .option('-m, --model <model>', 'Model (default: the model of the session)')
-    .action(async (ref: string, opts: Opts): Result => {
+    .action(async (ref: string | undefined, opts: Opts): Result => {
       const { resume } = await import('./commands/resume.js');
-      return resume(String(ref), opts);
+      return resume(ref === undefined ? undefined : String(ref), opts);
     });
 
   cli

@@ -50,6 +50,7 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
 
 /** Every table with rows per file (`sid`), besides `files` itself. */
 const SESSION_TABLES = [
+  'browse_rows',
   'list_entries',
   'text_loaded',
   'tool_call_text',

@@ -22,6 +22,8 @@ export interface SessionRow {
   interrupted: boolean;
   /** The session as `list --json` prints it (session/list-entry.ts). */
   listEntry: string;
+  /** The first user message on one line, cut (the browser's title of an unnamed session). */
+  firstUser: string | null;
 }
 
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -322,7 +324,26 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
     total: s.tokenUsage.total,
     interrupted,
     listEntry: listEntryText(listEntry(summarize(s), name)),
+    firstUser: firstUserLine(s),
   };
+}
+
+/** How much of the first user message the index keeps: more than any window shows of it. */
+export const FIRST_USER_CHARS = 300;
+
+/** The first user message with text, white space folded to single spaces and cut. */
+export function firstUserLine(s: Session): string | null {
+  for (const m of s.messages) {
+    if (m.role !== 'user' || typeof m.content !== 'string') continue;
+    const line = m.content
+      .slice(0, FIRST_USER_CHARS * 4)
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (line === '') continue;
+    // by code point, and well-formed: a cut in the middle of an emoji leaves no lone surrogate
+    return wellFormed(Array.from(line).slice(0, FIRST_USER_CHARS).join(''));
+  }
+  return null;
 }
 
 export function sessionText(s: Session): SessionText {

@@ -20,6 +20,7 @@ export interface Appenders {
   files: DuckDBAppender;
   sessions: DuckDBAppender;
   listEntries: DuckDBAppender;
+  browseRows: DuckDBAppender;
   messages: DuckDBAppender;
   toolCalls: DuckDBAppender;
   apiCalls: DuckDBAppender;
@@ -32,6 +33,7 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
     files: await conn.createAppender('files'),
     sessions: await conn.createAppender('sessions'),
     listEntries: await conn.createAppender('list_entries'),
+    browseRows: await conn.createAppender('browse_rows'),
     messages: await conn.createAppender('message_rows'),
     toolCalls: await conn.createAppender('tool_call_rows'),
     apiCalls: await conn.createAppender('api_calls'),
@@ -40,9 +42,8 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
 }
 
 export function closeAppenders(a: Appenders): void {
-  for (const ap of [a.files, a.sessions, a.listEntries, a.messages, a.toolCalls, a.apiCalls]) {
-    ap.closeSync();
-  }
+  const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
+  for (const ap of [...all, a.apiCalls]) ap.closeSync();
   if (a.text) closeTextAppenders(a.text);
 }
 
@@ -163,6 +164,9 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
       a.listEntries.appendInteger(sid);
       a.listEntries.appendVarchar(f.session.listEntry);
       a.listEntries.endRow();
+      a.browseRows.appendInteger(sid);
+      nullableVarchar(a.browseRows, f.session.firstUser);
+      a.browseRows.endRow();
     }
     if (f.session && f.text && a.text) appendText(a.text, sid, f.text);
   });

@@ -29,7 +29,8 @@ export interface ChatOptions {
   json?: boolean | undefined;
   model?: string | undefined;
   continue?: boolean | undefined;
-  resume?: string | undefined;
+  /** A ref, or true when given without one (the browser picks). */
+  resume?: string | boolean | undefined;
   sessionsDir?: string | undefined;
   debug?: boolean | undefined;
 }
@@ -159,10 +160,11 @@ export async function resumeInteractive(
     throw error;
   }
   recorder.data.model = client.model;
+  const { movedNote } = await import('./resume.js');
   return runInteractive(recorder, client, settings, {
     first,
     debug: opts.debug,
-    banner: `Resumed ${recorder.file} (${count} messages). /help for commands, /exit to end.`,
+    banner: `Resumed ${recorder.file} (${count} messages). /help for commands, /exit to end.${movedNote(loaded.session.metadata.workingDirectory)}`,
   });
 }
 
@@ -189,6 +191,10 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
   if (opts.json) throw new UsageError('--json goes with -p');
   if (opts.continue && opts.resume)
     throw new UsageError('use either --continue or --resume, not both');
+  if (opts.resume === true) {
+    const { resumePicked } = await import('./resume.js');
+    return resumePicked(opts, text || undefined);
+  }
   if (opts.continue || opts.resume) {
     return resumeInteractive(
       opts.continue ? 'latest' : String(opts.resume),
