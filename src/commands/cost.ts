@@ -14,7 +14,6 @@ import {
   costOfParts,
   flatCost,
   NO_COST,
-  type PriceOverride,
   type Pricing,
   priceOf,
 } from '../analytics/pricing.js';
@@ -176,7 +175,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
-    const overridden = Object.keys(inForce.overrides as Record<string, PriceOverride>).sort();
+    const overridden = Object.keys(inForce.overrides).sort();
     if (pooled && opts.groupsOnly && by !== 'session') {
       const rows = await ctx.rows('internal/pool-cost-groups', { by, tz });
       const groups = rows.map(
@@ -307,9 +306,9 @@ export function costJson(r: CostResult): unknown {
       ...figuresJson(r.total),
       unpriced: r.total.unpriced,
     },
-    sessions: r.sessions.map(({ parts: _parts, cost: _cost, exact: _e, estimated: _s, ...s }) => ({
+    sessions: r.sessions.map(({ parts, cost, exact, estimated, ...s }) => ({
       ...s,
-      ...figuresJson({ cost: _cost, exact: _e, estimated: _s, parts: _parts }),
+      ...figuresJson({ cost, exact, estimated, parts }),
     })),
     byModel: r.byModel.map((g) => {
       const price = r.pricing.kind === 'table' ? priceOf(r.pricing.table, g.key) : undefined;

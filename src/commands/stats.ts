@@ -76,7 +76,14 @@ export interface StatsResult {
   /** API calls recorded one by one (`calls`), and those whose usage was never reported. */
   calls: { recorded: number; unknownUsage: number };
   /** What the sessions cost, as `cost` computes it: billed (exact) and estimated apart. */
-  cost: { cost: number | null; exact: number; estimated: number; parts: CostParts };
+  cost: {
+    cost: number | null;
+    exact: number;
+    estimated: number;
+    parts: CostParts;
+    /** Sessions with usage whose model has no price. */
+    unpricedSessions: number;
+  };
   tools: ToolStat[];
   models: ModelStat[];
   latency: { replies: number; medianMs: number | null; p95Ms: number | null };
@@ -265,7 +272,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
 function costFigures(usage: Row | null): StatsResult['cost'] {
   const parts = partsOf(usage ?? { exact_ticks: null });
   const { cost, exact, estimated } = costOfParts(parts);
-  return { cost, exact, estimated, parts };
+  return { cost, exact, estimated, parts, unpricedSessions: num(usage?.unpriced_sessions) };
 }
 
 /** Cached input as a share of input tokens: null with no input. */
@@ -295,6 +302,7 @@ export function statsJson(r: StatsResult): unknown {
       estimated: usd(r.cost.estimated),
       exactTicks: r.cost.parts.exactTicks.toString(),
       unpricedCalls: r.cost.parts.unpricedCalls,
+      unpricedSessions: r.cost.unpricedSessions,
     },
     tools: r.tools.map((t) => ({
       ...t,
@@ -416,6 +424,11 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
   return columns;
 }
 
+function unpriced(sessions: number): string {
+  if (sessions === 0) return '';
+  return ` (${formatInt(sessions)} session${sessions === 1 ? '' : 's'} unpriced)`;
+}
+
 function percent(rate: number | null, digits = 1): string {
   return rate === null ? '-' : `${(rate * 100).toFixed(digits)}%`;
 }
@@ -445,7 +458,11 @@ function summaryPairs(r: StatsResult): [string, string, [string, unknown][]][] {
     one('Reasoning tokens', formatInt(r.tokens.reasoning), r.tokens.reasoning),
     one('Calls, usage unknown', formatInt(r.calls.unknownUsage), r.calls.unknownUsage),
     one('Cost billed (exact)', formatUsd(r.cost.exact), usd(r.cost.exact)),
-    one('Cost estimated', `~${formatUsd(r.cost.estimated)}`, usd(r.cost.estimated)),
+    one(
+      'Cost estimated',
+      `~${formatUsd(r.cost.estimated)}${unpriced(r.cost.unpricedSessions)}`,
+      usd(r.cost.estimated),
+    ),
     one(
       'Avg messages / session',
       r.avgMessagesPerSession.toFixed(1),
