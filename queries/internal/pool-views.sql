@@ -9,13 +9,13 @@ CREATE TABLE sessions AS
 SELECT hash(machine, session_id, exported_at) AS sid, 'pool' AS source, machine, month,
        session_id, file, name, tags, start_time, end_time, last_activity, duration_ms, model,
        status, working_directory, messages, tool_calls, input, output, total, interrupted,
-       cost_estimated_usd, cost_exact_usd, exported_at, schema_version, filename AS path
+       cost_estimated_usd, cost_exact_usd, exported_at, schema_version
 FROM {sessions_tidy}
 UNION ALL
 SELECT hash(machine, session_id, exported_at) AS sid, 'pool' AS source, machine, month,
        session_id, file, name, tags, start_time, end_time, last_activity, duration_ms, model,
        status, working_directory, messages, tool_calls, input, output, total, interrupted,
-       cost_estimated_usd, cost_exact_usd, exported_at, schema_version, filename AS path
+       cost_estimated_usd, cost_exact_usd, exported_at, schema_version
 FROM {sessions_untidy}
 QUALIFY row_number() OVER (
   PARTITION BY machine, session_id
@@ -74,6 +74,6 @@ SELECT sid, tool, count(*)::INTEGER AS calls, (count(*) FILTER (WHERE failed))::
 FROM tool_call_rows
 GROUP BY sid, tool;
 CREATE VIEW files AS
-SELECT sid, source, path, file AS name, 0::BIGINT AS size, 0::DOUBLE AS mtime_ms, 'ok' AS status,
+SELECT sid, source, file AS path, file AS name, 0::BIGINT AS size, 0::DOUBLE AS mtime_ms, 'ok' AS status,
        NULL::VARCHAR AS reason
 FROM sessions;

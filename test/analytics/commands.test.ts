@@ -388,7 +388,7 @@ describe('export', () => {
     sample();
     const out = join(h.home, 'out');
     const j = json('export', '--format', 'parquet', '--out', out, '--machine', 'laptop');
-    expect(j.tables.map((t: { rows: number }) => t.rows)).toEqual([4, 12, 5]);
+    expect(j.tables.map((t: { rows: number }) => t.rows)).toEqual([4, 12, 5, 4]);
     expect(readdirSync(join(out, 'sessions'))).toEqual(['machine=laptop']);
     expect(readdirSync(join(out, 'sessions', 'machine=laptop')).sort()).toEqual([
       'month=2025-10',
