@@ -2,21 +2,20 @@
 import type { CommandOutput } from '../commands/common.js';
 import { toCsv } from '../render/csv.js';
 import { formatTokens } from '../render/format.js';
-import { type Align, renderTable } from '../render/table.js';
+import { type Column, renderTable } from '../render/table.js';
 import type { SkippedFile } from '../session/store.js';
 
-export interface OutputColumn<R> {
-  header: string;
+/** A column of a table (its header, alignment, priority and how it shrinks) and of CSV. */
+export interface OutputColumn<R> extends Column {
   /** The CSV header and value: raw data, not the formatted cell. */
   csv?: string;
-  align?: Align;
   cell: (row: R) => string | number;
   raw?: (row: R) => unknown;
 }
 
 export function tableText<R>(columns: readonly OutputColumn<R>[], rows: readonly R[]): string {
   return renderTable(
-    columns.map((c) => ({ header: c.header, ...(c.align ? { align: c.align } : {}) })),
+    columns,
     rows.map((r) => columns.map((c) => c.cell(r))),
   );
 }
@@ -64,6 +63,8 @@ export function tokenColumns<
     header: key === 'input' ? 'IN' : key === 'output' ? 'OUT' : 'TOTAL',
     csv: key,
     align: 'right' as const,
+    // the total says most; in and out are details
+    priority: key === 'total' ? 7 : 2,
     cell: (r: R) => formatTokens(r[key]),
     raw: (r: R) => r[key],
   }));

@@ -20,6 +20,7 @@ import {
 } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
+import { wrapWords } from '../render/width.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
@@ -198,19 +199,26 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
   let text: string;
   if (r.by === 'session') {
     const columns: OutputColumn<SessionCost>[] = [
-      { header: 'SESSION', csv: 'session', cell: (s) => s.file.replace(/\.json$/, '') },
+      {
+        header: 'SESSION',
+        csv: 'session',
+        priority: 9,
+        cell: (s) => s.file.replace(/\.json$/, ''),
+      },
       {
         header: 'START (UTC)',
         csv: 'start',
+        priority: 5,
         cell: (s) => formatDateTime(s.startTime),
         raw: (s) => s.startTime,
       },
-      { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+      { header: 'MODEL', csv: 'model', priority: 6, minWidth: 11, cell: (s) => s.model },
       ...tokenColumns(),
       {
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (s) => costCell(s.cost),
         raw: (s) => usd(s.cost),
       },
@@ -219,11 +227,12 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
   } else {
     const rows = r.by === 'day' ? r.byDay : r.byModel;
     const columns: OutputColumn<GroupCost>[] = [
-      { header: r.by.toUpperCase(), csv: r.by, cell: (g) => g.key },
+      { header: r.by.toUpperCase(), csv: r.by, priority: 9, minWidth: 16, cell: (g) => g.key },
       {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 5,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
@@ -232,6 +241,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (g) => (g.unpriced === g.sessions ? 'unpriced' : formatUsd(g.cost ?? 0)),
         raw: (g) => usd(g.cost),
       },
@@ -244,5 +254,9 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
       ? `flat $${r.pricing.usdPer1k} per 1,000 tokens`
       : 'xAI list prices (override in settings.json)';
   const total = `Total: ${formatUsd(r.total.cost ?? 0)} for ${formatInt(r.total.sessions - r.total.unpriced)} priced session${r.total.sessions - r.total.unpriced === 1 ? '' : 's'}${r.total.unpriced ? `, ${r.total.unpriced} unpriced` : ''} (${basis})`;
-  return withNotes({ stdout: `${text}\n\n${total}\n`, stderr: warn }, r.skipped, r.notices);
+  return withNotes(
+    { stdout: `${text}\n\n${wrapWords(total)}\n`, stderr: warn },
+    r.skipped,
+    r.notices,
+  );
 }

@@ -11,6 +11,7 @@ import { describeFsError } from '../errors.js';
 import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
+import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -252,5 +253,6 @@ export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): Command
       ? 'No problems found.'
       : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`,
   );
-  return { stdout: `${lines.join('\n')}\n`, exitCode };
+  // a finding never wraps: long paths are cut in the middle to the terminal's width
+  return { stdout: `${lines.map((l) => fitLine(l)).join('\n')}\n`, exitCode };
 }

@@ -217,15 +217,15 @@ export function renderList(result: ListResult, { filtered = false } = {}): Comma
   }
   const table = renderTable(
     [
-      { header: 'ID' },
-      { header: 'NAME' },
-      { header: 'START (UTC)' },
-      { header: 'DURATION', align: 'right' },
-      { header: 'MODEL' },
-      { header: 'MSGS', align: 'right' },
-      { header: 'TOKENS', align: 'right' },
-      { header: 'TOOLS', align: 'right' },
-      { header: 'DIRECTORY' },
+      { header: 'ID', priority: 9 },
+      { header: 'NAME', priority: 6, minWidth: 10 },
+      { header: 'START (UTC)', priority: 8 },
+      { header: 'DURATION', align: 'right', priority: 3 },
+      { header: 'MODEL', priority: 7, minWidth: 11 },
+      { header: 'MSGS', align: 'right', priority: 2 },
+      { header: 'TOKENS', align: 'right', priority: 8 },
+      { header: 'TOOLS', align: 'right', priority: 1 },
+      { header: 'DIRECTORY', priority: 4, minWidth: 16, cut: 'middle' },
     ],
     result.sessions.map((s) => [
       s.file.replace(/\.json$/, ''),

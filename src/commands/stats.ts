@@ -268,7 +268,14 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
   const max = Math.max(0, ...(r.groups ?? []).map((g) => (byTool ? (g.calls ?? 0) : g.total)));
   const keyHeader = r.by === 'project' ? 'PROJECT' : (r.by ?? 'key').toUpperCase();
   const columns: OutputColumn<GroupStat>[] = [
-    { header: keyHeader, csv: r.by ?? 'key', cell: (g) => g.key },
+    {
+      header: keyHeader,
+      csv: r.by ?? 'key',
+      priority: 9,
+      minWidth: 16,
+      cut: r.by === 'project' ? 'middle' : 'end',
+      cell: (g) => g.key,
+    },
   ];
   if (byTool) {
     columns.push(
@@ -276,6 +283,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'CALLS',
         csv: 'calls',
         align: 'right',
+        priority: 8,
         cell: (g) => formatInt(g.calls ?? 0),
         raw: (g) => g.calls,
       },
@@ -283,10 +291,18 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 6,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
-      { header: '', csv: 'bar', cell: (g) => bar(g.calls ?? 0, max), raw: () => undefined },
+      // a bar cut short would misstate its share: it goes whole
+      {
+        header: '',
+        csv: 'bar',
+        priority: 1,
+        cell: (g) => bar(g.calls ?? 0, max),
+        raw: () => undefined,
+      },
     );
     return columns;
   }
@@ -295,6 +311,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'SESSIONS',
       csv: 'sessions',
       align: 'right',
+      priority: 6,
       cell: (g) => formatInt(g.sessions),
       raw: (g) => g.sessions,
     },
@@ -302,11 +319,18 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'MSGS',
       csv: 'messages',
       align: 'right',
+      priority: 3,
       cell: (g) => formatInt(g.messages),
       raw: (g) => g.messages,
     },
     ...tokenColumns<GroupStat>(),
-    { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
+    {
+      header: 'TOKENS',
+      csv: 'bar',
+      priority: 1,
+      cell: (g) => bar(g.total, max),
+      raw: () => undefined,
+    },
   );
   if (r.by === 'model') {
     columns.splice(
@@ -316,6 +340,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'LATENCY P50',
         csv: 'median_reply_ms',
         align: 'right',
+        priority: 4,
         cell: (g) => formatDuration(g.medianReplyMs ?? null),
         raw: (g) => g.medianReplyMs,
       },
@@ -323,6 +348,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'P95',
         csv: 'p95_reply_ms',
         align: 'right',
+        priority: 2,
         cell: (g) => formatDuration(g.p95ReplyMs ?? null),
         raw: (g) => g.p95ReplyMs,
       },
@@ -330,6 +356,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'TOK/S',
         csv: 'output_tokens_per_second',
         align: 'right',
+        priority: 2,
         cell: (g) => (g.outputTokensPerSecond == null ? '-' : g.outputTokensPerSecond.toFixed(1)),
         raw: (g) => g.outputTokensPerSecond,
       },
