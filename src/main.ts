@@ -7,6 +7,7 @@ import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
 import { type CommandOutput, outputParts } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
+import { nearest } from './render/suggest.js';
 
 /**
  * A reader that went away (`grok sessions list --json | head`) is not an error of grok's: what is
@@ -99,6 +100,38 @@ function joinDashedValues(cli: CAC, args: readonly string[]): string[] {
   return joined;
 }
 
+/**
+ * An option the command does not take is bad usage, named with the nearest one it does take
+ * (`--lmit` → did you mean --limit?).
+ */
+function checkOptions(cli: CAC, args: readonly string[]): void {
+  const command = cli.matchedCommand ?? cli.globalCommand;
+  if (command.config.allowUnknownOptions) return;
+  const options = [
+    ...(command.isGlobalCommand ? [] : command.options),
+    ...cli.globalCommand.options,
+  ];
+  const known = new Set(options.flatMap((o) => o.names));
+  for (const token of args.slice(2)) {
+    if (token === '--') return;
+    if (!token.startsWith('-') || /^-\d/.test(token)) continue;
+    const typed = token.replace(/=.*$/s, '');
+    const names = typed.startsWith('--') ? [typed.slice(2)] : typed.slice(1).split('');
+    for (const name of names) {
+      const bare = name.replace(/^no-/, '');
+      if (known.has(optionKey(name)) || known.has(optionKey(bare)) || known.has(name)) continue;
+      const shown = typed.startsWith('--') ? `--${name}` : `-${name}`;
+      const near = nearest(
+        shown,
+        options.flatMap((o) => o.rawName.split(/[ ,]+/).filter((w) => w.startsWith('-'))),
+      );
+      throw new UsageError(
+        `unknown option '${shown}' for '${command.isGlobalCommand ? cli.name : `${cli.name} ${command.name}`}'${near ? `; did you mean ${near}?` : ''}`,
+      );
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const sessions = argv[2] === 'sessions';
   const cli = sessions ? buildSessionsCli() : buildMainCli();
@@ -111,14 +144,20 @@ async function main(argv: string[]): Promise<number> {
   if (sessions && !cli.matchedCommand) {
     const word = parsed.args[0];
     if (word === undefined) {
+      checkOptions(cli, args);
       cli.outputHelp();
       return 0;
     }
-    throw new UserError(`unknown command 'grok sessions ${word}'`, {
-      hint: 'see grok sessions --help',
-      exitCode: EXIT_USAGE,
-    });
+    const near = nearest(
+      String(word),
+      cli.commands.map((c) => c.name),
+    );
+    throw new UserError(
+      `unknown command 'grok sessions ${word}'${near ? `; did you mean ${near}?` : ''}`,
+      { hint: 'see grok sessions --help', exitCode: EXIT_USAGE },
+    );
   }
+  checkOptions(cli, args);
   keepTypedValues(parsed.options, args);
   if (parsed.options.json && parsed.options.csv) {
     throw new UsageError('--json and --csv: give one of them');
