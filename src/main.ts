@@ -7,6 +7,7 @@ import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
 import { type CommandOutput, outputParts } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
+import { red, useColor, yellow } from './render/color.js';
 import { nearest } from './render/suggest.js';
 
 /**
@@ -164,8 +165,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
   await write(process.stdout, output?.stdout);
-  await write(process.stderr, output?.stderr);
+  await write(process.stderr, attention(output?.stderr));
   return output?.exitCode ?? 0;
+}
+
+/** What needs attention stands out on a terminal: warnings yellow (never with NO_COLOR or piped). */
+function attention(stderr: CommandOutput['stderr']): CommandOutput['stderr'] {
+  if (typeof stderr !== 'string' || !useColor(process.stderr)) return stderr;
+  return stderr.replace(/^grok: warning: .*$/gm, (line) => yellow(line, true));
+}
+
+/** A failure's line, red on a terminal. */
+function failure(line: string): string {
+  return useColor(process.stderr) ? red(line, true) : line;
 }
 
 function isCacError(error: unknown): error is Error {
@@ -179,16 +191,18 @@ main(process.argv).then(
   },
   (error: unknown) => {
     if (error instanceof UserError) {
-      process.stderr.write(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+      process.stderr.write(
+        `${failure(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`,
+      );
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error.exitCode;
     } else if (isCacError(error)) {
-      process.stderr.write(`grok: ${error.message} (see --help)\n`);
+      process.stderr.write(`${failure(`grok: ${error.message} (see --help)`)}\n`);
       process.exitCode = EXIT_USAGE;
     } else {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(
-        `grok: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`,
+        `${failure(`grok: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}`)}\n`,
       );
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = EXIT_FAILURE;

@@ -27,17 +27,17 @@ export function csvText<R>(columns: readonly OutputColumn<R>[], rows: readonly R
   )}\n`;
 }
 
-/** Notes for stderr: the files that are not sessions, and why the index was not used. */
+/** "5 files could not be read; see grok sessions doctor" (which, and why: --json and doctor). */
+export function skippedNote(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '';
+  const n = skipped.length;
+  return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
+}
+
+/** Notes for stderr: why the index was not used, and one line for the files not read. */
 export function notesText(skipped: readonly SkippedFile[], notices: readonly string[]): string {
   const lines = notices.map((n) => `grok: note: ${n}`);
-  if (skipped.length > 0) {
-    const n = skipped.length;
-    lines.push(
-      `grok: skipped ${n} file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a readable session (see grok sessions doctor):`,
-    );
-    for (const s of skipped.slice(0, 5)) lines.push(`  ${s.file}: ${s.reason}`);
-    if (n > 5) lines.push(`  ... and ${n - 5} more (--json lists them all)`);
-  }
+  if (skipped.length > 0) lines.push(`grok: warning: ${skippedNote(skipped)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

@@ -21,7 +21,7 @@ import {
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
 import { wrapWords } from '../render/width.js';
-import { settingsPath } from '../session/paths.js';
+import { noSessionsText, settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -194,7 +194,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     );
   }
   if (r.sessions.length === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   let text: string;
   if (r.by === 'session') {

@@ -11,6 +11,7 @@ import { describeFsError } from '../errors.js';
 import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
+import { red } from '../render/color.js';
 import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
@@ -245,7 +246,7 @@ export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): Command
   if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = [`${r.sessions} sessions in ${r.sessionsDir}`];
   for (const f of r.findings) {
-    lines.push(`${f.level === 'problem' ? '✗' : '·'} ${f.check}: ${f.detail}`);
+    lines.push(`${f.level === 'problem' ? red('✗') : '·'} ${f.check}: ${f.detail}`);
     if (f.fix) lines.push(`    fix: ${f.fix}`);
   }
   lines.push(

@@ -12,6 +12,7 @@ import { validateTimeZone } from '../analytics/period.js';
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens } from '../render/format.js';
 import { lockHolder, lockPathFor } from '../session/lock.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -450,7 +451,7 @@ export function renderStats(
           r.groups,
         )
       : r.groups.length === 0
-        ? `No sessions found in ${r.dir}\n`
+        ? `${noSessionsText(r.dir)}\n`
         : `${tableText(columns, r.groups)}\n`;
     return withNotes({ stdout: body }, r.skipped, r.notices);
   }
@@ -472,7 +473,7 @@ export function renderStats(
     );
   }
   if (r.sessions === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   const lines = [
     tableText(

@@ -1,6 +1,7 @@
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
 import { bar, formatInt } from '../render/format.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -134,7 +135,7 @@ export function renderTools(
   if (r.tools.length === 0) {
     const what =
       r.sessions === 0
-        ? `No sessions found in ${r.dir}`
+        ? noSessionsText(r.dir)
         : `No tool calls in ${formatInt(r.sessions)} session${r.sessions === 1 ? '' : 's'}`;
     return withNotes({ stdout: `${what}\n` }, r.skipped, r.notices);
   }

@@ -11,7 +11,7 @@ import {
   formatUsd,
   truncate,
 } from '../render/format.js';
-import { settingsPath } from '../session/paths.js';
+import { noSessionsText, settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
 import type { CommandOutput } from './common.js';
@@ -169,6 +169,6 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
   ];
   if (opts.csv) return withNotes({ stdout: csvText(columns, r.sessions) }, r.skipped, r.notices);
   if (r.sessions.length === 0)
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   return withNotes({ stdout: `${tableText(columns, r.sessions)}\n` }, r.skipped, r.notices);
 }
