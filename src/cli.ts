@@ -47,10 +47,13 @@ export function buildMainCli(): CAC {
       '-p, --print',
       'Headless: print the reply to stdout and exit, no session file (stdin when no message)',
     )
-    .option('--json', 'With -p: print a JSON object with the reply and usage')
-    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4)')
+    .option('--json', 'With -p: print a JSON object with the reply, usage and billed cost')
+    .option('-m, --model <model>', 'Model (default: $GROK_MODEL, settings, or grok-4.3)')
     .option('-c, --continue', 'Resume the latest session')
-    .option('-r, --resume <ref>', 'Resume a session by id, prefix or name')
+    .option(
+      '-r, --resume [ref]',
+      'Resume a session by id, prefix or name (no ref: pick it in the session browser)',
+    )
     .action(async (message: string[], opts: Opts): Result => {
       const { chat } = await import('./commands/chat.js');
       return chat(message, opts);
@@ -154,7 +157,8 @@ export function buildSessionsCli(): CAC {
     .option('--role <role>', 'Only messages of this role: system | user | assistant | tool')
     .option('--tail <n>', 'Only the last N messages')
     .option('--width <n>', 'Cut each message to N characters on one line')
-    .option('--json', 'Print the session file unchanged')
+    .option('--json', 'Print the session file as it is, encrypted reasoning left out')
+    .option('--reasoning', "With --json: keep the model's encrypted reasoning")
     .action(async (ref: string, opts: Opts): Result => {
       const { show, renderShow } = await import('./commands/show.js');
       return renderShow(await show(String(ref), opts), opts);
@@ -210,6 +214,14 @@ export function buildSessionsCli(): CAC {
       return renderTags(await untag(String(ref), tags.map(String), opts), opts);
     });
 
+  define(cli, 'browse', 'Full-screen browser: filter, preview, resume, tag', {
+    group: 'browse',
+    examples: ['browse'],
+  }).action(async (opts: Opts): Result => {
+    const { browse } = await import('./commands/browse.js');
+    return browse(opts);
+  });
+
   // ---- analytics ----
   analyticsFilters(
     define(cli, 'stats', 'Sessions, messages, tokens, tools, models at a glance', {
@@ -227,7 +239,7 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    define(cli, 'cost', 'Cost of sessions from xAI list prices (or --rate)', {
+    define(cli, 'cost', 'Cost: billed by xAI where recorded, else estimated', {
       group: 'analyse',
       examples: [
         'cost --month 2025-11',
@@ -243,6 +255,18 @@ export function buildSessionsCli(): CAC {
     return answer('cost', opts, async () => {
       const { cost, renderCost } = await import('./commands/cost.js');
       return renderCost(await cost(opts), opts);
+    });
+  });
+
+  analyticsFilters(
+    define(cli, 'pricing', 'The price table, and models in your sessions without a price', {
+      group: 'analyse',
+      examples: ['pricing', 'pricing --json'],
+    }).option('--json', 'JSON output'),
+  ).action(async (opts: Opts): Result => {
+    return answer('pricing', opts, async () => {
+      const { pricing, renderPricing } = await import('./commands/pricing.js');
+      return renderPricing(await pricing(opts), opts);
     });
   });
 
@@ -328,6 +352,7 @@ export function buildSessionsCli(): CAC {
         '--no-redact',
         'With a ref: keep secrets in the transcript (by default each becomes [REDACTED:<kind>])',
       )
+      .option('--reasoning', "With a ref and --format json: keep the model's encrypted reasoning")
       .option(
         '--out <path>',
         'With a ref: a file, or a directory for <session>.<format>; without: a directory. Existing files are never overwritten',
@@ -520,14 +545,14 @@ export function buildSessionsCli(): CAC {
   });
 
   // ---- runtime (resume, fork) ----
-  define(cli, 'resume <ref>', 'Continue a session in the chat: new turns appended', {
+  define(cli, 'resume [ref]', 'Continue a session in the chat (no ref: pick it in the browser)', {
     group: 'chat',
     examples: ['resume orders-timeout', 'resume latest --model grok-4'],
   })
     .option('-m, --model <model>', 'Model (default: the model of the session)')
-    .action(async (ref: string, opts: Opts): Result => {
+    .action(async (ref: string | undefined, opts: Opts): Result => {
       const { resume } = await import('./commands/resume.js');
-      return resume(String(ref), opts);
+      return resume(ref === undefined ? undefined : String(ref), opts);
     });
 
   define(cli, 'fork <ref>', 'A new session from the first N messages of another', {

@@ -17,6 +17,13 @@ export function codeCacheFile(bundle: string): string {
   return `${bundle.replace(/\.cjs$/, '')}.${process.version}.${process.arch}.cache`;
 }
 
+/**
+ * Where a bundle run here finds an `import()` that works: code compiled by vm.Script has none of
+ * its own (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), and Node 20 gives it one only behind an
+ * experimental flag. Set by the first runCommonJs, the bin's, whose import() is Node's own.
+ */
+export const ESM_IMPORT = Symbol.for('grok.importEsm');
+
 export interface RanBundle {
   /** The compiled bundle: createCachedData() after a run gives the cache of what it compiled. */
   script: Script;
@@ -29,6 +36,8 @@ export interface RanBundle {
  * given. Its require() resolves from its own directory.
  */
 export function runCommonJs(bundle: string, cache: Buffer | undefined): RanBundle {
+  const global = globalThis as Record<symbol, unknown>;
+  global[ESM_IMPORT] ??= (url: string) => import(url);
   const wrapped = (Module as unknown as { wrap(code: string): string }).wrap(
     readFileSync(bundle, 'utf8'),
   );

@@ -54,3 +54,23 @@ export function describeFsError(error: unknown): string {
       return error instanceof Error ? error.message : String(error);
   }
 }
+
+const FS_USER_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);
+
+/**
+ * A file system error met while `doing` something in `dir` (permissions, a full disk, a read-only
+ * mount) as a one-line user error naming the directory and what to do; anything else is returned
+ * as it was, to be raised as the internal error it is.
+ */
+export function fsUserError(doing: string, dir: string, error: unknown): unknown {
+  if (error instanceof UserError) return error;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !FS_USER_CODES.has(code)) return error;
+  const hint =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `free space on the disk that holds ${dir}, then run this again`
+      : code === 'EROFS'
+        ? `${dir} is on a read-only file system: use a writable directory`
+        : `see grok sessions doctor for the fix`;
+  return new UserError(`cannot ${doing} in ${dir}: ${describeFsError(error)}`, { hint });
+}

@@ -146,6 +146,14 @@ async function main(argv: string[]): Promise<number> {
     const word = parsed.args[0];
     if (word === undefined) {
       checkOptions(cli, args);
+      // on a terminal, `grok sessions` is the browser; elsewhere its help
+      if (process.stdin.isTTY && process.stdout.isTTY) {
+        const { browse } = await import('./commands/browse.js');
+        const output = await browse(parsed.options);
+        await write(process.stdout, output.stdout);
+        await write(process.stderr, output.stderr);
+        return output.exitCode ?? 0;
+      }
       cli.outputHelp();
       return 0;
     }

@@ -2,22 +2,41 @@
  * `$GROK_HOME/settings.json`: one zod schema, strict, so a typo is refused with a one-line error
  * naming the key instead of being silently ignored. A missing file means all defaults.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { describeFsError, UserError } from './errors.js';
 import { retentionSchema } from './schedule/policy.js';
 import { settingsPath } from './session/paths.js';
+import { NotRegularFileError, readRegularFile } from './session/regular-file.js';
 
+const usdPerMillion = z.number().nonnegative();
+
+/**
+ * A model's prices, USD per million tokens; every field overrides the built-in table's, and a
+ * model the table lacks needs `input` and `output` (checked where the table is built).
+ */
 const modelPriceSchema = z.strictObject({
-  /** USD per million input (prompt) tokens. */
-  input: z.number().nonnegative(),
-  /** USD per million output (completion) tokens. */
-  output: z.number().nonnegative(),
+  input: usdPerMillion.optional(),
+  /** Prompt tokens served from the cache. */
+  cachedInput: usdPerMillion.optional(),
+  /** Output tokens, reasoning included. */
+  output: usdPerMillion.optional(),
+  /** Rates for a call whose prompt is at or above `threshold` tokens; null removes the tier. */
+  longContext: z
+    .strictObject({
+      threshold: z.number().int().positive().optional(),
+      input: usdPerMillion.optional(),
+      cachedInput: usdPerMillion.optional(),
+      output: usdPerMillion.optional(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const settingsSchema = z.strictObject({
   /** Default chat model. */
   model: z.string().min(1).optional(),
+  /** The API the chat runtime speaks: xAI's Responses API, or chat completions. */
+  api: z.enum(['responses', 'chat']).optional(),
   /** Seconds between saves while a reply streams. */
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */
@@ -62,10 +81,16 @@ export async function loadSettings(env: NodeJS.ProcessEnv = process.env): Promis
   const file = settingsPath(env);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // a symlink to a regular file is fine (dotfile managers keep it elsewhere); a FIFO is not
+    text = (await readRegularFile(file, { followSymlink: true })).bytes.toString('utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new UserError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new UserError(`cannot read ${file}: ${describeFsError(error)}`, {
+      hint:
+        error instanceof NotRegularFileError
+          ? 'settings.json must be a regular file, or a symlink to one'
+          : undefined,
+    });
   }
   return parseSettings(text, file);
 }

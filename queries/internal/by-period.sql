@@ -1,10 +1,15 @@
--- One row per day, ISO week (starting Monday) or month of the start time, in the zone $tz.
+-- One row per day, ISO week (starting Monday) or month of the start time, in the zone $tz, with
+-- the cached input, reasoning and calls of unknown usage of session-costs.sql.
 SELECT strftime(date_trunc($unit, timezone($tz, start_time)), $format) AS key,
        count(*) AS sessions,
        sum(messages) AS messages,
        sum(input) AS input,
        sum(output) AS output,
-       sum(total) AS total
+       sum(total) AS total,
+       sum(k.cached_input) AS cached_input,
+       sum(k.reasoning) AS reasoning,
+       sum(k.unknown_calls) AS unknown_calls
 FROM temp.selected
+LEFT JOIN temp.session_costs k USING (sid)
 GROUP BY key
 ORDER BY key;

@@ -1,3 +1,7 @@
-SELECT session_id, file, model, start_time, input, output, total, messages, duration_ms
-FROM temp.selected
-ORDER BY start_time, file;
+-- The selected sessions with their cost parts (session-costs.sql).
+SELECT s.sid, s.session_id, s.file, s.model, s.start_time, s.input, s.output, s.total, s.messages,
+       s.duration_ms, k.exact_ticks, k.billed_calls, k.estimated_calls, k.unpriced_calls,
+       k.unknown_calls, k.totals_only, k.estimated
+FROM temp.selected s
+LEFT JOIN temp.session_costs k USING (sid)
+ORDER BY s.start_time, s.file;

@@ -11,13 +11,14 @@
  * Anything unreadable there is a miss; a failed write is ignored: the cache can only be absent.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CommandOutput, outputParts } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, readSessionsDir, settingsPath } from '../session/paths.js';
+import { readLockPidSync, readRegularFileSync } from '../session/regular-file.js';
 import { grokVersion } from '../version.js';
 import { holdScan, nothingToIndex, releaseScan, type Scan, startScan } from './scan.js';
 import { passing } from './transient.js';
@@ -35,9 +36,9 @@ function locksKey(dir: string, locks: readonly string[]): string[] {
   return locks.map((n) => {
     let pid = Number.NaN;
     try {
-      pid = Number.parseInt(readFileSync(join(dir, n), 'utf8'), 10);
+      pid = readLockPidSync(join(dir, n));
     } catch {
-      // gone meanwhile: no owner
+      // gone meanwhile, or not a lock grok wrote: no owner
     }
     return `${n}:${processAlive(pid) ? pid : 'dead'}`;
   });
@@ -119,7 +120,7 @@ function answerFile(key: string, output: CommandOutput): Uint8Array[] {
 /** The output filed under `key`, or undefined: none, another key, or a file not whole. */
 function readAnswer(command: string, key: string): CommandOutput | undefined {
   try {
-    const file = readFileSync(answerPath(command));
+    const file = readRegularFileSync(answerPath(command)).bytes;
     const nl = file.indexOf(10);
     if (nl < 0) return undefined;
     const head = JSON.parse(file.subarray(0, nl).toString()) as AnswerHead;

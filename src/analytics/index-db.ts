@@ -7,6 +7,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
+import { assertRegularIfPresentSync, NotRegularFileError } from '../session/regular-file.js';
 import { createInstance, loadDuckDB } from './duckdb-load.js';
 import { migrate } from './migrations.js';
 
@@ -34,6 +35,11 @@ function isLockError(error: unknown): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
+  if (path !== ':memory:') {
+    // DuckDB opens by name: a FIFO there would hang it, a symlink lead it elsewhere
+    assertRegularIfPresentSync(path);
+    assertRegularIfPresentSync(`${path}.wal`);
+  }
   const options: Record<string, string> = {};
   if (readOnly) options.access_mode = 'READ_ONLY';
   const instance: DuckDBInstance = await createInstance(path, options);
@@ -87,6 +93,10 @@ export async function openIndex(home: string, { retries = 3 } = {}): Promise<Ind
     try {
       return await openAt(path, false);
     } catch (error) {
+      if (error instanceof NotRegularFileError)
+        return openMemoryIndex(
+          `${error.path} is ${error.message}, left alone; using a temporary in-memory index`,
+        );
       if (isLockError(error)) {
         if (attempt < retries) {
           await sleep(50 * (attempt + 1));

@@ -18,6 +18,8 @@ export const MIGRATION_STEPS = [
   '010-unkeyed-files',
   '011-list-entries',
   '012-whole-tool-results',
+  '013-api-calls',
+  '014-browse-rows',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -3,10 +3,11 @@
  * schema check, then rows. Used inline and by the parse workers. A build reads everything but the
  * text; the text (message content, tool-call parameters and results) is read on first use.
  */
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
+import { readRegularFileSync } from '../session/regular-file.js';
 import {
+  type ApiCallColumns,
   type MessageColumns,
   RowColumns,
   type SessionRow,
@@ -37,6 +38,7 @@ export interface ParsedBatch {
   files: ParsedFile[];
   messages: MessageColumns;
   toolCalls: ToolCallColumns;
+  apiCalls: ApiCallColumns;
 }
 
 /** A file's text as read, or why it could not be read. */
@@ -89,8 +91,8 @@ export async function parseBatch(
       file.reason = r.ok ? 'not a session: refused by the index check' : r.reason;
     }
   }
-  const { messages, toolCalls, buffers } = rows.seal();
-  return { batch: { files, messages, toolCalls }, buffers };
+  const { messages, toolCalls, apiCalls, buffers } = rows.seal();
+  return { batch: { files, messages, toolCalls, apiCalls }, buffers };
 }
 
 /**
@@ -99,14 +101,8 @@ export async function parseBatch(
  * fs/promises, and nothing else waits on this thread.
  */
 function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error('not a regular file');
-    return { text: readFileSync(fd, 'utf8'), size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
+  const { bytes, size, mtimeMs } = readRegularFileSync(path);
+  return { text: bytes.toString('utf8'), size, mtimeMs };
 }
 
 /** Reads and parses files into one batch (in a parse worker, or inline). */

@@ -50,6 +50,7 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
 
 /** Every table with rows per file (`sid`), besides `files` itself. */
 const SESSION_TABLES = [
+  'browse_rows',
   'list_entries',
   'text_loaded',
   'tool_call_text',
@@ -57,6 +58,7 @@ const SESSION_TABLES = [
   'session_tools',
   'tool_call_rows',
   'message_rows',
+  'api_calls',
   'sessions',
 ];
 

@@ -22,6 +22,8 @@ export interface SessionRow {
   interrupted: boolean;
   /** The session as `list --json` prints it (session/list-entry.ts). */
   listEntry: string;
+  /** The first user message on one line, cut (the browser's title of an unnamed session). */
+  firstUser: string | null;
 }
 
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -45,6 +47,32 @@ export interface MessageColumns {
   interrupted: Uint8Array;
   /** On an assistant message right after a user message: milliseconds between the two. */
   replyMs: Float64Array;
+}
+
+/** What an `api_calls` row stands for (index into CALL_KINDS). */
+export const CALL_KINDS = ['call', 'message', 'session'] as const;
+
+/**
+ * The usage rows cost is computed from, one per API call a message recorded (`calls`); a message
+ * without `calls` gives one row of its own `usage`, priced by the session's model; a file with
+ * neither gives one row of its session totals. NaN stands for NULL.
+ */
+export interface ApiCallColumns {
+  length: number;
+  file: Int32Array;
+  /** The message; -1 for a session's totals. */
+  seq: Int32Array;
+  /** The entry of the message's `calls`; -1 for a message's usage or the totals. */
+  idx: Int32Array;
+  kind: Uint8Array;
+  model: string[];
+  /** 0 when the server never reported the call's usage (a dropped stream). */
+  known: Uint8Array;
+  input: Float64Array;
+  output: Float64Array;
+  cachedInput: Float64Array;
+  reasoning: Float64Array;
+  costTicks: Float64Array;
 }
 
 export interface ToolCallColumns {
@@ -132,12 +160,50 @@ export class RowColumns {
     tool: [] as string[],
     failed: [] as number[],
   };
+  private readonly c = {
+    file: [] as number[],
+    seq: [] as number[],
+    idx: [] as number[],
+    kind: [] as number[],
+    model: [] as string[],
+    known: [] as number[],
+    input: [] as number[],
+    output: [] as number[],
+    cachedInput: [] as number[],
+    reasoning: [] as number[],
+    costTicks: [] as number[],
+  };
+
+  private usageRow(
+    file: number,
+    seq: number,
+    idx: number,
+    kind: (typeof CALL_KINDS)[number],
+    model: string,
+    u: Partial<Record<'input' | 'output' | 'cachedInput' | 'reasoning' | 'costUsdTicks', number>>,
+    known: boolean,
+  ): void {
+    const { c } = this;
+    const n = (v: number | undefined) => (known && v !== undefined ? v : Number.NaN);
+    c.file.push(file);
+    c.seq.push(seq);
+    c.idx.push(idx);
+    c.kind.push(CALL_KINDS.indexOf(kind));
+    c.model.push(wellFormed(model));
+    c.known.push(known ? 1 : 0);
+    c.input.push(n(u.input));
+    c.output.push(n(u.output));
+    c.cachedInput.push(n(u.cachedInput));
+    c.reasoning.push(n(u.reasoning));
+    c.costTicks.push(n(u.costUsdTicks));
+  }
 
   /** Adds the rows of `s`, the `file`-th file of the batch, named `name`; returns its session row. */
   add(file: number, name: string, s: Session): SessionRow {
     const { m, t } = this;
     let interrupted = s.status === 'interrupted';
     let calls = 0;
+    let usageRows = 0;
     let prevRole: string | undefined;
     let prevMs = Number.NaN;
     const messages = s.messages;
@@ -156,6 +222,17 @@ export class RowColumns {
       m.output.push(msg.usage ? msg.usage.output : Number.NaN);
       m.interrupted.push(msg.interrupted === true ? 1 : 0);
       m.replyMs.push(reply >= 0 && reply <= MAX_REPLY_MS ? reply : Number.NaN);
+      if (msg.calls && msg.calls.length > 0) {
+        msg.calls.forEach((call, idx) => {
+          const known =
+            call.usage !== null && call.input !== undefined && call.output !== undefined;
+          this.usageRow(file, seq, idx, 'call', call.model, call, known);
+        });
+        usageRows++;
+      } else if (msg.usage) {
+        this.usageRow(file, seq, -1, 'message', s.model, msg.usage, true);
+        usageRows++;
+      }
       for (let idx = 0; idx < list.length; idx++) {
         const call = list[idx] as NonNullable<typeof msg.toolCalls>[number];
         t.file.push(file);
@@ -168,12 +245,19 @@ export class RowColumns {
       prevRole = msg.role;
       prevMs = ms;
     }
+    // the seed's format: the session's totals are all there is
+    if (usageRows === 0) this.usageRow(file, -1, -1, 'session', s.model, s.tokenUsage, true);
     return sessionRow(s, name, calls, interrupted);
   }
 
   /** The columns, and the buffers to transfer with them. */
-  seal(): { messages: MessageColumns; toolCalls: ToolCallColumns; buffers: ArrayBuffer[] } {
-    const { m, t } = this;
+  seal(): {
+    messages: MessageColumns;
+    toolCalls: ToolCallColumns;
+    apiCalls: ApiCallColumns;
+    buffers: ArrayBuffer[];
+  } {
+    const { m, t, c } = this;
     const messages: MessageColumns = {
       length: m.file.length,
       file: Int32Array.from(m.file),
@@ -194,10 +278,26 @@ export class RowColumns {
       tool: t.tool,
       failed: Uint8Array.from(t.failed),
     };
-    const buffers = [...Object.values(messages), ...Object.values(toolCalls)].flatMap((v) =>
-      ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : [],
-    );
-    return { messages, toolCalls, buffers };
+    const apiCalls: ApiCallColumns = {
+      length: c.file.length,
+      file: Int32Array.from(c.file),
+      seq: Int32Array.from(c.seq),
+      idx: Int32Array.from(c.idx),
+      kind: Uint8Array.from(c.kind),
+      model: c.model,
+      known: Uint8Array.from(c.known),
+      input: Float64Array.from(c.input),
+      output: Float64Array.from(c.output),
+      cachedInput: Float64Array.from(c.cachedInput),
+      reasoning: Float64Array.from(c.reasoning),
+      costTicks: Float64Array.from(c.costTicks),
+    };
+    const buffers = [
+      ...Object.values(messages),
+      ...Object.values(toolCalls),
+      ...Object.values(apiCalls),
+    ].flatMap((v) => (ArrayBuffer.isView(v) ? [v.buffer as ArrayBuffer] : []));
+    return { messages, toolCalls, apiCalls, buffers };
   }
 }
 
@@ -224,7 +324,26 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
     total: s.tokenUsage.total,
     interrupted,
     listEntry: listEntryText(listEntry(summarize(s), name)),
+    firstUser: firstUserLine(s),
   };
+}
+
+/** How much of the first user message the index keeps: more than any window shows of it. */
+export const FIRST_USER_CHARS = 300;
+
+/** The first user message with text, white space folded to single spaces and cut. */
+export function firstUserLine(s: Session): string | null {
+  for (const m of s.messages) {
+    if (m.role !== 'user' || typeof m.content !== 'string') continue;
+    const line = m.content
+      .slice(0, FIRST_USER_CHARS * 4)
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (line === '') continue;
+    // by code point, and well-formed: a cut in the middle of an emoji leaves no lone surrogate
+    return wellFormed(Array.from(line).slice(0, FIRST_USER_CHARS).join(''));
+  }
+  return null;
 }
 
 export function sessionText(s: Session): SessionText {

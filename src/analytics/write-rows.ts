@@ -14,14 +14,16 @@ import type {
 } from '@duckdb/node-api';
 import { loadDuckDB } from './duckdb-load.js';
 import type { ParsedBatch, ParsedFile } from './parse-files.js';
-import { ROLES, type SessionRow, type SessionText } from './session-rows.js';
+import { CALL_KINDS, ROLES, type SessionRow, type SessionText } from './session-rows.js';
 
 export interface Appenders {
   files: DuckDBAppender;
   sessions: DuckDBAppender;
   listEntries: DuckDBAppender;
+  browseRows: DuckDBAppender;
   messages: DuckDBAppender;
   toolCalls: DuckDBAppender;
+  apiCalls: DuckDBAppender;
   /** Only where text comes with the rows (archives). */
   text?: TextAppenders | undefined;
 }
@@ -31,14 +33,17 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
     files: await conn.createAppender('files'),
     sessions: await conn.createAppender('sessions'),
     listEntries: await conn.createAppender('list_entries'),
+    browseRows: await conn.createAppender('browse_rows'),
     messages: await conn.createAppender('message_rows'),
     toolCalls: await conn.createAppender('tool_call_rows'),
+    apiCalls: await conn.createAppender('api_calls'),
     text: withText ? await openTextAppenders(conn) : undefined,
   };
 }
 
 export function closeAppenders(a: Appenders): void {
-  for (const ap of [a.files, a.sessions, a.listEntries, a.messages, a.toolCalls]) ap.closeSync();
+  const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
+  for (const ap of [...all, a.apiCalls]) ap.closeSync();
   if (a.text) closeTextAppenders(a.text);
 }
 
@@ -159,6 +164,9 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
       a.listEntries.appendInteger(sid);
       a.listEntries.appendVarchar(f.session.listEntry);
       a.listEntries.endRow();
+      a.browseRows.appendInteger(sid);
+      nullableVarchar(a.browseRows, f.session.firstUser);
+      a.browseRows.endRow();
     }
     if (f.session && f.text && a.text) appendText(a.text, sid, f.text);
   });
@@ -184,5 +192,19 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
     (i) => t.idx[i],
     (i) => t.tool[i],
     (i) => t.failed[i] === 1,
+  ]);
+  const c = batch.apiCalls;
+  appendColumns(a.apiCalls, c.length, [
+    (i) => firstSid + (c.file[i] as number),
+    (i) => c.seq[i],
+    (i) => c.idx[i],
+    (i) => CALL_KINDS[c.kind[i] as number],
+    (i) => c.model[i],
+    (i) => c.known[i] === 1,
+    (i) => bigOrNull(c.input[i] as number),
+    (i) => bigOrNull(c.output[i] as number),
+    (i) => bigOrNull(c.cachedInput[i] as number),
+    (i) => bigOrNull(c.reasoning[i] as number),
+    (i) => bigOrNull(c.costTicks[i] as number),
   ]);
 }

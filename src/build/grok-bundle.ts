@@ -141,8 +141,48 @@ async function bundleProgram(): Promise<void> {
   }
 }
 
+/**
+ * The session browser's screen (dist/browse/app.js) with Ink, React and what they import, as one
+ * ES module (dist/vendor/browse-ui.mjs; src/browse/load.ts loads it). ES module, as Ink uses
+ * top-level await. Loading Ink's ~100 modules one by one cost more than the browser's whole
+ * first screen may take. React is built for production (no development checks); Ink's devtools
+ * connection (only under DEV=true, needing a package we do not ship) is left out; without
+ * `fetch`, yoga-layout decodes its WebAssembly itself instead of loading undici to fetch it from
+ * a data: URL.
+ */
+async function bundleBrowserUi(): Promise<void> {
+  await build({
+    entryPoints: [join(dist, 'browse', 'app.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: join(dist, 'vendor', 'browse-ui.mjs'),
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"', fetch: 'undefined' },
+    // React's CommonJS files require() each other: an ES module has no require of its own
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+    plugins: [
+      {
+        name: 'no-devtools',
+        setup(b) {
+          b.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+            args.importer.includes(`${join('node_modules', 'ink')}`)
+              ? { path: 'devtools', namespace: 'empty' }
+              : undefined,
+          );
+          b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: '', loader: 'js' }));
+        },
+      },
+    ],
+  });
+}
+
 if (process.argv[2] === '--cache') makeCache();
 else {
+  await bundleBrowserUi();
   await bundleProgram();
   await bundleBin('index.js', 'grok.cjs');
   // `grok-sessions ...`, the same as `grok sessions ...` (src/sessions-bin.ts)

@@ -1,22 +1,51 @@
 /**
- * The API client: an OpenAI-compatible chat-completions endpoint (xAI's by default). Retries are
- * ours rather than the SDK's so their delay can be set (tests use a few milliseconds) and so a
- * failure ends in one line that says what to do.
+ * The API client: xAI's Responses API by default, or chat completions (`GROK_API=chat`, settings
+ * `"api": "chat"`) for OpenAI-compatible servers without it. Retries are ours rather than the
+ * SDK's so their delay can be set (tests use a few milliseconds) and so a failure ends in one line
+ * that says what to do.
  */
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
 import type { Settings } from '../settings.js';
 
 export const DEFAULT_BASE_URL = 'https://api.x.ai/v1';
-export const DEFAULT_MODEL = 'grok-4';
+/**
+ * A model the API serves today: grok-4.3, "fast, reliable model with strong tool calling", the
+ * model of xAI's own Responses API examples. Sources, read 2026-12-05:
+ * https://docs.x.ai/developers/models/grok-4.3-latest.md and
+ * https://docs.x.ai/developers/model-capabilities/text/generate-text.md
+ */
+export const DEFAULT_MODEL = 'grok-4.3';
+/**
+ * The HTTP timeout of one request, a streamed reply included: an hour, as xAI's streaming guide
+ * sets it for reasoning models, which can think for many minutes before the first token.
+ * Source, read 2026-12-05: https://docs.x.ai/docs/guides/streaming-response ("timeout=3600").
+ */
+export const REQUEST_TIMEOUT_MS = 3_600_000;
+
+export type ApiKind = 'responses' | 'chat';
 
 export interface ChatClient {
   api: OpenAI;
   model: string;
   baseURL: string;
+  kind: ApiKind;
   retries: number;
   retryDelayMs: number;
 }
+
+/** `GROK_API` (responses | chat), else the settings' `api`, else the Responses API. */
+export function resolveApiKind(settings: Settings, env: NodeJS.ProcessEnv = process.env): ApiKind {
+  const text = env.GROK_API;
+  if (text !== undefined && text !== '') {
+    if (text === 'responses' || text === 'chat') return text;
+    throw new UserError(`GROK_API must be 'responses' or 'chat', got '${text}'`);
+  }
+  return settings.api ?? 'responses';
+}
+
+/** The API does not serve the model: the session cannot go on, so it ends (exit 1). */
+export class UnknownModelError extends UserError {}
 
 function envNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const text = env[name];
@@ -46,14 +75,19 @@ export function apiKeyFrom(env: NodeJS.ProcessEnv = process.env): string {
   return key;
 }
 
-export function createChatClient(model: string, env: NodeJS.ProcessEnv = process.env): ChatClient {
+export function createChatClient(
+  model: string,
+  kind: ApiKind = 'responses',
+  env: NodeJS.ProcessEnv = process.env,
+): ChatClient {
   const apiKey = apiKeyFrom(env);
   const baseURL = env.GROK_BASE_URL || DEFAULT_BASE_URL;
-  const api = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: 600_000 });
+  const api = new OpenAI({ apiKey, baseURL, maxRetries: 0, timeout: REQUEST_TIMEOUT_MS });
   return {
     api,
     model,
     baseURL,
+    kind,
     retries: envNumber(env, 'GROK_MAX_RETRIES', 3),
     retryDelayMs: envNumber(env, 'GROK_RETRY_DELAY_MS', 1000),
   };
@@ -108,6 +142,8 @@ export async function withRetries<T>(
       return await call();
     } catch (error) {
       if (signal?.aborted) throw error;
+      const missing = await missingModelError(error, client);
+      if (missing) throw missing;
       if (attempt >= client.retries || !retryable(error))
         throw describeApiError(error, client, attempt);
       const backoff = client.retryDelayMs * 2 ** attempt;
@@ -116,6 +152,51 @@ export async function withRetries<T>(
       if (signal?.aborted) throw error;
     }
   }
+}
+
+/**
+ * A model the API does not serve, told by the models the key can use (GET /v1/models). xAI answers
+ * it with a 404 (which is also what a missing endpoint gets), other servers with a 400 that says
+ * so. Source, read 2026-12-05: https://docs.x.ai/developers/debugging ("404: a model specified in
+ * a POST request body was not found; the endpoint URL is invalid").
+ */
+async function missingModelError(
+  error: unknown,
+  client: ChatClient,
+): Promise<UserError | undefined> {
+  if (!(error instanceof OpenAI.APIError)) return undefined;
+  const saysModel =
+    error.status === 400 &&
+    /model/i.test(error.message) &&
+    /not found|does not exist|unknown|not supported/i.test(error.message);
+  if (error.status !== 404 && !saysModel) return undefined;
+  let ids: string[] | undefined;
+  try {
+    ids = [];
+    for await (const m of client.api.models.list()) ids.push(m.id);
+  } catch {
+    ids = undefined;
+  }
+  const model = client.model;
+  if (ids?.includes(model)) {
+    if (error.status !== 404) return undefined;
+    const path = client.kind === 'chat' ? '/chat/completions' : '/responses';
+    return new UnknownModelError(
+      `the API at ${client.baseURL} has no ${path} endpoint (HTTP 404)`,
+      client.kind === 'chat'
+        ? {}
+        : { hint: 'for a server without the Responses API, set GROK_API=chat' },
+    );
+  }
+  if (ids && ids.length > 0) {
+    return new UnknownModelError(
+      `the API does not know model '${model}'; models this key can use: ${ids.sort().join(', ')}`,
+      { hint: 'choose one with --model or GROK_MODEL' },
+    );
+  }
+  return new UnknownModelError(`the API does not know model '${model}' (HTTP ${error.status})`, {
+    hint: 'choose another with --model or GROK_MODEL',
+  });
 }
 
 /** One line for an API failure; an abort is passed through untouched. */
@@ -142,11 +223,6 @@ export function describeApiError(error: unknown, client: ChatClient, retried = 0
     if (status !== undefined && status >= 500) {
       return new UserError(`the API failed (HTTP ${status})${after}`, {
         hint: 'try again later',
-      });
-    }
-    if (status === 404) {
-      return new UserError(`the API does not know model '${client.model}' (HTTP 404)`, {
-        hint: 'choose another with --model or GROK_MODEL',
       });
     }
     const detail = firstLine(error.message);

@@ -8,7 +8,8 @@ import { grokVersion } from '../version.js';
 import type { ChatClient } from './client.js';
 import { DEFAULT_AUTOSAVE_SECONDS, type SessionData, type SessionRecorder } from './recorder.js';
 import { estimateTokens } from './text.js';
-import { addUsage, runTurn, type TurnHooks, toApiMessages, type Usage } from './turn.js';
+import { runTurn, type TurnHooks } from './turn.js';
+import { emptyUsage, type Usage } from './usage.js';
 
 /** Past this many tokens of context a new session is suggested, once. */
 export const CONTEXT_WARNING_TOKENS = 100_000;
@@ -25,7 +26,7 @@ export function newSessionData(
     endTime: now.toISOString(),
     model,
     messages: [{ role: 'system', content: system }],
-    tokenUsage: { input: 0, output: 0, total: 0 },
+    tokenUsage: emptyUsage(),
     metadata: {
       workingDirectory: cwd,
       nodeVersion: process.versions.node,
@@ -47,6 +48,8 @@ export interface SendResult {
   interrupted: boolean;
   /** True the first time the context passes CONTEXT_WARNING_TOKENS. */
   contextWarning: boolean;
+  /** Why the reply stopped before the end, when the stream broke. */
+  cutShort?: string;
 }
 
 export class Conversation {
@@ -78,7 +81,7 @@ export class Conversation {
     const rec = this.recorder;
     rec.addMessage({ role: 'user', content: text, timestamp: new Date().toISOString() });
     await rec.save();
-    const history = toApiMessages(this.data.messages);
+    const history = [...this.data.messages];
     // Marked interrupted until it is complete, so an autosave or a kill mid-reply says so.
     const reply = rec.addMessage({
       role: 'assistant',
@@ -88,13 +91,15 @@ export class Conversation {
     });
     rec.startAutosave(this.autosaveSeconds);
     let interrupted = true;
+    let cutShort: string | undefined;
     try {
       const result = await runTurn({
         client: this.client,
         root: this.root,
         history,
         reply,
-        stream: true,
+        // One key for the life of the session, resumed or not; a fork has its own id.
+        cacheKey: this.data.sessionId || undefined,
         signal: hooks.signal,
         onText: (delta) => {
           hooks.onText?.(delta);
@@ -107,17 +112,17 @@ export class Conversation {
         },
         onToolCall: hooks.onToolCall,
         onUsage: (usage) => {
-          reply.usage ??= { input: 0, output: 0, total: 0 };
-          addUsage(reply.usage as Usage, usage);
           rec.addUsage(usage);
           this.lastCall = usage;
           hooks.onUsage?.(usage);
         },
       });
       interrupted = result.interrupted;
+      cutShort = result.cutShort;
     } catch (error) {
       // A failed call leaves no empty reply behind; a reply cut by an error stays, marked.
-      if (!reply.content && !reply.toolCalls?.length) this.data.messages.pop();
+      if (!reply.content && !reply.toolCalls?.length && !reply.calls?.length)
+        this.data.messages.pop();
       rec.stopAutosave();
       await rec.save();
       throw error;
@@ -130,6 +135,6 @@ export class Conversation {
       this.warned = true;
       contextWarning = true;
     }
-    return { reply, interrupted, contextWarning };
+    return { reply, interrupted, contextWarning, ...(cutShort ? { cutShort } : {}) };
   }
 }

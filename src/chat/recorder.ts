@@ -13,16 +13,16 @@ import {
   mkdirSync,
   openSync,
   renameSync,
-  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fsUserError } from '../errors.js';
 import { DIR_MODE, FILE_MODE, tempNameFor } from '../session/atomic-write.js';
-import { acquireSessionLock, lockPathFor } from '../session/lock.js';
+import { acquireSessionLock, lockPathFor, type ReleaseLock } from '../session/lock.js';
 import { sessionIdFor } from '../session/paths.js';
 import type { Message, SessionStatus } from '../session/schema.js';
 import { saveSessionFile, serializeSession } from '../session/store.js';
-import { addUsage, type Usage } from './turn.js';
+import { addUsage, type Usage } from './usage.js';
 
 export const DEFAULT_AUTOSAVE_SECONDS = 5;
 
@@ -50,7 +50,7 @@ export class SessionRecorder {
   /** The sessions directory the session is saved in. */
   readonly dir: string;
   private filePath: string | undefined;
-  private release: (() => Promise<void>) | undefined;
+  private release: ReleaseLock | undefined;
   private saving: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -70,7 +70,9 @@ export class SessionRecorder {
   /** An existing file, resumed: its lock is taken now (a live holder is a one-line error). */
   static async resume(path: string, data: SessionData): Promise<SessionRecorder> {
     const rec = new SessionRecorder(join(path, '..'), data, path);
-    rec.release = await acquireSessionLock(path);
+    rec.release = await acquireSessionLock(path).catch((error: unknown) => {
+      throw fsUserError('lock the session', rec.dir, error);
+    });
     return rec;
   }
 
@@ -89,8 +91,12 @@ export class SessionRecorder {
       const id = sessionIdFor(start, n);
       const path = join(this.dir, `${id}.json`);
       if (existsSync(path) || existsSync(lockPathFor(path))) continue;
-      mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
-      this.release = await acquireSessionLock(path);
+      try {
+        mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
+        this.release = await acquireSessionLock(path);
+      } catch (error) {
+        throw fsUserError('save the session', this.dir, error);
+      }
       if (existsSync(path)) {
         await this.release();
         continue;
@@ -155,13 +161,8 @@ export class SessionRecorder {
   }
 
   private releaseSync(): void {
-    if (this.filePath && this.release) {
-      try {
-        unlinkSync(lockPathFor(this.filePath));
-      } catch {
-        // Already gone.
-      }
-    }
+    // Only the lock this process took: never a successor's.
+    this.release?.sync();
     this.release = undefined;
   }
 

@@ -8,13 +8,15 @@ import { assertNameFree, validateName } from '../commands/rename.js';
 import { validateTag } from '../commands/tag.js';
 import { UserError } from '../errors.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
+import { UnknownModelError } from './client.js';
 import type { Conversation } from './conversation.js';
 import type { ToolOutcome } from './tools.js';
+import { formatTicks } from './usage.js';
 
 export const HELP_TEXT = [
   'Commands:',
   '  /help           this list',
-  '  /tokens         tokens used so far and the context size (also Ctrl+I)',
+  '  /tokens         tokens and cost so far, and the context size (also Ctrl+I)',
   '  /name <text>    name the session (usable as its ref)',
   '  /tag <tag>      tag the session',
   '  /exit, /quit    end the session (also Ctrl+D)',
@@ -29,9 +31,17 @@ export interface ReplIO {
 
 const n = (v: number) => v.toLocaleString('en-US');
 
+/**
+ * "tokens: input 880 (300 cached), output 31 (12 reasoning), total 911 · cost $0.0012 · context
+ * ~306 tokens": the session's sums, the billed cost exactly as the server reported it.
+ */
 export function formatTokens(conv: Conversation): string {
   const u = conv.data.tokenUsage;
-  return `tokens: input ${n(u.input)}, output ${n(u.output)}, total ${n(u.total)} · context ~${n(conv.contextTokens())} tokens`;
+  const cost =
+    u.costUsdTicks === undefined
+      ? 'no billed cost reported'
+      : `cost ${formatTicks(u.costUsdTicks)}`;
+  return `tokens: input ${n(u.input)} (${n(u.cachedInput ?? 0)} cached), output ${n(u.output)} (${n(u.reasoning ?? 0)} reasoning), total ${n(u.total)} · ${cost} · context ~${n(conv.contextTokens())} tokens`;
 }
 
 function describeCall(call: ToolCall, outcome: ToolOutcome): string {
@@ -139,7 +149,11 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
         },
       });
       if (!atLineStart) write('\n');
-      if (result.interrupted) write('[interrupted: the partial reply is kept]\n');
+      if (result.cutShort) {
+        io.error.write(
+          `grok: the reply stopped before the end: ${result.cutShort}; the partial reply is kept\n`,
+        );
+      } else if (result.interrupted) write('[interrupted: the partial reply is kept]\n');
       if (result.contextWarning) {
         write(
           `The context is over 100,000 tokens (${formatTokens(conv)}); consider starting a new session.\n`,
@@ -147,7 +161,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
       }
     } catch (error) {
       if (!atLineStart) write('\n');
-      if (!(error instanceof UserError)) throw error;
+      if (!(error instanceof UserError) || error instanceof UnknownModelError) throw error;
       io.error.write(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
     } finally {
       controller = undefined;

@@ -7,6 +7,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import type { FunctionTool } from 'openai/resources/responses/responses';
 import { cutText, limitText } from './text.js';
 
 export const MAX_GLOB_RESULTS = 200;
@@ -353,13 +354,39 @@ export async function runTool(root: string, name: string, params: unknown): Prom
       throw new ToolError('the arguments must be a JSON object');
     }
     const result = await tool(root, params as Record<string, unknown>);
-    const content = typeof result === 'string' ? result : JSON.stringify(result);
-    return { result, content: limitText(content, MAX_TOOL_CONTENT_CHARS), ok: true };
+    return { result, content: toolResultContent(result), ok: true };
   } catch (error) {
     const message =
       error instanceof ToolError
         ? error.message
         : `${name} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
-    return { result: { error: message }, content: `Error: ${message}`, ok: false };
+    const result = { error: message };
+    return { result, content: toolResultContent(result), ok: false };
   }
 }
+
+/**
+ * What the model is sent for a tool's recorded result: its text, or JSON, cut to size; an error
+ * as `Error: <message>`. The same function serves the live request and a resumed session.
+ */
+export function toolResultContent(result: unknown): string {
+  if (typeof result === 'string') return limitText(result, MAX_TOOL_CONTENT_CHARS);
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    !Array.isArray(result) &&
+    'error' in result
+  ) {
+    return `Error: ${String((result as { error: unknown }).error)}`;
+  }
+  return limitText(JSON.stringify(result ?? null), MAX_TOOL_CONTENT_CHARS);
+}
+
+/** The tools in the Responses API's shape. */
+export const RESPONSES_TOOLS: FunctionTool[] = TOOL_DEFINITIONS.map((t) => ({
+  type: 'function',
+  name: t.function.name,
+  description: t.function.description ?? null,
+  parameters: (t.function.parameters ?? null) as FunctionTool['parameters'],
+  strict: false,
+}));

@@ -3,13 +3,20 @@
  * runtime's entry. Interactive sessions are recorded; headless (-p) ones are not.
  */
 import { realpath } from 'node:fs/promises';
-import { apiKeyFrom, type ChatClient, createChatClient, resolveModel } from '../chat/client.js';
+import {
+  apiKeyFrom,
+  type ChatClient,
+  createChatClient,
+  resolveApiKind,
+  resolveModel,
+} from '../chat/client.js';
 import { describeContext, loadStartupContext } from '../chat/context.js';
 import { autosaveSeconds, Conversation, newSessionData } from '../chat/conversation.js';
 import { type SessionData, SessionRecorder } from '../chat/recorder.js';
 import { runRepl } from '../chat/repl.js';
-import { emptyUsage, runTurn, toApiMessages, type Usage } from '../chat/turn.js';
-import { UsageError } from '../errors.js';
+import { runTurn } from '../chat/turn.js';
+import { addUsage, emptyUsage, ticksToUsd, type Usage } from '../chat/usage.js';
+import { UsageError, UserError } from '../errors.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message } from '../session/schema.js';
@@ -22,7 +29,8 @@ export interface ChatOptions {
   json?: boolean | undefined;
   model?: string | undefined;
   continue?: boolean | undefined;
-  resume?: string | undefined;
+  /** A ref, or true when given without one (the browser picks). */
+  resume?: string | boolean | undefined;
   sessionsDir?: string | undefined;
   debug?: boolean | undefined;
 }
@@ -30,7 +38,12 @@ export interface ChatOptions {
 export interface HeadlessResult {
   reply: string;
   model: string;
+  /** Sums over the turn's calls; `costUsdTicks` only from calls the server billed. */
   usage: Usage;
+  /** The billed cost in USD (usage.costUsdTicks / 1e10), null when the server reported none. */
+  costUsd: number | null;
+  /** API calls whose usage the server never reported (counted in no sum). */
+  unreportedCalls?: number;
 }
 
 async function readStdin(): Promise<string> {
@@ -39,11 +52,14 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** `-p`: one turn, tools included, printed as it streams (or as JSON), nothing written to disk. */
+/**
+ * `-p`: one turn, tools included, streamed and printed as it comes (or as JSON), nothing written
+ * to disk. No prompt cache key: there is no conversation to key.
+ */
 export async function headless(
   text: string,
   client: ChatClient,
-  opts: { json?: boolean | undefined; onText?: (delta: string) => void },
+  opts: { onText?: ((delta: string) => void) | undefined },
 ): Promise<HeadlessResult> {
   const cwd = process.cwd();
   const ctx = await loadStartupContext(cwd);
@@ -54,20 +70,26 @@ export async function headless(
   ];
   const reply: Message = { role: 'assistant', content: '' };
   const usage = emptyUsage();
-  await runTurn({
+  const result = await runTurn({
     client,
     root,
-    history: toApiMessages(messages),
+    history: messages,
     reply,
-    stream: !opts.json,
     onText: opts.onText,
-    onUsage: (u) => {
-      usage.input += u.input;
-      usage.output += u.output;
-      usage.total += u.total;
-    },
+    onUsage: (u) => addUsage(usage, u),
   });
-  return { reply: reply.content ?? '', model: client.model, usage };
+  if (result.cutShort) {
+    if (opts.onText && reply.content) opts.onText('\n');
+    throw new UserError(`the reply stopped before the end: ${result.cutShort}`);
+  }
+  const unreported = (reply.calls ?? []).filter((c) => c.usage === null).length;
+  return {
+    reply: reply.content ?? '',
+    model: client.model,
+    usage,
+    costUsd: usage.costUsdTicks === undefined ? null : ticksToUsd(usage.costUsdTicks),
+    ...(unreported > 0 ? { unreportedCalls: unreported } : {}),
+  };
 }
 
 function errorReporter(debug: boolean | undefined): (error: unknown) => void {
@@ -102,7 +124,11 @@ export async function runInteractive(
   } finally {
     await recorder.close(status);
   }
-  return recorder.path ? { stderr: `Session saved to ${recorder.path}\n` } : {};
+  if (recorder.path) return { stderr: `Session saved to ${recorder.path}\n` };
+  // every save failed (each said why): not a success
+  if (recorder.data.messages.some((m) => m.role === 'user'))
+    return { stderr: `grok: the session was not saved in ${recorder.dir}\n`, exitCode: 1 };
+  return {};
 }
 
 /** Opens a recorded session for more turns: its lock is taken (a live holder is an error). */
@@ -128,16 +154,17 @@ export async function resumeInteractive(
   const { recorder, count } = await openSession(loaded);
   let client: ChatClient;
   try {
-    client = createChatClient(opts.model || recorder.data.model);
+    client = createChatClient(opts.model || recorder.data.model, resolveApiKind(settings));
   } catch (error) {
     await recorder.close('ended');
     throw error;
   }
   recorder.data.model = client.model;
+  const { movedNote } = await import('./resume.js');
   return runInteractive(recorder, client, settings, {
     first,
     debug: opts.debug,
-    banner: `Resumed ${recorder.file} (${count} messages). /help for commands, /exit to end.`,
+    banner: `Resumed ${recorder.file} (${count} messages). /help for commands, /exit to end.${movedNote(loaded.session.metadata.workingDirectory)}`,
   });
 }
 
@@ -147,7 +174,7 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     if (opts.continue || opts.resume)
       throw new UsageError('-p cannot be combined with --continue or --resume');
     const settings = await loadSettings();
-    const client = createChatClient(resolveModel(opts.model, settings));
+    const client = createChatClient(resolveModel(opts.model, settings), resolveApiKind(settings));
     let input = text;
     if (input.trim() === '') {
       if (process.stdin.isTTY)
@@ -156,7 +183,6 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     }
     if (input.trim() === '') throw new UsageError('-p needs a message, as an argument or on stdin');
     const result = await headless(input, client, {
-      json: opts.json,
       onText: opts.json ? undefined : (delta) => process.stdout.write(delta),
     });
     if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
@@ -165,6 +191,10 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
   if (opts.json) throw new UsageError('--json goes with -p');
   if (opts.continue && opts.resume)
     throw new UsageError('use either --continue or --resume, not both');
+  if (opts.resume === true) {
+    const { resumePicked } = await import('./resume.js');
+    return resumePicked(opts, text || undefined);
+  }
   if (opts.continue || opts.resume) {
     return resumeInteractive(
       opts.continue ? 'latest' : String(opts.resume),
@@ -173,7 +203,7 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     );
   }
   const settings = await loadSettings();
-  const client = createChatClient(resolveModel(opts.model, settings));
+  const client = createChatClient(resolveModel(opts.model, settings), resolveApiKind(settings));
   const cwd = process.cwd();
   const ctx = await loadStartupContext(cwd);
   const recorder = SessionRecorder.fresh(

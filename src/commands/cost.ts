@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -9,15 +9,16 @@ import {
 } from '../analytics/output.js';
 import { dayKey, validateTimeZone } from '../analytics/period.js';
 import {
-  type CostTotals,
-  costOf,
-  type PriceTable,
+  addParts,
+  type CostParts,
+  costOfParts,
+  flatCost,
+  NO_COST,
+  type PriceOverride,
   type Pricing,
   priceOf,
-  priceTable,
-  sumCosts,
-  unpricedModels,
 } from '../analytics/pricing.js';
+import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
 import { wrapWords } from '../render/width.js';
@@ -35,7 +36,19 @@ export interface CostOptions extends AnalyticsOptions {
 const GROUPS = ['session', 'day', 'model'] as const;
 type Group = (typeof GROUPS)[number];
 
-export interface SessionCost {
+/**
+ * A cost in USD: `exact` is what xAI billed, `estimated` what the price table gives for usage it
+ * did not bill; `cost` their sum, null when none of it could be priced. Under --rate the flat
+ * what-if replaces both (they are null then).
+ */
+export interface CostFigures {
+  cost: number | null;
+  exact: number | null;
+  estimated: number | null;
+  parts: CostParts;
+}
+
+export interface SessionCost extends CostFigures {
   sessionId: string;
   file: string;
   model: string;
@@ -45,7 +58,15 @@ export interface SessionCost {
   total: number;
   messages: number;
   durationMs: number | null;
-  cost: number | null;
+}
+
+export interface CostTotals extends CostFigures {
+  sessions: number;
+  input: number;
+  output: number;
+  total: number;
+  /** Sessions with usage whose model has no price (and no billed cost). */
+  unpriced: number;
 }
 
 export interface GroupCost extends CostTotals {
@@ -56,6 +77,8 @@ export interface CostResult {
   dir: string;
   by: Group;
   pricing: Pricing;
+  /** Models with a settings.json override. */
+  overridden: string[];
   sessions: SessionCost[];
   total: CostTotals;
   byModel: GroupCost[];
@@ -73,16 +96,31 @@ export function parseRate(value: unknown): number {
   return n;
 }
 
-/** Settings are read (and zod loaded) only when the file exists: most runs have none. */
-async function pricingOverrides(): Promise<PriceTable> {
-  if (!existsSync(settingsPath())) return {};
-  const { loadSettings } = await import('../settings.js');
-  return (await loadSettings()).pricing ?? {};
+function figures(parts: CostParts, total: number, pricing: Pricing): CostFigures {
+  if (pricing.kind === 'flat') {
+    return { cost: flatCost(total, pricing.usdPer1k), exact: null, estimated: null, parts };
+  }
+  return { ...costOfParts(parts), parts };
+}
+
+export function sumCosts(rows: readonly SessionCost[], pricing: Pricing): CostTotals {
+  let parts = NO_COST;
+  const t = { sessions: 0, input: 0, output: 0, total: 0, unpriced: 0 };
+  for (const r of rows) {
+    t.sessions++;
+    t.input += r.input;
+    t.output += r.output;
+    t.total += r.total;
+    if (r.parts.unpricedCalls > 0) t.unpriced++;
+    parts = addParts(parts, r.parts);
+  }
+  return { ...t, ...figures(parts, t.total, pricing) };
 }
 
 export function groupCosts(
   sessions: readonly SessionCost[],
   keyOf: (s: SessionCost) => string,
+  pricing: Pricing,
 ): GroupCost[] {
   const groups = new Map<string, SessionCost[]>();
   for (const s of sessions) {
@@ -91,7 +129,12 @@ export function groupCosts(
     if (list) list.push(s);
     else groups.set(key, [s]);
   }
-  return [...groups].map(([key, list]) => ({ key, ...sumCosts(list) }));
+  return [...groups].map(([key, list]) => ({ key, ...sumCosts(list, pricing) }));
+}
+
+/** Models whose usage could not be priced: their sessions' model (usage rows name theirs). */
+function unpricedModels(sessions: readonly SessionCost[]): string[] {
+  return [...new Set(sessions.filter((s) => s.parts.unpricedCalls > 0).map((s) => s.model))].sort();
 }
 
 export async function cost(opts: CostOptions): Promise<CostResult> {
@@ -100,51 +143,68 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     throw new UsageError(`--by: '${opts.by}' is not one of ${GROUPS.join(', ')}`);
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
+  const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
+  const inForce = await tableInForce();
   const pricing: Pricing =
-    opts.rate !== undefined
-      ? { kind: 'flat', usdPer1k: parseRate(opts.rate) }
-      : { kind: 'table', table: priceTable(await pricingOverrides()) };
+    rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
   return withAnalytics(opts, async (ctx) => {
+    await computeCosts(ctx, inForce.table);
     const sessions = (await ctx.rows('internal/cost-sessions')).map((r): SessionCost => {
-      const usage = {
-        model: String(r.model),
-        input: Number(r.input),
-        output: Number(r.output),
-        total: Number(r.total),
-      };
+      const total = Number(r.total);
       return {
         sessionId: String(r.session_id),
         file: String(r.file),
+        model: String(r.model),
         startTime: String(r.start_time),
-        ...usage,
+        input: Number(r.input),
+        output: Number(r.output),
+        total,
         messages: Number(r.messages),
         durationMs:
           r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
-        cost: costOf(usage, pricing),
+        ...figures(partsOf(r), total, pricing),
       };
     });
-    const byModel = groupCosts(sessions, (s) => s.model).sort(
+    const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
       (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total,
     );
-    const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz)).sort((a, b) =>
-      a.key < b.key ? -1 : 1,
+    const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz), pricing).sort(
+      (a, b) => (a.key < b.key ? -1 : 1),
     );
     return {
       dir: ctx.dir,
       by,
       pricing,
+      overridden: Object.keys(inForce.overrides as Record<string, PriceOverride>).sort(),
       sessions,
-      total: sumCosts(sessions),
+      total: sumCosts(sessions, pricing),
       byModel,
       byDay,
-      unpricedModels: unpricedModels(sessions),
+      unpricedModels: pricing.kind === 'flat' ? [] : unpricedModels(sessions),
       skipped: ctx.skipped,
       notices: ctx.notices,
     };
   });
 }
 
-const usd = (n: number | null) => (n === null ? null : Math.round(n * 1e6) / 1e6);
+/** USD to the tick (1e-10): the resolution of what xAI bills. */
+const usd = (n: number | null) => (n === null ? null : Number(n.toFixed(10)));
+
+/** A cost's figures for JSON: USD, the billed ticks as an exact integer (text), the counts. */
+export function figuresJson(f: CostFigures): Record<string, unknown> {
+  const p = f.parts;
+  return {
+    cost: usd(f.cost),
+    exact: usd(f.exact),
+    estimated: usd(f.estimated),
+    exactTicks: p.exactTicks.toString(),
+    billedCalls: p.billedCalls,
+    estimatedCalls: p.estimatedCalls,
+    unpricedCalls: p.unpricedCalls,
+    unknownCalls: p.unknownCalls,
+    totalsOnly: p.totalsOnly,
+  };
+}
 
 export function costJson(r: CostResult): unknown {
   const group = (g: GroupCost, name: string) => ({
@@ -153,17 +213,32 @@ export function costJson(r: CostResult): unknown {
     input: g.input,
     output: g.output,
     total: g.total,
-    cost: usd(g.cost),
+    ...figuresJson(g),
     unpriced: g.unpriced,
   });
   return {
     currency: 'USD',
     pricing:
       r.pricing.kind === 'flat'
-        ? { kind: 'flat', usdPer1kTokens: r.pricing.usdPer1k }
-        : { kind: 'table' },
-    total: { ...r.total, cost: usd(r.total.cost) },
-    sessions: r.sessions.map((s) => ({ ...s, cost: usd(s.cost) })),
+        ? { kind: 'flat', usdPer1kTokens: r.pricing.usdPer1k, whatIf: true }
+        : {
+            kind: 'table',
+            read: XAI_PRICE_DATA.read,
+            sources: XAI_PRICE_DATA.sources,
+            overridden: r.overridden,
+          },
+    total: {
+      sessions: r.total.sessions,
+      input: r.total.input,
+      output: r.total.output,
+      total: r.total.total,
+      ...figuresJson(r.total),
+      unpriced: r.total.unpriced,
+    },
+    sessions: r.sessions.map(({ parts: _parts, cost: _cost, exact: _e, estimated: _s, ...s }) => ({
+      ...s,
+      ...figuresJson({ cost: _cost, exact: _e, estimated: _s, parts: _parts }),
+    })),
     byModel: r.byModel.map((g) => {
       const price = r.pricing.kind === 'table' ? priceOf(r.pricing.table, g.key) : undefined;
       return { ...group(g, 'model'), price: price ?? null };
@@ -174,14 +249,48 @@ export function costJson(r: CostResult): unknown {
   };
 }
 
-function costCell(n: number | null): string {
-  return n === null ? 'unpriced' : formatUsd(n);
+/**
+ * A cost as a cell: `~$1.23` when any of it is estimated, `$1.23` when all of it was billed (or
+ * under --rate, the what-if), `unpriced` when none of it has a price.
+ */
+export function costCell(f: CostFigures): string {
+  if (f.cost === null) return 'unpriced';
+  const estimated = f.estimated !== null && f.parts.estimatedCalls > 0;
+  return `${estimated ? '~' : ''}${formatUsd(f.cost)}`;
 }
 
 function warning(r: CostResult): string {
   if (r.unpricedModels.length === 0) return '';
   const n = r.total.unpriced;
-  return `grok: warning: no price for ${r.unpricedModels.map((m) => `'${m}'`).join(', ')} (${n} session${n === 1 ? '' : 's'} unpriced, not counted in the total); add it under "pricing" in ${settingsPath()} or use --rate\n`;
+  return `grok: warning: no price for ${r.unpricedModels.map((m) => `'${m}'`).join(', ')} (${n} session${n === 1 ? '' : 's'} with unpriced usage, not counted in the total); add it under "pricing" in ${settingsPath()} or use --rate\n`;
+}
+
+/** The line under the table: the total, how much of it is exact, and where the rest comes from. */
+export function totalLine(r: CostResult): string {
+  const t = r.total;
+  const plural = (n: number, what: string) => `${formatInt(n)} ${what}${n === 1 ? '' : 's'}`;
+  if (r.pricing.kind === 'flat') {
+    return `What-if: ${formatUsd(t.cost ?? 0)} for ${plural(t.sessions, 'session')} at a flat $${r.pricing.usdPer1k} per 1,000 tokens (--rate: not the billed cost)`;
+  }
+  const exact = t.exact ?? 0;
+  const estimated = t.estimated ?? 0;
+  const parts = [
+    `${formatUsd(exact)} billed (exact)`,
+    `~${formatUsd(estimated)} estimated from xAI list prices of ${XAI_PRICE_DATA.read}${r.overridden.length > 0 ? ' and settings.json' : ''}`,
+  ];
+  if (t.parts.totalsOnly) parts.push('some from session totals only, at base rates');
+  if (t.unpriced) parts.push(`${plural(t.unpriced, 'session')} unpriced`);
+  const sum = `${t.parts.estimatedCalls > 0 ? '~' : ''}${formatUsd(t.cost ?? 0)}`;
+  return `Total: ${sum} for ${plural(t.sessions, 'session')}: ${parts.join(', ')}`;
+}
+
+/** CSV only: the billed and estimated parts apart (a table shows them in the total line). */
+function exactColumns<R extends CostFigures>(r: CostResult): OutputColumn<R>[] {
+  if (r.pricing.kind === 'flat') return [];
+  return [
+    { header: 'EXACT', csv: 'exact_usd', cell: () => '', raw: (x) => usd(x.exact) },
+    { header: 'ESTIMATED', csv: 'estimated_usd', cell: () => '', raw: (x) => usd(x.estimated) },
+  ];
 }
 
 export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean }): CommandOutput {
@@ -219,9 +328,10 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         csv: 'cost_usd',
         align: 'right',
         priority: 8,
-        cell: (s) => costCell(s.cost),
+        cell: (s) => costCell(s),
         raw: (s) => usd(s.cost),
       },
+      ...(opts.csv ? exactColumns<SessionCost>(r) : []),
     ];
     text = opts.csv ? csvText(columns, r.sessions) : tableText(columns, r.sessions);
   } else {
@@ -242,20 +352,16 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         csv: 'cost_usd',
         align: 'right',
         priority: 8,
-        cell: (g) => (g.unpriced === g.sessions ? 'unpriced' : formatUsd(g.cost ?? 0)),
+        cell: (g) => costCell(g),
         raw: (g) => usd(g.cost),
       },
+      ...(opts.csv ? exactColumns<GroupCost>(r) : []),
     ];
     text = opts.csv ? csvText(columns, rows) : tableText(columns, rows);
   }
   if (opts.csv) return withNotes({ stdout: text, stderr: warn }, r.skipped, r.notices);
-  const basis =
-    r.pricing.kind === 'flat'
-      ? `flat $${r.pricing.usdPer1k} per 1,000 tokens`
-      : 'xAI list prices (override in settings.json)';
-  const total = `Total: ${formatUsd(r.total.cost ?? 0)} for ${formatInt(r.total.sessions - r.total.unpriced)} priced session${r.total.sessions - r.total.unpriced === 1 ? '' : 's'}${r.total.unpriced ? `, ${r.total.unpriced} unpriced` : ''} (${basis})`;
   return withNotes(
-    { stdout: `${text}\n\n${wrapWords(total)}\n`, stderr: warn },
+    { stdout: `${text}\n\n${wrapWords(totalLine(r))}\n`, stderr: warn },
     r.skipped,
     r.notices,
   );

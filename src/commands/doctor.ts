@@ -3,7 +3,7 @@
  * what is wrong and the command that fixes it; exit 1 when anything needs fixing. Notes (foreign
  * files, sessions left by a crash) are shown but do not fail.
  */
-import { constants, Stats } from 'node:fs';
+import { constants, type Dirent, Stats } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { indexPath } from '../analytics/index-db.js';
@@ -15,9 +15,9 @@ import { red } from '../render/color.js';
 import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
-import { discoverSessionFiles } from '../session/discover.js';
+import { countXaiCliSessions, discoverSessionFiles, xaiCliFolderCwd } from '../session/discover.js';
 import { lockHolder, pidLockHolder, processAlive } from '../session/lock.js';
-import { grokHome, sessionsDir } from '../session/paths.js';
+import { grokHome, isSessionFileName, sessionsDir } from '../session/paths.js';
 import { readFileNoFollow } from '../session/read.js';
 import { loadEntries } from '../session/store.js';
 import { loadSettings } from '../settings.js';
@@ -84,7 +84,9 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     problem(
       'sessions directory',
       `${dir} is not writable: sessions cannot be saved`,
-      `chmod u+w ${shellQuote(dir)} (or grok sessions harden)`,
+      st.uid === process.getuid?.()
+        ? 'grok sessions harden (it sets the directory to 0700)'
+        : `sudo chown "$(id -un)" ${shellQuote(dir)} && grok sessions harden`,
     );
   }
 
@@ -98,13 +100,20 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     );
   }
 
+  // the same plan as harden --check and maintain --dry-run
   const perms = await harden({ check: true, sessionsDir: opts.sessionsDir });
   for (const c of perms.changed)
     problem('permissions', `${c.path} is ${c.from}, should be ${c.to}`, 'grok sessions harden');
   for (const s of perms.skipped) {
-    if (s.reason.startsWith('owned by another user'))
+    if (s.kind === 'other-owner')
       problem('permissions', `${s.path} is ${s.reason}`, `sudo chown "$(id -un)" ${s.path}`);
-    else if (!s.reason.startsWith('a symlink'))
+    else if (s.kind === 'not-grok')
+      problem(
+        'permissions',
+        `${s.path}: ${s.reason}`,
+        'keep sessions in a directory of your own (GROK_HOME, GROK_SESSIONS_DIR or --sessions-dir)',
+      );
+    else if (s.kind === 'error')
       problem('permissions', `${s.path}: ${s.reason}`, `ls -la ${s.path}`);
   }
 
@@ -127,56 +136,70 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
         (f) => f.text,
         () => undefined,
       );
-      if (text !== undefined && !repairSessionText(text, s.file).ok)
-        fix = `rm ${shellQuote(path)} (nothing in it can be recovered)`;
+      const outcome = text === undefined ? undefined : repairSessionText(text, s.file);
+      // never rm for a file whose messages can still be read, whatever else is wrong with it
+      if (outcome && !outcome.ok)
+        fix =
+          outcome.readable > 0
+            ? `keep it: ${outcome.readable} message${outcome.readable === 1 ? '' : 's'} in it can be read, but not as a grok session; move it out of ${shellQuote(dir)} to keep it`
+            : `rm ${shellQuote(path)} (nothing in it can be recovered)`;
     }
     problem('unreadable session', `${s.file}: ${s.reason}`, fix);
   }
 
   const known = new Set(discovery.files.map((f) => f.name));
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const others = entries
-    .filter((e) => !known.has(e.name))
-    .map((e) => ({
-      name: e.name,
-      reason: e.isSymbolicLink()
-        ? 'a symbolic link'
-        : e.isDirectory()
-          ? 'a folder'
-          : 'not a session file name',
-    }));
-  for (const i of others) {
-    const path = join(dir, i.name);
-    if (TEMP_FILE_PATTERN.test(i.name)) {
-      const writer = tempWriter(i.name);
+  for (const e of entries.filter((e) => !known.has(e.name))) {
+    const path = join(dir, e.name);
+    const special = specialKind(e);
+    const cwd = e.isDirectory() ? xaiCliFolderCwd(e.name) : undefined;
+    if (cwd !== undefined) {
+      // another tool's live data: moving it would break that tool's --resume
+      const n = await countXaiCliSessions(path);
+      note(
+        'other tool',
+        `${e.name}: xAI's grok CLI sessions for ${cwd} (${n} session folder${n === 1 ? '' : 's'}); grok leaves them alone`,
+        null,
+      );
+    } else if (special !== undefined && namedLikeGroks(e.name)) {
+      problem(
+        'not a regular file',
+        `${e.name}: ${special} with a name grok uses; never read`,
+        `rm ${shellQuote(path)}`,
+      );
+    } else if (special !== undefined) {
+      note('foreign entry', `${e.name}: ${special}; never read`, null);
+    } else if (TEMP_FILE_PATTERN.test(e.name) && e.isFile()) {
+      const writer = tempWriter(e.name);
       if (writer !== undefined)
-        note('temp file', `${i.name}: being written by grok (pid ${writer})`, null);
+        note('temp file', `${e.name}: being written by grok (pid ${writer})`, null);
       else
         problem(
           'leftover temp file',
-          `${i.name}: an interrupted write left it`,
+          `${e.name}: an interrupted write left it`,
           `rm ${shellQuote(path)}`,
         );
-    } else if (/\.lock$/.test(i.name)) {
-      const session = join(dir, i.name.replace(/^\./, '').replace(/\.lock$/, ''));
+    } else if (LOCK_NAME.test(e.name) && e.isFile()) {
+      const session = join(dir, e.name.replace(/^\./, '').replace(/\.lock$/, ''));
       if ((await lockHolder(session)) === undefined)
         note(
           'stale lock',
-          `${i.name}: its grok is gone; the next grok takes it over`,
+          `${e.name}: its grok is gone; the next grok takes it over`,
           `rm ${shellQuote(path)}`,
         );
-    } else if (/\.json\.bak-[0-9-]+$/.test(i.name)) {
+    } else if (/\.json\.bak-[0-9-]+$/.test(e.name) && e.isFile()) {
       note(
         'repair backup',
-        `${i.name}: the original of a repaired session`,
+        `${e.name}: the original of a repaired session`,
         `rm ${shellQuote(path)} once the repair is checked`,
       );
     } else {
-      note(
-        'foreign entry',
-        `${i.name}: ${i.reason}; never read as a session`,
-        'move it out of the sessions directory',
-      );
+      const what = e.isSymbolicLink()
+        ? 'a symbolic link (never followed)'
+        : e.isDirectory()
+          ? 'a folder'
+          : 'not a session file name';
+      note('foreign entry', `${e.name}: ${what}; never read as a session`, null);
     }
   }
 
@@ -228,7 +251,55 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     }
   }
 
+  // grok's own files elsewhere under GROK_HOME: never read unless regular files
+  const places: [string, (name: string) => boolean][] = [
+    [archiveDir, (n) => /\.tar\.gz$/.test(n) || n === ARCHIVE_LOCK],
+    [join(home, 'logs'), (n) => n === 'maintenance.log'],
+    [join(home, 'answers'), (n) => n.endsWith('.answer')],
+  ];
+  for (const [place, ours] of places) {
+    const inside = await readdir(place, { withFileTypes: true }).catch(() => []);
+    for (const e of inside.filter((e) => ours(e.name) && !e.isFile())) {
+      const path = join(place, e.name);
+      problem(
+        'not a regular file',
+        `${path}: ${entryKind(e)} with a name grok uses; never read`,
+        `rm ${e.isDirectory() ? '-r ' : ''}${shellQuote(path)}`,
+      );
+    }
+  }
+
   return { home, sessionsDir: dir, sessions: sessions.length, findings };
+}
+
+const LOCK_NAME = /^\.session-.+\.json\.lock$/;
+
+/** Names grok gives its own files in the sessions directory: sessions, locks, temp files, backups. */
+function namedLikeGroks(name: string): boolean {
+  return (
+    isSessionFileName(name) ||
+    LOCK_NAME.test(name) ||
+    TEMP_FILE_PATTERN.test(name) ||
+    /^session-.+\.json\.bak-[0-9-]+$/.test(name)
+  );
+}
+
+/** What a directory entry is when it is neither a file, a folder nor a symlink (never opened). */
+function specialKind(e: Dirent): string | undefined {
+  if (e.isFIFO()) return 'a FIFO';
+  if (e.isSocket()) return 'a socket';
+  if (e.isCharacterDevice()) return 'a character device';
+  if (e.isBlockDevice()) return 'a block device';
+  // a link with the name of a lock or temp file: grok would have read through it
+  if (e.isSymbolicLink() && (LOCK_NAME.test(e.name) || TEMP_FILE_PATTERN.test(e.name)))
+    return 'a symbolic link';
+  return undefined;
+}
+
+function entryKind(e: Dirent): string {
+  if (e.isSymbolicLink()) return 'a symbolic link';
+  if (e.isDirectory()) return 'a folder';
+  return specialKind(e) ?? 'not a regular file';
 }
 
 /**

@@ -8,6 +8,7 @@ import { UsageError, UserError } from '../errors.js';
 import { redactSession } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { sessionsDir } from '../session/paths.js';
+import { withoutEncryptedReasoning } from '../session/reasoning.js';
 import { resolveSession } from '../session/ref.js';
 import { type Session, sessionSchema } from '../session/schema.js';
 import { sessionHtml } from '../transcript/html.js';
@@ -21,6 +22,8 @@ export interface ExportSessionOptions extends GlobalOptions {
   out?: string;
   /** cac turns --no-redact into redact: false. */
   redact?: boolean;
+  /** Keep the model's encrypted reasoning in a JSON export. */
+  reasoning?: boolean;
 }
 
 export interface ExportSessionResult {
@@ -47,7 +50,7 @@ export async function exportSession(
   const session = sessionSchema.parse(raw) as Session;
   const text =
     format === 'json'
-      ? `${JSON.stringify(raw, null, 2)}\n`
+      ? `${JSON.stringify(opts.reasoning ? raw : withoutEncryptedReasoning(raw), null, 2)}\n`
       : format === 'html'
         ? sessionHtml(session, { redacted: redacting })
         : sessionMarkdown(session, { redacted: redacting });

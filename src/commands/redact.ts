@@ -1,16 +1,18 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_FILE_NAME } from '../analytics/index-db.js';
-import { UsageError } from '../errors.js';
+import { describeFsError, UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
-import { redactSession } from '../secrets/scan.js';
+import { redactSessionText } from '../secrets/scan.js';
+import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
+import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { resolveRefs } from '../session/ref.js';
-import { sessionSchema } from '../session/schema.js';
-import { loadEntries, type SkippedFile, saveSessionFile } from '../session/store.js';
+import type { SkippedFile } from '../session/store.js';
+import { notUtf8Reason } from '../session/utf8.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 export interface RedactOptions extends GlobalOptions {
@@ -45,7 +47,10 @@ async function removeCaches(): Promise<void> {
   }
 }
 
-/** Replaces every secret with [REDACTED:<kind>] in place: atomic, still a valid session, same counts. */
+/**
+ * Replaces every secret with [REDACTED:<kind>] in place: atomic, still a valid session, same
+ * counts, and every byte outside the strings that held a secret as it was.
+ */
 export async function redact(refs: readonly string[], opts: RedactOptions): Promise<RedactResult> {
   if (opts.all && refs.length > 0)
     throw new UsageError('give session references or --all, not both');
@@ -53,12 +58,11 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
     throw new UsageError('redact needs session references or --all');
   const dir = sessionsDir(opts);
   const entries = opts.all ? (await discoverSessionFiles(dir)).files : await resolveRefs(dir, refs);
-  const { sessions, skipped } = await loadEntries(entries);
   const result: RedactResult = {
     dryRun: Boolean(opts.dryRun),
     redacted: [],
     clean: 0,
-    skipped,
+    skipped: [],
     failed: [],
     cancelled: false,
     cachesRemoved: false,
@@ -69,33 +73,52 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
     file: string;
     size: number;
     mtimeMs: number;
-    raw: Record<string, unknown>;
+    text: string;
     secrets: number;
   }[] = [];
-  for (const s of sessions) {
-    const { raw, redacted } = redactSession(s.raw);
+  for (const entry of entries) {
+    let file: Awaited<ReturnType<typeof readBytesNoFollow>>;
+    try {
+      file = await readBytesNoFollow(entry.path);
+    } catch (error) {
+      result.skipped.push({ file: entry.name, reason: `cannot read: ${describeFsError(error)}` });
+      continue;
+    }
+    const text = file.bytes.toString('utf8');
+    const read = parseSessionText(text);
+    if (!read.ok) {
+      result.skipped.push({ file: entry.name, reason: read.reason });
+      continue;
+    }
+    // only the strings that hold a secret change: every other byte is kept
+    const { text: redactedText, redacted } = redactSessionText(text);
     if (redacted === 0) {
       result.clean++;
       continue;
     }
-    const pid = await lockHolder(s.path);
-    if (pid !== undefined) {
-      result.failed.push({ file: s.file, reason: `open in a running grok (pid ${pid})` });
+    const notUtf8 = notUtf8Reason(file.bytes, entry.name);
+    if (notUtf8 !== undefined) {
+      result.failed.push({ file: entry.name, reason: notUtf8 });
       continue;
     }
-    if (!sessionSchema.safeParse(raw).success) {
+    const pid = await lockHolder(entry.path);
+    if (pid !== undefined) {
+      result.failed.push({ file: entry.name, reason: `open in a running grok (pid ${pid})` });
+      continue;
+    }
+    if (!parseSessionText(redactedText).ok) {
       result.failed.push({
-        file: s.file,
+        file: entry.name,
         reason: 'redacted copy would not be a valid session; left as it is',
       });
       continue;
     }
     plan.push({
-      path: s.path,
-      file: s.file,
-      size: s.size,
-      mtimeMs: s.mtimeMs,
-      raw,
+      path: entry.path,
+      file: entry.name,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      text: redactedText,
       secrets: redacted,
     });
   }
@@ -120,7 +143,7 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
       continue;
     }
     try {
-      await saveSessionFile(p.path, p.raw);
+      await writeFileAtomic(p.path, p.text);
       result.redacted.push({ file: p.file, secrets: p.secrets });
     } catch (error) {
       result.failed.push({ file: p.file, reason: (error as Error).message });

@@ -1,16 +1,23 @@
-import { readFileSync } from 'node:fs';
-import { UsageError, UserError } from '../errors.js';
+import { dirname } from 'node:path';
+import { describeFsError, UsageError, UserError } from '../errors.js';
+import { unchangedSince } from '../maintenance/select.js';
+import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
+import { setTopLevelFields } from '../session/edit-text.js';
 import { assertNotLocked } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
+import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { resolveSession } from '../session/ref.js';
-import { sessionSchema } from '../session/schema.js';
-import { type LoadedSession, loadEntries, saveSessionFile } from '../session/store.js';
+import { readRegularFileSync } from '../session/regular-file.js';
+import { type LoadedSession, loadEntries } from '../session/store.js';
+import { rewritableText } from '../session/utf8.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 /**
- * Rewrites a session with `change` applied to its raw JSON, keeping every other field as it was.
- * The result is validated before it is written, and the write is atomic.
+ * Rewrites a session with `change` applied to its raw JSON. Only the bytes of the fields it
+ * changes are replaced (session/edit-text.ts): every other byte stays as it was. A file whose bytes
+ * are not UTF-8 is refused (its text could not be written back the same). The result is validated
+ * before it is written, the write is atomic, and a file changed since it was read is not written.
  */
 export async function updateSession(
   opts: GlobalOptions,
@@ -21,15 +28,33 @@ export async function updateSession(
 ): Promise<LoadedSession> {
   const loaded = await resolveSession(sessionsDir(opts), ref);
   await assertNotLocked(loaded.path, doing);
-  // The changes (name, tags) set top-level fields: a shallow copy leaves the loaded one as read
-  // (a deep clone recursed over values nested thousands deep that JSON.parse had read).
-  const raw = { ...loaded.raw };
+  let file: Awaited<ReturnType<typeof readBytesNoFollow>>;
+  try {
+    file = await readBytesNoFollow(loaded.path);
+  } catch (error) {
+    throw new UserError(`cannot ${doing} ${loaded.file}: ${describeFsError(error)}`);
+  }
+  const text = rewritableText(file.bytes, loaded.file, doing);
+  const before = parseSessionText(text);
+  if (!before.ok) throw new UserError(`cannot ${doing} ${loaded.file}: ${before.reason}`);
+  // The changes (name, tags) set top-level fields: a shallow copy leaves the one read as it was.
+  const raw = { ...before.raw };
   change(raw);
-  const parsed = sessionSchema.safeParse(raw);
-  if (!parsed.success)
+  const fields = Object.fromEntries(Object.entries(raw).filter(([k, v]) => before.raw[k] !== v));
+  const next = setTopLevelFields(text, fields);
+  const parsed = parseSessionText(next);
+  if (!parsed.ok)
     throw new UsageError(`cannot ${doing} ${loaded.file}: the result would not be a valid session`);
-  await saveSessionFile(loaded.path, raw);
-  return { ...loaded, raw, session: parsed.data };
+  const changed = await unchangedSince({
+    path: loaded.path,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+  });
+  if (changed !== undefined)
+    throw new UserError(`cannot ${doing} ${loaded.file}: ${changed}; run it again`);
+  await ensurePrivateDir(dirname(loaded.path));
+  await writeFileAtomic(loaded.path, next);
+  return { ...loaded, raw: parsed.raw, session: parsed.session };
 }
 
 /** Names must be usable as refs: no path characters, not 'latest', not a session id. */
@@ -68,7 +93,7 @@ export async function assertNameFree(
     // bytes, not text: decoding every file cost more than reading it
     let bytes: Buffer;
     try {
-      bytes = readFileSync(f.path);
+      bytes = readRegularFileSync(f.path).bytes;
     } catch {
       continue; // unreadable: it names nothing a ref could reach either
     }

@@ -4,7 +4,7 @@
  * byte beside the repaired file (a `.bak-<time>` name, never read as a session); a valid file is
  * never rewritten; an unrecoverable one is reported and left as it is.
  */
-import { lstat } from 'node:fs/promises';
+import { lstat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { repairSessionText } from '../maintenance/repair.js';
@@ -15,7 +15,7 @@ import { lockHolder } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { validateRef } from '../session/ref.js';
-import { serializeSession } from '../session/store.js';
+import { strictUtf8 } from '../session/utf8.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 export interface RepairOptions extends GlobalOptions {
@@ -25,7 +25,14 @@ export interface RepairOptions extends GlobalOptions {
 
 export interface RepairResult {
   dryRun: boolean;
-  repaired: { file: string; backup: string | null; messages: number; dropped: number }[];
+  repaired: {
+    file: string;
+    backup: string | null;
+    messages: number;
+    dropped: number;
+    /** Byte sequences that were not UTF-8, now U+FFFD (the only change to such a file). */
+    invalidUtf8: number;
+  }[];
   unrecoverable: { file: string; reason: string }[];
   /** Broken files a running grok holds: not touched. */
   locked: { file: string; pid: number }[];
@@ -99,7 +106,11 @@ export async function repair(
       continue;
     }
     const text = bytes.toString('utf8');
-    if (parseSessionText(text).ok) {
+    // Bytes that are not UTF-8 are what every rewrite refuses to touch: here they become U+FFFD,
+    // the only change made to a file that is otherwise a session.
+    const utf8 = strictUtf8(bytes) !== undefined;
+    const asText = parseSessionText(text);
+    if (utf8 && asText.ok) {
       result.valid++;
       continue;
     }
@@ -109,9 +120,9 @@ export async function repair(
       result.locked.push({ file: f.name, pid });
       continue;
     }
-    const outcome = repairSessionText(text, f.name);
-    if (!outcome.ok) {
-      result.unrecoverable.push({ file: f.name, reason: `${outcome.reason}; left as it is` });
+    const planned = planRepair(text, asText, f.name);
+    if (!planned.ok) {
+      result.unrecoverable.push({ file: f.name, reason: `${planned.reason}; left as it is` });
       continue;
     }
     let backup: string | null = null;
@@ -121,29 +132,93 @@ export async function repair(
         result.unrecoverable.push({ file: f.name, reason: changed });
         continue;
       }
-      try {
-        backup = await freeBackupName(dir, f.name, now);
-        await writeFileAtomic(join(dir, backup), bytes);
-        const check = (await readBytesNoFollow(join(dir, backup))).bytes;
-        if (!check.equals(bytes))
-          throw new Error('the backup does not read back equal to the original');
-        await writeFileAtomic(f.path, serializeSession(outcome.session));
-      } catch (error) {
-        result.unrecoverable.push({
-          file: f.name,
-          reason: `not repaired: ${(error as Error).message}`,
-        });
+      const written = await replaceKeepingBackup(dir, f, bytes, planned.bytes, now);
+      if (!written.ok) {
+        result.unrecoverable.push({ file: f.name, reason: written.reason });
         continue;
       }
+      backup = written.backup;
     }
     result.repaired.push({
       file: f.name,
       backup,
-      messages: outcome.messages,
-      dropped: outcome.dropped,
+      messages: planned.messages,
+      dropped: planned.dropped,
+      invalidUtf8: utf8 ? 0 : countReplaced(bytes, text),
     });
   }
   return result;
+}
+
+type Planned =
+  | { ok: true; bytes: Buffer; messages: number; dropped: number }
+  | { ok: false; reason: string };
+
+/**
+ * What the file becomes, checked to read back as a session before anything is written: a file
+ * that cannot be written back is unrecoverable before a backup of it exists.
+ */
+function planRepair(text: string, asText: { ok: boolean }, file: string): Planned {
+  if (asText.ok) {
+    // a session already, once read: only its invalid bytes change, every other byte is kept
+    const parsed = parseSessionText(text);
+    const messages = parsed.ok ? parsed.session.messages.length : 0;
+    return { ok: true, bytes: Buffer.from(text), messages, dropped: 0 };
+  }
+  const outcome = repairSessionText(text, file);
+  if (!outcome.ok) return outcome;
+  return {
+    ok: true,
+    bytes: Buffer.from(outcome.text),
+    messages: outcome.messages,
+    dropped: outcome.dropped,
+  };
+}
+
+/** U+FFFD that decoding added: those in the text less those the bytes already held. */
+function countReplaced(bytes: Buffer, text: string): number {
+  const fffd = Buffer.from('\uFFFD');
+  let held = 0;
+  for (let at = bytes.indexOf(fffd); at >= 0; at = bytes.indexOf(fffd, at + 3)) held++;
+  let decoded = 0;
+  for (let at = text.indexOf('\uFFFD'); at >= 0; at = text.indexOf('\uFFFD', at + 1)) decoded++;
+  return decoded - held;
+}
+
+/**
+ * The original goes to a backup (read back equal) and the repaired bytes over the original. A
+ * failure leaves no backup behind while the original is still in place: a `.bak` means a repair
+ * happened.
+ */
+async function replaceKeepingBackup(
+  dir: string,
+  f: SessionFileEntry,
+  original: Buffer,
+  repaired: Buffer,
+  now: Date,
+): Promise<{ ok: true; backup: string } | { ok: false; reason: string }> {
+  let backup: string | undefined;
+  try {
+    backup = await freeBackupName(dir, f.name, now);
+    await writeFileAtomic(join(dir, backup), original, { overwrite: false });
+    const check = (await readBytesNoFollow(join(dir, backup))).bytes;
+    if (!check.equals(original))
+      throw new Error('the backup does not read back equal to the original');
+    await writeFileAtomic(f.path, repaired);
+    return { ok: true, backup };
+  } catch (error) {
+    const reason = `not repaired: ${(error as Error).message}`;
+    if (backup === undefined) return { ok: false, reason };
+    const current = await readBytesNoFollow(f.path).then(
+      (r) => r.bytes,
+      () => undefined,
+    );
+    if (current?.equals(original)) {
+      await unlink(join(dir, backup)).catch(() => {});
+      return { ok: false, reason: `${reason}; left as it is` };
+    }
+    return { ok: false, reason: `${reason}; the original is kept as ${backup}` };
+  }
 }
 
 export function renderRepair(r: RepairResult, opts: { json?: boolean }): CommandOutput {
@@ -151,7 +226,7 @@ export function renderRepair(r: RepairResult, opts: { json?: boolean }): Command
   if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = r.repaired.map(
     (x) =>
-      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} message${x.messages === 1 ? '' : 's'} recovered${x.dropped ? `, ${x.dropped} cut-off or broken dropped` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
+      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} message${x.messages === 1 ? '' : 's'} recovered${x.dropped ? `, ${x.dropped} cut-off or broken dropped` : ''}${x.invalidUtf8 ? `, ${x.invalidUtf8} byte sequence${x.invalidUtf8 === 1 ? '' : 's'} that were not UTF-8 now U+FFFD` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
   );
   for (const u of r.unrecoverable) lines.push(`unrecoverable ${u.file}: ${u.reason}`);
   for (const l of r.locked)

@@ -1,10 +1,12 @@
 import { withNotes } from '../analytics/output.js';
+import { describeFsError } from '../errors.js';
 import { renderTable } from '../render/table.js';
-import { scanSession } from '../secrets/scan.js';
+import { scanSessionText } from '../secrets/scan.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { sessionsDir } from '../session/paths.js';
+import { parseSessionText, readFileNoFollow } from '../session/read.js';
 import { resolveRefs } from '../session/ref.js';
-import { loadEntries, type SkippedFile } from '../session/store.js';
+import { mapLimit, type SkippedFile } from '../session/store.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
 export interface SecretsOptions extends GlobalOptions {}
@@ -12,7 +14,8 @@ export interface SecretsOptions extends GlobalOptions {}
 export interface SessionFinding {
   session: string;
   file: string;
-  messageIndex: number;
+  /** null: the session's own fields (name, tags, metadata, ...). */
+  messageIndex: number | null;
   field: string;
   kind: string;
   preview: string;
@@ -24,7 +27,10 @@ export interface SecretsResult {
   skipped: SkippedFile[];
 }
 
-/** Scans the named sessions, or all of them. */
+/**
+ * Scans the named sessions, or all of them: every string of each file as its bytes hold it (a
+ * member written twice included), as `redact` reads them.
+ */
 export async function secrets(
   refs: readonly string[],
   opts: SecretsOptions,
@@ -32,13 +38,33 @@ export async function secrets(
   const dir = sessionsDir(opts);
   const entries =
     refs.length > 0 ? await resolveRefs(dir, refs) : (await discoverSessionFiles(dir)).files;
-  const { sessions, skipped } = await loadEntries(entries);
+  const scanned = await mapLimit(entries, 16, async (entry) => {
+    let text: string;
+    try {
+      text = (await readFileNoFollow(entry.path)).text;
+    } catch (error) {
+      return { file: entry.name, reason: `cannot read: ${describeFsError(error)}` };
+    }
+    const parsed = parseSessionText(text);
+    if (!parsed.ok) return { file: entry.name, reason: parsed.reason };
+    return {
+      file: entry.name,
+      session: parsed.session.sessionId,
+      findings: scanSessionText(text),
+    };
+  });
   const findings: SessionFinding[] = [];
-  for (const s of sessions) {
-    for (const f of scanSession(s.session))
-      findings.push({ session: s.session.sessionId, file: s.file, ...f });
+  const skipped: SkippedFile[] = [];
+  let count = 0;
+  for (const s of scanned) {
+    if (s.reason !== undefined) {
+      skipped.push({ file: s.file, reason: s.reason });
+      continue;
+    }
+    count++;
+    for (const f of s.findings) findings.push({ session: s.session, file: s.file, ...f });
   }
-  return { scanned: sessions.length, findings, skipped };
+  return { scanned: count, findings, skipped };
 }
 
 /**
@@ -69,7 +95,7 @@ function secretsText(result: SecretsResult, exitCode: number): CommandOutput {
       { header: 'KIND' },
       { header: 'PREVIEW' },
     ],
-    result.findings.map((f) => [f.session, f.messageIndex, f.field, f.kind, f.preview]),
+    result.findings.map((f) => [f.session, f.messageIndex ?? '', f.field, f.kind, f.preview]),
   );
   const sessions = new Set(result.findings.map((f) => f.file)).size;
   const note = `${result.findings.length} secret${result.findings.length === 1 ? '' : 's'} in ${sessions} session${sessions === 1 ? '' : 's'}; grok sessions redact <ref> replaces them`;

@@ -9,6 +9,7 @@ import {
   truncate,
 } from '../render/format.js';
 import { readSessionsDir } from '../session/paths.js';
+import { withoutEncryptedReasoning } from '../session/reasoning.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message, Session, ToolCall } from '../session/schema.js';
 import type { LoadedSession } from '../session/store.js';
@@ -21,6 +22,8 @@ export interface ShowOptions extends GlobalOptions {
   role?: string;
   tail?: number | string;
   width?: number | string;
+  /** With --json: keep the model's encrypted reasoning. */
+  reasoning?: boolean;
 }
 
 export interface ShowResult {
@@ -123,7 +126,10 @@ function header(session: Session, loaded: LoadedSession): string {
 }
 
 export function renderShow(result: ShowResult, opts: ShowOptions): CommandOutput {
-  if (opts.json) return jsonOutput(result.loaded.raw);
+  if (opts.json) {
+    const raw = result.loaded.raw;
+    return jsonOutput(opts.reasoning ? raw : withoutEncryptedReasoning(raw));
+  }
   const { session } = result.loaded;
   const blocks: string[] = [];
   const compact = opts.width !== undefined || opts.role !== undefined;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
+import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -9,8 +10,9 @@ import {
   withNotes,
 } from '../analytics/output.js';
 import { validateTimeZone } from '../analytics/period.js';
+import { type CostParts, costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
-import { bar, formatDuration, formatInt, formatTokens } from '../render/format.js';
+import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
 import { lockHolder, lockPathFor } from '../session/lock.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
@@ -32,7 +34,14 @@ export interface ToolStat {
   failed: number;
 }
 
-export interface ModelStat {
+/** Cached input and reasoning tokens as the files report them, and calls of unknown usage. */
+export interface UsageDetail {
+  cachedInput: number;
+  reasoning: number;
+  unknownCalls: number;
+}
+
+export interface ModelStat extends UsageDetail {
   model: string;
   sessions: number;
   input: number;
@@ -40,7 +49,7 @@ export interface ModelStat {
   total: number;
 }
 
-export interface GroupStat {
+export interface GroupStat extends Partial<UsageDetail> {
   key: string;
   sessions: number;
   messages: number;
@@ -64,7 +73,11 @@ export interface StatsResult {
   avgMessagesPerSession: number;
   avgTokensPerSession: number;
   avgDurationMs: number | null;
-  tokens: { input: number; output: number; total: number };
+  tokens: { input: number; output: number; total: number; cachedInput: number; reasoning: number };
+  /** API calls recorded one by one (`calls`), and those whose usage was never reported. */
+  calls: { recorded: number; unknownUsage: number };
+  /** What the sessions cost, as `cost` computes it: billed (exact) and estimated apart. */
+  cost: { cost: number | null; exact: number; estimated: number; parts: CostParts };
   tools: ToolStat[];
   models: ModelStat[];
   latency: { replies: number; medianMs: number | null; p95Ms: number | null };
@@ -101,6 +114,14 @@ const msOrNull = (v: unknown): number | null => {
 
 const PERIOD_FORMAT: Record<string, string> = { day: '%Y-%m-%d', week: '%Y-%m-%d', month: '%Y-%m' };
 
+function detail(r: Row | undefined): UsageDetail {
+  return {
+    cachedInput: num(r?.cached_input),
+    reasoning: num(r?.reasoning),
+    unknownCalls: num(r?.unknown_calls),
+  };
+}
+
 function groupRow(r: Row): GroupStat {
   return {
     key: String(r.key),
@@ -109,20 +130,24 @@ function groupRow(r: Row): GroupStat {
     input: num(r.input),
     output: num(r.output),
     total: num(r.total),
+    ...detail(r),
   };
 }
 
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
+  const { table } = await tableInForce();
   return withAnalytics(opts, async (ctx) => {
-    const [totals, toolRows, modelRows, lat, active] = (await ctx.values([
+    await computeCosts(ctx, table);
+    const [totals, toolRows, modelRows, lat, active, usage] = (await ctx.values([
       'internal/stats-totals',
       'internal/tools',
       'internal/models',
       'internal/latency',
       'internal/active-sessions',
-    ])) as [Row | null, Row[], Row[], Row | null, Row[]];
+      'internal/usage-totals',
+    ])) as [Row | null, Row[], Row[], Row | null, Row[], Row | null];
     const tools = toolRows.map((r) => ({
       tool: String(r.tool),
       calls: num(r.calls),
@@ -135,6 +160,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       input: num(r.input),
       output: num(r.output),
       total: num(r.total),
+      ...detail(r),
     }));
     let running = 0;
     let crashed = 0;
@@ -197,7 +223,15 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       avgMessagesPerSession: sessions ? num(totals?.messages) / sessions : 0,
       avgTokensPerSession: sessions ? num(totals?.total) / sessions : 0,
       avgDurationMs: numOrNull(totals?.avg_duration_ms),
-      tokens: { input: num(totals?.input), output: num(totals?.output), total: num(totals?.total) },
+      tokens: {
+        input: num(totals?.input),
+        output: num(totals?.output),
+        total: num(totals?.total),
+        cachedInput: num(usage?.cached_input),
+        reasoning: num(usage?.reasoning),
+      },
+      calls: { recorded: num(usage?.api_calls), unknownUsage: num(usage?.unknown_calls) },
+      cost: costFigures(usage),
       tools,
       models,
       latency: {
@@ -224,6 +258,19 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   });
 }
 
+function costFigures(usage: Row | null): StatsResult['cost'] {
+  const parts = partsOf(usage ?? { exact_ticks: null });
+  const { cost, exact, estimated } = costOfParts(parts);
+  return { cost, exact, estimated, parts };
+}
+
+/** Cached input as a share of input tokens: null with no input. */
+export function cachedShare(cached: number, input: number): number | null {
+  return input > 0 ? cached / input : null;
+}
+
+const usd = (n: number | null) => (n === null ? null : Number(n.toFixed(10)));
+
 export function statsJson(r: StatsResult): unknown {
   return {
     sessions: r.sessions,
@@ -233,6 +280,18 @@ export function statsJson(r: StatsResult): unknown {
     avgTokensPerSession: round(r.avgTokensPerSession),
     avgDurationMs: r.avgDurationMs === null ? null : Math.round(r.avgDurationMs),
     tokens: r.tokens,
+    cachedShare: (() => {
+      const share = cachedShare(r.tokens.cachedInput, r.tokens.input);
+      return share === null ? null : round(share, 4);
+    })(),
+    calls: r.calls,
+    cost: {
+      cost: usd(r.cost.cost),
+      exact: usd(r.cost.exact),
+      estimated: usd(r.cost.estimated),
+      exactTicks: r.cost.parts.exactTicks.toString(),
+      unpricedCalls: r.cost.parts.unpricedCalls,
+    },
     tools: r.tools.map((t) => ({
       ...t,
       successRate: t.calls ? round(1 - t.failed / t.calls, 4) : 1,
@@ -326,6 +385,22 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
     },
     ...tokenColumns<GroupStat>(),
     {
+      header: 'CACHED',
+      csv: 'cached_input',
+      align: 'right',
+      priority: 2,
+      cell: (g) => percent(cachedShare(g.cachedInput ?? 0, g.input), 0),
+      raw: (g) => g.cachedInput,
+    },
+    {
+      header: 'REASON',
+      csv: 'reasoning',
+      align: 'right',
+      priority: 2,
+      cell: (g) => formatTokens(g.reasoning ?? 0),
+      raw: (g) => g.reasoning,
+    },
+    {
       header: 'TOKENS',
       csv: 'bar',
       priority: 1,
@@ -366,8 +441,8 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
   return columns;
 }
 
-function percent(rate: number | null): string {
-  return rate === null ? '-' : `${(rate * 100).toFixed(1)}%`;
+function percent(rate: number | null, digits = 1): string {
+  return rate === null ? '-' : `${(rate * 100).toFixed(digits)}%`;
 }
 
 /**
@@ -387,6 +462,15 @@ function summaryPairs(r: StatsResult): [string, string, [string, unknown][]][] {
     one('Tokens in', formatInt(r.tokens.input), r.tokens.input),
     one('Tokens out', formatInt(r.tokens.output), r.tokens.output),
     one('Tokens total', formatInt(r.tokens.total), r.tokens.total),
+    one(
+      'Cached input',
+      `${formatInt(r.tokens.cachedInput)} (${percent(cachedShare(r.tokens.cachedInput, r.tokens.input))} of in)`,
+      r.tokens.cachedInput,
+    ),
+    one('Reasoning tokens', formatInt(r.tokens.reasoning), r.tokens.reasoning),
+    one('Calls, usage unknown', formatInt(r.calls.unknownUsage), r.calls.unknownUsage),
+    one('Cost billed (exact)', formatUsd(r.cost.exact), usd(r.cost.exact)),
+    one('Cost estimated', `~${formatUsd(r.cost.estimated)}`, usd(r.cost.estimated)),
     one(
       'Avg messages / session',
       r.avgMessagesPerSession.toFixed(1),

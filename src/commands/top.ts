@@ -1,20 +1,20 @@
-import { existsSync } from 'node:fs';
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
-import { costOf, type PriceTable, priceTable } from '../analytics/pricing.js';
+import { costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
 import {
   formatDateTime,
   formatDuration,
   formatInt,
   formatTokens,
-  formatUsd,
   truncate,
 } from '../render/format.js';
-import { noSessionsText, settingsPath } from '../session/paths.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
 import type { CommandOutput } from './common.js';
+import { type CostFigures, costCell, figuresJson } from './cost.js';
 
 export interface TopOptions extends AnalyticsOptions {
   by?: string | undefined;
@@ -26,7 +26,8 @@ export interface TopOptions extends AnalyticsOptions {
 const KEYS = ['tokens', 'cost', 'messages', 'duration'] as const;
 type Key = (typeof KEYS)[number];
 
-export interface TopSession {
+/** A session ranked, with its cost as `cost` computes it (billed ticks, else the estimate). */
+export interface TopSession extends CostFigures {
   rank: number;
   sessionId: string;
   file: string;
@@ -40,7 +41,6 @@ export interface TopSession {
   toolCalls: number;
   durationMs: number | null;
   workingDirectory: string;
-  cost: number | null;
 }
 
 export interface TopResult {
@@ -51,27 +51,23 @@ export interface TopResult {
   notices: string[];
 }
 
-async function prices(): Promise<PriceTable> {
-  if (!existsSync(settingsPath())) return priceTable();
-  const { loadSettings } = await import('../settings.js');
-  return priceTable((await loadSettings()).pricing ?? {});
-}
-
 export async function top(opts: TopOptions): Promise<TopResult> {
   const by = (opts.by ?? 'tokens') as Key;
   if (!(KEYS as readonly string[]).includes(by)) {
     throw new UsageError(`--by: '${opts.by}' is not one of ${KEYS.join(', ')}`);
   }
   const limit = opts.n === undefined ? 10 : parsePositiveInt(opts.n, '-n');
-  const table = await prices();
+  const { table } = await tableInForce();
   return withAnalytics(opts, async (ctx) => {
+    await computeCosts(ctx, table);
     // Cost depends on the price table, so that ranking is done here over every selected session.
     const rows = await ctx.rows('internal/top-sessions', {
       key: by,
       limit: by === 'cost' ? 2_147_483_647 : limit,
     });
-    let sessions = rows.map(
-      (r, i): TopSession => ({
+    let sessions = rows.map((r, i): TopSession => {
+      const parts = partsOf(r);
+      return {
         rank: i + 1,
         sessionId: String(r.session_id),
         file: String(r.file),
@@ -85,12 +81,10 @@ export async function top(opts: TopOptions): Promise<TopResult> {
         toolCalls: Number(r.tool_calls),
         durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
         workingDirectory: String(r.working_directory),
-        cost: costOf(
-          { model: String(r.model), input: Number(r.input), output: Number(r.output), total: 0 },
-          { kind: 'table', table },
-        ),
-      }),
-    );
+        ...costOfParts(parts),
+        parts,
+      };
+    });
     if (by === 'cost') {
       sessions = sessions
         .sort((a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total)
@@ -104,9 +98,9 @@ export async function top(opts: TopOptions): Promise<TopResult> {
 export function topJson(r: TopResult): unknown {
   return {
     by: r.by,
-    sessions: r.sessions.map((s) => ({
+    sessions: r.sessions.map(({ parts, cost, exact, estimated, ...s }) => ({
       ...s,
-      cost: s.cost === null ? null : Math.round(s.cost * 1e6) / 1e6,
+      ...figuresJson({ cost, exact, estimated, parts }),
     })),
     skipped: r.skipped,
   };
@@ -147,8 +141,8 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
       csv: 'cost_usd',
       align: 'right',
       priority: r.by === 'cost' ? 8 : 6,
-      cell: (s) => (s.cost === null ? 'unpriced' : formatUsd(s.cost)),
-      raw: (s) => (s.cost === null ? null : Math.round(s.cost * 1e6) / 1e6),
+      cell: (s) => costCell(s),
+      raw: (s) => (s.cost === null ? null : Number(s.cost.toFixed(10))),
     },
     {
       header: 'MSGS',

@@ -4,11 +4,12 @@
  * one, and an original is removed only when the archive holds its exact bytes and the file has
  * not changed since it was read.
  */
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { fsUserError, UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
+import { readRegularFile } from '../session/regular-file.js';
 import { ARCHIVE_LOCK } from './archives-dir.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
 import {
@@ -83,7 +84,9 @@ export async function applyArchive(
       new UserError(`another grok (pid ${pid}) is writing archives in ${outDir}`, {
         hint: 'wait for it to finish, then run this again',
       }),
-  );
+  ).catch((error: unknown) => {
+    throw fsUserError('take the archive lock', outDir, error);
+  });
   try {
     return await runPlan(plan, opts);
   } finally {
@@ -116,7 +119,7 @@ async function runPlan(
     for (const c of month.sessions) {
       let data: Buffer;
       try {
-        data = await readFile(c.path);
+        data = (await readRegularFile(c.path)).bytes;
       } catch (error) {
         out.failed.push({ file: c.name, reason: `could not be read: ${(error as Error).message}` });
         continue;
@@ -162,7 +165,10 @@ async function runPlan(
         continue;
       }
       // The same bytes as the archived entry, read again just before removing.
-      const now = await readFile(c.path).catch(() => undefined);
+      const now = await readRegularFile(c.path).then(
+        (f) => f.bytes,
+        () => undefined,
+      );
       if (!now || sha256(now) !== hash) {
         out.skipped.push({ file: c.name, reason: 'changed since it was archived: kept' });
         continue;
@@ -225,7 +231,8 @@ export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
   const out: ArchiveInfo[] = [];
   for (const name of names.filter((n) => /^\d{4}-\d{2}\.tar\.gz$/.test(n)).sort()) {
     const path = join(dir, name);
-    const st = await stat(path);
+    // a dangling symlink has no size; reading it below says what it is
+    const st = await stat(path).catch(() => undefined);
     const info: ArchiveInfo = {
       path,
       month: name.slice(0, 7),
@@ -233,7 +240,7 @@ export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
       sessions: 0,
       first: null,
       last: null,
-      bytes: st.size,
+      bytes: st?.size ?? 0,
     };
     try {
       const entries = await readTarEntries(path);

@@ -9,23 +9,64 @@
  */
 import { jsonrepair } from 'jsonrepair';
 import { idFromFileName, startFromFileName } from '../session/paths.js';
+import { parseSessionText } from '../session/read.js';
 import {
   describeSchemaError,
   messageSchema,
   type Session,
   sessionSchema,
 } from '../session/schema.js';
+import { serializeSession } from '../session/store.js';
 import { asSessionTime, isSessionTime } from '../time.js';
 
 export type RepairOutcome =
-  | { ok: true; session: Session; messages: number; dropped: number }
-  | { ok: false; reason: string };
+  | {
+      ok: true;
+      session: Session;
+      /** The file's new text, checked to read back as a session. */
+      text: string;
+      messages: number;
+      dropped: number;
+    }
+  | {
+      ok: false;
+      reason: string;
+      /** Messages a reader can still see in the file (role and content): it is not worthless. */
+      readable: number;
+    };
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** A token count the schema takes: 1e300 and 2^63 are integers, but not counts. */
 const count = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+
+/** An impossible number brought into range: negative to 0, too large to the largest exact one. */
+const clamp = (v: number): number =>
+  Number.isNaN(v) ? 0 : Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.round(v)));
+
+const OPTIONAL_COUNTS = ['cachedInput', 'reasoning', 'costUsdTicks'] as const;
+
+/** The optional counts of a usage record that are impossible are removed: absent is "unknown". */
+function dropImpossible(u: Obj): Obj {
+  const out: Obj = { ...u };
+  for (const k of OPTIONAL_COUNTS) if (k in out && count(out[k]) === undefined) delete out[k];
+  return out;
+}
+
+/**
+ * Messages kept as an object (`{"0": {...}, "1": {...}}`) instead of an array: its values, in
+ * order (JavaScript orders integer keys numerically, others as written).
+ */
+const messageList = (v: unknown): unknown[] =>
+  Array.isArray(v) ? v : isObj(v) ? Object.values(v) : [];
+
+/** How many messages of a parsed value a reader can still see: objects with a role. */
+function readableMessages(value: unknown): number {
+  const list = Array.isArray(value) ? value : isObj(value) ? messageList(value.messages) : [];
+  return list.filter((m) => isObj(m) && typeof m.role === 'string').length;
+}
 
 /** What a scan of damaged JSON text tells about where it was cut. */
 export interface JsonScan {
@@ -65,11 +106,9 @@ export function scanJson(text: string): JsonScan {
   let firstEnd: number | undefined;
   let i = 0;
   const top = () => stack[stack.length - 1];
+  // an array, or an object some writer kept them in (keys "0", "1", ...)
   const inMessages = () =>
-    stack.length === 2 &&
-    stack[0]?.type === 'obj' &&
-    stack[1]?.type === 'arr' &&
-    stack[1].key === 'messages';
+    stack.length === 2 && stack[0]?.type === 'obj' && stack[1]?.key === 'messages';
   while (i < text.length) {
     const ch = text[i] as string;
     if (/\s/.test(ch)) {
@@ -103,8 +142,7 @@ export function scanJson(text: string): JsonScan {
     } else if (ch === '}' || ch === ']') {
       const closed = stack.pop();
       if (closed?.type === 'obj' && inMessages()) completeMessages++;
-      if (closed?.type === 'arr' && closed.key === 'messages' && stack.length === 1)
-        messagesClosed = true;
+      if (closed?.key === 'messages' && stack.length === 1) messagesClosed = true;
       if (stack.length === 0) firstEnd ??= i + 1;
       safeEnd = i + 1;
       i++;
@@ -192,7 +230,7 @@ export function parseDamaged(text: string): Parsed {
 }
 
 function repairMessages(value: unknown): { messages: Obj[]; dropped: number } {
-  const list = Array.isArray(value) ? value : [];
+  const list = messageList(value);
   const messages: Obj[] = [];
   let dropped = 0;
   for (const m of list) {
@@ -219,20 +257,42 @@ function repairMessages(value: unknown): { messages: Obj[]; dropped: number } {
       const input = count(u.input);
       const output = count(u.output);
       if (input === undefined || output === undefined) delete fixed.usage;
-      else fixed.usage = { ...u, input, output, total: input + output };
+      else fixed.usage = { ...dropImpossible(u), input, output, total: input + output };
     }
+    if (fixed.calls !== undefined) {
+      // a call's impossible number is unknown, not a reason to lose the message
+      const calls = Array.isArray(fixed.calls) ? fixed.calls.filter(isObj) : [];
+      const kept = calls.map((c) => {
+        const call = dropImpossible(c);
+        for (const k of ['input', 'output', 'total'] as const)
+          if (k in call && count(call[k]) === undefined) delete call[k];
+        if (typeof call.model !== 'string') call.model = 'unknown';
+        if (call.usage !== undefined && call.usage !== null) delete call.usage;
+        return call;
+      });
+      if (kept.length > 0) fixed.calls = kept;
+      else delete fixed.calls;
+    }
+    if (fixed.interrupted !== undefined && typeof fixed.interrupted !== 'boolean')
+      delete fixed.interrupted;
     if (messageSchema.safeParse(fixed).success) messages.push(fixed);
     else dropped++;
   }
   return { messages, dropped };
 }
 
+/**
+ * The session's totals. Where input or output is missing or impossible (a cut, 1e300, 2^63, a
+ * negative), both come from the messages' own usage when any message has one; else an
+ * impossible number is clamped into range and its name listed under `clamped`, so no reader
+ * takes it for what the server reported (the original stays in the backup).
+ */
 function repairUsage(value: unknown, messages: readonly Obj[]): Obj {
-  const u = isObj(value) ? value : {};
+  const u = dropImpossible(isObj(value) ? value : {});
   let input = count(u.input);
   let output = count(u.output);
+  const clamped: string[] = [];
   if (input === undefined || output === undefined) {
-    // A cut can leave one of the two: then both come from the messages' own usage, when any.
     const metered = messages.filter((m) => isObj(m.usage));
     const sum = (k: 'input' | 'output') =>
       metered.reduce((n, m) => n + (count((m.usage as Obj)[k]) ?? 0), 0);
@@ -241,19 +301,34 @@ function repairUsage(value: unknown, messages: readonly Obj[]): Obj {
       output = sum('output');
     }
   }
-  input ??= 0;
-  output ??= 0;
-  return { ...u, input, output, total: input + output };
+  const settle = (k: 'input' | 'output', v: number | undefined): number => {
+    if (v !== undefined) return v;
+    const given = u[k];
+    if (typeof given !== 'number') return 0; // missing: nothing was reported
+    clamped.push(k);
+    return clamp(given);
+  };
+  input = settle('input', input);
+  output = settle('output', output);
+  const total = Math.min(Number.MAX_SAFE_INTEGER, input + output);
+  if (input + output > Number.MAX_SAFE_INTEGER) clamped.push('total');
+  const out: Obj = { ...u, input, output, total };
+  if (clamped.length > 0) out.clamped = clamped;
+  return out;
 }
 
 /** Rebuilds a session from a damaged file's text; `fileName` supplies the id and start. */
 export function repairSessionText(text: string, fileName: string): RepairOutcome {
   const parsed = parseDamaged(text);
-  if (!parsed.ok) return parsed;
+  if (!parsed.ok) return { ...parsed, readable: 0 };
   if (!isObj(parsed.value))
-    return { ok: false, reason: 'the JSON is not an object: not a session' };
+    return {
+      ok: false,
+      reason: 'the JSON is not an object: not a session',
+      readable: readableMessages(parsed.value),
+    };
   const s: Obj = { ...parsed.value };
-  let list = Array.isArray(s.messages) ? s.messages : [];
+  let list = messageList(s.messages);
   let incomplete = 0;
   if (parsed.completeMessages !== undefined && list.length > parsed.completeMessages) {
     incomplete = list.length - parsed.completeMessages;
@@ -306,6 +381,34 @@ export function repairSessionText(text: string, fileName: string): RepairOutcome
     delete s.forkedFrom;
   const checked = sessionSchema.safeParse(s);
   if (!checked.success)
-    return { ok: false, reason: `still not a session: ${describeSchemaError(checked.error, s)}` };
-  return { ok: true, session: checked.data as Session, messages: messages.length, dropped };
+    return {
+      ok: false,
+      reason: `still not a session: ${describeSchemaError(checked.error, s)}`,
+      readable: readableMessages(parsed.value),
+    };
+  // checked before any backup exists: a session that cannot be written back is unrecoverable
+  let out: string;
+  try {
+    out = serializeSession(checked.data);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      ok: false,
+      reason: 'a value in it is nested too deeply to write back',
+      readable: readableMessages(parsed.value),
+    };
+  }
+  if (!parseSessionText(out).ok)
+    return {
+      ok: false,
+      reason: 'the repaired text does not read back as a session',
+      readable: readableMessages(parsed.value),
+    };
+  return {
+    ok: true,
+    session: checked.data as Session,
+    text: out,
+    messages: messages.length,
+    dropped,
+  };
 }

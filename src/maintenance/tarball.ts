@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { create, list } from 'tar';
 import { describeFsError, UserError } from '../errors.js';
 import { FILE_MODE } from '../session/atomic-write.js';
+import { readRegularFile } from '../session/regular-file.js';
 
 export interface TarEntry {
   /** The path as stored in the archive (not trusted: it may hold `../` or be absolute). */
@@ -34,8 +35,10 @@ const isRegular = (type: string) =>
  */
 export async function readTarEntries(path: string, entries: TarEntry[] = []): Promise<TarEntry[]> {
   const pending: Promise<void>[] = [];
-  await list({
-    file: path,
+  // read here, not by node-tar: it opens the path as given, and a FIFO named like an archive
+  // would hang the read, a symlink to /dev/zero fill memory
+  const { bytes } = await readRegularFile(path);
+  const parser = list({
     strict: true,
     onReadEntry: (entry) => {
       const item: TarEntry = {
@@ -63,6 +66,11 @@ export async function readTarEntries(path: string, entries: TarEntry[] = []): Pr
       done.catch(() => {});
       pending.push(done);
     },
+  });
+  await new Promise<void>((resolve, reject) => {
+    parser.on('error', reject);
+    parser.on('end', resolve);
+    parser.end(bytes);
   });
   await Promise.all(pending);
   return entries;

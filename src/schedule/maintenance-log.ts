@@ -2,10 +2,11 @@
  * `$GROK_HOME/logs/maintenance.log`: one JSON line per run (time, what was archived, removed,
  * hardened, errors), appended, so `cron status` and a person with `tail` can both read it.
  */
-import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { describeFsError, UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { grokHome } from '../session/paths.js';
+import { appendRegularFile, readRegularFile } from '../session/regular-file.js';
 
 export interface MaintenanceLogEntry {
   time: string;
@@ -33,7 +34,11 @@ export async function appendLogEntry(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   await ensurePrivateDir(logDir(env));
-  await appendFile(logPath(env), `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+  try {
+    await appendRegularFile(logPath(env), `${JSON.stringify(entry)}\n`);
+  } catch (error) {
+    throw new UserError(`cannot write ${logPath(env)}: ${describeFsError(error)}`);
+  }
 }
 
 /** Parses the log; lines that are not entries (a hand edit, a torn last line) are passed over. */
@@ -55,9 +60,9 @@ export async function readLog(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<MaintenanceLogEntry[]> {
   try {
-    return parseLog(await readFile(logPath(env), 'utf8'));
+    return parseLog((await readRegularFile(logPath(env))).bytes.toString('utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    throw new UserError(`cannot read ${logPath(env)}: ${describeFsError(error)}`);
   }
 }

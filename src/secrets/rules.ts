@@ -4,6 +4,11 @@
  * that never need to give characters back. test/secrets/rules.test.ts checks each one with a
  * ReDoS analyser (recheck); bench/ times them on 5 MB of adversarial text.
  *
+ * Text a tool read from a JSON file (a service-account key, a `.env` serialised by a program) holds
+ * its line breaks as two characters, `\n`: a secret may start just after one (`...\nghp_...`),
+ * where `n` would otherwise read as part of a longer word, and a quote may come escaped (`\"`).
+ * AFTER allows both; a key's lines may be joined by escaped line breaks too.
+ *
  * `group` names the capture group that is the secret itself, when the match also holds context
  * (the `password=` of an assignment): only the group is masked and redacted.
  */
@@ -14,52 +19,70 @@ export interface SecretRule {
   group?: number;
 }
 
+/** Not inside a longer run of `chars`, or just after an escaped line break or tab. */
+const after = (chars: string) => String.raw`(?:(?<![${chars}])|(?<=\\[nrt]))`;
+/** An optional quote, escaped up to three times (JSON inside JSON inside JSON). */
+const QUOTE = String.raw`(?:\\{0,3}["'])?`;
+const rule = (source: string, flags = 'g') => new RegExp(source, flags);
+
+const KEY_TYPES = '(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?';
+/**
+ * A key's body: base64 and white space; a line break escaped once or more (`\n`, `\\n`, bounded
+ * so a run of backslashes cannot make it backtrack); and the characters of a legacy PEM's
+ * headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<hex>`, PGP's `Version: ...`), a dash
+ * never where the END line begins.
+ */
+const KEY_BODY = String.raw`(?:[A-Za-z0-9+/=\s]|\\{1,8}[nrt/]|[:,.()-](?!----))*`;
+
 export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'xai-api-key',
     description: 'xAI API key',
-    pattern: /(?<![A-Za-z0-9_-])xai-[A-Za-z0-9]{32,}/g,
+    pattern: rule(`${after('A-Za-z0-9_-')}xai-[A-Za-z0-9]{32,}`),
   },
   {
     id: 'anthropic-api-key',
     description: 'Anthropic API key',
-    pattern: /(?<![A-Za-z0-9_-])sk-ant-[a-z0-9]{2,8}-[A-Za-z0-9_-]{32,}/g,
+    pattern: rule(`${after('A-Za-z0-9_-')}sk-ant-[a-z0-9]{2,8}-[A-Za-z0-9_-]{32,}`),
   },
   {
     id: 'openai-project-key',
     description: 'OpenAI project API key',
-    pattern: /(?<![A-Za-z0-9_-])sk-proj-[A-Za-z0-9_-]{32,}/g,
+    pattern: rule(`${after('A-Za-z0-9_-')}sk-proj-[A-Za-z0-9_-]{32,}`),
   },
   {
     id: 'openai-api-key',
     description: 'OpenAI API key',
-    pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-|proj-)[A-Za-z0-9]{32,}(?![_-])/g,
+    pattern: rule(`${after('A-Za-z0-9_-')}sk-(?!ant-|proj-)[A-Za-z0-9]{32,}(?![_-])`),
   },
   {
     id: 'github-token',
     description: 'GitHub token (personal, OAuth, app, refresh)',
-    pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,}/g,
+    pattern: rule(`${after('A-Za-z0-9_')}gh[pousr]_[A-Za-z0-9]{36,}`),
   },
   {
     id: 'github-fine-grained-pat',
     description: 'GitHub fine-grained personal access token',
-    pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59,}/g,
+    pattern: rule(`${after('A-Za-z0-9_')}github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59,}`),
   },
   {
     id: 'aws-access-key-id',
     description: 'AWS access key ID',
-    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])/g,
+    pattern: rule(`${after('A-Za-z0-9')}(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])`),
   },
   {
     id: 'aws-secret-access-key',
     description: 'AWS secret access key assignment',
-    pattern: /\baws_secret_access_key\s{0,8}[:=]\s{0,8}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    pattern: rule(
+      String.raw`${after('A-Za-z0-9_')}aws_secret_access_key${QUOTE}\s{0,8}[:=]\s{0,8}${QUOTE}([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])`,
+      'gi',
+    ),
     group: 1,
   },
   {
     id: 'slack-token',
     description: 'Slack token',
-    pattern: /(?<![A-Za-z0-9_-])xox[abposr]-[0-9]{6,16}-[0-9A-Za-z-]{8,}/g,
+    pattern: rule(`${after('A-Za-z0-9_-')}xox[abposr]-[0-9]{6,16}-[0-9A-Za-z-]{8,}`),
   },
   {
     id: 'slack-webhook',
@@ -70,19 +93,23 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'private-key',
     description: 'Private key block',
-    pattern:
-      /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\s]*(?:-----END (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----)?/g,
+    pattern: rule(`-----BEGIN ${KEY_TYPES}-----${KEY_BODY}(?:-----END ${KEY_TYPES}-----)?`),
   },
   {
     id: 'jwt',
     description: 'JSON Web Token',
-    pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g,
+    pattern: rule(
+      String.raw`${after('A-Za-z0-9_-')}eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}`,
+    ),
   },
   {
     id: 'password-assignment',
     description: 'password=, api_key=, secret= style assignment with a literal value',
-    pattern:
-      /\b(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|secret)["']?\s{0,8}[:=]\s{0,8}["']?((?![$<{%*[]|[A-Za-z_-]{1,32}[:=]|process\.env|os\.environ|xxx|changeme|example|placeholder|your[_-])[^\s"'`,;&)}\]]{8,256})/gi,
+    // the value stops at a backslash that starts an escape (`\"`, `\n`): the rest is JSON's
+    pattern: rule(
+      String.raw`${after('A-Za-z0-9_')}(?:password|passwd|pwd|api[_-]?key|apikey|secret[_-]?key|client[_-]?secret|access[_-]?token|auth[_-]?token|secret)${QUOTE}\s{0,8}[:=]\s{0,8}${QUOTE}((?![$<{%*[]|[A-Za-z_-]{1,32}[:=]|process\.env|os\.environ|xxx|changeme|example|placeholder|your[_-])(?:[^\s"'\x60,;&)}\]\\]|\\(?![\\"'nrtu/])){8,256})`,
+      'gi',
+    ),
     group: 1,
   },
 ];

@@ -1,8 +1,8 @@
 /**
- * Finding credentials in text, and in the strings of a session (message content, tool
- * parameters, tool results). Pure.
+ * Finding credentials in text, and in every string of a session (messages, name, tags, metadata,
+ * fields grok does not know), except the API's opaque encrypted reasoning. Pure.
  */
-import type { Session } from '../session/schema.js';
+import { decodeJsonString, type PathPart, walkJsonText } from '../session/json-text.js';
 import { SECRET_RULES, type SecretRule } from './rules.js';
 
 export interface TextMatch {
@@ -14,8 +14,9 @@ export interface TextMatch {
 }
 
 export interface Finding {
-  messageIndex: number;
-  /** `content`, `toolCalls[0].parameters.command`, `toolCalls[1].result[3]` ... */
+  /** The message the string is in, or null for the session's own fields (name, tags, ...). */
+  messageIndex: number | null;
+  /** `content`, `toolCalls[0].parameters.command`, `tags[1]`, `metadata.env (a key)` ... */
   field: string;
   kind: string;
   preview: string;
@@ -74,36 +75,64 @@ export function redactText(text: string, matches: readonly TextMatch[] = scanTex
   return out + text.slice(at);
 }
 
-type Visit = (text: string, path: string) => string | undefined;
+type Visit = (text: string, path: readonly PathPart[]) => string | undefined;
 
 /**
- * Walks every string under `value` in order, calling `visit`; a returned string replaces the
- * original, in a copy. Without recursion: a tool result nested thousands of levels deep is JSON
- * that JSON.parse reads, and one such file must not stop a scan of every session.
+ * Whether an object at `location` is one of the API's reasoning items, or a string under an
+ * `encrypted_content` key: opaque data the server reads back, neither scanned nor redacted (a
+ * change would break the next request). Only in a message's own fields, never in its content or
+ * tool calls, which hold what a user or a tool wrote.
  */
-function walkStrings(value: unknown, path: string, visit: Visit): unknown {
+function inMessageField(location: readonly PathPart[]): boolean {
+  return (
+    location[0] === 'messages' &&
+    location.length >= 3 &&
+    location[2] !== 'content' &&
+    location[2] !== 'toolCalls'
+  );
+}
+const isReasoningItem = (location: readonly PathPart[], type: unknown) =>
+  type === 'reasoning' && inMessageField(location);
+const isEncrypted = (path: readonly PathPart[]) =>
+  inMessageField(path) && path.includes('encrypted_content');
+
+/**
+ * Walks every string under `value` (object keys too) in order, calling `visit`; a returned string
+ * replaces the original, in a copy. Without recursion: a tool result nested thousands of levels
+ * deep is JSON that JSON.parse reads, and one such file must not stop a scan of every session.
+ */
+function walkStrings(value: unknown, visit: Visit, visitKey: Visit): unknown {
   const root: Record<string, unknown> = { value };
   const todo: {
     holder: Record<string, unknown> | unknown[];
     key: string | number;
-    path: string;
-  }[] = [{ holder: root, key: 'value', path }];
+    path: PathPart[];
+  }[] = [{ holder: root, key: 'value', path: [] }];
   for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
-    const { holder, key } = next;
+    const { holder, key, path } = next;
     const v = (holder as Record<string | number, unknown>)[key];
     let copy: Record<string, unknown> | unknown[] | undefined;
     if (typeof v === 'string') {
-      (holder as Record<string | number, unknown>)[key] = visit(v, next.path) ?? v;
+      if (!isEncrypted(path))
+        (holder as Record<string | number, unknown>)[key] = visit(v, path) ?? v;
     } else if (Array.isArray(v)) {
       copy = v.slice();
       for (let i = copy.length - 1; i >= 0; i--)
-        todo.push({ holder: copy, key: i, path: `${next.path}[${i}]` });
+        todo.push({ holder: copy, key: i, path: [...path, i] });
     } else if (v !== null && typeof v === 'object') {
-      copy = { ...(v as Record<string, unknown>) };
-      const keys = Object.keys(copy);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const k = keys[i] as string;
-        todo.push({ holder: copy, key: k, path: next.path ? `${next.path}.${k}` : k });
+      const obj = v as Record<string, unknown>;
+      if (isReasoningItem(path, obj.type)) continue;
+      copy = {};
+      const keys = Object.keys(obj);
+      const renamed: [string, string][] = [];
+      for (const k of keys) {
+        const nk = isEncrypted([...path, k]) ? k : (visitKey(k, [...path, k]) ?? k);
+        copy[nk] = obj[k];
+        renamed.push([k, nk]);
+      }
+      for (let i = renamed.length - 1; i >= 0; i--) {
+        const [k, nk] = renamed[i] as [string, string];
+        todo.push({ holder: copy, key: nk, path: [...path, k] });
       }
     }
     if (copy !== undefined) (holder as Record<string | number, unknown>)[key] = copy;
@@ -111,32 +140,39 @@ function walkStrings(value: unknown, path: string, visit: Visit): unknown {
   return root.value;
 }
 
-/** The places of a message that are scanned: its content and each tool call's parameters and result. */
-function visitMessage(message: Record<string, unknown>, visit: Visit): Record<string, unknown> {
-  const out = { ...message };
-  if (typeof message.content === 'string')
-    out.content = visit(message.content, 'content') ?? message.content;
-  if (Array.isArray(message.toolCalls)) {
-    out.toolCalls = message.toolCalls.map((call: Record<string, unknown>, i: number) => {
-      const c = { ...call };
-      for (const key of ['parameters', 'result'] as const) {
-        if (key in call) c[key] = walkStrings(call[key], `toolCalls[${i}].${key}`, visit);
-      }
-      return c;
-    });
+/** A label for where a string is, without any part of it that is itself a secret. */
+function place(
+  path: readonly PathPart[],
+  isKey: boolean,
+): { messageIndex: number | null; field: string } {
+  let parts = isKey ? path.slice(0, -1) : path;
+  let messageIndex: number | null = null;
+  if (parts[0] === 'messages' && typeof parts[1] === 'number') {
+    messageIndex = parts[1];
+    parts = parts.slice(2);
   }
-  return out;
+  const field = parts
+    .map((p, i) => {
+      if (typeof p === 'number') return `[${p}]`;
+      const name = scanText(p).length > 0 ? '(a key holding a secret)' : p;
+      return i === 0 ? name : `.${name}`;
+    })
+    .join('');
+  return {
+    messageIndex,
+    field: isKey ? `${field || '(top level)'} (a key)` : field || '(top level)',
+  };
 }
 
-export function scanSession(session: Pick<Session, 'messages'>): Finding[] {
+/** Every credential in the strings of a parsed session: messages, name, tags, metadata, the rest. */
+export function scanSession(session: object): Finding[] {
   const findings: Finding[] = [];
-  session.messages.forEach((message, messageIndex) => {
-    visitMessage(message as Record<string, unknown>, (text, field) => {
-      for (const m of scanText(text))
-        findings.push({ messageIndex, field, kind: m.kind, preview: maskSecret(m.value) });
-      return undefined;
-    });
-  });
+  const collect = (isKey: boolean) => (text: string, path: readonly PathPart[]) => {
+    for (const m of scanText(text))
+      findings.push({ ...place(path, isKey), kind: m.kind, preview: maskSecret(m.value) });
+    return undefined;
+  };
+  walkStrings(session, collect(false), collect(true));
   return findings;
 }
 
@@ -146,14 +182,80 @@ export function redactSession(raw: Record<string, unknown>): {
   redacted: number;
 } {
   let redacted = 0;
-  const messages = Array.isArray(raw.messages) ? raw.messages : [];
-  const out = messages.map((message: Record<string, unknown>) =>
-    visitMessage(message, (text) => {
-      const matches = scanText(text);
-      if (matches.length === 0) return undefined;
-      redacted += matches.length;
-      return redactText(text, matches);
-    }),
+  const redactOne = (text: string) => {
+    const matches = scanText(text);
+    if (matches.length === 0) return undefined;
+    redacted += matches.length;
+    return redactText(text, matches);
+  };
+  const out = walkStrings(raw, redactOne, redactOne) as Record<string, unknown>;
+  return { raw: out, redacted };
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  path: PathPart[];
+  isKey: boolean;
+  value: string;
+  matches: TextMatch[];
+}
+
+/**
+ * The strings of a session file's text that hold a credential, each with its offsets: every
+ * string the file holds, a key or a value, a member given twice included.
+ */
+function hitsIn(text: string): Hit[] {
+  const hits: Hit[] = [];
+  // per open container: where its hits begin, and its `type` when an object has one
+  const frames: { hitsAt: number; type: string | undefined }[] = [];
+  walkJsonText(text, {
+    open() {
+      frames.push({ hitsAt: hits.length, type: undefined });
+    },
+    close(kind, depth, path) {
+      const frame = frames.pop();
+      if (kind === 'object' && frame && isReasoningItem(path.slice(0, depth - 1), frame.type))
+        hits.length = frame.hitsAt;
+    },
+    string(start, end, path, isKey) {
+      if (!isKey && path[path.length - 1] === 'type') {
+        const frame = frames[frames.length - 1];
+        if (frame) frame.type = decodeJsonString(text, start, end);
+      }
+      // the shortest credential a rule finds (`pwd=` and 8 characters) is longer than this
+      if (end - start - 2 < 12 || isEncrypted(path)) return;
+      const value = decodeJsonString(text, start, end);
+      const matches = scanText(value);
+      if (matches.length > 0) hits.push({ start, end, path: [...path], isKey, value, matches });
+    },
+  });
+  return hits;
+}
+
+/** Every credential in a session file's text, where it is, masked. */
+export function scanSessionText(text: string): Finding[] {
+  return hitsIn(text).flatMap((h) =>
+    h.matches.map((m) => ({
+      ...place(h.path, h.isKey),
+      kind: m.kind,
+      preview: maskSecret(m.value),
+    })),
   );
-  return { raw: { ...raw, messages: out }, redacted };
+}
+
+/**
+ * The session file's text with every credential replaced by `[REDACTED:<kind>]`: only the strings
+ * that held one change, every other byte is kept.
+ */
+export function redactSessionText(text: string): { text: string; redacted: number } {
+  let out = '';
+  let from = 0;
+  let redacted = 0;
+  for (const h of hitsIn(text)) {
+    out += text.slice(from, h.start) + JSON.stringify(redactText(h.value, h.matches));
+    from = h.end;
+    redacted += h.matches.length;
+  }
+  return { text: out + text.slice(from), redacted };
 }

@@ -19,8 +19,29 @@ function isCount(v: unknown): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
+function isOptionalCount(v: unknown): boolean {
+  return v === undefined || isCount(v);
+}
+
 function isUsage(v: unknown): boolean {
-  return isLoose(v) && isCount(v.input) && isCount(v.output) && isCount(v.total);
+  return (
+    isLoose(v) &&
+    isCount(v.input) &&
+    isCount(v.output) &&
+    isCount(v.total) &&
+    isOptionalCount(v.cachedInput) &&
+    isOptionalCount(v.reasoning) &&
+    isOptionalCount(v.costUsdTicks)
+  );
+}
+
+const CALL_COUNTS = ['input', 'output', 'total', 'cachedInput', 'reasoning', 'costUsdTicks'];
+
+/** One entry of a message's `calls` (schema.ts: apiCallSchema). */
+function isApiCall(v: unknown): boolean {
+  if (!isLoose(v) || typeof v.model !== 'string') return false;
+  for (const key of CALL_COUNTS) if (!isOptionalCount(v[key])) return false;
+  return v.usage === undefined || v.usage === null;
 }
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
@@ -33,10 +54,17 @@ function isMessage(v: unknown): boolean {
   if (v.timestamp !== undefined && !isSessionTime(v.timestamp)) return false;
   if (v.usage !== undefined && !isUsage(v.usage)) return false;
   if (v.interrupted !== undefined && typeof v.interrupted !== 'boolean') return false;
+  if (v.calls !== undefined) {
+    if (!Array.isArray(v.calls)) return false;
+    for (const c of v.calls) if (!isApiCall(c)) return false;
+  }
   const calls = v.toolCalls;
   if (calls === undefined) return true;
   if (!Array.isArray(calls)) return false;
-  for (const c of calls) if (!isLoose(c) || typeof c.tool !== 'string') return false;
+  for (const c of calls) {
+    if (!isLoose(c) || typeof c.tool !== 'string') return false;
+    if (c.id !== undefined && typeof c.id !== 'string') return false;
+  }
   return true;
 }
 

@@ -75,3 +75,26 @@ export async function discoverSessionFiles(dir: string): Promise<Discovery> {
   files.sort(compareSessionFileNames);
   return { dir, files, ignored };
 }
+
+/**
+ * The working directory an xAI grok CLI folder stands for, or undefined when `name` is not one.
+ * That CLI keeps its sessions under the same root, one folder per working directory named by the
+ * URL-encoded absolute path (`%2Fhome%2Fu%2Fproj`), each holding one folder per session. Pure.
+ */
+export function xaiCliFolderCwd(name: string): string | undefined {
+  if (!/^(%2F|[A-Za-z]%3A)/i.test(name)) return undefined;
+  let cwd: string;
+  try {
+    cwd = decodeURIComponent(name);
+  } catch {
+    return undefined;
+  }
+  if (cwd.includes('\0') || !(cwd.startsWith('/') || /^[A-Za-z]:[\\/]/.test(cwd))) return undefined;
+  return cwd;
+}
+
+/** Counts the session folders of an xAI grok CLI folder (its subfolders; links not followed). */
+export async function countXaiCliSessions(path: string): Promise<number> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).length;
+}

@@ -2,28 +2,20 @@
  * Reading one session file: either a session or the reason it could not be read. Never throws
  * for a bad file, so one bad file never stops a command that reads many.
  */
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { describeFsError } from '../errors.js';
 import { parseJsonObject } from './parse.js';
+import { readRegularFile } from './regular-file.js';
 import { describeSchemaError, type Session, sessionSchema } from './schema.js';
 
 export type ReadResult =
   | { ok: true; session: Session; raw: Record<string, unknown>; size: number; mtimeMs: number }
   | { ok: false; reason: string };
 
-/** Reads a regular file's bytes without following a symlink. */
-export async function readBytesNoFollow(
+/** Reads a regular file's bytes without following a symlink (see regular-file.ts). */
+export function readBytesNoFollow(
   path: string,
 ): Promise<{ bytes: Buffer; size: number; mtimeMs: number }> {
-  const fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    return { bytes: await fh.readFile(), size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    await fh.close();
-  }
+  return readRegularFile(path);
 }
 
 /** Reads a file as text without following a symlink. */

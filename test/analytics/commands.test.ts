@@ -96,6 +96,9 @@ describe('stats', () => {
       input: 1_000_010,
       output: 100_001,
       total: 1_100_011,
+      cachedInput: 0,
+      reasoning: 0,
+      unknownCalls: 0,
     });
     const table = grok('stats');
     expect(table.stderr).toMatch(/1 file could not be read/);
@@ -144,7 +147,7 @@ describe('stats', () => {
     const groups = json('stats', '--by', 'month', '--tz', 'Asia/Tokyo').groups;
     expect(groups.map((g: { key: string }) => g.key)).toEqual(['2025-11', '2025-12']);
     const csv = grok('stats', '--by', 'project', '--csv').stdout.trim().split('\n');
-    expect(csv[0]).toBe('project,sessions,messages,input,output,total');
+    expect(csv[0]).toBe('project,sessions,messages,input,output,total,cached_input,reasoning');
     expect(csv[1]).toMatch(/^\/p\/api,2,/);
     // a tool's row holds what is its own: calls and the sessions that made them, no token zeros
     expect(json('stats', '--by', 'tool').groups).toEqual([
@@ -216,7 +219,7 @@ describe('cost', () => {
   test('--by session and day as tables and CSV', () => {
     sample();
     const csv = grok('cost', '--by', 'session', '--csv').stdout.trim().split('\n');
-    expect(csv[0]).toBe('session,start,model,input,output,total,cost_usd');
+    expect(csv[0]).toBe('session,start,model,input,output,total,cost_usd,exact_usd,estimated_usd');
     expect(csv).toHaveLength(5);
     expect(grok('cost', '--by', 'day').stdout).toMatch(/2025-10-31/);
   });

@@ -3,7 +3,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BIN, makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import { type FakeServer, startFakeServer } from './fake-server.js';
+import {
+  type FakeServer,
+  type RecordedRequest,
+  startFakeServer,
+  textMessages,
+  toolOutputs,
+} from './fake-server.js';
 
 let home: TempHome;
 let server: FakeServer;
@@ -35,16 +41,27 @@ describe('grok -p (acceptance 1)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('The answer is 42.\n');
     expect(readdirSync(home.sessions)).toEqual([]);
-    const req = server.requests[0];
-    expect(req?.body.stream).toBe(true);
-    expect(req?.body.stream_options).toEqual({ include_usage: true });
-    expect(req?.headers.authorization).toBe('Bearer test-key');
-    expect(req?.body.messages.at(-1)).toEqual({ role: 'user', content: 'what is the answer?' });
-    expect(req?.body.messages[0]?.role).toBe('system');
+    const req = server.requests[0] as RecordedRequest;
+    expect(req.path).toBe('/v1/responses');
+    expect(req.body).toMatchObject({
+      stream: true,
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      model: 'grok-4.3',
+    });
+    // No session, no conversation to key the prompt cache with.
+    expect(req.body).not.toHaveProperty('prompt_cache_key');
+    expect(req.body.tools.map((t: { name: string }) => t.name)).toEqual(['Glob', 'Grep', 'Read']);
+    expect(req.headers.authorization).toBe('Bearer test-key');
+    expect(textMessages(req).at(-1)).toEqual({ role: 'user', content: 'what is the answer?' });
+    expect(textMessages(req)[0]?.role).toBe('system');
   });
 
-  it('reads the message from stdin and prints JSON with usage, over a non-streaming call', async () => {
-    server.push({ content: 'from stdin', usage: { prompt: 30, completion: 4 } });
+  it('reads the message from stdin and prints JSON with usage and the billed cost', async () => {
+    server.push({
+      content: 'from stdin',
+      usage: { prompt: 30, completion: 4, cached: 20, reasoning: 6, ticks: 37_756_000 },
+    });
     const r = await runGrokAsync(['-p', '--json', '-m', 'grok-test'], env(), {
       input: 'hello from a pipe\n',
     });
@@ -52,12 +69,36 @@ describe('grok -p (acceptance 1)', () => {
     expect(JSON.parse(r.stdout)).toEqual({
       reply: 'from stdin',
       model: 'grok-test',
-      usage: { input: 30, output: 4, total: 34 },
+      usage: {
+        input: 30,
+        output: 10,
+        total: 40,
+        cachedInput: 20,
+        reasoning: 6,
+        costUsdTicks: 37_756_000,
+      },
+      costUsd: 0.0037756,
     });
-    expect(server.requests[0]?.body.stream).toBeFalsy();
-    expect(server.requests[0]?.body.model).toBe('grok-test');
-    expect(server.requests[0]?.body.messages.at(-1)?.content).toBe('hello from a pipe\n');
+    const req = server.requests[0] as RecordedRequest;
+    expect(req.body.model).toBe('grok-test');
+    expect(textMessages(req).at(-1)?.content).toBe('hello from a pipe\n');
     expect(readdirSync(home.sessions)).toEqual([]);
+  });
+
+  it('--json says when no cost was billed, over chat completions too', async () => {
+    server.push({ content: 'plain', usage: { prompt: 12, completion: 3, reasoning: 5 } });
+    const r = await runGrokAsync(['-p', '--json', 'hi'], env({ GROK_API: 'chat' }));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      reply: 'plain',
+      model: 'grok-4.3',
+      usage: { input: 12, output: 8, total: 20, cachedInput: 0, reasoning: 5 },
+      costUsd: null,
+    });
+    expect(server.requests[0]?.path).toBe('/v1/chat/completions');
+    expect(server.requests[0]?.body.stream_options).toEqual({ include_usage: true });
+    // -p has no session: no conversation id for the cache either
+    expect(server.requests[0]?.headers['x-grok-conv-id']).toBeUndefined();
   });
 
   it('runs tool calls in headless mode too and answers after them', async () => {
@@ -68,9 +109,8 @@ describe('grok -p (acceptance 1)', () => {
     const r = await runGrokAsync(['-p', 'name?'], env());
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('It is grok-sessions.\n');
-    const second = server.requests[1]?.body.messages ?? [];
-    const tool = second.find((m) => m.role === 'tool');
-    expect(String(tool?.content)).toContain('"name": "grok-sessions"');
+    const [output] = toolOutputs(server.requests[1] as RecordedRequest);
+    expect(output).toContain('"name": "grok-sessions"');
   });
 
   it('a missing key, a 401, a 429 and a 5xx each give one line', async () => {

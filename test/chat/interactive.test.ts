@@ -2,6 +2,7 @@ import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGrokAsync, sh } from '../helpers.js';
+import { textMessages } from './fake-server.js';
 import { type ChatFixture, chatFixture, GROK_MD, readSession, sessionFiles } from './setup.js';
 import { Terminal } from './terminal.js';
 
@@ -45,7 +46,9 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     await term.waitFor(/Bye 👋 for now\./);
 
     term.type('/tokens');
-    await term.waitFor(/tokens: input 880, output 31, total 911 · context ~306 tokens/);
+    await term.waitFor(
+      /tokens: input 880 \(0 cached\), output 31 \(0 reasoning\), total 911 · no billed cost reported · context ~306 tokens/,
+    );
     // a name another session holds is refused, as by grok sessions rename
     const other = join(fx.home.sessions, 'session-2020-01-01-00-00-00.json');
     writeFileSync(
@@ -99,18 +102,31 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     expect(session.messages[4]?.toolCalls).toEqual([
       {
         tool: 'Glob',
+        id: 'call_2_0',
         parameters: { pattern: 'src/**/*.ts' },
         result: ['src/auth/middleware.ts', 'src/index.ts'],
       },
     ]);
     expect(session.messages.some((m) => 'interrupted' in m)).toBe(false);
-    expect(session.messages[4]?.usage).toEqual({ input: 460, output: 20, total: 480 });
-    expect(session.tokenUsage).toEqual({
+    expect(session.messages[4]?.usage).toEqual({
+      input: 460,
+      output: 20,
+      total: 480,
+      cachedInput: 0,
+      reasoning: 0,
+    });
+    expect(session.tokenUsage).toMatchObject({
       input: fx.server.reported.input,
       output: fx.server.reported.output,
       total: fx.server.reported.input + fx.server.reported.output,
     });
-    expect(session.tokenUsage).toEqual({ input: 880, output: 31, total: 911 });
+    expect(session.tokenUsage).toEqual({
+      input: 880,
+      output: 31,
+      total: 911,
+      cachedInput: 0,
+      reasoning: 0,
+    });
     expect(session.status).toBe('ended');
     expect(session.name).toBe('auth-review');
     expect(session.tags).toEqual(['demo']);
@@ -127,9 +143,19 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
 
     // Every call resent the whole conversation; the tool result went back to the model.
     const reqs = fx.server.requests;
-    expect(reqs.map((r) => r.body.messages.length)).toEqual([2, 4, 6, 8]);
-    expect(reqs[2]?.body.messages.at(-1)).toMatchObject({ role: 'tool', tool_call_id: 'call_2_0' });
-    expect(reqs.every((r) => r.body.stream === true && r.body.model === 'grok-4')).toBe(true);
+    expect(reqs.map((r) => textMessages(r).length)).toEqual([2, 4, 5, 7]);
+    expect(reqs[2]?.body.input.at(-1)).toMatchObject({
+      type: 'function_call_output',
+      call_id: 'call_2_0',
+    });
+    expect(
+      reqs.every(
+        (r) =>
+          r.body.stream === true &&
+          r.body.model === 'grok-4.3' &&
+          r.body.prompt_cache_key === session.sessionId,
+      ),
+    ).toBe(true);
   });
 
   it('Ctrl+I shows the tokens, Ctrl+C interrupts a reply and keeps it, Ctrl+C twice exits', async () => {
@@ -141,7 +167,7 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     await term.waitFor(/short one/);
     await term.waitFor(/^>\s*$/m);
     term.keys('C-i');
-    await term.waitFor(/tokens: input 10, output 2, total 12/);
+    await term.waitFor(/tokens: input 10 \(0 cached\), output 2 \(0 reasoning\), total 12/);
     term.type('/help');
     await term.waitFor(/\/exit, \/quit/);
     term.type('long please');
@@ -167,6 +193,9 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     expect(partial?.interrupted).toBe(true);
     expect(partial?.content).toMatch(/^x+$/);
     expect((partial?.content ?? '').length).toBeLessThan(400);
+    // the request was made; what it used, the server never said
+    expect(partial?.calls).toEqual([{ model: 'grok-4.3', usage: null }]);
+    expect(partial?.usage).toBeUndefined();
     expect(session.status).toBe('interrupted');
   });
 });

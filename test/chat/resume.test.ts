@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockPathFor } from '../../src/session/lock.js';
 import { runGrokAsync } from '../helpers.js';
+import { type RecordedRequest, textMessages } from './fake-server.js';
 import { type ChatFixture, chatFixture, readSession, sessionFiles, sleep } from './setup.js';
 import { Terminal } from './terminal.js';
 
@@ -45,13 +46,19 @@ describe('resume and fork (acceptance 4)', () => {
       ['user', 'q3'],
       ['assistant', 'A3'],
     ]);
-    expect(after.tokenUsage).toEqual({ input: 60, output: 6, total: 66 });
+    expect(after.tokenUsage).toEqual({
+      input: 60,
+      output: 6,
+      total: 66,
+      cachedInput: 0,
+      reasoning: 0,
+    });
     expect(Date.parse(after.endTime as string)).toBeGreaterThan(
       Date.parse(before.endTime as string),
     );
     expect(after.status).toBe('ended');
     // The resumed call carried the whole earlier conversation.
-    const resent = fx.server.requests[2]?.body.messages.map((m) => m.content);
+    const resent = textMessages(fx.server.requests[2] as RecordedRequest).map((m) => m.content);
     expect(resent?.slice(1)).toEqual(['q1', 'A1', 'q2', 'A2', 'q3']);
 
     const forked = await runGrokAsync(
@@ -77,11 +84,11 @@ describe('resume and fork (acceptance 4)', () => {
       input: 'qf\n',
     });
     expect(resumed.code).toBe(0);
-    expect(fx.server.requests[3]?.body.messages.map((m) => m.content).slice(1)).toEqual([
-      'q1',
-      'A1',
-      'qf',
-    ]);
+    expect(
+      textMessages(fx.server.requests[3] as RecordedRequest)
+        .map((m) => m.content)
+        .slice(1),
+    ).toEqual(['q1', 'A1', 'qf']);
     expect(readSession(result.path).session.messages).toHaveLength(5);
 
     const bad = await runGrokAsync(['sessions', 'fork', before.sessionId, '--at', '99'], fx.env);
@@ -94,7 +101,7 @@ describe('resume and fork (acceptance 4)', () => {
     await run([], 'remember the word swordfish\n');
     await run([], 'what was the word?\n');
     expect(sessionFiles(fx.home.sessions)).toHaveLength(2);
-    const second = fx.server.requests[1]?.body.messages ?? [];
+    const second = textMessages(fx.server.requests[1] as RecordedRequest);
     expect(second.map((m) => m.role)).toEqual(['system', 'user']);
     expect(JSON.stringify(second)).not.toContain('swordfish');
   });

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { join } from 'node:path';
 import { sessionSchema } from '../../src/session/schema.js';
 import { makeHome, type TempHome } from '../helpers.js';
-import { type FakeServer, startFakeServer } from './fake-server.js';
+import { type FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
 
 export interface ChatFixture {
   home: TempHome;
@@ -16,9 +16,12 @@ export interface ChatFixture {
 
 export const GROK_MD = '# Project notes\nThe auth code lives in src/auth.\n';
 
-export async function chatFixture(extra: NodeJS.ProcessEnv = {}): Promise<ChatFixture> {
+export async function chatFixture(
+  extra: NodeJS.ProcessEnv = {},
+  serverOptions: FakeServerOptions = {},
+): Promise<ChatFixture> {
   const home = makeHome();
-  const server = await startFakeServer();
+  const server = await startFakeServer([], serverOptions);
   const project = join(realpathSync(home.home), 'project');
   mkdirSync(join(project, 'src', 'auth'), { recursive: true });
   writeFileSync(join(project, 'GROK.md'), GROK_MD);

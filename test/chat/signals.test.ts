@@ -63,7 +63,7 @@ describe('nothing committed is lost (acceptance 3)', () => {
     ]);
     expect(session.messages[2]).toMatchObject({
       content: 'Turn one done.',
-      usage: { input: 40, output: 4, total: 44 },
+      usage: { input: 40, output: 4, total: 44, cachedInput: 0, reasoning: 0 },
     });
     expect(session.messages[2]?.interrupted).toBeUndefined();
     const partial = session.messages[4];
@@ -71,7 +71,13 @@ describe('nothing committed is lost (acceptance 3)', () => {
     expect(partial?.content?.length).toBeGreaterThan(0);
     // A cut between the halves of an emoji is repaired to U+FFFD, never left as a lone surrogate.
     expect(LONG.startsWith((partial?.content ?? '?').replace(/\uFFFD$/, ''))).toBe(true);
-    expect(session.tokenUsage).toEqual({ input: 40, output: 4, total: 44 });
+    expect(session.tokenUsage).toEqual({
+      input: 40,
+      output: 4,
+      total: 44,
+      cachedInput: 0,
+      reasoning: 0,
+    });
     // No lone surrogate escapes, whatever was cut.
     expect(text).not.toMatch(/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])/i);
     expect(existsSync(lockPathFor(path))).toBe(false);
@@ -91,7 +97,13 @@ describe('nothing committed is lost (acceptance 3)', () => {
       ['user', 'one question'],
       ['assistant', 'Completed reply.'],
     ]);
-    expect(session.tokenUsage).toEqual({ input: 30, output: 3, total: 33 });
+    expect(session.tokenUsage).toEqual({
+      input: 30,
+      output: 3,
+      total: 33,
+      cachedInput: 0,
+      reasoning: 0,
+    });
     expect(session.status).toBe('active');
     // No temp file is left behind beside it.
     expect(sessionFiles(fx.home.sessions)).toHaveLength(1);

@@ -15,6 +15,9 @@ function quote(s: string): string {
 export class Terminal {
   readonly socket = `grok-chat-test-${process.pid}-${++counter}`;
 
+  /** `size`: the pane's columns and rows. */
+  constructor(private readonly size = { columns: 200, rows: 50 }) {}
+
   private tmux(args: string[], env?: NodeJS.ProcessEnv): string {
     const r = spawnSync('tmux', ['-L', this.socket, ...args], {
       encoding: 'utf8',
@@ -34,7 +37,17 @@ export class Terminal {
     );
     const script = `cd ${quote(cwd)} && ${grok}; echo "[exit $?]"; sleep 120`;
     this.tmux(
-      ['new-session', '-d', '-s', 'grok', '-x', '200', '-y', '50', `sh -c ${quote(script)}`],
+      [
+        'new-session',
+        '-d',
+        '-s',
+        'grok',
+        '-x',
+        String(this.size.columns),
+        '-y',
+        String(this.size.rows),
+        `sh -c ${quote(script)}`,
+      ],
       {
         ...env,
         TERM: 'xterm-256color',
@@ -51,6 +64,16 @@ export class Terminal {
   /** Sends key names such as C-c, C-d, C-i. */
   keys(...names: string[]): void {
     this.tmux(['send-keys', '-t', 'grok', ...names]);
+  }
+
+  /** A tmux format of the pane, e.g. '#{alternate_on}'. */
+  display(format: string): string {
+    return this.tmux(['display-message', '-p', '-t', 'grok', format]).trim();
+  }
+
+  /** Runs another tmux command on the pane, e.g. ['resize-window', '-x', '100']. */
+  command(...args: string[]): string {
+    return this.tmux(args);
   }
 
   screen(): string {

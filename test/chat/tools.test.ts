@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutText } from '../../src/chat/text.js';
 import { globToRegExp, MAX_GLOB_RESULTS, runTool } from '../../src/chat/tools.js';
 import { makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import { type FakeServer, startFakeServer } from './fake-server.js';
+import {
+  type FakeServer,
+  type RecordedRequest,
+  startFakeServer,
+  toolOutputs,
+} from './fake-server.js';
 
 let base: string;
 let root: string;
@@ -126,11 +131,11 @@ describe('the model gets the refusal end to end', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('I cannot read that.\n');
-    const toolMessages = (server.requests[1]?.body.messages ?? []).filter((m) => m.role === 'tool');
-    expect(toolMessages).toHaveLength(3);
-    for (const m of toolMessages) {
-      expect(String(m.content)).toMatch(/^Error: /);
-      expect(String(m.content)).not.toMatch(/root:|SECRET/);
+    const outputs = toolOutputs(server.requests[1] as RecordedRequest);
+    expect(outputs).toHaveLength(3);
+    for (const text of outputs) {
+      expect(text).toMatch(/^Error: /);
+      expect(text).not.toMatch(/root:|SECRET/);
     }
   });
 });

@@ -94,6 +94,7 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       expect(result.skipped).toEqual([
         {
           path: join(h.sessions, 'session-2025-10-03-10-00-00.json'),
+          kind: 'symlink',
           reason: 'a symlink: not followed, left alone',
         },
       ]);
@@ -175,7 +176,11 @@ describe('harden({check}, env)', () => {
       const out = JSON.parse(fix.stdout);
       expect(out.changed).toEqual([{ path: a, from: '0644', to: '0600' }]);
       expect(out.skipped).toEqual([
-        { path: b, reason: 'owned by another user (uid 54321), mode 0644: not changed' },
+        {
+          path: b,
+          kind: 'other-owner',
+          reason: 'owned by another user (uid 54321), mode 0644: not changed',
+        },
       ]);
       expect(mode(a)).toBe(0o600);
       expect(mode(b)).toBe(0o644);

@@ -126,6 +126,6 @@ describe('discovery', () => {
     const link = join(home.sessions, 'session-2025-11-08-00-00-00.json');
     symlinkSync(join(home.home, 'real.json'), link);
     const r = await readSessionFile(link);
-    expect(r).toEqual({ ok: false, reason: 'cannot read: is a symbolic link' });
+    expect(r).toEqual({ ok: false, reason: 'cannot read: not a regular file (a symbolic link)' });
   });
 });

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+/**
+ * The session browser's first screen: `grok sessions browse` over N generated sessions (default
+ * 10,000, the corpus of bench/run.mjs, in bench/data/) on an up-to-date index, run in a pseudo
+ * terminal (util-linux `script`), timed from the spawn to the first frame drawn (its footer),
+ * then left with q. Target: 0.5 s. Also the cost of loading the screen's UI library alone:
+ * Ink and React bundled by the build (what grok loads), Ink from node_modules as published, and
+ * no library (node's readline and escape codes), each as a whole process.
+ *   node bench/browse.mjs [--sessions N] [--runs R]       (after npm run build)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from './generate.mjs';
+
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
+const BIN = join(ROOT, 'dist', 'grok.cjs');
+const args = process.argv.slice(2);
+const count = Number(args[args.indexOf('--sessions') + 1]) || 10_000;
+const runs = Number(args[args.indexOf('--runs') + 1]) || 7;
+const TARGET_S = 0.5;
+
+const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
+
+function dataSet(n) {
+  const home = join(ROOT, 'bench', 'data', `home-${n}`);
+  const sessions = join(home, 'sessions');
+  const marker = join(home, 'generated.json');
+  if (!existsSync(marker) || JSON.parse(readFileSync(marker, 'utf8')).count !== n) {
+    rmSync(home, { recursive: true, force: true });
+    process.stderr.write(`generating ${n} sessions in ${sessions} ...\n`);
+    const { bytes, lastMs } = generate(sessions, n, { seed: 42 });
+    writeFileSync(marker, JSON.stringify({ count: n, bytes, lastMs }));
+  }
+  return { home, sessions };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Seconds from the spawn of `grok sessions browse` in a pty to its first frame; then q. */
+function firstScreen(home) {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(
+      'script',
+      [
+        '-qfec',
+        `stty cols 80 rows 24; exec ${process.execPath} ${BIN} sessions browse`,
+        '/dev/null',
+      ],
+      { env: { ...env, GROK_HOME: home, NO_COLOR: '1', TERM: 'xterm-256color' } },
+    );
+    let out = '';
+    let seconds;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no first screen in 60 s:\n${out.slice(-2000)}`));
+    }, 60_000);
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      if (seconds === undefined && out.includes('q quit')) {
+        seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        if (!out.includes(`of ${count}`))
+          reject(new Error(`first screen without the sessions:\n${out.slice(-2000)}`));
+        child.stdin.write('q');
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (seconds === undefined) reject(new Error(`exited ${code} before drawing:\n${out}`));
+      else resolve(seconds);
+    });
+  });
+}
+
+/** Seconds of a whole `node` process running `code` (an ES module), median of `runs`. */
+function processSeconds(code) {
+  const dir = join(ROOT, 'bench', 'data', 'ui-load');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `load-${Math.abs(hash(code))}.mjs`);
+  writeFileSync(file, code);
+  return median(
+    Array.from({ length: runs }, () => {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, [file], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      if (r.status !== 0) throw new Error(`${file}: ${r.stderr}`);
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    }),
+  );
+}
+
+function hash(s) {
+  let h = 0;
+  for (const c of s) h = (h * 31 + c.charCodeAt(0)) | 0;
+  return h;
+}
+
+const d = dataSet(count);
+// bring the index up to date (and past its first build) before timing
+spawnSync(process.execPath, [BIN, 'sessions', 'stats'], {
+  env: { ...env, GROK_HOME: d.home },
+  stdio: 'ignore',
+});
+const shots = [];
+for (let i = 0; i < runs; i++) shots.push(await firstScreen(d.home));
+const first = median(shots);
+
+const uiBundle = join(ROOT, 'dist', 'vendor', 'browse-ui.mjs');
+const inkEntry = join(ROOT, 'node_modules', 'ink', 'build', 'index.js');
+const bare = processSeconds('');
+const bundled = processSeconds(`await import(${JSON.stringify(uiBundle)});`);
+const published = processSeconds(
+  `await import(${JSON.stringify(inkEntry)}); await import(${JSON.stringify(join(ROOT, 'node_modules', 'react', 'index.js'))});`,
+);
+const plain = processSeconds(
+  "const rl = await import('node:readline'); rl.emitKeypressEvents(process.stdin); process.stdout.write('\\u001b[?1049h\\u001b[?1049l');",
+);
+
+const s = (x) => `${x.toFixed(3)} s`;
+const lines = [
+  `sessions browse, first screen over ${count} sessions (up-to-date index, 80x24 pty): median ${s(first)} of ${runs} (${shots.map((x) => x.toFixed(3)).join(', ')}); target ${TARGET_S} s: ${first <= TARGET_S ? 'met' : 'MISSED'}`,
+  `whole process, median of ${runs}: node alone ${s(bare)}; + the browser's UI bundle (Ink 6 + React 19, one file) ${s(bundled)}; + Ink and React from node_modules ${s(published)}; + readline and escape codes (no library) ${s(plain)}`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,176 @@
+/**
+ * `grok sessions browse` (and `grok sessions`, `grok --resume`, `grok sessions resume` without a
+ * ref, on a terminal): the full-screen session browser. Its rows come from the index; what it does
+ * to a session goes through the functions the rename, tag, delete, archive, export and search
+ * commands run, with their checks, never through another grok process.
+ */
+import { join } from 'node:path';
+import { withAnalytics } from '../analytics/analytics-run.js';
+import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import { costOfParts } from '../analytics/pricing.js';
+import { jsonArray } from '../analytics/sql-files.js';
+import type { BrowseRow, Hit } from '../browse/model.js';
+import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
+import { UsageError } from '../errors.js';
+import { useColor } from '../render/color.js';
+import { sessionsDir } from '../session/paths.js';
+import { readSessionFile } from '../session/read.js';
+import { archive, renderArchive } from './archive.js';
+import type { CommandOutput, GlobalOptions } from './common.js';
+import { deleteSessions, renderDelete } from './delete.js';
+import { exportSession } from './export-session.js';
+import { rename, renderRenamed } from './rename.js';
+import { search } from './search.js';
+import { renderTags, tag } from './tag.js';
+
+export interface BrowseCommandOptions extends GlobalOptions {
+  model?: string | undefined;
+}
+
+/** Whether a full-screen program can run here: a terminal on both ends. */
+export function onTerminal(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+interface CostColumns {
+  exactTicks: string | null;
+  estimated: number | null;
+  billedCalls: number | null;
+  estimatedCalls: number | null;
+  unpricedCalls: number | null;
+}
+type IndexRow = Omit<BrowseRow, 'cost'> & CostColumns;
+
+/** The sessions, as the browser lists them, from the index. */
+export async function browseRows(
+  opts: GlobalOptions & { archived?: boolean | undefined },
+): Promise<LoadedRows> {
+  const { table } = await tableInForce();
+  return withAnalytics(
+    { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
+    async (ctx) => {
+      // the cost the cost command gives: billed ticks where recorded, else the table's estimate
+      await computeCosts(ctx, table);
+      const rows = (await jsonArray<IndexRow>(ctx.conn, 'internal/browse-sessions')).map(
+        ({
+          exactTicks,
+          estimated,
+          billedCalls,
+          estimatedCalls,
+          unpricedCalls,
+          ...r
+        }): BrowseRow => ({
+          ...r,
+          tags: r.tags ?? [],
+          cost: costOfParts(
+            partsOf({
+              exact_ticks: exactTicks,
+              estimated,
+              billed_calls: billedCalls,
+              estimated_calls: estimatedCalls,
+              unpriced_calls: unpricedCalls,
+            }),
+          ).cost,
+        }),
+      );
+      const n = ctx.skipped.length;
+      const notes = [...ctx.notices];
+      if (n > 0)
+        notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
+      return { rows, notes };
+    },
+  );
+}
+
+/** Each command's own lines, as the browser's status line: the last one says the outcome. */
+function said(output: CommandOutput): string {
+  const lines = String(output.stdout ?? '')
+    .trim()
+    .split('\n');
+  const text = lines.length > 2 ? `${lines[0]} … ${lines[lines.length - 1]}` : lines.join('; ');
+  if (output.exitCode) throw new Error(text);
+  return text;
+}
+
+export function browseSource(opts: GlobalOptions): BrowseSource {
+  const dir = sessionsDir(opts);
+  const common = { sessionsDir: opts.sessionsDir };
+  const ref = (row: BrowseRow) => row.file.replace(/\.json$/, '');
+  return {
+    cwd: process.cwd(),
+    load: ({ archived }) => browseRows({ ...common, archived }),
+    read: async (row) => {
+      const r = await readSessionFile(join(dir, row.file));
+      if (!r.ok) throw new Error(`${row.file} could not be read: ${r.reason}`);
+      return r.session;
+    },
+    search: async (text, { archived }) => {
+      const result = await search(text, { ...common, includeArchived: archived, n: 10_000 });
+      const byFile = new Map<string, Hit[]>();
+      for (const hit of result.hits) {
+        const list = byFile.get(hit.file) ?? [];
+        list.push({
+          where: `[${hit.message}] ${hit.tool ? `tool ${hit.tool}` : hit.role}`,
+          text: hit.snippet.text,
+          start: hit.snippet.start,
+          end: hit.snippet.end,
+        });
+        byFile.set(hit.file, list);
+      }
+      return byFile;
+    },
+    rename: async (row, name) => said(renderRenamed(await rename(ref(row), name, common), {})),
+    tag: async (row, tags) => said(renderTags(await tag(ref(row), tags, common), {})),
+    // the browser has asked already: --yes
+    remove: async (row) =>
+      said(renderDelete(await deleteSessions([ref(row)], { ...common, yes: true }), {})),
+    archive: async (row) =>
+      said(renderArchive(await archive([ref(row)], { ...common, yes: true }), {})),
+    exportMarkdown: async (row) => {
+      const r = await exportSession(ref(row), { ...common, format: 'md', out: process.cwd() });
+      const redacted = r.redactions > 0 ? ` (${r.redactions} secret(s) redacted)` : '';
+      return `wrote ${r.out}${redacted}`;
+    },
+  };
+}
+
+/**
+ * Runs the browser until the user leaves it. `cwdOnly`: start with the current directory's
+ * sessions (grok --resume). The rows and the screen's module load side by side.
+ */
+export async function pickSession(
+  opts: GlobalOptions,
+  { cwdOnly }: { cwdOnly: boolean },
+): Promise<BrowseOutcome> {
+  const source = browseSource(opts);
+  const [{ runBrowser }, initial] = await Promise.all([
+    import('../browse/load.js').then((m) => m.loadBrowserApp()),
+    source.load({ archived: false }),
+  ]);
+  return runBrowser(source, { cwdOnly, colour: useColor() }, initial);
+}
+
+/** The exit code of a browser left by a signal, as a shell reports one: 128 + its number. */
+function signalExit(outcome: BrowseOutcome): CommandOutput {
+  if (outcome.kind !== 'interrupted') return {};
+  return { exitCode: outcome.signal === 'SIGINT' ? 130 : 143 };
+}
+
+/** `grok sessions browse`: Enter resumes the highlighted session here. */
+export async function browse(opts: BrowseCommandOptions): Promise<CommandOutput> {
+  if (!onTerminal()) {
+    throw new UsageError('browse needs a terminal', 'use grok sessions list');
+  }
+  return resumeChosen(await pickSession(opts, { cwdOnly: false }), opts);
+}
+
+/** Resumes the session the browser ended on, if it ended on one. */
+export async function resumeChosen(
+  outcome: BrowseOutcome,
+  opts: BrowseCommandOptions,
+  first?: string,
+): Promise<CommandOutput> {
+  if (outcome.kind !== 'resume') return signalExit(outcome);
+  const { resumeInteractive } = await import('./chat.js');
+  return resumeInteractive(outcome.row.file.replace(/\.json$/, ''), opts, first);
+}

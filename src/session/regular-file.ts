@@ -1,0 +1,199 @@
+/**
+ * The one way grok reads a file of its own under GROK_HOME (sessions, locks, answers, logs,
+ * archives, settings): only when it is a regular file, decided on the open descriptor.
+ *
+ * A FIFO named like a lock file used to hang every command that looked at locks (open(2) of a
+ * FIFO waits for a writer), and a symlink to /dev/zero was read until memory ran out. So the file
+ * is opened with O_NONBLOCK (a FIFO opens at once; on a regular file the flag does nothing) and,
+ * unless the caller allows it, O_NOFOLLOW; then fstat on that descriptor decides. An lstat before
+ * the open would leave a window in which the name could be swapped for something else.
+ */
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+
+export interface RegularFile {
+  bytes: Buffer;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface RegularReadOptions {
+  /** Follow a symlink to a regular file (settings.json kept by a dotfile manager). */
+  followSymlink?: boolean;
+  /** Read at most this many bytes from the start (a lock holds a pid: a few bytes). */
+  maxBytes?: number;
+}
+
+/** What a path is, in words, when it is not a regular file. */
+export function fileKind(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  return st.isFile() ? 'a regular file' : 'not a regular file';
+}
+
+/** Thrown for a path that is there but is not a regular file; `code` is ENOTREG. */
+export class NotRegularFileError extends Error {
+  readonly code = 'ENOTREG';
+  readonly path: string;
+
+  constructor(path: string, kind: string) {
+    super(`not a regular file (${kind})`);
+    this.name = 'NotRegularFileError';
+    this.path = path;
+  }
+}
+
+/** A lock holds a pid and a newline; anything past this is not read. */
+export const LOCK_READ_LIMIT = 4096;
+
+function flags(opts: RegularReadOptions): number {
+  return (
+    constants.O_RDONLY |
+    constants.O_NONBLOCK |
+    constants.O_NOCTTY |
+    (opts.followSymlink ? 0 : constants.O_NOFOLLOW)
+  );
+}
+
+function describeOpenError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  // O_NOFOLLOW on a symlink; a socket, which cannot be opened at all ("no such device")
+  if (code === 'ELOOP') return new NotRegularFileError(path, 'a symbolic link');
+  if (code === 'ENXIO') return new NotRegularFileError(path, 'a socket or device');
+  return error;
+}
+
+function checked(path: string, st: Stats): Stats {
+  if (!st.isFile()) throw new NotRegularFileError(path, fileKind(st));
+  return st;
+}
+
+/** Reads `path` when it is a regular file; throws NotRegularFileError or the open's error. */
+export async function readRegularFile(
+  path: string,
+  opts: RegularReadOptions = {},
+): Promise<RegularFile> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, flags(opts));
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  try {
+    const st = checked(path, await fh.stat());
+    let bytes: Buffer;
+    if (opts.maxBytes === undefined) bytes = await fh.readFile();
+    else {
+      const buf = Buffer.alloc(Math.min(opts.maxBytes, st.size));
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      bytes = buf.subarray(0, got);
+    }
+    return { bytes, size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** readRegularFile, synchronously (for loops where the page cache is warm, and sync callers). */
+export function readRegularFileSync(path: string, opts: RegularReadOptions = {}): RegularFile {
+  let fd: number;
+  try {
+    fd = openSync(path, flags(opts));
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  try {
+    const st = checked(path, fstatSync(fd));
+    let bytes: Buffer;
+    if (opts.maxBytes === undefined) bytes = readFileSync(fd);
+    else {
+      const buf = Buffer.alloc(Math.min(opts.maxBytes, st.size));
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      bytes = buf.subarray(0, got);
+    }
+    return { bytes, size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The pid a lock file names (NaN when it names none): read only when it is a regular file. */
+export async function readLockPid(lockPath: string): Promise<number> {
+  const { bytes } = await readRegularFile(lockPath, { maxBytes: LOCK_READ_LIMIT });
+  return Number.parseInt(bytes.toString('utf8').trim(), 10);
+}
+
+/** readLockPid, synchronously. */
+export function readLockPidSync(lockPath: string): number {
+  const { bytes } = readRegularFileSync(lockPath, { maxBytes: LOCK_READ_LIMIT });
+  return Number.parseInt(bytes.toString('utf8').trim(), 10);
+}
+
+/**
+ * Appends `text` to `path` (created 0600 when missing) only when it is a regular file: a FIFO
+ * there would otherwise make the append wait for a reader forever, a symlink lead elsewhere.
+ */
+export async function appendRegularFile(path: string, text: string): Promise<void> {
+  let fh: FileHandle;
+  try {
+    fh = await open(
+      path,
+      constants.O_WRONLY |
+        constants.O_APPEND |
+        constants.O_CREAT |
+        constants.O_NONBLOCK |
+        constants.O_NOCTTY |
+        constants.O_NOFOLLOW,
+      0o600,
+    );
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  try {
+    checked(path, await fh.stat());
+    await fh.writeFile(text);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Throws NotRegularFileError when `path` exists and is not a regular file (a symlink included);
+ * for a file another library opens by name (DuckDB's index), checked on a descriptor just before.
+ */
+export function assertRegularIfPresentSync(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, flags({}));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw describeOpenError(path, error);
+  }
+  try {
+    checked(path, fstatSync(fd));
+  } finally {
+    closeSync(fd);
+  }
+}
