@@ -26,6 +26,9 @@ export const INPUTS = {
   'unterminated private keys': fill('-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n'),
   'assignments without values': fill('password= api_key: secret= token= '),
   'whitespace runs': fill(' \t\n'),
+  // a key a tool read from a JSON file: its line breaks as `\n`, two characters
+  'escaped keys, unterminated': fill('-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n'),
+  'backslash runs': fill('\\\\\\\\n password=\\"'),
 };
 
 export function runSecretsBench() {

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
+import { secretInValue } from '../secrets/scan.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { setTopLevelFields } from '../session/edit-text.js';
@@ -61,6 +62,9 @@ export async function updateSession(
 export function validateName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw new UsageError('a session name cannot be empty');
+  // first: no later message may quote the value, and a token says more than its length does
+  const secret = secretInValue(trimmed);
+  if (secret) throw new UsageError(`refused session name: ${secret}; a name is never a secret`);
   if (trimmed.length > 200) throw new UsageError('a session name is at most 200 characters');
   if (/[\\/]/.test(trimmed) || trimmed.includes('..') || /\p{Cc}/u.test(trimmed)) {
     throw new UsageError(

@@ -5,9 +5,8 @@
  * ReDoS analyser (recheck); bench/ times them on 5 MB of adversarial text.
  *
  * Text a tool read from a JSON file (a service-account key, a `.env` serialised by a program) holds
- * its line breaks as two characters, `\n`: a secret may start just after one (`...\nghp_...`),
- * where `n` would otherwise read as part of a longer word, and a quote may come escaped (`\"`).
- * AFTER allows both; a key's lines may be joined by escaped line breaks too.
+ * its line breaks as two characters, `\n`: the scanner reads those as line breaks (scan.ts,
+ * `unescapedView`), and an assignment's quotes may come escaped (`\"`), which QUOTE allows.
  *
  * `group` names the capture group that is the secret itself, when the match also holds context
  * (the `password=` of an assignment): only the group is masked and redacted.
@@ -19,20 +18,19 @@ export interface SecretRule {
   group?: number;
 }
 
-/** Not inside a longer run of `chars`, or just after an escaped line break or tab. */
-const after = (chars: string) => String.raw`(?:(?<![${chars}])|(?<=\\[nrt]))`;
+/** Not inside a longer run of `chars`. */
+const after = (chars: string) => `(?<![${chars}])`;
 /** An optional quote, escaped up to three times (JSON inside JSON inside JSON). */
 const QUOTE = String.raw`(?:\\{0,3}["'])?`;
 const rule = (source: string, flags = 'g') => new RegExp(source, flags);
 
 const KEY_TYPES = '(?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?';
 /**
- * A key's body: base64 and white space; a line break escaped once or more (`\n`, `\\n`, bounded
- * so a run of backslashes cannot make it backtrack); and the characters of a legacy PEM's
- * headers (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<hex>`, PGP's `Version: ...`), a dash
- * never where the END line begins.
+ * A key's body: base64 and white space, and the characters of a legacy PEM's headers
+ * (`Proc-Type: 4,ENCRYPTED`, `DEK-Info: AES-128-CBC,<hex>`, PGP's `Version: ...`), a dash never
+ * where the END line begins.
  */
-const KEY_BODY = String.raw`(?:[A-Za-z0-9+/=\s]|\\{1,8}[nrt/]|[:,.()-](?!----))*`;
+const KEY_BODY = String.raw`(?:[A-Za-z0-9+/=\s]|[:,.()-](?!----))*`;
 
 export const SECRET_RULES: readonly SecretRule[] = [
   {

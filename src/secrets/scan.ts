@@ -49,9 +49,36 @@ function matchesOf(rule: SecretRule, text: string): TextMatch[] {
   return out;
 }
 
+const CONTROL: Record<string, string> = { n: '\n', r: '\r', t: '\t' };
+/** Each escape up to 8 backslashes deep and what it reads as, looked up rather than built. */
+const ESCAPES = new Map<string, string>(
+  Array.from({ length: 8 }, (_, i) =>
+    Object.entries(CONTROL).map(([c, ch]): [string, string] => [
+      `${'\\'.repeat(i + 1)}${c}`,
+      `${' '.repeat(i + 1)}${ch}`,
+    ]),
+  ).flat(),
+);
+
+/**
+ * The text with each escaped line break or tab (`\n` as two characters, `\\n`, ...) read as the
+ * character it stands for, the backslashes as spaces: the same length, so an offset in it is one
+ * in the text. A key a tool read from a JSON file then reads as the key, line by line, and a
+ * token at the start of a line is not taken for the end of a word (`\nghp_...`).
+ */
+export function unescapedView(text: string): string {
+  if (!text.includes('\\')) return text;
+  return text.replace(
+    /\\+[nrt]/g,
+    (m) => ESCAPES.get(m) ?? `${' '.repeat(m.length - 1)}${CONTROL[m[m.length - 1] as string]}`,
+  );
+}
+
 /** Every credential in `text`, left to right; where two rules overlap, the first (longest) wins. */
 export function scanText(text: string, rules: readonly SecretRule[] = SECRET_RULES): TextMatch[] {
-  const all = rules.flatMap((rule) => matchesOf(rule, text));
+  const view = unescapedView(text);
+  const all = rules.flatMap((rule) => matchesOf(rule, view));
+  if (view !== text) for (const m of all) m.value = text.slice(m.start, m.end);
   all.sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
   const kept: TextMatch[] = [];
   let reach = -1;
@@ -62,6 +89,17 @@ export function scanText(text: string, rules: readonly SecretRule[] = SECRET_RUL
     }
   }
   return kept;
+}
+
+/**
+ * Why `value` may not be a name or a tag, when it holds a credential: its kind, described, and
+ * its masked preview (never the value itself, which would print it).
+ */
+export function secretInValue(value: string): string | undefined {
+  const found = scanText(value)[0];
+  if (!found) return undefined;
+  const rule = SECRET_RULES.find((r) => r.id === found.kind);
+  return `${maskSecret(found.value)} looks like a credential: ${rule?.description ?? found.kind} (${found.kind})`;
 }
 
 /** Replaces each match with `[REDACTED:<kind>]`. */

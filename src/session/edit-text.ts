@@ -7,12 +7,13 @@
 import { topLevelMembers } from './json-text.js';
 
 /**
- * The value as JSON, laid out as the file lays out its members: pretty when they are on lines
- * of their own (with their indentation), compact otherwise.
+ * The value as JSON, laid out as the file lays out its members: on lines of their own with the
+ * file's indentation when its members are, compact otherwise.
  */
 function formatValue(value: unknown, indent: string | undefined): string {
   if (indent === undefined) return JSON.stringify(value);
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+  // one more level of the file's own indentation (two spaces, a tab...) for what is inside
+  return JSON.stringify(value, null, indent).replace(/\n/g, `\n${indent}`);
 }
 
 /** `text` with each of `fields` set at the top level; the rest of the text byte for byte. */
