@@ -130,13 +130,16 @@ export function appendText(t: TextAppenders, sid: number, text: SessionText): vo
 /** A column of a chunk: the value of row `i` of the batch (null for NULL). */
 type ColumnValue = (i: number) => unknown;
 
-/** A numeric column's values for one chunk, in the layout of its DuckDB vector. */
+/** A numeric (or enum) column's values for one chunk, in the layout of its DuckDB vector. */
 type NumericArray = Int32Array | BigInt64Array | Float64Array | Uint8Array;
 
 /** The typed array a numeric column type is stored as, or undefined (filled value by value). */
-function numericArray(typeId: number, count: number): NumericArray | undefined {
+function numericArray(type: DuckDBType, count: number): NumericArray | undefined {
   const { DuckDBTypeId } = loadDuckDB();
-  switch (typeId) {
+  switch (type.typeId) {
+    case DuckDBTypeId.ENUM:
+      // stored as the index of its value: one byte for an enum of up to 255 values
+      return type.internalTypeId === DuckDBTypeId.UTINYINT ? new Uint8Array(count) : undefined;
     case DuckDBTypeId.INTEGER:
       return new Int32Array(count);
     case DuckDBTypeId.BIGINT:
@@ -162,8 +165,10 @@ function fillNumeric(
   array: NumericArray,
   value: ColumnValue,
   start: number,
+  type: DuckDBType,
 ): void {
   const count = array.length;
+  const enumType = type.typeId === loadDuckDB().DuckDBTypeId.ENUM ? type : undefined;
   let validity: BigUint64Array | undefined;
   for (let r = 0; r < count; r++) {
     const v = value(start + r);
@@ -172,7 +177,9 @@ function fillNumeric(
       validity[r >> 6] = (validity[r >> 6] as bigint) & ~(1n << BigInt(r & 63));
       continue;
     }
-    if (array instanceof BigInt64Array) {
+    if (enumType) {
+      array[r] = enumType.indexForValue(v as string);
+    } else if (array instanceof BigInt64Array) {
       array[r] = typeof v === 'bigint' ? v : (v as { micros: bigint }).micros;
     } else {
       array[r] = v === true ? 1 : v === false ? 0 : (v as number);
@@ -206,9 +213,10 @@ function appendColumns(ap: DuckDBAppender, length: number, columns: ColumnValue[
     const count = Math.min(size, length - start);
     const chunk: DuckDBDataChunk = DuckDBDataChunk.create(types, count);
     columns.forEach((value, c) => {
-      const array = numericArray((types[c] as DuckDBType).typeId, count);
+      const type = types[c] as DuckDBType;
+      const array = numericArray(type, count);
       if (array) {
-        fillNumeric(chunk, c, array, value, start);
+        fillNumeric(chunk, c, array, value, start, type);
         return;
       }
       const vector = chunk.getColumnVector(c);
