@@ -41,6 +41,14 @@ export const settingsSchema = z.strictObject({
   autosaveSeconds: z.number().positive().optional(),
   /** Overrides and additions to the built-in price table, by model id. */
   pricing: z.record(z.string(), modelPriceSchema).optional(),
+  /** The name this machine's sessions are pooled under (export --format parquet). */
+  machine: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+      "letters, digits, '.', '_' and '-' only, at most 63, not starting with '.' or '-'",
+    )
+    .optional(),
   /** The retention policy `grok sessions maintain` applies (src/schedule/policy.ts). */
   retention: retentionSchema.optional(),
 });

@@ -1,5 +1,10 @@
-SELECT strftime(start_time, '%Y-%m') AS month, session_id, file, source, name, tags, start_time,
-       end_time, last_activity, duration_ms, model, status, working_directory, messages,
-       tool_calls, input, output, total, interrupted
-FROM temp.selected
-ORDER BY start_time, file
+-- The sessions table of a csv or jsonl export; names and tags as temp.export_labels has them
+-- (redacted unless --no-redact).
+SELECT strftime(s.start_time, '%Y-%m') AS month, s.session_id, s.file, s.source,
+       CASE WHEN l.sid IS NULL THEN s.name ELSE l.name END AS name,
+       CASE WHEN l.sid IS NULL THEN s.tags ELSE from_json(l.tags_json, '["VARCHAR"]') END AS tags,
+       s.start_time, s.end_time, s.last_activity, s.duration_ms, s.model, s.status,
+       s.working_directory, s.messages, s.tool_calls, s.input, s.output, s.total, s.interrupted
+FROM temp.selected s
+LEFT JOIN temp.export_labels l USING (sid)
+ORDER BY s.start_time, s.file

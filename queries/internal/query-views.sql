@@ -12,6 +12,8 @@ CREATE TEMP VIEW message_text AS
 SELECT * FROM {db}.main.message_text WHERE sid IN (SELECT sid FROM temp.main.sessions);
 CREATE TEMP VIEW tool_call_text AS
 SELECT * FROM {db}.main.tool_call_text WHERE sid IN (SELECT sid FROM temp.main.sessions);
+CREATE TEMP VIEW api_calls AS
+SELECT * FROM {db}.main.api_calls WHERE sid IN (SELECT sid FROM temp.main.sessions);
 CREATE TEMP VIEW session_tools AS
 SELECT * FROM {db}.main.session_tools WHERE sid IN (SELECT sid FROM temp.main.sessions);
 CREATE TEMP VIEW messages AS

@@ -1,7 +1,8 @@
 -- What each selected session cost, in two parts: the ticks xAI billed (summed as integers: a
 -- HUGEINT, as text, exact past 2^53), and an estimate from temp.prices for the usage that carries
 -- none, by the model each call named: cached prompt tokens at the cached rate, a call whose prompt
--- is at or above its model's long-context threshold at that tier; session totals (the seed's
+-- is at or above its model's long-context threshold at that tier (a message without `calls` counts
+-- as one call); session totals (the seed's
 -- format) at the base rates. Usage whose model has no price is counted, never priced at $0.
 -- With the cached input and reasoning tokens reported, for stats.
 CREATE OR REPLACE TEMP TABLE session_costs AS

@@ -1,6 +1,6 @@
 -- Over the selected sessions (session-costs.sql), as one JSON object: cached input and reasoning
 -- tokens, API calls recorded one by one, calls whose usage the server never reported, and the
--- cost parts (billed ticks as text, summed exactly).
+-- cost parts (billed ticks as text, summed exactly) and the sessions with usage left unpriced.
 SELECT to_json(t)::VARCHAR AS usage
 FROM (
   SELECT coalesce(sum(cached_input), 0) AS cached_input,
@@ -11,6 +11,7 @@ FROM (
          coalesce(sum(billed_calls), 0) AS billed_calls,
          coalesce(sum(estimated_calls), 0) AS estimated_calls,
          coalesce(sum(unpriced_calls), 0) AS unpriced_calls,
+         count(*) FILTER (WHERE unpriced_calls > 0) AS unpriced_sessions,
          coalesce(bool_or(totals_only), false) AS totals_only,
          coalesce(sum(estimated), 0) AS estimated
   FROM temp.session_costs

@@ -6,12 +6,13 @@
 
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { grokHome, sessionsDir } from '../session/paths.js';
+import { UsageError } from '../errors.js';
+import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { type Scan, startScan } from './scan.js';
+import { nothingToIndex, type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 import { passing } from './transient.js';
@@ -25,6 +26,10 @@ export function textNotice(load: TextLoad): string | undefined {
 
 export interface AnalyticsOptions extends AnalyticsFilterOptions {
   sessionsDir?: string | undefined;
+  /** A pool to read instead of the sessions (pool.ts): a directory or a glob of them. */
+  from?: string | undefined;
+  /** With --from: one machine's sessions only. */
+  machine?: string | undefined;
 }
 
 export type Row = Record<string, unknown>;
@@ -139,12 +144,16 @@ export async function openRefreshed(
   includeArchived = false,
 ): Promise<RefreshedIndex> {
   const home = grokHome();
-  const dir = sessionsDir(opts);
+  const dir = readSessionsDir(opts);
   // The stat pass is set going first (find, in a process of its own), then DuckDB is loaded and
   // opens the index on libuv's thread pool (openIndex sets that going before it returns); a pass
   // made by lstat instead runs on this thread meanwhile. The answer cache may have made both.
   const scanning = startScan(dir);
-  const opening = takeAhead(home) ?? openIndex(home);
+  // With nothing to index and no index yet, a read-only command leaves no file behind.
+  const opening =
+    !includeArchived && nothingToIndex(home, dir)
+      ? openMemoryIndex()
+      : (takeAhead(home) ?? openIndex(home));
   let scan: Scan;
   try {
     scan = await scanning();
@@ -172,11 +181,56 @@ export async function openRefreshed(
   return { handle, stats, locks: scan.locks, notices, home, dir };
 }
 
+/** The analytics context over a pool (`--from`): its sessions, each once, as the index's tables. */
+async function withPool<T>(
+  opts: AnalyticsOptions,
+  selection: SessionSelection,
+  fn: (ctx: AnalyticsContext) => Promise<T>,
+): Promise<T> {
+  const { openPool } = await import('./pool.js');
+  const pool = await openPool(opts.from);
+  try {
+    const conn = pool.conn;
+    const { archived: _, ...filters } = selection;
+    await conn.run(loadSql('internal/pool-select-sessions'), {
+      ...filters,
+      machine: opts.machine === undefined ? null : String(opts.machine),
+    });
+    await conn.run(loadSql('internal/selected-view'));
+    return await fn({
+      conn,
+      home: grokHome(),
+      dir: pool.root,
+      selection,
+      skipped: [],
+      refresh: { read: 0, removed: 0, unchanged: 0, archivesRead: 0 },
+      locks: [],
+      notices: [],
+      loadText: async () => {},
+      rows: (name, params) => queryRows(conn, loadSql(name), params),
+      values: (names, params) => jsonValues(conn, names, params),
+    });
+  } finally {
+    pool.close();
+  }
+}
+
 export async function withAnalytics<T>(
   opts: AnalyticsOptions,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
   const selection = selectionFrom(opts);
+  if (opts.from !== undefined) {
+    if (selection.archived) {
+      throw new UsageError(
+        "--include-archived reads this machine's archives; a pool (--from) holds what was exported, archived or not",
+      );
+    }
+    return withPool(opts, selection, fn);
+  }
+  if (opts.machine !== undefined) {
+    throw new UsageError('--machine picks a machine of a pool: give --from DIR too');
+  }
   const { handle, stats, locks, notices, home, dir } = await openRefreshed(
     opts,
     selection.archived,
@@ -191,7 +245,10 @@ export async function withAnalytics<T>(
     await conn.run(loadSql('internal/selected-view'));
     const skipped = (
       await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
-    ).map((r) => ({ file: String(r.file), reason: String(r.reason) }));
+    )
+      .map((r) => ({ file: String(r.file), reason: String(r.reason) }))
+      // a file whose name dates it outside the period asked for is none of this answer's business
+      .filter((f) => !namedOutside(f.file, selection.since, selection.until));
     return await fn({
       conn,
       home,

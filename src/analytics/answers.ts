@@ -6,7 +6,8 @@
  * The key covers everything an answer depends on: the command and every option, the sessions
  * directory's fingerprint (each session file's name, size and mtime: the same signal the index
  * refreshes on), the lock files and whether their processes live (running versus crashed), the
- * archives when they are included, settings.json (prices), the grok version, and how the output
+ * archives when they are included, every file of a pool read with --from (name, size, mtime),
+ * settings.json (prices), the grok version, and how the output
  * is drawn (colour, width). One answer is kept per command, in `$GROK_HOME/answers/`, 0600.
  * Anything unreadable there is a miss; a failed write is ignored: the cache can only be absent.
  */
@@ -17,10 +18,10 @@ import { join, resolve } from 'node:path';
 import { type CommandOutput, outputParts } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
-import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
+import { grokHome, readSessionsDir, settingsPath } from '../session/paths.js';
 import { readLockPidSync, readRegularFileSync } from '../session/regular-file.js';
 import { grokVersion } from '../version.js';
-import { holdScan, releaseScan, type Scan, startScan } from './scan.js';
+import { holdScan, nothingToIndex, releaseScan, type Scan, startScan } from './scan.js';
 import { passing } from './transient.js';
 
 /** Options that do not change the answer (how it was asked for). */
@@ -60,12 +61,16 @@ function answerKey(
   opts: Record<string, unknown>,
   scan: Scan,
   archives: string | undefined,
+  pool: string[] | undefined,
 ): string {
   const { dir } = scan;
   const options = Object.entries(opts)
     .filter(([k, v]) => !IGNORED.has(k) && v !== undefined)
     // a relative --project names a directory from where the command runs
-    .map(([k, v]): [string, unknown] => [k, k === 'project' ? resolve(String(v)) : v])
+    .map(([k, v]): [string, unknown] => [
+      k,
+      k === 'project' || k === 'from' ? resolve(String(v)) : v,
+    ])
     .sort(([a], [b]) => (a < b ? -1 : 1));
   const state = {
     version: grokVersion(),
@@ -75,6 +80,8 @@ function answerKey(
     files: scan.print,
     locks: locksKey(dir, scan.locks),
     archives: archives === undefined ? null : archivesKey(archives),
+    // --from: every file of the pool, with its size and mtime
+    pool: pool ?? null,
     settings: statKey(settingsPath()),
     output: [
       process.stdout.isTTY ?? false,
@@ -174,12 +181,15 @@ export async function cachedAnswer(
   produce: () => Promise<CommandOutput>,
   { warm = true } = {},
 ): Promise<CommandOutput> {
+  const dir = readSessionsDir(opts as { sessionsDir?: string });
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
-  const dir = sessionsDir(opts as { sessionsDir?: string });
+  // nothing to answer from: computed (from no file, cheaply), never filed, no file left behind
+  if (nothingToIndex(grokHome(), dir) && !opts.includeArchived) return produce();
   // The stat pass comes first: an answer on file waits for nothing else. When the answer is
   // likely to be computed, DuckDB is loaded and opens the index meanwhile.
   const scanning = startScan(dir);
-  const warming = warm && likelyStale(command, dir);
+  // An answer over a pool (--from) reads the pool, never the index.
+  const warming = warm && opts.from === undefined && likelyStale(command, dir);
   if (warming) {
     // A failure here is met again, and reported, by the computation itself.
     await warmUp().catch(() => {});
@@ -194,7 +204,13 @@ export async function cachedAnswer(
     const archives = opts.includeArchived
       ? await (await import('../maintenance/archives-dir.js')).archivesDirOrDefault()
       : undefined;
-    key = answerKey(command, opts, scan, archives);
+    const pool =
+      opts.from === undefined
+        ? undefined
+        : await import('./pool.js').then((p) =>
+            p.poolFilesKey(p.listPoolFiles(p.poolRoot(opts.from))),
+          );
+    key = answerKey(command, opts, scan, archives, pool);
     const saved = readAnswer(command, key);
     if (saved) return saved;
     // The key was taken before the command read the files: if one changes meanwhile, the answer

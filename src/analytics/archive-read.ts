@@ -1,9 +1,10 @@
 /**
  * Reading the sessions stored in a monthly archive (`$GROK_HOME/archives/YYYY-MM.tar.gz`) without
- * extracting it: only regular entries whose base name is a session file name are taken; links,
- * folders and anything else in the archive are ignored.
+ * extracting it. Which entries are sessions is decided as `archive restore` decides it
+ * (maintenance/archived-sessions.ts): a count never includes an entry restore would not write.
  */
 import { basename } from 'node:path';
+import { archivedSessions } from '../maintenance/archived-sessions.js';
 import { readTarEntries, type TarEntry } from '../maintenance/tarball.js';
 import { isSessionFileName } from '../session/paths.js';
 
@@ -23,19 +24,29 @@ export async function readArchiveEntries(archivePath: string): Promise<ArchiveEn
   } catch (error) {
     damage = error instanceof Error ? error.message : String(error);
   }
-  const entries: ArchiveEntry[] = read.flatMap((e) => {
-    const name = basename(e.path);
-    if (e.type !== 'File' || !isSessionFileName(name) || e.data === undefined) return [];
-    return [
-      {
-        name,
-        size: e.size,
-        mtimeMs: e.mtime?.getTime() ?? 0,
-        text: e.data.toString('utf8'),
-        error: undefined,
-      },
-    ];
-  });
+  const { sessions, skipped } = archivedSessions(read);
+  const entries: ArchiveEntry[] = sessions.map((e) => ({
+    name: e.path,
+    size: e.size,
+    mtimeMs: e.mtime?.getTime() ?? 0,
+    text: e.data.toString('utf8'),
+    error: undefined,
+  }));
+  // An entry stored under a session's name that is not counted (too large, a link) is reported;
+  // an earlier copy of a session, folders, notes and other paths are passed over in silence.
+  const counted = new Set(sessions.map((e) => e.path));
+  for (const { entry, reason } of skipped) {
+    // the entry a damage cut: the damage is reported below
+    if (damage !== undefined && entry.data === undefined && entry.tooLarge === undefined) continue;
+    if (isSessionFileName(entry.path) && !counted.has(entry.path))
+      entries.push({
+        name: entry.path,
+        size: entry.size,
+        mtimeMs: 0,
+        text: undefined,
+        error: reason,
+      });
+  }
   // A damaged archive: the entries read before the damage still count; the rest are unknown.
   if (damage !== undefined)
     entries.push({

@@ -20,6 +20,7 @@ export const MIGRATION_STEPS = [
   '012-whole-tool-results',
   '013-api-calls',
   '014-browse-rows',
+  '015-browse-entries',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -12,6 +12,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { isArchiveFileName } from '../maintenance/archived-sessions.js';
 import { progress } from '../render/progress.js';
 import type { FileToIndex, IndexedFile, ParsedBatch } from './parse-files.js';
 import {
@@ -226,7 +227,8 @@ async function refreshLive(
 async function refreshArchives(conn: DuckDBConnection, archivesDir: string): Promise<number> {
   let names: string[];
   try {
-    names = (await readdir(archivesDir)).filter((n) => /\.tar\.gz$/.test(n)).sort();
+    // the archives restore reads, and no other .tar.gz beside them
+    names = (await readdir(archivesDir)).filter(isArchiveFileName).sort();
   } catch {
     names = [];
   }

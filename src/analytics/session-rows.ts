@@ -24,6 +24,8 @@ export interface SessionRow {
   listEntry: string;
   /** The first user message on one line, cut (the browser's title of an unnamed session). */
   firstUser: string | null;
+  /** The session as the browser lists it, as JSON text (queries/internal/browse-sessions.sql). */
+  browseEntry: string;
 }
 
 export const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
@@ -306,7 +308,7 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
   const startMs = Date.parse(s.startTime);
   const lastMs = last === undefined ? Number.NaN : Date.parse(last);
   const durationMs = Number.isNaN(lastMs) || lastMs < startMs ? null : lastMs - startMs;
-  return {
+  const row: Omit<SessionRow, 'listEntry' | 'browseEntry'> = {
     sessionId: s.sessionId.toWellFormed(),
     name: s.name?.toWellFormed() ?? null,
     tags: (s.tags ?? []).map((t) => t.toWellFormed()),
@@ -323,9 +325,40 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
     output: s.tokenUsage.output,
     total: s.tokenUsage.total,
     interrupted,
-    listEntry: listEntryText(listEntry(summarize(s), name)),
     firstUser: firstUserLine(s),
   };
+  return {
+    ...row,
+    listEntry: listEntryText(listEntry(summarize(s), name)),
+    browseEntry: browseEntry(row, name),
+  };
+}
+
+/**
+ * A session's row in the browser (src/browse/model.ts: BrowseRow, less what a query adds: its
+ * archive and cost) as JSON, written when the file is read: serialising 10,000 rows in the query
+ * took most of the browser's first screen.
+ */
+function browseEntry(r: Omit<SessionRow, 'listEntry' | 'browseEntry'>, file: string): string {
+  return JSON.stringify({
+    file,
+    sessionId: r.sessionId,
+    name: r.name,
+    tags: r.tags,
+    startTime: r.startTime,
+    lastActivity: r.lastActivity,
+    durationMs: r.durationMs,
+    model: r.model,
+    status: r.status,
+    workingDirectory: r.workingDirectory,
+    messages: r.messages,
+    toolCalls: r.toolCalls,
+    input: r.input,
+    output: r.output,
+    total: r.total,
+    interrupted: r.interrupted,
+    firstUser: r.firstUser,
+  });
 }
 
 /** How much of the first user message the index keeps: more than any window shows of it. */

@@ -166,6 +166,7 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
       a.listEntries.endRow();
       a.browseRows.appendInteger(sid);
       nullableVarchar(a.browseRows, f.session.firstUser);
+      a.browseRows.appendVarchar(f.session.browseEntry);
       a.browseRows.endRow();
     }
     if (f.session && f.text && a.text) appendText(a.text, sid, f.text);

@@ -109,6 +109,8 @@ export const XAI_PRICE_DATA: PriceData = {
     'grok-beta': { input: 5, output: 15, source: MODELS_2025_10 },
   },
   aliases: {
+    // https://docs.x.ai/developers/models/grok-4.3-latest.md (the runtime's default model's page)
+    'grok-4.3-latest': 'grok-4.3',
     'grok-4.20-reasoning': 'grok-4.20-0309-reasoning',
     'grok-4.20-non-reasoning': 'grok-4.20-0309-non-reasoning',
     'grok-4-1-fast': 'grok-4-1-fast-reasoning',

@@ -35,8 +35,10 @@ export interface BrowseRow {
   total: number;
   interrupted: boolean;
   firstUser: string | null;
-  /** USD from the price table; null when the model has no price. */
+  /** USD, billed and estimated parts together; null when nothing of it has a price. */
   cost: number | null;
+  /** Some of it estimated from the price table (the rest billed by xAI). */
+  costEstimated: boolean;
 }
 
 export const SORTS = ['newest', 'tokens', 'cost'] as const;
@@ -105,9 +107,17 @@ export function filterRows(rows: readonly BrowseRow[], filter: string): BrowseRo
 }
 
 export function sortRows(rows: readonly BrowseRow[], key: SortKey): BrowseRow[] {
-  const start = new Map(rows.map((r) => [r, Date.parse(r.startTime)]));
+  // start times as the index writes them (ISO, UTC, to the millisecond) order as text does
   const newest = (a: BrowseRow, b: BrowseRow) =>
-    (start.get(b) ?? 0) - (start.get(a) ?? 0) || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0);
+    a.startTime < b.startTime
+      ? 1
+      : a.startTime > b.startTime
+        ? -1
+        : a.file < b.file
+          ? 1
+          : a.file > b.file
+            ? -1
+            : 0;
   const compare =
     key === 'tokens'
       ? (a: BrowseRow, b: BrowseRow) => b.total - a.total || newest(a, b)
@@ -278,7 +288,8 @@ function cellText(row: BrowseRow, key: Column['key']): string {
     case 'tokens':
       return formatTokens(row.total);
     case 'cost':
-      return row.cost === null ? '-' : formatUsd(row.cost);
+      // an estimate is marked, as the cost commands mark it
+      return row.cost === null ? '-' : `${row.costEstimated ? '~' : ''}${formatUsd(row.cost)}`;
     case 'tags':
       return flat(row.tags.join(' '));
     case 'dir':
@@ -391,7 +402,7 @@ export function previewLines(p: PreviewInput, width: number, height: number): Li
   add(
     plain(
       fitWidth(
-        `${formatInt(row.total)} tokens (${formatInt(row.input)} in, ${formatInt(row.output)} out) · ${row.cost === null ? 'no price' : formatUsd(row.cost)} · ${row.messages} messages · ${row.toolCalls} tool calls`,
+        `${formatInt(row.total)} tokens (${formatInt(row.input)} in, ${formatInt(row.output)} out) · ${row.cost === null ? 'no price' : `${formatUsd(row.cost)} ${row.costEstimated ? 'estimated' : 'billed'}`} · ${row.messages} messages · ${row.toolCalls} tool calls`,
         width,
       ),
     ),

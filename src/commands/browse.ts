@@ -6,8 +6,7 @@
  */
 import { join } from 'node:path';
 import { withAnalytics } from '../analytics/analytics-run.js';
-import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
-import { costOfParts } from '../analytics/pricing.js';
+import { computeCosts, tableInForce } from '../analytics/costs.js';
 import { jsonArray } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
 import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
@@ -32,15 +31,6 @@ export function onTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
-interface CostColumns {
-  exactTicks: string | null;
-  estimated: number | null;
-  billedCalls: number | null;
-  estimatedCalls: number | null;
-  unpricedCalls: number | null;
-}
-type IndexRow = Omit<BrowseRow, 'cost'> & CostColumns;
-
 /** The sessions, as the browser lists them, from the index. */
 export async function browseRows(
   opts: GlobalOptions & { archived?: boolean | undefined },
@@ -49,30 +39,8 @@ export async function browseRows(
   return withAnalytics(
     { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
     async (ctx) => {
-      // the cost the cost command gives: billed ticks where recorded, else the table's estimate
       await computeCosts(ctx, table);
-      const rows = (await jsonArray<IndexRow>(ctx.conn, 'internal/browse-sessions')).map(
-        ({
-          exactTicks,
-          estimated,
-          billedCalls,
-          estimatedCalls,
-          unpricedCalls,
-          ...r
-        }): BrowseRow => ({
-          ...r,
-          tags: r.tags ?? [],
-          cost: costOfParts(
-            partsOf({
-              exact_ticks: exactTicks,
-              estimated,
-              billed_calls: billedCalls,
-              estimated_calls: estimatedCalls,
-              unpriced_calls: unpricedCalls,
-            }),
-          ).cost,
-        }),
-      );
+      const rows = await jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
       const n = ctx.skipped.length;
       const notes = [...ctx.notices];
       if (n > 0)
@@ -143,9 +111,12 @@ export async function pickSession(
   { cwdOnly }: { cwdOnly: boolean },
 ): Promise<BrowseOutcome> {
   const source = browseSource(opts);
-  const [{ runBrowser }, initial] = await Promise.all([
+  // the index first: its stat pass and DuckDB's open run off this thread while the screen's
+  // module is compiled on it
+  const rows = source.load({ archived: false });
+  const [initial, { runBrowser }] = await Promise.all([
+    rows,
     import('../browse/load.js').then((m) => m.loadBrowserApp()),
-    source.load({ archived: false }),
   ]);
   return runBrowser(source, { cwdOnly, colour: useColor() }, initial);
 }

@@ -14,25 +14,30 @@ import {
   costOfParts,
   flatCost,
   NO_COST,
-  type PriceOverride,
   type Pricing,
   priceOf,
 } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
-import { settingsPath } from '../session/paths.js';
+import { wrapWords } from '../render/width.js';
+import { noSessionsText, settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
 export interface CostOptions extends AnalyticsOptions {
   by?: string | undefined;
+  /**
+   * Only the groups and the total are shown (a table or CSV by day, model or machine): over a pool
+   * they are summed in SQL, not session by session (a pool may hold millions).
+   */
+  groupsOnly?: boolean | undefined;
   rate?: string | number | undefined;
   json?: boolean | undefined;
   csv?: boolean | undefined;
 }
 
-const GROUPS = ['session', 'day', 'model'] as const;
+const GROUPS = ['session', 'day', 'model', 'machine'] as const;
 type Group = (typeof GROUPS)[number];
 
 /**
@@ -57,6 +62,8 @@ export interface SessionCost extends CostFigures {
   total: number;
   messages: number;
   durationMs: number | null;
+  /** Over a pool (--from): the machine the session was exported from. */
+  machine?: string;
 }
 
 export interface CostTotals extends CostFigures {
@@ -82,6 +89,8 @@ export interface CostResult {
   total: CostTotals;
   byModel: GroupCost[];
   byDay: GroupCost[];
+  /** Over a pool (--from): per machine, most expensive first. */
+  byMachine: GroupCost[] | undefined;
   unpricedModels: string[];
   skipped: SkippedFile[];
   notices: string[];
@@ -116,6 +125,21 @@ export function sumCosts(rows: readonly SessionCost[], pricing: Pricing): CostTo
   return { ...t, ...figures(parts, t.total, pricing) };
 }
 
+/** The total of groups (pool-cost-groups.sql), as sumCosts makes it of sessions. */
+function sumGroups(groups: readonly GroupCost[], pricing: Pricing): CostTotals {
+  let parts = NO_COST;
+  const t = { sessions: 0, input: 0, output: 0, total: 0, unpriced: 0 };
+  for (const g of groups) {
+    t.sessions += g.sessions;
+    t.input += g.input;
+    t.output += g.output;
+    t.total += g.total;
+    t.unpriced += g.unpriced;
+    parts = addParts(parts, g.parts);
+  }
+  return { ...t, ...figures(parts, t.total, pricing) };
+}
+
 export function groupCosts(
   sessions: readonly SessionCost[],
   keyOf: (s: SessionCost) => string,
@@ -141,6 +165,9 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   if (!(GROUPS as readonly string[]).includes(by)) {
     throw new UsageError(`--by: '${opts.by}' is not one of ${GROUPS.join(', ')}`);
   }
+  if (by === 'machine' && opts.from === undefined) {
+    throw new UsageError('--by machine groups a pool: give --from DIR');
+  }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const rate = opts.rate === undefined ? undefined : parseRate(opts.rate);
   const inForce = await tableInForce();
@@ -148,7 +175,45 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, inForce.table);
-    const sessions = (await ctx.rows('internal/cost-sessions')).map((r): SessionCost => {
+    const pooled = opts.from !== undefined;
+    const overridden = Object.keys(inForce.overrides).sort();
+    if (pooled && opts.groupsOnly && by !== 'session') {
+      const rows = await ctx.rows('internal/pool-cost-groups', { by, tz });
+      const groups = rows.map(
+        (r): GroupCost => ({
+          key: String(r.key),
+          sessions: Number(r.sessions),
+          input: Number(r.input),
+          output: Number(r.output),
+          total: Number(r.total),
+          unpriced: Number(r.unpriced),
+          ...figures(partsOf(r), Number(r.total), pricing),
+        }),
+      );
+      groups.sort(
+        by === 'day'
+          ? (a, b) => (a.key < b.key ? -1 : 1)
+          : (a, b) =>
+              (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+      );
+      const models = (await ctx.rows('internal/pool-unpriced-models')).map((r) => String(r.model));
+      return {
+        dir: ctx.dir,
+        by,
+        pricing,
+        overridden,
+        sessions: [],
+        total: sumGroups(groups, pricing),
+        byModel: by === 'model' ? groups : [],
+        byDay: by === 'day' ? groups : [],
+        byMachine: by === 'machine' ? groups : undefined,
+        unpricedModels: pricing.kind === 'flat' ? [] : models,
+        skipped: ctx.skipped,
+        notices: ctx.notices,
+      };
+    }
+    const rows = await ctx.rows(pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions');
+    const sessions = rows.map((r): SessionCost => {
       const total = Number(r.total);
       return {
         sessionId: String(r.session_id),
@@ -162,6 +227,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         durationMs:
           r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
         ...figures(partsOf(r), total, pricing),
+        ...(pooled ? { machine: String(r.machine) } : {}),
       };
     });
     const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
@@ -170,15 +236,22 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz), pricing).sort(
       (a, b) => (a.key < b.key ? -1 : 1),
     );
+    const byMachine = pooled
+      ? groupCosts(sessions, (s) => s.machine ?? '', pricing).sort(
+          (a, b) =>
+            (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+        )
+      : undefined;
     return {
       dir: ctx.dir,
       by,
       pricing,
-      overridden: Object.keys(inForce.overrides as Record<string, PriceOverride>).sort(),
+      overridden,
       sessions,
       total: sumCosts(sessions, pricing),
       byModel,
       byDay,
+      byMachine,
       unpricedModels: pricing.kind === 'flat' ? [] : unpricedModels(sessions),
       skipped: ctx.skipped,
       notices: ctx.notices,
@@ -234,15 +307,16 @@ export function costJson(r: CostResult): unknown {
       ...figuresJson(r.total),
       unpriced: r.total.unpriced,
     },
-    sessions: r.sessions.map(({ parts: _parts, cost: _cost, exact: _e, estimated: _s, ...s }) => ({
+    sessions: r.sessions.map(({ parts, cost, exact, estimated, ...s }) => ({
       ...s,
-      ...figuresJson({ cost: _cost, exact: _e, estimated: _s, parts: _parts }),
+      ...figuresJson({ cost, exact, estimated, parts }),
     })),
     byModel: r.byModel.map((g) => {
       const price = r.pricing.kind === 'table' ? priceOf(r.pricing.table, g.key) : undefined;
       return { ...group(g, 'model'), price: price ?? null };
     }),
     byDay: r.byDay.map((g) => group(g, 'day')),
+    ...(r.byMachine ? { byMachine: r.byMachine.map((g) => group(g, 'machine')) } : {}),
     unpricedModels: r.unpricedModels,
     skipped: r.skipped,
   };
@@ -301,25 +375,32 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
       r.notices,
     );
   }
-  if (r.sessions.length === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+  if (r.total.sessions === 0) {
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   let text: string;
   if (r.by === 'session') {
     const columns: OutputColumn<SessionCost>[] = [
-      { header: 'SESSION', csv: 'session', cell: (s) => s.file.replace(/\.json$/, '') },
+      {
+        header: 'SESSION',
+        csv: 'session',
+        priority: 9,
+        cell: (s) => s.file.replace(/\.json$/, ''),
+      },
       {
         header: 'START (UTC)',
         csv: 'start',
+        priority: 5,
         cell: (s) => formatDateTime(s.startTime),
         raw: (s) => s.startTime,
       },
-      { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+      { header: 'MODEL', csv: 'model', priority: 6, minWidth: 11, cell: (s) => s.model },
       ...tokenColumns(),
       {
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (s) => costCell(s),
         raw: (s) => usd(s.cost),
       },
@@ -327,13 +408,14 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     ];
     text = opts.csv ? csvText(columns, r.sessions) : tableText(columns, r.sessions);
   } else {
-    const rows = r.by === 'day' ? r.byDay : r.byModel;
+    const rows = r.by === 'day' ? r.byDay : r.by === 'machine' ? (r.byMachine ?? []) : r.byModel;
     const columns: OutputColumn<GroupCost>[] = [
-      { header: r.by.toUpperCase(), csv: r.by, cell: (g) => g.key },
+      { header: r.by.toUpperCase(), csv: r.by, priority: 9, minWidth: 16, cell: (g) => g.key },
       {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 5,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
@@ -342,6 +424,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (g) => costCell(g),
         raw: (g) => usd(g.cost),
       },
@@ -350,5 +433,9 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     text = opts.csv ? csvText(columns, rows) : tableText(columns, rows);
   }
   if (opts.csv) return withNotes({ stdout: text, stderr: warn }, r.skipped, r.notices);
-  return withNotes({ stdout: `${text}\n\n${totalLine(r)}\n`, stderr: warn }, r.skipped, r.notices);
+  return withNotes(
+    { stdout: `${text}\n\n${wrapWords(totalLine(r))}\n`, stderr: warn },
+    r.skipped,
+    r.notices,
+  );
 }

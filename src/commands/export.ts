@@ -1,22 +1,39 @@
 /**
- * `grok sessions export`: the index's tables as files other engines read (DuckDB, Spark, Trino,
- * pandas). Parquet is partitioned by month (`sessions/month=2025-11/…parquet`), so a team can
- * pool exports and a query for one month reads one folder.
+ * `grok sessions export --format parquet|csv|jsonl --out DIR`: the index's tables as files other
+ * engines read (DuckDB, Spark, Trino, ClickHouse, pandas). Parquet goes into a pool, a dataset
+ * many machines export into (src/analytics/pool-export.ts); csv and jsonl are one file per table.
+ * No message text unless --with-text, and then redacted unless --no-redact.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { prepareExportText } from '../analytics/export-text.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
+import type { PoolMonth } from '../analytics/pool-export.js';
+import {
+  checkMachineId,
+  machineIdFromHost,
+  POOL_TABLES,
+  sqlString,
+  type TextMode,
+} from '../analytics/pool-schema.js';
 import { loadSql } from '../analytics/sql-files.js';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { formatInt } from '../render/format.js';
+import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
 export interface ExportOptions extends AnalyticsOptions {
   format?: string | undefined;
   out?: string | undefined;
+  /** Parquet: the machine the sessions are pooled under (default: settings, else host name). */
+  machine?: string | undefined;
+  withText?: boolean | undefined;
+  /** cac turns --no-redact into redact: false. */
+  redact?: boolean | undefined;
   json?: boolean | undefined;
   csv?: boolean | undefined;
 }
@@ -33,31 +50,38 @@ const TABLES = [
 export interface ExportedTable {
   table: string;
   rows: number;
-  /** A file, or for Parquet the folder holding one sub-folder per month. */
+  /** A file, or for Parquet the table's folder in the pool. */
   path: string;
 }
 
 export interface ExportResult {
   format: Format;
   out: string;
+  text: TextMode;
   tables: ExportedTable[];
+  /** Parquet: the machine, the export time and the months written. */
+  pool?: { machine: string; exportedAt: string; months: PoolMonth[]; unchanged: number };
+  redacted: number;
   skipped: SkippedFile[];
   notices: string[];
-}
-
-/**
- * COPY takes its target as a literal, not a parameter: the path is quoted here (quotes doubled)
- * and NUL refused; every other value stays a bound parameter.
- */
-function sqlPath(path: string): string {
-  if (path.includes('\0')) throw new UsageError('--out: the path contains a NUL byte');
-  return `'${path.replace(/'/g, "''")}'`;
+  warnings: string[];
 }
 
 function copyOptions(format: Format): string {
-  if (format === 'parquet') return '(FORMAT parquet, PARTITION_BY (month), COMPRESSION zstd)';
   if (format === 'csv') return '(FORMAT csv, HEADER true)';
   return '(FORMAT json)';
+}
+
+/** Settings are read (and zod loaded) only when the file exists. */
+async function settingsOf(): Promise<{ machine?: string }> {
+  if (!existsSync(settingsPath())) return {};
+  const { loadSettings } = await import('../settings.js');
+  return loadSettings();
+}
+
+export function textMode(opts: { withText?: boolean; redact?: boolean }): TextMode {
+  if (!opts.withText) return 'none';
+  return opts.redact === false ? 'raw' : 'redacted';
 }
 
 export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
@@ -66,16 +90,32 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
     throw new UsageError(`--format: '${opts.format ?? ''}' is not one of ${FORMATS.join(', ')}`);
   }
   if (!opts.out) throw new UsageError('--out DIR is required');
+  if (opts.machine !== undefined && format !== 'parquet') {
+    throw new UsageError(
+      '--machine names the machine of a Parquet pool: use it with --format parquet',
+    );
+  }
   const out = resolve(String(opts.out));
-  const targets = TABLES.map((t) => ({
-    ...t,
-    path: join(out, format === 'parquet' ? t.table : `${t.table}.${format}`),
-  }));
-  for (const t of targets) {
-    if (existsSync(t.path)) {
-      throw new UserError(`${t.path} already exists: export never overwrites`, {
-        hint: 'choose another --out or remove it first',
-      });
+  const text = textMode(opts);
+  const warnings: string[] = [];
+  if (opts.redact === false) {
+    warnings.push(
+      `--no-redact: ${out} holds ${text === 'raw' ? 'message text, tool calls, ' : ''}names and tags with any secrets in them as they are; keep it private`,
+    );
+  }
+  const settings = format === 'parquet' ? await settingsOf() : {};
+  const machine =
+    opts.machine !== undefined
+      ? checkMachineId(String(opts.machine), '--machine')
+      : (settings.machine ?? machineIdFromHost(hostname()));
+  const targets = TABLES.map((t) => ({ ...t, path: join(out, `${t.table}.${format}`) }));
+  if (format !== 'parquet') {
+    for (const t of targets) {
+      if (existsSync(t.path)) {
+        throw new UserError(`${t.path} already exists: export never overwrites`, {
+          hint: 'choose another --out or remove it first',
+        });
+      }
     }
   }
   try {
@@ -84,14 +124,41 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
   } catch (error) {
     throw new UserError(`cannot write to ${out}: ${describeFsError(error)}`);
   }
-  return withAnalytics(opts, async (ctx) => {
-    await ctx.loadText();
+  const { from: _from, machine: _machine, ...live } = opts;
+  return withAnalytics(live, async (ctx) => {
+    if (text !== 'none') await ctx.loadText();
+    const { redacted } = await prepareExportText(ctx.conn, text);
+    const base = {
+      format,
+      out,
+      text,
+      redacted,
+      skipped: ctx.skipped,
+      notices: ctx.notices,
+      warnings,
+    };
+    if (format === 'parquet') {
+      const { exportToPool } = await import('../analytics/pool-export.js');
+      const { computeCosts, tableInForce } = await import('../analytics/costs.js');
+      await computeCosts(ctx, (await tableInForce()).table);
+      const r = await exportToPool(ctx.conn, { out, machine, text });
+      return {
+        ...base,
+        tables: POOL_TABLES.map((table) => ({
+          table,
+          rows: r.rows[table],
+          path: join(out, table),
+        })),
+        pool: { machine, exportedAt: r.exportedAt, months: r.months, unchanged: r.unchanged },
+      };
+    }
     const tables: ExportedTable[] = [];
     for (const t of targets) {
       const select = loadSql(t.sql).trim().replace(/;$/, '');
-      const from = format === 'parquet' ? select : `SELECT * EXCLUDE (month) FROM (${select})`;
       try {
-        const r = await ctx.conn.run(`COPY (${from}) TO ${sqlPath(t.path)} ${copyOptions(format)}`);
+        const r = await ctx.conn.run(
+          `COPY (SELECT * EXCLUDE (month) FROM (${select})) TO ${sqlString(t.path, '--out')} ${copyOptions(format)}`,
+        );
         tables.push({ table: t.table, rows: Number(r.rowsChanged), path: t.path });
       } catch (error) {
         throw new UserError(
@@ -99,19 +166,30 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
         );
       }
     }
-    return { format, out, tables, skipped: ctx.skipped, notices: ctx.notices };
+    return { ...base, tables };
   });
+}
+
+function poolLine(r: ExportResult): string {
+  if (!r.pool) return '';
+  const { machine, months, unchanged } = r.pool;
+  const kept = months.reduce((n, m) => n + m.kept, 0);
+  const written =
+    months.length === 0
+      ? 'nothing new to write'
+      : `${months.length} month${months.length === 1 ? '' : 's'} written (${months.map((m) => m.month).join(', ')})`;
+  return `\nmachine ${machine}: ${written}${unchanged > 0 ? `, ${unchanged} up to date` : ''}${kept > 0 ? `; ${formatInt(kept)} pooled session${kept === 1 ? '' : 's'} no longer here kept` : ''}\n`;
 }
 
 export function renderExport(
   r: ExportResult,
   opts: { json?: boolean; csv?: boolean },
 ): CommandOutput {
+  const warn = r.warnings.map((w) => `grok: warning: ${w}\n`).join('');
   if (opts.json) {
+    const { notices: _n, warnings: _w, ...shown } = r;
     return withNotes(
-      {
-        stdout: `${JSON.stringify({ format: r.format, out: r.out, tables: r.tables, skipped: r.skipped }, null, 2)}\n`,
-      },
+      { stdout: `${JSON.stringify(shown, null, 2)}\n`, stderr: warn },
       [],
       r.notices,
     );
@@ -127,6 +205,12 @@ export function renderExport(
     },
     { header: 'PATH', csv: 'path', cell: (t) => t.path },
   ];
-  if (opts.csv) return withNotes({ stdout: csvText(columns, r.tables) }, r.skipped, r.notices);
-  return withNotes({ stdout: `${tableText(columns, r.tables)}\n` }, r.skipped, r.notices);
+  if (opts.csv) {
+    return withNotes({ stdout: csvText(columns, r.tables), stderr: warn }, r.skipped, r.notices);
+  }
+  return withNotes(
+    { stdout: `${tableText(columns, r.tables)}\n${poolLine(r)}`, stderr: warn },
+    r.skipped,
+    r.notices,
+  );
 }

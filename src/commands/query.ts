@@ -15,6 +15,8 @@ import type { CommandOutput, GlobalOptions } from './common.js';
 
 export interface QueryOptions extends GlobalOptions {
   list?: boolean | undefined;
+  /** A pool to query instead of the index (analytics/pool.ts). */
+  from?: string | undefined;
   csv?: boolean | undefined;
 }
 
@@ -105,6 +107,7 @@ export async function query(input: string | undefined, opts: QueryOptions): Prom
     );
   }
   const { name, sql } = await resolveSql(String(input));
+  if (opts.from !== undefined) return queryPool(name, sql, opts.from);
   const refreshed = await openRefreshed(opts);
   let handle = refreshed.handle;
   const notices = [...refreshed.notices];
@@ -130,22 +133,46 @@ export async function query(input: string | undefined, opts: QueryOptions): Prom
   }
   try {
     await showLiveOnly(handle.conn);
-    await onlySelect(handle.conn, sql);
-    let reader: Awaited<ReturnType<typeof handle.conn.runAndReadAll>>;
-    try {
-      reader = await handle.conn.runAndReadAll(sql);
-    } catch (error) {
-      throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
-    }
-    return {
-      kind: 'rows',
-      name,
-      columns: reader.columnNames(),
-      rows: reader.getRowObjectsJS().map((r) => plainValue(r) as Row),
-      notices,
-    };
+    return await runSelect(handle.conn, name, sql, notices);
   } finally {
     handle.close();
+  }
+}
+
+async function runSelect(
+  conn: IndexHandle['conn'],
+  name: string | undefined,
+  sql: string,
+  notices: string[],
+): Promise<QueryResult> {
+  await onlySelect(conn, sql);
+  let reader: Awaited<ReturnType<typeof conn.runAndReadAll>>;
+  try {
+    reader = await conn.runAndReadAll(sql);
+  } catch (error) {
+    throw new UserError(`query: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return {
+    kind: 'rows',
+    name,
+    columns: reader.columnNames(),
+    rows: reader.getRowObjectsJS().map((r) => plainValue(r) as Row),
+    notices,
+  };
+}
+
+/** A query over a pool: its tables, each session once, with a `machine` column. */
+async function queryPool(
+  name: string | undefined,
+  sql: string,
+  from: string,
+): Promise<QueryResult> {
+  const { openPool } = await import('../analytics/pool.js');
+  const pool = await openPool(from);
+  try {
+    return await runSelect(pool.conn, name, sql, []);
+  } finally {
+    pool.close();
   }
 }
 

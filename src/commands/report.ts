@@ -3,11 +3,11 @@
  * one self-contained HTML file whose numbers are those of `stats --json` and `cost --json`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
+import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
 import { grokVersion } from '../version.js';
 import { type CommandOutput, outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
@@ -35,9 +35,13 @@ const FILTER_FLAGS = ['since', 'until', 'month', 'model', 'tag', 'project', 'tz'
 async function assertReplaceable(path: string, force: boolean): Promise<void> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return;
+    // the generator tag is in the head: a few KB are enough, and a FIFO is never opened blocking
+    text = (await readRegularFile(path, { followSymlink: true, maxBytes: 1 << 20 })).bytes.toString(
+      'utf8',
+    );
+  } catch (error) {
+    if (!(error instanceof NotRegularFileError)) return;
+    text = '';
   }
   if (!force && !text.includes(GENERATOR)) {
     throw new UserError(`${path} exists and is not a grok report`, {

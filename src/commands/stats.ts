@@ -14,6 +14,7 @@ import { type CostParts, costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
 import { lockHolder, lockPathFor } from '../session/lock.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -23,7 +24,7 @@ export interface StatsOptions extends AnalyticsOptions {
   csv?: boolean | undefined;
 }
 
-const GROUPS = ['day', 'week', 'month', 'model', 'project', 'tool'] as const;
+const GROUPS = ['day', 'week', 'month', 'model', 'project', 'tool', 'machine'] as const;
 type Group = (typeof GROUPS)[number];
 
 export interface ToolStat {
@@ -76,7 +77,14 @@ export interface StatsResult {
   /** API calls recorded one by one (`calls`), and those whose usage was never reported. */
   calls: { recorded: number; unknownUsage: number };
   /** What the sessions cost, as `cost` computes it: billed (exact) and estimated apart. */
-  cost: { cost: number | null; exact: number; estimated: number; parts: CostParts };
+  cost: {
+    cost: number | null;
+    exact: number;
+    estimated: number;
+    parts: CostParts;
+    /** Sessions with usage whose model has no price. */
+    unpricedSessions: number;
+  };
   tools: ToolStat[];
   models: ModelStat[];
   latency: { replies: number; medianMs: number | null; p95Ms: number | null };
@@ -135,6 +143,9 @@ function groupRow(r: Row): GroupStat {
 
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
+  if (by === 'machine' && opts.from === undefined) {
+    throw new UsageError('--by machine groups a pool: give --from DIR');
+  }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
   return withAnalytics(opts, async (ctx) => {
@@ -181,6 +192,8 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       ).map(groupRow);
     } else if (by === 'project') {
       groups = (await ctx.rows('internal/by-project')).map(groupRow);
+    } else if (by === 'machine') {
+      groups = (await ctx.rows('internal/by-machine')).map(groupRow);
     } else if (by === 'model') {
       const latency = new Map(
         (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
@@ -260,7 +273,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
 function costFigures(usage: Row | null): StatsResult['cost'] {
   const parts = partsOf(usage ?? { exact_ticks: null });
   const { cost, exact, estimated } = costOfParts(parts);
-  return { cost, exact, estimated, parts };
+  return { cost, exact, estimated, parts, unpricedSessions: num(usage?.unpriced_sessions) };
 }
 
 /** Cached input as a share of input tokens: null with no input. */
@@ -290,6 +303,7 @@ export function statsJson(r: StatsResult): unknown {
       estimated: usd(r.cost.estimated),
       exactTicks: r.cost.parts.exactTicks.toString(),
       unpricedCalls: r.cost.parts.unpricedCalls,
+      unpricedSessions: r.cost.unpricedSessions,
     },
     tools: r.tools.map((t) => ({
       ...t,
@@ -327,7 +341,14 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
   const max = Math.max(0, ...(r.groups ?? []).map((g) => (byTool ? (g.calls ?? 0) : g.total)));
   const keyHeader = r.by === 'project' ? 'PROJECT' : (r.by ?? 'key').toUpperCase();
   const columns: OutputColumn<GroupStat>[] = [
-    { header: keyHeader, csv: r.by ?? 'key', cell: (g) => g.key },
+    {
+      header: keyHeader,
+      csv: r.by ?? 'key',
+      priority: 9,
+      minWidth: 16,
+      cut: r.by === 'project' ? 'middle' : 'end',
+      cell: (g) => g.key,
+    },
   ];
   if (byTool) {
     columns.push(
@@ -335,6 +356,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'CALLS',
         csv: 'calls',
         align: 'right',
+        priority: 8,
         cell: (g) => formatInt(g.calls ?? 0),
         raw: (g) => g.calls,
       },
@@ -342,10 +364,18 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 6,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
-      { header: '', csv: 'bar', cell: (g) => bar(g.calls ?? 0, max), raw: () => undefined },
+      // a bar cut short would misstate its share: it goes whole
+      {
+        header: '',
+        csv: 'bar',
+        priority: 1,
+        cell: (g) => bar(g.calls ?? 0, max),
+        raw: () => undefined,
+      },
     );
     return columns;
   }
@@ -354,6 +384,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'SESSIONS',
       csv: 'sessions',
       align: 'right',
+      priority: 6,
       cell: (g) => formatInt(g.sessions),
       raw: (g) => g.sessions,
     },
@@ -361,6 +392,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'MSGS',
       csv: 'messages',
       align: 'right',
+      priority: 3,
       cell: (g) => formatInt(g.messages),
       raw: (g) => g.messages,
     },
@@ -369,6 +401,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'CACHED',
       csv: 'cached_input',
       align: 'right',
+      priority: 2,
       cell: (g) => percent(cachedShare(g.cachedInput ?? 0, g.input), 0),
       raw: (g) => g.cachedInput,
     },
@@ -376,10 +409,17 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'REASON',
       csv: 'reasoning',
       align: 'right',
+      priority: 2,
       cell: (g) => formatTokens(g.reasoning ?? 0),
       raw: (g) => g.reasoning,
     },
-    { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
+    {
+      header: 'TOKENS',
+      csv: 'bar',
+      priority: 1,
+      cell: (g) => bar(g.total, max),
+      raw: () => undefined,
+    },
   );
   if (r.by === 'model') {
     columns.splice(
@@ -389,6 +429,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'LATENCY P50',
         csv: 'median_reply_ms',
         align: 'right',
+        priority: 4,
         cell: (g) => formatDuration(g.medianReplyMs ?? null),
         raw: (g) => g.medianReplyMs,
       },
@@ -396,6 +437,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'P95',
         csv: 'p95_reply_ms',
         align: 'right',
+        priority: 2,
         cell: (g) => formatDuration(g.p95ReplyMs ?? null),
         raw: (g) => g.p95ReplyMs,
       },
@@ -403,12 +445,18 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'TOK/S',
         csv: 'output_tokens_per_second',
         align: 'right',
+        priority: 2,
         cell: (g) => (g.outputTokensPerSecond == null ? '-' : g.outputTokensPerSecond.toFixed(1)),
         raw: (g) => g.outputTokensPerSecond,
       },
     );
   }
   return columns;
+}
+
+function unpriced(sessions: number): string {
+  if (sessions === 0) return '';
+  return ` (${formatInt(sessions)} session${sessions === 1 ? '' : 's'} unpriced)`;
 }
 
 function percent(rate: number | null, digits = 1): string {
@@ -440,7 +488,11 @@ function summaryPairs(r: StatsResult): [string, string, [string, unknown][]][] {
     one('Reasoning tokens', formatInt(r.tokens.reasoning), r.tokens.reasoning),
     one('Calls, usage unknown', formatInt(r.calls.unknownUsage), r.calls.unknownUsage),
     one('Cost billed (exact)', formatUsd(r.cost.exact), usd(r.cost.exact)),
-    one('Cost estimated', `~${formatUsd(r.cost.estimated)}`, usd(r.cost.estimated)),
+    one(
+      'Cost estimated',
+      `~${formatUsd(r.cost.estimated)}${unpriced(r.cost.unpricedSessions)}`,
+      usd(r.cost.estimated),
+    ),
     one(
       'Avg messages / session',
       r.avgMessagesPerSession.toFixed(1),
@@ -505,7 +557,7 @@ export function renderStats(
           r.groups,
         )
       : r.groups.length === 0
-        ? `No sessions found in ${r.dir}\n`
+        ? `${noSessionsText(r.dir)}\n`
         : `${tableText(columns, r.groups)}\n`;
     return withNotes({ stdout: body }, r.skipped, r.notices);
   }
@@ -527,7 +579,7 @@ export function renderStats(
     );
   }
   if (r.sessions === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   const lines = [
     tableText(

@@ -10,11 +10,11 @@ import { fsUserError, UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
 import { readRegularFile } from '../session/regular-file.js';
+import { archivedSessions, entryNameProblem, isArchiveFileName } from './archived-sessions.js';
 import { ARCHIVE_LOCK } from './archives-dir.js';
 import { type Candidate, type Skip, unchangedSince } from './select.js';
 import {
   type ArchiveMember,
-  entryNameProblem,
   readTarEntries,
   sha256,
   type TarEntry,
@@ -158,7 +158,27 @@ async function runPlan(
     }
     out.archives.push({ path: month.path, month: month.month, added, entries: members.length });
     if (opts.keepOriginals) continue;
+    // The archive as it is on disk now, after the rename, not as it was written: had another
+    // process renamed its own copy over it meanwhile, the sessions of this run would be gone.
+    let onDisk: Map<string, string>;
+    try {
+      onDisk = await sessionHashes(month.path);
+    } catch (error) {
+      for (const { c } of stored)
+        out.failed.push({
+          file: c.name,
+          reason: `${month.month}.tar.gz could not be read back (${(error as Error).message}): session kept`,
+        });
+      continue;
+    }
     for (const { c, hash } of stored) {
+      if (onDisk.get(c.name) !== hash) {
+        out.failed.push({
+          file: c.name,
+          reason: `${month.month}.tar.gz on disk does not hold it (rewritten by another process?): session kept`,
+        });
+        continue;
+      }
       const why = await unchangedSince(c);
       if (why !== undefined) {
         out.skipped.push({ file: c.name, reason: why });
@@ -187,6 +207,12 @@ async function runPlan(
   return out;
 }
 
+/** The SHA-256 of each session an archive holds, read from disk, as restore would write it. */
+async function sessionHashes(path: string): Promise<Map<string, string>> {
+  const { sessions } = archivedSessions(await readTarEntries(path));
+  return new Map(sessions.map((e) => [e.path, sha256(e.data)]));
+}
+
 /**
  * The entries of an existing month archive, in order; none when there is no archive. Extending
  * rewrites every entry, so only an archive of uniquely named plain files can be carried over
@@ -205,6 +231,7 @@ async function readExisting(path: string): Promise<ArchiveMember[]> {
   const seen = new Set<string>();
   const members: ArchiveMember[] = [];
   for (const e of entries) {
+    if (e.tooLarge !== undefined) throw new Error(`holds '${e.path}', ${e.tooLarge}`);
     if (!e.data || entryNameProblem(e.path) !== undefined)
       throw new Error(`holds '${e.path}' (${e.type}), which grok does not write`);
     if (seen.has(e.path)) throw new Error(`holds '${e.path}' twice`);
@@ -229,7 +256,7 @@ export interface ArchiveInfo {
 export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: ArchiveInfo[] = [];
-  for (const name of names.filter((n) => /^\d{4}-\d{2}\.tar\.gz$/.test(n)).sort()) {
+  for (const name of names.filter(isArchiveFileName).sort()) {
     const path = join(dir, name);
     // a dangling symlink has no size; reading it below says what it is
     const st = await stat(path).catch(() => undefined);
@@ -244,12 +271,8 @@ export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
     };
     try {
       const entries = await readTarEntries(path);
-      const sessions = entries
-        .filter(
-          (e) =>
-            e.data && /^session-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}(-\d+)?\.json$/.test(e.path),
-        )
-        .map((e) => e.path)
+      const sessions = archivedSessions(entries)
+        .sessions.map((e) => e.path)
         .sort();
       info.entries = entries.length;
       info.sessions = sessions.length;

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { lockHolder } from '../session/lock.js';
-import { idFromFileName, isSessionFileName } from '../session/paths.js';
+import { idFromFileName } from '../session/paths.js';
 import { matchingIds, validateRef } from '../session/ref.js';
 import { listArchives } from './archive.js';
-import { entryNameProblem, readTarEntries } from './tarball.js';
+import { archivedSessions } from './archived-sessions.js';
+import { readTarEntries } from './tarball.js';
 
 export interface RestoreResult {
   dryRun: boolean;
@@ -24,14 +25,6 @@ export interface RestoreResult {
    * grok, the session named by a ref that is kept. The command then exits 1.
    */
   failed: { file: string; archive: string; reason: string }[];
-}
-
-function unsafe(path: string, type: string): string | undefined {
-  if (type !== 'File' && type !== 'OldFile') return `a ${type} entry, not a regular file`;
-  const problem = entryNameProblem(path);
-  if (problem !== undefined) return problem;
-  if (!isSessionFileName(path)) return 'not a session file name';
-  return undefined;
 }
 
 interface Chosen {
@@ -114,14 +107,13 @@ export async function restore(
       });
       continue;
     }
-    for (const e of entries) {
-      const why = unsafe(e.path, e.type);
-      if (why !== undefined) {
-        result.skipped.push({ file: e.path, archive, reason: `${why}: not restored` });
-        continue;
-      }
+    // The sessions analytics counts (archived-sessions.ts), and nothing else.
+    const { sessions, skipped } = archivedSessions(entries);
+    for (const { entry, reason } of skipped)
+      result.skipped.push({ file: entry.path, archive, reason: `${reason}: not restored` });
+    for (const e of sessions) {
       held.delete(e.path);
-      held.set(e.path, { name: e.path, data: e.data as Buffer, archive });
+      held.set(e.path, { name: e.path, data: e.data, archive });
     }
   }
   const chosen =

@@ -9,7 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { create, list } from 'tar';
 import { describeFsError, UserError } from '../errors.js';
 import { FILE_MODE } from '../session/atomic-write.js';
-import { readRegularFile } from '../session/regular-file.js';
+import { readRegularFile, tooLargeReason } from '../session/regular-file.js';
 
 export interface TarEntry {
   /** The path as stored in the archive (not trusted: it may hold `../` or be absolute). */
@@ -20,6 +20,8 @@ export interface TarEntry {
   mtime: Date | undefined;
   /** The content of regular files; undefined for everything else. */
   data: Buffer | undefined;
+  /** Why a regular file's content was not read: larger than grok reads (its header says so). */
+  tooLarge?: string;
 }
 
 export const sha256 = (data: Buffer | string): string =>
@@ -37,7 +39,8 @@ export async function readTarEntries(path: string, entries: TarEntry[] = []): Pr
   const pending: Promise<void>[] = [];
   // read here, not by node-tar: it opens the path as given, and a FIFO named like an archive
   // would hang the read, a symlink to /dev/zero fill memory
-  const { bytes } = await readRegularFile(path);
+  // (compressed bytes, never one string: each entry's size is checked below)
+  const { bytes } = await readRegularFile(path, { anySize: true });
   const parser = list({
     strict: true,
     onReadEntry: (entry) => {
@@ -49,7 +52,8 @@ export async function readTarEntries(path: string, entries: TarEntry[] = []): Pr
         data: undefined,
       };
       entries.push(item);
-      if (!isRegular(entry.type)) {
+      if (isRegular(entry.type)) item.tooLarge = tooLargeReason(item.size);
+      if (!isRegular(entry.type) || item.tooLarge !== undefined) {
         entry.resume();
         return;
       }
@@ -74,19 +78,6 @@ export async function readTarEntries(path: string, entries: TarEntry[] = []): Pr
   });
   await Promise.all(pending);
   return entries;
-}
-
-/**
- * Why an entry's stored path is not a bare file name that can be written as is in one folder:
- * absolute, climbing out with `..`, inside a folder, empty, `.` or holding a NUL. Undefined when
- * it is bare.
- */
-export function entryNameProblem(path: string): string | undefined {
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'an absolute path';
-  if (path.split(/[\\/]/).includes('..')) return 'a path that climbs out (..)';
-  if (/[\\/]/.test(path)) return 'a path inside a folder, not a session file name';
-  if (path === '' || path === '.' || path.includes('\0')) return 'not a file name';
-  return undefined;
 }
 
 export interface ArchiveMember {

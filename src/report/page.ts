@@ -3,6 +3,8 @@
  * forbids any fetch) with charts of tokens and cost per day, tool usage, session lengths and
  * models, and the tables behind them. Pure: numbers in, markup out.
  */
+
+import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { type CostResult, costJson } from '../commands/cost.js';
 import { type StatsResult, statsJson } from '../commands/stats.js';
 import { formatDuration, formatInt, formatUsd } from '../render/format.js';
@@ -25,6 +27,10 @@ export interface DayRow {
   output: number;
   total: number;
   cost: number | null;
+  /** Billed by xAI (exact); null under --rate. */
+  exact: number | null;
+  /** Estimated from the price table; null under --rate. */
+  estimated: number | null;
 }
 
 /** Tokens per day from stats, cost per day from cost: the same day keys (same --tz). */
@@ -39,6 +45,8 @@ export function dayRows(stats: StatsResult, cost: CostResult): DayRow[] {
       output: g.output,
       total: g.total,
       cost: c ? c.cost : null,
+      exact: c ? c.exact : null,
+      estimated: c ? c.estimated : null,
     };
   });
 }
@@ -84,6 +92,8 @@ function table(headers: string[], rows: (string | number)[][], numeric: boolean[
 }
 
 const usd = (n: number | null) => (n === null ? 'unpriced' : formatUsd(n));
+/** A part of a cost (billed, estimated): '-' under --rate, where there are no parts. */
+const part = (n: number | null) => (n === null ? '-' : formatUsd(n));
 
 /** JSON inside a script element: no `</script>` or `<!--` can close it early. */
 function scriptJson(value: unknown): string {
@@ -160,6 +170,12 @@ export function reportHtml(input: ReportInput): string {
       card('input', formatInt(stats.tokens.input), 'tokens in'),
       card('output', formatInt(stats.tokens.output), 'tokens out'),
       card('cost', usd(cost.total.cost), 'cost (USD)'),
+      ...(cost.pricing.kind === 'table'
+        ? [
+            card('exact', usd(cost.total.exact), 'billed by xAI (exact)'),
+            card('estimated', usd(cost.total.estimated), 'estimated (list prices)'),
+          ]
+        : []),
       card('toolCalls', formatInt(stats.toolCalls), 'tool calls'),
       card('avgDuration', formatDuration(stats.avgDurationMs), 'average duration'),
     ].join('')}</div>${unpriced}`,
@@ -174,9 +190,18 @@ export function reportHtml(input: ReportInput): string {
       { label: 'Cost per day', format: (n) => formatUsd(n) },
     ),
     `<details><summary>Table: per day</summary>${table(
-      ['Day', 'Sessions', 'Tokens in', 'Tokens out', 'Tokens total', 'Cost'],
-      days.map((d) => [d.day, d.sessions, d.input, d.output, d.total, usd(d.cost)]),
-      [false, true, true, true, true, true],
+      ['Day', 'Sessions', 'Tokens in', 'Tokens out', 'Tokens total', 'Cost', 'Billed', 'Estimated'],
+      days.map((d) => [
+        d.day,
+        d.sessions,
+        d.input,
+        d.output,
+        d.total,
+        usd(d.cost),
+        part(d.exact),
+        part(d.estimated),
+      ]),
+      [false, true, true, true, true, true, true, true],
     )}</details>`,
     '<h2>Tool usage</h2>',
     stats.tools.length > 0
@@ -217,15 +242,37 @@ export function reportHtml(input: ReportInput): string {
       { label: 'Tokens per model' },
     ),
     table(
-      ['Model', 'Sessions', 'Tokens in', 'Tokens out', 'Tokens total', 'Cost'],
+      [
+        'Model',
+        'Sessions',
+        'Tokens in',
+        'Tokens out',
+        'Tokens total',
+        'Cached in',
+        'Reasoning',
+        'Cost',
+        'Billed',
+        'Estimated',
+      ],
       stats.models.map((m) => {
         const c = cost.byModel.find((g) => g.key === m.model);
-        return [m.model, m.sessions, m.input, m.output, m.total, usd(c ? c.cost : null)];
+        return [
+          m.model,
+          m.sessions,
+          m.input,
+          m.output,
+          m.total,
+          m.cachedInput,
+          m.reasoning,
+          usd(c ? c.cost : null),
+          part(c ? c.exact : null),
+          part(c ? c.estimated : null),
+        ];
       }),
-      [false, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true, true],
     ),
     skipped,
-    `<footer>grok ${escapeHtml(input.version)} · prices: ${cost.pricing.kind === 'flat' ? `flat ${cost.pricing.usdPer1k} USD per 1,000 tokens` : 'xAI list prices (grok sessions cost --json shows the table)'}</footer>`,
+    `<footer>grok ${escapeHtml(input.version)} · prices: ${cost.pricing.kind === 'flat' ? `flat ${cost.pricing.usdPer1k} USD per 1,000 tokens` : `billed cost as xAI reported it (exact), the rest estimated from xAI list prices of ${escapeHtml(XAI_PRICE_DATA.read)} (grok sessions pricing shows the table)`}</footer>`,
   ];
 
   const data = { stats: statsJson(stats), cost: costJson(cost) };

@@ -261,7 +261,6 @@ export async function acquirePidLock(
     for (;;) {
       if (await linkExclusive(temp, lockPath)) {
         taken = await heldLock(lockPath);
-        await removeLeftoversOf(lockPath);
         return taken;
       }
       const current = await readLockFile(lockPath);
@@ -270,6 +269,7 @@ export async function acquirePidLock(
         if (!ownerAlive(current)) {
           if (await takeOver(lockPath, current, temp, step)) {
             taken = await heldLock(lockPath);
+            // Only here: a listing of a sessions directory costs more than the whole lock.
             await removeLeftoversOf(lockPath);
             return taken;
           }
@@ -360,9 +360,10 @@ async function takeOver(
 }
 
 /**
- * Once this process holds `lockPath`: removes every take-over marker of it (each was made for a
- * stale file that is gone for good, so none can let anybody remove the lock) and the temp files
- * of takers that died.
+ * Once this process has taken `lockPath` over: removes every take-over marker of it (each was
+ * made for a stale file that is gone for good, so none can let anybody remove the lock) and the
+ * temp files of takers that died. A taker killed between removing the stale lock and linking its
+ * own leaves its marker until the next take-over; doctor names it meanwhile.
  */
 async function removeLeftoversOf(lockPath: string): Promise<void> {
   const marker = `${basename(lockPath)}.`;

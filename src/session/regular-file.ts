@@ -30,6 +30,37 @@ export interface RegularReadOptions {
   followSymlink?: boolean;
   /** Read at most this many bytes from the start (a lock holds a pid: a few bytes). */
   maxBytes?: number;
+  /**
+   * Read a file of any size. Only for bytes never made into one string (a compressed archive,
+   * whose entries are checked one by one); everything else stops at MAX_READ_BYTES.
+   */
+  anySize?: boolean;
+}
+
+/**
+ * The largest file grok reads whole: a session (live or in an archive), an answer, a log,
+ * settings. V8 cannot make a string past 2^29 - 24 characters (about 512 MiB), and JSON.parse
+ * holds the text and the value at once; a recorded session is a few MB. Checked against the size
+ * on the descriptor (or a tar entry's header) before a byte is read.
+ */
+export const MAX_READ_BYTES = 256 * 1024 * 1024;
+
+/** Why a file or archive entry of `size` bytes is not read; undefined when it may be. */
+export function tooLargeReason(size: number): string | undefined {
+  if (size <= MAX_READ_BYTES) return undefined;
+  return `too large to read: ${(size / 1e6).toFixed(1)} MB (grok reads files up to ${MAX_READ_BYTES / 1024 / 1024} MiB)`;
+}
+
+/** Thrown for a regular file larger than MAX_READ_BYTES; `code` is EFBIG. */
+export class FileTooLargeError extends Error {
+  readonly code = 'EFBIG';
+  readonly path: string;
+
+  constructor(path: string, reason: string) {
+    super(reason);
+    this.name = 'FileTooLargeError';
+    this.path = path;
+  }
 }
 
 /** What a path is, in words, when it is not a regular file. */
@@ -75,8 +106,11 @@ function describeOpenError(path: string, error: unknown): unknown {
   return error;
 }
 
-function checked(path: string, st: Stats): Stats {
+function checked(path: string, st: Stats, opts: RegularReadOptions = {}): Stats {
   if (!st.isFile()) throw new NotRegularFileError(path, fileKind(st));
+  const tooLarge =
+    opts.anySize || opts.maxBytes !== undefined ? undefined : tooLargeReason(st.size);
+  if (tooLarge !== undefined) throw new FileTooLargeError(path, tooLarge);
   return st;
 }
 
@@ -92,7 +126,7 @@ export async function readRegularFile(
     throw describeOpenError(path, error);
   }
   try {
-    const st = checked(path, await fh.stat());
+    const st = checked(path, await fh.stat(), opts);
     let bytes: Buffer;
     if (opts.maxBytes === undefined) bytes = await fh.readFile();
     else {
@@ -120,7 +154,7 @@ export function readRegularFileSync(path: string, opts: RegularReadOptions = {})
     throw describeOpenError(path, error);
   }
   try {
-    const st = checked(path, fstatSync(fd));
+    const st = checked(path, fstatSync(fd), opts);
     let bytes: Buffer;
     if (opts.maxBytes === undefined) bytes = readFileSync(fd);
     else {
@@ -172,7 +206,7 @@ export async function appendRegularFile(path: string, text: string): Promise<voi
     throw describeOpenError(path, error);
   }
   try {
-    checked(path, await fh.stat());
+    checked(path, await fh.stat(), { anySize: true });
     await fh.writeFile(text);
   } finally {
     await fh.close();
@@ -192,7 +226,7 @@ export function assertRegularIfPresentSync(path: string): void {
     throw describeOpenError(path, error);
   }
   try {
-    checked(path, fstatSync(fd));
+    checked(path, fstatSync(fd), { anySize: true });
   } finally {
     closeSync(fd);
   }

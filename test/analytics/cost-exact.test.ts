@@ -218,6 +218,15 @@ describe('cost: exact where billed, estimated elsewhere', () => {
       /Total: ~\$[\d.]+ for 6 sessions: \$0\.06 billed \(exact\), ~\$[\d.]+ estimated from xAI list prices of \d{4}-\d\d-\d\d, some from session totals only, at base rates, 1 session unpriced/,
     );
 
+    // stats gives the same parts
+    expect(json('stats').cost).toMatchObject({
+      exactTicks: ticks.toString(),
+      exact: usdOf(ticks),
+      unpricedSessions: 1,
+    });
+    expect(json('stats').cost.estimated).toBeCloseTo(estimated, 9);
+    expect(grok('stats').stdout).toMatch(/Cost estimated +~\$[\d.]+ \(1 session unpriced\)/);
+
     // top --by cost ranks by the same cost
     const top = json('top', '--by', 'cost', '-n', '6').sessions;
     for (const s of top) {
@@ -259,6 +268,12 @@ describe('cost: exact where billed, estimated elsewhere', () => {
       unpriced: 0,
     });
     expect(j.unpricedModels).toEqual([]);
+    // the per-call rows are there to query, ticks and all
+    const q = json(
+      'query',
+      'SELECT sum(cost_ticks)::VARCHAR AS ticks, count(*) AS calls FROM api_calls',
+    );
+    expect(q).toEqual([{ ticks: ticks.toString(), calls: 4 }]);
     expect(grok('cost').stdout).toMatch(
       /Total: \$0\.02 for 2 sessions: \$0\.02 billed \(exact\), ~\$0\.00 estimated/,
     );

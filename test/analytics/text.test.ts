@@ -7,6 +7,7 @@
 import { utimesSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
+import { prepareExportText } from '../../src/analytics/export-text.js';
 import { indexPath, openIndex } from '../../src/analytics/index-db.js';
 import { MIGRATION_STEPS } from '../../src/analytics/migrations.js';
 import { loadSql } from '../../src/analytics/sql-files.js';
@@ -95,7 +96,7 @@ describe('session text, indexed on first use', () => {
   test('export writes the text of every exported message', async () => {
     writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', content: 'exported words' });
     const out = `${h.home}/out`;
-    grok('export', '--format', 'jsonl', '--out', out);
+    grok('export', '--format', 'jsonl', '--out', out, '--with-text');
     const { readFileSync } = await import('node:fs');
     const lines = readFileSync(`${out}/messages.jsonl`, 'utf8').trim().split('\n');
     expect(lines.map((l) => JSON.parse(l).content)).toEqual(['context', 'exported words', 'Sure.']);
@@ -105,6 +106,7 @@ describe('session text, indexed on first use', () => {
     writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', content: 'via api' });
     const contents = await withAnalytics({}, async (ctx) => {
       await ctx.loadText();
+      await prepareExportText(ctx.conn, 'raw');
       return ctx.rows('internal/export-messages');
     });
     expect(contents.map((r) => r.content)).toEqual(['context', 'via api', 'Sure.']);

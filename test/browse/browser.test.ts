@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { textMessages } from '../chat/fake-server.js';
 import { type ChatFixture, chatFixture, sessionFiles } from '../chat/setup.js';
 import { Terminal } from '../chat/terminal.js';
 import { copyFixtures, makeHome, runGrok, runGrokAsync, type TempHome } from '../helpers.js';
@@ -61,7 +62,8 @@ describe('resuming from the browser (acceptance 1)', { timeout: 180_000 }, () =>
     term.type('and now?');
     await term.waitFor(/welcome back/, SLOW);
     const recorded = readJson(join(fx.home.sessions, `${RATE_LIMITER}.json`));
-    const sent = fx.server.requests[0]?.body.messages ?? [];
+    const request = fx.server.requests[0];
+    const sent = request ? textMessages(request) : [];
     // the whole earlier conversation, then the new message
     const of = (role: string, ms: { role: string; content: unknown }[]) =>
       ms.filter((m) => m.role === role && m.content).map((m) => m.content);
@@ -72,6 +74,30 @@ describe('resuming from the browser (acceptance 1)', { timeout: 180_000 }, () =>
     term.type('/exit');
     await term.waitFor(/\[exit 0\]/, SLOW);
     expect(normalMode(term)).toEqual(NORMAL);
+  });
+
+  it("sessions resume without a ref starts on this directory's sessions; c shows all; the wheel moves", async () => {
+    for (const id of ['session-2025-12-01-13-09-30', 'session-2025-11-25-11-56-23']) {
+      const file = join(fx.home.sessions, `${id}.json`);
+      const session = JSON.parse(readFileSync(file, 'utf8'));
+      session.metadata.workingDirectory = fx.project;
+      writeFileSync(file, JSON.stringify(session, null, 2));
+    }
+    term = new Terminal({ columns: 100, rows: 30 });
+    term.start(['sessions', 'resume'], fx.env, fx.project);
+    const here = await term.waitFor(DRAWN, SLOW);
+    expect(here.split('\n')[0]).toMatch(/2 of 2 · this directory/);
+    expect(here).not.toContain('not the current directory');
+    term.keys('c');
+    await term.waitFor(/51 of 51 · all directories/);
+    // wheel down, as an xterm reports it (SGR): three rows at a time
+    term.keys('-l', '\u001b[<65;10;10M');
+    await term.waitFor(/· session-2025-12-07-13-37-12/, SLOW);
+    term.keys('-l', '\u001b[<64;10;10M');
+    await term.waitFor(/· session-2025-12-18-11-06-43/, SLOW);
+    term.keys('q');
+    await term.waitFor(/\[exit 0\]/);
+    expect(fx.server.requests).toHaveLength(0);
   });
 
   it('without a terminal, --resume with no ref asks for one, and browse points to list', async () => {
@@ -214,6 +240,28 @@ describe('actions change the files as the commands do (acceptance 3)', { timeout
     expect(ours[0]?.content).toBe(
       readFileSync(join('fixtures/sessions', `${archived}.json`), 'utf8'),
     );
+  });
+});
+
+describe('export', { timeout: 120_000 }, () => {
+  it('e writes <id>.md in the current directory, as export --format md, and says where', async () => {
+    term = new Terminal({ columns: 120, rows: 40 });
+    term.start(['sessions', 'browse'], fx.env, fx.project);
+    await term.waitFor(DRAWN, SLOW);
+    term.keys('e');
+    const out = join(fx.project, 'session-2025-12-18-11-06-43.md');
+    await term.waitFor(new RegExp(`wrote ${out}`), SLOW);
+    const made = runGrok(
+      ['sessions', 'export', 'session-2025-12-18-11-06-43', '--format', 'md'],
+      fx.env,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(made.stdout);
+    // an existing file is never overwritten: said, not done
+    term.keys('e');
+    await term.waitFor(/exists/, SLOW);
+    term.keys('q');
+    await term.waitFor(/\[exit 0\]/);
   });
 });
 

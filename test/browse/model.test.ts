@@ -35,6 +35,7 @@ function row(over: Partial<BrowseRow>): BrowseRow {
     interrupted: false,
     firstUser: 'fix the login bug',
     cost: 0.01,
+    costEstimated: true,
     ...over,
   };
 }

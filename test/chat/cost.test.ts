@@ -29,6 +29,7 @@ const THREE_TURNS: ScriptedReply[] = [
     content: 'Let me look.',
     toolCalls: [{ name: 'Glob', arguments: '{"pattern": "src/**/*.ts"}' }],
     usage: { prompt: 1300, completion: 12, cached: 1150, reasoning: 80, ticks: 12_000_001 },
+    reasoningSummary: 'The user wants the TypeScript files; a Glob will list them.',
   },
   {
     content: 'There are two files.',
@@ -228,6 +229,20 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
     for (let k = 1; k < reqs.length; k++) expectPrefix(reqs, k);
     expect(reqs[1]?.body.input).toContainEqual(reqs[0]?.output[0]);
     expect(reqs[0]?.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: /^gAAAA/ });
+    // a reasoning summary streamed before its item: not shown, kept inside the item, sent back
+    expect(screen).not.toContain('a Glob will list them');
+    expect(reqs[2]?.body.input).toContainEqual({
+      id: 'rs_2',
+      type: 'reasoning',
+      summary: [
+        {
+          type: 'summary_text',
+          text: 'The user wants the TypeScript files; a Glob will list them.',
+        },
+      ],
+      encrypted_content: 'gAAAA2+opaque/reasoning==',
+      status: 'completed',
+    });
     expect(reqs[2]?.body.input.at(-1)).toEqual({
       type: 'function_call_output',
       call_id: 'call_2_0',
@@ -291,6 +306,43 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
 
     // acceptance 7
     expectSeedRecipesRead(fx.home.sessions);
+  });
+});
+
+describe('encrypted reasoning and redaction', () => {
+  beforeEach(async () => {
+    fx = await chatFixture();
+  });
+
+  it('redact leaves the encrypted reasoning as it was, and the next request carries it', async () => {
+    const key = `xai-${'a1B2'.repeat(10)}`;
+    fx.server.push(
+      // opaque data that happens to look like a key
+      {
+        content: 'Noted.',
+        usage: { prompt: 50, completion: 2 },
+        encryptedReasoning: `gAAAA${key}`,
+      },
+      { content: 'Again.' },
+    );
+    const first = await runGrokAsync([], fx.env, { cwd: fx.project, input: `my key is ${key}\n` });
+    expect(first.code, first.stderr).toBe(0);
+    const redacted = runGrok(['sessions', 'redact', '--all', '--yes'], fx.env);
+    expect(redacted.code, redacted.stderr).toBe(0);
+    const { session, text } = readSession(sessionPath());
+    expect(session.messages[1]?.content).toBe('my key is [REDACTED:xai-api-key]');
+    expect(text).toContain(`"encrypted_content": "gAAAA${key}"`);
+
+    const cont = await runGrokAsync(['--continue'], fx.env, { cwd: fx.project, input: 'more\n' });
+    expect(cont.code, cont.stderr).toBe(0);
+    const [before, after] = fx.server.requests as [RecordedRequest, RecordedRequest];
+    expect(after.body.input.slice(1)).toEqual([
+      { role: 'user', content: 'my key is [REDACTED:xai-api-key]' },
+      before.output[0],
+      { role: 'assistant', content: 'Noted.' },
+      { role: 'user', content: 'more' },
+    ]);
+    expect(before.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: `gAAAA${key}` });
   });
 });
 

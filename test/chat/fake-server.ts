@@ -40,6 +40,8 @@ export interface ScriptedReply {
   noUsage?: boolean;
   /** A reasoning item's encrypted content (Responses API); one is sent when usage.reasoning > 0. */
   encryptedReasoning?: string;
+  /** A reasoning summary, streamed as response.reasoning_summary_* events before the item is done. */
+  reasoningSummary?: string;
   /** An HTTP error status instead of a reply. */
   status?: number;
   /** Pieces the content is streamed in (default 3). */
@@ -214,10 +216,11 @@ export async function startFakeServer(
     send('response.created', { response: response('in_progress', [], null) });
     send('response.in_progress', { response: response('in_progress', [], null) });
     if (reply.encryptedReasoning !== undefined || (usage.reasoning ?? 0) > 0) {
+      const summary = reply.reasoningSummary;
       const item = {
         id: `rs_${served}`,
         type: 'reasoning',
-        summary: [],
+        summary: summary === undefined ? [] : [{ type: 'summary_text', text: summary }],
         encrypted_content: reply.encryptedReasoning ?? `gAAAA${served}+opaque/reasoning==`,
         status: 'completed',
       };
@@ -226,6 +229,21 @@ export async function startFakeServer(
         output_index: index,
         item: { id: item.id, type: 'reasoning', summary: [], status: 'in_progress' },
       });
+      if (summary !== undefined) {
+        const at = { item_id: item.id, output_index: index, summary_index: 0 };
+        send('response.reasoning_summary_part.added', {
+          ...at,
+          part: { type: 'summary_text', text: '' },
+        });
+        for (const delta of splitContent(summary, 2)) {
+          send('response.reasoning_summary_text.delta', { ...at, delta });
+        }
+        send('response.reasoning_summary_text.done', { ...at, text: summary });
+        send('response.reasoning_summary_part.done', {
+          ...at,
+          part: { type: 'summary_text', text: summary },
+        });
+      }
       send('response.output_item.done', { output_index: index, item });
       items.push(item);
     }

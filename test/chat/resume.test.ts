@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockPathFor } from '../../src/session/lock.js';
-import { runGrokAsync } from '../helpers.js';
+import { FIXTURES, runGrokAsync } from '../helpers.js';
 import { type RecordedRequest, textMessages } from './fake-server.js';
 import { type ChatFixture, chatFixture, readSession, sessionFiles, sleep } from './setup.js';
 import { Terminal } from './terminal.js';
@@ -94,6 +94,31 @@ describe('resume and fork (acceptance 4)', () => {
     const bad = await runGrokAsync(['sessions', 'fork', before.sessionId, '--at', '99'], fx.env);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a session written before per-call records resumes over the Responses API, every call answered', async () => {
+    const id = 'session-2025-12-11-09-22-14';
+    copyFileSync(join(FIXTURES, 'sessions', `${id}.json`), join(fx.home.sessions, `${id}.json`));
+    const before = readSession(join(fx.home.sessions, `${id}.json`)).session;
+    fx.server.push({ content: 'Resumed.' });
+    const r = await run(['--resume', id], 'go on\n');
+    expect(r.code, r.stderr).toBe(0);
+    const input = fx.server.requests[0]?.body.input as Record<string, unknown>[];
+    const calls = input.filter((i) => i.type === 'function_call');
+    const outputs = input.filter((i) => i.type === 'function_call_output');
+    const recorded = before.messages.flatMap((m) => m.toolCalls ?? []);
+    expect(calls).toHaveLength(recorded.length);
+    expect(calls.map((c) => c.name)).toEqual(recorded.map((c) => c.tool));
+    expect(calls.map((c) => JSON.parse(String(c.arguments)))).toEqual(
+      recorded.map((c) => c.parameters),
+    );
+    // each call is followed by the output with its id, and the ids are unique
+    expect(outputs.map((o) => o.call_id)).toEqual(calls.map((c) => c.call_id));
+    expect(new Set(calls.map((c) => c.call_id)).size).toBe(calls.length);
+    expect(textMessages(fx.server.requests[0] as RecordedRequest).length).toBe(
+      before.messages.filter((m) => m.role !== 'tool' && m.content !== '').length + 1,
+    );
+    expect(input.at(-1)).toEqual({ role: 'user', content: 'go on' });
   });
 
   it('sessions are isolated: a new session sends nothing of an earlier one', async () => {

@@ -147,6 +147,17 @@ describe("grok's other files under GROK_HOME when they are not regular files", (
     expect(JSON.parse(linked.stdout).policy.archiveAfter).toBe('45d');
   });
 
+  it('report --out a FIFO is refused, not opened and waited on', () => {
+    const out = join(h.home, 'report.html');
+    mkfifo(out);
+    const r = grok(['report', '--out', out, '--no-open'], h.env);
+    finished(r, 1);
+    expect(r.stderr).toBe(
+      `grok: ${out} exists and is not a grok report (choose another --out, or --force to replace it)\n`,
+    );
+    expect(lstatSync(out).isFIFO()).toBe(true);
+  });
+
   it('index, answers, archives and the maintenance log: commands finish, doctor names each', () => {
     mkfifo(join(h.home, 'index.duckdb'));
     mkdirSync(join(h.home, 'answers'), { mode: 0o700 });

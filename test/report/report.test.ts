@@ -3,11 +3,13 @@
  * and the totals on the page are those of `stats --json` and `cost --json` for the same filters.
  * A screenshot is kept in test-artifacts/ for a person to look at.
  */
+
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatUsd } from '../../src/render/format.js';
 import { copyFixtures, makeHome, ROOT, runGrok, type TempHome } from '../helpers.js';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -70,7 +72,7 @@ describe('grok sessions report', () => {
         tokens: { input: number; output: number; total: number };
       };
       const cost = JSON.parse(runGrok(['sessions', 'cost', ...filters, '--json'], home.env).stdout)
-        .total as { cost: number };
+        .total as { cost: number; exact: number; estimated: number };
 
       const dom = chromium(['--dump-dom'], out);
       expect(dom.status).toBe(0);
@@ -85,6 +87,9 @@ describe('grok sessions report', () => {
       expect(int(totals.input)).toBe(stats.tokens.input);
       expect(int(totals.output)).toBe(stats.tokens.output);
       expect(totals.cost).toBe(`$${cost.cost.toFixed(2)}`);
+      // billed and estimated side by side, as cost --json gives them
+      expect(totals.exact).toBe(formatUsd(cost.exact));
+      expect(totals.estimated).toBe(formatUsd(cost.estimated));
 
       mkdirSync(ARTIFACTS, { recursive: true });
       const shot = join(ARTIFACTS, `report${filters.length ? `-${filters[1]}` : ''}.png`);

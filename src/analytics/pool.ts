@@ -1,0 +1,249 @@
+/**
+ * Reading a pool (`--from DIR`): the Parquet dataset that exports of one or many machines wrote
+ * (pool-schema.ts), opened in an in-memory DuckDB as tables and views named as the index's
+ * (queries/internal/pool-views.sql), so the analytics commands run their own queries over it.
+ */
+import { type Dirent, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { UsageError, UserError } from '../errors.js';
+import { createInstance } from './duckdb-load.js';
+import type { IndexHandle } from './index-db.js';
+import {
+  emptyRelation,
+  POOL_SCHEMA_VERSION,
+  POOL_TABLES,
+  type PoolTable,
+  sqlString,
+} from './pool-schema.js';
+import { loadSql } from './sql-files.js';
+
+const GLOB_CHARS = /[*?[]/;
+
+/** `--from` as given: a directory, or a glob naming several (each a pool's top folder). */
+export function poolRoot(from: unknown): string {
+  const text = String(from ?? '');
+  if (text.trim() === '') throw new UsageError('--from: give a directory (or a glob of them)');
+  const root = resolve(text);
+  if (!GLOB_CHARS.test(root)) {
+    const st = statSync(root, { throwIfNoEntry: false });
+    if (!st) throw new UserError(`--from: ${root}: no such directory`);
+    if (!st.isDirectory()) throw new UserError(`--from: ${root}: not a directory`);
+  }
+  return root.replace(/\/+$/, '') || '/';
+}
+
+/** A glob segment (`*`, `?`, `[...]`) as a regular expression; hidden names match only a dot. */
+function segmentPattern(segment: string): RegExp {
+  let re = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i] as string;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = segment.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        const body = segment
+          .slice(i + 1, close)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
+        re += `[${body}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function entries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+/** The directories a root names: itself, or those its glob matches, sorted. */
+export function expandRoot(root: string): string[] {
+  if (!GLOB_CHARS.test(root)) return [root];
+  // the root is absolute (poolRoot)
+  let dirs = ['/'];
+  for (const part of root.split('/')) {
+    if (part === '') continue;
+    if (!GLOB_CHARS.test(part)) {
+      dirs = dirs.map((d) => join(d, part));
+      continue;
+    }
+    const re = segmentPattern(part);
+    dirs = dirs.flatMap((d) =>
+      entries(d)
+        .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && re.test(e.name))
+        .filter((e) => !e.name.startsWith('.') || part.startsWith('.'))
+        .map((e) => join(d, e.name)),
+    );
+  }
+  return dirs.filter((d) => statSync(d, { throwIfNoEntry: false })?.isDirectory()).sort();
+}
+
+/** Sub-directories named `<key>=<value>`, hidden ones aside. */
+function partitions(dir: string, key: string): string[] {
+  return entries(dir)
+    .filter((e) => e.isDirectory() && e.name.startsWith(`${key}=`))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/** Parquet files of a partition: temp files (dot-led) and others aside. */
+function parquetFiles(dir: string): string[] {
+  return entries(dir)
+    .filter((e) => e.isFile() && e.name.endsWith('.parquet') && !e.name.startsWith('.'))
+    .map((e) => join(dir, e.name))
+    .sort();
+}
+
+/** A directory written by exports of before the pool layout: sessions/month=…/ directly. */
+export function oldLayoutMessage(dir: string): string {
+  return `${dir} holds an export of the old layout (sessions/month=…/ without machine=…): this grok reads and writes the pooled layout, sessions/machine=<id>/month=<YYYY-MM>/`;
+}
+
+const OLD_LAYOUT_HINT =
+  'export into a new directory (grok sessions export --format parquet --out NEW); the old files stay readable with grok sessions query';
+
+export function assertNotOldLayout(root: string): void {
+  for (const dir of expandRoot(root)) {
+    if (partitions(join(dir, 'sessions'), 'month').some((m) => parquetFiles(m).length > 0)) {
+      throw new UserError(oldLayoutMessage(dir), { hint: OLD_LAYOUT_HINT });
+    }
+  }
+}
+
+export type PoolFiles = Record<PoolTable, string[]>;
+
+/** Every file of each table under the root(s), sorted; machine limits it to one machine's. */
+export function listPoolFiles(root: string, machine?: string): PoolFiles {
+  const files = {} as PoolFiles;
+  const roots = expandRoot(root);
+  for (const table of POOL_TABLES) {
+    files[table] = roots.flatMap((r) =>
+      partitions(join(r, table), 'machine')
+        .filter((m) => machine === undefined || m.endsWith(`/machine=${machine}`))
+        .flatMap((m) => partitions(m, 'month').flatMap(parquetFiles)),
+    );
+  }
+  return files;
+}
+
+/** `machine=…/month=…` of a file: its partition, whichever pool of a glob it is in. */
+export function partitionOf(file: string): string {
+  return file.split('/').slice(-3, -1).join('/');
+}
+
+/**
+ * The files of tidy partitions (one file per table, of one name: what an export leaves) apart
+ * from the others, whose sessions may be there more than once (pool-views.sql).
+ */
+export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFiles } {
+  const byPartition = new Map<string, Record<PoolTable, string[]>>();
+  for (const table of POOL_TABLES) {
+    for (const f of files[table]) {
+      const key = partitionOf(f);
+      let entry = byPartition.get(key);
+      if (!entry) {
+        entry = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
+        byPartition.set(key, entry);
+      }
+      entry[table].push(f);
+    }
+  }
+  const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
+  const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
+  for (const entry of byPartition.values()) {
+    const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
+    const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);
+    for (const table of POOL_TABLES) (isTidy ? tidy : untidy)[table].push(...entry[table]);
+  }
+  return { tidy, untidy };
+}
+
+/** The files of a table as a relation DuckDB reads: hive partitions typed as text, always. */
+export function parquetRelation(table: PoolTable, files: readonly string[]): string {
+  if (files.length === 0) return emptyRelation(table);
+  const list = files.map((f) => sqlString(f, '--from')).join(', ');
+  // Not union_by_name: it reads every file's footer when a view is made. Files of one schema
+  // version have the same columns; a version that adds some must read older files apart.
+  return `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR}, filename = true)`;
+}
+
+export async function openPoolInstance(): Promise<{
+  conn: DuckDBConnection;
+  close: () => void;
+}> {
+  const instance = await createInstance(':memory:', {});
+  const conn = await instance.connect();
+  await conn.run("SET TimeZone = 'UTC'");
+  // Rows of one partition need not come back in file order: less memory over a large pool.
+  await conn.run('SET preserve_insertion_order = false');
+  return {
+    conn,
+    close: () => {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+export interface PoolHandle extends IndexHandle {
+  root: string;
+  files: PoolFiles;
+}
+
+/** Opens a pool as the analytics commands read the index. The caller closes it. */
+export async function openPool(from: unknown): Promise<PoolHandle> {
+  const root = poolRoot(from);
+  const { conn, close } = await openPoolInstance();
+  try {
+    if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
+    assertNotOldLayout(root);
+    const files = listPoolFiles(root);
+    const { tidy, untidy } = splitTidy(files);
+    let sql = loadSql('internal/pool-views');
+    for (const table of POOL_TABLES) {
+      sql = sql
+        .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
+        .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
+    }
+    try {
+      await conn.run(sql);
+    } catch (error) {
+      throw new UserError(
+        `--from ${root}: cannot read the pool: ${(error as Error).message.split('\n')[0]}`,
+      );
+    }
+    const newest = Number(
+      (
+        await conn.runAndReadAll('SELECT coalesce(max(schema_version), 0) FROM sessions')
+      ).getRows()[0]?.[0] ?? 0,
+    );
+    if (newest > POOL_SCHEMA_VERSION) {
+      throw new UserError(
+        `--from ${root}: files of schema version ${newest}, newer than this grok reads (${POOL_SCHEMA_VERSION})`,
+        { hint: 'update grok on this machine' },
+      );
+    }
+    return { conn, mode: 'memory', notice: undefined, close, root, files };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** Every file of the pool, with its size and mtime: what an answer over it depends on. */
+export function poolFilesKey(files: PoolFiles): string[] {
+  return POOL_TABLES.flatMap((t) =>
+    files[t].map((f) => {
+      const st = statSync(f, { throwIfNoEntry: false });
+      return `${f}:${st ? `${st.size}:${st.mtimeMs}` : 'absent'}`;
+    }),
+  );
+}
