@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
+import { now } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { type CommandOutput, outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
@@ -69,7 +70,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     stats: s,
     cost: c,
     filters: given,
-    generatedAt: new Date(),
+    generatedAt: now(),
     version: grokVersion(),
   });
   await writeFileAtomic(path, html);
