@@ -5,8 +5,9 @@
  * cac matches one word per command, so `grok sessions <sub>` is a second registry that
  * src/main.ts picks when the first argument is `sessions`.
  */
-import { type CAC, cac } from 'cac';
+import { type CAC, type Command, cac } from 'cac';
 import type { CommandOutput } from './commands/common.js';
+import { type CommandHelp, commandHelpText, mainHelpText, sessionsHelpText } from './help.js';
 import { grokVersion } from './version.js';
 
 type Result = Promise<CommandOutput | undefined>;
@@ -58,9 +59,34 @@ export function buildMainCli(): CAC {
       return chat(message, opts);
     });
   cli.command('sessions', 'Browse, analyse and maintain recorded sessions (grok sessions --help)');
-  cli.help();
+  withHelp(cli, () => mainHelpText(cli));
   cli.version(grokVersion());
   return cli;
+}
+
+/**
+ * Help beyond cac's: each command's group in `grok sessions --help`, its examples, what its
+ * arguments are and the commands within it (src/help.ts lays it out).
+ */
+const HELP = new WeakMap<Command, CommandHelp>();
+
+/** A command and its help: `define(cli, 'list', 'List sessions', { group, examples })`. */
+function define(cli: CAC, rawName: string, description: string, help: CommandHelp): Command {
+  const command = cli.command(rawName, description);
+  HELP.set(command, help);
+  return command;
+}
+
+/** Help for whichever command was asked (cac calls this for --help), in place of cac's own. */
+function withHelp(cli: CAC, whole: () => string): void {
+  cli.help(() => {
+    const command = cli.matchedCommand;
+    const text =
+      command && !command.isDefaultCommand
+        ? commandHelpText(cli, command, HELP.get(command))
+        : whole();
+    return [{ body: text }];
+  });
 }
 
 /** `grok sessions <command>`: the toolkit. */
@@ -78,7 +104,12 @@ export function buildSessionsCli(): CAC {
       .option('--tag <tag>', 'Only sessions with this tag')
       .option('--project <dir>', 'Only sessions whose working directory is DIR')
       .option('--tz <zone>', 'Time zone for months and days, e.g. Europe/Paris (default UTC)');
-    if (archived) command.option('--include-archived', 'Also count sessions in archives');
+    if (archived) {
+      command.option(
+        '--include-archived',
+        'Also count sessions in archives (by default only the session files)',
+      );
+    }
     return command;
   };
   // Reading a pool of exports instead of the sessions (analytics/pool.ts).
@@ -88,10 +119,22 @@ export function buildSessionsCli(): CAC {
       .option('--machine <id>', 'With --from: only the sessions of this machine');
 
   // ---- browsing (foundation) ----
-  analyticsFilters(cli.command('list', 'List sessions, newest first'), false)
+  analyticsFilters(
+    define(cli, 'list', 'List sessions, newest first', {
+      group: 'browse',
+      examples: [
+        'list --limit 5',
+        'list --since 2025-12-01 --model grok-3',
+        'list --over 100k --sort tokens',
+      ],
+    }),
+    false,
+  )
     .option('--over <tokens>', 'Only sessions over this many tokens (e.g. 100k)')
-    .option('--limit <n>', 'At most N sessions')
-    .option('--sort <key>', 'start | tokens | messages', { default: 'start' })
+    .option('--limit <n>', 'At most N sessions (default: all)')
+    .option('--sort <key>', 'Order by start | tokens | messages, largest or newest first', {
+      default: 'start',
+    })
     .option('--json', 'JSON output')
     .option('--csv', 'CSV output')
     .action(async (opts: Opts): Result => {
@@ -107,9 +150,15 @@ export function buildSessionsCli(): CAC {
       );
     });
 
-  cli
-    .command('show <ref>', 'Show a session: the conversation, tool calls, usage and metadata')
-    .option('--full', 'Do not fold long content and tool results')
+  define(cli, 'show <ref>', 'A session: conversation, tool calls, usage, metadata', {
+    group: 'browse',
+    examples: [
+      'show rate-limiter',
+      'show latest --tail 3',
+      'show rate-limiter --role assistant --width 80',
+    ],
+  })
+    .option('--full', 'Show long content and tool results whole (by default they are folded)')
     .option('--role <role>', 'Only messages of this role: system | user | assistant | tool')
     .option('--tail <n>', 'Only the last N messages')
     .option('--width <n>', 'Cut each message to N characters on one line')
@@ -120,59 +169,72 @@ export function buildSessionsCli(): CAC {
       return renderShow(await show(String(ref), opts), opts);
     });
 
-  cli
-    .command(
-      'delete [...refs]',
-      'Delete sessions by ref, --on DATE, --before DATE or --all (asks first)',
-    )
+  define(cli, 'delete [...refs]', 'Delete sessions by ref, --on, --before or --all', {
+    group: 'maintain',
+    examples: [
+      'delete flaky-login',
+      'delete --on 2025-10-28 --dry-run',
+      'delete --before 2025-09-01 --yes',
+    ],
+  })
     .option('--on <date>', 'Every session started on this day (UTC)')
     .option('--before <date>', 'Every session started before this date')
     .option('--all', 'Every session')
     .option('--dry-run', 'Print what would be deleted, delete nothing')
-    .option('-y, --yes', 'Do not ask')
+    .option('-y, --yes', 'Do not ask (without a terminal to ask on, it is needed)')
     .option('--json', 'JSON output')
     .action(async (refs: string[], opts: Opts): Result => {
       const { deleteSessions, renderDelete } = await import('./commands/delete.js');
       return renderDelete(await deleteSessions(refs.map(String), opts), opts);
     });
 
-  cli
-    .command('rename <ref> <name>', 'Give a session a name (usable as its ref)')
+  define(cli, 'rename <ref> <name>', 'Give a session a name (usable as its ref)', {
+    group: 'browse',
+    examples: ['rename session-2025-12-01-13-09-30 flaky-login'],
+    args: { name: 'The new name: letters, digits, ., _ and -' },
+  })
     .option('--json', 'JSON output')
     .action(async (ref: string, name: string, opts: Opts): Result => {
       const { rename, renderRenamed } = await import('./commands/rename.js');
       return renderRenamed(await rename(String(ref), String(name), opts), opts);
     });
 
-  cli
-    .command('tag <ref> <...tags>', 'Add tags to a session')
+  define(cli, 'tag <ref> <...tags>', 'Add tags to a session', {
+    group: 'browse',
+    examples: ['tag flaky-login bug keep'],
+  })
     .option('--json', 'JSON output')
     .action(async (ref: string, tags: string[], opts: Opts): Result => {
       const { tag, renderTags } = await import('./commands/tag.js');
       return renderTags(await tag(String(ref), tags.map(String), opts), opts);
     });
 
-  cli
-    .command('untag <ref> <...tags>', 'Remove tags from a session')
+  define(cli, 'untag <ref> <...tags>', 'Remove tags from a session', {
+    group: 'browse',
+    examples: ['untag flaky-login bug'],
+  })
     .option('--json', 'JSON output')
     .action(async (ref: string, tags: string[], opts: Opts): Result => {
       const { untag, renderTags } = await import('./commands/tag.js');
       return renderTags(await untag(String(ref), tags.map(String), opts), opts);
     });
 
-  cli
-    .command(
-      'browse',
-      'Full-screen session browser: filter, search, preview, resume, rename, tag, delete, archive',
-    )
-    .action(async (opts: Opts): Result => {
-      const { browse } = await import('./commands/browse.js');
-      return browse(opts);
-    });
+  define(cli, 'browse', 'Full-screen browser: filter, preview, resume, tag', {
+    group: 'browse',
+    examples: ['browse'],
+  }).action(async (opts: Opts): Result => {
+    const { browse } = await import('./commands/browse.js');
+    return browse(opts);
+  });
 
   // ---- analytics ----
   analyticsFilters(
-    poolOptions(cli.command('stats', 'Sessions, messages, tokens, tools and models at a glance'))
+    poolOptions(
+      define(cli, 'stats', 'Sessions, messages, tokens, tools, models at a glance', {
+        group: 'analyse',
+        examples: ['stats', 'stats --by month', 'stats --by machine --from team-pool'],
+      }),
+    )
       .option('--by <group>', 'One row per day | week | month | model | project | tool | machine')
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
@@ -185,12 +247,16 @@ export function buildSessionsCli(): CAC {
 
   analyticsFilters(
     poolOptions(
-      cli.command(
-        'cost',
-        'Cost of sessions: billed by xAI where recorded, else estimated (or --rate)',
-      ),
+      define(cli, 'cost', 'Cost: billed by xAI where recorded, else estimated', {
+        group: 'analyse',
+        examples: [
+          'cost --month 2025-11',
+          'cost --by day --since 2025-12-01',
+          'cost --by session --rate 0.01',
+        ],
+      }),
     )
-      .option('--by <group>', 'session | day | model | machine', { default: 'model' })
+      .option('--by <group>', 'One row per session | day | model | machine', { default: 'model' })
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
@@ -203,12 +269,10 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    cli
-      .command(
-        'pricing',
-        'The price table in force, and the models in your sessions without a price',
-      )
-      .option('--json', 'JSON output'),
+    define(cli, 'pricing', 'The price table, and models in your sessions without a price', {
+      group: 'analyse',
+      examples: ['pricing', 'pricing --json'],
+    }).option('--json', 'JSON output'),
   ).action(async (opts: Opts): Result => {
     return answer('pricing', opts, async () => {
       const { pricing, renderPricing } = await import('./commands/pricing.js');
@@ -217,7 +281,12 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    poolOptions(cli.command('tools', 'Calls per tool, sessions using it, share and failures'))
+    poolOptions(
+      define(cli, 'tools', 'Calls per tool, sessions using it, failures', {
+        group: 'analyse',
+        examples: ['tools', 'tools --month 2025-11'],
+      }),
+    )
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action(async (opts: Opts): Result => {
@@ -228,8 +297,13 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    poolOptions(cli.command('top', 'The largest sessions'))
-      .option('--by <key>', 'tokens | cost | messages | duration', { default: 'tokens' })
+    poolOptions(
+      define(cli, 'top', 'The largest sessions', {
+        group: 'analyse',
+        examples: ['top', 'top -n 5 --by cost', 'top --by duration --month 2025-11'],
+      }),
+    )
+      .option('--by <key>', 'Largest by tokens | cost | messages | duration', { default: 'tokens' })
       .option('-n <n>', 'How many (default 10)')
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
@@ -241,8 +315,11 @@ export function buildSessionsCli(): CAC {
   });
 
   analyticsFilters(
-    cli
-      .command('search <text>', 'Search message content and tool calls (case-insensitive)')
+    define(cli, 'search <text>', 'Find text in messages and tool calls, any case', {
+      group: 'browse',
+      examples: ['search ResizeObserver -n 3', 'search "connection pool" --role assistant'],
+      args: { text: 'The words to find, as typed (white space matches any run of it)' },
+    })
       .option('--role <role>', 'Only user | assistant | system | tool')
       .option('-n <n>', 'At most N hits (default 20)')
       .option('--json', 'JSON output')
@@ -255,8 +332,14 @@ export function buildSessionsCli(): CAC {
     });
   });
 
-  cli
-    .command('query [sql]', 'Read-only SQL over the index, or a named query (--list)')
+  define(cli, 'query [sql]', 'Read-only SQL over the index, or a named query', {
+    group: 'analyse',
+    examples: [
+      'query --list',
+      'query "SELECT model, count(*) AS sessions FROM sessions GROUP BY model ORDER BY 2 DESC"',
+    ],
+    args: { sql: 'A SELECT over the index, or the name of a named query' },
+  })
     .option('--from <dir>', 'Query a pool that exports wrote (a directory or a glob of them)')
     .option('--list', 'List the named queries')
     .option('--json', 'JSON output')
@@ -267,14 +350,27 @@ export function buildSessionsCli(): CAC {
     });
 
   analyticsFilters(
-    cli
-      .command(
-        'export [ref]',
-        'Export one session as md | html | json (redacted), or the tables as parquet | csv | jsonl',
+    define(cli, 'export [ref]', 'A session as md, html or json; tables as parquet', {
+      group: 'share',
+      examples: [
+        'export auth-flow-review --format md',
+        'export auth-flow-review --format html --out review.html',
+        'export --format parquet --out team/alice',
+      ],
+      args: { ref: 'The session to export; without one, the index tables are exported' },
+    })
+      .option(
+        '--format <format>',
+        'With a ref: md (default) | html | json; without: parquet | csv | jsonl',
       )
-      .option('--format <format>', 'With a ref: md | html | json; without: parquet | csv | jsonl')
-      .option('--with-text', 'Tables: add message text and tool calls (redacted)')
-      .option('--no-redact', 'Keep secrets: in the transcript, or in the tables (with a warning)')
+      .option(
+        '--with-text',
+        'Tables: add message text and tool calls (by default the tables hold no text)',
+      )
+      .option(
+        '--no-redact',
+        'Keep secrets, in a transcript or in --with-text tables (by default each becomes [REDACTED:<kind>])',
+      )
       .option('--reasoning', "With a ref and --format json: keep the model's encrypted reasoning")
       .option('--machine <id>', 'Parquet: the machine to pool under (default: settings, host name)')
       .option(
@@ -294,11 +390,10 @@ export function buildSessionsCli(): CAC {
   });
 
   // ---- maintenance ----
-  cli
-    .command(
-      'prune',
-      'Delete old sessions (--older-than, --before, --keep-last); tagged keep are safe',
-    )
+  define(cli, 'prune', 'Delete old sessions; those tagged keep are safe', {
+    group: 'maintain',
+    examples: ['prune --older-than 90d --dry-run', 'prune --keep-last 10 --yes'],
+  })
     .option(
       '--older-than <duration>',
       'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y',
@@ -307,18 +402,27 @@ export function buildSessionsCli(): CAC {
     .option('--keep-last <n>', 'Never delete the newest N (alone: keep only the newest N)')
     .option('--keep-tag <tag>', 'Never delete sessions with this tag (repeatable; keep always is)')
     .option('--dry-run', 'Print exactly what would be deleted, delete nothing')
-    .option('-y, --yes', 'Do not ask')
+    .option('-y, --yes', 'Do not ask (without a terminal to ask on, it is needed)')
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
       const { prune, renderPrune } = await import('./commands/prune.js');
       return renderPrune(await prune(opts), opts);
     });
 
-  cli
-    .command(
-      'archive [...args]',
-      'Move sessions into verified monthly tar.gz archives; archive list | restore',
-    )
+  define(cli, 'archive [...args]', 'Monthly tar.gz archives, verified; list, restore', {
+    group: 'maintain',
+    examples: [
+      'archive --older-than 90d --dry-run',
+      'archive list',
+      'archive restore retry-refactor',
+    ],
+    args: { args: 'Nothing (archive), list, or restore <ref>' },
+    subcommands: [
+      ['archive', 'Archive the sessions --older-than or of --month, verified, then remove them'],
+      ['archive list', 'The archives: sessions in each, first and last, size'],
+      ['archive restore <ref>', 'Put an archived session back (or --month: a whole archive)'],
+    ],
+  })
     .option(
       '--older-than <duration>',
       'Last activity older than this: 30d, 12h, 2w, 3mo (30 days), 1y',
@@ -328,19 +432,24 @@ export function buildSessionsCli(): CAC {
       '--out <dir>',
       'Archive directory (default: retention.archiveDir, or $GROK_HOME/archives)',
     )
-    .option('--keep-originals', 'Archive but leave the session files in place')
+    .option(
+      '--keep-originals',
+      'Archive but leave the session files in place (by default they go once the archive is read back)',
+    )
     .option('--keep-tag <tag>', 'Leave sessions with this tag live (repeatable; keep always is)')
     .option('--force', 'With restore: replace a session file that exists')
     .option('--dry-run', 'Print exactly what would happen, change nothing')
-    .option('-y, --yes', 'Do not ask')
+    .option('-y, --yes', 'Do not ask (without a terminal to ask on, it is needed)')
     .option('--json', 'JSON output')
     .action(async (args: string[], opts: Opts): Result => {
       const { archiveCommand } = await import('./commands/archive.js');
       return archiveCommand(args.map(String), opts);
     });
 
-  cli
-    .command('harden', 'Make GROK_HOME, sessions and archives private (0700 dirs, 0600 files)')
+  define(cli, 'harden', 'Make sessions and archives private (0700, 0600)', {
+    group: 'maintain',
+    examples: ['harden --check', 'harden'],
+  })
     .option('--check', 'Change nothing; exit 1 when anything is loose')
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
@@ -348,8 +457,11 @@ export function buildSessionsCli(): CAC {
       return renderHarden(await harden(opts), opts);
     });
 
-  cli
-    .command('repair [...files]', 'Recover corrupted session files (originals kept as backups)')
+  define(cli, 'repair [...files]', 'Recover corrupted session files (originals kept)', {
+    group: 'maintain',
+    examples: ['repair --all --dry-run', 'repair --all', 'repair session-2025-10-05-11-20-00.json'],
+    args: { files: 'Session files (names in the sessions directory) to repair' },
+  })
     .option('--all', 'Every session file that cannot be read')
     .option('--dry-run', 'Print what would be repaired, change nothing')
     .option('--json', 'JSON output')
@@ -358,11 +470,10 @@ export function buildSessionsCli(): CAC {
       return renderRepair(await repair(files.map(String), opts), opts);
     });
 
-  cli
-    .command(
-      'doctor',
-      'Check the directory, permissions, disk space, files and index; name the fixes',
-    )
+  define(cli, 'doctor', 'Check directory, permissions, disk, files, index', {
+    group: 'maintain',
+    examples: ['doctor', 'doctor --json'],
+  })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
       const { doctor, renderDoctor } = await import('./commands/doctor.js');
@@ -370,16 +481,20 @@ export function buildSessionsCli(): CAC {
     });
 
   // ---- schedule ----
-  cli
-    .command('policy', 'Show the retention policy in force and what it would do now')
+  define(cli, 'policy', 'The retention policy and what it would do now', {
+    group: 'maintain',
+    examples: ['policy', 'policy --json'],
+  })
     .option('--json', 'JSON output')
     .action(async (opts: Opts): Result => {
       const { policy, renderPolicy } = await import('./commands/policy.js');
       return renderPolicy(await policy(opts), opts);
     });
 
-  cli
-    .command('maintain', 'Apply the retention policy once: archive, prune, harden; log the run')
+  define(cli, 'maintain', 'Apply the retention policy once, and log the run', {
+    group: 'maintain',
+    examples: ['maintain --dry-run', 'maintain'],
+  })
     .option(
       '--dry-run',
       'Print what the run would do; no session changes (the log notes the dry run)',
@@ -391,11 +506,17 @@ export function buildSessionsCli(): CAC {
       return renderMaintain(await maintain(opts), opts);
     });
 
-  cli
-    .command(
-      'cron [...action]',
-      'Run maintenance on the policy schedule in the foreground; install | uninstall | status the crontab line',
-    )
+  define(cli, 'cron [...action]', 'Run maintain on a schedule; install, uninstall, status', {
+    group: 'maintain',
+    examples: ['cron status', 'cron install --print', 'cron install'],
+    args: { action: 'Nothing (run in the foreground), install, uninstall or status' },
+    subcommands: [
+      ['cron', 'Run maintain on the policy schedule in the foreground (Ctrl+C stops)'],
+      ['cron install', 'Add the crontab line that runs maintain on the schedule'],
+      ['cron uninstall', 'Remove that crontab line'],
+      ['cron status', 'The schedule, the next runs, the crontab line and the last run'],
+    ],
+  })
     .option('--print', 'With install: print the crontab line instead of installing it')
     .option('--json', 'JSON output')
     .action(async (action: string[], opts: Opts): Result => {
@@ -404,22 +525,24 @@ export function buildSessionsCli(): CAC {
     });
 
   // ---- sharing ----
-  cli
-    .command(
-      'secrets [...refs]',
-      'Scan sessions for credentials (exit 1 when any is found, or a file cannot be read)',
-    )
+  define(cli, 'secrets [...refs]', 'Find credentials in sessions (exit 1 when found)', {
+    group: 'share',
+    examples: ['secrets', 'secrets auth-flow-review --json'],
+    args: { refs: 'Sessions to scan (by default every one)' },
+  })
     .option('--json', 'JSON output')
     .action(async (refs: string[], opts: Opts): Result => {
       const { secrets, renderSecrets } = await import('./commands/secrets.js');
       return renderSecrets(await secrets(refs.map(String), opts), opts);
     });
 
-  cli
-    .command('redact [...refs]', 'Replace credentials with [REDACTED:<kind>] in place')
+  define(cli, 'redact [...refs]', 'Replace credentials with [REDACTED:<kind>]', {
+    group: 'share',
+    examples: ['redact auth-flow-review --dry-run', 'redact --all --yes'],
+  })
     .option('--all', 'Every session')
     .option('--dry-run', 'Print what would be redacted, change nothing')
-    .option('-y, --yes', 'Do not ask')
+    .option('-y, --yes', 'Do not ask (without a terminal to ask on, it is needed)')
     .option('--json', 'JSON output')
     .action(async (refs: string[], opts: Opts): Result => {
       const { redact, renderRedact } = await import('./commands/redact.js');
@@ -428,10 +551,10 @@ export function buildSessionsCli(): CAC {
 
   analyticsFilters(
     poolOptions(
-      cli.command(
-        'report',
-        'A self-contained HTML report: tokens and cost per day, tools, lengths, models',
-      ),
+      define(cli, 'report', 'A self-contained HTML report: tokens, cost, tools', {
+        group: 'analyse',
+        examples: ['report --month 2025-11 --out report.html', 'report --since 2025-10-01 --open'],
+      }),
     )
       .option('--out <file>', 'Where to write it (default report.html)')
       .option('--rate <usd>', 'Flat price in USD per 1,000 total tokens instead of the price table')
@@ -444,19 +567,20 @@ export function buildSessionsCli(): CAC {
   });
 
   // ---- runtime (resume, fork) ----
-  cli
-    .command(
-      'resume [ref]',
-      'Resume a session: its messages are sent again, new turns appended (no ref: pick it in the browser)',
-    )
+  define(cli, 'resume [ref]', 'Continue a session in the chat (no ref: pick it in the browser)', {
+    group: 'chat',
+    examples: ['resume orders-timeout', 'resume latest --model grok-4'],
+  })
     .option('-m, --model <model>', 'Model (default: the model of the session)')
     .action(async (ref: string | undefined, opts: Opts): Result => {
       const { resume } = await import('./commands/resume.js');
       return resume(ref === undefined ? undefined : String(ref), opts);
     });
 
-  cli
-    .command('fork <ref>', 'Start a new session from the first N messages of another')
+  define(cli, 'fork <ref>', 'A new session from the first N messages of another', {
+    group: 'chat',
+    examples: ['fork orders-timeout --at 3'],
+  })
     .option('--at <n>', 'Keep the first N messages (default: all)')
     .option('--json', 'JSON output')
     .action(async (ref: string, opts: Opts): Result => {
@@ -464,7 +588,7 @@ export function buildSessionsCli(): CAC {
       return renderFork(await fork(String(ref), opts), opts);
     });
 
-  cli.help();
+  withHelp(cli, () => sessionsHelpText(cli, (c) => HELP.get(c)));
   cli.version(grokVersion());
   return cli;
 }

@@ -7,6 +7,8 @@ import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
 import { type CommandOutput, outputParts } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
+import { red, useColor, yellow } from './render/color.js';
+import { nearest } from './render/suggest.js';
 
 /**
  * A reader that went away (`grok sessions list --json | head`) is not an error of grok's: what is
@@ -99,6 +101,38 @@ function joinDashedValues(cli: CAC, args: readonly string[]): string[] {
   return joined;
 }
 
+/**
+ * An option the command does not take is bad usage, named with the nearest one it does take
+ * (`--lmit` → did you mean --limit?).
+ */
+function checkOptions(cli: CAC, args: readonly string[]): void {
+  const command = cli.matchedCommand ?? cli.globalCommand;
+  if (command.config.allowUnknownOptions) return;
+  const options = [
+    ...(command.isGlobalCommand ? [] : command.options),
+    ...cli.globalCommand.options,
+  ];
+  const known = new Set(options.flatMap((o) => o.names));
+  for (const token of args.slice(2)) {
+    if (token === '--') return;
+    if (!token.startsWith('-') || /^-\d/.test(token)) continue;
+    const typed = token.replace(/=.*$/s, '');
+    const names = typed.startsWith('--') ? [typed.slice(2)] : typed.slice(1).split('');
+    for (const name of names) {
+      const bare = name.replace(/^no-/, '');
+      if (known.has(optionKey(name)) || known.has(optionKey(bare)) || known.has(name)) continue;
+      const shown = typed.startsWith('--') ? `--${name}` : `-${name}`;
+      const near = nearest(
+        shown,
+        options.flatMap((o) => o.rawName.split(/[ ,]+/).filter((w) => w.startsWith('-'))),
+      );
+      throw new UsageError(
+        `unknown option '${shown}' for '${command.isGlobalCommand ? cli.name : `${cli.name} ${command.name}`}'${near ? `; did you mean ${near}?` : ''}`,
+      );
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const sessions = argv[2] === 'sessions';
   const cli = sessions ? buildSessionsCli() : buildMainCli();
@@ -111,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
   if (sessions && !cli.matchedCommand) {
     const word = parsed.args[0];
     if (word === undefined) {
+      checkOptions(cli, args);
       // on a terminal, `grok sessions` is the browser; elsewhere its help
       if (process.stdin.isTTY && process.stdout.isTTY) {
         const { browse } = await import('./commands/browse.js');
@@ -122,19 +157,35 @@ async function main(argv: string[]): Promise<number> {
       cli.outputHelp();
       return 0;
     }
-    throw new UserError(`unknown command 'grok sessions ${word}'`, {
-      hint: 'see grok sessions --help',
-      exitCode: EXIT_USAGE,
-    });
+    const near = nearest(
+      String(word),
+      cli.commands.map((c) => c.name),
+    );
+    throw new UserError(
+      `unknown command 'grok sessions ${word}'${near ? `; did you mean ${near}?` : ''}`,
+      { hint: 'see grok sessions --help', exitCode: EXIT_USAGE },
+    );
   }
+  checkOptions(cli, args);
   keepTypedValues(parsed.options, args);
   if (parsed.options.json && parsed.options.csv) {
     throw new UsageError('--json and --csv: give one of them');
   }
   const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
   await write(process.stdout, output?.stdout);
-  await write(process.stderr, output?.stderr);
+  await write(process.stderr, attention(output?.stderr));
   return output?.exitCode ?? 0;
+}
+
+/** What needs attention stands out on a terminal: warnings yellow (never with NO_COLOR or piped). */
+function attention(stderr: CommandOutput['stderr']): CommandOutput['stderr'] {
+  if (typeof stderr !== 'string' || !useColor(process.stderr)) return stderr;
+  return stderr.replace(/^grok: warning: .*$/gm, (line) => yellow(line, true));
+}
+
+/** A failure's line, red on a terminal. */
+function failure(line: string): string {
+  return useColor(process.stderr) ? red(line, true) : line;
 }
 
 function isCacError(error: unknown): error is Error {
@@ -148,16 +199,18 @@ main(process.argv).then(
   },
   (error: unknown) => {
     if (error instanceof UserError) {
-      process.stderr.write(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}\n`);
+      process.stderr.write(
+        `${failure(`grok: ${error.message}${error.hint ? ` (${error.hint})` : ''}`)}\n`,
+      );
       if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = error.exitCode;
     } else if (isCacError(error)) {
-      process.stderr.write(`grok: ${error.message} (see --help)\n`);
+      process.stderr.write(`${failure(`grok: ${error.message} (see --help)`)}\n`);
       process.exitCode = EXIT_USAGE;
     } else {
       const message = error instanceof Error ? error.message : String(error);
       process.stderr.write(
-        `grok: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`,
+        `${failure(`grok: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}`)}\n`,
       );
       if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       process.exitCode = EXIT_FAILURE;

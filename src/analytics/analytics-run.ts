@@ -7,12 +7,12 @@
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
-import { grokHome, sessionsDir } from '../session/paths.js';
+import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
-import { type Scan, startScan } from './scan.js';
+import { nothingToIndex, type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 import { passing } from './transient.js';
@@ -144,12 +144,16 @@ export async function openRefreshed(
   includeArchived = false,
 ): Promise<RefreshedIndex> {
   const home = grokHome();
-  const dir = sessionsDir(opts);
+  const dir = readSessionsDir(opts);
   // The stat pass is set going first (find, in a process of its own), then DuckDB is loaded and
   // opens the index on libuv's thread pool (openIndex sets that going before it returns); a pass
   // made by lstat instead runs on this thread meanwhile. The answer cache may have made both.
   const scanning = startScan(dir);
-  const opening = takeAhead(home) ?? openIndex(home);
+  // With nothing to index and no index yet, a read-only command leaves no file behind.
+  const opening =
+    !includeArchived && nothingToIndex(home, dir)
+      ? openMemoryIndex()
+      : (takeAhead(home) ?? openIndex(home));
   let scan: Scan;
   try {
     scan = await scanning();
@@ -241,7 +245,10 @@ export async function withAnalytics<T>(
     await conn.run(loadSql('internal/selected-view'));
     const skipped = (
       await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
-    ).map((r) => ({ file: String(r.file), reason: String(r.reason) }));
+    )
+      .map((r) => ({ file: String(r.file), reason: String(r.reason) }))
+      // a file whose name dates it outside the period asked for is none of this answer's business
+      .filter((f) => !namedOutside(f.file, selection.since, selection.until));
     return await fn({
       conn,
       home,

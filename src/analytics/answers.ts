@@ -18,10 +18,10 @@ import { join, resolve } from 'node:path';
 import { type CommandOutput, outputParts } from '../commands/common.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
-import { grokHome, sessionsDir, settingsPath } from '../session/paths.js';
+import { grokHome, readSessionsDir, settingsPath } from '../session/paths.js';
 import { readLockPidSync, readRegularFileSync } from '../session/regular-file.js';
 import { grokVersion } from '../version.js';
-import { holdScan, releaseScan, type Scan, startScan } from './scan.js';
+import { holdScan, nothingToIndex, releaseScan, type Scan, startScan } from './scan.js';
 import { passing } from './transient.js';
 
 /** Options that do not change the answer (how it was asked for). */
@@ -181,8 +181,10 @@ export async function cachedAnswer(
   produce: () => Promise<CommandOutput>,
   { warm = true } = {},
 ): Promise<CommandOutput> {
+  const dir = readSessionsDir(opts as { sessionsDir?: string });
   if (process.env.GROK_NO_ANSWER_CACHE === '1') return produce();
-  const dir = sessionsDir(opts as { sessionsDir?: string });
+  // nothing to answer from: computed (from no file, cheaply), never filed, no file left behind
+  if (nothingToIndex(grokHome(), dir) && !opts.includeArchived) return produce();
   // The stat pass comes first: an answer on file waits for nothing else. When the answer is
   // likely to be computed, DuckDB is loaded and opens the index meanwhile.
   const scanning = startScan(dir);

@@ -2,21 +2,20 @@
 import type { CommandOutput } from '../commands/common.js';
 import { toCsv } from '../render/csv.js';
 import { formatTokens } from '../render/format.js';
-import { type Align, renderTable } from '../render/table.js';
+import { type Column, renderTable } from '../render/table.js';
 import type { SkippedFile } from '../session/store.js';
 
-export interface OutputColumn<R> {
-  header: string;
+/** A column of a table (its header, alignment, priority and how it shrinks) and of CSV. */
+export interface OutputColumn<R> extends Column {
   /** The CSV header and value: raw data, not the formatted cell. */
   csv?: string;
-  align?: Align;
   cell: (row: R) => string | number;
   raw?: (row: R) => unknown;
 }
 
 export function tableText<R>(columns: readonly OutputColumn<R>[], rows: readonly R[]): string {
   return renderTable(
-    columns.map((c) => ({ header: c.header, ...(c.align ? { align: c.align } : {}) })),
+    columns,
     rows.map((r) => columns.map((c) => c.cell(r))),
   );
 }
@@ -28,17 +27,17 @@ export function csvText<R>(columns: readonly OutputColumn<R>[], rows: readonly R
   )}\n`;
 }
 
-/** Notes for stderr: the files that are not sessions, and why the index was not used. */
+/** "5 files could not be read; see grok sessions doctor" (which, and why: --json and doctor). */
+export function skippedNote(skipped: readonly SkippedFile[]): string {
+  if (skipped.length === 0) return '';
+  const n = skipped.length;
+  return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
+}
+
+/** Notes for stderr: why the index was not used, and one line for the files not read. */
 export function notesText(skipped: readonly SkippedFile[], notices: readonly string[]): string {
   const lines = notices.map((n) => `grok: note: ${n}`);
-  if (skipped.length > 0) {
-    const n = skipped.length;
-    lines.push(
-      `grok: skipped ${n} file${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not a readable session (see grok sessions doctor):`,
-    );
-    for (const s of skipped.slice(0, 5)) lines.push(`  ${s.file}: ${s.reason}`);
-    if (n > 5) lines.push(`  ... and ${n - 5} more (--json lists them all)`);
-  }
+  if (skipped.length > 0) lines.push(`grok: warning: ${skippedNote(skipped)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
@@ -64,6 +63,8 @@ export function tokenColumns<
     header: key === 'input' ? 'IN' : key === 'output' ? 'OUT' : 'TOTAL',
     csv: key,
     align: 'right' as const,
+    // the total says most; in and out are details
+    priority: key === 'total' ? 7 : 2,
     cell: (r: R) => formatTokens(r[key]),
     raw: (r: R) => r[key],
   }));

@@ -15,6 +15,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
+  existsSync,
   fstatSync,
   lstatSync,
   opendirSync,
@@ -28,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, sep } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
+import { indexPath } from './index-db.js';
 
 export interface ScannedFile {
   name: string;
@@ -113,6 +115,11 @@ function readNames(dir: string): string[] {
  * names, read only until that many are counted (~2 ms for 300 where all 10,000 take ~12 ms). A
  * directory that cannot be read holds none (the command that reads it says why).
  */
+/** No index on disk and no session file to make one from: a reading command then writes nothing. */
+export function nothingToIndex(home: string, dir: string): boolean {
+  return !existsSync(indexPath(home)) && !holdsSessionFiles(dir, 1);
+}
+
 export function holdsSessionFiles(dir: string, atLeast: number): boolean {
   if (held?.dir === dir && held.scan) return held.scan.count >= atLeast;
   const count = countUpTo(dir, atLeast, (name) => SESSION_FILE_PATTERN.test(name));

@@ -1,4 +1,5 @@
 /** The snippet shown for a search hit: the match with some context, on one line. Pure. */
+import { cutToWidth, displayWidth } from '../render/width.js';
 
 export interface Snippet {
   text: string;
@@ -66,4 +67,17 @@ function findFolded(text: string, want: string): { at: number; end: number } | u
 /** The snippet with its match marked: colour on a terminal, else [brackets]. */
 export function highlight(s: Snippet, mark: (match: string) => string): string {
   return `${s.text.slice(0, s.start)}${mark(s.text.slice(s.start, s.end))}${s.text.slice(s.end)}`;
+}
+
+/**
+ * The snippet for a cell `width` columns wide: the context before the match cut (from its start)
+ * to a third of the width, so the match stays in sight when the cell cuts the rest.
+ */
+export function snippetFor(s: Snippet, width: number): Snippet {
+  const before = s.text.slice(0, s.start);
+  const lead = Math.max(1, Math.floor(width / 3));
+  if (displayWidth(before) <= lead) return s;
+  const kept = cutToWidth(before, lead, { from: 'start' });
+  const shift = kept.length - before.length;
+  return { text: kept + s.text.slice(s.start), start: s.start + shift, end: s.end + shift };
 }

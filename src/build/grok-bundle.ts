@@ -102,13 +102,13 @@ async function bundleCommonJs(
 }
 
 /**
- * The bin as CommonJS (dist/grok.cjs, package.json's bin): dist/index.js with the code-cache
+ * A bin as CommonJS (dist/grok.cjs and dist/grok-sessions.cjs, package.json's bin): dist/index.js with the code-cache
  * runner in it. Node runs a CommonJS main without starting its ES module loader, ~10 ms a command
  * here; the modules tsc wrote, the fallback without a bundle, are still imported as ES modules.
  */
-async function bundleBin(): Promise<void> {
-  const bin = join(dist, 'grok.cjs');
-  const code = await bundleCommonJs(join(dist, 'index.js'), bin, {
+async function bundleBin(entry: string, name: string): Promise<void> {
+  const bin = join(dist, name);
+  const code = await bundleCommonJs(join(dist, entry), bin, {
     external: [],
     keep: /^\.\/main\.js$/,
   });
@@ -184,5 +184,7 @@ if (process.argv[2] === '--cache') makeCache();
 else {
   await bundleBrowserUi();
   await bundleProgram();
-  await bundleBin();
+  await bundleBin('index.js', 'grok.cjs');
+  // `grok-sessions ...`, the same as `grok sessions ...` (src/sessions-bin.ts)
+  await bundleBin('sessions-bin.js', 'grok-sessions.cjs');
 }

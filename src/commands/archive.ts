@@ -172,11 +172,11 @@ export function renderArchiveList(
   if (r.archives.length === 0) return { stdout: `No archives in ${r.dir}.\n` };
   const table = renderTable(
     [
-      { header: 'ARCHIVE' },
-      { header: 'SESSIONS', align: 'right' },
-      { header: 'FIRST' },
-      { header: 'LAST' },
-      { header: 'SIZE', align: 'right' },
+      { header: 'ARCHIVE', priority: 9, minWidth: 24, cut: 'middle' },
+      { header: 'SESSIONS', align: 'right', priority: 8, minWidth: 12 },
+      { header: 'FIRST', priority: 4 },
+      { header: 'LAST', priority: 5 },
+      { header: 'SIZE', align: 'right', priority: 6 },
     ],
     r.archives.map((a) => [
       a.path,

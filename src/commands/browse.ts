@@ -111,9 +111,12 @@ export async function pickSession(
   { cwdOnly }: { cwdOnly: boolean },
 ): Promise<BrowseOutcome> {
   const source = browseSource(opts);
-  const [{ runBrowser }, initial] = await Promise.all([
+  // the index first: its stat pass and DuckDB's open run off this thread while the screen's
+  // module is compiled on it
+  const rows = source.load({ archived: false });
+  const [initial, { runBrowser }] = await Promise.all([
+    rows,
     import('../browse/load.js').then((m) => m.loadBrowserApp()),
-    source.load({ archived: false }),
   ]);
   return runBrowser(source, { cwdOnly, colour: useColor() }, initial);
 }

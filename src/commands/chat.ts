@@ -21,6 +21,7 @@ import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message } from '../session/schema.js';
 import type { LoadedSession } from '../session/store.js';
+import { assertRewritableFile } from '../session/utf8.js';
 import { loadSettings, type Settings } from '../settings.js';
 import type { CommandOutput } from './common.js';
 
@@ -150,6 +151,8 @@ export async function resumeInteractive(
   // A ref that names no session is reported first; a missing key before the session is locked
   // and marked active.
   const loaded = await resolveSession(sessionsDir(opts), ref);
+  // every save writes the file whole: bytes that are not UTF-8 would silently become U+FFFD
+  await assertRewritableFile(loaded.path, loaded.file, 'resume');
   apiKeyFrom();
   const { recorder, count } = await openSession(loaded);
   let client: ChatClient;

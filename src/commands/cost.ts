@@ -20,7 +20,8 @@ import {
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
-import { settingsPath } from '../session/paths.js';
+import { wrapWords } from '../render/width.js';
+import { noSessionsText, settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -375,24 +376,31 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     );
   }
   if (r.total.sessions === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   let text: string;
   if (r.by === 'session') {
     const columns: OutputColumn<SessionCost>[] = [
-      { header: 'SESSION', csv: 'session', cell: (s) => s.file.replace(/\.json$/, '') },
+      {
+        header: 'SESSION',
+        csv: 'session',
+        priority: 9,
+        cell: (s) => s.file.replace(/\.json$/, ''),
+      },
       {
         header: 'START (UTC)',
         csv: 'start',
+        priority: 5,
         cell: (s) => formatDateTime(s.startTime),
         raw: (s) => s.startTime,
       },
-      { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+      { header: 'MODEL', csv: 'model', priority: 6, minWidth: 11, cell: (s) => s.model },
       ...tokenColumns(),
       {
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (s) => costCell(s),
         raw: (s) => usd(s.cost),
       },
@@ -402,11 +410,12 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
   } else {
     const rows = r.by === 'day' ? r.byDay : r.by === 'machine' ? (r.byMachine ?? []) : r.byModel;
     const columns: OutputColumn<GroupCost>[] = [
-      { header: r.by.toUpperCase(), csv: r.by, cell: (g) => g.key },
+      { header: r.by.toUpperCase(), csv: r.by, priority: 9, minWidth: 16, cell: (g) => g.key },
       {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 5,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
@@ -415,6 +424,7 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
         header: 'COST',
         csv: 'cost_usd',
         align: 'right',
+        priority: 8,
         cell: (g) => costCell(g),
         raw: (g) => usd(g.cost),
       },
@@ -423,5 +433,9 @@ export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean 
     text = opts.csv ? csvText(columns, rows) : tableText(columns, rows);
   }
   if (opts.csv) return withNotes({ stdout: text, stderr: warn }, r.skipped, r.notices);
-  return withNotes({ stdout: `${text}\n\n${totalLine(r)}\n`, stderr: warn }, r.skipped, r.notices);
+  return withNotes(
+    { stdout: `${text}\n\n${wrapWords(totalLine(r))}\n`, stderr: warn },
+    r.skipped,
+    r.notices,
+  );
 }

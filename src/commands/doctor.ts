@@ -11,6 +11,8 @@ import { describeFsError } from '../errors.js';
 import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.js';
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
+import { red } from '../render/color.js';
+import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
 import { countXaiCliSessions, discoverSessionFiles, xaiCliFolderCwd } from '../session/discover.js';
@@ -315,7 +317,7 @@ export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): Command
   if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
   const lines = [`${r.sessions} sessions in ${r.sessionsDir}`];
   for (const f of r.findings) {
-    lines.push(`${f.level === 'problem' ? '✗' : '·'} ${f.check}: ${f.detail}`);
+    lines.push(`${f.level === 'problem' ? red('✗') : '·'} ${f.check}: ${f.detail}`);
     if (f.fix) lines.push(`    fix: ${f.fix}`);
   }
   lines.push(
@@ -323,5 +325,6 @@ export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): Command
       ? 'No problems found.'
       : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`,
   );
-  return { stdout: `${lines.join('\n')}\n`, exitCode };
+  // a finding never wraps: long paths are cut in the middle to the terminal's width
+  return { stdout: `${lines.map((l) => fitLine(l)).join('\n')}\n`, exitCode };
 }

@@ -13,7 +13,7 @@ import { renderTable } from '../render/table.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
 import { isoTime, listEntry } from '../session/list-entry.js';
-import { sessionsDir } from '../session/paths.js';
+import { namedOutside, noSessionsText, readSessionsDir, sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
 import { parsePositiveInt } from '../time.js';
@@ -114,7 +114,7 @@ export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
   const filter = parseListFilter(opts);
   const key = sortKey(opts.sort);
   const limit = opts.limit === undefined ? undefined : parsePositiveInt(opts.limit, '--limit');
-  const dir = sessionsDir(opts);
+  const dir = readSessionsDir(opts);
   // Loaded here only: reading files brings in the schema (zod), ~100 ms the index path never needs.
   const { loadEntries } = await import('../session/store.js');
   const loaded = await loadEntries((await discoverSessionFiles(dir)).files);
@@ -135,7 +135,11 @@ export async function listFromFiles(opts: ListOptions): Promise<ListResult> {
     dir,
     sessions: limit === undefined ? sorted : sorted.slice(0, limit),
     matched: sorted.length,
-    skipped: loaded.skipped,
+    // a file whose name dates it outside --since/--until/--month is not this list's business
+    skipped: loaded.skipped.filter(
+      (f) =>
+        !namedOutside(f.file, filter.since?.getTime() ?? null, filter.until?.getTime() ?? null),
+    ),
   };
 }
 
@@ -197,35 +201,27 @@ export function listJson(result: ListResult): unknown {
   };
 }
 
-/** "2 files could not be read; see grok sessions doctor" */
-export function skippedNote(skipped: readonly SkippedFile[]): string {
-  if (skipped.length === 0) return '';
-  const n = skipped.length;
-  return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
-}
-
 /** The table; `filtered`: the options chose among the sessions (an empty list says so). */
 export function renderList(result: ListResult, { filtered = false } = {}): CommandOutput {
   if (result.sessions.length === 0) {
-    const note = skippedNote(result.skipped);
     return {
       stdout: filtered
         ? `No sessions in ${result.dir} match these filters\n`
-        : `No sessions found in ${result.dir}\n`,
-      stderr: `${note ? `${note}\n` : ''}${notesText([], result.notices ?? [])}`,
+        : `${noSessionsText(result.dir)}\n`,
+      stderr: notesText(result.skipped, result.notices ?? []),
     };
   }
   const table = renderTable(
     [
-      { header: 'ID' },
-      { header: 'NAME' },
-      { header: 'START (UTC)' },
-      { header: 'DURATION', align: 'right' },
-      { header: 'MODEL' },
-      { header: 'MSGS', align: 'right' },
-      { header: 'TOKENS', align: 'right' },
-      { header: 'TOOLS', align: 'right' },
-      { header: 'DIRECTORY' },
+      { header: 'ID', priority: 9 },
+      { header: 'NAME', priority: 6, minWidth: 10 },
+      { header: 'START (UTC)', priority: 8 },
+      { header: 'DURATION', align: 'right', priority: 3 },
+      { header: 'MODEL', priority: 7, minWidth: 11 },
+      { header: 'MSGS', align: 'right', priority: 2 },
+      { header: 'TOKENS', align: 'right', priority: 8 },
+      { header: 'TOOLS', align: 'right', priority: 1 },
+      { header: 'DIRECTORY', priority: 4, minWidth: 16, cut: 'middle' },
     ],
     result.sessions.map((s) => [
       s.file.replace(/\.json$/, ''),
@@ -247,7 +243,8 @@ export function renderList(result: ListResult, { filtered = false } = {}): Comma
       ? `${shown} of ${result.matched} sessions (use --limit to see more)`
       : `${shown} session${shown === 1 ? '' : 's'}`,
   );
-  const note = skippedNote(result.skipped);
-  if (note) lines.push(note);
-  return { stdout: `${lines.join('\n')}\n`, stderr: notesText([], result.notices ?? []) };
+  return {
+    stdout: `${lines.join('\n')}\n`,
+    stderr: notesText(result.skipped, result.notices ?? []),
+  };
 }

@@ -1,9 +1,9 @@
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
-import { highlight, makeSnippet, type Snippet } from '../analytics/snippet.js';
+import { highlight, makeSnippet, type Snippet, snippetFor } from '../analytics/snippet.js';
 import { UsageError } from '../errors.js';
 import { bold, useColor, yellow } from '../render/color.js';
-import { formatDateTime } from '../render/format.js';
+import { formatDateTime, printable } from '../render/format.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
 import type { CommandOutput } from './common.js';
@@ -97,12 +97,35 @@ export function renderSearch(
   const color = useColor();
   const mark = (m: string) => (color ? bold(yellow(m, true), true) : `[${m}]`);
   const columns: OutputColumn<SearchHit>[] = [
-    { header: 'SESSION', csv: 'session', cell: (h) => h.file.replace(/\.json$/, '') },
-    { header: 'TIME (UTC)', csv: 'time', cell: (h) => formatDateTime(h.time), raw: (h) => h.time },
-    { header: 'ROLE', csv: 'role', cell: (h) => (h.tool ? `tool:${h.tool}` : h.role) },
+    {
+      header: 'SESSION',
+      csv: 'session',
+      priority: 9,
+      cell: (h) => h.file.replace(/\.json$/, ''),
+    },
+    {
+      header: 'TIME (UTC)',
+      csv: 'time',
+      priority: 5,
+      cell: (h) => formatDateTime(h.time),
+      raw: (h) => h.time,
+    },
+    {
+      header: 'ROLE',
+      csv: 'role',
+      priority: 4,
+      cell: (h) => (h.tool ? `tool:${h.tool}` : h.role),
+    },
     {
       header: 'MATCH',
       csv: 'snippet',
+      priority: 8,
+      minWidth: 30,
+      // cut around the match, not after it
+      cut: (_, width, row) => {
+        const hit = r.hits[row];
+        return hit ? printable(highlight(snippetFor(hit.snippet, width), mark), color) : '';
+      },
       cell: (h) => highlight(h.snippet, mark),
       raw: (h) => h.snippet.text,
     },

@@ -8,7 +8,7 @@ import {
   printable,
   truncate,
 } from '../render/format.js';
-import { sessionsDir } from '../session/paths.js';
+import { readSessionsDir } from '../session/paths.js';
 import { withoutEncryptedReasoning } from '../session/reasoning.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message, Session, ToolCall } from '../session/schema.js';
@@ -54,7 +54,7 @@ export async function show(ref: string, opts: ShowOptions): Promise<ShowResult> 
   }
   const tail = opts.tail === undefined ? undefined : parsePositiveInt(opts.tail, '--tail');
   if (opts.width !== undefined) parsePositiveInt(opts.width, '--width');
-  const loaded = await resolveSession(sessionsDir(opts), ref);
+  const loaded = await resolveSession(readSessionsDir(opts), ref);
   let messages = loaded.session.messages.map((message, index) => ({ index, message }));
   if (opts.role) messages = messages.filter((m) => m.message.role === opts.role);
   if (tail !== undefined) messages = messages.slice(-tail);

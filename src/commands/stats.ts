@@ -14,6 +14,7 @@ import { type CostParts, costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
 import { lockHolder, lockPathFor } from '../session/lock.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -340,7 +341,14 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
   const max = Math.max(0, ...(r.groups ?? []).map((g) => (byTool ? (g.calls ?? 0) : g.total)));
   const keyHeader = r.by === 'project' ? 'PROJECT' : (r.by ?? 'key').toUpperCase();
   const columns: OutputColumn<GroupStat>[] = [
-    { header: keyHeader, csv: r.by ?? 'key', cell: (g) => g.key },
+    {
+      header: keyHeader,
+      csv: r.by ?? 'key',
+      priority: 9,
+      minWidth: 16,
+      cut: r.by === 'project' ? 'middle' : 'end',
+      cell: (g) => g.key,
+    },
   ];
   if (byTool) {
     columns.push(
@@ -348,6 +356,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'CALLS',
         csv: 'calls',
         align: 'right',
+        priority: 8,
         cell: (g) => formatInt(g.calls ?? 0),
         raw: (g) => g.calls,
       },
@@ -355,10 +364,18 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'SESSIONS',
         csv: 'sessions',
         align: 'right',
+        priority: 6,
         cell: (g) => formatInt(g.sessions),
         raw: (g) => g.sessions,
       },
-      { header: '', csv: 'bar', cell: (g) => bar(g.calls ?? 0, max), raw: () => undefined },
+      // a bar cut short would misstate its share: it goes whole
+      {
+        header: '',
+        csv: 'bar',
+        priority: 1,
+        cell: (g) => bar(g.calls ?? 0, max),
+        raw: () => undefined,
+      },
     );
     return columns;
   }
@@ -367,6 +384,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'SESSIONS',
       csv: 'sessions',
       align: 'right',
+      priority: 6,
       cell: (g) => formatInt(g.sessions),
       raw: (g) => g.sessions,
     },
@@ -374,6 +392,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'MSGS',
       csv: 'messages',
       align: 'right',
+      priority: 3,
       cell: (g) => formatInt(g.messages),
       raw: (g) => g.messages,
     },
@@ -382,6 +401,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'CACHED',
       csv: 'cached_input',
       align: 'right',
+      priority: 2,
       cell: (g) => percent(cachedShare(g.cachedInput ?? 0, g.input), 0),
       raw: (g) => g.cachedInput,
     },
@@ -389,10 +409,17 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
       header: 'REASON',
       csv: 'reasoning',
       align: 'right',
+      priority: 2,
       cell: (g) => formatTokens(g.reasoning ?? 0),
       raw: (g) => g.reasoning,
     },
-    { header: 'TOKENS', csv: 'bar', cell: (g) => bar(g.total, max), raw: () => undefined },
+    {
+      header: 'TOKENS',
+      csv: 'bar',
+      priority: 1,
+      cell: (g) => bar(g.total, max),
+      raw: () => undefined,
+    },
   );
   if (r.by === 'model') {
     columns.splice(
@@ -402,6 +429,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'LATENCY P50',
         csv: 'median_reply_ms',
         align: 'right',
+        priority: 4,
         cell: (g) => formatDuration(g.medianReplyMs ?? null),
         raw: (g) => g.medianReplyMs,
       },
@@ -409,6 +437,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'P95',
         csv: 'p95_reply_ms',
         align: 'right',
+        priority: 2,
         cell: (g) => formatDuration(g.p95ReplyMs ?? null),
         raw: (g) => g.p95ReplyMs,
       },
@@ -416,6 +445,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
         header: 'TOK/S',
         csv: 'output_tokens_per_second',
         align: 'right',
+        priority: 2,
         cell: (g) => (g.outputTokensPerSecond == null ? '-' : g.outputTokensPerSecond.toFixed(1)),
         raw: (g) => g.outputTokensPerSecond,
       },
@@ -527,7 +557,7 @@ export function renderStats(
           r.groups,
         )
       : r.groups.length === 0
-        ? `No sessions found in ${r.dir}\n`
+        ? `${noSessionsText(r.dir)}\n`
         : `${tableText(columns, r.groups)}\n`;
     return withNotes({ stdout: body }, r.skipped, r.notices);
   }
@@ -549,7 +579,7 @@ export function renderStats(
     );
   }
   if (r.sessions === 0) {
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   }
   const lines = [
     tableText(

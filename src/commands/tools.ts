@@ -1,6 +1,7 @@
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
 import { bar, formatInt } from '../render/format.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import type { CommandOutput } from './common.js';
 
@@ -75,11 +76,12 @@ export function renderTools(
     return withNotes({ stdout: `${JSON.stringify(toolsJson(r), null, 2)}\n` }, [], r.notices);
   const max = r.tools[0]?.calls ?? 0;
   const columns: OutputColumn<ToolUsage>[] = [
-    { header: 'TOOL', csv: 'tool', cell: (t) => t.tool },
+    { header: 'TOOL', csv: 'tool', priority: 9, minWidth: 16, cell: (t) => t.tool },
     {
       header: 'CALLS',
       csv: 'calls',
       align: 'right',
+      priority: 8,
       cell: (t) => formatInt(t.calls),
       raw: (t) => t.calls,
     },
@@ -87,6 +89,7 @@ export function renderTools(
       header: 'SESSIONS',
       csv: 'sessions',
       align: 'right',
+      priority: 6,
       cell: (t) => formatInt(t.sessions),
       raw: (t) => t.sessions,
     },
@@ -94,6 +97,7 @@ export function renderTools(
       header: 'SHARE',
       csv: 'share',
       align: 'right',
+      priority: 5,
       cell: (t) => `${(t.share * 100).toFixed(1)}%`,
       raw: (t) => round(t.share, 4),
     },
@@ -101,6 +105,7 @@ export function renderTools(
       header: 'FAILED',
       csv: 'failed',
       align: 'right',
+      priority: 7,
       cell: (t) => formatInt(t.failed),
       raw: (t) => t.failed,
     },
@@ -108,10 +113,12 @@ export function renderTools(
       header: 'SUCCESS',
       csv: 'success_rate',
       align: 'right',
+      priority: 4,
       cell: (t) => `${(t.successRate * 100).toFixed(1)}%`,
       raw: (t) => round(t.successRate, 4),
     },
-    { header: '', csv: 'bar', cell: (t) => bar(t.calls, max, 24) },
+    // a bar cut short would misstate its share: it goes whole
+    { header: '', csv: 'bar', priority: 1, cell: (t) => bar(t.calls, max, 24) },
   ];
   if (opts.csv) {
     return withNotes(
@@ -128,7 +135,7 @@ export function renderTools(
   if (r.tools.length === 0) {
     const what =
       r.sessions === 0
-        ? `No sessions found in ${r.dir}`
+        ? noSessionsText(r.dir)
         : `No tool calls in ${formatInt(r.sessions)} session${r.sessions === 1 ? '' : 's'}`;
     return withNotes({ stdout: `${what}\n` }, r.skipped, r.notices);
   }

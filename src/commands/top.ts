@@ -10,6 +10,7 @@ import {
   formatTokens,
   truncate,
 } from '../render/format.js';
+import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
 import type { CommandOutput } from './common.js';
@@ -109,20 +110,29 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
   if (opts.json)
     return withNotes({ stdout: `${JSON.stringify(topJson(r), null, 2)}\n` }, [], r.notices);
   const columns: OutputColumn<TopSession>[] = [
-    { header: '#', csv: 'rank', align: 'right', cell: (s) => s.rank },
-    { header: 'SESSION', csv: 'session', cell: (s) => s.file.replace(/\.json$/, '') },
-    { header: 'NAME', csv: 'name', cell: (s) => truncate(s.name ?? '', 20), raw: (s) => s.name },
+    { header: '#', csv: 'rank', align: 'right', priority: 4, cell: (s) => s.rank },
+    { header: 'SESSION', csv: 'session', priority: 9, cell: (s) => s.file.replace(/\.json$/, '') },
+    {
+      header: 'NAME',
+      csv: 'name',
+      priority: 5,
+      minWidth: 10,
+      cell: (s) => truncate(s.name ?? '', 20),
+      raw: (s) => s.name,
+    },
     {
       header: 'START (UTC)',
       csv: 'start',
+      priority: 7,
       cell: (s) => formatDateTime(s.startTime),
       raw: (s) => s.startTime,
     },
-    { header: 'MODEL', csv: 'model', cell: (s) => s.model },
+    { header: 'MODEL', csv: 'model', priority: 7, minWidth: 11, cell: (s) => s.model },
     {
       header: 'TOKENS',
       csv: 'tokens',
       align: 'right',
+      priority: 8,
       cell: (s) => formatTokens(s.total),
       raw: (s) => s.total,
     },
@@ -130,6 +140,7 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
       header: 'COST',
       csv: 'cost_usd',
       align: 'right',
+      priority: r.by === 'cost' ? 8 : 6,
       cell: (s) => costCell(s),
       raw: (s) => (s.cost === null ? null : Number(s.cost.toFixed(10))),
     },
@@ -137,6 +148,7 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
       header: 'MSGS',
       csv: 'messages',
       align: 'right',
+      priority: r.by === 'messages' ? 8 : 2,
       cell: (s) => formatInt(s.messages),
       raw: (s) => s.messages,
     },
@@ -144,12 +156,13 @@ export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean })
       header: 'DURATION',
       csv: 'duration_ms',
       align: 'right',
+      priority: r.by === 'duration' ? 8 : 3,
       cell: (s) => formatDuration(s.durationMs),
       raw: (s) => s.durationMs,
     },
   ];
   if (opts.csv) return withNotes({ stdout: csvText(columns, r.sessions) }, r.skipped, r.notices);
   if (r.sessions.length === 0)
-    return withNotes({ stdout: `No sessions found in ${r.dir}\n` }, r.skipped, r.notices);
+    return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);
   return withNotes({ stdout: `${tableText(columns, r.sessions)}\n` }, r.skipped, r.notices);
 }

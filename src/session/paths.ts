@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
 
 export interface PathOptions {
   sessionsDir?: string | undefined;
@@ -16,6 +18,34 @@ export function sessionsDir(opts: PathOptions = {}, env: NodeJS.ProcessEnv = pro
   if (opts.sessionsDir) return resolve(opts.sessionsDir);
   if (env.GROK_SESSIONS_DIR) return resolve(env.GROK_SESSIONS_DIR);
   return join(grokHome(env), 'sessions');
+}
+
+/**
+ * The sessions directory a reading command reads. One the user named (--sessions-dir,
+ * GROK_SESSIONS_DIR) that does not exist is an error, a typo not to be answered with "no
+ * sessions"; the default one missing only means no session was recorded yet.
+ */
+export function readSessionsDir(
+  opts: PathOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const dir = sessionsDir(opts, env);
+  const named = opts.sessionsDir
+    ? '--sessions-dir'
+    : env.GROK_SESSIONS_DIR
+      ? 'GROK_SESSIONS_DIR'
+      : undefined;
+  if (named && !existsSync(dir)) {
+    throw new UserError(`sessions directory ${dir} (${named}) does not exist`);
+  }
+  return dir;
+}
+
+/** What a reading command prints when it has no session to show. */
+export function noSessionsText(dir: string): string {
+  return existsSync(dir)
+    ? `No sessions found in ${dir}`
+    : `No sessions yet (${dir} does not exist)`;
 }
 
 export function settingsPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,6 +74,16 @@ export function startFromFileName(name: string): Date | undefined {
     Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)),
   );
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * Whether a file's name dates it outside [since, until] (epoch ms, null for open): an unreadable
+ * file a date filter leaves out is not mentioned. `archive.tar.gz:session-….json` names count too.
+ */
+export function namedOutside(file: string, since: number | null, until: number | null): boolean {
+  const start = startFromFileName(file.slice(file.lastIndexOf(':') + 1))?.getTime();
+  if (start === undefined) return false;
+  return (since !== null && start < since) || (until !== null && start > until);
 }
 
 /** `session-2025-11-05-14-30-12` for a start time (UTC), with `-N` when N > 1. */

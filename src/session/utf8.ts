@@ -3,7 +3,8 @@
  * byte, an encoded surrogate) into U+FFFD, and writing that text back changes bytes nobody meant
  * to change: a rewrite first checks here and refuses, pointing at `repair`.
  */
-import { UserError } from '../errors.js';
+import { describeFsError, UserError } from '../errors.js';
+import { readBytesNoFollow } from './read.js';
 
 // ignoreBOM: a byte-order mark is kept in the text, as Buffer#toString keeps it
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -59,4 +60,19 @@ export function rewritableText(bytes: Uint8Array, file: string, doing: string): 
   const text = strictUtf8(bytes);
   if (text !== undefined) return text;
   throw new UserError(`cannot ${doing} ${file}: ${notUtf8Reason(bytes, file)}`);
+}
+
+/** The same refusal for a file about to be written whole again (a resumed session's saves). */
+export async function assertRewritableFile(
+  path: string,
+  file: string,
+  doing: string,
+): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = (await readBytesNoFollow(path)).bytes;
+  } catch (error) {
+    throw new UserError(`cannot ${doing} ${file}: ${describeFsError(error)}`);
+  }
+  rewritableText(bytes, file, doing);
 }

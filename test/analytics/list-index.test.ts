@@ -127,7 +127,7 @@ test('the index and the files give the same list, with times in UTC to the milli
       workingDirectory: '/srv/app\\x\ty',
     }),
   );
-});
+}, 120_000);
 
 test('an index from before list entries were kept is upgraded in place, every file read again', async () => {
   copyFixtures(h.sessions);

@@ -243,6 +243,28 @@ describe('actions change the files as the commands do (acceptance 3)', { timeout
   });
 });
 
+describe('export', { timeout: 120_000 }, () => {
+  it('e writes <id>.md in the current directory, as export --format md, and says where', async () => {
+    term = new Terminal({ columns: 120, rows: 40 });
+    term.start(['sessions', 'browse'], fx.env, fx.project);
+    await term.waitFor(DRAWN, SLOW);
+    term.keys('e');
+    const out = join(fx.project, 'session-2025-12-18-11-06-43.md');
+    await term.waitFor(new RegExp(`wrote ${out}`), SLOW);
+    const made = runGrok(
+      ['sessions', 'export', 'session-2025-12-18-11-06-43', '--format', 'md'],
+      fx.env,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(made.stdout);
+    // an existing file is never overwritten: said, not done
+    term.keys('e');
+    await term.waitFor(/exists/, SLOW);
+    term.keys('q');
+    await term.waitFor(/\[exit 0\]/);
+  });
+});
+
 describe('the terminal (acceptance 4)', { timeout: 120_000 }, () => {
   it('80x24: every line fits, a resize redraws, NO_COLOR has no colour', async () => {
     term = new Terminal({ columns: 80, rows: 24 });

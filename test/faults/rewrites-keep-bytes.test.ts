@@ -108,13 +108,15 @@ describe('bytes that are not UTF-8', () => {
   }
   const badAt = (bytes: Buffer) => bytes.indexOf(0xff);
 
-  it('tag, untag, rename and redact refuse in one line naming the file and repair', () => {
+  it('tag, untag, rename, resume and redact refuse in one line naming the file and repair', () => {
     const bytes = writeInvalid();
     const xai = EXAMPLES[0]?.secret as string;
     const runs = [
       ['tag', ['sessions', 'tag', 'latest', 'x']],
       ['untag', ['sessions', 'untag', 'latest', 'x']],
       ['rename', ['sessions', 'rename', 'latest', 'y']],
+      // a resumed session is saved whole after every turn
+      ['resume', ['sessions', 'resume', 'latest']],
     ] as const;
     for (const [doing, args] of runs) {
       const r = runGrok(args, h.env);

@@ -159,6 +159,14 @@ describe("the API's encrypted reasoning", () => {
         },
       ],
       encrypted_content: `api_key=${opaque}`,
+      // as the runtime records them (src/chat/history.ts): per request, under `rounds`
+      rounds: [
+        {
+          chars: 10,
+          tools: 0,
+          reasoning: [{ type: 'reasoning', id: 'rs_2', encrypted_content: `secret=${opaque}` }],
+        },
+      ],
     };
     const before = write(s);
     expect(scan().findings.map((f) => [f.messageIndex, f.field, f.kind])).toEqual([

@@ -77,13 +77,18 @@ const PIECES = [
 
 describe('renderTable', () => {
   let noColor: string | undefined;
+  let columns: string | undefined;
   beforeEach(() => {
     noColor = process.env.NO_COLOR;
     process.env.NO_COLOR = '1';
+    // whole tables, as when piped (fitting to a width: fit.test.ts)
+    columns = process.env.COLUMNS;
+    delete process.env.COLUMNS;
   });
   afterEach(() => {
     if (noColor === undefined) delete process.env.NO_COLOR;
     else process.env.NO_COLOR = noColor;
+    if (columns !== undefined) process.env.COLUMNS = columns;
   });
 
   it('gives what cli-table3 gives, over 600 tables of every kind of cell', () => {

@@ -231,7 +231,7 @@ describe('grok sessions maintain and policy', () => {
   it('a second run while one is going exits with a clear message and does nothing', async () => {
     oldAndNew();
     settings({ archiveAfter: '30d' });
-    const env = { ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '5000' };
+    const env = { ...h.env, GROK_TEST_MAINTAIN_DELAY_MS: '15000' };
     const first = spawn(process.execPath, [BIN, 'sessions', 'maintain'], { env });
     const firstExit = new Promise((resolve) => first.on('exit', resolve));
     await until(() => existsSync(join(h.home, '.maintain.lock')), 5000, 'the first run to start');

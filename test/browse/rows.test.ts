@@ -1,0 +1,67 @@
+/**
+ * The browser's rows come from the index: every readable session once, newest first, with its
+ * first user message and the cost the cost command gives it; archived ones only when asked.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { browseRows } from '../../src/commands/browse.js';
+import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+
+let h: TempHome;
+let saved: string | undefined;
+beforeEach(() => {
+  h = makeHome();
+  copyFixtures(h.sessions);
+  saved = process.env.GROK_HOME;
+  process.env.GROK_HOME = h.home;
+});
+afterEach(() => {
+  if (saved === undefined) delete process.env.GROK_HOME;
+  else process.env.GROK_HOME = saved;
+  h.cleanup();
+});
+
+test("rows: each session, newest first, its first user message and the cost command's cost", async () => {
+  const { rows } = await browseRows({ sessionsDir: h.sessions });
+  const files = readdirSync(h.sessions).filter((f) => f.endsWith('.json'));
+  expect(rows).toHaveLength(files.length);
+  expect(rows.map((r) => r.file)).toEqual([...files].sort().reverse());
+  for (const r of rows) {
+    const session = JSON.parse(readFileSync(join(h.sessions, r.file), 'utf8'));
+    const first = session.messages.find(
+      (m: { role: string; content: unknown }) => m.role === 'user' && m.content,
+    );
+    expect(r.firstUser, r.file).toBe(first ? first.content.replace(/\s+/g, ' ').trim() : null);
+    expect(r.name).toBe(session.name ?? null);
+    expect(r.total).toBe(session.tokenUsage.total);
+    expect(r.archive).toBeNull();
+  }
+  const cost = runGrok(['sessions', 'cost', '--by', 'session', '--json'], h.env);
+  const bySession = new Map<string, number | null>(
+    JSON.parse(cost.stdout).sessions.map((s: { sessionId: string; cost: number | null }) => [
+      s.sessionId,
+      s.cost,
+    ]),
+  );
+  expect(bySession.size).toBe(rows.length);
+  for (const r of rows) {
+    const expected = bySession.get(r.sessionId);
+    if (expected === null) expect(r.cost, r.file).toBeNull();
+    else expect(r.cost, r.file).toBeCloseTo(expected as number, 9);
+  }
+  expect(rows.some((r) => r.cost === null)).toBe(true);
+  expect(rows.every((r) => r.cost === null || r.costEstimated)).toBe(true);
+});
+
+test('archived sessions are rows only with archived on, and name their archive', async () => {
+  const id = 'session-2025-12-04-15-19-36';
+  const r = runGrok(['sessions', 'archive', id, '--yes'], h.env);
+  expect(r.code, r.stderr).toBe(0);
+  const live = await browseRows({ sessionsDir: h.sessions });
+  expect(live.rows.map((x) => x.file)).not.toContain(`${id}.json`);
+  const all = await browseRows({ sessionsDir: h.sessions, archived: true });
+  const row = all.rows.find((x) => x.file === `${id}.json`);
+  expect(row?.archive).toBe(join(h.home, 'archives', '2025-12.tar.gz'));
+  expect(all.rows).toHaveLength(live.rows.length + 1);
+});
