@@ -2,6 +2,7 @@ import { type SessionData, SessionRecorder } from '../chat/recorder.js';
 import { UsageError } from '../errors.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
+import { now as clockNow } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import type { CommandOutput, GlobalOptions } from './common.js';
 
@@ -36,7 +37,7 @@ export async function fork(ref: string, opts: ForkOptions): Promise<ForkResult> 
     }
   }
   const raw = structuredClone(source.raw) as SessionData;
-  const now = new Date();
+  const now = clockNow();
   const data: SessionData = {
     ...raw,
     sessionId: '',

@@ -16,6 +16,7 @@ import { isoTime, listEntry } from '../session/list-entry.js';
 import { namedOutside, noSessionsText, readSessionsDir, sessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type SessionSummary, summarize } from '../session/summary.js';
+import { listIndexThreshold } from '../test-hooks.js';
 import { parsePositiveInt } from '../time.js';
 import { type CommandOutput, type GlobalOptions, jsonOutput } from './common.js';
 
@@ -103,7 +104,7 @@ export const INDEX_THRESHOLD = 300;
  * either path does once.
  */
 function servedByIndex(dir: string): boolean {
-  const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
+  const threshold = listIndexThreshold(INDEX_THRESHOLD);
   if (!holdsSessionFiles(dir, threshold)) return false;
   prepareScan(dir);
   return true;

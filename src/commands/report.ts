@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
+import { now } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { type CommandOutput, outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
@@ -73,7 +74,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     stats: s,
     cost: c,
     filters: given,
-    generatedAt: new Date(),
+    generatedAt: now(),
     version: grokVersion(),
   });
   await writeFileAtomic(path, html);
