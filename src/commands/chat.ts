@@ -17,13 +17,13 @@ import { runRepl } from '../chat/repl.js';
 import { runTurn } from '../chat/turn.js';
 import { addUsage, emptyUsage, ticksToUsd, type Usage } from '../chat/usage.js';
 import { UsageError, UserError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import type { Message } from '../session/schema.js';
 import type { LoadedSession } from '../session/store.js';
 import { assertRewritableFile } from '../session/utf8.js';
 import { loadSettings, type Settings } from '../settings.js';
-import type { CommandOutput } from './common.js';
 
 export interface ChatOptions {
   print?: boolean | undefined;

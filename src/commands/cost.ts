@@ -20,10 +20,10 @@ import {
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
 import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { wrapWords } from '../render/width.js';
 import { noSessionsText, settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
-import type { CommandOutput } from './common.js';
 
 export interface CostOptions extends AnalyticsOptions {
   by?: string | undefined;

@@ -7,9 +7,10 @@ import { UsageError } from '../errors.js';
 import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
 import { type AgeRule, inventory } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
+import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface PruneOptions extends GlobalOptions {
   olderThan?: string;

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
+import type { CommandOutput } from '../render/output.js';
 import { secretInValue } from '../secrets/scan.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
@@ -12,7 +13,7 @@ import { resolveSession } from '../session/ref.js';
 import { readRegularFileSync } from '../session/regular-file.js';
 import { type LoadedSession, loadEntries } from '../session/store.js';
 import { rewritableText } from '../session/utf8.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 /**
  * Rewrites a session with `change` applied to its raw JSON. Only the bytes of the fields it

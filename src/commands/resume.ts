@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { printable } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { type ChatOptions, resumeInteractive } from './chat.js';
-import type { CommandOutput } from './common.js';
 
 /**
  * `grok sessions resume [ref]`: the same as `grok --resume [ref]`. Without a ref the session

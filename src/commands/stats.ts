@@ -13,10 +13,10 @@ import { validateTimeZone } from '../analytics/period.js';
 import { type CostParts, costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { lockHolder, lockPathFor } from '../session/lock.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
-import type { CommandOutput } from './common.js';
 
 export interface StatsOptions extends AnalyticsOptions {
   by?: string | undefined;

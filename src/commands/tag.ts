@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { secretInValue } from '../secrets/scan.js';
 import type { LoadedSession } from '../session/store.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { updateSession } from './rename.js';
 
 export function validateTag(tag: string): string {

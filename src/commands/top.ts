@@ -10,10 +10,10 @@ import {
   formatTokens,
   truncate,
 } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
-import type { CommandOutput } from './common.js';
 import { type CostFigures, costCell, figuresJson } from './cost.js';
 
 export interface TopOptions extends AnalyticsOptions {
