@@ -143,6 +143,6 @@ export async function resumeChosen(
   first?: string,
 ): Promise<CommandOutput> {
   if (outcome.kind !== 'resume') return signalExit(outcome);
-  const { resumeInteractive } = await import('./chat.js');
+  const { resumeInteractive } = await import('./interactive.js');
   return resumeInteractive(outcome.row.file.replace(/\.json$/, ''), opts, first);
 }
