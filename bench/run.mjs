@@ -6,6 +6,8 @@
  *   --sessions N   how many sessions to generate (default 10000, about 50 KB each)
  *   --big          also measure the cold build's peak memory over 100,000 sessions (slow, ~5 GB)
  *   --no-write     print the results without rewriting bench/RESULTS.md
+ * Cold `stats` is also timed against ccusage `daily` (bench/ccusage.mjs), which it installs with
+ * npm into a scratch folder.
  * Data goes to bench/data/ (git-ignored) and is reused across runs when the count matches.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +15,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSyn
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CCUSAGE, ccusagePair } from './ccusage.mjs';
+import { dataSetAt } from './data.mjs';
 import { generate } from './generate.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,18 +36,7 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
  */
 const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...cleanEnv } = process.env;
 
-function dataSet(n) {
-  const home = join(ROOT, 'bench', 'data', `home-${n}`);
-  const sessions = join(home, 'sessions');
-  const marker = join(home, 'generated.json');
-  if (!existsSync(marker) || JSON.parse(readFileSync(marker, 'utf8')).count !== n) {
-    rmSync(home, { recursive: true, force: true });
-    process.stderr.write(`generating ${n} sessions in ${sessions} ...\n`);
-    const { bytes, lastMs } = generate(sessions, n, { seed: 42 });
-    writeFileSync(marker, JSON.stringify({ count: n, bytes, lastMs }));
-  }
-  return { home, sessions, ...JSON.parse(readFileSync(marker, 'utf8')) };
-}
+const dataSet = (n) => dataSetAt(ROOT, n);
 
 /** Runs a command; returns wall seconds and peak RSS in MB (from /usr/bin/time -v). */
 function timed(cmd, argv, env = {}, base = cleanEnv) {
@@ -104,6 +97,15 @@ function run() {
   const jqTotal = Number(jq.stdout.trim());
   const ourTotal = JSON.parse(cold.stdout).tokens.total;
   if (ourTotal !== jqTotal) throw new Error(`token totals differ: jq ${jqTotal}, grok ${ourTotal}`);
+
+  // Cold `stats` against ccusage `daily` over the same sessions, alternating (bench/ccusage.mjs).
+  const ccusage = ccusagePair(d, {
+    timed,
+    coldStats: () => {
+      clearIndex(d.home);
+      return grok(d.home, 'stats', '--json');
+    },
+  });
 
   // Warm, twice over: computed on the up-to-date index (the answer cache off), and the same
   // question asked again (answered from the cache, DuckDB not loaded).
@@ -196,6 +198,7 @@ function run() {
     version,
     withCaCerts,
     bigRss,
+    ccusage,
     month,
   };
 }
@@ -214,6 +217,12 @@ const rows = [
     s(r.cold.seconds),
     '≤ ½ jq',
     ok(r.cold.seconds <= r.jq.seconds / 2),
+  ],
+  [
+    `cold \`stats\` against ccusage \`daily\` (${CCUSAGE}), same sessions, ${r.ccusage.grokRuns.length} alternating runs each`,
+    `${r.ccusage.ratio.toFixed(2)}× (${s(r.ccusage.grok)} / ${s(r.ccusage.ccusage)})`,
+    '≤ 1×',
+    ok(r.ccusage.ratio <= 1),
   ],
   ...Object.entries(r.warm).map(([name, t]) => [
     `warm \`${name}`,

@@ -336,7 +336,7 @@ export function buildSessionsCli(): CAC {
     group: 'analyse',
     examples: [
       'query --list',
-      'query "SELECT model, count(*) AS sessions FROM sessions GROUP BY model ORDER BY 2 DESC"',
+      'query "SELECT model, count(*) AS sessions FROM sessions GROUP BY model ORDER BY 2 DESC, 1"',
     ],
     args: { sql: 'A SELECT over the index, or the name of a named query' },
   })

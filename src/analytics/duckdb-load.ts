@@ -47,7 +47,16 @@ export function loadDuckDB(): DuckDB {
  * DuckDB's native bindings, resolved from where the node API resolves them, so both are one
  * module: loading them loads DuckDB's library (~20 ms).
  */
-function loadBindings(): Bindings {
+let bindings: Bindings | undefined;
+
+/** DuckDB's C API as the bundle loads it: for filling a data chunk's vectors whole. */
+export function loadBindings(): Bindings {
+  if (bindings) return bindings;
+  bindings = loadBindingsUncached();
+  return bindings;
+}
+
+function loadBindingsUncached(): Bindings {
   const from = bundlePath() ?? createRequire(import.meta.url).resolve('@duckdb/node-api');
   return createRequire(from)('@duckdb/node-bindings') as Bindings;
 }

@@ -4,6 +4,7 @@
  */
 import type { Message } from '../session/schema.js';
 import type { Settings } from '../settings.js';
+import { injectedFault } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import type { ChatClient } from './client.js';
 import { DEFAULT_AUTOSAVE_SECONDS, type SessionData, type SessionRecorder } from './recorder.js';
@@ -104,7 +105,7 @@ export class Conversation {
         onText: (delta) => {
           hooks.onText?.(delta);
           // Fault injection for the crash test: an exception nothing catches, mid-reply.
-          if (process.env.GROK_FAULT === 'uncaught-exception') {
+          if (injectedFault() === 'uncaught-exception') {
             setImmediate(() => {
               throw new Error('injected fault');
             });

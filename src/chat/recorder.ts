@@ -22,6 +22,7 @@ import { acquireSessionLock, lockPathFor, type ReleaseLock } from '../session/lo
 import { sessionIdFor } from '../session/paths.js';
 import type { Message, SessionStatus } from '../session/schema.js';
 import { saveSessionFile, serializeSession } from '../session/store.js';
+import { now } from '../test-hooks.js';
 import { addUsage, type Usage } from './usage.js';
 
 export const DEFAULT_AUTOSAVE_SECONDS = 5;
@@ -121,7 +122,7 @@ export class SessionRecorder {
     const next = this.saving.then(async () => {
       if (this.closed) return;
       if (!this.filePath) await this.create();
-      this.data.endTime = new Date().toISOString();
+      this.data.endTime = now().toISOString();
       await saveSessionFile(this.filePath as string, this.data);
     });
     // A failed save is reported by its caller; the next one still runs.
@@ -147,7 +148,7 @@ export class SessionRecorder {
   saveSync(status: SessionStatus): void {
     if (!this.filePath || this.closed) return;
     this.data.status = status;
-    this.data.endTime = new Date().toISOString();
+    this.data.endTime = now().toISOString();
     const tmp = tempNameFor(this.filePath);
     const fd = openSync(tmp, 'wx', FILE_MODE);
     try {

@@ -27,6 +27,7 @@ import type { CommandOutput } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
+import { now as clockNow } from '../test-hooks.js';
 import { parseMonth } from '../time.js';
 import { type GlobalOptions, outOption } from './common.js';
 import { ageRule, keepTags } from './prune.js';
@@ -100,7 +101,7 @@ async function choose(
 export async function archive(
   refs: readonly string[],
   opts: ArchiveOptions,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<ArchiveResult> {
   const outDir = await archiveDir(opts);
   const { chosen, skipped: left, warnings } = await choose(refs, opts, now);

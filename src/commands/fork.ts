@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
+import { now as clockNow } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import type { GlobalOptions } from './common.js';
 
@@ -37,7 +38,7 @@ export async function fork(ref: string, opts: ForkOptions): Promise<ForkResult> 
     }
   }
   const raw = structuredClone(source.raw) as SessionData;
-  const now = new Date();
+  const now = clockNow();
   const data: SessionData = {
     ...raw,
     sessionId: '',

@@ -22,6 +22,7 @@ import { matchesFilter } from '../session/filter.js';
 import { isoTime, listEntry } from '../session/list-entry.js';
 import { namedOutside, noSessionsText, readSessionsDir, sessionsDir } from '../session/paths.js';
 import { summarize } from '../session/summary.js';
+import { listIndexThreshold } from '../test-hooks.js';
 import { parsePositiveInt } from '../time.js';
 import { type GlobalOptions, jsonOutput } from './common.js';
 
@@ -41,7 +42,7 @@ export const INDEX_THRESHOLD = 300;
  * either path does once.
  */
 function servedByIndex(dir: string): boolean {
-  const threshold = Number(process.env.GROK_LIST_INDEX_THRESHOLD) || INDEX_THRESHOLD;
+  const threshold = listIndexThreshold(INDEX_THRESHOLD);
   if (!holdsSessionFiles(dir, threshold)) return false;
   prepareScan(dir);
   return true;

@@ -14,6 +14,7 @@ import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import { loadSettings } from '../settings.js';
+import { now, testSwitch } from '../test-hooks.js';
 import { archive } from './archive.js';
 import type { GlobalOptions } from './common.js';
 import { harden } from './harden.js';
@@ -67,7 +68,7 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
   // A dry run (and policy's preview) changes nothing: it runs beside a real run.
   const release = dryRun ? async () => {} : await lockOrSkip(home, trigger);
   try {
-    const delay = Number(process.env.GROK_TEST_MAINTAIN_DELAY_MS);
+    const delay = Number(testSwitch('MAINTAIN_DELAY_MS'));
     if (delay > 0) await sleep(delay); // test hook: a run slower than the schedule
     const common = {
       sessionsDir: opts.sessionsDir,
@@ -130,7 +131,7 @@ async function lockOrSkip(
   } catch (error) {
     if (holder !== undefined && trigger === 'schedule') {
       await appendLogEntry({
-        time: new Date().toISOString(),
+        time: now().toISOString(),
         result: 'skipped',
         archived: [],
         removed: [],
@@ -146,7 +147,7 @@ async function lockOrSkip(
 
 export function logEntry(r: MaintainResult): MaintenanceLogEntry {
   return {
-    time: new Date().toISOString(),
+    time: now().toISOString(),
     result: r.dryRun ? 'dry-run' : r.errors.length > 0 ? 'failed' : 'ok',
     archived: r.archived,
     removed: [...r.removed, ...r.deleted],

@@ -9,6 +9,7 @@ import { type AgeRule, inventory } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
+import { now as clockNow } from '../test-hooks.js';
 import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
 import type { GlobalOptions } from './common.js';
 
@@ -52,7 +53,7 @@ export function ageRule(opts: { olderThan?: string; before?: string }): AgeRule 
   return undefined;
 }
 
-export async function prune(opts: PruneOptions, now = new Date()): Promise<PruneResult> {
+export async function prune(opts: PruneOptions, now = clockNow()): Promise<PruneResult> {
   const rule = ageRule(opts);
   const keepLast =
     opts.keepLast === undefined

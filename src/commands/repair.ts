@@ -17,6 +17,7 @@ import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { validateRef } from '../session/ref.js';
 import { strictUtf8 } from '../session/utf8.js';
+import { now as clockNow } from '../test-hooks.js';
 import type { GlobalOptions } from './common.js';
 
 export interface RepairOptions extends GlobalOptions {
@@ -80,7 +81,7 @@ async function freeBackupName(dir: string, file: string, now: Date): Promise<str
 export async function repair(
   refs: readonly string[],
   opts: RepairOptions,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<RepairResult> {
   if (refs.length > 0 && opts.all) throw new UsageError('give file names or --all, not both');
   if (refs.length === 0 && !opts.all)

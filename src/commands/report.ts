@@ -9,6 +9,7 @@ import type { CommandOutput } from '../render/output.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
+import { now } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
@@ -74,7 +75,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
     stats: s,
     cost: c,
     filters: given,
-    generatedAt: new Date(),
+    generatedAt: now(),
     version: grokVersion(),
   });
   await writeFileAtomic(path, html);

@@ -10,6 +10,7 @@ import { create, list } from 'tar';
 import { describeFsError, UserError } from '../errors.js';
 import { FILE_MODE } from '../session/atomic-write.js';
 import { readRegularFile, tooLargeReason } from '../session/regular-file.js';
+import { testSwitch } from '../test-hooks.js';
 
 export interface TarEntry {
   /** The path as stored in the archive (not trusted: it may hold `../` or be absolute). */
@@ -96,7 +97,7 @@ async function fsyncPath(path: string, flags = 'r'): Promise<void> {
 
 /** Test hook: flip one byte of the written archive before it is verified. */
 async function corruptForTest(path: string): Promise<void> {
-  if (process.env.GROK_TEST_CORRUPT_ARCHIVE !== '1') return;
+  if (testSwitch('CORRUPT_ARCHIVE') !== '1') return;
   const bytes = await readFile(path);
   const at = Math.floor(bytes.length / 2);
   bytes[at] = (bytes[at] as number) ^ 0xff;

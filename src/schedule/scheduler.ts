@@ -5,6 +5,7 @@
  * removed.
  */
 import nodeCron from 'node-cron';
+import { now } from '../test-hooks.js';
 import type { MaintenanceLogEntry } from './maintenance-log.js';
 
 export interface SchedulerOptions {
@@ -92,11 +93,26 @@ export function untilSignal(
   });
 }
 
-/** The next times the expression fires after `from`. */
-export function nextRuns(schedule: string, count = 1): Date[] {
+/** node-cron 4's task, whose matcher finds the next time after any instant. */
+interface MatchingTask {
+  timeMatcher?: { getNextMatch(from: Date): Date };
+}
+
+/**
+ * The next times the expression fires after `from` (now, or the time the tests fix). node-cron's
+ * getNextRuns counts from the system clock only; its matcher takes the instant to count from.
+ */
+export function nextRuns(schedule: string, count = 1, from = now()): Date[] {
   const task = nodeCron.createTask(schedule, () => {});
   try {
-    return task.getNextRuns(count);
+    const matcher = (task as unknown as MatchingTask).timeMatcher;
+    if (!matcher) return task.getNextRuns(count);
+    const runs: Date[] = [];
+    for (let at = from; runs.length < count; ) {
+      at = matcher.getNextMatch(at);
+      runs.push(at);
+    }
+    return runs;
   } finally {
     void task.destroy();
   }

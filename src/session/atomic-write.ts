@@ -9,6 +9,7 @@ import { chmodSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs'
 import { copyFile, link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
+import { injectedFault } from '../test-hooks.js';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -111,7 +112,7 @@ export async function writeFileAtomic(
       await fh.close();
     }
     // Fault injection for the crash test: die after the temp file is complete, before the rename.
-    if (process.env.GROK_FAULT === 'crash-before-rename') process.kill(process.pid, 'SIGKILL');
+    if (injectedFault() === 'crash-before-rename') process.kill(process.pid, 'SIGKILL');
     if (overwrite) {
       await rename(tmp, target);
     } else {

@@ -1,0 +1,116 @@
+/**
+ * The rows a build appends read back from DuckDB exactly as the batch holds them: numbers,
+ * NULLs (NaN in the batch) at every position of a vector, and over several data chunks.
+ */
+import { expect, test } from 'vitest';
+import { makeSession, rng } from '../../bench/generate.mjs';
+import { openMemoryIndex } from '../../src/analytics/index-db.js';
+import { type FileText, parseBatch } from '../../src/analytics/parse-files.js';
+import { CALL_KINDS, ROLES } from '../../src/analytics/session-rows.js';
+import { appendBatch, closeAppenders, openAppenders } from '../../src/analytics/write-rows.js';
+
+test('message and usage rows read back as appended, NULLs where the file says nothing', async () => {
+  const r = rng(11);
+  const items: FileText[] = Array.from({ length: 120 }, (_, i) => {
+    const s = makeSession(r, Date.UTC(2025, 2, 1) + i * 3_600_000) as {
+      messages: Record<string, unknown>[];
+    };
+    // NULLs in every column that has them, at positions that vary from file to file
+    s.messages.forEach((m, k) => {
+      if ((k + i) % 7 === 0) delete m.timestamp;
+      if ((k + i) % 5 === 0) delete m.usage;
+      if (m.role === 'assistant' && (k + i) % 3 === 0) {
+        m.calls = [
+          { model: 'grok-4', input: 5 + k, output: 2, total: 7 + k, costUsdTicks: 9_007_199_254 },
+          { model: 'grok-4-fast', usage: null },
+        ];
+      }
+    });
+    const text = JSON.stringify(s, null, 2);
+    return {
+      file: { source: 'live', path: `/s/${i}.json`, name: `${i}.json`, size: 1, mtimeMs: 1 },
+      text,
+    };
+  });
+  const { batch } = await parseBatch(items);
+  expect(batch.files.every((f) => f.status === 'ok')).toBe(true);
+  expect(batch.messages.length).toBeGreaterThan(2 * 2048);
+
+  const { conn, close } = await openMemoryIndex();
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    const a = await openAppenders(conn);
+    appendBatch(a, 1, batch);
+    closeAppenders(a);
+    await conn.run('COMMIT');
+
+    const num = (x: number) => (Number.isNaN(x) ? null : x);
+    const m = batch.messages;
+    const messages = (
+      await conn.runAndReadAll(
+        `SELECT sid, seq, role::VARCHAR, epoch_ms(ts)::DOUBLE, tool_calls, input::DOUBLE,
+                output::DOUBLE, interrupted, reply_ms
+         FROM message_rows ORDER BY sid, seq`,
+      )
+    ).getRows();
+    expect(messages).toEqual(
+      Array.from({ length: m.length }, (_, i) => [
+        (m.file[i] as number) + 1,
+        m.seq[i],
+        ROLES[m.role[i] as number],
+        num(m.ts[i] as number),
+        m.toolCalls[i],
+        num(m.input[i] as number),
+        num(m.output[i] as number),
+        m.interrupted[i] === 1,
+        num(m.replyMs[i] as number),
+      ]),
+    );
+    expect(messages.some((row) => row[3] === null)).toBe(true);
+    expect(messages.some((row) => row[5] === null)).toBe(true);
+
+    const c = batch.apiCalls;
+    const calls = (
+      await conn.runAndReadAll(
+        `SELECT sid, seq, idx, kind::VARCHAR, model, known, input::DOUBLE, output::DOUBLE,
+                cached_input::DOUBLE, reasoning::DOUBLE, cost_ticks::DOUBLE
+         FROM api_calls ORDER BY sid, seq, idx`,
+      )
+    ).getRows();
+    expect(calls).toEqual(
+      Array.from({ length: c.length }, (_, i) => [
+        (c.file[i] as number) + 1,
+        c.seq[i],
+        c.idx[i],
+        CALL_KINDS[c.kind[i] as number],
+        c.model[i],
+        c.known[i] === 1,
+        num(c.input[i] as number),
+        num(c.output[i] as number),
+        num(c.cachedInput[i] as number),
+        num(c.reasoning[i] as number),
+        num(c.costTicks[i] as number),
+      ]),
+    );
+    expect(calls.some((row) => row[10] === 9_007_199_254)).toBe(true);
+    expect(calls.some((row) => row[5] === false && row[6] === null)).toBe(true);
+
+    const t = batch.toolCalls;
+    const tools = (
+      await conn.runAndReadAll(
+        'SELECT sid, seq, idx, tool, failed FROM tool_call_rows ORDER BY ALL',
+      )
+    ).getRows();
+    expect(tools).toEqual(
+      Array.from({ length: t.length }, (_, i) => [
+        (t.file[i] as number) + 1,
+        t.seq[i],
+        t.idx[i],
+        t.tool[i],
+        t.failed[i] === 1,
+      ]),
+    );
+  } finally {
+    close();
+  }
+}, 120_000);
