@@ -17,7 +17,7 @@ import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { validateRef } from '../session/ref.js';
 import { strictUtf8 } from '../session/utf8.js';
-import { now as clockNow } from '../test-hooks.js';
+import { now as clockNow, injectedFault } from '../test-hooks.js';
 import type { GlobalOptions } from './common.js';
 
 export interface RepairOptions extends GlobalOptions {
@@ -96,7 +96,8 @@ export async function repair(
     locked: [],
     valid: 0,
   };
-  for (const f of targets) {
+  // One file's outcome: whatever goes wrong with it is reported, and the batch goes on.
+  const repairOne = async (f: SessionFileEntry): Promise<void> => {
     let bytes: Buffer;
     try {
       bytes = (await readBytesNoFollow(f.path)).bytes;
@@ -105,8 +106,9 @@ export async function repair(
         file: f.name,
         reason: `cannot read: ${describeFsError(error)}; left as it is`,
       });
-      continue;
+      return;
     }
+    if (injectedFault() === `repair-throws:${f.name}`) throw new Error('injected fault');
     const text = bytes.toString('utf8');
     // Bytes that are not UTF-8 are what every rewrite refuses to touch: here they become U+FFFD,
     // the only change made to a file that is otherwise a session.
@@ -114,30 +116,30 @@ export async function repair(
     const asText = parseSessionText(text);
     if (utf8 && asText.ok) {
       result.valid++;
-      continue;
+      return;
     }
     // A running grok rewrites its file whole on the next save: a repair would race it.
     const pid = await lockHolder(f.path);
     if (pid !== undefined) {
       result.locked.push({ file: f.name, pid });
-      continue;
+      return;
     }
     const planned = planRepair(text, asText, f.name);
     if (!planned.ok) {
       result.unrecoverable.push({ file: f.name, reason: `${planned.reason}; left as it is` });
-      continue;
+      return;
     }
     let backup: string | null = null;
     if (!opts.dryRun) {
       const changed = await unchangedSince(f);
       if (changed !== undefined) {
         result.unrecoverable.push({ file: f.name, reason: changed });
-        continue;
+        return;
       }
       const written = await replaceKeepingBackup(dir, f, bytes, planned.bytes, now);
       if (!written.ok) {
         result.unrecoverable.push({ file: f.name, reason: written.reason });
-        continue;
+        return;
       }
       backup = written.backup;
     }
@@ -148,6 +150,16 @@ export async function repair(
       dropped: planned.dropped,
       invalidUtf8: utf8 ? 0 : countReplaced(bytes, text),
     });
+  };
+  for (const f of targets) {
+    try {
+      await repairOne(f);
+    } catch (error) {
+      result.unrecoverable.push({
+        file: f.name,
+        reason: `could not be repaired: ${describeFsError(error)}; left as it is`,
+      });
+    }
   }
   return result;
 }
