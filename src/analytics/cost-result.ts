@@ -2,6 +2,7 @@
  * What `grok sessions cost` computes, and its `--json` shape: the cost command prints it, the
  * HTML report embeds it.
  */
+import { formatUsd } from '../render/format.js';
 import type { SkippedFile } from '../session/store.js';
 import { type CostParts, type Pricing, priceOf } from './pricing.js';
 import { XAI_PRICE_DATA } from './xai-prices.js';
@@ -126,4 +127,14 @@ export function costJson(r: CostResult): unknown {
     unpricedModels: r.unpricedModels,
     skipped: r.skipped,
   };
+}
+
+/**
+ * A cost as a cell: `~$1.23` when any of it is estimated, `$1.23` when all of it was billed (or
+ * under --rate, the what-if), `unpriced` when none of it has a price.
+ */
+export function costCell(f: CostFigures): string {
+  if (f.cost === null) return 'unpriced';
+  const estimated = f.estimated !== null && f.parts.estimatedCalls > 0;
+  return `${estimated ? '~' : ''}${formatUsd(f.cost)}`;
 }

@@ -3,6 +3,7 @@ import {
   type CostFigures,
   type CostResult,
   type CostTotals,
+  costCell,
   costJson,
   GROUPS,
   type Group,
@@ -10,6 +11,10 @@ import {
   type SessionCost,
   usd,
 } from '../analytics/cost-result.js';
+
+/** The cost cell of the tables (`top` shows it too). */
+export { costCell };
+
 import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import {
   csvText,
@@ -207,16 +212,6 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       notices: ctx.notices,
     };
   });
-}
-
-/**
- * A cost as a cell: `~$1.23` when any of it is estimated, `$1.23` when all of it was billed (or
- * under --rate, the what-if), `unpriced` when none of it has a price.
- */
-export function costCell(f: CostFigures): string {
-  if (f.cost === null) return 'unpriced';
-  const estimated = f.estimated !== null && f.parts.estimatedCalls > 0;
-  return `${estimated ? '~' : ''}${formatUsd(f.cost)}`;
 }
 
 function warning(r: CostResult): string {

@@ -6,10 +6,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
+import { monthEnd, type ReportPeriod } from '../report/calendar.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
 import { now } from '../test-hooks.js';
+import { parseSince, parseUntil } from '../time.js';
 import { grokVersion } from '../version.js';
 import { outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
@@ -31,7 +33,27 @@ export interface ReportResult {
 }
 
 const GENERATOR = '<meta name="generator" content="grok sessions report">';
-const FILTER_FLAGS = ['since', 'until', 'month', 'model', 'tag', 'project', 'tz'] as const;
+/** Shown as given in the subtitle; the period (--since, --until, --month) is said in words. */
+const FILTER_FLAGS = ['model', 'tag', 'project', 'tz'] as const;
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** The days --since and --until allow (within --month, if given), and --month as given. */
+function reportPeriod(opts: ReportOptions): ReportPeriod {
+  const month = opts.month !== undefined ? String(opts.month) : undefined;
+  let from =
+    opts.since !== undefined ? isoDay(parseSince(String(opts.since)).getTime()) : undefined;
+  // --until's bound is exclusive: the day of its last millisecond
+  let to =
+    opts.until !== undefined ? isoDay(parseUntil(String(opts.until)).getTime() - 1) : undefined;
+  if (month !== undefined) {
+    const first = `${month}-01`;
+    const last = monthEnd(month);
+    if (from !== undefined && from < first) from = first;
+    if (to !== undefined && to > last) to = last;
+  }
+  return { month, from, to };
+}
 
 /** Overwrites an earlier report, never some other file that happens to have the name. */
 async function assertReplaceable(path: string, force: boolean): Promise<void> {
@@ -74,6 +96,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
   const html = reportHtml({
     stats: s,
     cost: c,
+    period: reportPeriod(opts),
     filters: given,
     generatedAt: now(),
     version: grokVersion(),

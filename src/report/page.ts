@@ -4,17 +4,26 @@
  * models, and the tables behind them. Pure: numbers in, markup out.
  */
 
-import { type CostResult, costJson } from '../analytics/cost-result.js';
+import { type CostResult, costCell, costJson } from '../analytics/cost-result.js';
 import { type StatsResult, statsJson } from '../analytics/stats-result.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
-import { formatDuration, formatInt, formatUsd } from '../render/format.js';
+import { formatDateTime, formatDuration, formatInt, formatUsd } from '../render/format.js';
 import { escapeHtml } from '../transcript/markdown.js';
+import {
+  calendarSlots,
+  periodBounds,
+  periodWords,
+  type ReportPeriod,
+  slotUnit,
+} from './calendar.js';
 import { barList, columnChart, histogram, type Point } from './charts.js';
 
 export interface ReportInput {
   stats: StatsResult;
   cost: CostResult;
-  /** The filters as given, for the subtitle ("--month 2025-10"). */
+  /** The period asked for (--month, --since, --until), said in words in the subtitle. */
+  period: ReportPeriod;
+  /** The other filters as given, for the subtitle ("--model grok-4"). */
   filters: string[];
   generatedAt: Date;
   version: string;
@@ -139,6 +148,58 @@ const SCRIPT = `
 })();
 `;
 
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Tokens and cost on a calendar axis: a slot for every day of the period (every month when it is
+ * long), empty ones included, so gaps look as long as they are.
+ */
+function timeCharts(days: readonly DayRow[], period: ReportPeriod, today: string): string[] {
+  const bounds = periodBounds(
+    period,
+    days.map((d) => d.day),
+    today,
+  );
+  if (!bounds) return ['<h2>Tokens per day</h2>', '<p class="sub">No sessions.</p>'];
+  const unit = slotUnit(bounds.from, bounds.to);
+  const slots = (value: (d: DayRow) => number) =>
+    calendarSlots(new Map(days.map((d) => [d.day, value(d)])), bounds.from, bounds.to, unit);
+  return [
+    `<h2>Tokens per ${unit}</h2>`,
+    columnChart(
+      slots((d) => d.total).map((s) => ({ label: s.key, value: s.value })),
+      { label: `Tokens per ${unit}` },
+    ),
+    `<h2>Cost per ${unit} (USD)</h2>`,
+    columnChart(
+      slots((d) => d.cost ?? 0).map((s) => ({ label: s.key, value: s.value })),
+      { label: `Cost per ${unit}`, format: (n) => formatUsd(n) },
+    ),
+  ];
+}
+
+const LARGEST = 10;
+
+/** The sessions that used the most tokens, with their cost as `grok sessions cost` shows it. */
+function largestSessions(cost: CostResult): string {
+  const top = [...cost.sessions]
+    .sort((a, b) => b.total - a.total || a.startTime.localeCompare(b.startTime))
+    .slice(0, LARGEST);
+  if (top.length === 0) return '';
+  return `<h2>Largest sessions</h2><div id="largest-sessions">${table(
+    ['Session', 'Started', 'Model', 'Messages', 'Tokens total', 'Cost'],
+    top.map((s) => [
+      s.sessionId,
+      formatDateTime(s.startTime),
+      s.model,
+      s.messages,
+      s.total,
+      costCell(s),
+    ]),
+    [false, false, false, true, true, true],
+  )}</div>`;
+}
+
 export function reportHtml(input: ReportInput): string {
   const { stats, cost } = input;
   const days = dayRows(stats, cost);
@@ -157,7 +218,11 @@ export function reportHtml(input: ReportInput): string {
         )}</details>`
       : '';
   const subtitle = [
-    input.filters.length > 0 ? input.filters.join(' ') : 'all sessions',
+    periodWords(
+      input.period,
+      days.map((d) => d.day),
+    ),
+    ...(input.filters.length > 0 ? [input.filters.join(' ')] : []),
     `generated ${input.generatedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
   ].join(' · ');
 
@@ -179,16 +244,7 @@ export function reportHtml(input: ReportInput): string {
       card('toolCalls', formatInt(stats.toolCalls), 'tool calls'),
       card('avgDuration', formatDuration(stats.avgDurationMs), 'average duration'),
     ].join('')}</div>${unpriced}`,
-    '<h2>Tokens per day</h2>',
-    columnChart(
-      days.map((d) => ({ label: d.day, value: d.total })),
-      { label: 'Tokens per day' },
-    ),
-    '<h2>Cost per day (USD)</h2>',
-    columnChart(
-      days.map((d) => ({ label: d.day, value: d.cost ?? 0 })),
-      { label: 'Cost per day', format: (n) => formatUsd(n) },
-    ),
+    ...timeCharts(days, input.period, dayOf(input.generatedAt)),
     `<details><summary>Table: per day</summary>${table(
       ['Day', 'Sessions', 'Tokens in', 'Tokens out', 'Tokens total', 'Cost', 'Billed', 'Estimated'],
       days.map((d) => [
@@ -203,6 +259,7 @@ export function reportHtml(input: ReportInput): string {
       ]),
       [false, true, true, true, true, true, true, true],
     )}</details>`,
+    largestSessions(cost),
     '<h2>Tool usage</h2>',
     stats.tools.length > 0
       ? barList(
