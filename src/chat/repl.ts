@@ -1,7 +1,7 @@
 /**
  * The interactive session on the terminal. Lines are queued as they arrive, so text piped in is
  * taken one message at a time. On a TTY, Ctrl+C during a reply stops it (the partial reply is
- * kept) and twice at the prompt exits; Ctrl+I (a Tab to the terminal) shows token usage.
+ * kept) and twice at the prompt ends the session; Ctrl+I (a Tab to the terminal) shows token usage.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { assertNameFree, validateName } from '../commands/rename.js';
@@ -68,6 +68,8 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
   let controller: AbortController | undefined;
   let ctrlCPending = false;
   let exitByCtrlC = false;
+  // A SIGINT with no terminal is a signal: the session is left interrupted, not ended.
+  let exitBySignal = false;
   let rl: Interface;
 
   const notify = () => {
@@ -98,6 +100,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     }
     if (ctrlCPending || !tty) {
       exitByCtrlC = true;
+      exitBySignal = !tty;
       ended = true;
       notify();
       return;
@@ -225,5 +228,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     process.off('SIGINT', onInterrupt);
     rl.close();
   }
-  return { status: exitByCtrlC ? 'interrupted' : 'ended' };
+  // Ctrl+C twice at the prompt is a way to leave like /exit: a reply cut short earlier keeps its
+  // own mark, the session ended.
+  return { status: exitBySignal ? 'interrupted' : 'ended' };
 }
