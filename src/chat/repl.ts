@@ -8,7 +8,7 @@ import { assertNameFree, validateName } from '../commands/rename.js';
 import { validateTag } from '../commands/tag.js';
 import { UserError } from '../errors.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
-import { UnknownModelError } from './client.js';
+import { formatRetry, UnknownModelError } from './client.js';
 import type { Conversation } from './conversation.js';
 import type { ToolOutcome } from './tools.js';
 import { formatTicks } from './usage.js';
@@ -149,6 +149,10 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
         onToolCall: (call, outcome) => {
           if (!atLineStart) write('\n');
           write(`${describeCall(call, outcome)}\n`);
+        },
+        onRetry: (notice) => {
+          if (!atLineStart) write('\n');
+          io.error.write(`grok: ${formatRetry(notice)}\n`);
         },
       });
       if (!atLineStart) write('\n');

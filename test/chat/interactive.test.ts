@@ -215,6 +215,26 @@ describe('ending and long sessions', () => {
     expect(session.messages).toHaveLength(3);
   });
 
+  it('waiting on a refused request shows each retry, then the reply', async () => {
+    fx.server.push(
+      { status: 429, retryAfterMs: 1500 },
+      { status: 503 },
+      { content: 'Got through.', usage: { prompt: 10, completion: 2 } },
+    );
+    term.start([], { ...fx.env, GROK_MAX_RETRIES: '3' }, fx.project);
+    await term.waitFor(/^>\s*$/m);
+    term.type('are you there?');
+    // the first wait is shown while it lasts, not after
+    await term.waitFor(/grok: the API answered HTTP 429; retrying in 1\.5 s, 1 of 3/);
+    expect(term.screen()).not.toContain('Got through.');
+    const screen = await term.waitFor(/Got through\./);
+    expect(screen).toMatch(/grok: the API answered HTTP 503; retrying in 5 ms, 2 of 3\n/);
+    expect(screen.match(/retrying in/g)).toHaveLength(2);
+    expect(fx.server.requests).toHaveLength(3);
+    term.type('/exit');
+    await term.waitFor(/\[exit 0\]/);
+  });
+
   it('warns once when the context passes 100,000 tokens', async () => {
     fx.server.push(
       { content: 'one', usage: { prompt: 99_000, completion: 500 } },
