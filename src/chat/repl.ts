@@ -20,6 +20,7 @@ export const HELP_TEXT = [
   '  /name <text>    name the session (usable as its ref)',
   '  /tag <tag>      tag the session',
   '  /exit, /quit    end the session (also Ctrl+D)',
+  'Tab completes a command; on an empty line it shows the tokens.',
   'Ctrl+C stops a reply; twice at the prompt ends the session.',
 ].join('\n');
 
@@ -27,6 +28,16 @@ export interface ReplIO {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };
   error: NodeJS.WritableStream;
+}
+
+/** What Tab completes a line starting with '/' to; those taking an argument end with a space. */
+export const SLASH_COMMANDS = ['/exit', '/quit', '/tokens', '/name ', '/tag ', '/help'] as const;
+
+/** The slash commands `line` is the start of (none for other text). */
+export function completeSlash(line: string): string[] {
+  const start = line.trimStart();
+  if (!start.startsWith('/') || /\s/.test(start)) return [];
+  return SLASH_COMMANDS.filter((c) => c.startsWith(start));
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -85,11 +96,15 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     output: tty ? io.output : undefined,
     terminal: tty,
     prompt: '> ',
-    // Ctrl+I reaches readline as Tab: the completer is where it can be seen.
+    // Ctrl+I reaches readline as Tab: on an empty line it shows the tokens, after a '/' it
+    // completes the command.
     completer: tty
-      ? (line: string) => {
-          showTokens();
-          return [[], line];
+      ? (line: string): [string[], string] => {
+          if (line.trim() === '') {
+            showTokens();
+            return [[], line];
+          }
+          return [completeSlash(line), line.trimStart()];
         }
       : undefined,
   });

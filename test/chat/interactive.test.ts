@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGrokAsync, sh } from '../helpers.js';
 import { textMessages } from './fake-server.js';
-import { type ChatFixture, chatFixture, GROK_MD, readSession, sessionFiles } from './setup.js';
+import {
+  type ChatFixture,
+  chatFixture,
+  GROK_MD,
+  readSession,
+  sessionFiles,
+  sleep,
+} from './setup.js';
 import { Terminal } from './terminal.js';
 
 let fx: ChatFixture;
@@ -213,6 +220,49 @@ describe('ending and long sessions', () => {
     const { session } = readSession(join(fx.home.sessions, files[0] as string));
     expect(session.status).toBe('ended');
     expect(session.messages).toHaveLength(3);
+  });
+
+  it('Tab completes slash commands; on an empty line it shows the tokens', async () => {
+    fx.server.push({ content: 'hello back', usage: { prompt: 10, completion: 2 } });
+    term.start(['hi'], fx.env, fx.project);
+    await term.waitFor(/hello back/);
+    await term.waitFor(/^>\s*$/m);
+    // one match: the line becomes the command
+    term.write('/to');
+    term.keys('Tab');
+    await term.waitFor(/^> \/tokens\s*$/m);
+    term.keys('Enter');
+    await term.waitFor(/^tokens: input 10 \(0 cached\), output 2/m);
+    // several: a second Tab lists them, the line keeps what they share
+    term.write('/t');
+    term.keys('Tab');
+    term.keys('Tab');
+    await term.waitFor(/^\/tokens\s+\/tag\s*$/m);
+    term.keys('a', 'Tab');
+    // (the pane drops the trailing space; the tag typed next shows it was there)
+    await term.waitFor(/^> \/tag\s*$/m);
+    term.write('later');
+    term.keys('Enter');
+    await term.waitFor(/tags: later/);
+    // text that is not a command: Tab neither completes nor shows the tokens
+    term.write('plain');
+    term.keys('Tab');
+    await sleep(300);
+    expect(term.screen().match(/tokens: input/g)).toHaveLength(1);
+    term.keys('C-u');
+    // Tab on an empty line still shows the tokens
+    term.keys('Tab');
+    await term.waitFor((s) => (s.match(/tokens: input 10/g) ?? []).length === 2);
+    term.write('/ex');
+    term.keys('Tab');
+    await term.waitFor(/^> \/exit\s*$/m);
+    term.keys('Enter');
+    await term.waitFor(/\[exit 0\]/);
+    const { session } = readSession(
+      join(fx.home.sessions, sessionFiles(fx.home.sessions)[0] as string),
+    );
+    expect(session.tags).toEqual(['later']);
+    expect(session.status).toBe('ended');
   });
 
   it('waiting on a refused request shows each retry, then the reply', async () => {
