@@ -61,8 +61,12 @@ export function regenerate(text) {
     const script = `grok() { '${process.execPath}' '${BIN}' "$@"; }\n${command} 2>&1`;
     const r = spawnSync('sh', ['-c', script], { cwd: scratch, env, encoding: 'utf8' });
     if (withBroken) for (const name of broken) rmSync(join(sessions, name), { force: true });
-    // the scratch home reads as the reader's own
-    return r.stdout.replaceAll(scratch, '~');
+    // the scratch home reads as the reader's own, and the program as an installed one: where
+    // this checkout and this node are is nobody's business and differs from machine to machine
+    return r.stdout
+      .replaceAll(scratch, '~')
+      .replaceAll(BIN, '/usr/local/lib/node_modules/grok-sessions/dist/grok.cjs')
+      .replaceAll(process.execPath, '/usr/bin/node');
   };
   try {
     const lines = text.split('\n');

@@ -6,8 +6,8 @@
  * src/main.ts picks when the first argument is `sessions`.
  */
 import { type CAC, type Command, cac } from 'cac';
-import type { CommandOutput } from './commands/common.js';
 import { type CommandHelp, commandHelpText, mainHelpText, sessionsHelpText } from './help.js';
+import type { CommandOutput } from './render/output.js';
 import { grokVersion } from './version.js';
 
 type Result = Promise<CommandOutput | undefined>;

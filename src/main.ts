@@ -5,9 +5,9 @@
  */
 import type { CAC } from 'cac';
 import { buildMainCli, buildSessionsCli } from './cli.js';
-import { type CommandOutput, outputParts } from './commands/common.js';
 import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
 import { red, useColor, yellow } from './render/color.js';
+import { type CommandOutput, outputParts } from './render/output.js';
 import { nearest } from './render/suggest.js';
 
 /**

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type CommandOutput, outputParts } from '../commands/common.js';
+import { type CommandOutput, outputParts } from '../render/output.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import { grokHome, readSessionsDir, settingsPath } from '../session/paths.js';

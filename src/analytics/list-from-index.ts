@@ -5,11 +5,16 @@
  * as list does. The index keeps each session's `--json` entry as text (session/list-entry.ts).
  */
 import type { DuckDBBlobVector } from '@duckdb/node-api';
-import type { ListedSession, ListOptions, ListResult } from '../commands/list.js';
-import { parseListFilter, sortKey } from '../commands/list.js';
 import { type ListEntry, listJsonParts } from '../session/list-entry.js';
 import { parsePositiveInt } from '../time.js';
 import { withAnalytics } from './analytics-run.js';
+import {
+  type ListedSession,
+  type ListFilterOptions,
+  type ListResult,
+  parseListFilter,
+  sortKey,
+} from './list-filter.js';
 import { loadSql } from './sql-files.js';
 
 interface Listed {
@@ -23,7 +28,7 @@ interface Listed {
   notices: string[];
 }
 
-async function listed(opts: ListOptions): Promise<Listed> {
+async function listed(opts: ListFilterOptions): Promise<Listed> {
   const filter = parseListFilter(opts);
   const sort = sortKey(opts.sort);
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
@@ -55,7 +60,7 @@ async function listed(opts: ListOptions): Promise<Listed> {
   );
 }
 
-export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
+export async function listFromIndex(opts: ListFilterOptions): Promise<ListResult> {
   const r = await listed(opts);
   const entries = JSON.parse(`[${Buffer.from(r.entries).toString()}]`) as ListEntry[];
   const durations = JSON.parse(r.durations) as (number | null)[];
@@ -72,7 +77,7 @@ export async function listFromIndex(opts: ListOptions): Promise<ListResult> {
 
 /** The output of `list --json`: the entries the index keeps, joined as they are. */
 export async function listJsonFromIndex(
-  opts: ListOptions,
+  opts: ListFilterOptions,
 ): Promise<{ stdout: Uint8Array[]; notices: string[] }> {
   const r = await listed(opts);
   return { stdout: listJsonParts(r.entries, r.skipped), notices: r.notices };

@@ -1,7 +1,7 @@
 /** How the analytics commands print: a table, or the same rows as CSV, plus notes on stderr. */
-import type { CommandOutput } from '../commands/common.js';
 import { toCsv } from '../render/csv.js';
 import { formatTokens } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { type Column, renderTable } from '../render/table.js';
 import type { SkippedFile } from '../session/store.js';
 

@@ -4,9 +4,8 @@
  * kept) and twice at the prompt ends the session; Ctrl+I (a Tab to the terminal) shows token usage.
  */
 import { createInterface, type Interface } from 'node:readline';
-import { assertNameFree, validateName } from '../commands/rename.js';
-import { validateTag } from '../commands/tag.js';
 import { UserError } from '../errors.js';
+import { assertNameFree, validateName, validateTag } from '../session/names.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
 import { formatRetry, UnknownModelError } from './client.js';
 import type { Conversation } from './conversation.js';

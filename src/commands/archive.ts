@@ -23,12 +23,13 @@ import {
 } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
 import { formatInt } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { now as clockNow } from '../test-hooks.js';
 import { parseMonth } from '../time.js';
-import { type CommandOutput, type GlobalOptions, outOption } from './common.js';
+import { type GlobalOptions, outOption } from './common.js';
 import { ageRule, keepTags } from './prune.js';
 
 export interface ArchiveOptions extends GlobalOptions {

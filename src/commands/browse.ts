@@ -12,10 +12,11 @@ import type { BrowseRow, Hit } from '../browse/model.js';
 import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
 import { UsageError } from '../errors.js';
 import { useColor } from '../render/color.js';
+import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { readSessionFile } from '../session/read.js';
 import { archive, renderArchive } from './archive.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { deleteSessions, renderDelete } from './delete.js';
 import { exportSession } from './export-session.js';
 import { rename, renderRenamed } from './rename.js';
@@ -142,6 +143,6 @@ export async function resumeChosen(
   first?: string,
 ): Promise<CommandOutput> {
   if (outcome.kind !== 'resume') return signalExit(outcome);
-  const { resumeInteractive } = await import('./chat.js');
+  const { resumeInteractive } = await import('./interactive.js');
   return resumeInteractive(outcome.row.file.replace(/\.json$/, ''), opts, first);
 }

@@ -1,27 +1,11 @@
 import { UsageError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 
 /** Options every `grok sessions` command takes. */
 export interface GlobalOptions {
   sessionsDir?: string | undefined;
   json?: boolean | undefined;
   debug?: boolean | undefined;
-}
-
-/** What a command's CLI glue hands back to src/main.ts: text for stdout and an exit code. */
-export interface CommandOutput {
-  /**
-   * Text, or bytes to write as they are, whole or in parts written one after another (megabytes
-   * of `list --json` from the index: joining the parts would copy them once more).
-   */
-  stdout?: string | Uint8Array | readonly Uint8Array[];
-  stderr?: string;
-  exitCode?: number;
-}
-
-/** A command's stdout as the parts it is written in, one after another. */
-export function outputParts(stdout: CommandOutput['stdout']): readonly (string | Uint8Array)[] {
-  if (stdout === undefined) return [];
-  return typeof stdout === 'string' || stdout instanceof Uint8Array ? [stdout] : stdout;
 }
 
 export function jsonOutput(value: unknown, exitCode = 0): CommandOutput {

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { UsageError, UserError } from '../errors.js';
 import { formatDateTime } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import {
   cronLine,
   findGrokLine,
@@ -19,7 +20,7 @@ import { resolvePolicy } from '../schedule/policy.js';
 import { nextRuns, runScheduler, untilSignal } from '../schedule/scheduler.js';
 import { grokHome, sessionsDir } from '../session/paths.js';
 import { loadSettings } from '../settings.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { maintain, summarizeRun } from './maintain.js';
 
 export interface CronOptions extends GlobalOptions {

@@ -1,13 +1,14 @@
 import { UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
+import type { CommandOutput } from '../render/output.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { deleteSessionFile, loadEntries } from '../session/store.js';
 import { parseDateArg } from '../time.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface DeleteOptions extends GlobalOptions {
   dryRun?: boolean;

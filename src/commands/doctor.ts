@@ -12,6 +12,7 @@ import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { red } from '../render/color.js';
+import type { CommandOutput } from '../render/output.js';
 import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
@@ -21,7 +22,7 @@ import { grokHome, isSessionFileName, sessionsDir } from '../session/paths.js';
 import { readFileNoFollow } from '../session/read.js';
 import { loadEntries } from '../session/store.js';
 import { loadSettings } from '../settings.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface Finding {
   level: 'problem' | 'note';

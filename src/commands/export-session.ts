@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { redactSession } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { sessionsDir } from '../session/paths.js';
@@ -13,7 +14,7 @@ import { resolveSession } from '../session/ref.js';
 import { type Session, sessionSchema } from '../session/schema.js';
 import { sessionHtml } from '../transcript/html.js';
 import { sessionMarkdown } from '../transcript/markdown.js';
-import { type CommandOutput, type GlobalOptions, outOption } from './common.js';
+import { type GlobalOptions, outOption } from './common.js';
 
 export const TRANSCRIPT_FORMATS = ['md', 'html', 'json'] as const;
 

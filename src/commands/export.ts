@@ -22,9 +22,9 @@ import {
 import { loadSql } from '../analytics/sql-files.js';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { formatInt } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
-import type { CommandOutput } from './common.js';
 
 export interface ExportOptions extends AnalyticsOptions {
   format?: string | undefined;

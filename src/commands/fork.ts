@@ -1,10 +1,11 @@
 import { type SessionData, SessionRecorder } from '../chat/recorder.js';
 import { UsageError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import { now as clockNow } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface ForkOptions extends GlobalOptions {
   at?: string | number | undefined;

@@ -4,7 +4,8 @@
  * something stays loose (another user's file, a chmod refused).
  */
 import { type HardenResult, harden as hardenPaths } from '../maintenance/harden.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { CommandOutput } from '../render/output.js';
+import type { GlobalOptions } from './common.js';
 
 export interface HardenCommandOptions extends GlobalOptions {
   check?: boolean | undefined;

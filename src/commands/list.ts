@@ -1,7 +1,13 @@
+import {
+  type ListedSession,
+  type ListFilterOptions,
+  type ListResult,
+  parseListFilter,
+  sortKey,
+  sortSessions,
+} from '../analytics/list-filter.js';
 import { csvText, notesText, type OutputColumn, withNotes } from '../analytics/output.js';
-import { selectionFrom } from '../analytics/period.js';
 import { holdsSessionFiles, prepareScan } from '../analytics/scan.js';
-import { UsageError } from '../errors.js';
 import {
   formatDateTime,
   formatDuration,
@@ -9,87 +15,19 @@ import {
   formatTokens,
   truncate,
 } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { discoverSessionFiles } from '../session/discover.js';
-import { matchesFilter, parseTokenCount, type SessionFilter } from '../session/filter.js';
+import { matchesFilter } from '../session/filter.js';
 import { isoTime, listEntry } from '../session/list-entry.js';
 import { namedOutside, noSessionsText, readSessionsDir, sessionsDir } from '../session/paths.js';
-import type { SkippedFile } from '../session/store.js';
-import { type SessionSummary, summarize } from '../session/summary.js';
+import { summarize } from '../session/summary.js';
 import { listIndexThreshold } from '../test-hooks.js';
 import { parsePositiveInt } from '../time.js';
-import { type CommandOutput, type GlobalOptions, jsonOutput } from './common.js';
+import { type GlobalOptions, jsonOutput } from './common.js';
 
-export interface ListOptions extends GlobalOptions {
-  since?: string;
-  until?: string;
-  month?: string;
-  tz?: string;
-  model?: string;
-  tag?: string;
-  project?: string;
-  limit?: number | string;
-  sort?: string;
-  over?: string;
+export interface ListOptions extends GlobalOptions, ListFilterOptions {
   csv?: boolean;
-}
-
-export interface ListedSession extends SessionSummary {
-  file: string;
-}
-
-export interface ListResult {
-  dir: string;
-  sessions: ListedSession[];
-  /** How many matched before --limit. */
-  matched: number;
-  skipped: SkippedFile[];
-  /** Notes on how the answer was made (the index: in use, changed while read), for stderr. */
-  notices?: string[] | undefined;
-}
-
-const SORTS = ['start', 'tokens', 'messages'] as const;
-type SortKey = (typeof SORTS)[number];
-
-export function parseListFilter(opts: ListOptions): SessionFilter {
-  let overTokens: number | undefined;
-  if (opts.over !== undefined) {
-    overTokens = parseTokenCount(String(opts.over));
-    if (overTokens === undefined)
-      throw new UsageError(`--over: '${opts.over}' is not a token count (e.g. 100k)`);
-  }
-  // the analytics commands' own reading of the filters: the index serves list with them
-  const s = selectionFrom(opts);
-  return {
-    since: s.since === null ? undefined : new Date(s.since),
-    until: s.until === null ? undefined : new Date(s.until),
-    model: s.model ?? undefined,
-    tag: s.tag ?? undefined,
-    project: s.project ?? undefined,
-    overTokens,
-  };
-}
-
-export function sortKey(value: string | undefined): SortKey {
-  const key = value ?? 'start';
-  if (!(SORTS as readonly string[]).includes(key)) {
-    throw new UsageError(`--sort: '${key}' is not one of ${SORTS.join(', ')}`);
-  }
-  return key as SortKey;
-}
-
-export function sortSessions(sessions: ListedSession[], key: SortKey): ListedSession[] {
-  // Start times parsed once, not in every comparison (it shows on thousands of sessions).
-  const rows = sessions.map((s) => ({ s, t: Date.parse(s.startTime) }));
-  type Row = (typeof rows)[number];
-  const byStart = (a: Row, b: Row) => b.t - a.t || (a.s.file < b.s.file ? 1 : -1);
-  const compare =
-    key === 'tokens'
-      ? (a: Row, b: Row) => b.s.tokens.total - a.s.tokens.total || byStart(a, b)
-      : key === 'messages'
-        ? (a: Row, b: Row) => b.s.messages - a.s.messages || byStart(a, b)
-        : byStart;
-  return rows.sort(compare).map((r) => r.s);
 }
 
 /**

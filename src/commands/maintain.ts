@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError, UserError } from '../errors.js';
 import { realpathOr } from '../maintenance/harden.js';
+import type { CommandOutput } from '../render/output.js';
 import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenance-log.js';
 import { type Policy, resolvePolicy } from '../schedule/policy.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
@@ -15,7 +16,7 @@ import { grokHome, sessionsDir } from '../session/paths.js';
 import { loadSettings } from '../settings.js';
 import { now, testSwitch } from '../test-hooks.js';
 import { archive } from './archive.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { harden } from './harden.js';
 import { prune } from './prune.js';
 

@@ -2,10 +2,11 @@
  * `grok sessions policy`: the retention policy in force (settings over defaults) and what a
  * maintenance run would do right now.
  */
+import type { CommandOutput } from '../render/output.js';
 import type { Policy } from '../schedule/policy.js';
 import { nextRuns } from '../schedule/scheduler.js';
 import { settingsPath } from '../session/paths.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { type MaintainResult, maintain, summarizeRun } from './maintain.js';
 
 export interface PolicyResult {

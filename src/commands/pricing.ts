@@ -8,9 +8,9 @@ import { tableText, withNotes } from '../analytics/output.js';
 import type { ModelPrice } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { formatInt } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
-import type { CommandOutput } from './common.js';
 
 export interface PricingOptions extends AnalyticsOptions {
   json?: boolean | undefined;

@@ -7,10 +7,11 @@ import { UsageError } from '../errors.js';
 import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
 import { type AgeRule, inventory } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
+import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { now as clockNow } from '../test-hooks.js';
 import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface PruneOptions extends GlobalOptions {
   olderThan?: string;

@@ -11,7 +11,8 @@ import { listNamedQueries, loadSql, type NamedQuery } from '../analytics/sql-fil
 import { ensureText } from '../analytics/text.js';
 import { UsageError, UserError } from '../errors.js';
 import { truncate } from '../render/format.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { CommandOutput } from '../render/output.js';
+import type { GlobalOptions } from './common.js';
 
 export interface QueryOptions extends GlobalOptions {
   list?: boolean | undefined;

@@ -4,6 +4,7 @@ import { INDEX_FILE_NAME } from '../analytics/index-db.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
+import type { CommandOutput } from '../render/output.js';
 import { redactSessionText } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -13,7 +14,7 @@ import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { resolveRefs } from '../session/ref.js';
 import type { SkippedFile } from '../session/store.js';
 import { notUtf8Reason } from '../session/utf8.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface RedactOptions extends GlobalOptions {
   all?: boolean;

@@ -1,18 +1,17 @@
 import { dirname } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
-import { secretInValue } from '../secrets/scan.js';
+import type { CommandOutput } from '../render/output.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
-import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { setTopLevelFields } from '../session/edit-text.js';
 import { assertNotLocked } from '../session/lock.js';
+import { assertNameFree, validateName } from '../session/names.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { resolveSession } from '../session/ref.js';
-import { readRegularFileSync } from '../session/regular-file.js';
-import { type LoadedSession, loadEntries } from '../session/store.js';
+import type { LoadedSession } from '../session/store.js';
 import { rewritableText } from '../session/utf8.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 /**
  * Rewrites a session with `change` applied to its raw JSON. Only the bytes of the fields it
@@ -56,61 +55,6 @@ export async function updateSession(
   await ensurePrivateDir(dirname(loaded.path));
   await writeFileAtomic(loaded.path, next);
   return { ...loaded, raw: parsed.raw, session: parsed.session };
-}
-
-/** Names must be usable as refs: no path characters, not 'latest', not a session id. */
-export function validateName(name: string): string {
-  const trimmed = name.trim();
-  if (trimmed.length === 0) throw new UsageError('a session name cannot be empty');
-  // first: no later message may quote the value, and a token says more than its length does
-  const secret = secretInValue(trimmed);
-  if (secret) throw new UsageError(`refused session name: ${secret}; a name is never a secret`);
-  if (trimmed.length > 200) throw new UsageError('a session name is at most 200 characters');
-  if (/[\\/]/.test(trimmed) || trimmed.includes('..') || /\p{Cc}/u.test(trimmed)) {
-    throw new UsageError(
-      `invalid session name '${trimmed}': no path separators, '..' or control characters`,
-    );
-  }
-  // 'latest', a session id, or a beginning of every id ('sess'): each reads as something else
-  if (trimmed === 'latest' || /^session-\d/.test(trimmed) || 'session-'.startsWith(trimmed)) {
-    throw new UsageError(`invalid session name '${trimmed}': it would read as a session reference`);
-  }
-  return trimmed;
-}
-
-/**
- * A name is a ref (session/ref.ts), so it names one session: one already given to another
- * session, or another session's id, is refused, or neither could be named by it again. Only the
- * files whose bytes hold the name as JSON writes it are parsed: over 10,000 sessions (479 MB)
- * the check takes ~0.9 s, where parsing them all took several seconds.
- */
-export async function assertNameFree(
-  dir: string,
-  name: string,
-  own: string | undefined,
-): Promise<void> {
-  const { files } = await discoverSessionFiles(dir);
-  const written = Buffer.from(JSON.stringify(name));
-  const holders: SessionFileEntry[] = [];
-  for (const f of files) {
-    if (f.name === own) continue;
-    // bytes, not text: decoding every file cost more than reading it
-    let bytes: Buffer;
-    try {
-      bytes = readRegularFileSync(f.path).bytes;
-    } catch {
-      continue; // unreadable: it names nothing a ref could reach either
-    }
-    if (bytes.includes(written)) holders.push(f);
-  }
-  const { sessions } = await loadEntries(holders);
-  const holder = sessions.find((s) => s.session.name === name || s.session.sessionId === name);
-  if (holder) {
-    throw new UserError(
-      `'${name}' already names ${holder.file}: a name is a reference to one session`,
-      { hint: 'choose another name, or rename that session first' },
-    );
-  }
 }
 
 export async function rename(

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { unchangedSince } from '../maintenance/select.js';
+import type { CommandOutput } from '../render/output.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
@@ -17,7 +18,7 @@ import { parseSessionText, readBytesNoFollow } from '../session/read.js';
 import { validateRef } from '../session/ref.js';
 import { strictUtf8 } from '../session/utf8.js';
 import { now as clockNow } from '../test-hooks.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface RepairOptions extends GlobalOptions {
   all?: boolean;

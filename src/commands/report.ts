@@ -5,12 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
 import { now } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
-import { type CommandOutput, outOption } from './common.js';
+import { outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
 import { type StatsOptions, stats } from './stats.js';
 

@@ -1,7 +1,6 @@
 import { UsageError } from '../errors.js';
-import { printable } from '../render/format.js';
-import { type ChatOptions, resumeInteractive } from './chat.js';
-import type { CommandOutput } from './common.js';
+import type { CommandOutput } from '../render/output.js';
+import { type ChatOptions, resumeInteractive } from './interactive.js';
 
 /**
  * `grok sessions resume [ref]`: the same as `grok --resume [ref]`. Without a ref the session
@@ -22,13 +21,4 @@ export async function resumePicked(opts: ChatOptions, first?: string): Promise<C
     );
   }
   return resumeChosen(await pickSession(opts, { cwdOnly: true }), opts, first);
-}
-
-/**
- * The line a resumed session's banner ends with when it was recorded in another directory: its
- * tools run in this one.
- */
-export function movedNote(recorded: string, cwd = process.cwd()): string {
-  if (recorded === cwd) return '';
-  return `\nThis session was recorded in ${printable(recorded)}; its tools now run in ${printable(cwd)}.`;
 }

@@ -4,9 +4,9 @@ import { highlight, makeSnippet, type Snippet, snippetFor } from '../analytics/s
 import { UsageError } from '../errors.js';
 import { bold, useColor, yellow } from '../render/color.js';
 import { formatDateTime, printable } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
-import type { CommandOutput } from './common.js';
 
 export interface SearchOptions extends AnalyticsOptions {
   role?: string | undefined;

@@ -1,5 +1,6 @@
 import { withNotes } from '../analytics/output.js';
 import { describeFsError } from '../errors.js';
+import type { CommandOutput } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { scanSessionText } from '../secrets/scan.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -7,7 +8,7 @@ import { sessionsDir } from '../session/paths.js';
 import { parseSessionText, readFileNoFollow } from '../session/read.js';
 import { resolveRefs } from '../session/ref.js';
 import { mapLimit, type SkippedFile } from '../session/store.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 
 export interface SecretsOptions extends GlobalOptions {}
 

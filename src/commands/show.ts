@@ -8,6 +8,7 @@ import {
   printable,
   truncate,
 } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { readSessionsDir } from '../session/paths.js';
 import { withoutEncryptedReasoning } from '../session/reasoning.js';
 import { resolveSession } from '../session/ref.js';
@@ -15,7 +16,7 @@ import type { Message, Session, ToolCall } from '../session/schema.js';
 import type { LoadedSession } from '../session/store.js';
 import { summarize } from '../session/summary.js';
 import { parsePositiveInt } from '../time.js';
-import { type CommandOutput, type GlobalOptions, jsonOutput } from './common.js';
+import { type GlobalOptions, jsonOutput } from './common.js';
 
 export interface ShowOptions extends GlobalOptions {
   full?: boolean;

@@ -1,19 +1,9 @@
 import { UsageError } from '../errors.js';
-import { secretInValue } from '../secrets/scan.js';
+import type { CommandOutput } from '../render/output.js';
+import { validateTag } from '../session/names.js';
 import type { LoadedSession } from '../session/store.js';
-import type { CommandOutput, GlobalOptions } from './common.js';
+import type { GlobalOptions } from './common.js';
 import { updateSession } from './rename.js';
-
-export function validateTag(tag: string): string {
-  const t = String(tag).trim();
-  // names and tags are shown in lists, indexes and exports: a credential never becomes one
-  const secret = secretInValue(t);
-  if (secret) throw new UsageError(`refused tag: ${secret}; a tag is never a secret`);
-  if (!/^[\p{L}\p{N}][\p{L}\p{N}._:+-]{0,63}$/u.test(t)) {
-    throw new UsageError(`invalid tag '${t}': use letters, digits and . _ : + - (at most 64)`);
-  }
-  return t;
-}
 
 export async function tag(
   ref: string,

@@ -1,9 +1,9 @@
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
 import { bar, formatInt } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
-import type { CommandOutput } from './common.js';
 
 export interface ToolsOptions extends AnalyticsOptions {
   json?: boolean | undefined;

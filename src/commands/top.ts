@@ -1,4 +1,5 @@
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { type CostFigures, figuresJson } from '../analytics/cost-result.js';
 import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
 import { costOfParts } from '../analytics/pricing.js';
@@ -10,11 +11,11 @@ import {
   formatTokens,
   truncate,
 } from '../render/format.js';
+import type { CommandOutput } from '../render/output.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
-import type { CommandOutput } from './common.js';
-import { type CostFigures, costCell, figuresJson } from './cost.js';
+import { costCell } from './cost.js';
 
 export interface TopOptions extends AnalyticsOptions {
   by?: string | undefined;

@@ -4,9 +4,9 @@
  * models, and the tables behind them. Pure: numbers in, markup out.
  */
 
+import { type CostResult, costJson } from '../analytics/cost-result.js';
+import { type StatsResult, statsJson } from '../analytics/stats-result.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
-import { type CostResult, costJson } from '../commands/cost.js';
-import { type StatsResult, statsJson } from '../commands/stats.js';
 import { formatDuration, formatInt, formatUsd } from '../render/format.js';
 import { escapeHtml } from '../transcript/markdown.js';
 import { barList, columnChart, histogram, type Point } from './charts.js';

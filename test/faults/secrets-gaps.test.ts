@@ -6,10 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateName } from '../../src/commands/rename.js';
-import { validateTag } from '../../src/commands/tag.js';
 import { UsageError } from '../../src/errors.js';
 import { maskSecret, scanText } from '../../src/secrets/scan.js';
+import { validateName, validateTag } from '../../src/session/names.js';
 import { makeHome, runGrok, type TempHome } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 import { EXAMPLES } from '../secrets/examples.js';
