@@ -1,7 +1,8 @@
 /**
  * The interactive session on the terminal. Lines are queued as they arrive, so text piped in is
  * taken one message at a time. On a TTY, Ctrl+C during a reply stops it (the partial reply is
- * kept) and twice at the prompt ends the session; Ctrl+I (a Tab to the terminal) shows token usage.
+ * kept) and twice at the prompt ends the session; Ctrl+I (a Tab to the terminal) shows token usage
+ * on an empty line and completes a slash command after a '/'.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { UserError } from '../errors.js';
