@@ -229,16 +229,20 @@ describe('ending and long sessions', () => {
     await term.waitFor(/^>\s*$/m);
     // one match: the line becomes the command
     term.write('/to');
+    await term.waitFor(/^> \/to\s*$/m);
     term.keys('Tab');
     await term.waitFor(/^> \/tokens\s*$/m);
     term.keys('Enter');
     await term.waitFor(/^tokens: input 10 \(0 cached\), output 2/m);
     // several: a second Tab lists them, the line keeps what they share
     term.write('/t');
+    await term.waitFor(/^> \/t\s*$/m);
     term.keys('Tab');
     term.keys('Tab');
     await term.waitFor(/^\/tokens\s+\/tag\s*$/m);
-    term.keys('a', 'Tab');
+    term.write('a');
+    await term.waitFor(/^> \/ta\s*$/m);
+    term.keys('Tab');
     // (the pane drops the trailing space; the tag typed next shows it was there)
     await term.waitFor(/^> \/tag\s*$/m);
     term.write('later');
@@ -254,6 +258,7 @@ describe('ending and long sessions', () => {
     term.keys('Tab');
     await term.waitFor((s) => (s.match(/tokens: input 10/g) ?? []).length === 2);
     term.write('/ex');
+    await term.waitFor(/^> \/ex\s*$/m);
     term.keys('Tab');
     await term.waitFor(/^> \/exit\s*$/m);
     term.keys('Enter');
