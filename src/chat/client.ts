@@ -128,14 +128,39 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** A retry about to wait: why, how long, which one of how many. */
+export interface RetryNotice {
+  reason: string;
+  delayMs: number;
+  attempt: number;
+  of: number;
+}
+
+/** "HTTP 429; retrying in 2 s, 2 of 3". */
+export function formatRetry(r: RetryNotice): string {
+  const wait =
+    r.delayMs < 1000
+      ? `${Math.round(r.delayMs)} ms`
+      : `${Number((r.delayMs / 1000).toFixed(1)).toString()} s`;
+  return `${r.reason}; retrying in ${wait}, ${r.attempt} of ${r.of}`;
+}
+
+function retryReason(error: unknown): string {
+  if (error instanceof OpenAI.APIError && error.status !== undefined)
+    return `the API answered HTTP ${error.status}`;
+  return 'the connection was lost';
+}
+
 /**
  * Runs `call`, retrying a 429, a 5xx or a lost connection with exponential backoff (the server's
  * Retry-After wins when shorter than a minute). Any other error, or the last one, becomes one line.
+ * `onRetry` hears of each wait before it begins.
  */
 export async function withRetries<T>(
   client: ChatClient,
   call: () => Promise<T>,
   signal?: AbortSignal,
+  onRetry?: (notice: RetryNotice) => void,
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -148,6 +173,12 @@ export async function withRetries<T>(
         throw describeApiError(error, client, attempt);
       const backoff = client.retryDelayMs * 2 ** attempt;
       const delay = Math.min(retryAfterMs(error) ?? backoff, 60_000);
+      onRetry?.({
+        reason: retryReason(error),
+        delayMs: delay,
+        attempt: attempt + 1,
+        of: client.retries,
+      });
       await sleep(delay, signal);
       if (signal?.aborted) throw error;
     }

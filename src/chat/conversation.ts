@@ -112,6 +112,7 @@ export class Conversation {
           }
         },
         onToolCall: hooks.onToolCall,
+        onRetry: hooks.onRetry,
         onUsage: (usage) => {
           rec.addUsage(usage);
           this.lastCall = usage;

@@ -169,21 +169,35 @@ export class SessionRecorder {
 
   /**
    * SIGTERM, SIGHUP, an uncaught exception or unhandled rejection: save what there is, marked
-   * interrupted, release the lock and exit. `report` prints the error of a crash.
+   * interrupted, release the lock and exit. A signal prints one line naming the saved file;
+   * `report` prints the error of a crash.
    */
   installEmergencyHandlers(report: (error: unknown) => void): void {
-    const die = (code: number) => {
+    const die = (code: number, signal?: string) => {
+      let saved = false;
       try {
         this.saveSync('interrupted');
+        saved = this.filePath !== undefined;
       } catch {
         // The last autosave stays: a valid file, a few seconds older.
+      }
+      if (signal && this.filePath) {
+        const what = saved
+          ? `the session was saved to ${this.filePath} as interrupted`
+          : `the session could not be saved; ${this.filePath} keeps its last autosave`;
+        // Synchronous: the process exits next, and the terminal may be mid-line at the prompt.
+        try {
+          writeSync(2, `\ngrok: ${signal}: ${what}\n`);
+        } catch {
+          // stderr is gone with the terminal (SIGHUP): the file is what matters.
+        }
       }
       this.releaseSync();
       this.closed = true;
       process.exit(code);
     };
     for (const [signal, n] of Object.entries(SIGNALS)) {
-      this.on(signal, () => die(128 + n));
+      this.on(signal, () => die(128 + n, signal));
     }
     this.on('uncaughtException', (error: unknown) => {
       report(error);

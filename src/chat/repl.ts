@@ -1,13 +1,14 @@
 /**
  * The interactive session on the terminal. Lines are queued as they arrive, so text piped in is
  * taken one message at a time. On a TTY, Ctrl+C during a reply stops it (the partial reply is
- * kept) and twice at the prompt exits; Ctrl+I (a Tab to the terminal) shows token usage.
+ * kept) and twice at the prompt ends the session; Ctrl+I (a Tab to the terminal) shows token usage
+ * on an empty line and completes a slash command after a '/'.
  */
 import { createInterface, type Interface } from 'node:readline';
 import { UserError } from '../errors.js';
 import { assertNameFree, validateName, validateTag } from '../session/names.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
-import { UnknownModelError } from './client.js';
+import { formatRetry, UnknownModelError } from './client.js';
 import type { Conversation } from './conversation.js';
 import type { ToolOutcome } from './tools.js';
 import { formatTicks } from './usage.js';
@@ -19,6 +20,7 @@ export const HELP_TEXT = [
   '  /name <text>    name the session (usable as its ref)',
   '  /tag <tag>      tag the session',
   '  /exit, /quit    end the session (also Ctrl+D)',
+  'Tab completes a command; on an empty line it shows the tokens.',
   'Ctrl+C stops a reply; twice at the prompt ends the session.',
 ].join('\n');
 
@@ -26,6 +28,16 @@ export interface ReplIO {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { isTTY?: boolean };
   error: NodeJS.WritableStream;
+}
+
+/** What Tab completes a line starting with '/' to; those taking an argument end with a space. */
+export const SLASH_COMMANDS = ['/exit', '/quit', '/tokens', '/name ', '/tag ', '/help'] as const;
+
+/** The slash commands `line` is the start of (none for other text). */
+export function completeSlash(line: string): string[] {
+  const start = line.trimStart();
+  if (!start.startsWith('/') || /\s/.test(start)) return [];
+  return SLASH_COMMANDS.filter((c) => c.startsWith(start));
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -67,6 +79,8 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
   let controller: AbortController | undefined;
   let ctrlCPending = false;
   let exitByCtrlC = false;
+  // A SIGINT with no terminal is a signal: the session is left interrupted, not ended.
+  let exitBySignal = false;
   let rl: Interface;
 
   const notify = () => {
@@ -82,11 +96,15 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     output: tty ? io.output : undefined,
     terminal: tty,
     prompt: '> ',
-    // Ctrl+I reaches readline as Tab: the completer is where it can be seen.
+    // Ctrl+I reaches readline as Tab: on an empty line it shows the tokens, after a '/' it
+    // completes the command.
     completer: tty
-      ? (line: string) => {
-          showTokens();
-          return [[], line];
+      ? (line: string): [string[], string] => {
+          if (line.trim() === '') {
+            showTokens();
+            return [[], line];
+          }
+          return [completeSlash(line), line.trimStart()];
         }
       : undefined,
   });
@@ -97,6 +115,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     }
     if (ctrlCPending || !tty) {
       exitByCtrlC = true;
+      exitBySignal = !tty;
       ended = true;
       notify();
       return;
@@ -145,6 +164,10 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
         onToolCall: (call, outcome) => {
           if (!atLineStart) write('\n');
           write(`${describeCall(call, outcome)}\n`);
+        },
+        onRetry: (notice) => {
+          if (!atLineStart) write('\n');
+          io.error.write(`grok: ${formatRetry(notice)}\n`);
         },
       });
       if (!atLineStart) write('\n');
@@ -224,5 +247,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
     process.off('SIGINT', onInterrupt);
     rl.close();
   }
-  return { status: exitByCtrlC ? 'interrupted' : 'ended' };
+  // Ctrl+C twice at the prompt is a way to leave like /exit: a reply cut short earlier keeps its
+  // own mark, the session ended.
+  return { status: exitBySignal ? 'interrupted' : 'ended' };
 }

@@ -14,7 +14,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { Message } from '../session/schema.js';
-import { type ChatClient, describeApiError, withRetries } from './client.js';
+import { type ChatClient, describeApiError, type RetryNotice, withRetries } from './client.js';
 import { toChatMessages, toResponsesInput } from './history.js';
 import { RESPONSES_TOOLS, TOOL_DEFINITIONS } from './tools.js';
 import { type CallUsage, fromChatUsage, fromResponsesUsage } from './usage.js';
@@ -48,6 +48,8 @@ export interface RoundRequest {
   onStart: () => void;
   /** The round's text so far, each time it grows. */
   onText: (text: string, delta: string) => void;
+  /** A refused request is about to be tried again. */
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 export function abortError(): Error {
@@ -95,6 +97,7 @@ export async function streamResponsesRound(req: RoundRequest): Promise<RoundResu
         { signal },
       ),
     signal,
+    req.onRetry,
   );
   req.onStart();
   const result: RoundResult = { text: '', reasoning: [], toolCalls: [], usage: undefined };
@@ -179,6 +182,7 @@ export async function streamChatRound(req: RoundRequest): Promise<RoundResult> {
         { signal, headers: req.cacheKey ? { 'x-grok-conv-id': req.cacheKey } : undefined },
       ),
     signal,
+    req.onRetry,
   );
   req.onStart();
   const result: RoundResult = { text: '', reasoning: [], toolCalls: [], usage: undefined };

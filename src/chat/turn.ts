@@ -7,7 +7,7 @@
  * and one `rounds` entry per request (src/chat/history.ts says why).
  */
 import type { ApiCall, Message, ToolCall } from '../session/schema.js';
-import type { ChatClient } from './client.js';
+import type { ChatClient, RetryNotice } from './client.js';
 import { argumentsToKeep, PART_SEPARATOR, type ReplyRound } from './history.js';
 import {
   type FunctionCall,
@@ -28,6 +28,8 @@ export interface TurnHooks {
   onToolCall?: (call: ToolCall, outcome: ToolOutcome) => void;
   /** Usage of each API call, as soon as the server reports it. */
   onUsage?: (usage: CallUsage) => void;
+  /** A refused request (429, 5xx, lost connection) waits before it is tried again. */
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 export interface TurnOptions extends TurnHooks {
@@ -87,6 +89,7 @@ export async function runTurn(opts: TurnOptions): Promise<TurnResult> {
         messages: [...opts.history, reply],
         cacheKey: opts.cacheKey,
         signal,
+        onRetry: opts.onRetry,
         onStart: () => {
           // The request is under way: until the server reports its usage, it is unknown.
           call = { model: client.model, usage: null };

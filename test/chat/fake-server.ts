@@ -44,6 +44,8 @@ export interface ScriptedReply {
   reasoningSummary?: string;
   /** An HTTP error status instead of a reply. */
   status?: number;
+  /** The Retry-After (ms) sent with that status (default 5). */
+  retryAfterMs?: number;
   /** Pieces the content is streamed in (default 3). */
   chunks?: number;
   /** Delay before each streamed piece. */
@@ -472,7 +474,7 @@ export async function startFakeServer(
         res,
         reply.status,
         { error: { message: `scripted ${reply.status}`, type: 'error' } },
-        { 'retry-after-ms': '5' },
+        { 'retry-after-ms': String(reply.retryAfterMs ?? 5) },
       );
       return;
     }

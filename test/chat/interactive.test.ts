@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runGrokAsync, sh } from '../helpers.js';
 import { textMessages } from './fake-server.js';
-import { type ChatFixture, chatFixture, GROK_MD, readSession, sessionFiles } from './setup.js';
+import {
+  type ChatFixture,
+  chatFixture,
+  GROK_MD,
+  readSession,
+  sessionFiles,
+  sleep,
+} from './setup.js';
 import { Terminal } from './terminal.js';
 
 let fx: ChatFixture;
@@ -158,7 +165,7 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     ).toBe(true);
   });
 
-  it('Ctrl+I shows the tokens, Ctrl+C interrupts a reply and keeps it, Ctrl+C twice exits', async () => {
+  it('Ctrl+I shows the tokens, Ctrl+C interrupts a reply and keeps it, Ctrl+C twice ends the session', async () => {
     fx.server.push(
       { content: 'short one', usage: { prompt: 10, completion: 2 } },
       { content: 'x'.repeat(400), chunks: 40, delayMs: 100 },
@@ -196,7 +203,8 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     // the request was made; what it used, the server never said
     expect(partial?.calls).toEqual([{ model: 'grok-4.3', usage: null }]);
     expect(partial?.usage).toBeUndefined();
-    expect(session.status).toBe('interrupted');
+    // leaving at the prompt ends the session; the cut reply keeps its own mark
+    expect(session.status).toBe('ended');
   });
 });
 
@@ -212,6 +220,74 @@ describe('ending and long sessions', () => {
     const { session } = readSession(join(fx.home.sessions, files[0] as string));
     expect(session.status).toBe('ended');
     expect(session.messages).toHaveLength(3);
+  });
+
+  it('Tab completes slash commands; on an empty line it shows the tokens', async () => {
+    fx.server.push({ content: 'hello back', usage: { prompt: 10, completion: 2 } });
+    term.start(['hi'], fx.env, fx.project);
+    await term.waitFor(/hello back/);
+    await term.waitFor(/^>\s*$/m);
+    // one match: the line becomes the command
+    term.write('/to');
+    await term.waitFor(/^> \/to\s*$/m);
+    term.keys('Tab');
+    await term.waitFor(/^> \/tokens\s*$/m);
+    term.keys('Enter');
+    await term.waitFor(/^tokens: input 10 \(0 cached\), output 2/m);
+    // several: a second Tab lists them, the line keeps what they share
+    term.write('/t');
+    await term.waitFor(/^> \/t\s*$/m);
+    term.keys('Tab');
+    term.keys('Tab');
+    await term.waitFor(/^\/tokens\s+\/tag\s*$/m);
+    term.write('a');
+    await term.waitFor(/^> \/ta\s*$/m);
+    term.keys('Tab');
+    // (the pane drops the trailing space; the tag typed next shows it was there)
+    await term.waitFor(/^> \/tag\s*$/m);
+    term.write('later');
+    term.keys('Enter');
+    await term.waitFor(/tags: later/);
+    // text that is not a command: Tab neither completes nor shows the tokens
+    term.write('plain');
+    term.keys('Tab');
+    await sleep(300);
+    expect(term.screen().match(/tokens: input/g)).toHaveLength(1);
+    term.keys('C-u');
+    // Tab on an empty line still shows the tokens
+    term.keys('Tab');
+    await term.waitFor((s) => (s.match(/tokens: input 10/g) ?? []).length === 2);
+    term.write('/ex');
+    await term.waitFor(/^> \/ex\s*$/m);
+    term.keys('Tab');
+    await term.waitFor(/^> \/exit\s*$/m);
+    term.keys('Enter');
+    await term.waitFor(/\[exit 0\]/);
+    const { session } = readSession(
+      join(fx.home.sessions, sessionFiles(fx.home.sessions)[0] as string),
+    );
+    expect(session.tags).toEqual(['later']);
+    expect(session.status).toBe('ended');
+  });
+
+  it('waiting on a refused request shows each retry, then the reply', async () => {
+    fx.server.push(
+      { status: 429, retryAfterMs: 1500 },
+      { status: 503 },
+      { content: 'Got through.', usage: { prompt: 10, completion: 2 } },
+    );
+    term.start([], { ...fx.env, GROK_MAX_RETRIES: '3' }, fx.project);
+    await term.waitFor(/^>\s*$/m);
+    term.type('are you there?');
+    // the first wait is shown while it lasts, not after
+    await term.waitFor(/grok: the API answered HTTP 429; retrying in 1\.5 s, 1 of 3/);
+    expect(term.screen()).not.toContain('Got through.');
+    const screen = await term.waitFor(/Got through\./);
+    expect(screen).toMatch(/grok: the API answered HTTP 503; retrying in 5 ms, 2 of 3\n/);
+    expect(screen.match(/retrying in/g)).toHaveLength(2);
+    expect(fx.server.requests).toHaveLength(3);
+    term.type('/exit');
+    await term.waitFor(/\[exit 0\]/);
   });
 
   it('warns once when the context passes 100,000 tokens', async () => {

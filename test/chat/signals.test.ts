@@ -51,7 +51,10 @@ describe('nothing committed is lost (acceptance 3)', () => {
     expect(saved.status).toBe('active');
 
     process.kill(pid, 'SIGTERM');
-    await term.waitFor(/\[exit 143\]/);
+    const screen = await term.waitFor(/\[exit 143\]/);
+    // one line says where the session went
+    const said = screen.split('\n').filter((l) => l.includes('SIGTERM'));
+    expect(said).toEqual([`grok: SIGTERM: the session was saved to ${path} as interrupted`]);
     const { text, session } = readSession(path);
     expect(session.status).toBe('interrupted');
     expect(session.messages.map((m) => m.role)).toEqual([
@@ -131,7 +134,9 @@ describe('the emergency save', () => {
     await term.waitFor(/Answered\./);
     const { path, pid } = openSession();
     process.kill(pid, 'SIGHUP');
-    await term.waitFor(/\[exit 129\]/);
+    const screen = await term.waitFor(/\[exit 129\]/);
+    const said = screen.split('\n').filter((l) => l.includes('SIGHUP'));
+    expect(said).toEqual([`grok: SIGHUP: the session was saved to ${path} as interrupted`]);
     const { session } = readSession(path);
     expect(session.status).toBe('interrupted');
     expect(session.messages.map((m) => m.content).slice(1)).toEqual(['q', 'Answered.']);

@@ -61,6 +61,11 @@ export class Terminal {
     this.tmux(['send-keys', '-t', 'grok', 'Enter']);
   }
 
+  /** Types `text` literally, without Enter. */
+  write(text: string): void {
+    this.tmux(['send-keys', '-t', 'grok', '-l', text]);
+  }
+
   /** Sends key names such as C-c, C-d, C-i. */
   keys(...names: string[]): void {
     this.tmux(['send-keys', '-t', 'grok', ...names]);
