@@ -19,6 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
 import { FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { tar } from '../tar-writer.js';
 import { snapshot } from './snapshot.js';
 
 const json = (r: { code: number | null; stdout: string; stderr: string }) => {
@@ -399,37 +400,6 @@ describe('grok sessions archive', () => {
     rmSync(join(archives, '2025-10.tar.gz'));
   });
 });
-
-/** A minimal ustar writer, so the test can build entries no well-behaved tool would write. */
-function tar(entries: { name: string; body?: string; type?: string; link?: string }[]): Buffer {
-  const blocks: Buffer[] = [];
-  for (const e of entries) {
-    const body = Buffer.from(e.body ?? '');
-    const header = Buffer.alloc(512);
-    header.write(e.name, 0, 100, 'utf8');
-    header.write('0000600\0', 100);
-    header.write('0000000\0', 108);
-    header.write('0000000\0', 116);
-    header.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
-    header.write(
-      `${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`,
-      136,
-    );
-    header.write('        ', 148);
-    header.write(e.type ?? '0', 156);
-    if (e.link) header.write(e.link, 157, 100, 'utf8');
-    header.write('ustar\0', 257);
-    header.write('00', 263);
-    let sum = 0;
-    for (const b of header) sum += b;
-    header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
-  }
-  blocks.push(Buffer.alloc(1024));
-  return Buffer.concat(blocks);
-}
 
 describe('analytics over archives', () => {
   it('a damaged archive is reported, the sessions read before the damage still count', () => {
