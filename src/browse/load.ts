@@ -21,12 +21,29 @@ function importEsm(url: string): Promise<unknown> {
   return given ? given(url) : import(url);
 }
 
+/**
+ * Ink reads `CI` and `CONTINUOUS_INTEGRATION` once, when it loads (the is-in-ci package), and
+ * in CI mode it draws nothing until the app exits. The browser only opens when stdin and stdout
+ * are both terminals, so someone is looking at it whatever those variables say: hide them while
+ * Ink loads, and put them back for everything else (a resumed chat's tools, child processes).
+ */
+const CI_VARIABLES = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+
+async function withoutCiVariables<T>(load: () => Promise<T>): Promise<T> {
+  const saved = CI_VARIABLES.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) delete process.env[name];
+  try {
+    return await load();
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
 /** The screen's module: the build's bundle, else app.js as tsc wrote it (Ink from node_modules). */
 export async function loadBrowserApp(): Promise<App> {
   const bundle = new URL(`../vendor/${UI_BUNDLE_NAME}`, import.meta.url);
   const bundled = bundle.protocol === 'file:' && existsSync(fileURLToPath(bundle));
   // a URL, not a literal './app.js': the program's bundle must not take Ink in
-  return (await importEsm(
-    bundled ? bundle.href : new URL('./app.js', import.meta.url).href,
-  )) as App;
+  const url = bundled ? bundle.href : new URL('./app.js', import.meta.url).href;
+  return (await withoutCiVariables(() => importEsm(url))) as App;
 }

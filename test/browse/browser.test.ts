@@ -21,6 +21,8 @@ let term: Terminal;
 
 beforeEach(async () => {
   fx = await chatFixture();
+  // as on a CI machine: Ink, left to itself, would draw nothing there until the browser exits
+  fx.env.CI = 'true';
   copyFixtures(fx.home.sessions);
 });
 afterEach(async () => {

@@ -30,7 +30,7 @@ export class Terminal {
   /** Starts `grok <args>` in `cwd` with `env` (the variables that matter are also set on the command line). */
   start(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): void {
     const vars = Object.entries(env)
-      .filter(([k, v]) => v !== undefined && /^(GROK_|XAI_|HOME$|NO_COLOR$|TZ$)/.test(k))
+      .filter(([k, v]) => v !== undefined && /^(GROK_|XAI_|HOME$|NO_COLOR$|TZ$|CI$)/.test(k))
       .map(([k, v]) => `${k}=${quote(String(v))}`);
     const grok = ['env', ...vars, quote(process.execPath), quote(BIN), ...args.map(quote)].join(
       ' ',
