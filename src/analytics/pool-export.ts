@@ -6,7 +6,7 @@
  * - a month is written whole, as one file per table: the sessions exported now, then the
  *   sessions of the partition's earlier files that are not (pruned, archived, filtered out), as
  *   they were. Nothing pooled is ever dropped;
- * - each file is written under a hidden folder of the pool (`.grok-export-<pid>-…`, which no
+ * - each file is written under a hidden folder of the pool (`.grok-export-<machine>-<pid>-…`, which no
  *   reader lists), flushed, then renamed into its partition: messages and tool calls first, the
  *   sessions last, so a reader sees the old copy or the new one, never a session without its
  *   rows. The earlier files of the month go only after that; a reader meeting both keeps the
@@ -91,8 +91,12 @@ function fsyncPath(path: string): void {
   }
 }
 
-/** Temp folders of exports that were stopped (their process is gone): removed. */
-async function removeStaleTemps(out: string): Promise<void> {
+/**
+ * Temp folders of this machine's exports that were stopped (their process is gone): removed.
+ * Another machine's, in a shared folder, are its own to clear: their pid means nothing here.
+ */
+async function removeStaleTemps(out: string, machine: string): Promise<void> {
+  const mine = `${TEMP_PREFIX}${machine}-`;
   let names: string[];
   try {
     names = readdirSync(out);
@@ -100,8 +104,8 @@ async function removeStaleTemps(out: string): Promise<void> {
     return;
   }
   for (const name of names) {
-    if (!name.startsWith(TEMP_PREFIX)) continue;
-    const pid = Number.parseInt(name.slice(TEMP_PREFIX.length), 10);
+    if (!name.startsWith(mine)) continue;
+    const pid = Number.parseInt(name.slice(mine.length), 10);
     if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
       await rm(join(out, name), { recursive: true, force: true }).catch(() => {});
     }
@@ -145,7 +149,7 @@ export async function exportToPool(
 ): Promise<PoolExportResult> {
   const { out, machine, text } = opts;
   assertNotOldLayout(out);
-  await removeStaleTemps(out);
+  await removeStaleTemps(out, machine);
   await conn.run(loadSql('internal/pool-export-now'));
   const exportedAt = opts.now ?? new Date();
   const files = listPoolFiles(out, machine);
@@ -175,7 +179,7 @@ export async function exportToPool(
   if (months.length === 0) return result;
   const stamp = `${stampOf(exportedAt)}-${randomBytes(3).toString('hex')}`;
   const fileName = `part-${stamp}.parquet`;
-  const temp = join(out, `${TEMP_PREFIX}${process.pid}-${stamp}`);
+  const temp = join(out, `${TEMP_PREFIX}${machine}-${process.pid}-${stamp}`);
   try {
     await mkdir(temp, { recursive: true, mode: 0o700 });
   } catch (error) {
