@@ -62,20 +62,23 @@ export async function discoverWithOwnership(
   return { discovery, ownership };
 }
 
-async function discover(
+/**
+ * The names of the session files of `dir` by their directory entries alone (no lstat: what the
+ * entry's type says), unsorted, and the session-named entries that are not regular files. A
+ * missing directory has none.
+ */
+export async function sessionFileNames(
   dir: string,
-  keep: ((path: string, st: Stats) => void) | undefined,
-): Promise<Discovery> {
+): Promise<{ names: string[]; ignored: IgnoredEntry[] }> {
   let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, files: [], ignored: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names: [], ignored: [] };
     throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
   }
-  const files: SessionFileEntry[] = [];
   const ignored: IgnoredEntry[] = [];
-  const candidates: string[] = [];
+  const names: string[] = [];
   for (const entry of entries) {
     const matches = isSessionFileName(entry.name);
     if (entry.isSymbolicLink()) {
@@ -83,9 +86,18 @@ async function discover(
     } else if (!entry.isFile()) {
       if (matches) ignored.push({ name: entry.name, reason: 'not a regular file' });
     } else if (matches) {
-      candidates.push(entry.name);
+      names.push(entry.name);
     }
   }
+  return { names, ignored };
+}
+
+async function discover(
+  dir: string,
+  keep: ((path: string, st: Stats) => void) | undefined,
+): Promise<Discovery> {
+  const { names: candidates, ignored } = await sessionFileNames(dir);
+  const files: SessionFileEntry[] = [];
   // A loop of lstatSync: for 10,000 files about a quarter of the time of as many concurrent
   // fs/promises calls (see analytics/scan.ts).
   for (const name of candidates) {
