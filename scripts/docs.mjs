@@ -38,6 +38,9 @@ export function regenerate(text) {
   const sessions = join(home, 'sessions');
   mkdirSync(sessions, { recursive: true, mode: 0o700 });
   cpSync(join(ROOT, 'fixtures', 'sessions'), sessions, { recursive: true });
+  // as a fresh clone leaves them (umask 022), whatever this checkout's umask or `npm run
+  // fixtures` (which writes 0600) left: the harden example shows them loose
+  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), 0o644);
   const broken = readdirSync(join(ROOT, 'fixtures', 'broken'));
   const env = {
     PATH: process.env.PATH,

@@ -10,7 +10,6 @@ import {
   readSession,
   roles,
   sessionFiles,
-  sleep,
 } from './setup.js';
 import type { Terminal } from './terminal.js';
 
@@ -224,7 +223,8 @@ describe('ending and long sessions', () => {
     // several: a second Tab lists them, the line keeps what they share
     term.write('/t');
     await term.waitFor(/^> \/t\s*$/m);
-    term.keys('Tab');
+    // the first Tab read on its own: read with the second it would be typed as a tab
+    await term.keysAlone('Tab');
     term.keys('Tab');
     await term.waitFor(/^\/tokens\s+\/tag\s*$/m);
     term.write('a');
@@ -237,13 +237,14 @@ describe('ending and long sessions', () => {
     await term.waitFor(/tags: later/);
     // text that is not a command: Tab neither completes nor shows the tokens
     term.write('plain');
-    term.keys('Tab');
-    await sleep(300);
-    expect(term.screen().match(/tokens: input/g)).toHaveLength(1);
+    await term.waitFor(/^> plain\s*$/m);
+    await term.keysAlone('Tab');
     term.keys('C-u');
-    // Tab on an empty line still shows the tokens
+    // Tab on an empty line still shows the tokens; the terminal shows output in order, so by
+    // then what the Tab after 'plain' printed is on the screen too: nothing
     term.keys('Tab');
-    await term.waitFor((s) => (s.match(/tokens: input 10/g) ?? []).length === 2);
+    const shown = await term.waitFor(/^>\s*\ntokens: input 10.*\n>\s*$/m);
+    expect(shown.match(/tokens: input/g)).toHaveLength(2);
     term.write('/ex');
     await term.waitFor(/^> \/ex\s*$/m);
     term.keys('Tab');

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +85,18 @@ describe('tools are confined to the working directory (acceptance 6)', () => {
     expect(many).toHaveLength(MAX_GLOB_RESULTS + 1);
     expect(many.at(-1)).toContain('5 more files not shown');
     expect((await runTool(root, 'Nope', {})).content).toContain("unknown tool 'Nope'");
+  });
+
+  it('a FIFO in the project is refused by Grep and Read at once, never opened to wait for a writer', async () => {
+    expect(spawnSync('mkfifo', [join(root, 'pipe.log')]).status).toBe(0);
+    const grep = await runTool(root, 'Grep', { pattern: 'x', path: 'pipe.log' });
+    expect(grep.ok).toBe(false);
+    expect(grep.content).toBe('Error: pipe.log is not a regular file');
+    const read = await runTool(root, 'Read', { path: 'pipe.log' });
+    expect(read.content).toBe('Error: pipe.log is not a regular file');
+    // a walk of the whole project skips it and still finds what is there
+    const all = await runTool(root, 'Grep', { pattern: 'auth' });
+    expect(all.content).toContain('src/index.ts:1:');
   });
 
   it('globs and cuts behave', () => {

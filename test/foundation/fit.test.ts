@@ -4,7 +4,7 @@
  * piped without COLUMNS the table stays whole; a real 80x24 terminal shows list and top unwrapped.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,9 @@ describe('table commands at COLUMNS=80 and 60', () => {
   beforeAll(() => {
     h = makeHome();
     copyFixtures(h.sessions);
+    // loose, as a fresh clone leaves them (whatever mode `npm run fixtures` wrote): doctor has
+    // problems to list
+    for (const name of readdirSync(h.sessions)) chmodSync(join(h.sessions, name), 0o644);
     // a session whose name, directory and text are wide characters and emoji
     const file = join(h.sessions, 'session-2025-12-11-09-22-14.json');
     const session = JSON.parse(readFileSync(file, 'utf8'));
