@@ -187,7 +187,7 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool } = await import('./pool.js');
+  const { openPool, poolQuery } = await import('./pool.js');
   const pool = await openPool(opts.from);
   try {
     const conn = pool.conn;
@@ -207,8 +207,8 @@ async function withPool<T>(
       locks: [],
       notices: [],
       loadText: async () => {},
-      rows: (name, params) => queryRows(conn, loadSql(name), params),
-      values: (names, params) => jsonValues(conn, names, params),
+      rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
+      values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
     });
   } finally {
     pool.close();

@@ -21,6 +21,7 @@ import { describeFsError, UserError } from '../errors.js';
 import { processAlive } from '../session/lock.js';
 import {
   assertNotOldLayout,
+  assertSummaryVersion,
   listPoolFiles,
   type PoolFiles,
   parquetRelation,
@@ -151,8 +152,11 @@ export async function exportToPool(
   assertNotOldLayout(out);
   await removeStaleTemps(out, machine);
   await conn.run(loadSql('internal/pool-export-now'));
+  await conn.run(loadSql('internal/pool-export-summary'));
   const exportedAt = opts.now ?? new Date();
   const files = listPoolFiles(out, machine);
+  // This machine's earlier sessions are carried into the months written: they need their summary.
+  await assertSummaryVersion(conn, out, files.sessions);
   const pooled = `(SELECT * FROM ${parquetRelation('sessions', files.sessions)} QUALIFY row_number() OVER (PARTITION BY session_id ORDER BY exported_at DESC, parse_filename(filename) DESC) = 1)`;
   const changedRows = (
     await conn.runAndReadAll(

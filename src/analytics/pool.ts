@@ -12,6 +12,7 @@ import type { IndexHandle } from './index-db.js';
 import {
   emptyRelation,
   POOL_SCHEMA_VERSION,
+  POOL_SUMMARY_VERSION,
   POOL_TABLES,
   type PoolTable,
   sqlString,
@@ -118,6 +119,37 @@ export function assertNotOldLayout(root: string): void {
   }
 }
 
+/** A pool (or a machine's part of it) written by a grok of before the sessions' summary. */
+export function olderVersionMessage(dir: string, version: number): string {
+  return `${dir} holds sessions of pool schema version ${version}, written by an older grok: this grok reads version ${POOL_SUMMARY_VERSION} and later (each session carries its summary)`;
+}
+
+const OLDER_VERSION_HINT =
+  'export every machine again into a new directory (grok sessions export --format parquet --out NEW)';
+
+/** Refuses sessions files of a version before the summary, read by their schema_version alone. */
+export async function assertSummaryVersion(
+  conn: DuckDBConnection,
+  dir: string,
+  sessionsFiles: readonly string[],
+): Promise<void> {
+  if (sessionsFiles.length === 0) return;
+  let oldest: number;
+  try {
+    const list = sessionsFiles.map((f) => sqlString(f, dir)).join(', ');
+    oldest = Number(
+      (
+        await conn.runAndReadAll(`SELECT min(schema_version) FROM read_parquet([${list}])`)
+      ).getRows()[0]?.[0] ?? POOL_SUMMARY_VERSION,
+    );
+  } catch {
+    return; // not even schema_version: the caller's own message says what DuckDB found
+  }
+  if (oldest < POOL_SUMMARY_VERSION) {
+    throw new UserError(olderVersionMessage(dir, oldest), { hint: OLDER_VERSION_HINT });
+  }
+}
+
 export type PoolFiles = Record<PoolTable, string[]>;
 
 /** Every file of each table under the root(s), sorted; machine limits it to one machine's. */
@@ -216,16 +248,23 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
     try {
       await conn.run(sql);
     } catch (error) {
+      // Files of a version before the sessions' summary lack its columns: say so, not DuckDB's words.
+      await assertSummaryVersion(conn, root, files.sessions);
       throw new UserError(
         `--from ${root}: cannot read the pool: ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    const newest = Number(
-      (
-        await conn.runAndReadAll('SELECT coalesce(max(schema_version), 0) FROM sessions')
-      ).getRows()[0]?.[0] ?? 0,
-    );
-    if (newest > POOL_SCHEMA_VERSION) {
+    const [oldest, newest] = (
+      await conn.runAndReadAll(
+        'SELECT coalesce(min(schema_version), 0), coalesce(max(schema_version), 0) FROM sessions',
+      )
+    )
+      .getRows()[0]
+      ?.map(Number) ?? [0, 0];
+    if ((oldest ?? 0) > 0 && (oldest ?? 0) < POOL_SUMMARY_VERSION) {
+      throw new UserError(olderVersionMessage(root, oldest ?? 0), { hint: OLDER_VERSION_HINT });
+    }
+    if ((newest ?? 0) > POOL_SCHEMA_VERSION) {
       throw new UserError(
         `--from ${root}: files of schema version ${newest}, newer than this grok reads (${POOL_SCHEMA_VERSION})`,
         { hint: 'update grok on this machine' },
@@ -236,6 +275,20 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
     close();
     throw error;
   }
+}
+
+/**
+ * The queries that read a pool otherwise than the index: from each session's summary (schema
+ * version 2) rather than from its messages.
+ */
+const POOL_QUERIES: Readonly<Record<string, string>> = {
+  'internal/latency': 'internal/pool-latency',
+  'internal/latency-by-model': 'internal/pool-latency-by-model',
+};
+
+/** The query an analytics command runs over a pool in place of `name`. */
+export function poolQuery(name: string): string {
+  return POOL_QUERIES[name] ?? name;
 }
 
 /** Every file of the pool, with its size and mtime: what an answer over it depends on. */

@@ -16,9 +16,11 @@ import { archivesDir } from '../maintenance/archives-dir.js';
 import { type RestoreResult, restore } from '../maintenance/restore.js';
 import {
   type AgeRule,
+  ageRule,
   type Candidate,
   inventory,
   isOld,
+  keepTags,
   protectedBy,
 } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
@@ -30,7 +32,6 @@ import { resolveRefs } from '../session/ref.js';
 import { now as clockNow } from '../test-hooks.js';
 import { parseMonth } from '../time.js';
 import { type GlobalOptions, outOption } from './common.js';
-import { ageRule, keepTags } from './prune.js';
 
 export interface ArchiveOptions extends GlobalOptions {
   olderThan?: string;

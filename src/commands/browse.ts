@@ -5,11 +5,12 @@
  * commands run, with their checks, never through another grok process.
  */
 import { join } from 'node:path';
-import { withAnalytics } from '../analytics/analytics-run.js';
+import { type AnalyticsContext, withAnalytics } from '../analytics/analytics-run.js';
 import { computeCosts, tableInForce } from '../analytics/costs.js';
-import { jsonArray } from '../analytics/sql-files.js';
+import type { PriceTable } from '../analytics/pricing.js';
+import { jsonArray, loadSql } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
-import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
+import type { BrowseOutcome, BrowseSource, FirstRows, LoadedRows } from '../browse/source.js';
 import { UsageError } from '../errors.js';
 import { useColor } from '../render/color.js';
 import type { CommandOutput } from '../render/output.js';
@@ -32,6 +33,21 @@ export function onTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
+/** The status line's notes of an index run: why it was not used, files it could not read. */
+function notesOf(ctx: AnalyticsContext): string[] {
+  const n = ctx.skipped.length;
+  const notes = [...ctx.notices];
+  if (n > 0)
+    notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
+  return notes;
+}
+
+/** The selected sessions' rows, newest first, with their costs. */
+async function rowsOf(ctx: AnalyticsContext, table: PriceTable): Promise<BrowseRow[]> {
+  await computeCosts(ctx, table);
+  return jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
+}
+
 /** The sessions, as the browser lists them, from the index. */
 export async function browseRows(
   opts: GlobalOptions & { archived?: boolean | undefined },
@@ -39,16 +55,83 @@ export async function browseRows(
   const { table } = await tableInForce();
   return withAnalytics(
     { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
-    async (ctx) => {
-      await computeCosts(ctx, table);
-      const rows = await jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
-      const n = ctx.skipped.length;
-      const notes = [...ctx.notices];
-      if (n > 0)
-        notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
-      return { rows, notes };
-    },
+    async (ctx) => ({ rows: await rowsOf(ctx, table), notes: notesOf(ctx) }),
   );
+}
+
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * The browser's first rows, in two steps over one opening of the index: the newest `limit` live
+ * sessions (of the current directory, with `cwdOnly`, when it has any) with the counts of the
+ * list, for the first screen; then every row, read only when `rest` is asked for (once that
+ * screen is drawn), never if `close` comes first. Reading and costing all 10,000 rows of a large
+ * history took most of the first screen's time. `close` waits until the index is closed.
+ */
+export function firstRows(
+  opts: GlobalOptions,
+  { cwd, cwdOnly, limit }: { cwd: string; cwdOnly: boolean; limit: number },
+): { first: Promise<FirstRows>; close: () => Promise<void> } {
+  const first = deferred<FirstRows>();
+  const whole = deferred<LoadedRows>();
+  const asked = deferred<boolean>();
+  const done = (async () => {
+    const { table } = await tableInForce();
+    await withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
+      const notes = notesOf(ctx);
+      const counts = (await ctx.rows('internal/browse-counts', { cwd }))[0];
+      const total = Number(counts?.total ?? 0);
+      const here = Number(counts?.here ?? 0);
+      const scope = cwdOnly && here > 0 ? cwd : null;
+      if ((scope === null ? total : here) <= limit) {
+        first.resolve({ rows: await rowsOf(ctx, table), notes });
+        return;
+      }
+      await ctx.conn.run(loadSql('internal/browse-keep-selection'));
+      await ctx.conn.run(loadSql('internal/browse-newest-sids'), { dir: scope, limit });
+      const newest = await rowsOf(ctx, table);
+      first.resolve({
+        rows: newest,
+        notes,
+        partial: {
+          total,
+          here,
+          rest: () => {
+            asked.resolve(true);
+            return whole.promise;
+          },
+        },
+      });
+      if (!(await asked.promise)) return;
+      await ctx.conn.run(loadSql('internal/browse-whole-selection'));
+      whole.resolve({ rows: await rowsOf(ctx, table), notes });
+    });
+  })();
+  done.catch((error: unknown) => {
+    first.reject(error);
+    whole.reject(error);
+  });
+  // a rest never asked for is never awaited
+  whole.promise.catch(() => {});
+  return {
+    first: first.promise,
+    close: async () => {
+      asked.resolve(false);
+      await done.catch(() => {});
+    },
+  };
 }
 
 /** Each command's own lines, as the browser's status line: the last one says the outcome. */
@@ -105,7 +188,7 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
 
 /**
  * Runs the browser until the user leaves it. `cwdOnly`: start with the current directory's
- * sessions (grok --resume). The rows and the screen's module load side by side.
+ * sessions (grok --resume). The first rows and the screen's module load side by side.
  */
 export async function pickSession(
   opts: GlobalOptions,
@@ -113,13 +196,21 @@ export async function pickSession(
 ): Promise<BrowseOutcome> {
   const source = browseSource(opts);
   // the index first: its stat pass and DuckDB's open run off this thread while the screen's
-  // module is compiled on it
-  const rows = source.load({ archived: false });
-  const [initial, { runBrowser }] = await Promise.all([
-    rows,
-    import('../browse/load.js').then((m) => m.loadBrowserApp()),
-  ]);
-  return runBrowser(source, { cwdOnly, colour: useColor() }, initial);
+  // module is compiled on it. The first screen shows fewer rows than the window has lines.
+  const rows = firstRows(opts, {
+    cwd: source.cwd,
+    cwdOnly,
+    limit: Math.max(24, process.stdout.rows || 0),
+  });
+  try {
+    const [initial, { runBrowser }] = await Promise.all([
+      rows.first,
+      import('../browse/load.js').then((m) => m.loadBrowserApp()),
+    ]);
+    return await runBrowser(source, { cwdOnly, colour: useColor() }, initial);
+  } finally {
+    await rows.close();
+  }
 }
 
 /** The exit code of a browser left by a signal, as a shell reports one: 128 + its number. */

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import type { CommandOutput } from '../render/output.js';
+import { secretInValue } from '../secrets/scan.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { setTopLevelFields } from '../session/edit-text.js';
 import { assertNotLocked } from '../session/lock.js';
@@ -62,7 +63,7 @@ export async function rename(
   name: string,
   opts: GlobalOptions,
 ): Promise<LoadedSession> {
-  const valid = validateName(String(name));
+  const valid = validateName(String(name), secretInValue);
   const dir = sessionsDir(opts);
   const { file } = await resolveSession(dir, ref);
   await assertNameFree(dir, valid, file);

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
+import { secretInValue } from '../secrets/scan.js';
 import { validateTag } from '../session/names.js';
 import type { LoadedSession } from '../session/store.js';
 import type { GlobalOptions } from './common.js';
@@ -11,7 +12,7 @@ export async function tag(
   opts: GlobalOptions,
 ): Promise<LoadedSession> {
   if (tags.length === 0) throw new UsageError('tag needs at least one tag');
-  const valid = tags.map(validateTag);
+  const valid = tags.map((t) => validateTag(t, secretInValue));
   return updateSession(opts, ref, 'tag', (raw) => {
     const current = Array.isArray(raw.tags) ? (raw.tags as string[]) : [];
     raw.tags = [...new Set([...current, ...valid])];
