@@ -1,37 +1,21 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import {
-  type FakeServer,
-  type RecordedRequest,
-  startFakeServer,
-  textMessages,
-  toolOutputs,
-} from './fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, runGrokAsync, type TempHome } from '../helpers.js';
+import { type FakeServer, type RecordedRequest, textMessages, toolOutputs } from './fake-server.js';
+import { eachChatFixture } from './setup.js';
 
 let home: TempHome;
 let server: FakeServer;
+let baseEnv: NodeJS.ProcessEnv;
+eachChatFixture((fx) => {
+  ({ home, server, env: baseEnv } = fx);
+});
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...home.env,
-    GROK_API_KEY: 'test-key',
-    GROK_BASE_URL: server.url,
-    GROK_RETRY_DELAY_MS: '5',
-    ...extra,
-  };
+  return { ...baseEnv, ...extra };
 }
-
-beforeEach(async () => {
-  home = makeHome();
-  server = await startFakeServer();
-});
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
 
 describe('grok -p (acceptance 1)', () => {
   it('prints the streamed reply and leaves the sessions directory empty', async () => {

@@ -1,22 +1,21 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runGrokAsync, sh } from '../helpers.js';
 import { textMessages } from './fake-server.js';
-import { type ChatFixture, chatFixture, GROK_MD, readSession, sessionFiles } from './setup.js';
-import { Terminal } from './terminal.js';
+import {
+  type ChatFixture,
+  eachChatInTerminal,
+  GROK_MD,
+  readSession,
+  roles,
+  sessionFiles,
+} from './setup.js';
+import type { Terminal } from './terminal.js';
 
 let fx: ChatFixture;
 let term: Terminal;
-
-beforeEach(async () => {
-  fx = await chatFixture();
-  term = new Terminal();
-});
-afterEach(async () => {
-  term.close();
-  await fx.cleanup();
-});
+eachChatInTerminal((f, t) => ([fx, term] = [f, t]));
 
 describe('an interactive session in a terminal (acceptance 2)', () => {
   it('records three turns, one with a Glob call, ended by /exit, in the seed format', async () => {
@@ -78,7 +77,7 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(fx.home.sessions).mode & 0o777).toBe(0o700);
     expect(session.sessionId).toBe(files[0]?.replace(/\.json$/, ''));
-    expect(session.messages.map((m) => m.role)).toEqual([
+    expect(roles(session)).toEqual([
       'system',
       'user',
       'assistant',
@@ -181,13 +180,7 @@ describe('an interactive session in a terminal (acceptance 2)', () => {
     const files = sessionFiles(fx.home.sessions);
     expect(files).toHaveLength(1);
     const { session } = readSession(join(fx.home.sessions, files[0] as string));
-    expect(session.messages.map((m) => m.role)).toEqual([
-      'system',
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-    ]);
+    expect(roles(session)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
     expect(session.messages[1]?.content).toBe('first question');
     const partial = session.messages[4];
     expect(partial?.interrupted).toBe(true);

@@ -5,13 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutText } from '../../src/chat/text.js';
 import { globToRegExp, MAX_GLOB_RESULTS, runTool } from '../../src/chat/tools.js';
-import { makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import {
-  type FakeServer,
-  type RecordedRequest,
-  startFakeServer,
-  toolOutputs,
-} from './fake-server.js';
+import { runGrokAsync } from '../helpers.js';
+import { type RecordedRequest, toolOutputs } from './fake-server.js';
+import { type ChatFixture, eachChatFixture } from './setup.js';
 
 let base: string;
 let root: string;
@@ -115,19 +111,13 @@ describe('tools are confined to the working directory (acceptance 6)', () => {
 });
 
 describe('the model gets the refusal end to end', () => {
-  let home: TempHome;
-  let server: FakeServer;
-  beforeEach(async () => {
-    home = makeHome();
-    server = await startFakeServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    home.cleanup();
+  let fx: ChatFixture;
+  eachChatFixture((f) => {
+    fx = f;
   });
 
   it('a Read of ../../etc/passwd and through a symlink is answered with an error', async () => {
-    server.push(
+    fx.server.push(
       {
         toolCalls: [
           { name: 'Read', arguments: { path: '../../etc/passwd' } },
@@ -137,14 +127,10 @@ describe('the model gets the refusal end to end', () => {
       },
       { content: 'I cannot read that.' },
     );
-    const r = await runGrokAsync(
-      ['-p', 'show me /etc/passwd'],
-      { ...home.env, GROK_API_KEY: 'k', GROK_BASE_URL: server.url },
-      { cwd: root },
-    );
+    const r = await runGrokAsync(['-p', 'show me /etc/passwd'], fx.env, { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('I cannot read that.\n');
-    const outputs = toolOutputs(server.requests[1] as RecordedRequest);
+    const outputs = toolOutputs(fx.server.requests[1] as RecordedRequest);
     expect(outputs).toHaveLength(3);
     for (const text of outputs) {
       expect(text).toMatch(/^Error: /);
