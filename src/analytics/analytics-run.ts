@@ -95,7 +95,9 @@ async function refreshed(
   opts: RefreshOptions,
 ): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
   try {
-    return { handle, stats: await refreshIndex(handle.conn, opts) };
+    const stats = await refreshIndex(handle.conn, opts);
+    if (stats.read + stats.removed + stats.archivesRead > 0) await handle.settle?.();
+    return { handle, stats };
   } catch (error) {
     if (handle.mode === 'memory') throw error;
     // A write conflict or damage found only now: the files are the truth, so read them directly.
@@ -266,7 +268,9 @@ export async function withAnalytics<T>(
       locks,
       notices,
       loadText: async () => {
-        const note = textNotice(await ensureText(conn, 'selected'));
+        const load = await ensureText(conn, 'selected');
+        await handle.settle?.();
+        const note = textNotice(load);
         if (note) {
           notices.push(note);
           passing.met = true; // not an answer to file (transient.ts)

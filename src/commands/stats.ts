@@ -117,7 +117,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     // The stat pass listed the lock files: no failed open per session still marked active.
     const live = liveLocks(ctx.dir, ctx.locks);
     for (const r of active) {
-      const held = r.source === 'live' && live.has(lockPathFor(String(r.path)));
+      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(String(r.path)));
       if (held) running++;
       else crashed++;
     }
