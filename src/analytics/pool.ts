@@ -155,10 +155,14 @@ export async function assertSummaryVersion(
 export type PoolFiles = Record<PoolTable, string[]>;
 
 /** Every file of each table under the root(s), sorted; machine limits it to one machine's. */
-export function listPoolFiles(root: string, machine?: string): PoolFiles {
-  const files = {} as PoolFiles;
+export function listPoolFiles(
+  root: string,
+  machine?: string,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): PoolFiles {
+  const files: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const roots = expandRoot(root);
-  for (const table of POOL_TABLES) {
+  for (const table of tables) {
     files[table] = roots.flatMap((r) =>
       partitions(join(r, table), 'machine')
         .filter((m) => machine === undefined || m.endsWith(`/machine=${machine}`))
@@ -177,7 +181,10 @@ export function partitionOf(file: string): string {
  * The files of tidy partitions (one file per table, of one name: what an export leaves) apart
  * from the others, whose sessions may be there more than once (pool-views.sql).
  */
-export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFiles } {
+export function splitTidy(
+  files: PoolFiles,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): { tidy: PoolFiles; untidy: PoolFiles } {
   const byPartition = new Map<string, Record<PoolTable, string[]>>();
   for (const table of POOL_TABLES) {
     for (const f of files[table]) {
@@ -193,7 +200,7 @@ export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFile
   const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   for (const entry of byPartition.values()) {
-    const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
+    const names = tables.map((t) => entry[t].map((f) => basename(f)));
     const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);
     for (const table of POOL_TABLES) (isTidy ? tidy : untidy)[table].push(...entry[table]);
   }
@@ -328,22 +335,25 @@ export function sessionColumns(omit: readonly SessionColumn[]): string {
   );
 }
 
-/**
- * Opens a pool as the analytics commands read the index. The caller closes it. `omit`: columns
- * of the sessions the command never reads (read into memory otherwise, from every file).
- */
-export async function openPool(
-  from: unknown,
-  omit: readonly SessionColumn[] = [],
-  filters: Record<string, DuckDBValue> = {},
-): Promise<PoolHandle> {
+/** Opens a pool as the analytics commands read the index. The caller closes it. */
+export interface PoolReading {
+  /** Columns of the sessions the command never reads (read into memory otherwise). */
+  omit?: readonly SessionColumn[] | undefined;
+  /** The command's filters (pool-sessions.sql), applied as the sessions are read. */
+  filters?: Record<string, DuckDBValue> | undefined;
+  /** The tables whose files the command reads (the others are empty to it): all by default. */
+  tables?: readonly PoolTable[] | undefined;
+}
+
+export async function openPool(from: unknown, reading: PoolReading = {}): Promise<PoolHandle> {
+  const { omit = [], filters = {}, tables = POOL_TABLES } = reading;
   const root = poolRoot(from);
   const { conn, close } = await openPoolInstance();
   try {
     if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
     assertNotOldLayout(root);
-    const files = listPoolFiles(root);
-    const { tidy, untidy } = splitTidy(files);
+    const files = listPoolFiles(root, undefined, tables);
+    const { tidy, untidy } = splitTidy(files, tables);
     const rollups = await usableRollups(conn, root, tidy.sessions, untidy.sessions);
     tidy.sessions = tidy.sessions.filter((f) => !rollups.replaced.has(f));
     const relations = (sql: string): string => {
