@@ -22,6 +22,7 @@ export const MIGRATION_STEPS = [
   '013-api-calls',
   '014-browse-rows',
   '015-browse-entries',
+  '016-search-grams',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {
