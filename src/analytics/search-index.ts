@@ -20,20 +20,10 @@ import { mayHold, needleGrams, searchNeedle } from './search-grams.js';
 import type { RecordPlace } from './search-store.js';
 import type { SessionText } from './session-rows.js';
 import { jsonArray, loadSql } from './sql-files.js';
+import { inTransaction } from './transaction.js';
 
 function listValue(items: readonly (string | number)[]): DuckDBValue {
   return JSON.stringify(items);
-}
-
-async function inTransaction(conn: DuckDBConnection, fn: () => Promise<void>): Promise<void> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    await fn();
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw error;
-  }
 }
 
 /**
