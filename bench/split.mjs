@@ -29,7 +29,9 @@ const { openAppenders, closeAppenders, appendBatch } = await import(
   dist('analytics/write-rows.js')
 );
 const { loadSql } = await import(dist('analytics/sql-files.js'));
-const fast = await import(dist('session/read-fields.js')).catch(() => undefined);
+const fast = args.includes('--no-fast')
+  ? undefined
+  : await import(dist('session/read-fields.js')).catch(() => undefined);
 
 const CHUNK = 100;
 const COMMIT_EVERY = 2500;
@@ -44,7 +46,7 @@ const now = () => {
 
 async function oneRun(dir) {
   const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  const t = { read: 0, parse: 0, check: 0, rows: 0, fast: 0, append: 0, commit: 0 };
+  const t = { read: 0, parse: 0, check: 0, rows: 0, fast: 0, append: 0, fill: 0, commit: 0 };
   const home = mkdtempSync(join(tmpdir(), 'grok-split-'));
   const { conn, close } = await openIndex(home);
   let sid = 1;
@@ -96,6 +98,8 @@ async function oneRun(dir) {
       t.append += now() - s;
       s = now();
       await conn.run(loadSql('internal/session-tools-fill'), { first });
+      t.fill += now() - s;
+      s = now();
       await conn.run('COMMIT');
       t.commit += now() - s;
       if (i + CHUNK < names.length) {
@@ -126,7 +130,7 @@ for (let r = 0; r < runs; r++) {
 }
 const phases = Object.keys(all[0]).filter((k) => k !== 'fast' || fast);
 const med = Object.fromEntries(phases.map((k) => [k, median(all.map((t) => t[k]))]));
-const slow = ['read', 'parse', 'check', 'rows', 'append', 'commit'];
+const slow = ['read', 'parse', 'check', 'rows', 'append', 'fill', 'commit'];
 const total = slow.reduce((s, k) => s + med[k], 0);
 process.stdout.write(
   `${count} sessions, ${(d.bytes / 2 ** 20).toFixed(0)} MB, one thread, CPU seconds, median of ${runs} runs:\n`,

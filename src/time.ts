@@ -24,12 +24,33 @@ function validDate(y: number, m: number, d: number): boolean {
   return d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
 }
 
+const digits = (v: string, at: number, n: number): number => {
+  let x = 0;
+  for (let i = at; i < at + n; i++) x = x * 10 + v.charCodeAt(i) - 48;
+  return x;
+};
+
+/**
+ * A time of the runtime's shape (RUNTIME_TIME) whose fields are all in range, which Date.parse
+ * then reads for certain: without it, per message. False sends it the general way.
+ */
+function isRuntimeTime(v: string): boolean {
+  return (
+    digits(v, 11, 2) < 24 &&
+    digits(v, 14, 2) < 60 &&
+    digits(v, 17, 2) < 60 &&
+    validDate(digits(v, 0, 4), digits(v, 5, 2), digits(v, 8, 2))
+  );
+}
+
 /**
  * Whether `v` is a time a session file may hold (SESSION_TIME) on a day of the calendar. Date.parse
  * (V8) reads each form SESSION_TIME allows, the space and lower case of other tools included.
  */
 export function isSessionTime(v: unknown): v is string {
-  if (typeof v !== 'string' || !(RUNTIME_TIME.test(v) || SESSION_TIME.test(v))) return false;
+  if (typeof v !== 'string') return false;
+  if (RUNTIME_TIME.test(v) && isRuntimeTime(v)) return true;
+  if (!(RUNTIME_TIME.test(v) || SESSION_TIME.test(v))) return false;
   if (Number.isNaN(Date.parse(v))) return false;
   return validDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10)));
 }

@@ -50,6 +50,37 @@ describe('dates and durations', () => {
     }
   });
 
+  it('takes a runtime-shaped time exactly when Date.parse reads it on a day of the calendar', () => {
+    // the shape the runtime writes has a quick check of its own: the same answers as the rule
+    const onCalendar = (y: number, m: number, d: number) => {
+      const date = new Date(0);
+      date.setUTCFullYear(y, m - 1, d);
+      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    let checked = 0;
+    for (const year of ['0000', '0001', '1900', '1970', '2000', '2023', '2024', '2100', '9999']) {
+      for (let month = 0; month <= 13; month++) {
+        for (const day of [0, 1, 28, 29, 30, 31, 32, 99]) {
+          for (const [h, m, s] of [
+            [0, 0, 0],
+            [23, 59, 59],
+            [24, 0, 0],
+            [12, 60, 0],
+            [12, 0, 60],
+            [99, 99, 99],
+          ]) {
+            const v = `${year}-${two(month)}-${two(day)}T${two(h as number)}:${two(m as number)}:${two(s as number)}.123Z`;
+            const expected = !Number.isNaN(Date.parse(v)) && onCalendar(Number(year), month, day);
+            expect(isSessionTime(v), v).toBe(expected);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5000);
+  });
+
   it('repair keeps a time written without its zone, as UTC', () => {
     expect(asSessionTime('2025-11-05T14:30:12')).toBe('2025-11-05T14:30:12Z');
     expect(asSessionTime('2025-11-05T14:30:12.5+01:00')).toBe('2025-11-05T14:30:12.5+01:00');

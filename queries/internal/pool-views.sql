@@ -3,27 +3,9 @@
 -- per table (what an export leaves), and {x_untidy}, the others (a stopped export's leftovers,
 -- copies made by a sync tool, one machine in two pools of a glob). A tidy partition holds each
 -- session once; in the others a session is its newest copy (by export time, then file name),
--- and its rows are those of that copy, once. A session's sid is a hash of its copy. Sessions are
--- read once into memory, with their summary (every query reads them); messages and tool calls
--- are read where used (the api_calls files are there for other engines: grok reads `usage`).
-CREATE TABLE sessions AS
-SELECT hash(machine, session_id, exported_at) AS sid, 'pool' AS source, machine, month,
-       session_id, file, name, tags, start_time, end_time, last_activity, duration_ms, model,
-       status, working_directory, messages, tool_calls, input, output, total, interrupted,
-       cost_estimated_usd, cost_exact_usd, exported_at, schema_version, reply_ms, timed_output,
-       timed_ms, tools, usage
-FROM {sessions_tidy}
-UNION ALL
-SELECT hash(machine, session_id, exported_at) AS sid, 'pool' AS source, machine, month,
-       session_id, file, name, tags, start_time, end_time, last_activity, duration_ms, model,
-       status, working_directory, messages, tool_calls, input, output, total, interrupted,
-       cost_estimated_usd, cost_exact_usd, exported_at, schema_version, reply_ms, timed_output,
-       timed_ms, tools, usage
-FROM {sessions_untidy}
-QUALIFY row_number() OVER (
-  PARTITION BY machine, session_id
-  ORDER BY exported_at DESC, parse_filename(filename) DESC
-) = 1;
+-- and its rows are those of that copy, once. A session's sid is a hash of its copy. The sessions
+-- (pool-sessions.sql) are read first, into memory; messages and tool calls are read where used
+-- (the api_calls files are there for other engines: grok reads `usage`).
 CREATE VIEW message_copies AS
 SELECT hash(machine, session_id, exported_at) AS sid, seq, role, ts, tool_calls, input, output,
        interrupted, reply_ms, content

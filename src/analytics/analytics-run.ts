@@ -11,6 +11,7 @@ import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
+import type { SessionColumn } from './pool.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { nothingToIndex, type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
@@ -30,6 +31,8 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
   from?: string | undefined;
   /** With --from: one machine's sessions only. */
   machine?: string | undefined;
+  /** With --from: the pool's session columns the command never reads (pool.ts: openPool). */
+  poolOmits?: readonly SessionColumn[] | undefined;
 }
 
 export type Row = Record<string, unknown>;
@@ -50,6 +53,8 @@ export interface AnalyticsContext {
    * sessions that lack it, before a query of `messages` or `tool_calls` that reads it.
    */
   loadText: () => Promise<void>;
+  /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
+  queryName: (name: string) => string;
   /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
   rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
   /** The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement. */
@@ -188,15 +193,16 @@ async function withPool<T>(
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
   const { openPool, poolQuery } = await import('./pool.js');
-  const pool = await openPool(opts.from);
+  const { archived: _, ...filters } = selection;
+  // The filters apply as the pool's sessions are read: every session read is a selected one.
+  const pool = await openPool(opts.from, opts.poolOmits, {
+    ...filters,
+    machine: opts.machine === undefined ? null : String(opts.machine),
+  });
   try {
     const conn = pool.conn;
-    const { archived: _, ...filters } = selection;
-    await conn.run(loadSql('internal/pool-select-sessions'), {
-      ...filters,
-      machine: opts.machine === undefined ? null : String(opts.machine),
-    });
-    await conn.run(loadSql('internal/selected-view'));
+    await conn.run(loadSql('internal/pool-select-sessions'));
+    await conn.run(loadSql(poolQuery('internal/selected-view')));
     return await fn({
       conn,
       home: grokHome(),
@@ -207,6 +213,7 @@ async function withPool<T>(
       locks: [],
       notices: [],
       loadText: async () => {},
+      queryName: poolQuery,
       rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
       values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
     });
@@ -265,6 +272,7 @@ export async function withAnalytics<T>(
           passing.met = true; // not an answer to file (transient.ts)
         }
       },
+      queryName: (name) => name,
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });

@@ -5,12 +5,13 @@
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError, UserError } from '../errors.js';
 import { createInstance } from './duckdb-load.js';
 import type { IndexHandle } from './index-db.js';
 import {
   emptyRelation,
+  POOL_COLUMNS,
   POOL_SCHEMA_VERSION,
   POOL_SUMMARY_VERSION,
   POOL_TABLES,
@@ -230,8 +231,55 @@ export interface PoolHandle extends IndexHandle {
   files: PoolFiles;
 }
 
-/** Opens a pool as the analytics commands read the index. The caller closes it. */
-export async function openPool(from: unknown): Promise<PoolHandle> {
+/** The columns of the pool's sessions table, in order. */
+const SESSION_COLUMNS = [
+  'session_id',
+  'file',
+  'name',
+  'tags',
+  'start_time',
+  'end_time',
+  'last_activity',
+  'duration_ms',
+  'model',
+  'status',
+  'working_directory',
+  'messages',
+  'tool_calls',
+  'input',
+  'output',
+  'total',
+  'interrupted',
+  'cost_estimated_usd',
+  'cost_exact_usd',
+  'exported_at',
+  'schema_version',
+  'reply_ms',
+  'timed_output',
+  'timed_ms',
+  'tools',
+  'usage',
+] as const;
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+/** The sessions' columns as read, those omitted typed NULLs: a pool's files are read for no more. */
+export function sessionColumns(omit: readonly SessionColumn[]): string {
+  const types = new Map(POOL_COLUMNS.sessions);
+  return SESSION_COLUMNS.map((c) => (omit.includes(c) ? `NULL::${types.get(c)} AS ${c}` : c)).join(
+    ', ',
+  );
+}
+
+/**
+ * Opens a pool as the analytics commands read the index. The caller closes it. `omit`: columns
+ * of the sessions the command never reads (read into memory otherwise, from every file).
+ */
+export async function openPool(
+  from: unknown,
+  omit: readonly SessionColumn[] = [],
+  filters: Record<string, DuckDBValue> = {},
+): Promise<PoolHandle> {
   const root = poolRoot(from);
   const { conn, close } = await openPoolInstance();
   try {
@@ -239,14 +287,26 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
     assertNotOldLayout(root);
     const files = listPoolFiles(root);
     const { tidy, untidy } = splitTidy(files);
-    let sql = loadSql('internal/pool-views');
-    for (const table of POOL_TABLES) {
-      sql = sql
-        .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
-        .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
-    }
+    const relations = (sql: string): string => {
+      let out = sql.replaceAll('{session_columns}', sessionColumns(omit));
+      for (const table of POOL_TABLES) {
+        out = out
+          .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
+          .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
+      }
+      return out;
+    };
     try {
-      await conn.run(sql);
+      await conn.run(relations(loadSql('internal/pool-sessions')), {
+        since: null,
+        until: null,
+        model: null,
+        tag: null,
+        project: null,
+        machine: null,
+        ...filters,
+      });
+      await conn.run(relations(loadSql('internal/pool-views')));
     } catch (error) {
       // Files of a version before the sessions' summary lack its columns: say so, not DuckDB's words.
       await assertSummaryVersion(conn, root, files.sessions);
@@ -284,6 +344,10 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
 const POOL_QUERIES: Readonly<Record<string, string>> = {
   'internal/latency': 'internal/pool-latency',
   'internal/latency-by-model': 'internal/pool-latency-by-model',
+  // every session of a pool's table is selected (pool-sessions.sql): no join to the selection
+  'internal/selected-view': 'internal/pool-selected-view',
+  'internal/session-costs': 'internal/pool-session-costs',
+  'internal/tools': 'internal/pool-tools',
 };
 
 /** The query an analytics command runs over a pool in place of `name`. */

@@ -364,6 +364,8 @@ function browseEntry(r: Omit<SessionRow, 'listEntry' | 'browseEntry'>, file: str
 /** How much of the first user message the index keeps: more than any window shows of it. */
 export const FIRST_USER_CHARS = 300;
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 /** The first user message with text, white space folded to single spaces and cut. */
 export function firstUserLine(s: Session): string | null {
   for (const m of s.messages) {
@@ -373,8 +375,12 @@ export function firstUserLine(s: Session): string | null {
       .replace(/\s+/g, ' ')
       .trim();
     if (line === '') continue;
-    // by code point, and well-formed: a cut in the middle of an emoji leaves no lone surrogate
-    return wellFormed(Array.from(line).slice(0, FIRST_USER_CHARS).join(''));
+    // by code point, and well-formed: a cut in the middle of an emoji leaves no lone surrogate.
+    // Without surrogates, code points are code units: a slice cuts the same, without an array.
+    const cut = SURROGATE.test(line)
+      ? Array.from(line).slice(0, FIRST_USER_CHARS).join('')
+      : line.slice(0, FIRST_USER_CHARS);
+    return wellFormed(cut);
   }
   return null;
 }

@@ -127,108 +127,150 @@ export function appendText(t: TextAppenders, sid: number, text: SessionText): vo
   t.loaded.endRow();
 }
 
-/** A column of a chunk: the value of row `i` of the batch (null for NULL). */
-type ColumnValue = (i: number) => unknown;
+type Bindings = ReturnType<typeof loadBindings>;
+type Vector = ReturnType<Bindings['data_chunk_get_vector']>;
 
-/** A numeric (or enum) column's values for one chunk, in the layout of its DuckDB vector. */
-type NumericArray = Int32Array | BigInt64Array | Float64Array | Uint8Array;
+/**
+ * How a column of a chunk is filled: rows `start` to `start + count` of the batch into `vector`.
+ * Numbers are written a vector at a time, in the layout DuckDB's C API gives its vectors
+ * (little-endian, 64-bit integers as two 32-bit words, a bit per row for NULLs), with no value
+ * made per row: making a BigInt per value (and a shift per NULL) was most of a cold build's
+ * main thread.
+ */
+type Fill = (b: Bindings, vector: Vector, start: number, count: number) => void;
 
-/** The typed array a numeric column type is stored as, or undefined (filled value by value). */
-function numericArray(type: DuckDBType, count: number): NumericArray | undefined {
+const TWO_32 = 4294967296;
+
+/**
+ * Marks row `r` of a chunk of `count` rows NULL in `validity`, made (all rows valid, in 64-bit
+ * words as DuckDB keeps it) at the first NULL; returns it.
+ */
+function setNull(validity: Uint32Array | undefined, count: number, r: number): Uint32Array {
+  const v = validity ?? new Uint32Array(2 * Math.ceil(count / 64)).fill(0xffffffff);
+  v[r >>> 5] = (v[r >>> 5] as number) & ~(1 << (r & 31));
+  return v;
+}
+
+function copyTo(b: Bindings, vector: Vector, view: ArrayBufferView): void {
+  b.copy_data_to_vector(vector, 0, view.buffer as ArrayBuffer, view.byteOffset, view.byteLength);
+}
+
+function copyValidity(b: Bindings, vector: Vector, validity: Uint32Array | undefined): void {
+  if (!validity) return;
+  b.vector_ensure_validity_writable(vector);
+  b.copy_data_to_vector_validity(vector, 0, validity.buffer as ArrayBuffer, 0, validity.byteLength);
+}
+
+/**
+ * An INTEGER column, or a BOOLEAN or one-byte ENUM one (0/1, the enum's index): the batch's own
+ * values, copied from a view of its array.
+ */
+const copyCol =
+  (values: Int32Array | Uint8Array): Fill =>
+  (b, vector, start, count) =>
+    copyTo(b, vector, values.subarray(start, start + count));
+
+/** The sid column: `first` plus the row's file in the batch. */
+const sidCol =
+  (file: Int32Array, first: number): Fill =>
+  (b, vector, start, count) => {
+    const out = new Int32Array(count);
+    for (let r = 0; r < count; r++) out[r] = first + (file[start + r] as number);
+    copyTo(b, vector, out);
+  };
+
+/** An INTEGER column from a Float64 one, NaN for NULL. */
+const nullableInt32Col =
+  (values: Float64Array): Fill =>
+  (b, vector, start, count) => {
+    const out = new Int32Array(count);
+    let validity: Uint32Array | undefined;
+    for (let r = 0; r < count; r++) {
+      const v = values[start + r] as number;
+      if (Number.isNaN(v)) validity = setNull(validity, count, r);
+      else out[r] = v;
+    }
+    copyTo(b, vector, out);
+    copyValidity(b, vector, validity);
+  };
+
+/**
+ * A BIGINT column from a Float64 one holding whole numbers (NaN for NULL), or a TIMESTAMPTZ one
+ * from epoch milliseconds (`micros`: times 1000, exactly, past 2^53 too).
+ */
+const int64Col =
+  (values: Float64Array, micros = false): Fill =>
+  (b, vector, start, count) => {
+    const words = new Int32Array(2 * count);
+    let validity: Uint32Array | undefined;
+    for (let r = 0; r < count; r++) {
+      const v = values[start + r] as number;
+      if (Number.isNaN(v)) {
+        validity = setNull(validity, count, r);
+        continue;
+      }
+      // v = hi * 2^32 + lo, 0 <= lo < 2^32: exact for any safe integer, negative ones too
+      let lo = v % TWO_32;
+      let hi = (v - lo) / TWO_32;
+      if (lo < 0) {
+        lo += TWO_32;
+        hi -= 1;
+      }
+      if (micros) {
+        // (hi * 2^32 + lo) * 1000: lo * 1000 < 2^42 is exact, its carry goes to the high word
+        const low = lo * 1000;
+        lo = low % TWO_32;
+        hi = hi * 1000 + (low - lo) / TWO_32;
+      }
+      words[2 * r] = lo | 0;
+      words[2 * r + 1] = hi | 0;
+    }
+    copyTo(b, vector, words);
+    copyValidity(b, vector, validity);
+  };
+
+/** A VARCHAR column, NOT NULL. */
+const varcharCol =
+  (values: readonly string[]): Fill =>
+  (b, vector, start, count) => {
+    for (let r = 0; r < count; r++) {
+      b.vector_assign_string_element(vector, r, values[start + r] as string);
+    }
+  };
+
+/**
+ * Codes of the batch (indexes into `names`) as the indexes of the same values in the ENUM
+ * column `type`: the same array when they agree, as they do for the tables' own enums.
+ */
+function enumCodes(codes: Uint8Array, names: readonly string[], type: DuckDBType): Uint8Array {
   const { DuckDBTypeId } = loadDuckDB();
-  switch (type.typeId) {
-    case DuckDBTypeId.ENUM:
-      // stored as the index of its value: one byte for an enum of up to 255 values
-      return type.internalTypeId === DuckDBTypeId.UTINYINT ? new Uint8Array(count) : undefined;
-    case DuckDBTypeId.INTEGER:
-      return new Int32Array(count);
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.TIMESTAMP_TZ:
-      return new BigInt64Array(count);
-    case DuckDBTypeId.DOUBLE:
-      return new Float64Array(count);
-    case DuckDBTypeId.BOOLEAN:
-      return new Uint8Array(count);
-    default:
-      return undefined;
+  if (type.typeId !== DuckDBTypeId.ENUM || type.internalTypeId !== DuckDBTypeId.UTINYINT) {
+    throw new Error(`expected a one-byte ENUM column, found ${type.toString()}`);
   }
+  const map = names.map((n) => type.indexForValue(n));
+  if (map.every((k, i) => k === i)) return codes;
+  return codes.map((k) => map[k] as number);
 }
 
 /**
- * Fills vector `c` of `chunk` with rows `start`.. of a numeric column in one copy, and its
- * validity (which rows are NULL) in another. The API's value-by-value setItem costs a BigInt
- * shift per value once a vector holds one NULL: most of a cold build's main thread.
+ * Appends `length` rows, through data chunks of DuckDB's vector size. `columns` follow the
+ * table's column order.
  */
-function fillNumeric(
-  chunk: DuckDBDataChunk,
-  c: number,
-  array: NumericArray,
-  value: ColumnValue,
-  start: number,
-  type: DuckDBType,
-): void {
-  const count = array.length;
-  const enumType = type.typeId === loadDuckDB().DuckDBTypeId.ENUM ? type : undefined;
-  let validity: BigUint64Array | undefined;
-  for (let r = 0; r < count; r++) {
-    const v = value(start + r);
-    if (v === null || v === undefined) {
-      validity ??= new BigUint64Array(Math.ceil(count / 64)).fill(0xffffffffffffffffn);
-      validity[r >> 6] = (validity[r >> 6] as bigint) & ~(1n << BigInt(r & 63));
-      continue;
-    }
-    if (enumType) {
-      array[r] = enumType.indexForValue(v as string);
-    } else if (array instanceof BigInt64Array) {
-      array[r] = typeof v === 'bigint' ? v : (v as { micros: bigint }).micros;
-    } else {
-      array[r] = v === true ? 1 : v === false ? 0 : (v as number);
-    }
-  }
-  const b = loadBindings();
-  const vector = b.data_chunk_get_vector(chunk.chunk, c);
-  b.copy_data_to_vector(vector, 0, array.buffer as ArrayBuffer, array.byteOffset, array.byteLength);
-  if (validity) {
-    b.vector_ensure_validity_writable(vector);
-    b.copy_data_to_vector_validity(
-      vector,
-      0,
-      validity.buffer as ArrayBuffer,
-      0,
-      validity.byteLength,
-    );
-  }
-}
-
-/**
- * Appends `length` rows, column by column, through data chunks of DuckDB's vector size.
- * `columns` follow the table's column order.
- */
-function appendColumns(ap: DuckDBAppender, length: number, columns: ColumnValue[]): void {
+function appendColumns(ap: DuckDBAppender, length: number, columns: Fill[]): void {
   if (length === 0) return;
   const { DuckDBDataChunk } = loadDuckDB();
+  const b = loadBindings();
   const types: DuckDBType[] = columns.map((_, c) => ap.columnType(c));
-  const size = 2048;
+  const size = b.vector_size();
   for (let start = 0; start < length; start += size) {
     const count = Math.min(size, length - start);
     const chunk: DuckDBDataChunk = DuckDBDataChunk.create(types, count);
-    columns.forEach((value, c) => {
-      const type = types[c] as DuckDBType;
-      const array = numericArray(type, count);
-      if (array) {
-        fillNumeric(chunk, c, array, value, start, type);
-        return;
-      }
-      const vector = chunk.getColumnVector(c);
-      for (let r = 0; r < count; r++) vector.setItem(r, value(start + r) as never);
-      vector.flush();
+    columns.forEach((fill, c) => {
+      fill(b, b.data_chunk_get_vector(chunk.chunk, c), start, count);
     });
     ap.appendDataChunk(chunk);
   }
 }
-
-const orNull = (x: number) => (Number.isNaN(x) ? null : x);
-const bigOrNull = (x: number) => (Number.isNaN(x) ? null : BigInt(x));
 
 /** Appends a batch: its files get the sids `firstSid`, `firstSid + 1`, ... in order. */
 export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch): void {
@@ -249,39 +291,36 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
   });
   const m = batch.messages;
   appendColumns(a.messages, m.length, [
-    (i) => firstSid + (m.file[i] as number),
-    (i) => m.seq[i],
-    (i) => ROLES[m.role[i] as number],
-    (i) => {
-      const ms = m.ts[i] as number;
-      return Number.isNaN(ms) ? null : { micros: BigInt(ms) * 1000n };
-    },
-    (i) => m.toolCalls[i],
-    (i) => bigOrNull(m.input[i] as number),
-    (i) => bigOrNull(m.output[i] as number),
-    (i) => m.interrupted[i] === 1,
-    (i) => orNull(m.replyMs[i] as number),
+    sidCol(m.file, firstSid),
+    copyCol(m.seq),
+    copyCol(enumCodes(m.role, ROLES, a.messages.columnType(2))),
+    int64Col(m.ts, true),
+    copyCol(m.toolCalls),
+    int64Col(m.input),
+    int64Col(m.output),
+    copyCol(m.interrupted),
+    nullableInt32Col(m.replyMs),
   ]);
   const t = batch.toolCalls;
   appendColumns(a.toolCalls, t.length, [
-    (i) => firstSid + (t.file[i] as number),
-    (i) => t.seq[i],
-    (i) => t.idx[i],
-    (i) => t.tool[i],
-    (i) => t.failed[i] === 1,
+    sidCol(t.file, firstSid),
+    copyCol(t.seq),
+    copyCol(t.idx),
+    varcharCol(t.tool),
+    copyCol(t.failed),
   ]);
   const c = batch.apiCalls;
   appendColumns(a.apiCalls, c.length, [
-    (i) => firstSid + (c.file[i] as number),
-    (i) => c.seq[i],
-    (i) => c.idx[i],
-    (i) => CALL_KINDS[c.kind[i] as number],
-    (i) => c.model[i],
-    (i) => c.known[i] === 1,
-    (i) => bigOrNull(c.input[i] as number),
-    (i) => bigOrNull(c.output[i] as number),
-    (i) => bigOrNull(c.cachedInput[i] as number),
-    (i) => bigOrNull(c.reasoning[i] as number),
-    (i) => bigOrNull(c.costTicks[i] as number),
+    sidCol(c.file, firstSid),
+    copyCol(c.seq),
+    copyCol(c.idx),
+    copyCol(enumCodes(c.kind, CALL_KINDS, a.apiCalls.columnType(3))),
+    varcharCol(c.model),
+    copyCol(c.known),
+    int64Col(c.input),
+    int64Col(c.output),
+    int64Col(c.cachedInput),
+    int64Col(c.reasoning),
+    int64Col(c.costTicks),
   ]);
 }

@@ -2,7 +2,8 @@
  * `grok sessions browse` (and `grok sessions`, `grok --resume`, `grok sessions resume` without a
  * ref, on a terminal): the full-screen session browser. Its rows come from the index; what it does
  * to a session goes through the functions the rename, tag, delete, archive, export and search
- * commands run, with their checks, never through another grok process.
+ * commands run (src/maintenance, src/transcript), with their checks, never through another grok
+ * process.
  */
 import { join } from 'node:path';
 import { type AnalyticsContext, withAnalytics } from '../analytics/analytics-run.js';
@@ -12,17 +13,11 @@ import { jsonArray, loadSql } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
 import type { BrowseOutcome, BrowseSource, FirstRows, LoadedRows } from '../browse/source.js';
 import { UsageError } from '../errors.js';
+import type { ArchiveResult } from '../maintenance/archive-sessions.js';
 import { useColor } from '../render/color.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
-import { readSessionFile } from '../session/read.js';
-import { archive, renderArchive } from './archive.js';
 import type { GlobalOptions } from './common.js';
-import { deleteSessions, renderDelete } from './delete.js';
-import { exportSession } from './export-session.js';
-import { rename, renderRenamed } from './rename.js';
-import { search } from './search.js';
-import { renderTags, tag } from './tag.js';
 
 export interface BrowseCommandOptions extends GlobalOptions {
   model?: string | undefined;
@@ -134,16 +129,22 @@ export function firstRows(
   };
 }
 
-/** Each command's own lines, as the browser's status line: the last one says the outcome. */
-function said(output: CommandOutput): string {
-  const lines = String(output.stdout ?? '')
-    .trim()
-    .split('\n');
-  const text = lines.length > 2 ? `${lines[0]} … ${lines[lines.length - 1]}` : lines.join('; ');
-  if (output.exitCode) throw new Error(text);
-  return text;
+/** The status line after a delete or an archive of one session: what failed throws. */
+function outcomeOf(failed: readonly { file: string; reason: string }[], done: string): string {
+  if (failed.length > 0) throw new Error(failed.map((f) => `${f.file}: ${f.reason}`).join('; '));
+  return done;
 }
 
+function archivedLine(r: ArchiveResult): string {
+  const n = r.archives.reduce((sum, a) => sum + a.added.length, 0);
+  const into = r.archives.map((a) => a.path).join(', ');
+  return outcomeOf(r.failed, `${n} session${n === 1 ? '' : 's'} archived into ${into}`);
+}
+
+/**
+ * What the browser reads and changes. Each action runs the function its command runs (rename,
+ * tag, delete, archive, export, search), loaded when first used: the first screen pays for none.
+ */
 export function browseSource(opts: GlobalOptions): BrowseSource {
   const dir = sessionsDir(opts);
   const common = { sessionsDir: opts.sessionsDir };
@@ -152,11 +153,13 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
     cwd: process.cwd(),
     load: ({ archived }) => browseRows({ ...common, archived }),
     read: async (row) => {
+      const { readSessionFile } = await import('../session/read.js');
       const r = await readSessionFile(join(dir, row.file));
       if (!r.ok) throw new Error(`${row.file} could not be read: ${r.reason}`);
       return r.session;
     },
     search: async (text, { archived }) => {
+      const { search } = await import('./search.js');
       const result = await search(text, { ...common, includeArchived: archived, n: 10_000 });
       const byFile = new Map<string, Hit[]>();
       for (const hit of result.hits) {
@@ -171,14 +174,28 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
       }
       return byFile;
     },
-    rename: async (row, name) => said(renderRenamed(await rename(ref(row), name, common), {})),
-    tag: async (row, tags) => said(renderTags(await tag(ref(row), tags, common), {})),
-    // the browser has asked already: --yes
-    remove: async (row) =>
-      said(renderDelete(await deleteSessions([ref(row)], { ...common, yes: true }), {})),
-    archive: async (row) =>
-      said(renderArchive(await archive([ref(row)], { ...common, yes: true }), {})),
+    rename: async (row, name) => {
+      const { rename } = await import('../maintenance/name-and-tags.js');
+      const renamed = await rename(ref(row), name, common);
+      return `${renamed.file} is now named '${renamed.session.name}'`;
+    },
+    tag: async (row, tags) => {
+      const { tag } = await import('../maintenance/name-and-tags.js');
+      const tagged = await tag(ref(row), tags, common);
+      return `${tagged.file} tags: ${(tagged.session.tags ?? []).join(', ') || '(none)'}`;
+    },
+    // the browser has asked already: yes
+    remove: async (row) => {
+      const { deleteSessions } = await import('../maintenance/delete.js');
+      const r = await deleteSessions([ref(row)], { ...common, yes: true });
+      return outcomeOf(r.failed, `deleted ${r.deleted.join(', ')}`);
+    },
+    archive: async (row) => {
+      const { archive } = await import('../maintenance/archive-sessions.js');
+      return archivedLine(await archive([ref(row)], { ...common, yes: true }));
+    },
     exportMarkdown: async (row) => {
+      const { exportSession } = await import('../transcript/export.js');
       const r = await exportSession(ref(row), { ...common, format: 'md', out: process.cwd() });
       const redacted = r.redactions > 0 ? ` (${r.redactions} secret(s) redacted)` : '';
       return `wrote ${r.out}${redacted}`;

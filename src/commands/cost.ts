@@ -115,6 +115,19 @@ function unpricedModels(sessions: readonly SessionCost[]): string[] {
   return [...new Set(sessions.filter((s) => s.parts.unpricedCalls > 0).map((s) => s.model))].sort();
 }
 
+/** Columns of a pool's sessions cost never reads: not read from the files (pool.ts). */
+const UNREAD_POOL_COLUMNS = [
+  'name',
+  'end_time',
+  'last_activity',
+  'cost_estimated_usd',
+  'cost_exact_usd',
+  'reply_ms',
+  'timed_output',
+  'timed_ms',
+  'tools',
+] as const;
+
 export async function cost(opts: CostOptions): Promise<CostResult> {
   const by = (opts.by ?? 'model') as Group;
   if (!(GROUPS as readonly string[]).includes(by)) {
@@ -128,7 +141,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   const inForce = await tableInForce();
   const pricing: Pricing =
     rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
-  return withAnalytics(opts, async (ctx) => {
+  return withAnalytics({ ...opts, poolOmits: UNREAD_POOL_COLUMNS }, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
     const overridden = Object.keys(inForce.overrides).sort();

@@ -72,6 +72,15 @@ function groupRow(r: Row): GroupStat {
   };
 }
 
+/** Columns of a pool's sessions stats never reads: not read from the files (pool.ts). */
+const UNREAD_POOL_COLUMNS = [
+  'name',
+  'end_time',
+  'last_activity',
+  'cost_estimated_usd',
+  'cost_exact_usd',
+] as const;
+
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
   if (by === 'machine' && opts.from === undefined) {
@@ -79,7 +88,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
-  return withAnalytics(opts, async (ctx) => {
+  return withAnalytics({ ...opts, poolOmits: UNREAD_POOL_COLUMNS }, async (ctx) => {
     await computeCosts(ctx, table);
     const [totals, toolRows, modelRows, lat, active, usage] = (await ctx.values([
       'internal/stats-totals',

@@ -134,6 +134,11 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     expect(ADDITIVE(json(union, 'stats', '--from', pool, '--machine', 'laptop'))).toEqual(
       ADDITIVE(sa),
     );
+    // a filter picks the same sessions in a pool as over the sessions, percentiles and all
+    const model = su.models[0].model as string;
+    expect(json(union, 'stats', '--from', pool, '--model', model)).toEqual(
+      json(union, 'stats', '--model', model),
+    );
     // the other analytics commands read the pool as they read the sessions
     for (const command of ['tools', 'top']) {
       expect(json(union, command, '--from', pool)).toEqual(json(union, command));

@@ -114,3 +114,67 @@ test('message and usage rows read back as appended, NULLs where the file says no
     close();
   }
 }, 120_000);
+
+test('times before 1970 and up to the year 9999, and counts up to 2^53 - 1, read back exactly', async () => {
+  const times = [
+    '0000-01-01T00:00:00.000Z',
+    '0001-03-01T12:34:56.789Z',
+    '1969-12-31T23:59:59.999Z',
+    '1970-01-01T00:00:00.001Z',
+    '2038-01-19T03:14:08.000Z',
+    '9999-12-31T23:59:59.999Z',
+  ];
+  const counts = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1];
+  const session = {
+    sessionId: 's',
+    startTime: times[0],
+    model: 'grok-4',
+    tokenUsage: { input: 1, output: 1, total: 2 },
+    metadata: { workingDirectory: '/w', nodeVersion: 'v20', grokVersion: '1' },
+    messages: counts.map((n, k) => ({
+      role: k % 2 === 0 ? 'user' : 'assistant',
+      content: 'x',
+      timestamp: times[k % times.length],
+      usage: { input: n, output: counts[counts.length - 1 - k], total: 0 },
+      calls: [
+        { model: 'grok-4', input: n, output: n, cachedInput: n, reasoning: n, costUsdTicks: n },
+      ],
+    })),
+  };
+  const text = JSON.stringify(session);
+  const { batch } = await parseBatch([
+    { file: { source: 'live', path: '/s/a.json', name: 'a.json', size: 1, mtimeMs: 1 }, text },
+  ]);
+  expect(batch.files[0]?.status).toBe('ok');
+  const { conn, close } = await openMemoryIndex();
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    const a = await openAppenders(conn);
+    appendBatch(a, 7, batch);
+    closeAppenders(a);
+    await conn.run('COMMIT');
+    const rows = (
+      await conn.runAndReadAll(
+        `SELECT sid, epoch_us(ts)::VARCHAR, input::VARCHAR, output::VARCHAR FROM message_rows
+         ORDER BY seq`,
+      )
+    ).getRows();
+    expect(rows).toEqual(
+      counts.map((n, k) => [
+        7,
+        String(BigInt(Date.parse(times[k % times.length] as string)) * 1000n),
+        String(n),
+        String(counts[counts.length - 1 - k]),
+      ]),
+    );
+    const calls = (
+      await conn.runAndReadAll(
+        `SELECT input::VARCHAR, output::VARCHAR, cached_input::VARCHAR, reasoning::VARCHAR,
+                cost_ticks::VARCHAR FROM api_calls ORDER BY seq, idx`,
+      )
+    ).getRows();
+    expect(calls).toEqual(counts.map((n) => Array(5).fill(String(n))));
+  } finally {
+    close();
+  }
+});

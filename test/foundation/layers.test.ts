@@ -21,6 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['index', 'sessions-bin', 'start', 'build'],
   ['main'],
   ['cli', 'help'],
+  // browse: the session browser's screen, a part of the browse command that only src/commands/
+  // imports; like every folder but src/commands/ itself, it imports no command module
   ['commands', 'report', 'transcript', 'browse'],
   ['analytics', 'maintenance', 'chat'],
   ['settings'],
@@ -154,6 +156,20 @@ describe('import layers', () => {
       for (const t of targets) if (t.startsWith('src/commands/')) wrong.push(`${file} -> ${t}`);
     }
     expect(wrong, `imports from src/commands/ below it:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
+  it('the session browser (src/browse/) is part of a command: only src/commands/ imports it', () => {
+    const graph = importGraph();
+    expect(graph.get('src/commands/browse.ts')).toContain('src/browse/load.ts');
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      if (file.startsWith('src/commands/') || file.startsWith('src/browse/')) continue;
+      for (const t of targets) if (t.startsWith('src/browse/')) wrong.push(`${file} -> ${t}`);
+    }
+    expect(
+      wrong,
+      `imports of the browser from outside src/commands/:\n${wrong.join('\n')}`,
+    ).toEqual([]);
   });
 
   it('places every folder and top-level file of src/ in a layer', () => {
