@@ -152,6 +152,7 @@ describe('table commands at COLUMNS=80 and 60', () => {
     ['stats', '--by', 'week'],
     ['stats', '--by', 'month'],
     ['pricing'],
+    ['policy'],
     ['tools'],
     ['archive', 'list'],
     ['doctor'],
