@@ -8,6 +8,7 @@ import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { FunctionTool } from 'openai/resources/responses/responses';
+import { describeFsError } from '../errors.js';
 import { cutText, limitText } from './text.js';
 
 export const MAX_GLOB_RESULTS = 200;
@@ -372,9 +373,7 @@ export async function runTool(root: string, name: string, params: unknown): Prom
     return { result, content: toolResultContent(result), ok: true };
   } catch (error) {
     const message =
-      error instanceof ToolError
-        ? error.message
-        : `${name} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      error instanceof ToolError ? error.message : `${name} failed: ${describeFsError(error)}`;
     const result = { error: message };
     return { result, content: toolResultContent(result), ok: false };
   }

@@ -2,7 +2,7 @@
  * Deleting sessions, by reference or by a date rule: what `grok sessions delete` does, and the
  * session browser's d. A session open in a running grok, or changed since it was listed, stays.
  */
-import { UsageError } from '../errors.js';
+import { describeFsError, UsageError } from '../errors.js';
 import { confirmDelete } from '../render/confirm.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
@@ -125,7 +125,7 @@ export async function deleteSessions(
       await deleteSessionFile(t.path);
       result.deleted.push(t.name);
     } catch (error) {
-      result.failed.push({ file: t.name, reason: (error as Error).message });
+      result.failed.push({ file: t.name, reason: describeFsError(error) });
     }
   }
   return result;
