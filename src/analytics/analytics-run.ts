@@ -56,6 +56,8 @@ export interface AnalyticsContext {
    * sessions that lack it, before a query of `messages` or `tool_calls` that reads it.
    */
   loadText: () => Promise<void>;
+  /** Once a command has written to the index itself: checkpoints its log if that has grown. */
+  settle: () => Promise<void>;
   /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
   queryName: (name: string) => string;
   /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
@@ -218,6 +220,7 @@ async function withPool<T>(
       locks: [],
       notices: [],
       loadText: async () => {},
+      settle: async () => {},
       queryName: poolQuery,
       rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
       values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
@@ -270,6 +273,9 @@ export async function withAnalytics<T>(
       refresh: stats,
       locks,
       notices,
+      settle: async () => {
+        await handle.settle?.();
+      },
       loadText: async () => {
         const load = await ensureText(conn, 'selected');
         await handle.settle?.();

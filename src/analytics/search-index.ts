@@ -233,6 +233,7 @@ export async function searchIndexed(
     files = await jsonArray<SelectedFile>(conn, 'internal/search-files');
     await conn.run(loadSql('internal/search-hits-table'));
     changed = await searchLive(conn, store.dir, files, searchNeedle(query));
+    if (files.some((f) => !f.place)) await ctx.settle();
   } finally {
     store.done();
   }
