@@ -14,9 +14,9 @@
  * The pool is in schema version 2: each session carries its summary (pool-schema.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -107,8 +107,33 @@ async function generate(dir) {
            CASE WHEN i % 2 = 0 THEN (1000000 + i % 9000000)::BIGINT END AS cost_ticks,
            machine, strftime(start_time, '%Y-%m') AS month
     FROM s) TO '${dir}/api_calls' ${opts}`);
+  await rollUp(c, dir);
   c.closeSync();
   db.closeSync();
+}
+
+/**
+ * Each machine's rollup, as its export writes it (src/analytics/pool-rollup.ts): its sessions in
+ * one file, naming the files it was made of.
+ */
+async function rollUp(c, dir) {
+  for (const machine of readdirSync(join(dir, 'sessions')).sort()) {
+    const files = readdirSync(join(dir, 'sessions', machine))
+      .sort()
+      .flatMap((month) =>
+        readdirSync(join(dir, 'sessions', machine, month)).map((f) =>
+          join(dir, 'sessions', machine, month, f),
+        ),
+      );
+    const parts = JSON.stringify(files.map((f) => `${basename(dirname(f))}/${basename(f)}`).sort());
+    const list = files.map((f) => `'${f}'`).join(', ');
+    mkdirSync(join(dir, 'rollup', machine), { recursive: true });
+    await c.run(`COPY (
+      SELECT * EXCLUDE (machine)
+      FROM read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR})
+      ORDER BY month, start_time, session_id
+    ) TO '${join(dir, 'rollup', machine, 'sessions.parquet')}' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {grok_parts: '${parts}'})`);
+  }
 }
 
 function timed(argv, env) {
@@ -132,15 +157,29 @@ const dirAt = args.indexOf('--dir');
 const dir =
   dirAt >= 0 ? String(args[dirAt + 1]) : join(tmpdir(), `grok-bench-pool-${sessions}-${machines}`);
 const marker = join(dir, 'generated.json');
-const SCHEMA = 2;
+const SCHEMA = 2; // and a rollup per machine
 const made = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
-if (made?.schema !== SCHEMA) {
+if (made?.schema === SCHEMA && !made.rollup) {
+  // a pool of this schema generated before rollups: only they are made
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  await rollUp(c, dir);
+  c.closeSync();
+  db.closeSync();
+  writeFileSync(marker, JSON.stringify({ ...made, rollup: true }));
+} else if (made?.schema !== SCHEMA) {
   process.stderr.write(`generating ${sessions} sessions from ${machines} machines in ${dir} ...\n`);
   const t = Date.now();
   await generate(dir);
   writeFileSync(
     marker,
-    JSON.stringify({ schema: SCHEMA, sessions, machines, seconds: (Date.now() - t) / 1000 }),
+    JSON.stringify({
+      schema: SCHEMA,
+      rollup: true,
+      sessions,
+      machines,
+      seconds: (Date.now() - t) / 1000,
+    }),
   );
 }
 const home = join(dir, 'home');

@@ -12,7 +12,7 @@ import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
-import type { SessionColumn } from './pool.js';
+import type { PoolReading } from './pool.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { nothingToIndex, type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
@@ -32,8 +32,11 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
   from?: string | undefined;
   /** With --from: one machine's sessions only. */
   machine?: string | undefined;
-  /** With --from: the pool's session columns the command never reads (pool.ts: openPool). */
-  poolOmits?: readonly SessionColumn[] | undefined;
+  /**
+   * With --from: what of the pool the command reads (pool.ts: openPool); stats and cost read the
+   * sessions alone, and not all their columns.
+   */
+  poolReading?: Pick<PoolReading, 'omit' | 'tables'> | undefined;
 }
 
 export type Row = Record<string, unknown>;
@@ -96,7 +99,9 @@ async function refreshed(
   opts: RefreshOptions,
 ): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
   try {
-    return { handle, stats: await refreshIndex(handle.conn, opts) };
+    const stats = await refreshIndex(handle.conn, opts);
+    if (stats.read + stats.removed + stats.archivesRead > 0) await handle.settle?.();
+    return { handle, stats };
   } catch (error) {
     if (handle.mode === 'memory') throw error;
     // A write conflict or damage found only now: the files are the truth, so read them directly.
@@ -196,9 +201,9 @@ async function withPool<T>(
   const { openPool, poolQuery } = await import('./pool.js');
   const { archived: _, ...filters } = selection;
   // The filters apply as the pool's sessions are read: every session read is a selected one.
-  const pool = await openPool(opts.from, opts.poolOmits, {
-    ...filters,
-    machine: opts.machine === undefined ? null : String(opts.machine),
+  const pool = await openPool(opts.from, {
+    ...opts.poolReading,
+    filters: { ...filters, machine: opts.machine === undefined ? null : String(opts.machine) },
   });
   try {
     const conn = pool.conn;
@@ -267,7 +272,9 @@ export async function withAnalytics<T>(
       locks,
       notices,
       loadText: async () => {
-        const note = textNotice(await ensureText(conn, 'selected'));
+        const load = await ensureText(conn, 'selected');
+        await handle.settle?.();
+        const note = textNotice(load);
         if (note) {
           notices.push(note);
           passing.met = true; // not an answer to file (transient.ts)

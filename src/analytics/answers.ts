@@ -201,7 +201,7 @@ export async function cachedAnswer(
       opts.from === undefined
         ? undefined
         : await import('./pool.js').then((p) =>
-            p.poolFilesKey(p.listPoolFiles(p.poolRoot(opts.from))),
+            p.poolFilesKey(p.listPoolFiles(p.poolRoot(opts.from)), p.poolRoot(opts.from)),
           );
     key = answerKey(command, opts, scan, archives, pool);
     const saved = readAnswer(command, key);

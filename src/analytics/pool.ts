@@ -4,11 +4,12 @@
  * (queries/internal/pool-views.sql), so the analytics commands run their own queries over it.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError, UserError } from '../errors.js';
 import { createInstance } from './duckdb-load.js';
 import type { IndexHandle } from './index-db.js';
+import { partsOf, rollupParts, rollupsUnder } from './pool-rollup.js';
 import {
   emptyRelation,
   POOL_COLUMNS,
@@ -154,10 +155,14 @@ export async function assertSummaryVersion(
 export type PoolFiles = Record<PoolTable, string[]>;
 
 /** Every file of each table under the root(s), sorted; machine limits it to one machine's. */
-export function listPoolFiles(root: string, machine?: string): PoolFiles {
-  const files = {} as PoolFiles;
+export function listPoolFiles(
+  root: string,
+  machine?: string,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): PoolFiles {
+  const files: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const roots = expandRoot(root);
-  for (const table of POOL_TABLES) {
+  for (const table of tables) {
     files[table] = roots.flatMap((r) =>
       partitions(join(r, table), 'machine')
         .filter((m) => machine === undefined || m.endsWith(`/machine=${machine}`))
@@ -176,7 +181,10 @@ export function partitionOf(file: string): string {
  * The files of tidy partitions (one file per table, of one name: what an export leaves) apart
  * from the others, whose sessions may be there more than once (pool-views.sql).
  */
-export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFiles } {
+export function splitTidy(
+  files: PoolFiles,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): { tidy: PoolFiles; untidy: PoolFiles } {
   const byPartition = new Map<string, Record<PoolTable, string[]>>();
   for (const table of POOL_TABLES) {
     for (const f of files[table]) {
@@ -192,7 +200,7 @@ export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFile
   const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   for (const entry of byPartition.values()) {
-    const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
+    const names = tables.map((t) => entry[t].map((f) => basename(f)));
     const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);
     for (const table of POOL_TABLES) (isTidy ? tidy : untidy)[table].push(...entry[table]);
   }
@@ -229,6 +237,62 @@ export async function openPoolInstance(): Promise<{
 export interface PoolHandle extends IndexHandle {
   root: string;
   files: PoolFiles;
+}
+
+/** The machine of a pool's file (`…/machine=<id>/month=…/<file>`). */
+function machineOf(file: string): string {
+  return basename(dirname(dirname(file))).slice('machine='.length);
+}
+
+/**
+ * The rollups (pool-rollup.ts) that stand for their machine's sessions files: those made of
+ * exactly the machine's files, all tidy and under the rollup's own root.
+ */
+async function usableRollups(
+  conn: DuckDBConnection,
+  root: string,
+  tidy: readonly string[],
+  untidy: readonly string[],
+): Promise<{ files: string[]; replaced: Set<string> }> {
+  const found = expandRoot(root).flatMap((r) =>
+    [...rollupsUnder(r)].map(([machine, path]) => ({ root: r, machine, path })),
+  );
+  const usable = { files: [] as string[], replaced: new Set<string>() };
+  if (found.length === 0) return usable;
+  const parts = await rollupParts(
+    conn,
+    found.map((f) => f.path),
+  );
+  const untidyMachines = new Set(untidy.map(machineOf));
+  const byMachine = new Map<string, string[]>();
+  for (const f of tidy) {
+    const m = machineOf(f);
+    byMachine.set(m, [...(byMachine.get(m) ?? []), f]);
+  }
+  for (const { root: r, machine, path } of found) {
+    const mine = byMachine.get(machine) ?? [];
+    const under = join(r, 'sessions', `machine=${machine}`) + sep;
+    if (
+      untidyMachines.has(machine) ||
+      mine.length === 0 ||
+      !mine.every((f) => f.startsWith(under)) ||
+      parts.get(path) !== partsOf(mine)
+    ) {
+      continue;
+    }
+    usable.files.push(path);
+    for (const f of mine) usable.replaced.add(f);
+  }
+  return usable;
+}
+
+/** The tidy sessions: their partitions' files and the rollups that stand for others. */
+function sessionsRelation(files: readonly string[], rollups: readonly string[]): string {
+  if (rollups.length === 0) return parquetRelation('sessions', files);
+  const list = rollups.map((f) => sqlString(f, '--from')).join(', ');
+  const rolled = `(SELECT * FROM read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR}))`;
+  if (files.length === 0) return rolled;
+  return `(SELECT * EXCLUDE (filename) FROM ${parquetRelation('sessions', files)} UNION ALL BY NAME SELECT * FROM ${rolled})`;
 }
 
 /** The columns of the pool's sessions table, in order. */
@@ -271,24 +335,31 @@ export function sessionColumns(omit: readonly SessionColumn[]): string {
   );
 }
 
-/**
- * Opens a pool as the analytics commands read the index. The caller closes it. `omit`: columns
- * of the sessions the command never reads (read into memory otherwise, from every file).
- */
-export async function openPool(
-  from: unknown,
-  omit: readonly SessionColumn[] = [],
-  filters: Record<string, DuckDBValue> = {},
-): Promise<PoolHandle> {
+/** Opens a pool as the analytics commands read the index. The caller closes it. */
+export interface PoolReading {
+  /** Columns of the sessions the command never reads (read into memory otherwise). */
+  omit?: readonly SessionColumn[] | undefined;
+  /** The command's filters (pool-sessions.sql), applied as the sessions are read. */
+  filters?: Record<string, DuckDBValue> | undefined;
+  /** The tables whose files the command reads (the others are empty to it): all by default. */
+  tables?: readonly PoolTable[] | undefined;
+}
+
+export async function openPool(from: unknown, reading: PoolReading = {}): Promise<PoolHandle> {
+  const { omit = [], filters = {}, tables = POOL_TABLES } = reading;
   const root = poolRoot(from);
   const { conn, close } = await openPoolInstance();
   try {
     if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
     assertNotOldLayout(root);
-    const files = listPoolFiles(root);
-    const { tidy, untidy } = splitTidy(files);
+    const files = listPoolFiles(root, undefined, tables);
+    const { tidy, untidy } = splitTidy(files, tables);
+    const rollups = await usableRollups(conn, root, tidy.sessions, untidy.sessions);
+    tidy.sessions = tidy.sessions.filter((f) => !rollups.replaced.has(f));
     const relations = (sql: string): string => {
-      let out = sql.replaceAll('{session_columns}', sessionColumns(omit));
+      let out = sql
+        .replaceAll('{session_columns}', sessionColumns(omit))
+        .replaceAll('{sessions_tidy}', sessionsRelation(tidy.sessions, rollups.files));
       for (const table of POOL_TABLES) {
         out = out
           .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
@@ -355,12 +426,15 @@ export function poolQuery(name: string): string {
   return POOL_QUERIES[name] ?? name;
 }
 
-/** Every file of the pool, with its size and mtime: what an answer over it depends on. */
-export function poolFilesKey(files: PoolFiles): string[] {
-  return POOL_TABLES.flatMap((t) =>
-    files[t].map((f) => {
-      const st = statSync(f, { throwIfNoEntry: false });
-      return `${f}:${st ? `${st.size}:${st.mtimeMs}` : 'absent'}`;
-    }),
-  );
+/**
+ * Every file of the pool, with its size and mtime: what an answer over it depends on. `root`: the
+ * pool's rollups (pool-rollup.ts) count too.
+ */
+export function poolFilesKey(files: PoolFiles, root?: string): string[] {
+  const rollups =
+    root === undefined ? [] : expandRoot(root).flatMap((r) => [...rollupsUnder(r).values()]);
+  return [...POOL_TABLES.flatMap((t) => files[t]), ...rollups].map((f) => {
+    const st = statSync(f, { throwIfNoEntry: false });
+    return `${f}:${st ? `${st.size}:${st.mtimeMs}` : 'absent'}`;
+  });
 }

@@ -61,11 +61,14 @@ export function lowerAsDuckDB(text: string, map: CaseMap): string {
   return parts.join('');
 }
 
-/** The two bits a key sets in a filter of `bits` bits. */
-function bitsOf(key: number, bits: number): [number, number] {
-  const h1 = Math.imul(key, 0x9e3779b1) >>> 0;
-  const h2 = Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0;
-  return [Math.floor((h1 / 4294967296) * bits), Math.floor((h2 / 4294967296) * bits)];
+/** The first of the two bits a key sets in a filter of `bits` bits. */
+function firstBit(key: number, bits: number): number {
+  return Math.floor(((Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296) * bits);
+}
+
+/** The second. */
+function secondBit(key: number, bits: number): number {
+  return Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
 }
 
 /** The distinct trigram keys of one session's rows. One per worker: `clear` between sessions. */
@@ -121,7 +124,9 @@ export function signature(set: GramSet): Uint8Array {
   const out = new Uint8Array(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
   const bits = out.length * 8;
   for (let i = 0; i < set.size; i++) {
-    const [p, q] = bitsOf(set.keys[i] as number, bits);
+    const key = set.keys[i] as number;
+    const p = firstBit(key, bits);
+    const q = secondBit(key, bits);
     out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
     out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
   }
@@ -132,7 +137,8 @@ export function signature(set: GramSet): Uint8Array {
 export function mayHold(sig: Uint8Array, grams: readonly number[]): boolean {
   const bits = sig.length * 8;
   for (const key of grams) {
-    const [p, q] = bitsOf(key, bits);
+    const p = firstBit(key, bits);
+    const q = secondBit(key, bits);
     if (((sig[p >>> 3] as number) & (1 << (p & 7))) === 0) return false;
     if (((sig[q >>> 3] as number) & (1 << (q & 7))) === 0) return false;
   }

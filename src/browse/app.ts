@@ -476,7 +476,9 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
   const waiting = useRef<[string, Key][]>([]);
   const [taken, setTaken] = useState(0);
   useInput((input, key) => {
-    if (complete || (key.ctrl && input === 'c')) onKey(input, key);
+    // behind keys still waiting, a key waits too: they are taken in the order they came
+    if ((complete && waiting.current.length === 0) || (key.ctrl && input === 'c'))
+      onKey(input, key);
     else waiting.current.push([input, key]);
   });
   // biome-ignore lint/correctness/useExhaustiveDependencies: onKey is new each render; `taken` moves the queue on

@@ -4,6 +4,7 @@
  */
 import type { CommandOutput } from '../render/output.js';
 import { jsonText } from '../render/output.js';
+import { wrapNotes } from '../render/width.js';
 import type { Policy } from '../schedule/policy.js';
 import { nextRuns } from '../schedule/scheduler.js';
 import { settingsPath } from '../session/paths.js';
@@ -50,5 +51,6 @@ export function renderPolicy(r: PolicyResult, opts: { json?: boolean }): Command
     '',
     `A run now: ${r.summary.replace(/^dry run: /, '')}`,
   ];
-  return { stdout: `${lines.join('\n')}\n` };
+  // the settings path can be long: its line folds to the terminal as a note does
+  return { stdout: `${wrapNotes(lines.join('\n'))}\n` };
 }

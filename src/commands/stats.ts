@@ -80,14 +80,14 @@ function groupRow(r: Row): GroupStat {
   };
 }
 
-/** Columns of a pool's sessions stats never reads: not read from the files (pool.ts). */
-const UNREAD_POOL_COLUMNS = [
-  'name',
-  'end_time',
-  'last_activity',
-  'cost_estimated_usd',
-  'cost_exact_usd',
-] as const;
+/**
+ * What stats reads of a pool (pool.ts): the sessions table alone, each session's summary having
+ * the rest, and not the columns it never uses.
+ */
+const POOL_READING = {
+  tables: ['sessions'],
+  omit: ['name', 'end_time', 'last_activity', 'cost_estimated_usd', 'cost_exact_usd'],
+} as const;
 
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
@@ -96,7 +96,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
-  return withAnalytics({ ...opts, poolOmits: UNREAD_POOL_COLUMNS }, async (ctx) => {
+  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
     await computeCosts(ctx, table);
     const [totals, toolRows, modelRows, lat, active, usage] = (await ctx.values([
       'internal/stats-totals',
@@ -125,14 +125,18 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     // The stat pass listed the lock files: no failed open per session still marked active.
     const live = liveLocks(ctx.dir, ctx.locks);
     for (const r of active) {
-      const held = r.source === 'live' && live.has(lockPathFor(String(r.path)));
+      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(String(r.path)));
       if (held) running++;
       else crashed++;
     }
     let groups: GroupStat[] | undefined;
     if (by === 'day' || by === 'week' || by === 'month') {
       groups = (
-        await ctx.rows('internal/by-period', { unit: by, tz, format: PERIOD_FORMAT[by] as string })
+        await ctx.rows('internal/by-period', {
+          unit: by,
+          tz,
+          format: PERIOD_FORMAT[by] as string,
+        })
       ).map(groupRow);
     } else if (by === 'project') {
       groups = (await ctx.rows('internal/by-project')).map(groupRow);

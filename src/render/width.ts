@@ -128,15 +128,17 @@ export function wrapNotes(text: string, width: number | undefined = outputWidth(
 }
 
 function foldNote(line: string, width: number): string {
-  const indent = width > 20 ? '  ' : '';
+  // a line indented (a list under a heading) keeps its indent, and its next lines go two further
+  const lead = /^ */.exec(line)?.[0] ?? '';
+  const indent = width - lead.length > 20 ? `${lead}  ` : lead;
   const lines: string[] = [];
   let current = '';
-  const room = () => width - (lines.length === 0 ? 0 : indent.length);
+  const room = () => width - (lines.length === 0 ? lead.length : indent.length);
   const push = () => {
-    lines.push(lines.length === 0 ? current : `${indent}${current}`);
+    lines.push(`${lines.length === 0 ? lead : indent}${current}`);
     current = '';
   };
-  for (const word of line.split(' ')) {
+  for (const word of line.slice(lead.length).split(' ')) {
     const joined = current === '' ? word : `${current} ${word}`;
     if (displayWidth(joined) <= room()) {
       current = joined;

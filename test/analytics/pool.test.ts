@@ -214,6 +214,55 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     expect(ADDITIVE(both)).toEqual(ADDITIVE(json(a, 'stats')));
   });
 
+  test("a machine's rollup stands for its sessions files only while it is made of exactly them", async () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    exportTo(b, 'desktop');
+    const all = json(union, 'stats', '--from', pool);
+    const rollup = join(pool, 'rollup', 'machine=laptop', 'sessions.parquet');
+    expect(existsSync(rollup)).toBe(true);
+    // a rollup of 3 rows that names the laptop's files: read in their place
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+    const parts = String(
+      (
+        await conn.runAndReadAll(
+          `SELECT decode(value) FROM parquet_kv_metadata(${q(rollup)}) WHERE decode(key) = 'grok_parts'`,
+        )
+      ).getRows()[0]?.[0],
+    );
+    const three = join(union.home, 'three.parquet');
+    await conn.run(
+      `COPY (SELECT * FROM read_parquet(${q(rollup)}) LIMIT 3) TO ${q(three)} (FORMAT parquet, KV_METADATA {grok_parts: ${q(parts)}})`,
+    );
+    conn.closeSync();
+    db.closeSync();
+    const real = readFileSync(rollup);
+    cpSync(three, rollup);
+    expect(json(union, 'stats', '--from', pool).sessions).toBe(json(b, 'stats').sessions + 3);
+    // a month of the laptop's not there (a sync tool has not brought it yet): its files are read
+    const month = readdirSync(join(pool, 'sessions', 'machine=laptop')).sort()[0] as string;
+    const dir = join(pool, 'sessions', 'machine=laptop', month);
+    const [file] = readdirSync(dir);
+    const aside = join(union.home, 'aside.parquet');
+    cpSync(join(dir, file as string), aside);
+    unlinkSync(join(dir, file as string));
+    const without = json(union, 'stats', '--from', pool, '--by', 'month');
+    expect(without.groups.map((g: { key: string }) => g.key)).not.toContain(month.slice(6));
+    expect(without.sessions).toBeGreaterThan(json(b, 'stats').sessions + 3);
+    // the file back, and the rollup written by the next export: the whole pool again
+    cpSync(aside, join(dir, file as string));
+    writeFileSync(rollup, real);
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+    rmSync(join(pool, 'rollup'), { recursive: true });
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+    exportTo(a, 'laptop');
+    expect(existsSync(rollup)).toBe(true);
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+  });
+
   test("hyparquet reads every file of the pool, and its totals are grok's", async () => {
     splitSamples();
     exportTo(a, 'laptop');
@@ -225,7 +274,21 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     const summary = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
     const tables = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
     const machines = new Set<string>();
+    const rollups = { sessions: 0, input: 0, replies: 0 };
     for (const file of files) {
+      // a machine's sessions in one file (its rollup): the same rows as its sessions files
+      const rolled = /\/rollup\/machine=([^/]+)\/sessions\.parquet$/.exec(file);
+      if (rolled) {
+        machines.add(rolled[1] as string);
+        for (const r of await readParquet(file)) {
+          expect(r.schema_version).toBe(2);
+          expect(new Date(r.start_time as Date).toISOString().slice(0, 7)).toBe(r.month);
+          rollups.sessions++;
+          rollups.input += Number(r.input);
+          rollups.replies += (r.reply_ms as number[]).length;
+        }
+        continue;
+      }
       const [, table, machine, month] =
         /\/(sessions|messages|tool_calls|api_calls)\/machine=([^/]+)\/month=(\d{4}-\d{2})\/part-[^/]+\.parquet$/.exec(
           file,
@@ -271,6 +334,11 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     const stats = json(union, 'stats', '--from', pool);
     expect(totals).toEqual(ADDITIVE(stats));
     expect(summary).toEqual(tables);
+    expect(rollups).toEqual({
+      sessions: totals.sessions,
+      input: totals.input,
+      replies: summary.replies,
+    });
     expect(summary.replies).toBe(stats.latency.replies);
     expect(summary.toolCalls).toBe(stats.toolCalls);
     expect(summary.exactTicks).toBe(BigInt(json(union, 'cost', '--from', pool).total.exactTicks));

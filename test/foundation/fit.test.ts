@@ -54,6 +54,17 @@ describe('wrapNotes', () => {
     expect(folded).not.toContain('…');
     expect(folded.replace(/\s+/g, '')).toBe(path.replace(/\s+/g, ''));
   });
+  it("keeps a line's own indent, its next lines two further", () => {
+    const folded = wrapNotes(
+      'Sources:\n  https://docs.x.ai/developers/advanced-api-usage/prompt-caching',
+      40,
+    );
+    expect(folded.split('\n')).toEqual([
+      'Sources:',
+      '  https://docs.x.ai/developers/advanced-',
+      '    api-usage/prompt-caching',
+    ]);
+  });
   it('counts wide characters twice', () => {
     const folded = wrapNotes('grok: warning: 認証フローの見直し と レート制限 の セッション', 20);
     expect(Math.max(...folded.split('\n').map(displayWidth))).toBeLessThanOrEqual(20);
@@ -138,6 +149,10 @@ describe('table commands at COLUMNS=80 and 60', () => {
     ['stats', '--by', 'project'],
     ['stats', '--by', 'tool'],
     ['stats', '--by', 'day'],
+    ['stats', '--by', 'week'],
+    ['stats', '--by', 'month'],
+    ['pricing'],
+    ['policy'],
     ['tools'],
     ['archive', 'list'],
     ['doctor'],

@@ -128,7 +128,7 @@ describe('doctor from the index', () => {
     );
     expect(changed[0]?.stdout).toContain('session-2025-08-15-18-10-18.json: invalid JSON');
     expect(changed[0]?.stdout).toContain('session-2025-08-17-11-28-54.json is 0644');
-  });
+  }, 180_000);
 
   it.skipIf(process.getuid?.() !== 0)(
     'a file made unreadable in place, or owned by another user, is read, not vouched for',
@@ -160,5 +160,6 @@ describe('doctor from the index', () => {
       expect(runs[0]?.stdout).toContain(`fix: chmod 600 ${locked}`);
       expect(runs[0]?.opens).toBe(2);
     },
+    180_000,
   );
 });
