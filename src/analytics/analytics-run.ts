@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError } from '../errors.js';
+import { plural } from '../render/format.js';
 import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
@@ -22,7 +23,7 @@ import { passing } from './transient.js';
 export function textNotice(load: TextLoad): string | undefined {
   if (load.changed === 0) return undefined;
   const n = load.changed;
-  return `${n} session file${n === 1 ? '' : 's'} changed while being read and ${n === 1 ? 'is' : 'are'} left out of this answer; run the command again`;
+  return `${n} session ${plural(n, 'file')} changed while being read and ${plural(n, 'is', 'are')} left out of this answer; run the command again`;
 }
 
 export interface AnalyticsOptions extends AnalyticsFilterOptions {

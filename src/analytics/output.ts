@@ -1,6 +1,6 @@
 /** How the analytics commands print: a table, or the same rows as CSV, plus notes on stderr. */
 import { toCsv } from '../render/csv.js';
-import { formatTokens } from '../render/format.js';
+import { formatTokens, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
 import { type Column, renderTable } from '../render/table.js';
 import type { SkippedFile } from '../session/store.js';
@@ -31,7 +31,7 @@ export function csvText<R>(columns: readonly OutputColumn<R>[], rows: readonly R
 export function skippedNote(skipped: readonly SkippedFile[]): string {
   if (skipped.length === 0) return '';
   const n = skipped.length;
-  return `${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`;
+  return `${n} ${plural(n, 'file')} could not be read; see grok sessions doctor`;
 }
 
 /** Notes for stderr: why the index was not used, and one line for the files not read. */

@@ -10,6 +10,7 @@
 import { writeSync } from 'node:fs';
 import { Box, type Key, render, Text, useInput, useStdout } from 'ink';
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { plural } from '../render/format.js';
 import type { Session } from '../session/schema.js';
 import {
   type BrowseRow,
@@ -331,7 +332,7 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
             (hits) => {
               setSearch({ text, hits });
               setStatus({
-                text: `'${text}': found in ${hits.size} session${hits.size === 1 ? '' : 's'} (esc clears)`,
+                text: `'${text}': found in ${hits.size} ${plural(hits.size, 'session')} (esc clears)`,
               });
               resetSelection();
               setBusy(undefined);

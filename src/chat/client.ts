@@ -6,6 +6,7 @@
  */
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
+import { plural } from '../render/format.js';
 import type { Settings } from '../settings.js';
 
 export const DEFAULT_BASE_URL = 'https://api.x.ai/v1';
@@ -233,7 +234,7 @@ async function missingModelError(
 /** One line for an API failure; an abort is passed through untouched. */
 export function describeApiError(error: unknown, client: ChatClient, retried = 0): unknown {
   if (error instanceof OpenAI.APIUserAbortError) return error;
-  const after = retried > 0 ? ` after ${retried} ${retried === 1 ? 'retry' : 'retries'}` : '';
+  const after = retried > 0 ? ` after ${retried} ${plural(retried, 'retry', 'retries')}` : '';
   if (error instanceof OpenAI.APIConnectionError) {
     return new UserError(`cannot reach the API at ${client.baseURL}${after}: ${error.message}`, {
       hint: 'check the network or GROK_BASE_URL',

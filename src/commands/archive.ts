@@ -12,8 +12,9 @@ import {
   archiveDir,
 } from '../maintenance/archive-sessions.js';
 import { type RestoreResult, restore } from '../maintenance/restore.js';
-import { formatInt } from '../render/format.js';
+import { formatInt, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { sessionsDir } from '../session/paths.js';
 import { parseMonth } from '../time.js';
@@ -29,7 +30,7 @@ export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): Comma
   const stderr = r.warnings.map((w) => `grok: warning: ${w}\n`).join('');
   if (opts.json) {
     const { warnings: _w, cancelled: _c, ...json } = r;
-    return { stdout: `${JSON.stringify(json, null, 2)}\n`, stderr, exitCode };
+    return { stdout: jsonText(json), stderr, exitCode };
   }
   if (r.cancelled) {
     // what was refused before the question is still said
@@ -41,7 +42,7 @@ export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): Comma
   for (const a of r.archives) {
     for (const f of a.added) lines.push(`${would}${r.dryRun ? 'add' : 'added'} ${f} to ${a.path}`);
     lines.push(
-      `${a.path}: ${a.entries} entr${a.entries === 1 ? 'y' : 'ies'}${r.dryRun ? ' after the run' : ''}`,
+      `${a.path}: ${a.entries} ${plural(a.entries, 'entry', 'entries')}${r.dryRun ? ' after the run' : ''}`,
     );
   }
   for (const f of r.removed) lines.push(`${would}${r.dryRun ? 'remove' : 'removed'} ${f}`);
@@ -49,7 +50,7 @@ export function renderArchive(r: ArchiveResult, opts: { json?: boolean }): Comma
   for (const f of r.failed) lines.push(`failed ${f.file}: ${f.reason}`);
   const added = r.archives.reduce((n, a) => n + a.added.length, 0);
   lines.push(
-    `${r.dryRun ? 'Dry run: ' : ''}${added} session${added === 1 ? '' : 's'} ${would}${r.dryRun ? 'be archived' : 'archived'} into ${r.archives.length} archive${r.archives.length === 1 ? '' : 's'}, ${r.removed.length} original${r.removed.length === 1 ? '' : 's'} ${r.dryRun ? 'would be removed' : 'removed'}${r.failed.length ? `, ${r.failed.length} failed` : ''}.`,
+    `${r.dryRun ? 'Dry run: ' : ''}${added} ${plural(added, 'session')} ${would}${r.dryRun ? 'be archived' : 'archived'} into ${r.archives.length} ${plural(r.archives.length, 'archive')}, ${r.removed.length} ${plural(r.removed.length, 'original')} ${r.dryRun ? 'would be removed' : 'removed'}${r.failed.length ? `, ${r.failed.length} failed` : ''}.`,
   );
   return { stdout: `${lines.join('\n')}\n`, stderr, exitCode };
 }
@@ -65,7 +66,7 @@ export function renderArchiveList(
   r: { dir: string; archives: ArchiveInfo[] },
   opts: { json?: boolean },
 ): CommandOutput {
-  if (opts.json) return { stdout: `${JSON.stringify(r.archives, null, 2)}\n` };
+  if (opts.json) return { stdout: jsonText(r.archives) };
   if (r.archives.length === 0) return { stdout: `No archives in ${r.dir}.\n` };
   const table = renderTable(
     [
@@ -106,7 +107,7 @@ export async function archiveRestore(
 
 export function renderRestore(r: RestoreResult, opts: { json?: boolean }): CommandOutput {
   const exitCode = r.failed.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(r), exitCode };
   const lines = r.restored.map((f) => `${r.dryRun ? 'would restore' : 'restored'} ${f}`);
   // an entry names its archive; an archive is its own name
   const where = (s: { file: string; archive: string }) =>
@@ -114,7 +115,7 @@ export function renderRestore(r: RestoreResult, opts: { json?: boolean }): Comma
   for (const s of r.skipped) lines.push(`skipped ${where(s)}: ${s.reason}`);
   for (const s of r.failed) lines.push(`failed ${where(s)}: ${s.reason}`);
   lines.push(
-    `${r.restored.length} session${r.restored.length === 1 ? '' : 's'} ${r.dryRun ? 'would be ' : ''}restored.`,
+    `${r.restored.length} ${plural(r.restored.length, 'session')} ${r.dryRun ? 'would be ' : ''}restored.`,
   );
   return { stdout: `${lines.join('\n')}\n`, exitCode };
 }

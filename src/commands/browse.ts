@@ -15,6 +15,7 @@ import type { BrowseOutcome, BrowseSource, FirstRows, LoadedRows } from '../brow
 import { UsageError } from '../errors.js';
 import type { ArchiveResult } from '../maintenance/archive-sessions.js';
 import { useColor } from '../render/color.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import type { GlobalOptions } from './common.js';
@@ -32,8 +33,7 @@ export function onTerminal(): boolean {
 function notesOf(ctx: AnalyticsContext): string[] {
   const n = ctx.skipped.length;
   const notes = [...ctx.notices];
-  if (n > 0)
-    notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
+  if (n > 0) notes.push(`${n} ${plural(n, 'file')} could not be read; see grok sessions doctor`);
   return notes;
 }
 
@@ -138,7 +138,7 @@ function outcomeOf(failed: readonly { file: string; reason: string }[], done: st
 function archivedLine(r: ArchiveResult): string {
   const n = r.archives.reduce((sum, a) => sum + a.added.length, 0);
   const into = r.archives.map((a) => a.path).join(', ');
-  return outcomeOf(r.failed, `${n} session${n === 1 ? '' : 's'} archived into ${into}`);
+  return outcomeOf(r.failed, `${n} ${plural(n, 'session')} archived into ${into}`);
 }
 
 /**

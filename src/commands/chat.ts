@@ -18,6 +18,7 @@ import { runTurn } from '../chat/turn.js';
 import { addUsage, emptyUsage, ticksToUsd, type Usage } from '../chat/usage.js';
 import { UsageError, UserError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import type { Message } from '../session/schema.js';
 import { loadSettings } from '../settings.js';
@@ -105,7 +106,7 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
         ? (notice) => process.stderr.write(`grok: ${formatRetry(notice)}\n`)
         : undefined,
     });
-    if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
+    if (opts.json) return { stdout: jsonText(result) };
     return { stdout: result.reply === '' || result.reply.endsWith('\n') ? '' : '\n' };
   }
   if (opts.json) throw new UsageError('--json goes with -p');

@@ -1,4 +1,5 @@
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 
 /** Options every `grok sessions` command takes. */
 export interface GlobalOptions {
@@ -8,5 +9,5 @@ export interface GlobalOptions {
 }
 
 export function jsonOutput(value: unknown, exitCode = 0): CommandOutput {
-  return { stdout: `${JSON.stringify(value, null, 2)}\n`, exitCode };
+  return { stdout: jsonText(value), exitCode };
 }

@@ -34,8 +34,9 @@ import {
 } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
-import { formatDateTime, formatInt, formatUsd } from '../render/format.js';
+import { formatDateTime, formatInt, formatUsd, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { wrapWords } from '../render/width.js';
 import { noSessionsText, settingsPath } from '../session/paths.js';
 
@@ -236,15 +237,15 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
 function warning(r: CostResult): string {
   if (r.unpricedModels.length === 0) return '';
   const n = r.total.unpriced;
-  return `grok: warning: no price for ${r.unpricedModels.map((m) => `'${m}'`).join(', ')} (${n} session${n === 1 ? '' : 's'} with unpriced usage, not counted in the total); add it under "pricing" in ${settingsPath()} or use --rate\n`;
+  return `grok: warning: no price for ${r.unpricedModels.map((m) => `'${m}'`).join(', ')} (${n} ${plural(n, 'session')} with unpriced usage, not counted in the total); add it under "pricing" in ${settingsPath()} or use --rate\n`;
 }
 
 /** The line under the table: the total, how much of it is exact, and where the rest comes from. */
 export function totalLine(r: CostResult): string {
   const t = r.total;
-  const plural = (n: number, what: string) => `${formatInt(n)} ${what}${n === 1 ? '' : 's'}`;
+  const counted = (n: number, what: string) => `${formatInt(n)} ${plural(n, what)}`;
   if (r.pricing.kind === 'flat') {
-    return `What-if: ${formatUsd(t.cost ?? 0)} for ${plural(t.sessions, 'session')} at a flat $${r.pricing.usdPer1k} per 1,000 tokens (--rate: not the billed cost)`;
+    return `What-if: ${formatUsd(t.cost ?? 0)} for ${counted(t.sessions, 'session')} at a flat $${r.pricing.usdPer1k} per 1,000 tokens (--rate: not the billed cost)`;
   }
   const exact = t.exact ?? 0;
   const estimated = t.estimated ?? 0;
@@ -253,9 +254,9 @@ export function totalLine(r: CostResult): string {
     `~${formatUsd(estimated)} estimated from xAI list prices of ${XAI_PRICE_DATA.read}${r.overridden.length > 0 ? ' and settings.json' : ''}`,
   ];
   if (t.parts.totalsOnly) parts.push('some from session totals only, at base rates');
-  if (t.unpriced) parts.push(`${plural(t.unpriced, 'session')} unpriced`);
+  if (t.unpriced) parts.push(`${counted(t.unpriced, 'session')} unpriced`);
   const sum = `${t.parts.estimatedCalls > 0 ? '~' : ''}${formatUsd(t.cost ?? 0)}`;
-  return `Total: ${sum} for ${plural(t.sessions, 'session')}: ${parts.join(', ')}`;
+  return `Total: ${sum} for ${counted(t.sessions, 'session')}: ${parts.join(', ')}`;
 }
 
 /** CSV only: the billed and estimated parts apart (a table shows them in the total line). */
@@ -270,11 +271,7 @@ function exactColumns<R extends CostFigures>(r: CostResult): OutputColumn<R>[] {
 export function renderCost(r: CostResult, opts: { json?: boolean; csv?: boolean }): CommandOutput {
   const warn = warning(r);
   if (opts.json) {
-    return withNotes(
-      { stdout: `${JSON.stringify(costJson(r), null, 2)}\n`, stderr: warn },
-      [],
-      r.notices,
-    );
+    return withNotes({ stdout: jsonText(costJson(r)), stderr: warn }, [], r.notices);
   }
   if (r.total.sessions === 0) {
     return withNotes({ stdout: `${noSessionsText(r.dir)}\n` }, r.skipped, r.notices);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError, UserError } from '../errors.js';
 import { formatDateTime } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import {
   cronLine,
   findGrokLine,
@@ -124,7 +125,7 @@ export async function cron(args: readonly string[], opts: CronOptions): Promise<
     }
     case 'install': {
       const r = await cronInstall(opts);
-      if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n` };
+      if (opts.json) return { stdout: jsonText(r) };
       if (r.printed) {
         const why = opts.print
           ? ''
@@ -135,14 +136,14 @@ export async function cron(args: readonly string[], opts: CronOptions): Promise<
     }
     case 'uninstall': {
       const r = await cronUninstall();
-      if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n` };
+      if (opts.json) return { stdout: jsonText(r) };
       return {
         stdout: r.removed ? `removed: ${r.removed}\n` : 'not installed: nothing to remove\n',
       };
     }
     case 'status': {
       const s = await cronStatus(opts);
-      if (opts.json) return { stdout: `${JSON.stringify(s, null, 2)}\n` };
+      if (opts.json) return { stdout: jsonText(s) };
       const last = s.lastRun
         ? `${formatDateTime(s.lastRun.time)} UTC, ${s.lastRun.result}: ${s.lastRun.archived.length} archived, ${s.lastRun.removed.length} removed, ${s.lastRun.hardened.length} hardened, ${s.lastRun.errors.length} errors`
         : 'never';

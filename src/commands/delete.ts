@@ -1,5 +1,6 @@
 import type { DeleteResult } from '../maintenance/delete.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 
 export { type DeleteOptions, type DeleteResult, deleteSessions } from '../maintenance/delete.js';
 
@@ -8,7 +9,7 @@ export function renderDelete(
   opts: { json?: boolean | undefined },
 ): CommandOutput {
   const exitCode = result.failed.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(result), exitCode };
   if (result.cancelled) return { stdout: 'Nothing deleted.\n' };
   const verb = result.dryRun ? 'would delete' : 'deleted';
   const lines = result.deleted.map((f) => `${verb} ${f}`);

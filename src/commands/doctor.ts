@@ -13,7 +13,9 @@ import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.
 import { harden } from '../maintenance/harden.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { red } from '../render/color.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
@@ -186,7 +188,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
       if (outcome && !outcome.ok)
         fix =
           outcome.readable > 0
-            ? `keep it: ${outcome.readable} message${outcome.readable === 1 ? '' : 's'} in it can be read, but not as a grok session; move it out of ${shellQuote(dir)} to keep it`
+            ? `keep it: ${outcome.readable} ${plural(outcome.readable, 'message')} in it can be read, but not as a grok session; move it out of ${shellQuote(dir)} to keep it`
             : `rm ${shellQuote(path)} (nothing in it can be recovered)`;
     }
     problem('unreadable session', `${s.file}: ${s.reason}`, fix);
@@ -203,7 +205,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
       const n = await countXaiCliSessions(path);
       note(
         'other tool',
-        `${e.name}: xAI's grok CLI sessions for ${cwd} (${n} session folder${n === 1 ? '' : 's'}); grok leaves them alone`,
+        `${e.name}: xAI's grok CLI sessions for ${cwd} (${n} session ${plural(n, 'folder')}); grok leaves them alone`,
         null,
       );
     } else if (special !== undefined && namedLikeGroks(e.name)) {
@@ -394,7 +396,7 @@ function tempWriter(name: string): number | undefined {
 export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): CommandOutput {
   const problems = r.findings.filter((f) => f.level === 'problem');
   const exitCode = problems.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(r), exitCode };
   const lines = [`${r.sessions} sessions in ${r.sessionsDir}`];
   for (const f of r.findings) {
     lines.push(`${f.level === 'problem' ? red('✗') : '·'} ${f.check}: ${f.detail}`);
@@ -403,7 +405,7 @@ export function renderDoctor(r: DoctorResult, opts: { json?: boolean }): Command
   lines.push(
     problems.length === 0
       ? 'No problems found.'
-      : `${problems.length} problem${problems.length === 1 ? '' : 's'} found.`,
+      : `${problems.length} ${plural(problems.length, 'problem')} found.`,
   );
   // a finding never wraps: long paths are cut in the middle to the terminal's width
   return { stdout: `${lines.map((l) => fitLine(l)).join('\n')}\n`, exitCode };

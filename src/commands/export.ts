@@ -21,8 +21,9 @@ import {
 } from '../analytics/pool-schema.js';
 import { loadSql } from '../analytics/sql-files.js';
 import { describeFsError, UsageError, UserError } from '../errors.js';
-import { formatInt } from '../render/format.js';
+import { formatInt, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 
@@ -177,8 +178,8 @@ function poolLine(r: ExportResult): string {
   const written =
     months.length === 0
       ? 'nothing new to write'
-      : `${months.length} month${months.length === 1 ? '' : 's'} written (${months.map((m) => m.month).join(', ')})`;
-  return `\nmachine ${machine}: ${written}${unchanged > 0 ? `, ${unchanged} up to date` : ''}${kept > 0 ? `; ${formatInt(kept)} pooled session${kept === 1 ? '' : 's'} no longer here kept` : ''}\n`;
+      : `${months.length} ${plural(months.length, 'month')} written (${months.map((m) => m.month).join(', ')})`;
+  return `\nmachine ${machine}: ${written}${unchanged > 0 ? `, ${unchanged} up to date` : ''}${kept > 0 ? `; ${formatInt(kept)} pooled ${plural(kept, 'session')} no longer here kept` : ''}\n`;
 }
 
 export function renderExport(
@@ -188,11 +189,7 @@ export function renderExport(
   const warn = r.warnings.map((w) => `grok: warning: ${w}\n`).join('');
   if (opts.json) {
     const { notices: _n, warnings: _w, ...shown } = r;
-    return withNotes(
-      { stdout: `${JSON.stringify(shown, null, 2)}\n`, stderr: warn },
-      [],
-      r.notices,
-    );
+    return withNotes({ stdout: jsonText(shown), stderr: warn }, [], r.notices);
   }
   const columns: OutputColumn<ExportedTable>[] = [
     { header: 'TABLE', csv: 'table', cell: (t) => t.table },

@@ -1,6 +1,7 @@
 import { type SessionData, SessionRecorder } from '../chat/recorder.js';
 import { UsageError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { resolveSession } from '../session/ref.js';
 import { now as clockNow } from '../test-hooks.js';
@@ -64,7 +65,7 @@ export async function fork(ref: string, opts: ForkOptions): Promise<ForkResult> 
 }
 
 export function renderFork(result: ForkResult, opts: GlobalOptions): CommandOutput {
-  if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
+  if (opts.json) return { stdout: jsonText(result) };
   return {
     stdout: `${result.file}: forked from ${result.from} with its first ${result.messages} messages\n`,
     stderr: `continue it with: grok --resume ${result.sessionId}\n`,

@@ -5,6 +5,7 @@
  */
 import { type HardenResult, harden as hardenPaths } from '../maintenance/harden.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import type { GlobalOptions } from './common.js';
 
 export interface HardenCommandOptions extends GlobalOptions {
@@ -17,7 +18,7 @@ export function harden(opts: HardenCommandOptions): Promise<HardenResult> {
 
 export function renderHarden(r: HardenResult, opts: { json?: boolean | undefined }): CommandOutput {
   const exitCode = r.loose > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(r), exitCode };
   const verb = r.check ? 'loose' : 'fixed';
   const lines = r.changed.map((c) => `${verb} ${c.path}: ${c.from} → ${c.to}`);
   for (const s of r.skipped) lines.push(`left ${s.path}: ${s.reason}`);

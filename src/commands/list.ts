@@ -13,6 +13,7 @@ import {
   formatDuration,
   formatInt,
   formatTokens,
+  plural,
   truncate,
 } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
@@ -180,7 +181,7 @@ export function renderList(result: ListResult, { filtered = false } = {}): Comma
   lines.push(
     shown < result.matched
       ? `${shown} of ${result.matched} sessions (use --limit to see more)`
-      : `${shown} session${shown === 1 ? '' : 's'}`,
+      : `${shown} ${plural(shown, 'session')}`,
   );
   return {
     stdout: `${lines.join('\n')}\n`,

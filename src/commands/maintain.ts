@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { realpathOr } from '../maintenance/harden.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenance-log.js';
 import { type Policy, resolvePolicy } from '../schedule/policy.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
@@ -161,12 +163,12 @@ export function logEntry(r: MaintainResult): MaintenanceLogEntry {
 /** One line for the scheduler's output and the terminal. */
 export function summarizeRun(r: MaintainResult): string {
   const would = r.dryRun ? 'would be ' : '';
-  return `${r.dryRun ? 'dry run: ' : ''}${r.archived.length} ${would}archived, ${r.removed.length + r.deleted.length} ${would}removed, ${r.hardened.length} ${would}hardened, ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`;
+  return `${r.dryRun ? 'dry run: ' : ''}${r.archived.length} ${would}archived, ${r.removed.length + r.deleted.length} ${would}removed, ${r.hardened.length} ${would}hardened, ${r.errors.length} ${plural(r.errors.length, 'error')}`;
 }
 
 export function renderMaintain(r: MaintainResult, opts: { json?: boolean }): CommandOutput {
   const exitCode = r.errors.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(r), exitCode };
   const would = r.dryRun ? 'would ' : '';
   const lines = [
     ...r.archived.map((f) => `${would}archive ${f}`),

@@ -3,6 +3,7 @@
  * maintenance run would do right now.
  */
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { wrapNotes } from '../render/width.js';
 import type { Policy } from '../schedule/policy.js';
 import { nextRuns } from '../schedule/scheduler.js';
@@ -37,7 +38,7 @@ export async function policy(opts: GlobalOptions): Promise<PolicyResult> {
 }
 
 export function renderPolicy(r: PolicyResult, opts: { json?: boolean }): CommandOutput {
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n` };
+  if (opts.json) return { stdout: jsonText(r) };
   const p = r.policy;
   const lines = [
     `Retention policy (from ${r.settingsFile}, "retention"; defaults where unset)`,

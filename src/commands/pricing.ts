@@ -7,8 +7,9 @@ import { computeCosts, tableInForce } from '../analytics/costs.js';
 import { tableText, withNotes } from '../analytics/output.js';
 import type { ModelPrice } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
-import { formatInt } from '../render/format.js';
+import { formatInt, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { wrapNotes } from '../render/width.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
@@ -96,11 +97,7 @@ function tierCell(m: PricedModel): string {
 export function renderPricing(r: PricingResult, opts: { json?: boolean }): CommandOutput {
   if (opts.json) {
     const { notices: _n, skipped, ...rest } = r;
-    return withNotes(
-      { stdout: `${JSON.stringify({ ...rest, skipped }, null, 2)}\n` },
-      [],
-      r.notices,
-    );
+    return withNotes({ stdout: jsonText({ ...rest, skipped }) }, [], r.notices);
   }
   const own = r.models.filter((m) => m.aliasOf === null);
   const lines = [
@@ -140,7 +137,7 @@ export function renderPricing(r: PricingResult, opts: { json?: boolean }): Comma
     for (const u of r.unpriced) {
       const billed = u.billed > 0 ? `, ${formatInt(u.billed)} billed by xAI (exact)` : '';
       lines.push(
-        `  ${u.model}: ${formatInt(u.sessions)} session${u.sessions === 1 ? '' : 's'}, ${formatInt(u.calls)} call${u.calls === 1 ? '' : 's'}${billed}`,
+        `  ${u.model}: ${formatInt(u.sessions)} ${plural(u.sessions, 'session')}, ${formatInt(u.calls)} ${plural(u.calls, 'call')}${billed}`,
       );
     }
   }

@@ -8,6 +8,7 @@ import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
 import { ageRule, inventory, keepTags } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { now as clockNow } from '../test-hooks.js';
 import { parsePositiveInt } from '../time.js';
@@ -78,7 +79,7 @@ export function renderPrune(r: PruneResult, opts: { json?: boolean }): CommandOu
   const stderr = r.warnings.map((w) => `grok: warning: ${w}\n`).join('');
   if (opts.json) {
     const { warnings: _w, cancelled: _c, ...json } = r;
-    return { stdout: `${JSON.stringify(json, null, 2)}\n`, stderr, exitCode };
+    return { stdout: jsonText(json), stderr, exitCode };
   }
   if (r.cancelled) return { stdout: 'Nothing deleted.\n', stderr };
   const verb = r.dryRun ? 'would delete' : 'deleted';

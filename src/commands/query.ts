@@ -10,8 +10,9 @@ import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/o
 import { listNamedQueries, loadSql, type NamedQuery } from '../analytics/sql-files.js';
 import { ensureText } from '../analytics/text.js';
 import { UsageError, UserError } from '../errors.js';
-import { truncate } from '../render/format.js';
+import { plural, truncate } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import type { GlobalOptions } from './common.js';
 
 export interface QueryOptions extends GlobalOptions {
@@ -188,7 +189,7 @@ export function renderQuery(
   opts: { json?: boolean; csv?: boolean },
 ): CommandOutput {
   if (r.kind === 'list') {
-    if (opts.json) return { stdout: `${JSON.stringify(r.queries, null, 2)}\n` };
+    if (opts.json) return { stdout: jsonText(r.queries) };
     const columns: OutputColumn<NamedQuery>[] = [
       { header: 'NAME', csv: 'name', cell: (q) => q.name },
       { header: 'DESCRIPTION', csv: 'description', cell: (q) => q.description },
@@ -197,8 +198,7 @@ export function renderQuery(
       stdout: opts.csv ? csvText(columns, r.queries) : `${tableText(columns, r.queries)}\n`,
     };
   }
-  if (opts.json)
-    return withNotes({ stdout: `${JSON.stringify(r.rows, null, 2)}\n` }, [], r.notices);
+  if (opts.json) return withNotes({ stdout: jsonText(r.rows) }, [], r.notices);
   const columns: OutputColumn<Row>[] = r.columns.map((c) => ({
     header: c,
     csv: c,
@@ -208,7 +208,7 @@ export function renderQuery(
   if (opts.csv) return withNotes({ stdout: csvText(columns, r.rows) }, [], r.notices);
   const n = r.rows.length;
   return withNotes(
-    { stdout: `${tableText(columns, r.rows)}\n\n${n} row${n === 1 ? '' : 's'}\n` },
+    { stdout: `${tableText(columns, r.rows)}\n\n${n} ${plural(n, 'row')}\n` },
     [],
     r.notices,
   );

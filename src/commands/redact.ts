@@ -4,7 +4,9 @@ import { INDEX_FILE_NAME } from '../analytics/index-db.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { redactSessionText } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -163,16 +165,16 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
 
 export function renderRedact(result: RedactResult, opts: RedactOptions): CommandOutput {
   const exitCode = result.failed.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(result), exitCode };
   if (result.cancelled) return { stdout: 'Nothing changed.\n' };
   const verb = result.dryRun ? 'would redact' : 'redacted';
   const lines = result.redacted.map(
-    (r) => `${verb} ${r.secrets} secret${r.secrets === 1 ? '' : 's'} in ${r.file}`,
+    (r) => `${verb} ${r.secrets} ${plural(r.secrets, 'secret')} in ${r.file}`,
   );
   for (const f of result.failed) lines.push(`failed ${f.file}: ${f.reason}`);
   if (result.skipped.length > 0)
     lines.push(`${result.skipped.length} unreadable file(s) not scanned; see grok sessions doctor`);
-  lines.push(`${result.clean} session${result.clean === 1 ? '' : 's'} had no secrets`);
+  lines.push(`${result.clean} ${plural(result.clean, 'session')} had no secrets`);
   for (const b of result.backups) {
     lines.push(
       `${b}, a repair backup, still holds the text as it was: remove it once you need it no more`,

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describeFsError, UsageError, UserError } from '../errors.js';
 import { repairSessionText } from '../maintenance/repair.js';
 import { unchangedSince } from '../maintenance/select.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { discoverSessionFiles, type SessionFileEntry } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
@@ -237,10 +239,10 @@ async function replaceKeepingBackup(
 
 export function renderRepair(r: RepairResult, opts: { json?: boolean }): CommandOutput {
   const exitCode = r.unrecoverable.length + r.locked.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(r), exitCode };
   const lines = r.repaired.map(
     (x) =>
-      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} message${x.messages === 1 ? '' : 's'} recovered${x.dropped ? `, ${x.dropped} cut-off or broken dropped` : ''}${x.invalidUtf8 ? `, ${x.invalidUtf8} byte sequence${x.invalidUtf8 === 1 ? '' : 's'} that were not UTF-8 now U+FFFD` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
+      `${r.dryRun ? 'would repair' : 'repaired'} ${x.file}: ${x.messages} ${plural(x.messages, 'message')} recovered${x.dropped ? `, ${x.dropped} cut-off or broken dropped` : ''}${x.invalidUtf8 ? `, ${x.invalidUtf8} byte ${plural(x.invalidUtf8, 'sequence')} that were not UTF-8 now U+FFFD` : ''}${x.backup ? ` (original kept as ${x.backup})` : ''}`,
   );
   for (const u of r.unrecoverable) lines.push(`unrecoverable ${u.file}: ${u.reason}`);
   for (const l of r.locked)

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { monthEnd, type ReportPeriod } from '../report/calendar.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
@@ -116,7 +117,7 @@ export async function report(opts: ReportOptions): Promise<ReportResult> {
 
 export function renderReport(r: ReportResult, opts: { json?: boolean }): CommandOutput {
   const notes = r.notes.map((n) => `grok: ${n}\n`).join('');
-  if (opts.json) return { stdout: `${JSON.stringify(r, null, 2)}\n`, stderr: notes };
+  if (opts.json) return { stdout: jsonText(r), stderr: notes };
   return {
     stdout: `wrote ${r.path} (${r.sessions} sessions, ${Math.ceil(r.bytes / 1024)} KB)${r.opened ? `, opened with ${r.opened}` : ''}\n`,
     stderr: notes,

@@ -10,8 +10,9 @@ import { highlight, makeSnippet, type Snippet, snippetFor } from '../analytics/s
 import { passing } from '../analytics/transient.js';
 import { UsageError } from '../errors.js';
 import { bold, useColor, yellow } from '../render/color.js';
-import { formatDateTime, printable } from '../render/format.js';
+import { formatDateTime, plural, printable } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
 
@@ -116,8 +117,7 @@ export function renderSearch(
   r: SearchResult,
   opts: { json?: boolean; csv?: boolean },
 ): CommandOutput {
-  if (opts.json)
-    return withNotes({ stdout: `${JSON.stringify(searchJson(r), null, 2)}\n` }, [], r.notices);
+  if (opts.json) return withNotes({ stdout: jsonText(searchJson(r)) }, [], r.notices);
   const color = useColor();
   const mark = (m: string) => (color ? bold(yellow(m, true), true) : `[${m}]`);
   const columns: OutputColumn<SearchHit>[] = [
@@ -161,6 +161,6 @@ export function renderSearch(
   const foot =
     r.hits.length < r.matches
       ? `${r.hits.length} of ${r.matches} matches, newest first (-n for more)`
-      : `${r.matches} match${r.matches === 1 ? '' : 'es'}, newest first`;
+      : `${r.matches} ${plural(r.matches, 'match', 'matches')}, newest first`;
   return withNotes({ stdout: `${tableText(columns, r.hits)}\n\n${foot}\n` }, r.skipped, r.notices);
 }

@@ -1,6 +1,8 @@
 import { withNotes } from '../analytics/output.js';
 import { describeFsError } from '../errors.js';
+import { plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { renderTable } from '../render/table.js';
 import { scanSessionText } from '../secrets/scan.js';
 import { discoverSessionFiles } from '../session/discover.js';
@@ -75,16 +77,16 @@ export async function secrets(
  */
 export function renderSecrets(result: SecretsResult, opts: SecretsOptions): CommandOutput {
   const exitCode = result.findings.length > 0 || result.skipped.length > 0 ? 1 : 0;
-  if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n`, exitCode };
+  if (opts.json) return { stdout: jsonText(result), exitCode };
   return withNotes(secretsText(result, exitCode), result.skipped, []);
 }
 
 function secretsText(result: SecretsResult, exitCode: number): CommandOutput {
   if (result.findings.length === 0) {
     const n = result.skipped.length;
-    const unread = n > 0 ? `; ${n} file${n === 1 ? '' : 's'} could not be read` : '';
+    const unread = n > 0 ? `; ${n} ${plural(n, 'file')} could not be read` : '';
     return {
-      stdout: `No secrets found in ${result.scanned} session${result.scanned === 1 ? '' : 's'}${unread}.\n`,
+      stdout: `No secrets found in ${result.scanned} ${plural(result.scanned, 'session')}${unread}.\n`,
       exitCode,
     };
   }
@@ -99,6 +101,6 @@ function secretsText(result: SecretsResult, exitCode: number): CommandOutput {
     result.findings.map((f) => [f.session, f.messageIndex ?? '', f.field, f.kind, f.preview]),
   );
   const sessions = new Set(result.findings.map((f) => f.file)).size;
-  const note = `${result.findings.length} secret${result.findings.length === 1 ? '' : 's'} in ${sessions} session${sessions === 1 ? '' : 's'}; grok sessions redact <ref> replaces them`;
+  const note = `${result.findings.length} ${plural(result.findings.length, 'secret')} in ${sessions} ${plural(sessions, 'session')}; grok sessions redact <ref> replaces them`;
   return { stdout: `${table}\n\n${note}\n`, exitCode };
 }

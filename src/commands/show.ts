@@ -5,6 +5,7 @@ import {
   formatDuration,
   formatInt,
   oneLine,
+  plural,
   printable,
   truncate,
 } from '../render/format.js';
@@ -66,11 +67,11 @@ function shortResult(result: unknown): string {
   if (result === undefined) return '';
   if (Array.isArray(result)) {
     const first = result.slice(0, 3).map((r) => (typeof r === 'string' ? r : JSON.stringify(r)));
-    return `${result.length} item${result.length === 1 ? '' : 's'}: ${first.join(', ')}${result.length > 3 ? ', ...' : ''}`;
+    return `${result.length} ${plural(result.length, 'item')}: ${first.join(', ')}${result.length > 3 ? ', ...' : ''}`;
   }
   if (typeof result === 'string') {
     const lines = result.split('\n').length;
-    return `${lines} line${lines === 1 ? '' : 's'}: ${oneLine(result)}`;
+    return `${lines} ${plural(lines, 'line')}: ${oneLine(result)}`;
   }
   return JSON.stringify(result);
 }
@@ -109,7 +110,7 @@ function header(session: Session, loaded: LoadedSession): string {
     ['Model', session.model],
     ['Started', `${formatDateTime(session.startTime)} UTC`],
     ['Duration', formatDuration(s.durationMs)],
-    ['Messages', `${s.messages} (${s.toolCalls} tool call${s.toolCalls === 1 ? '' : 's'})`],
+    ['Messages', `${s.messages} (${s.toolCalls} tool ${plural(s.toolCalls, 'call')})`],
     [
       'Tokens',
       `${formatInt(s.tokens.total)} total (${formatInt(s.tokens.input)} in, ${formatInt(s.tokens.output)} out)`,

@@ -23,8 +23,16 @@ import {
   usd,
 } from '../analytics/stats-result.js';
 import { UsageError } from '../errors.js';
-import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
+import {
+  bar,
+  formatDuration,
+  formatInt,
+  formatTokens,
+  formatUsd,
+  plural,
+} from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { liveLocks, lockPathFor } from '../session/lock.js';
 import { noSessionsText } from '../session/paths.js';
 
@@ -334,7 +342,7 @@ function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {
 
 function unpriced(sessions: number): string {
   if (sessions === 0) return '';
-  return ` (${formatInt(sessions)} session${sessions === 1 ? '' : 's'} unpriced)`;
+  return ` (${formatInt(sessions)} ${plural(sessions, 'session')} unpriced)`;
 }
 
 function percent(rate: number | null, digits = 1): string {
@@ -425,7 +433,7 @@ export function renderStats(
   opts: { json?: boolean; csv?: boolean },
 ): CommandOutput {
   if (opts.json) {
-    return withNotes({ stdout: `${JSON.stringify(statsJson(r), null, 2)}\n` }, [], r.notices);
+    return withNotes({ stdout: jsonText(statsJson(r)) }, [], r.notices);
   }
   if (r.groups) {
     const columns = groupColumns(r);

@@ -1,7 +1,8 @@
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
-import { bar, formatInt } from '../render/format.js';
+import { bar, formatInt, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 
@@ -72,8 +73,7 @@ export function renderTools(
   r: ToolsResult,
   opts: { json?: boolean; csv?: boolean },
 ): CommandOutput {
-  if (opts.json)
-    return withNotes({ stdout: `${JSON.stringify(toolsJson(r), null, 2)}\n` }, [], r.notices);
+  if (opts.json) return withNotes({ stdout: jsonText(toolsJson(r)) }, [], r.notices);
   const max = r.tools[0]?.calls ?? 0;
   const columns: OutputColumn<ToolUsage>[] = [
     { header: 'TOOL', csv: 'tool', priority: 9, minWidth: 16, cell: (t) => t.tool },
@@ -136,7 +136,7 @@ export function renderTools(
     const what =
       r.sessions === 0
         ? noSessionsText(r.dir)
-        : `No tool calls in ${formatInt(r.sessions)} session${r.sessions === 1 ? '' : 's'}`;
+        : `No tool calls in ${formatInt(r.sessions)} ${plural(r.sessions, 'session')}`;
     return withNotes({ stdout: `${what}\n` }, r.skipped, r.notices);
   }
   const failed = r.tools.reduce((n, t) => n + t.failed, 0);

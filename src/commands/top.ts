@@ -12,6 +12,7 @@ import {
   truncate,
 } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { jsonText } from '../render/output.js';
 import { noSessionsText } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { parsePositiveInt } from '../time.js';
@@ -108,8 +109,7 @@ export function topJson(r: TopResult): unknown {
 }
 
 export function renderTop(r: TopResult, opts: { json?: boolean; csv?: boolean }): CommandOutput {
-  if (opts.json)
-    return withNotes({ stdout: `${JSON.stringify(topJson(r), null, 2)}\n` }, [], r.notices);
+  if (opts.json) return withNotes({ stdout: jsonText(topJson(r)) }, [], r.notices);
   const columns: OutputColumn<TopSession>[] = [
     { header: '#', csv: 'rank', align: 'right', priority: 4, cell: (s) => s.rank },
     { header: 'SESSION', csv: 'session', priority: 9, cell: (s) => s.file.replace(/\.json$/, '') },

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { confirm } from '../render/confirm.js';
+import { plural } from '../render/format.js';
 import { outOption, type PathOptions, sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { now as clockNow } from '../test-hooks.js';
@@ -103,7 +104,7 @@ export async function archive(
   const base = { dryRun, warnings, cancelled: false };
   if (!dryRun && chosen.length > 0) {
     const n = chosen.length;
-    const what = `archive ${n} session${n === 1 ? '' : 's'} into ${plan.map((p) => `${p.month}.tar.gz`).join(', ')}${opts.keepOriginals ? '' : ' and remove the originals'}`;
+    const what = `archive ${n} ${plural(n, 'session')} into ${plan.map((p) => `${p.month}.tar.gz`).join(', ')}${opts.keepOriginals ? '' : ' and remove the originals'}`;
     if (!(await confirm({ yes: opts.yes, action: what })))
       return { ...base, archives: [], removed: [], skipped, failed: refused, cancelled: true };
   }

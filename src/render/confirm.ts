@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { UserError } from '../errors.js';
+import { plural } from './format.js';
 
 export interface ConfirmOptions {
   yes?: boolean | undefined;
@@ -34,5 +35,5 @@ export function confirmDelete(
 ): Promise<boolean> {
   const n = names.length;
   const shown = names.slice(0, 5).join(', ') + (n > 5 ? ', ...' : '');
-  return confirm({ yes, action: `delete ${n} session${n === 1 ? '' : 's'} (${shown})` });
+  return confirm({ yes, action: `delete ${n} ${plural(n, 'session')} (${shown})` });
 }

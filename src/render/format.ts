@@ -1,5 +1,10 @@
 /** Formatting of numbers, times and text for tables. Pure. */
 
+/** The word for `n` of a thing: 'session' for 1, 'sessions' (or `many`) for any other count. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return n === 1 ? one : many;
+}
+
 /**
  * 1234567 → "1,234,567". By hand: the first toLocaleString of a process loads ICU's locale data,
  * about 25 ms of a warm command's run.

@@ -14,3 +14,8 @@ export function outputParts(stdout: CommandOutput['stdout']): readonly (string |
   if (stdout === undefined) return [];
   return typeof stdout === 'string' || stdout instanceof Uint8Array ? [stdout] : stdout;
 }
+
+/** A `--json` document as a command prints it: indented by two, one newline at the end. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -5,6 +5,7 @@
 import { statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
+import { jsonText } from '../render/output.js';
 import { redactSession } from '../secrets/scan.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
 import { outOption, type PathOptions, sessionsDir } from '../session/paths.js';
@@ -49,7 +50,7 @@ export async function exportSession(
   const session = sessionSchema.parse(raw) as Session;
   const text =
     format === 'json'
-      ? `${JSON.stringify(opts.reasoning ? raw : withoutEncryptedReasoning(raw), null, 2)}\n`
+      ? jsonText(opts.reasoning ? raw : withoutEncryptedReasoning(raw))
       : format === 'html'
         ? sessionHtml(session, { redacted: redacting })
         : sessionMarkdown(session, { redacted: redacting });
