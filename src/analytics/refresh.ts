@@ -25,6 +25,7 @@ import {
   type ScannedFile,
   scanNow,
 } from './scan.js';
+import { forgetStaleText } from './search-index.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { inTransaction } from './transaction.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
@@ -74,6 +75,7 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
     ap.endRow();
   }
   ap.closeSync();
+  await forgetStaleText(conn);
   for (const table of [...SESSION_TABLES, 'files']) {
     await conn.run(`DELETE FROM ${table} WHERE sid IN (SELECT sid FROM temp.stale)`);
   }

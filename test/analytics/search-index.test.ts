@@ -263,6 +263,37 @@ describe('the search index follows the sessions', () => {
     expect(await withArchived('yak')).toEqual([fileNameFor('2025-11-02T10:00:00Z')]);
   }, 120_000);
 
+  test('text edited out (a redaction) or deleted is gone from the store as soon as the index sees it', async () => {
+    const edited = writeSession(h.sessions, {
+      start: '2025-11-01T10:00:00Z',
+      content: 'the key is quagga-7f3e9',
+    });
+    const deleted = writeSession(h.sessions, {
+      start: '2025-11-02T10:00:00Z',
+      content: 'the pin is narwhal-4410',
+    });
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z', content: 'nothing to hide' });
+    expect(hitsOf('quagga-7f3e9')).toHaveLength(1);
+    const store = join(h.home, 'search');
+    const stored = () =>
+      readdirSync(store)
+        .map((name) => readFileSync(join(store, name), 'latin1'))
+        .join('');
+    expect(stored()).toContain('quagga-7f3e9');
+    const s = JSON.parse(readFileSync(edited, 'utf8'));
+    s.messages[1].content = 'the key is [REDACTED]';
+    writeFileSync(edited, JSON.stringify(s, null, 2));
+    rmSync(deleted);
+    // any command that brings the index up to date, not only a later search
+    const stats = runGrok(['sessions', 'stats', '--json'], h.env);
+    expect(stats.code, stats.stderr).toBe(0);
+    expect(stored()).not.toContain('quagga-7f3e9');
+    expect(stored()).not.toContain('narwhal-4410');
+    // the sessions left are found again, read from their own files
+    expect(hitsOf('hide')).toEqual([fileNameFor('2025-11-03T10:00:00Z')]);
+    expect(hitsOf('redacted')).toEqual([fileNameFor('2025-11-01T10:00:00Z')]);
+  }, 120_000);
+
   test('store files of sessions gone are removed, and the store stays private', async () => {
     for (let i = 0; i < 6; i++) {
       writeSession(h.sessions, {
