@@ -208,6 +208,9 @@ const r = run();
 const { runSecretsBench } = await import('./secrets-scan.mjs');
 const scans = runSecretsBench();
 const worstScan = scans.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+// Full-text search, first and later (bench/search.mjs); last, as it rebuilds the index.
+const { runSearchBench, FIRST_QUERY } = await import('./search.mjs');
+const searches = runSearchBench(r.d, 3);
 const ok = (pass) => (pass ? 'yes' : '**no**');
 const s = (x) => `${x.toFixed(2)} s`;
 const rows = [
@@ -251,6 +254,18 @@ const rows = [
     '< 1 s',
     ok(worstScan.seconds < 1),
   ],
+  [
+    `first \`search ${FIRST_QUERY}\` (no search index yet, median of 3)`,
+    s(searches.first.seconds),
+    '≤ 3 s',
+    ok(searches.first.seconds <= 3),
+  ],
+  ...Object.entries(searches.later).map(([q, t]) => [
+    `later \`search ${q}\` (${t.matches} matches, median of 3)`,
+    s(t.seconds),
+    '≤ 0.3 s',
+    ok(t.seconds <= 0.3),
+  ]),
 ];
 if (r.bigRss) {
   rows.push([

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -33,11 +34,16 @@ const BROKEN_MARK = '# with fixtures/broken in the directory too';
 
 /** The README with each console block's output made again. */
 export function regenerate(text) {
-  const scratch = mkdtempSync(join(tmpdir(), 'grok-docs-'));
+  // always under /tmp: the scratch path is printed (then shown as ~), and a note folded to the
+  // width must fold at the same place whatever TMPDIR says
+  const scratch = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'grok-docs-'));
   const home = join(scratch, '.grok');
   const sessions = join(home, 'sessions');
   mkdirSync(sessions, { recursive: true, mode: 0o700 });
   cpSync(join(ROOT, 'fixtures', 'sessions'), sessions, { recursive: true });
+  // as a fresh clone leaves them (umask 022), whatever this checkout's umask or `npm run
+  // fixtures` (which writes 0600) left: the harden example shows them loose
+  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), 0o644);
   const broken = readdirSync(join(ROOT, 'fixtures', 'broken'));
   const env = {
     PATH: process.env.PATH,

@@ -51,8 +51,20 @@ export function describeFsError(error: unknown): string {
     case 'EEXIST':
       return 'already exists';
     default:
-      return error instanceof Error ? error.message : String(error);
+      return otherReason(error);
   }
+}
+
+/** Any other error's message; a system error's without the code, call and path it repeats. */
+function otherReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  if (code === undefined || syscall === undefined) return error.message;
+  // "EIO: i/o error, read '/x/y'": the caller names the file its own way
+  let reason = error.message;
+  const call = reason.lastIndexOf(`, ${syscall}`);
+  if (call > 0) reason = reason.slice(0, call);
+  return reason.startsWith(`${code}: `) ? reason.slice(code.length + 2) : reason;
 }
 
 const FS_USER_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR']);

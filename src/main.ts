@@ -9,6 +9,7 @@ import { EXIT_FAILURE, EXIT_USAGE, UsageError, UserError } from './errors.js';
 import { red, useColor, yellow } from './render/color.js';
 import { type CommandOutput, outputParts } from './render/output.js';
 import { nearest } from './render/suggest.js';
+import { outputWidth, wrapNotes } from './render/width.js';
 
 /**
  * A reader that went away (`grok sessions list --json | head`) is not an error of grok's: what is
@@ -173,14 +174,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const output = (await cli.runMatchedCommand()) as CommandOutput | undefined;
   await write(process.stdout, output?.stdout);
-  await write(process.stderr, attention(output?.stderr));
+  const notes =
+    output?.stderr && wrapNotes(output.stderr, outputWidth(process.env, process.stderr));
+  await write(process.stderr, attention(notes));
   return output?.exitCode ?? 0;
 }
 
 /** What needs attention stands out on a terminal: warnings yellow (never with NO_COLOR or piped). */
 function attention(stderr: CommandOutput['stderr']): CommandOutput['stderr'] {
   if (typeof stderr !== 'string' || !useColor(process.stderr)) return stderr;
-  return stderr.replace(/^grok: warning: .*$/gm, (line) => yellow(line, true));
+  // a warning folded to the width goes on in the indented lines after it
+  return stderr.replace(/^grok: warning: .*(?:\n {2}.*)*/gm, (warning) =>
+    warning
+      .split('\n')
+      .map((line) => yellow(line, true))
+      .join('\n'),
+  );
 }
 
 /** A failure's line, red on a terminal. */

@@ -11,6 +11,7 @@ import { grokHome, namedOutside, readSessionsDir } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { type IndexHandle, openIndex, openMemoryIndex } from './index-db.js';
 import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } from './period.js';
+import type { PoolReading } from './pool.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { nothingToIndex, type Scan, startScan } from './scan.js';
 import { jsonValues, loadSql } from './sql-files.js';
@@ -30,6 +31,11 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
   from?: string | undefined;
   /** With --from: one machine's sessions only. */
   machine?: string | undefined;
+  /**
+   * With --from: what of the pool the command reads (pool.ts: openPool); stats and cost read the
+   * sessions alone, and not all their columns.
+   */
+  poolReading?: Pick<PoolReading, 'omit' | 'tables'> | undefined;
 }
 
 export type Row = Record<string, unknown>;
@@ -50,6 +56,8 @@ export interface AnalyticsContext {
    * sessions that lack it, before a query of `messages` or `tool_calls` that reads it.
    */
   loadText: () => Promise<void>;
+  /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
+  queryName: (name: string) => string;
   /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
   rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
   /** The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement. */
@@ -90,7 +98,9 @@ async function refreshed(
   opts: RefreshOptions,
 ): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
   try {
-    return { handle, stats: await refreshIndex(handle.conn, opts) };
+    const stats = await refreshIndex(handle.conn, opts);
+    if (stats.read + stats.removed + stats.archivesRead > 0) await handle.settle?.();
+    return { handle, stats };
   } catch (error) {
     if (handle.mode === 'memory') throw error;
     // A write conflict or damage found only now: the files are the truth, so read them directly.
@@ -187,16 +197,17 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool } = await import('./pool.js');
-  const pool = await openPool(opts.from);
+  const { openPool, poolQuery } = await import('./pool.js');
+  const { archived: _, ...filters } = selection;
+  // The filters apply as the pool's sessions are read: every session read is a selected one.
+  const pool = await openPool(opts.from, {
+    ...opts.poolReading,
+    filters: { ...filters, machine: opts.machine === undefined ? null : String(opts.machine) },
+  });
   try {
     const conn = pool.conn;
-    const { archived: _, ...filters } = selection;
-    await conn.run(loadSql('internal/pool-select-sessions'), {
-      ...filters,
-      machine: opts.machine === undefined ? null : String(opts.machine),
-    });
-    await conn.run(loadSql('internal/selected-view'));
+    await conn.run(loadSql('internal/pool-select-sessions'));
+    await conn.run(loadSql(poolQuery('internal/selected-view')));
     return await fn({
       conn,
       home: grokHome(),
@@ -207,8 +218,9 @@ async function withPool<T>(
       locks: [],
       notices: [],
       loadText: async () => {},
-      rows: (name, params) => queryRows(conn, loadSql(name), params),
-      values: (names, params) => jsonValues(conn, names, params),
+      queryName: poolQuery,
+      rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
+      values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
     });
   } finally {
     pool.close();
@@ -259,12 +271,15 @@ export async function withAnalytics<T>(
       locks,
       notices,
       loadText: async () => {
-        const note = textNotice(await ensureText(conn, 'selected'));
+        const load = await ensureText(conn, 'selected');
+        await handle.settle?.();
+        const note = textNotice(load);
         if (note) {
           notices.push(note);
           passing.met = true; // not an answer to file (transient.ts)
         }
       },
+      queryName: (name) => name,
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });

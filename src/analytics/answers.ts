@@ -17,9 +17,9 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CommandOutput, outputParts } from '../render/output.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
-import { processAlive } from '../session/lock.js';
+import { liveLocks } from '../session/lock.js';
 import { grokHome, readSessionsDir, settingsPath } from '../session/paths.js';
-import { readLockPidSync, readRegularFileSync } from '../session/regular-file.js';
+import { readRegularFileSync } from '../session/regular-file.js';
 import { grokVersion } from '../version.js';
 import { holdScan, nothingToIndex, releaseScan, type Scan, startScan } from './scan.js';
 import { passing } from './transient.js';
@@ -34,15 +34,8 @@ function statKey(path: string): string {
 
 /** Lock files and whether their owner lives: a session held open counts as running, else crashed. */
 function locksKey(dir: string, locks: readonly string[]): string[] {
-  return locks.map((n) => {
-    let pid = Number.NaN;
-    try {
-      pid = readLockPidSync(join(dir, n));
-    } catch {
-      // gone meanwhile, or not a lock grok wrote: no owner
-    }
-    return `${n}:${processAlive(pid) ? pid : 'dead'}`;
-  });
+  const live = liveLocks(dir, locks);
+  return locks.map((n) => `${n}:${live.get(join(dir, n)) ?? 'dead'}`);
 }
 
 function archivesKey(dir: string): string[] {
@@ -208,7 +201,7 @@ export async function cachedAnswer(
       opts.from === undefined
         ? undefined
         : await import('./pool.js').then((p) =>
-            p.poolFilesKey(p.listPoolFiles(p.poolRoot(opts.from))),
+            p.poolFilesKey(p.listPoolFiles(p.poolRoot(opts.from)), p.poolRoot(opts.from)),
           );
     key = answerKey(command, opts, scan, archives, pool);
     const saved = readAnswer(command, key);

@@ -4,6 +4,7 @@
  * (maintenance/archived-sessions.ts): a count never includes an entry restore would not write.
  */
 import { basename } from 'node:path';
+import { describeFsError } from '../errors.js';
 import { archivedSessions } from '../maintenance/archived-sessions.js';
 import { readTarEntries, type TarEntry } from '../maintenance/tarball.js';
 import { isSessionFileName } from '../session/paths.js';
@@ -22,7 +23,7 @@ export async function readArchiveEntries(archivePath: string): Promise<ArchiveEn
   try {
     await readTarEntries(archivePath, read);
   } catch (error) {
-    damage = error instanceof Error ? error.message : String(error);
+    damage = describeFsError(error);
   }
   const { sessions, skipped } = archivedSessions(read);
   const entries: ArchiveEntry[] = sessions.map((e) => ({

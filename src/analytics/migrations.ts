@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadSql } from './sql-files.js';
+import { inTransaction } from './transaction.js';
 
 export const MIGRATION_STEPS = [
   '001-files',
@@ -21,6 +22,7 @@ export const MIGRATION_STEPS = [
   '013-api-calls',
   '014-browse-rows',
   '015-browse-entries',
+  '016-search-grams',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {
@@ -45,15 +47,10 @@ export async function migrate(conn: DuckDBConnection): Promise<string[]> {
   const applied: string[] = [];
   for (const step of MIGRATION_STEPS) {
     if (done.has(step)) continue;
-    await conn.run('BEGIN TRANSACTION');
-    try {
+    await inTransaction(conn, async () => {
       await conn.run(loadSql(`migrations/${step}`));
       await conn.run('INSERT INTO schema_steps (name) VALUES ($name)', { name: step });
-      await conn.run('COMMIT');
-    } catch (error) {
-      await conn.run('ROLLBACK');
-      throw error;
-    }
+    });
     applied.push(step);
   }
   return applied;

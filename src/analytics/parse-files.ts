@@ -109,7 +109,7 @@ export async function parseBatch(
  * page cache warm, a loop of readFileSync is about four times faster than the same reads through
  * fs/promises, and nothing else waits on this thread.
  */
-function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
+export function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
   const { bytes, size, mtimeMs } = readRegularFileSync(path);
   return { text: bytes.toString('utf8'), size, mtimeMs };
 }

@@ -14,12 +14,14 @@ import {
   readAndParse,
   readSessionText,
 } from './parse-files.js';
+import { type FileFound, type SearchFile, type SearchJob, searchFiles } from './search-files.js';
 import type { SessionText } from './session-rows.js';
 
-/** What a worker is asked: the index rows of files, or the text of files already indexed. */
+/** What a worker is asked: the index rows of files, the text of files indexed, or a search. */
 export type ParseJob =
   | { kind: 'rows'; files: FileToIndex[] }
-  | { kind: 'text'; files: IndexedFile[] };
+  | { kind: 'text'; files: IndexedFile[] }
+  | ({ kind: 'search' } & SearchJob);
 
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
@@ -117,5 +119,17 @@ export function readTexts(
     files,
     (chunk) => ({ kind: 'text', files: chunk }),
     (chunk) => chunk.map(readSessionText),
+  );
+}
+
+/** A search over files (search-files.ts): what each holds, in input order. */
+export function searchInFiles(
+  files: readonly SearchFile[],
+  job: Omit<SearchJob, 'files'>,
+): AsyncGenerator<FileFound[]> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'search', ...job, files: chunk }),
+    (chunk) => searchFiles({ ...job, files: chunk }),
   );
 }

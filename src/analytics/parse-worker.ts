@@ -2,8 +2,15 @@
 import { parentPort } from 'node:worker_threads';
 import { readAndParse, readSessionText } from './parse-files.js';
 import type { ParseJob } from './parse-pool.js';
+import { searchFiles } from './search-files.js';
 
 async function answer(job: ParseJob): Promise<void> {
+  if (job.kind === 'search') {
+    const found = searchFiles(job);
+    const buffers = found.flatMap((f) => (f.signature ? [f.signature.buffer as ArrayBuffer] : []));
+    parentPort?.postMessage(found, buffers);
+    return;
+  }
   if (job.kind === 'text') {
     parentPort?.postMessage(job.files.map(readSessionText));
     return;

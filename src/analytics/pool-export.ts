@@ -21,11 +21,13 @@ import { describeFsError, UserError } from '../errors.js';
 import { processAlive } from '../session/lock.js';
 import {
   assertNotOldLayout,
+  assertSummaryVersion,
   listPoolFiles,
   type PoolFiles,
   parquetRelation,
   splitTidy,
 } from './pool.js';
+import { writeRollup } from './pool-rollup.js';
 import {
   POOL_SCHEMA_VERSION,
   POOL_TABLES,
@@ -139,6 +141,36 @@ function boundIn(
 }
 
 /**
+ * The machine's rollup (pool-rollup.ts) made again when its sessions files are not those it was
+ * made of; none while a partition of the machine holds more than one file (untidy).
+ */
+async function rollUp(
+  conn: DuckDBConnection,
+  out: string,
+  machine: string,
+  temp: string,
+): Promise<void> {
+  const files = listPoolFiles(out, machine);
+  if (untidyMonths(files).length > 0) return;
+  try {
+    await writeRollup(
+      conn,
+      out,
+      machine,
+      files.sessions,
+      parquetRelation('sessions', files.sessions),
+      temp,
+    );
+  } catch (error) {
+    throw new UserError(
+      `export of the sessions rollup to ${out} failed: ${(error as Error).message.split('\n')[0]}`,
+    );
+  } finally {
+    await rm(temp, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/**
  * Writes the selected sessions (temp.selected, with temp.export_* filled: export-text.ts, and
  * temp.session_costs: costs.ts) into
  * the pool at `out` under `machine`.
@@ -151,8 +183,11 @@ export async function exportToPool(
   assertNotOldLayout(out);
   await removeStaleTemps(out, machine);
   await conn.run(loadSql('internal/pool-export-now'));
+  await conn.run(loadSql('internal/pool-export-summary'));
   const exportedAt = opts.now ?? new Date();
   const files = listPoolFiles(out, machine);
+  // This machine's earlier sessions are carried into the months written: they need their summary.
+  await assertSummaryVersion(conn, out, files.sessions);
   const pooled = `(SELECT * FROM ${parquetRelation('sessions', files.sessions)} QUALIFY row_number() OVER (PARTITION BY session_id ORDER BY exported_at DESC, parse_filename(filename) DESC) = 1)`;
   const changedRows = (
     await conn.runAndReadAll(
@@ -176,10 +211,13 @@ export async function exportToPool(
     unchanged: liveMonths.filter((r) => !changed.has(String(r[0]))).length,
     rows: { sessions: 0, messages: 0, tool_calls: 0, api_calls: 0 },
   };
-  if (months.length === 0) return result;
   const stamp = `${stampOf(exportedAt)}-${randomBytes(3).toString('hex')}`;
   const fileName = `part-${stamp}.parquet`;
   const temp = join(out, `${TEMP_PREFIX}${machine}-${process.pid}-${stamp}`);
+  if (months.length === 0) {
+    await rollUp(conn, out, machine, temp);
+    return result;
+  }
   try {
     await mkdir(temp, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -241,6 +279,7 @@ export async function exportToPool(
       for (const table of POOL_TABLES) result.rows[table] += counts[table] ?? 0;
       result.months.push({ month, exported: (counts.sessions ?? 0) - carried, kept: carried });
     }
+    await rollUp(conn, out, machine, temp);
   } finally {
     await rm(temp, { recursive: true, force: true }).catch(() => {});
   }

@@ -12,7 +12,13 @@
  */
 import { UsageError } from '../errors.js';
 
-export const POOL_SCHEMA_VERSION = 1;
+export const POOL_SCHEMA_VERSION = 2;
+
+/**
+ * Version 2 added each session's summary (reply_ms, timed_output, timed_ms, tools, usage): what
+ * stats and cost read, so that they read the sessions table alone. Files of version 1 lack it.
+ */
+export const POOL_SUMMARY_VERSION = 2;
 
 export const POOL_TABLES = ['sessions', 'messages', 'tool_calls', 'api_calls'] as const;
 export type PoolTable = (typeof POOL_TABLES)[number];
@@ -44,6 +50,17 @@ export const POOL_COLUMNS: Readonly<Record<PoolTable, readonly (readonly [string
     ['text', 'VARCHAR'],
     ['file_size', 'BIGINT'],
     ['file_mtime_ms', 'DOUBLE'],
+    // The session's summary (version 2): its messages' reply latencies in order (exact
+    // percentiles over any set of sessions), the output and time of the timed replies, its calls
+    // per tool, and its api_calls rows (cost at the reader's prices).
+    ['reply_ms', 'INTEGER[]'],
+    ['timed_output', 'BIGINT'],
+    ['timed_ms', 'BIGINT'],
+    ['tools', 'STRUCT(tool VARCHAR, calls INTEGER, failed INTEGER)[]'],
+    [
+      'usage',
+      'STRUCT(seq INTEGER, idx INTEGER, kind VARCHAR, model VARCHAR, known BOOLEAN, input BIGINT, output BIGINT, cached_input BIGINT, reasoning BIGINT, cost_ticks BIGINT)[]',
+    ],
   ],
   messages: [
     ['session_id', 'VARCHAR'],

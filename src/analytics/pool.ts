@@ -4,14 +4,17 @@
  * (queries/internal/pool-views.sql), so the analytics commands run their own queries over it.
  */
 import { type Dirent, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError, UserError } from '../errors.js';
 import { createInstance } from './duckdb-load.js';
 import type { IndexHandle } from './index-db.js';
+import { partsOf, rollupParts, rollupsUnder } from './pool-rollup.js';
 import {
   emptyRelation,
+  POOL_COLUMNS,
   POOL_SCHEMA_VERSION,
+  POOL_SUMMARY_VERSION,
   POOL_TABLES,
   type PoolTable,
   sqlString,
@@ -118,13 +121,48 @@ export function assertNotOldLayout(root: string): void {
   }
 }
 
+/** A pool (or a machine's part of it) written by a grok of before the sessions' summary. */
+export function olderVersionMessage(dir: string, version: number): string {
+  return `${dir} holds sessions of pool schema version ${version}, written by an older grok: this grok reads version ${POOL_SUMMARY_VERSION} and later (each session carries its summary)`;
+}
+
+const OLDER_VERSION_HINT =
+  'export every machine again into a new directory (grok sessions export --format parquet --out NEW)';
+
+/** Refuses sessions files of a version before the summary, read by their schema_version alone. */
+export async function assertSummaryVersion(
+  conn: DuckDBConnection,
+  dir: string,
+  sessionsFiles: readonly string[],
+): Promise<void> {
+  if (sessionsFiles.length === 0) return;
+  let oldest: number;
+  try {
+    const list = sessionsFiles.map((f) => sqlString(f, dir)).join(', ');
+    oldest = Number(
+      (
+        await conn.runAndReadAll(`SELECT min(schema_version) FROM read_parquet([${list}])`)
+      ).getRows()[0]?.[0] ?? POOL_SUMMARY_VERSION,
+    );
+  } catch {
+    return; // not even schema_version: the caller's own message says what DuckDB found
+  }
+  if (oldest < POOL_SUMMARY_VERSION) {
+    throw new UserError(olderVersionMessage(dir, oldest), { hint: OLDER_VERSION_HINT });
+  }
+}
+
 export type PoolFiles = Record<PoolTable, string[]>;
 
 /** Every file of each table under the root(s), sorted; machine limits it to one machine's. */
-export function listPoolFiles(root: string, machine?: string): PoolFiles {
-  const files = {} as PoolFiles;
+export function listPoolFiles(
+  root: string,
+  machine?: string,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): PoolFiles {
+  const files: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const roots = expandRoot(root);
-  for (const table of POOL_TABLES) {
+  for (const table of tables) {
     files[table] = roots.flatMap((r) =>
       partitions(join(r, table), 'machine')
         .filter((m) => machine === undefined || m.endsWith(`/machine=${machine}`))
@@ -143,7 +181,10 @@ export function partitionOf(file: string): string {
  * The files of tidy partitions (one file per table, of one name: what an export leaves) apart
  * from the others, whose sessions may be there more than once (pool-views.sql).
  */
-export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFiles } {
+export function splitTidy(
+  files: PoolFiles,
+  tables: readonly PoolTable[] = POOL_TABLES,
+): { tidy: PoolFiles; untidy: PoolFiles } {
   const byPartition = new Map<string, Record<PoolTable, string[]>>();
   for (const table of POOL_TABLES) {
     for (const f of files[table]) {
@@ -159,7 +200,7 @@ export function splitTidy(files: PoolFiles): { tidy: PoolFiles; untidy: PoolFile
   const tidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   const untidy: PoolFiles = { sessions: [], messages: [], tool_calls: [], api_calls: [] };
   for (const entry of byPartition.values()) {
-    const names = POOL_TABLES.map((t) => entry[t].map((f) => basename(f)));
+    const names = tables.map((t) => entry[t].map((f) => basename(f)));
     const isTidy = names.every((n) => n.length === 1 && n[0] === names[0]?.[0]);
     for (const table of POOL_TABLES) (isTidy ? tidy : untidy)[table].push(...entry[table]);
   }
@@ -198,34 +239,163 @@ export interface PoolHandle extends IndexHandle {
   files: PoolFiles;
 }
 
+/** The machine of a pool's file (`…/machine=<id>/month=…/<file>`). */
+function machineOf(file: string): string {
+  return basename(dirname(dirname(file))).slice('machine='.length);
+}
+
+/**
+ * The rollups (pool-rollup.ts) that stand for their machine's sessions files: those made of
+ * exactly the machine's files, all tidy and under the rollup's own root.
+ */
+async function usableRollups(
+  conn: DuckDBConnection,
+  root: string,
+  tidy: readonly string[],
+  untidy: readonly string[],
+): Promise<{ files: string[]; replaced: Set<string> }> {
+  const found = expandRoot(root).flatMap((r) =>
+    [...rollupsUnder(r)].map(([machine, path]) => ({ root: r, machine, path })),
+  );
+  const usable = { files: [] as string[], replaced: new Set<string>() };
+  if (found.length === 0) return usable;
+  const parts = await rollupParts(
+    conn,
+    found.map((f) => f.path),
+  );
+  const untidyMachines = new Set(untidy.map(machineOf));
+  const byMachine = new Map<string, string[]>();
+  for (const f of tidy) {
+    const m = machineOf(f);
+    byMachine.set(m, [...(byMachine.get(m) ?? []), f]);
+  }
+  for (const { root: r, machine, path } of found) {
+    const mine = byMachine.get(machine) ?? [];
+    const under = join(r, 'sessions', `machine=${machine}`) + sep;
+    if (
+      untidyMachines.has(machine) ||
+      mine.length === 0 ||
+      !mine.every((f) => f.startsWith(under)) ||
+      parts.get(path) !== partsOf(mine)
+    ) {
+      continue;
+    }
+    usable.files.push(path);
+    for (const f of mine) usable.replaced.add(f);
+  }
+  return usable;
+}
+
+/** The tidy sessions: their partitions' files and the rollups that stand for others. */
+function sessionsRelation(files: readonly string[], rollups: readonly string[]): string {
+  if (rollups.length === 0) return parquetRelation('sessions', files);
+  const list = rollups.map((f) => sqlString(f, '--from')).join(', ');
+  const rolled = `(SELECT * FROM read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR}))`;
+  if (files.length === 0) return rolled;
+  return `(SELECT * EXCLUDE (filename) FROM ${parquetRelation('sessions', files)} UNION ALL BY NAME SELECT * FROM ${rolled})`;
+}
+
+/** The columns of the pool's sessions table, in order. */
+const SESSION_COLUMNS = [
+  'session_id',
+  'file',
+  'name',
+  'tags',
+  'start_time',
+  'end_time',
+  'last_activity',
+  'duration_ms',
+  'model',
+  'status',
+  'working_directory',
+  'messages',
+  'tool_calls',
+  'input',
+  'output',
+  'total',
+  'interrupted',
+  'cost_estimated_usd',
+  'cost_exact_usd',
+  'exported_at',
+  'schema_version',
+  'reply_ms',
+  'timed_output',
+  'timed_ms',
+  'tools',
+  'usage',
+] as const;
+
+export type SessionColumn = (typeof SESSION_COLUMNS)[number];
+
+/** The sessions' columns as read, those omitted typed NULLs: a pool's files are read for no more. */
+export function sessionColumns(omit: readonly SessionColumn[]): string {
+  const types = new Map(POOL_COLUMNS.sessions);
+  return SESSION_COLUMNS.map((c) => (omit.includes(c) ? `NULL::${types.get(c)} AS ${c}` : c)).join(
+    ', ',
+  );
+}
+
 /** Opens a pool as the analytics commands read the index. The caller closes it. */
-export async function openPool(from: unknown): Promise<PoolHandle> {
+export interface PoolReading {
+  /** Columns of the sessions the command never reads (read into memory otherwise). */
+  omit?: readonly SessionColumn[] | undefined;
+  /** The command's filters (pool-sessions.sql), applied as the sessions are read. */
+  filters?: Record<string, DuckDBValue> | undefined;
+  /** The tables whose files the command reads (the others are empty to it): all by default. */
+  tables?: readonly PoolTable[] | undefined;
+}
+
+export async function openPool(from: unknown, reading: PoolReading = {}): Promise<PoolHandle> {
+  const { omit = [], filters = {}, tables = POOL_TABLES } = reading;
   const root = poolRoot(from);
   const { conn, close } = await openPoolInstance();
   try {
     if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
     assertNotOldLayout(root);
-    const files = listPoolFiles(root);
-    const { tidy, untidy } = splitTidy(files);
-    let sql = loadSql('internal/pool-views');
-    for (const table of POOL_TABLES) {
-      sql = sql
-        .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
-        .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
-    }
+    const files = listPoolFiles(root, undefined, tables);
+    const { tidy, untidy } = splitTidy(files, tables);
+    const rollups = await usableRollups(conn, root, tidy.sessions, untidy.sessions);
+    tidy.sessions = tidy.sessions.filter((f) => !rollups.replaced.has(f));
+    const relations = (sql: string): string => {
+      let out = sql
+        .replaceAll('{session_columns}', sessionColumns(omit))
+        .replaceAll('{sessions_tidy}', sessionsRelation(tidy.sessions, rollups.files));
+      for (const table of POOL_TABLES) {
+        out = out
+          .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
+          .replaceAll(`{${table}_untidy}`, parquetRelation(table, untidy[table]));
+      }
+      return out;
+    };
     try {
-      await conn.run(sql);
+      await conn.run(relations(loadSql('internal/pool-sessions')), {
+        since: null,
+        until: null,
+        model: null,
+        tag: null,
+        project: null,
+        machine: null,
+        ...filters,
+      });
+      await conn.run(relations(loadSql('internal/pool-views')));
     } catch (error) {
+      // Files of a version before the sessions' summary lack its columns: say so, not DuckDB's words.
+      await assertSummaryVersion(conn, root, files.sessions);
       throw new UserError(
         `--from ${root}: cannot read the pool: ${(error as Error).message.split('\n')[0]}`,
       );
     }
-    const newest = Number(
-      (
-        await conn.runAndReadAll('SELECT coalesce(max(schema_version), 0) FROM sessions')
-      ).getRows()[0]?.[0] ?? 0,
-    );
-    if (newest > POOL_SCHEMA_VERSION) {
+    const [oldest, newest] = (
+      await conn.runAndReadAll(
+        'SELECT coalesce(min(schema_version), 0), coalesce(max(schema_version), 0) FROM sessions',
+      )
+    )
+      .getRows()[0]
+      ?.map(Number) ?? [0, 0];
+    if ((oldest ?? 0) > 0 && (oldest ?? 0) < POOL_SUMMARY_VERSION) {
+      throw new UserError(olderVersionMessage(root, oldest ?? 0), { hint: OLDER_VERSION_HINT });
+    }
+    if ((newest ?? 0) > POOL_SCHEMA_VERSION) {
       throw new UserError(
         `--from ${root}: files of schema version ${newest}, newer than this grok reads (${POOL_SCHEMA_VERSION})`,
         { hint: 'update grok on this machine' },
@@ -238,12 +408,33 @@ export async function openPool(from: unknown): Promise<PoolHandle> {
   }
 }
 
-/** Every file of the pool, with its size and mtime: what an answer over it depends on. */
-export function poolFilesKey(files: PoolFiles): string[] {
-  return POOL_TABLES.flatMap((t) =>
-    files[t].map((f) => {
-      const st = statSync(f, { throwIfNoEntry: false });
-      return `${f}:${st ? `${st.size}:${st.mtimeMs}` : 'absent'}`;
-    }),
-  );
+/**
+ * The queries that read a pool otherwise than the index: from each session's summary (schema
+ * version 2) rather than from its messages.
+ */
+const POOL_QUERIES: Readonly<Record<string, string>> = {
+  'internal/latency': 'internal/pool-latency',
+  'internal/latency-by-model': 'internal/pool-latency-by-model',
+  // every session of a pool's table is selected (pool-sessions.sql): no join to the selection
+  'internal/selected-view': 'internal/pool-selected-view',
+  'internal/session-costs': 'internal/pool-session-costs',
+  'internal/tools': 'internal/pool-tools',
+};
+
+/** The query an analytics command runs over a pool in place of `name`. */
+export function poolQuery(name: string): string {
+  return POOL_QUERIES[name] ?? name;
+}
+
+/**
+ * Every file of the pool, with its size and mtime: what an answer over it depends on. `root`: the
+ * pool's rollups (pool-rollup.ts) count too.
+ */
+export function poolFilesKey(files: PoolFiles, root?: string): string[] {
+  const rollups =
+    root === undefined ? [] : expandRoot(root).flatMap((r) => [...rollupsUnder(r).values()]);
+  return [...POOL_TABLES.flatMap((t) => files[t]), ...rollups].map((f) => {
+    const st = statSync(f, { throwIfNoEntry: false });
+    return `${f}:${st ? `${st.size}:${st.mtimeMs}` : 'absent'}`;
+  });
 }

@@ -26,6 +26,7 @@ import {
   scanNow,
 } from './scan.js';
 import { jsonArray, loadSql } from './sql-files.js';
+import { inTransaction } from './transaction.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
 
 export interface RefreshOptions {
@@ -51,6 +52,7 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
 
 /** Every table with rows per file (`sid`), besides `files` itself. */
 const SESSION_TABLES = [
+  'search_grams',
   'browse_rows',
   'list_entries',
   'text_loaded',
@@ -81,11 +83,10 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
 /** Commits every this many files, so a huge first build does not hold everything in memory. */
 const COMMIT_EVERY = 2500;
 
-/** Ends a write transaction: the appended rows, and what is derived from them (sids ≥ `first`). */
+/** Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). */
 async function finishWrite(conn: DuckDBConnection, a: Appenders, first: number): Promise<void> {
   closeAppenders(a);
   await conn.run(loadSql('internal/session-tools-fill'), { first });
-  await conn.run('COMMIT');
 }
 
 /**
@@ -102,26 +103,24 @@ async function writeFiles(
   let first = sid;
   let read = 0;
   const shown = progress('indexing session files:', files.length);
-  await conn.run('BEGIN TRANSACTION');
   try {
-    await deleteSids(conn, stale);
-    let a = await openAppenders(conn);
-    for await (const batch of parseFiles(files)) {
-      appendBatch(a, sid, batch);
-      sid += batch.files.length;
-      read += batch.files.length;
-      shown.update(read);
-      if (sid - first >= COMMIT_EVERY) {
-        await finishWrite(conn, a, first);
-        await conn.run('BEGIN TRANSACTION');
-        a = await openAppenders(conn);
-        first = sid;
+    await inTransaction(conn, async (tx) => {
+      await deleteSids(conn, stale);
+      let a = await openAppenders(conn);
+      for await (const batch of parseFiles(files)) {
+        appendBatch(a, sid, batch);
+        sid += batch.files.length;
+        read += batch.files.length;
+        shown.update(read);
+        if (sid - first >= COMMIT_EVERY) {
+          await finishWrite(conn, a, first);
+          await tx.checkpoint();
+          a = await openAppenders(conn);
+          first = sid;
+        }
       }
-    }
-    await finishWrite(conn, a, first);
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw error;
+      await finishWrite(conn, a, first);
+    });
   } finally {
     shown.end();
   }
@@ -130,15 +129,11 @@ async function writeFiles(
 /** Appends already parsed files (an archive's entries, with their text) in one transaction. */
 async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<void> {
   const sid = await nextSid(conn);
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     const a = await openAppenders(conn, true);
     appendBatch(a, sid, batch);
     await finishWrite(conn, a, sid);
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /**
@@ -212,14 +207,14 @@ async function refreshLive(
       changed.map((f) => ({ source: 'live', ...f })),
     );
   }
-  await conn.run('BEGIN TRANSACTION');
-  await conn.run('DELETE FROM dir_state');
-  await conn.run('INSERT INTO dir_state VALUES ($dir, $print, $manifest)', {
-    dir,
-    print: scan.print,
-    manifest: scan.manifest,
+  await inTransaction(conn, async () => {
+    await conn.run('DELETE FROM dir_state');
+    await conn.run('INSERT INTO dir_state VALUES ($dir, $print, $manifest)', {
+      dir,
+      print: scan.print,
+      manifest: scan.manifest,
+    });
   });
-  await conn.run('COMMIT');
   return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
 }
 
@@ -284,15 +279,10 @@ async function dropArchive(conn: DuckDBConnection, path: string): Promise<void> 
     { path },
   );
   const sids = r.getRowObjectsJS().map((row) => Number(row.sid));
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await deleteSids(conn, sids);
     await conn.run('DELETE FROM archives WHERE path = $path', { path });
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK');
-    throw error;
-  }
+  });
 }
 
 export async function refreshIndex(

@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import type { IndexedFile } from './parse-files.js';
 import { jsonArray } from './sql-files.js';
+import { inTransaction } from './transaction.js';
 import { appendText, closeTextAppenders, openTextAppenders } from './write-rows.js';
 
 export interface TextLoad {
@@ -39,35 +40,31 @@ export async function ensureText(
   if (files.length === 0) return load;
   const { readTexts } = await import('./parse-pool.js');
   const shown = progress('reading the text of session files:', files.length);
-  await conn.run('BEGIN TRANSACTION');
   try {
-    let t = await openTextAppenders(conn);
-    let i = 0;
-    let sinceCommit = 0;
-    for await (const chunk of readTexts(files)) {
-      for (const text of chunk) {
-        const file = files[i++] as IndexedFile;
-        if (text === undefined) load.changed++;
-        else {
-          appendText(t, file.sid, text);
-          load.read++;
+    await inTransaction(conn, async (tx) => {
+      let t = await openTextAppenders(conn);
+      let i = 0;
+      let sinceCommit = 0;
+      for await (const chunk of readTexts(files)) {
+        for (const text of chunk) {
+          const file = files[i++] as IndexedFile;
+          if (text === undefined) load.changed++;
+          else {
+            appendText(t, file.sid, text);
+            load.read++;
+          }
+        }
+        shown.update(i);
+        sinceCommit += chunk.length;
+        if (sinceCommit >= COMMIT_EVERY) {
+          closeTextAppenders(t);
+          await tx.checkpoint();
+          t = await openTextAppenders(conn);
+          sinceCommit = 0;
         }
       }
-      shown.update(i);
-      sinceCommit += chunk.length;
-      if (sinceCommit >= COMMIT_EVERY) {
-        closeTextAppenders(t);
-        await conn.run('COMMIT');
-        await conn.run('BEGIN TRANSACTION');
-        t = await openTextAppenders(conn);
-        sinceCommit = 0;
-      }
-    }
-    closeTextAppenders(t);
-    await conn.run('COMMIT');
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => {});
-    throw error;
+      closeTextAppenders(t);
+    });
   } finally {
     shown.end();
   }

@@ -8,8 +8,8 @@
  * Ctrl+C, SIGTERM, SIGHUP, an error, and the process's exit as a last resort.
  */
 import { writeSync } from 'node:fs';
-import { Box, render, Text, useInput, useStdout } from 'ink';
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import { Box, type Key, render, Text, useInput, useStdout } from 'ink';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Session } from '../session/schema.js';
 import {
   type BrowseRow,
@@ -32,7 +32,7 @@ import {
   title,
   wrap,
 } from './model.js';
-import type { BrowseOptions, BrowseOutcome, BrowseSource, LoadedRows } from './source.js';
+import type { BrowseOptions, BrowseOutcome, BrowseSource, FirstRows } from './source.js';
 
 const h = React.createElement;
 
@@ -116,7 +116,7 @@ function footerLines(text: string, width: number, max: number): Line[] {
 interface Props {
   source: BrowseSource;
   options: BrowseOptions;
-  initial: LoadedRows;
+  initial: FirstRows;
   done: (outcome: BrowseOutcome) => void;
 }
 
@@ -137,9 +137,14 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
   const [previews, setPreviews] = useState(
     () => new Map<string, { session?: Session; error?: string }>(),
   );
+  // Until every row is in, only the newest are (source.ts: FirstRows) and keys wait: nothing has
+  // changed the list from how it opened, so the counts the loader gave are the list's.
+  const partial = initial.partial;
+  const [complete, setComplete] = useState(partial === undefined);
 
   const here = useMemo(() => inDirectory(all, source.cwd), [all, source.cwd]);
-  const noneHere = cwdOnly && here.length === 0;
+  const hereCount = complete || !partial ? here.length : partial.here;
+  const noneHere = cwdOnly && hereCount === 0;
   const scoped = cwdOnly && !noneHere ? here : all;
   const sorted = useMemo(() => sortRows(scoped, sort), [scoped, sort]);
   const visible = useMemo(() => {
@@ -147,6 +152,28 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     return filterRows(found, filter);
   }, [sorted, search, filter]);
   const current = visible[Math.min(selected, visible.length - 1)];
+  const scopedCount =
+    complete || !partial ? scoped.length : noneHere || !cwdOnly ? partial.total : partial.here;
+  const visibleCount = complete ? visible.length : scopedCount;
+
+  // The rest of the rows, asked for once the first screen is out.
+  useEffect(() => {
+    if (!partial) return;
+    const timer = setTimeout(() => {
+      partial.rest().then(
+        (loaded) => {
+          setAll(loaded.rows);
+          setNotes(loaded.notes);
+          setComplete(true);
+        },
+        (error: Error) => {
+          setStatus({ text: error.message, warn: true });
+          setComplete(true);
+        },
+      );
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [partial]);
 
   // ---- layout ----
   const wide = columns >= 150;
@@ -237,7 +264,7 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     [mode, columns],
   );
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key) => {
     if (key.ctrl && input === 'c') {
       done({ kind: 'interrupted', signal: 'SIGINT' });
       return;
@@ -441,7 +468,26 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
         setMode({ kind: 'filter' });
         resetSelection();
     }
+  };
+
+  // Keys pressed before every row is in wait, and are then taken one a render, in order, each
+  // seeing what the one before it did.
+  const waiting = useRef<[string, Key][]>([]);
+  const [taken, setTaken] = useState(0);
+  useInput((input, key) => {
+    // behind keys still waiting, a key waits too: they are taken in the order they came
+    if ((complete && waiting.current.length === 0) || (key.ctrl && input === 'c'))
+      onKey(input, key);
+    else waiting.current.push([input, key]);
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: onKey is new each render; `taken` moves the queue on
+  useEffect(() => {
+    if (!complete) return;
+    const next = waiting.current.shift();
+    if (next === undefined) return;
+    onKey(...next);
+    setTaken((n) => n + 1);
+  }, [complete, taken]);
 
   // ---- drawing ----
   if (mode.kind === 'view') {
@@ -475,7 +521,7 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     { text: 'grok sessions', style: 'title' },
     {
       text: fitWidth(
-        ` · ${visible.length} of ${scoped.length} · ${scope} · sort: ${sort}${search ? ` · text: '${search.text}'` : ''}`,
+        ` · ${visibleCount} of ${scopedCount} · ${scope} · sort: ${sort}${search ? ` · text: '${search.text}'` : ''}`,
         columns - 13,
       ),
     },
@@ -619,7 +665,7 @@ const LEAVE = '\u001b[?1000l\u001b[?1006l\u001b[?25h\u001b[?1049l';
 export async function runBrowser(
   source: BrowseSource,
   options: BrowseOptions,
-  initial: LoadedRows,
+  initial: FirstRows,
 ): Promise<BrowseOutcome> {
   const { stdin, stdout } = process;
   let restored = false;

@@ -13,6 +13,21 @@ export interface LoadedRows {
   notes: string[];
 }
 
+/**
+ * The rows the browser opens with. At first only the newest sessions of its first list are read
+ * (the first screen is drawn from them), and `partial` says how many there are in all and how to
+ * read them all: keys wait until they are in.
+ */
+export interface FirstRows extends LoadedRows {
+  partial?: {
+    /** The sessions of the list, and those of them recorded in the current directory. */
+    total: number;
+    here: number;
+    /** Every row; asked for once the first screen is drawn. */
+    rest: () => Promise<LoadedRows>;
+  };
+}
+
 export interface BrowseSource {
   /** The current directory, as sessions record it. */
   cwd: string;

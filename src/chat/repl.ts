@@ -6,6 +6,7 @@
  */
 import { createInterface, type Interface } from 'node:readline';
 import { UserError } from '../errors.js';
+import { secretInValue } from '../secrets/scan.js';
 import { assertNameFree, validateName, validateTag } from '../session/names.js';
 import type { SessionStatus, ToolCall } from '../session/schema.js';
 import { formatRetry, UnknownModelError } from './client.js';
@@ -205,7 +206,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
           out.write(`${formatTokens(conv)}\n`);
           return undefined;
         case '/name': {
-          const name = validateName(arg);
+          const name = validateName(arg, secretInValue);
           await assertNameFree(conv.recorder.dir, name, conv.recorder.file);
           conv.data.name = name;
           if (conv.recorder.path) await conv.recorder.save();
@@ -214,7 +215,7 @@ export async function runRepl(conv: Conversation, io: ReplIO, first?: string): P
         }
         case '/tag': {
           if (rest.length === 0) throw new UserError('/tag needs a tag');
-          const tags = rest.map(validateTag);
+          const tags = rest.map((t) => validateTag(t, secretInValue));
           conv.data.tags = [...new Set([...(conv.data.tags ?? []), ...tags])];
           if (conv.recorder.path) await conv.recorder.save();
           out.write(`tags: ${conv.data.tags.join(', ')}\n`);

@@ -3,11 +3,12 @@
  * path is resolved and then realpath-ed, so neither `..` nor a symlink can reach a file outside;
  * a refusal is returned to the model as an error, never the file. Results are size-limited.
  */
-import type { Dirent } from 'node:fs';
+import { constants, type Dirent } from 'node:fs';
 import { lstat, open, readdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
 import type { FunctionTool } from 'openai/resources/responses/responses';
+import { describeFsError } from '../errors.js';
 import { cutText, limitText } from './text.js';
 
 export const MAX_GLOB_RESULTS = 200;
@@ -24,6 +25,9 @@ export type ToolResult = unknown;
 
 /** A refusal or failure: what the model sees is `Error: <message>`. */
 export class ToolError extends Error {}
+
+/** What readHead found at a path where a regular file was: a FIFO, a device, a socket. */
+class NotRegularFileError extends Error {}
 
 export const TOOL_DEFINITIONS: ChatCompletionFunctionTool[] = [
   {
@@ -237,9 +241,14 @@ export async function globTool(root: string, params: Record<string, unknown>): P
   return out;
 }
 
+/**
+ * The first `maxBytes` of a regular file. Opened with O_NONBLOCK, then decided on the descriptor:
+ * open(2) of a FIFO in the project would otherwise wait for a writer, and the chat with it.
+ */
 async function readHead(path: string, maxBytes: number): Promise<Buffer> {
-  const fh = await open(path, 'r');
+  const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
+    if (!(await fh.stat()).isFile()) throw new NotRegularFileError();
     const buf = Buffer.alloc(maxBytes);
     const { bytesRead } = await fh.read(buf, 0, maxBytes, 0);
     return buf.subarray(0, bytesRead);
@@ -267,7 +276,9 @@ export async function grepTool(root: string, params: Record<string, unknown>): P
       const walked = await walkFiles(root, real);
       targets = walked.files.map((f) => ({ rel: `${prefix}/${f.rel}`, abs: f.abs }));
       cut = walked.cut;
-    } else targets = [{ rel: relative(root, real).split(sep).join('/'), abs: real }];
+    } else if (st.isFile())
+      targets = [{ rel: relative(root, real).split(sep).join('/'), abs: real }];
+    else throw new ToolError(`${String(target)} is not a regular file`);
   } else {
     const walked = await walkFiles(root, root);
     targets = walked.files;
@@ -313,7 +324,12 @@ export async function readTool(root: string, params: Record<string, unknown>): P
     params.limit === undefined ? undefined : Math.max(1, Math.trunc(Number(params.limit)) || 1);
   // Read no more than needed: a slice of a huge file must not load all of it.
   const maxBytes = offset === 1 && limit === undefined ? MAX_READ_CHARS * 4 + 1 : 50_000_000;
-  const buf = await readHead(real, Math.min(maxBytes, Math.max(st.size, 1)));
+  const buf = await readHead(real, Math.min(maxBytes, Math.max(st.size, 1))).catch((error) => {
+    // swapped for something else since the lstat above
+    if (error instanceof NotRegularFileError)
+      throw new ToolError(`${String(params.path)} is not a regular file`);
+    throw error;
+  });
   if (buf.subarray(0, 8000).includes(0))
     throw new ToolError(`${String(params.path)} is a binary file`);
   let text = buf.toString('utf8');
@@ -357,9 +373,7 @@ export async function runTool(root: string, name: string, params: unknown): Prom
     return { result, content: toolResultContent(result), ok: true };
   } catch (error) {
     const message =
-      error instanceof ToolError
-        ? error.message
-        : `${name} failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+      error instanceof ToolError ? error.message : `${name} failed: ${describeFsError(error)}`;
     const result = { error: message };
     return { result, content: toolResultContent(result), ok: false };
   }

@@ -2,26 +2,22 @@
  * `grok sessions browse` (and `grok sessions`, `grok --resume`, `grok sessions resume` without a
  * ref, on a terminal): the full-screen session browser. Its rows come from the index; what it does
  * to a session goes through the functions the rename, tag, delete, archive, export and search
- * commands run, with their checks, never through another grok process.
+ * commands run (src/maintenance, src/transcript), with their checks, never through another grok
+ * process.
  */
 import { join } from 'node:path';
-import { withAnalytics } from '../analytics/analytics-run.js';
+import { type AnalyticsContext, withAnalytics } from '../analytics/analytics-run.js';
 import { computeCosts, tableInForce } from '../analytics/costs.js';
-import { jsonArray } from '../analytics/sql-files.js';
+import type { PriceTable } from '../analytics/pricing.js';
+import { jsonArray, loadSql } from '../analytics/sql-files.js';
 import type { BrowseRow, Hit } from '../browse/model.js';
-import type { BrowseOutcome, BrowseSource, LoadedRows } from '../browse/source.js';
+import type { BrowseOutcome, BrowseSource, FirstRows, LoadedRows } from '../browse/source.js';
 import { UsageError } from '../errors.js';
+import type { ArchiveResult } from '../maintenance/archive-sessions.js';
 import { useColor } from '../render/color.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
-import { readSessionFile } from '../session/read.js';
-import { archive, renderArchive } from './archive.js';
 import type { GlobalOptions } from './common.js';
-import { deleteSessions, renderDelete } from './delete.js';
-import { exportSession } from './export-session.js';
-import { rename, renderRenamed } from './rename.js';
-import { search } from './search.js';
-import { renderTags, tag } from './tag.js';
 
 export interface BrowseCommandOptions extends GlobalOptions {
   model?: string | undefined;
@@ -32,6 +28,21 @@ export function onTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
+/** The status line's notes of an index run: why it was not used, files it could not read. */
+function notesOf(ctx: AnalyticsContext): string[] {
+  const n = ctx.skipped.length;
+  const notes = [...ctx.notices];
+  if (n > 0)
+    notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
+  return notes;
+}
+
+/** The selected sessions' rows, newest first, with their costs. */
+async function rowsOf(ctx: AnalyticsContext, table: PriceTable): Promise<BrowseRow[]> {
+  await computeCosts(ctx, table);
+  return jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
+}
+
 /** The sessions, as the browser lists them, from the index. */
 export async function browseRows(
   opts: GlobalOptions & { archived?: boolean | undefined },
@@ -39,28 +50,101 @@ export async function browseRows(
   const { table } = await tableInForce();
   return withAnalytics(
     { sessionsDir: opts.sessionsDir, includeArchived: Boolean(opts.archived) },
-    async (ctx) => {
-      await computeCosts(ctx, table);
-      const rows = await jsonArray<BrowseRow>(ctx.conn, 'internal/browse-sessions');
-      const n = ctx.skipped.length;
-      const notes = [...ctx.notices];
-      if (n > 0)
-        notes.push(`${n} file${n === 1 ? '' : 's'} could not be read; see grok sessions doctor`);
-      return { rows, notes };
-    },
+    async (ctx) => ({ rows: await rowsOf(ctx, table), notes: notesOf(ctx) }),
   );
 }
 
-/** Each command's own lines, as the browser's status line: the last one says the outcome. */
-function said(output: CommandOutput): string {
-  const lines = String(output.stdout ?? '')
-    .trim()
-    .split('\n');
-  const text = lines.length > 2 ? `${lines[0]} … ${lines[lines.length - 1]}` : lines.join('; ');
-  if (output.exitCode) throw new Error(text);
-  return text;
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
 }
 
+/**
+ * The browser's first rows, in two steps over one opening of the index: the newest `limit` live
+ * sessions (of the current directory, with `cwdOnly`, when it has any) with the counts of the
+ * list, for the first screen; then every row, read only when `rest` is asked for (once that
+ * screen is drawn), never if `close` comes first. Reading and costing all 10,000 rows of a large
+ * history took most of the first screen's time. `close` waits until the index is closed.
+ */
+export function firstRows(
+  opts: GlobalOptions,
+  { cwd, cwdOnly, limit }: { cwd: string; cwdOnly: boolean; limit: number },
+): { first: Promise<FirstRows>; close: () => Promise<void> } {
+  const first = deferred<FirstRows>();
+  const whole = deferred<LoadedRows>();
+  const asked = deferred<boolean>();
+  const done = (async () => {
+    const { table } = await tableInForce();
+    await withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
+      const notes = notesOf(ctx);
+      const counts = (await ctx.rows('internal/browse-counts', { cwd }))[0];
+      const total = Number(counts?.total ?? 0);
+      const here = Number(counts?.here ?? 0);
+      const scope = cwdOnly && here > 0 ? cwd : null;
+      if ((scope === null ? total : here) <= limit) {
+        first.resolve({ rows: await rowsOf(ctx, table), notes });
+        return;
+      }
+      await ctx.conn.run(loadSql('internal/browse-keep-selection'));
+      await ctx.conn.run(loadSql('internal/browse-newest-sids'), { dir: scope, limit });
+      const newest = await rowsOf(ctx, table);
+      first.resolve({
+        rows: newest,
+        notes,
+        partial: {
+          total,
+          here,
+          rest: () => {
+            asked.resolve(true);
+            return whole.promise;
+          },
+        },
+      });
+      if (!(await asked.promise)) return;
+      await ctx.conn.run(loadSql('internal/browse-whole-selection'));
+      whole.resolve({ rows: await rowsOf(ctx, table), notes });
+    });
+  })();
+  done.catch((error: unknown) => {
+    first.reject(error);
+    whole.reject(error);
+  });
+  // a rest never asked for is never awaited
+  whole.promise.catch(() => {});
+  return {
+    first: first.promise,
+    close: async () => {
+      asked.resolve(false);
+      await done.catch(() => {});
+    },
+  };
+}
+
+/** The status line after a delete or an archive of one session: what failed throws. */
+function outcomeOf(failed: readonly { file: string; reason: string }[], done: string): string {
+  if (failed.length > 0) throw new Error(failed.map((f) => `${f.file}: ${f.reason}`).join('; '));
+  return done;
+}
+
+function archivedLine(r: ArchiveResult): string {
+  const n = r.archives.reduce((sum, a) => sum + a.added.length, 0);
+  const into = r.archives.map((a) => a.path).join(', ');
+  return outcomeOf(r.failed, `${n} session${n === 1 ? '' : 's'} archived into ${into}`);
+}
+
+/**
+ * What the browser reads and changes. Each action runs the function its command runs (rename,
+ * tag, delete, archive, export, search), loaded when first used: the first screen pays for none.
+ */
 export function browseSource(opts: GlobalOptions): BrowseSource {
   const dir = sessionsDir(opts);
   const common = { sessionsDir: opts.sessionsDir };
@@ -69,11 +153,13 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
     cwd: process.cwd(),
     load: ({ archived }) => browseRows({ ...common, archived }),
     read: async (row) => {
+      const { readSessionFile } = await import('../session/read.js');
       const r = await readSessionFile(join(dir, row.file));
       if (!r.ok) throw new Error(`${row.file} could not be read: ${r.reason}`);
       return r.session;
     },
     search: async (text, { archived }) => {
+      const { search } = await import('./search.js');
       const result = await search(text, { ...common, includeArchived: archived, n: 10_000 });
       const byFile = new Map<string, Hit[]>();
       for (const hit of result.hits) {
@@ -88,14 +174,28 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
       }
       return byFile;
     },
-    rename: async (row, name) => said(renderRenamed(await rename(ref(row), name, common), {})),
-    tag: async (row, tags) => said(renderTags(await tag(ref(row), tags, common), {})),
-    // the browser has asked already: --yes
-    remove: async (row) =>
-      said(renderDelete(await deleteSessions([ref(row)], { ...common, yes: true }), {})),
-    archive: async (row) =>
-      said(renderArchive(await archive([ref(row)], { ...common, yes: true }), {})),
+    rename: async (row, name) => {
+      const { rename } = await import('../maintenance/name-and-tags.js');
+      const renamed = await rename(ref(row), name, common);
+      return `${renamed.file} is now named '${renamed.session.name}'`;
+    },
+    tag: async (row, tags) => {
+      const { tag } = await import('../maintenance/name-and-tags.js');
+      const tagged = await tag(ref(row), tags, common);
+      return `${tagged.file} tags: ${(tagged.session.tags ?? []).join(', ') || '(none)'}`;
+    },
+    // the browser has asked already: yes
+    remove: async (row) => {
+      const { deleteSessions } = await import('../maintenance/delete.js');
+      const r = await deleteSessions([ref(row)], { ...common, yes: true });
+      return outcomeOf(r.failed, `deleted ${r.deleted.join(', ')}`);
+    },
+    archive: async (row) => {
+      const { archive } = await import('../maintenance/archive-sessions.js');
+      return archivedLine(await archive([ref(row)], { ...common, yes: true }));
+    },
     exportMarkdown: async (row) => {
+      const { exportSession } = await import('../transcript/export.js');
       const r = await exportSession(ref(row), { ...common, format: 'md', out: process.cwd() });
       const redacted = r.redactions > 0 ? ` (${r.redactions} secret(s) redacted)` : '';
       return `wrote ${r.out}${redacted}`;
@@ -105,7 +205,7 @@ export function browseSource(opts: GlobalOptions): BrowseSource {
 
 /**
  * Runs the browser until the user leaves it. `cwdOnly`: start with the current directory's
- * sessions (grok --resume). The rows and the screen's module load side by side.
+ * sessions (grok --resume). The first rows and the screen's module load side by side.
  */
 export async function pickSession(
   opts: GlobalOptions,
@@ -113,13 +213,21 @@ export async function pickSession(
 ): Promise<BrowseOutcome> {
   const source = browseSource(opts);
   // the index first: its stat pass and DuckDB's open run off this thread while the screen's
-  // module is compiled on it
-  const rows = source.load({ archived: false });
-  const [initial, { runBrowser }] = await Promise.all([
-    rows,
-    import('../browse/load.js').then((m) => m.loadBrowserApp()),
-  ]);
-  return runBrowser(source, { cwdOnly, colour: useColor() }, initial);
+  // module is compiled on it. The first screen shows fewer rows than the window has lines.
+  const rows = firstRows(opts, {
+    cwd: source.cwd,
+    cwdOnly,
+    limit: Math.max(24, process.stdout.rows || 0),
+  });
+  try {
+    const [initial, { runBrowser }] = await Promise.all([
+      rows.first,
+      import('../browse/load.js').then((m) => m.loadBrowserApp()),
+    ]);
+    return await runBrowser(source, { cwdOnly, colour: useColor() }, initial);
+  } finally {
+    await rows.close();
+  }
 }
 
 /** The exit code of a browser left by a signal, as a shell reports one: 128 + its number. */

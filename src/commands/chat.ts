@@ -3,7 +3,14 @@
  * runtime's entry. Interactive sessions are recorded; headless (-p) ones are not.
  */
 import { realpath } from 'node:fs/promises';
-import { type ChatClient, createChatClient, resolveApiKind, resolveModel } from '../chat/client.js';
+import {
+  type ChatClient,
+  createChatClient,
+  formatRetry,
+  type RetryNotice,
+  resolveApiKind,
+  resolveModel,
+} from '../chat/client.js';
 import { describeContext, loadStartupContext } from '../chat/context.js';
 import { newSessionData } from '../chat/conversation.js';
 import { SessionRecorder } from '../chat/recorder.js';
@@ -40,7 +47,10 @@ async function readStdin(): Promise<string> {
 export async function headless(
   text: string,
   client: ChatClient,
-  opts: { onText?: ((delta: string) => void) | undefined },
+  opts: {
+    onText?: ((delta: string) => void) | undefined;
+    onRetry?: ((notice: RetryNotice) => void) | undefined;
+  },
 ): Promise<HeadlessResult> {
   const cwd = process.cwd();
   const ctx = await loadStartupContext(cwd);
@@ -58,6 +68,7 @@ export async function headless(
     reply,
     onText: opts.onText,
     onUsage: (u) => addUsage(usage, u),
+    onRetry: opts.onRetry,
   });
   if (result.cutShort) {
     if (opts.onText && reply.content) opts.onText('\n');
@@ -89,6 +100,10 @@ export async function chat(message: string[], opts: ChatOptions): Promise<Comman
     if (input.trim() === '') throw new UsageError('-p needs a message, as an argument or on stdin');
     const result = await headless(input, client, {
       onText: opts.json ? undefined : (delta) => process.stdout.write(delta),
+      // a wait shown to someone watching; a script reading stderr gets only the one error line
+      onRetry: process.stderr.isTTY
+        ? (notice) => process.stderr.write(`grok: ${formatRetry(notice)}\n`)
+        : undefined,
     });
     if (opts.json) return { stdout: `${JSON.stringify(result, null, 2)}\n` };
     return { stdout: result.reply === '' || result.reply.endsWith('\n') ? '' : '\n' };

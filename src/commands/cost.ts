@@ -115,6 +115,25 @@ function unpricedModels(sessions: readonly SessionCost[]): string[] {
   return [...new Set(sessions.filter((s) => s.parts.unpricedCalls > 0).map((s) => s.model))].sort();
 }
 
+/**
+ * What cost reads of a pool (pool.ts): the sessions table alone, each session's summary having
+ * the rest, and not the columns it never uses.
+ */
+const POOL_READING = {
+  tables: ['sessions'],
+  omit: [
+    'name',
+    'end_time',
+    'last_activity',
+    'cost_estimated_usd',
+    'cost_exact_usd',
+    'reply_ms',
+    'timed_output',
+    'timed_ms',
+    'tools',
+  ],
+} as const;
+
 export async function cost(opts: CostOptions): Promise<CostResult> {
   const by = (opts.by ?? 'model') as Group;
   if (!(GROUPS as readonly string[]).includes(by)) {
@@ -128,7 +147,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   const inForce = await tableInForce();
   const pricing: Pricing =
     rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
-  return withAnalytics(opts, async (ctx) => {
+  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
     const overridden = Object.keys(inForce.overrides).sort();

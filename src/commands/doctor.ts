@@ -6,6 +6,7 @@
 import { constants, type Dirent, Stats } from 'node:fs';
 import { access, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FileVerdict } from '../analytics/file-verdicts.js';
 import { indexPath } from '../analytics/index-db.js';
 import { describeFsError } from '../errors.js';
 import { ARCHIVE_LOCK, archivesDirOrDefault } from '../maintenance/archives-dir.js';
@@ -16,12 +17,19 @@ import type { CommandOutput } from '../render/output.js';
 import { fitLine } from '../render/width.js';
 import { shellQuote } from '../schedule/crontab.js';
 import { TEMP_FILE_PATTERN } from '../session/atomic-write.js';
-import { countXaiCliSessions, discoverSessionFiles, xaiCliFolderCwd } from '../session/discover.js';
+import {
+  countXaiCliSessions,
+  discoverWithOwnership,
+  type FileOwnership,
+  type SessionFileEntry,
+  xaiCliFolderCwd,
+} from '../session/discover.js';
 import { lockHolder, pidLockHolder, processAlive } from '../session/lock.js';
 import { grokHome, isSessionFileName, sessionsDir } from '../session/paths.js';
 import { readFileNoFollow } from '../session/read.js';
-import { loadEntries } from '../session/store.js';
+import { loadEntries, type SkippedFile } from '../session/store.js';
 import { loadSettings } from '../settings.js';
+import { testSwitch } from '../test-hooks.js';
 import type { GlobalOptions } from './common.js';
 
 export interface Finding {
@@ -118,8 +126,44 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
       problem('permissions', `${s.path}: ${s.reason}`, `ls -la ${s.path}`);
   }
 
-  const discovery = await discoverSessionFiles(dir);
-  const { sessions, skipped } = await loadEntries(discovery.files);
+  // The index, when there is one: opened to check it, and asked what it knows of the files.
+  const index = indexPath(home);
+  let indexFinding: Finding | undefined;
+  let verdicts: Map<string, FileVerdict> | undefined;
+  if (await stat(index).catch(() => undefined)) {
+    const [{ openReadOnlyIndex }, { fileVerdicts }] = await Promise.all([
+      import('../analytics/index-db.js'),
+      import('../analytics/file-verdicts.js'),
+    ]);
+    try {
+      const handle = await openReadOnlyIndex(home);
+      try {
+        // an index of another shape (an older grok's, damaged) only means reading every file
+        // GROK_TEST_DOCTOR_READ_ALL: the check by reading every file, that a test compares with
+        if (testSwitch('DOCTOR_READ_ALL') === undefined)
+          verdicts = await fileVerdicts(handle.conn).catch(() => undefined);
+      } finally {
+        handle.close();
+      }
+    } catch (error) {
+      const why = (error as Error).message.split('\n')[0] ?? '';
+      indexFinding = /lock/i.test(why)
+        ? { level: 'note', check: 'index', detail: `${index} is in use by another grok`, fix: null }
+        : {
+            level: 'problem',
+            check: 'index',
+            detail: `${index} cannot be opened (${why}); it is a cache`,
+            fix: `rm ${shellQuote(index)} (the next analytics command rebuilds it)`,
+          };
+    }
+  }
+
+  const { discovery, ownership } = await discoverWithOwnership(dir);
+  const { sessions, skipped, active } = await checkSessionFiles(
+    discovery.files,
+    ownership,
+    verdicts,
+  );
   for (const s of skipped) {
     const path = join(dir, s.file);
     // A file the user cannot open is a permissions problem, not a damaged one; one with nothing
@@ -204,32 +248,16 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     }
   }
 
-  for (const s of sessions) {
-    if (s.session.status === 'active' && (await lockHolder(s.path)) === undefined)
+  for (const s of active) {
+    if ((await lockHolder(s.path)) === undefined)
       note(
         'crashed session',
         `${s.file}: its grok ended without a final save`,
-        `grok --resume ${s.session.sessionId}`,
+        `grok --resume ${s.sessionId}`,
       );
   }
 
-  const index = indexPath(home);
-  if (await stat(index).catch(() => undefined)) {
-    const { openReadOnlyIndex } = await import('../analytics/index-db.js');
-    try {
-      const handle = await openReadOnlyIndex(home);
-      handle.close();
-    } catch (error) {
-      const why = (error as Error).message.split('\n')[0] ?? '';
-      if (/lock/i.test(why)) note('index', `${index} is in use by another grok`, null);
-      else
-        problem(
-          'index',
-          `${index} cannot be opened (${why}); it is a cache`,
-          `rm ${shellQuote(index)} (the next analytics command rebuilds it)`,
-        );
-    }
-  }
+  if (indexFinding) findings.push(indexFinding);
 
   const archiveDir = await archivesDirOrDefault();
   const archives = await readdir(archiveDir).catch(() => [] as string[]);
@@ -270,7 +298,58 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
     }
   }
 
-  return { home, sessionsDir: dir, sessions: sessions.length, findings };
+  return { home, sessionsDir: dir, sessions, findings };
+}
+
+/** What doctor needs of the session files: how many are sessions, which are not and why, which are active. */
+interface SessionsCheck {
+  sessions: number;
+  skipped: SkippedFile[];
+  active: { file: string; path: string; sessionId: string }[];
+}
+
+/**
+ * Reads the session files, or takes the index's word for those it read as sessions and that are
+ * unchanged since (same size and mtime) and still readable (owned by this user, owner-readable):
+ * the same answer as reading them all. Every other file is read: new or changed ones, those the
+ * index could not read (their reasons are given as a read gives them today), and an active
+ * session whose id the index holds mended (a lone surrogate made U+FFFD).
+ */
+export async function checkSessionFiles(
+  files: readonly SessionFileEntry[],
+  ownership: ReadonlyMap<string, FileOwnership>,
+  verdicts: ReadonlyMap<string, FileVerdict> | undefined,
+): Promise<SessionsCheck> {
+  const uid = process.geteuid?.();
+  const trusted = (f: SessionFileEntry): FileVerdict | undefined => {
+    const v = verdicts?.get(f.path);
+    const own = ownership.get(f.path);
+    if (!v?.ok || v.size !== f.size || v.mtimeMs !== f.mtimeMs) return undefined;
+    if (own === undefined || own.uid !== uid || (own.mode & 0o400) === 0) return undefined;
+    if (v.active && (v.sessionId === null || v.sessionId.includes('\uFFFD'))) return undefined;
+    return v;
+  };
+  const known = files.map(trusted);
+  const toRead = files.filter((_, i) => known[i] === undefined);
+  const loaded = toRead.length === 0 ? undefined : await loadEntries(toRead);
+  const read = new Map(loaded?.sessions.map((s) => [s.file, s]));
+  const reasons = new Map(loaded?.skipped.map((s) => [s.file, s.reason]));
+  const out: SessionsCheck = { sessions: 0, skipped: [], active: [] };
+  files.forEach((f, i) => {
+    const v = known[i];
+    const s = read.get(f.name);
+    const reason = reasons.get(f.name);
+    if (reason !== undefined) {
+      out.skipped.push({ file: f.name, reason });
+      return;
+    }
+    out.sessions++;
+    if (v?.active && v.sessionId !== null)
+      out.active.push({ file: f.name, path: f.path, sessionId: v.sessionId });
+    else if (s?.session.status === 'active')
+      out.active.push({ file: f.name, path: f.path, sessionId: s.session.sessionId });
+  });
+  return out;
 }
 
 const LOCK_NAME = /^\.session-.+\.json\.lock$/;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { UsageError, UserError } from '../errors.js';
+import { describeFsError, UsageError, UserError } from '../errors.js';
 import { realpathOr } from '../maintenance/harden.js';
 import type { CommandOutput } from '../render/output.js';
 import { appendLogEntry, type MaintenanceLogEntry } from '../schedule/maintenance-log.js';
@@ -103,7 +103,7 @@ export async function maintain(opts: MaintainOptions): Promise<MaintainResult> {
         .map((c) => `${c.path} ${c.from}→${c.to}`);
     }
   } catch (error) {
-    result.errors.push(error instanceof Error ? error.message : String(error));
+    result.errors.push(describeFsError(error));
   } finally {
     await release();
   }

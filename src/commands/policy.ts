@@ -3,6 +3,7 @@
  * maintenance run would do right now.
  */
 import type { CommandOutput } from '../render/output.js';
+import { wrapNotes } from '../render/width.js';
 import type { Policy } from '../schedule/policy.js';
 import { nextRuns } from '../schedule/scheduler.js';
 import { settingsPath } from '../session/paths.js';
@@ -49,5 +50,6 @@ export function renderPolicy(r: PolicyResult, opts: { json?: boolean }): Command
     '',
     `A run now: ${r.summary.replace(/^dry run: /, '')}`,
   ];
-  return { stdout: `${lines.join('\n')}\n` };
+  // the settings path can be long: its line folds to the terminal as a note does
+  return { stdout: `${wrapNotes(lines.join('\n'))}\n` };
 }

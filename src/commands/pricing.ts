@@ -9,6 +9,7 @@ import type { ModelPrice } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { formatInt } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
+import { wrapNotes } from '../render/width.js';
 import { settingsPath } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 
@@ -143,5 +144,6 @@ export function renderPricing(r: PricingResult, opts: { json?: boolean }): Comma
       );
     }
   }
-  return withNotes({ stdout: `${lines.join('\n')}\n` }, r.skipped, r.notices);
+  // the table fits already; the sentences and source addresses around it are folded
+  return withNotes({ stdout: `${wrapNotes(lines.join('\n'))}\n` }, r.skipped, r.notices);
 }

@@ -5,12 +5,12 @@
  */
 import { UsageError } from '../errors.js';
 import { applyPrune, type PrunePlan, planPrune } from '../maintenance/prune.js';
-import { type AgeRule, inventory } from '../maintenance/select.js';
+import { ageRule, inventory, keepTags } from '../maintenance/select.js';
 import { confirmDelete } from '../render/confirm.js';
 import type { CommandOutput } from '../render/output.js';
 import { sessionsDir } from '../session/paths.js';
 import { now as clockNow } from '../test-hooks.js';
-import { parseDateArg, parseDuration, parsePositiveInt } from '../time.js';
+import { parsePositiveInt } from '../time.js';
 import type { GlobalOptions } from './common.js';
 
 export interface PruneOptions extends GlobalOptions {
@@ -31,26 +31,6 @@ export interface PruneResult {
   failed: { file: string; reason: string }[];
   warnings: string[];
   cancelled: boolean;
-}
-
-/** `--keep-tag a --keep-tag b` or `--keep-tag a,b`; `keep` is always protected. */
-export function keepTags(value: string | string[] | undefined): string[] {
-  const given = (Array.isArray(value) ? value : value === undefined ? [] : [value])
-    .flatMap((v) => String(v).split(','))
-    .map((t) => t.trim())
-    .filter(Boolean);
-  return [...new Set(['keep', ...given])];
-}
-
-/** The age rule of --older-than / --before, validated before anything is read. */
-export function ageRule(opts: { olderThan?: string; before?: string }): AgeRule | undefined {
-  if (opts.olderThan !== undefined && opts.before !== undefined)
-    throw new UsageError('use one of --older-than and --before');
-  if (opts.olderThan !== undefined)
-    return { olderThanMs: parseDuration(String(opts.olderThan), '--older-than') };
-  if (opts.before !== undefined)
-    return { before: parseDateArg(String(opts.before), '--before').start };
-  return undefined;
 }
 
 export async function prune(opts: PruneOptions, now = clockNow()): Promise<PruneResult> {

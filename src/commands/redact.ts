@@ -147,7 +147,7 @@ export async function redact(refs: readonly string[], opts: RedactOptions): Prom
       await writeFileAtomic(p.path, p.text);
       result.redacted.push({ file: p.file, secrets: p.secrets });
     } catch (error) {
-      result.failed.push({ file: p.file, reason: (error as Error).message });
+      result.failed.push({ file: p.file, reason: describeFsError(error) });
     }
   }
   if (result.redacted.length > 0) {

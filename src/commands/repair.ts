@@ -221,7 +221,7 @@ async function replaceKeepingBackup(
     await writeFileAtomic(f.path, repaired);
     return { ok: true, backup };
   } catch (error) {
-    const reason = `not repaired: ${(error as Error).message}`;
+    const reason = `not repaired: ${describeFsError(error)}`;
     if (backup === undefined) return { ok: false, reason };
     const current = await readBytesNoFollow(f.path).then(
       (r) => r.bytes,

@@ -9,11 +9,11 @@ import type { CommandOutput } from '../render/output.js';
 import { monthEnd, type ReportPeriod } from '../report/calendar.js';
 import { reportHtml } from '../report/page.js';
 import { writeFileAtomic } from '../session/atomic-write.js';
+import { outOption } from '../session/paths.js';
 import { NotRegularFileError, readRegularFile } from '../session/regular-file.js';
 import { now } from '../test-hooks.js';
 import { parseSince, parseUntil } from '../time.js';
 import { grokVersion } from '../version.js';
-import { outOption } from './common.js';
 import { type CostOptions, cost } from './cost.js';
 import { type StatsOptions, stats } from './stats.js';
 

@@ -1,6 +1,13 @@
-import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import {
+  type AnalyticsContext,
+  type AnalyticsOptions,
+  type Row,
+  textNotice,
+  withAnalytics,
+} from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
 import { highlight, makeSnippet, type Snippet, snippetFor } from '../analytics/snippet.js';
+import { passing } from '../analytics/transient.js';
 import { UsageError } from '../errors.js';
 import { bold, useColor, yellow } from '../render/color.js';
 import { formatDateTime, printable } from '../render/format.js';
@@ -49,12 +56,7 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
   }
   const limit = opts.n === undefined ? 20 : parsePositiveInt(opts.n, '-n');
   return withAnalytics(opts, async (ctx) => {
-    await ctx.loadText();
-    const rows = await ctx.rows('internal/search', {
-      needle: query.toLowerCase(),
-      role,
-      limit,
-    });
+    const rows = await foundRows(ctx, opts.from !== undefined, query, role, limit);
     const hits = rows.map(
       (r): SearchHit => ({
         sessionId: String(r.session_id),
@@ -77,6 +79,28 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
       notices: ctx.notices,
     };
   });
+}
+
+/** The hits, newest first: over the index's full-text signatures, or a pool's text. */
+async function foundRows(
+  ctx: AnalyticsContext,
+  fromPool: boolean,
+  query: string,
+  role: string | null,
+  limit: number,
+): Promise<Row[]> {
+  if (fromPool) {
+    await ctx.loadText();
+    return ctx.rows('internal/search', { needle: query.toLowerCase(), role, limit });
+  }
+  const { searchIndexed } = await import('../analytics/search-index.js');
+  const found = await searchIndexed(ctx, query, role, limit);
+  const note = textNotice({ read: 0, changed: found.changed });
+  if (note) {
+    ctx.notices.push(note);
+    passing.met = true; // not an answer to file (transient.ts)
+  }
+  return found.rows;
 }
 
 export function searchJson(r: SearchResult): unknown {

@@ -11,7 +11,7 @@ import {
 import type { CommandOutput } from '../render/output.js';
 import { readSessionsDir } from '../session/paths.js';
 import { withoutEncryptedReasoning } from '../session/reasoning.js';
-import { resolveSession } from '../session/ref.js';
+import { viewSession } from '../session/ref.js';
 import type { Message, Session, ToolCall } from '../session/schema.js';
 import type { LoadedSession } from '../session/store.js';
 import { summarize } from '../session/summary.js';
@@ -55,7 +55,7 @@ export async function show(ref: string, opts: ShowOptions): Promise<ShowResult> 
   }
   const tail = opts.tail === undefined ? undefined : parsePositiveInt(opts.tail, '--tail');
   if (opts.width !== undefined) parsePositiveInt(opts.width, '--width');
-  const loaded = await resolveSession(readSessionsDir(opts), ref);
+  const loaded = await viewSession(readSessionsDir(opts), ref);
   let messages = loaded.session.messages.map((message, index) => ({ index, message }));
   if (opts.role) messages = messages.filter((m) => m.message.role === opts.role);
   if (tail !== undefined) messages = messages.slice(-tail);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
 import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import {
@@ -26,7 +25,7 @@ import {
 import { UsageError } from '../errors.js';
 import { bar, formatDuration, formatInt, formatTokens, formatUsd } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
-import { lockHolder, lockPathFor } from '../session/lock.js';
+import { liveLocks, lockPathFor } from '../session/lock.js';
 import { noSessionsText } from '../session/paths.js';
 
 export interface StatsOptions extends AnalyticsOptions {
@@ -73,6 +72,15 @@ function groupRow(r: Row): GroupStat {
   };
 }
 
+/**
+ * What stats reads of a pool (pool.ts): the sessions table alone, each session's summary having
+ * the rest, and not the columns it never uses.
+ */
+const POOL_READING = {
+  tables: ['sessions'],
+  omit: ['name', 'end_time', 'last_activity', 'cost_estimated_usd', 'cost_exact_usd'],
+} as const;
+
 export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const by = group(opts.by);
   if (by === 'machine' && opts.from === undefined) {
@@ -80,7 +88,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
-  return withAnalytics(opts, async (ctx) => {
+  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
     await computeCosts(ctx, table);
     const [totals, toolRows, modelRows, lat, active, usage] = (await ctx.values([
       'internal/stats-totals',
@@ -107,29 +115,27 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     let running = 0;
     let crashed = 0;
     // The stat pass listed the lock files: no failed open per session still marked active.
-    const locks = new Set(ctx.locks.map((name) => join(ctx.dir, name)));
+    const live = liveLocks(ctx.dir, ctx.locks);
     for (const r of active) {
-      const path = String(r.path);
-      const held =
-        r.source === 'live' &&
-        locks.has(lockPathFor(path)) &&
-        (await lockHolder(path)) !== undefined;
+      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(String(r.path)));
       if (held) running++;
       else crashed++;
     }
     let groups: GroupStat[] | undefined;
     if (by === 'day' || by === 'week' || by === 'month') {
       groups = (
-        await ctx.rows('internal/by-period', { unit: by, tz, format: PERIOD_FORMAT[by] as string })
+        await ctx.rows('internal/by-period', {
+          unit: by,
+          tz,
+          format: PERIOD_FORMAT[by] as string,
+        })
       ).map(groupRow);
     } else if (by === 'project') {
       groups = (await ctx.rows('internal/by-project')).map(groupRow);
     } else if (by === 'machine') {
       groups = (await ctx.rows('internal/by-machine')).map(groupRow);
     } else if (by === 'model') {
-      const latency = new Map(
-        (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
-      );
+      const latency = new Map(((lat?.models ?? []) as Row[]).map((r) => [String(r.model), r]));
       groups = modelRows.map((r) => {
         const l = latency.get(String(r.model));
         const timedMs = num(l?.timed_ms);

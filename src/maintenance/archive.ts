@@ -6,7 +6,7 @@
  */
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsUserError, UserError } from '../errors.js';
+import { describeFsError, fsUserError, UserError } from '../errors.js';
 import { ensurePrivateDir } from '../session/atomic-write.js';
 import { acquirePidLock } from '../session/lock.js';
 import { readRegularFile } from '../session/regular-file.js';
@@ -107,7 +107,7 @@ async function runPlan(
       for (const c of month.sessions)
         out.failed.push({
           file: c.name,
-          reason: `${month.month}.tar.gz ${(error as Error).message}: not extended, session kept`,
+          reason: `${month.month}.tar.gz ${describeFsError(error)}: not extended, session kept`,
         });
       continue;
     }
@@ -121,7 +121,7 @@ async function runPlan(
       try {
         data = (await readRegularFile(c.path)).bytes;
       } catch (error) {
-        out.failed.push({ file: c.name, reason: `could not be read: ${(error as Error).message}` });
+        out.failed.push({ file: c.name, reason: `could not be read: ${describeFsError(error)}` });
         continue;
       }
       const hash = sha256(data);
@@ -152,7 +152,7 @@ async function runPlan(
         await writeVerifiedArchive(month.path, members);
       } catch (error) {
         for (const name of added)
-          out.failed.push({ file: name, reason: `${(error as Error).message}; session kept` });
+          out.failed.push({ file: name, reason: `${describeFsError(error)}; session kept` });
         continue;
       }
     }
@@ -167,7 +167,7 @@ async function runPlan(
       for (const { c } of stored)
         out.failed.push({
           file: c.name,
-          reason: `${month.month}.tar.gz could not be read back (${(error as Error).message}): session kept`,
+          reason: `${month.month}.tar.gz could not be read back (${describeFsError(error)}): session kept`,
         });
       continue;
     }
@@ -199,7 +199,7 @@ async function runPlan(
       } catch (error) {
         out.failed.push({
           file: c.name,
-          reason: `archived but not removed: ${(error as Error).message}`,
+          reason: `archived but not removed: ${describeFsError(error)}`,
         });
       }
     }
@@ -226,7 +226,7 @@ async function readExisting(path: string): Promise<ArchiveMember[]> {
   try {
     entries = await readTarEntries(path);
   } catch (error) {
-    throw new Error(`cannot be read (${(error as Error).message})`);
+    throw new Error(`cannot be read (${describeFsError(error)})`);
   }
   const seen = new Set<string>();
   const members: ArchiveMember[] = [];
@@ -279,7 +279,7 @@ export async function listArchives(dir: string): Promise<ArchiveInfo[]> {
       info.first = sessions[0] ?? null;
       info.last = sessions[sessions.length - 1] ?? null;
     } catch (error) {
-      info.error = (error as Error).message;
+      info.error = describeFsError(error);
     }
     out.push(info);
   }

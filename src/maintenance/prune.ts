@@ -2,6 +2,7 @@
  * Pruning: which sessions an age rule and the protections choose (pure), and removing them after
  * a last check that each is still the file that was read.
  */
+import { describeFsError } from '../errors.js';
 import { deleteSessionFile } from '../session/store.js';
 import {
   type AgeRule,
@@ -75,7 +76,7 @@ export async function applyPrune(targets: readonly Candidate[]): Promise<PruneOu
       await deleteSessionFile(c.path);
       out.deleted.push(c.name);
     } catch (error) {
-      out.failed.push({ file: c.name, reason: (error as Error).message });
+      out.failed.push({ file: c.name, reason: describeFsError(error) });
     }
   }
   return out;

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { describeFsError, UserError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
 import { lockHolder } from '../session/lock.js';
 import { idFromFileName } from '../session/paths.js';
@@ -96,7 +96,7 @@ export async function restore(
     try {
       entries = a.error === undefined ? await readTarEntries(a.path) : [];
     } catch (error) {
-      a.error = (error as Error).message;
+      a.error = describeFsError(error);
       entries = [];
     }
     if (a.error !== undefined) {

@@ -8,11 +8,13 @@
  * (its lock) is never chosen.
  */
 import { lstat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
 import { discoverSessionFiles } from '../session/discover.js';
 import { lockHolder } from '../session/lock.js';
 import type { Session } from '../session/schema.js';
 import { loadEntries } from '../session/store.js';
 import { lastActivity } from '../session/summary.js';
+import { parseDateArg, parseDuration } from '../time.js';
 
 export interface Candidate {
   name: string;
@@ -84,6 +86,17 @@ export interface AgeRule {
   before?: Date | undefined;
 }
 
+/** The age rule of --older-than / --before, validated before anything is read. */
+export function ageRule(opts: { olderThan?: string; before?: string }): AgeRule | undefined {
+  if (opts.olderThan !== undefined && opts.before !== undefined)
+    throw new UsageError('use one of --older-than and --before');
+  if (opts.olderThan !== undefined)
+    return { olderThanMs: parseDuration(String(opts.olderThan), '--older-than') };
+  if (opts.before !== undefined)
+    return { before: parseDateArg(String(opts.before), '--before').start };
+  return undefined;
+}
+
 export function isOld(c: Candidate, rule: AgeRule, now: Date): boolean {
   if (rule.olderThanMs !== undefined && now.getTime() - c.lastActivityMs > rule.olderThanMs)
     return true;
@@ -96,6 +109,15 @@ export interface Protection {
   tags: readonly string[];
   /** The newest N sessions are never chosen. */
   keepLast: number;
+}
+
+/** `--keep-tag a --keep-tag b` or `--keep-tag a,b`; `keep` is always protected. */
+export function keepTags(value: string | string[] | undefined): string[] {
+  const given = (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return [...new Set(['keep', ...given])];
 }
 
 /** Why a candidate is protected, or undefined. `rank` is its place, newest first, from 0. */

@@ -113,7 +113,7 @@ export async function verifyArchive(
   try {
     entries = await readTarEntries(path);
   } catch (error) {
-    throw new Error(`reading it back failed: ${(error as Error).message}`);
+    throw new Error(`reading it back failed: ${describeFsError(error)}`);
   }
   const files = entries.filter((e) => isRegular(e.type));
   if (files.length !== members.length || entries.length !== members.length)

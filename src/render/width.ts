@@ -112,3 +112,54 @@ export function wrapWords(text: string, width: number | undefined = outputWidth(
   lines.push(line);
   return lines.map((l) => cutToWidth(l, width)).join('\n');
 }
+
+/**
+ * Notes and warnings for stderr held to the output width: a line wider than it is folded at
+ * spaces, its next lines indented two columns so it still reads as one note; a word wider than
+ * the room (a long path) is broken, never cut, so it can still be copied whole. Whole when piped
+ * without COLUMNS.
+ */
+export function wrapNotes(text: string, width: number | undefined = outputWidth()): string {
+  if (width === undefined || width <= 0) return text;
+  return text
+    .split('\n')
+    .map((line) => (displayWidth(line) <= width ? line : foldNote(line, width)))
+    .join('\n');
+}
+
+function foldNote(line: string, width: number): string {
+  // a line indented (a list under a heading) keeps its indent, and its next lines go two further
+  const lead = /^ */.exec(line)?.[0] ?? '';
+  const indent = width - lead.length > 20 ? `${lead}  ` : lead;
+  const lines: string[] = [];
+  let current = '';
+  const room = () => width - (lines.length === 0 ? lead.length : indent.length);
+  const push = () => {
+    lines.push(`${lines.length === 0 ? lead : indent}${current}`);
+    current = '';
+  };
+  for (const word of line.slice(lead.length).split(' ')) {
+    const joined = current === '' ? word : `${current} ${word}`;
+    if (displayWidth(joined) <= room()) {
+      current = joined;
+      continue;
+    }
+    if (current !== '') push();
+    // a word wider than a whole line: broken where the line ends
+    let rest = word;
+    while (displayWidth(rest) > room()) {
+      let head = '';
+      for (const g of graphemes(rest)) {
+        if (displayWidth(head + g) > room()) break;
+        head += g;
+      }
+      if (head === '') break;
+      current = head;
+      push();
+      rest = rest.slice(head.length);
+    }
+    current = rest;
+  }
+  if (current !== '' || lines.length === 0) push();
+  return lines.join('\n');
+}

@@ -5,6 +5,7 @@
  * removed.
  */
 import nodeCron from 'node-cron';
+import { describeFsError } from '../errors.js';
 import { now } from '../test-hooks.js';
 import type { MaintenanceLogEntry } from './maintenance-log.js';
 
@@ -52,16 +53,14 @@ export async function runScheduler(opts: SchedulerOptions): Promise<SchedulerRes
             note: 'previous run still going',
           })
           .catch((error: unknown) =>
-            opts.log(`could not log the skipped run: ${(error as Error).message}`),
+            opts.log(`could not log the skipped run: ${describeFsError(error)}`),
           );
         return;
       }
       runs++;
       current = opts
         .run()
-        .catch((error: unknown) =>
-          opts.log(`run failed: ${error instanceof Error ? error.message : String(error)}`),
-        )
+        .catch((error: unknown) => opts.log(`run failed: ${describeFsError(error)}`))
         .finally(() => {
           current = undefined;
         });

@@ -3,7 +3,8 @@
  * pattern, directly in the directory. Symlinks, folders, temp files, backups and other tools'
  * files are reported as ignored and never opened.
  */
-import { lstat, readdir } from 'node:fs/promises';
+import { type Dirent, lstatSync, type Stats } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 import { isSessionFileName } from './paths.js';
@@ -40,17 +41,44 @@ export function compareSessionFileNames(a: { name: string }, b: { name: string }
 }
 
 /** Lists the session files of `dir`, sorted by name (which is start time). A missing dir is empty. */
-export async function discoverSessionFiles(dir: string): Promise<Discovery> {
-  let entries: import('node:fs').Dirent[];
+export function discoverSessionFiles(dir: string): Promise<Discovery> {
+  return discover(dir, undefined);
+}
+
+/** A session file's mode bits and owner, as the lstat of its discovery saw them. */
+export interface FileOwnership {
+  mode: number;
+  uid: number;
+}
+
+/** discoverSessionFiles, with each file's mode and owner by path. */
+export async function discoverWithOwnership(
+  dir: string,
+): Promise<{ discovery: Discovery; ownership: Map<string, FileOwnership> }> {
+  const ownership = new Map<string, FileOwnership>();
+  const discovery = await discover(dir, (path, st) =>
+    ownership.set(path, { mode: st.mode, uid: st.uid }),
+  );
+  return { discovery, ownership };
+}
+
+/**
+ * The names of the session files of `dir` by their directory entries alone (no lstat: what the
+ * entry's type says), unsorted, and the session-named entries that are not regular files. A
+ * missing directory has none.
+ */
+export async function sessionFileNames(
+  dir: string,
+): Promise<{ names: string[]; ignored: IgnoredEntry[] }> {
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { dir, files: [], ignored: [] };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { names: [], ignored: [] };
     throw new UserError(`cannot read sessions directory ${dir}: ${describeFsError(error)}`);
   }
-  const files: SessionFileEntry[] = [];
   const ignored: IgnoredEntry[] = [];
-  const candidates: string[] = [];
+  const names: string[] = [];
   for (const entry of entries) {
     const matches = isSessionFileName(entry.name);
     if (entry.isSymbolicLink()) {
@@ -58,20 +86,32 @@ export async function discoverSessionFiles(dir: string): Promise<Discovery> {
     } else if (!entry.isFile()) {
       if (matches) ignored.push({ name: entry.name, reason: 'not a regular file' });
     } else if (matches) {
-      candidates.push(entry.name);
+      names.push(entry.name);
     }
   }
-  await Promise.all(
-    candidates.map(async (name) => {
-      const path = join(dir, name);
-      try {
-        const st = await lstat(path);
-        if (st.isFile()) files.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
-      } catch {
-        // Removed between readdir and lstat: not there any more.
+  return { names, ignored };
+}
+
+async function discover(
+  dir: string,
+  keep: ((path: string, st: Stats) => void) | undefined,
+): Promise<Discovery> {
+  const { names: candidates, ignored } = await sessionFileNames(dir);
+  const files: SessionFileEntry[] = [];
+  // A loop of lstatSync: for 10,000 files about a quarter of the time of as many concurrent
+  // fs/promises calls (see analytics/scan.ts).
+  for (const name of candidates) {
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path, { throwIfNoEntry: false });
+      if (st?.isFile()) {
+        files.push({ name, path, size: st.size, mtimeMs: st.mtimeMs });
+        keep?.(path, st);
       }
-    }),
-  );
+    } catch {
+      // Unreadable between readdir and lstat: not a session to read.
+    }
+  }
   files.sort(compareSessionFileNames);
   return { dir, files, ignored };
 }

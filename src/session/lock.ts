@@ -23,7 +23,7 @@ import { copyFile, link, open, readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { FILE_MODE, tempNameFor } from './atomic-write.js';
-import { LOCK_READ_LIMIT, readLockPid } from './regular-file.js';
+import { LOCK_READ_LIMIT, readLockPid, readLockPidSync } from './regular-file.js';
 
 export function lockPathFor(sessionPath: string): string {
   return join(dirname(sessionPath), `.${basename(sessionPath)}.lock`);
@@ -154,6 +154,25 @@ export async function pidLockHolder(lockPath: string): Promise<number | undefine
     return undefined;
   }
   return pid !== process.pid && processAlive(pid) ? pid : undefined;
+}
+
+/**
+ * The lock files named `names` in `dir` whose owner still runs: each path with its pid. A lock
+ * that is gone meanwhile, or is not one grok wrote, has no owner.
+ */
+export function liveLocks(dir: string, names: readonly string[]): Map<string, number> {
+  const live = new Map<string, number>();
+  for (const name of names) {
+    const path = join(dir, name);
+    let pid: number;
+    try {
+      pid = readLockPidSync(path);
+    } catch {
+      continue;
+    }
+    if (pid !== process.pid && processAlive(pid)) live.set(path, pid);
+  }
+  return live;
 }
 
 /** The pid holding `sessionPath`, or undefined when it is free (no lock, or a stale one). */

@@ -1,15 +1,18 @@
 /**
  * The rules for the names and tags a user gives a session: `grok sessions rename` and `tag` check
- * them, and so do the chat's /name and /tag.
+ * them, and so do the chat's /name and /tag. A name or tag is never a secret: the callers pass in
+ * the secret finder (secrets/scan.ts's `secretInValue`), since secrets/ sits above session/.
  */
 import { UsageError, UserError } from '../errors.js';
-import { secretInValue } from '../secrets/scan.js';
 import { discoverSessionFiles, type SessionFileEntry } from './discover.js';
 import { readRegularFileSync } from './regular-file.js';
 import { loadEntries } from './store.js';
 
+/** Describes the secret a value holds (without quoting it), or undefined when it holds none. */
+export type SecretFinder = (value: string) => string | undefined;
+
 /** Names must be usable as refs: no path characters, not 'latest', not a session id. */
-export function validateName(name: string): string {
+export function validateName(name: string, secretInValue: SecretFinder): string {
   const trimmed = name.trim();
   if (trimmed.length === 0) throw new UsageError('a session name cannot be empty');
   // first: no later message may quote the value, and a token says more than its length does
@@ -63,7 +66,7 @@ export async function assertNameFree(
   }
 }
 
-export function validateTag(tag: string): string {
+export function validateTag(tag: string, secretInValue: SecretFinder): string {
   const t = String(tag).trim();
   // names and tags are shown in lists, indexes and exports: a credential never becomes one
   const secret = secretInValue(t);

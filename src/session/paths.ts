@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 
 export interface PathOptions {
   sessionsDir?: string | undefined;
@@ -91,4 +91,12 @@ export function sessionIdFor(start: Date, n = 1): string {
   const p = (v: number) => String(v).padStart(2, '0');
   const base = `session-${start.getUTCFullYear()}-${p(start.getUTCMonth() + 1)}-${p(start.getUTCDate())}-${p(start.getUTCHours())}-${p(start.getUTCMinutes())}-${p(start.getUTCSeconds())}`;
   return n > 1 ? `${base}-${n}` : base;
+}
+
+/** The path `--out` gives, if given; an empty one is a usage error, never the current directory. */
+export function outOption(out: unknown): string | undefined {
+  if (out === undefined) return undefined;
+  const path = String(out);
+  if (path === '') throw new UsageError('--out: give a path');
+  return path;
 }

@@ -2,7 +2,7 @@
  * The session store: load every session of a directory, resolve a reference, save and delete.
  */
 import { unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 import { ensurePrivateDir, writeFileAtomic } from './atomic-write.js';
 import { type Discovery, discoverSessionFiles, type SessionFileEntry } from './discover.js';
@@ -93,7 +93,7 @@ export function serializeSession(raw: unknown): string {
 
 /** Writes a session atomically (0600, directory 0700). */
 export async function saveSessionFile(path: string, raw: unknown): Promise<void> {
-  const dir = path.slice(0, path.length - basename(path).length - 1) || '.';
+  const dir = dirname(path);
   let text: string;
   try {
     text = serializeSession(raw);

@@ -134,6 +134,11 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     expect(ADDITIVE(json(union, 'stats', '--from', pool, '--machine', 'laptop'))).toEqual(
       ADDITIVE(sa),
     );
+    // a filter picks the same sessions in a pool as over the sessions, percentiles and all
+    const model = su.models[0].model as string;
+    expect(json(union, 'stats', '--from', pool, '--model', model)).toEqual(
+      json(union, 'stats', '--model', model),
+    );
     // the other analytics commands read the pool as they read the sessions
     for (const command of ['tools', 'top']) {
       expect(json(union, command, '--from', pool)).toEqual(json(union, command));
@@ -209,6 +214,55 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     expect(ADDITIVE(both)).toEqual(ADDITIVE(json(a, 'stats')));
   });
 
+  test("a machine's rollup stands for its sessions files only while it is made of exactly them", async () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    exportTo(b, 'desktop');
+    const all = json(union, 'stats', '--from', pool);
+    const rollup = join(pool, 'rollup', 'machine=laptop', 'sessions.parquet');
+    expect(existsSync(rollup)).toBe(true);
+    // a rollup of 3 rows that names the laptop's files: read in their place
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const q = (p: string) => `'${p.replace(/'/g, "''")}'`;
+    const parts = String(
+      (
+        await conn.runAndReadAll(
+          `SELECT decode(value) FROM parquet_kv_metadata(${q(rollup)}) WHERE decode(key) = 'grok_parts'`,
+        )
+      ).getRows()[0]?.[0],
+    );
+    const three = join(union.home, 'three.parquet');
+    await conn.run(
+      `COPY (SELECT * FROM read_parquet(${q(rollup)}) LIMIT 3) TO ${q(three)} (FORMAT parquet, KV_METADATA {grok_parts: ${q(parts)}})`,
+    );
+    conn.closeSync();
+    db.closeSync();
+    const real = readFileSync(rollup);
+    cpSync(three, rollup);
+    expect(json(union, 'stats', '--from', pool).sessions).toBe(json(b, 'stats').sessions + 3);
+    // a month of the laptop's not there (a sync tool has not brought it yet): its files are read
+    const month = readdirSync(join(pool, 'sessions', 'machine=laptop')).sort()[0] as string;
+    const dir = join(pool, 'sessions', 'machine=laptop', month);
+    const [file] = readdirSync(dir);
+    const aside = join(union.home, 'aside.parquet');
+    cpSync(join(dir, file as string), aside);
+    unlinkSync(join(dir, file as string));
+    const without = json(union, 'stats', '--from', pool, '--by', 'month');
+    expect(without.groups.map((g: { key: string }) => g.key)).not.toContain(month.slice(6));
+    expect(without.sessions).toBeGreaterThan(json(b, 'stats').sessions + 3);
+    // the file back, and the rollup written by the next export: the whole pool again
+    cpSync(aside, join(dir, file as string));
+    writeFileSync(rollup, real);
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+    rmSync(join(pool, 'rollup'), { recursive: true });
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+    exportTo(a, 'laptop');
+    expect(existsSync(rollup)).toBe(true);
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+  });
+
   test("hyparquet reads every file of the pool, and its totals are grok's", async () => {
     splitSamples();
     exportTo(a, 'laptop');
@@ -216,8 +270,25 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     const files = parquetFilesUnder(pool);
     expect(files.length).toBeGreaterThan(0);
     const totals = { sessions: 0, messages: 0, toolCalls: 0, input: 0, output: 0, total: 0 };
+    // each session's summary (schema version 2), and the same figures from the other tables
+    const summary = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
+    const tables = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
     const machines = new Set<string>();
+    const rollups = { sessions: 0, input: 0, replies: 0 };
     for (const file of files) {
+      // a machine's sessions in one file (its rollup): the same rows as its sessions files
+      const rolled = /\/rollup\/machine=([^/]+)\/sessions\.parquet$/.exec(file);
+      if (rolled) {
+        machines.add(rolled[1] as string);
+        for (const r of await readParquet(file)) {
+          expect(r.schema_version).toBe(2);
+          expect(new Date(r.start_time as Date).toISOString().slice(0, 7)).toBe(r.month);
+          rollups.sessions++;
+          rollups.input += Number(r.input);
+          rollups.replies += (r.reply_ms as number[]).length;
+        }
+        continue;
+      }
       const [, table, machine, month] =
         /\/(sessions|messages|tool_calls|api_calls)\/machine=([^/]+)\/month=(\d{4}-\d{2})\/part-[^/]+\.parquet$/.exec(
           file,
@@ -227,21 +298,52 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
       const rows = await readParquet(file);
       if (table === 'sessions') {
         for (const r of rows) {
-          expect(r.schema_version).toBe(1);
+          expect(r.schema_version).toBe(2);
           expect(new Date(r.start_time as Date).toISOString().slice(0, 7)).toBe(month);
           totals.sessions++;
           totals.input += Number(r.input);
           totals.output += Number(r.output);
           totals.total += Number(r.total);
+          summary.replies += (r.reply_ms as number[]).length;
+          for (const t of r.tools as { calls: number; failed: number }[]) {
+            summary.toolCalls += Number(t.calls);
+            summary.failed += Number(t.failed);
+          }
+          for (const u of r.usage as { cost_ticks: bigint | null }[]) {
+            summary.usageRows++;
+            summary.exactTicks += BigInt(u.cost_ticks ?? 0);
+          }
         }
       } else if (table === 'messages') {
         totals.messages += rows.length;
+        tables.replies += rows.filter(
+          (r) => r.reply_ms !== null && r.reply_ms !== undefined,
+        ).length;
         // private by default: no message text
         expect(rows.every((r) => r.content === null || r.content === undefined)).toBe(true);
-      } else if (table === 'tool_calls') totals.toolCalls += rows.length;
+      } else if (table === 'tool_calls') {
+        totals.toolCalls += rows.length;
+        tables.toolCalls += rows.length;
+        tables.failed += rows.filter((r) => r.failed === true).length;
+      } else if (table === 'api_calls') {
+        tables.usageRows += rows.length;
+        for (const r of rows) tables.exactTicks += BigInt((r.cost_ticks as bigint | null) ?? 0);
+      }
     }
     expect([...machines].sort()).toEqual(['desktop', 'laptop']);
-    expect(totals).toEqual(ADDITIVE(json(union, 'stats', '--from', pool)));
+    const stats = json(union, 'stats', '--from', pool);
+    expect(totals).toEqual(ADDITIVE(stats));
+    expect(summary).toEqual(tables);
+    expect(rollups).toEqual({
+      sessions: totals.sessions,
+      input: totals.input,
+      replies: summary.replies,
+    });
+    expect(summary.replies).toBe(stats.latency.replies);
+    expect(summary.toolCalls).toBe(stats.toolCalls);
+    expect(summary.exactTicks).toBe(BigInt(json(union, 'cost', '--from', pool).total.exactTicks));
+    expect(summary.replies).toBeGreaterThan(0);
+    expect(summary.exactTicks).toBeGreaterThan(0n);
   });
 });
 
@@ -299,6 +401,33 @@ describe('export into a pool', { timeout: 180_000 }, () => {
     ]) {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/holds an export of the old layout/);
+      expect(r.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  test('a pool of schema version 1 (no session summaries) gets a clear message, for export and --from', async () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    // a machine that exported with a grok of version 1: its sessions files lack the summary
+    const old = join(pool, 'sessions', 'machine=desktop', 'month=2025-11');
+    mkdirSync(old, { recursive: true });
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const file = join(old, 'part-20251130T000000000Z-abcdef.parquet').replace(/'/g, "''");
+    await conn.run(
+      `COPY (SELECT 1 AS schema_version, 's-1' AS session_id, TIMESTAMPTZ '2025-12-01 00:00:00+00' AS exported_at, 's-1.json' AS file, TIMESTAMPTZ '2025-11-03 10:00:00+00' AS start_time, 100::BIGINT AS input) TO '${file}' (FORMAT parquet)`,
+    );
+    conn.closeSync();
+    db.closeSync();
+    for (const r of [
+      grok(union, 'stats', '--from', pool),
+      grok(union, 'cost', '--from', pool, '--by', 'machine'),
+      grok(b, 'export', '--format', 'parquet', '--out', pool, '--machine', 'desktop'),
+    ]) {
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/holds sessions of pool schema version 1, written by an older grok/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
     }
   });

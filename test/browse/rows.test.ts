@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { browseRows } from '../../src/commands/browse.js';
+import { browseRows, firstRows } from '../../src/commands/browse.js';
 import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
 
 let h: TempHome;
@@ -64,4 +64,50 @@ test('archived sessions are rows only with archived on, and name their archive',
   const row = all.rows.find((x) => x.file === `${id}.json`);
   expect(row?.archive).toBe(join(h.home, 'archives', '2025-12.tar.gz'));
   expect(all.rows).toHaveLength(live.rows.length + 1);
+});
+
+test('the first screen reads only the newest rows, with the counts of the whole list; the rest are the same rows as a full read', async () => {
+  const whole = await browseRows({ sessionsDir: h.sessions });
+  const staged = firstRows(
+    { sessionsDir: h.sessions },
+    { cwd: '/nowhere', cwdOnly: false, limit: 5 },
+  );
+  try {
+    const first = await staged.first;
+    expect(first.rows).toEqual(whole.rows.slice(0, 5));
+    expect(first.partial?.total).toBe(whole.rows.length);
+    expect(first.partial?.here).toBe(0);
+    const rest = await first.partial?.rest();
+    expect(rest?.rows).toEqual(whole.rows);
+  } finally {
+    await staged.close();
+  }
+});
+
+test("with cwdOnly, the first screen is the current directory's newest, when it has any", async () => {
+  const whole = await browseRows({ sessionsDir: h.sessions });
+  const dir = whole.rows[3]?.workingDirectory as string;
+  const inDir = whole.rows.filter((r) => r.workingDirectory === dir);
+  expect(inDir.length).toBeGreaterThan(1);
+  const staged = firstRows({ sessionsDir: h.sessions }, { cwd: dir, cwdOnly: true, limit: 1 });
+  const first = await staged.first;
+  expect(first.rows).toEqual(inDir.slice(0, 1));
+  expect(first.partial?.here).toBe(inDir.length);
+  expect(first.partial?.total).toBe(whole.rows.length);
+  // left before the rest was asked for: nothing more is read, and the index is let go
+  await staged.close();
+  const again = await browseRows({ sessionsDir: h.sessions });
+  expect(again.rows).toEqual(whole.rows);
+});
+
+test('a list that fits the first screen is read whole at once', async () => {
+  const whole = await browseRows({ sessionsDir: h.sessions });
+  const staged = firstRows(
+    { sessionsDir: h.sessions },
+    { cwd: '/nowhere', cwdOnly: false, limit: whole.rows.length },
+  );
+  const first = await staged.first;
+  await staged.close();
+  expect(first.partial).toBeUndefined();
+  expect(first.rows).toEqual(whole.rows);
 });

@@ -79,6 +79,22 @@ function expectedCall(req: RecordedRequest, api: 'responses' | 'chat') {
   };
 }
 
+/** The session's tokenUsage after the three turns, the same whichever API served them. */
+const THREE_TURNS_USAGE = {
+  input: 5400,
+  output: 154,
+  total: 5554,
+  cachedInput: 3840,
+  reasoning: 127,
+  costUsdTicks: TICKS,
+};
+
+/** The calls of each reply of the three turns: one, two (the turn with the Glob), one. */
+function callsPerReply(reqs: readonly RecordedRequest[], api: 'responses' | 'chat') {
+  const call = (i: number) => expectedCall(reqs[i] as RecordedRequest, api);
+  return [[call(0)], [call(1), call(2)], [call(3)]];
+}
+
 function sessionPath(): string {
   const files = sessionFiles(fx.home.sessions);
   expect(files).toHaveLength(1);
@@ -171,14 +187,7 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
 
     // acceptance 1: per call, what the server sent
     const replies = session.messages.filter((m) => m.role === 'assistant');
-    expect(replies.map((m) => m.calls)).toEqual([
-      [expectedCall(reqs[0] as RecordedRequest, 'responses')],
-      [
-        expectedCall(reqs[1] as RecordedRequest, 'responses'),
-        expectedCall(reqs[2] as RecordedRequest, 'responses'),
-      ],
-      [expectedCall(reqs[3] as RecordedRequest, 'responses')],
-    ]);
+    expect(replies.map((m) => m.calls)).toEqual(callsPerReply(reqs, 'responses'));
     expect(replies[0]?.calls?.[0]).toEqual({
       model: 'grok-4.3',
       input: 1200,
@@ -197,14 +206,7 @@ describe('the Responses API (acceptance 1, 3, 7)', () => {
       costUsdTicks: 22_000_000,
     });
     expect(replies[2]?.usage?.costUsdTicks).toBe(0);
-    expect(session.tokenUsage).toEqual({
-      input: 5400,
-      output: 154,
-      total: 5554,
-      cachedInput: 3840,
-      reasoning: 127,
-      costUsdTicks: TICKS,
-    });
+    expect(session.tokenUsage).toEqual(THREE_TURNS_USAGE);
     // the tool call keeps the API's id and the arguments as sent (they are not JSON.stringify's)
     expect(replies[1]?.toolCalls).toEqual([
       {
@@ -360,26 +362,12 @@ describe('chat completions (acceptance 2)', () => {
     const reqs = fx.server.requests;
     expect(reqs.every((r) => r.path === '/v1/chat/completions')).toBe(true);
     const replies = session.messages.filter((m) => m.role === 'assistant');
-    expect(replies.map((m) => m.calls)).toEqual([
-      [expectedCall(reqs[0] as RecordedRequest, 'chat')],
-      [
-        expectedCall(reqs[1] as RecordedRequest, 'chat'),
-        expectedCall(reqs[2] as RecordedRequest, 'chat'),
-      ],
-      [expectedCall(reqs[3] as RecordedRequest, 'chat')],
-    ]);
+    expect(replies.map((m) => m.calls)).toEqual(callsPerReply(reqs, 'chat'));
     // xAI leaves reasoning out of completion_tokens: output is total - prompt, reasoning inside
     const first = reqs[0]?.usage as Raw;
     expect(first.completion_tokens).toBe(5);
     expect(replies[0]?.calls?.[0]).toMatchObject({ output: 45, total: 1245, reasoning: 40 });
-    expect(session.tokenUsage).toEqual({
-      input: 5400,
-      output: 154,
-      total: 5554,
-      cachedInput: 3840,
-      reasoning: 127,
-      costUsdTicks: TICKS,
-    });
+    expect(session.tokenUsage).toEqual(THREE_TURNS_USAGE);
     const cost = runGrok(['sessions', 'cost', '--json'], fx.env);
     expect(cost.code, cost.stderr).toBe(0);
     expect(JSON.parse(cost.stdout).total).toMatchObject({

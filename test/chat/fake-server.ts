@@ -175,6 +175,13 @@ export async function startFakeServer(
     reported.output += u.completion + (u.reasoning ?? 0);
   };
 
+  type Serve = (
+    res: ServerResponse,
+    rec: RecordedRequest,
+    reply: ScriptedReply,
+    usage: ScriptedUsage,
+  ) => Promise<void>;
+
   /** Breaks the stream as scripted, once what was written has reached the client. */
   const breakStream = async (res: ServerResponse, reply: ScriptedReply, error: () => void) => {
     if (reply.breakWith === 'error') {
@@ -187,12 +194,7 @@ export async function startFakeServer(
     res.destroy();
   };
 
-  const serveResponses = async (
-    res: ServerResponse,
-    rec: RecordedRequest,
-    reply: ScriptedReply,
-    usage: ScriptedUsage,
-  ) => {
+  const serveResponses: Serve = async (res, rec, reply, usage) => {
     const body = rec.body;
     const id = `resp_${served}`;
     const created = Math.floor(Date.now() / 1000);
@@ -200,6 +202,10 @@ export async function startFakeServer(
     const send = (type: string, fields: Record<string, unknown>) =>
       res.write(
         `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...fields })}\n\n`,
+      );
+    const breakWithError = () =>
+      breakStream(res, reply, () =>
+        send('error', { code: 'internal_error', message: 'The server had an error', param: null }),
       );
     const response = (status: string, output: unknown[], u: unknown) => ({
       id,
@@ -266,13 +272,7 @@ export async function startFakeServer(
       });
       for (const [i, piece] of pieces.entries()) {
         if (reply.breakAfter !== undefined && i >= reply.breakAfter) {
-          await breakStream(res, reply, () =>
-            send('error', {
-              code: 'internal_error',
-              message: 'The server had an error',
-              param: null,
-            }),
-          );
+          await breakWithError();
           return;
         }
         if (reply.delayMs) await sleep(reply.delayMs);
@@ -286,13 +286,7 @@ export async function startFakeServer(
         });
       }
       if (reply.breakAfter !== undefined) {
-        await breakStream(res, reply, () =>
-          send('error', {
-            code: 'internal_error',
-            message: 'The server had an error',
-            param: null,
-          }),
-        );
+        await breakWithError();
         return;
       }
       const part = { type: 'output_text', text, annotations: [], logprobs: [] };
@@ -357,12 +351,7 @@ export async function startFakeServer(
     res.end();
   };
 
-  const serveChat = async (
-    res: ServerResponse,
-    rec: RecordedRequest,
-    reply: ScriptedReply,
-    usage: ScriptedUsage,
-  ) => {
+  const serveChat: Serve = async (res, rec, reply, usage) => {
     const body = rec.body;
     const id = `chatcmpl-${served}`;
     const created = Math.floor(Date.now() / 1000);

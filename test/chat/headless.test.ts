@@ -1,37 +1,21 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import {
-  type FakeServer,
-  type RecordedRequest,
-  startFakeServer,
-  textMessages,
-  toolOutputs,
-} from './fake-server.js';
+import { describe, expect, it } from 'vitest';
+import { BIN, runGrokAsync, type TempHome } from '../helpers.js';
+import { type FakeServer, type RecordedRequest, textMessages, toolOutputs } from './fake-server.js';
+import { eachChatFixture } from './setup.js';
 
 let home: TempHome;
 let server: FakeServer;
+let baseEnv: NodeJS.ProcessEnv;
+eachChatFixture((fx) => {
+  ({ home, server, env: baseEnv } = fx);
+});
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...home.env,
-    GROK_API_KEY: 'test-key',
-    GROK_BASE_URL: server.url,
-    GROK_RETRY_DELAY_MS: '5',
-    ...extra,
-  };
+  return { ...baseEnv, ...extra };
 }
-
-beforeEach(async () => {
-  home = makeHome();
-  server = await startFakeServer();
-});
-afterEach(async () => {
-  await server.close();
-  home.cleanup();
-});
 
 describe('grok -p (acceptance 1)', () => {
   it('prints the streamed reply and leaves the sessions directory empty', async () => {
@@ -153,6 +137,43 @@ describe('grok -p (acceptance 1)', () => {
     expect(failing.stderr.trim().split('\n')).toHaveLength(1);
     expect(failing.stderr).toContain('the API failed (HTTP 500) after 3 retries');
   });
+
+  it('on a terminal, each wait for a retry is shown on stderr before the reply', () => {
+    server.push(
+      { status: 503, retryAfterMs: 1500 },
+      { status: 502, retryAfterMs: 300 },
+      { content: 'recovered' },
+    );
+    const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+    const command = [process.execPath, BIN, '-p', 'hi'].map(quote).join(' ');
+    // script(1) gives grok a real pty; spawnSync would block the fake server's event loop
+    return new Promise<void>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', command, '/dev/null'], {
+        env: env({ NO_COLOR: '1' }),
+      });
+      let screen = '';
+      child.stdout.on('data', (d: Buffer) => {
+        screen += d.toString('utf8');
+      });
+      child.on('error', reject);
+      child.on('close', (code) => {
+        try {
+          expect(code).toBe(0);
+          expect(screen.replaceAll('\r\n', '\n')).toBe(
+            [
+              'grok: the API answered HTTP 503; retrying in 1.5 s, 1 of 3',
+              'grok: the API answered HTTP 502; retrying in 300 ms, 2 of 3',
+              'recovered',
+              '',
+            ].join('\n'),
+          );
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }, 30_000);
 
   it('stops quietly when its reader does: `grok -p ... | head`', async () => {
     // 400 KB streamed in 40 pieces: far more than a pipe holds once head has gone.

@@ -4,16 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lockPathFor } from '../../src/session/lock.js';
 import { FIXTURES, runGrokAsync } from '../helpers.js';
 import { type RecordedRequest, textMessages } from './fake-server.js';
-import { type ChatFixture, chatFixture, readSession, sessionFiles, sleep } from './setup.js';
+import { type ChatFixture, eachChatFixture, readSession, sessionFiles, sleep } from './setup.js';
 import { Terminal } from './terminal.js';
 
 let fx: ChatFixture;
-
-beforeEach(async () => {
-  fx = await chatFixture();
-});
-afterEach(async () => {
-  await fx.cleanup();
+eachChatFixture((f) => {
+  fx = f;
 });
 
 const run = (args: string[], input = '') => runGrokAsync(args, fx.env, { cwd: fx.project, input });

@@ -1,9 +1,11 @@
 /** What the runtime tests share: a temp GROK_HOME, a project directory and the fake API. */
 import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { sessionSchema } from '../../src/session/schema.js';
 import { makeHome, type TempHome } from '../helpers.js';
 import { type FakeServer, type FakeServerOptions, startFakeServer } from './fake-server.js';
+import { Terminal } from './terminal.js';
 
 export interface ChatFixture {
   home: TempHome;
@@ -47,6 +49,51 @@ export async function chatFixture(
   };
 }
 
+/**
+ * Before each test of the calling file (or describe block): a fresh chat fixture, handed to `use`;
+ * after it, the fixture removed.
+ */
+export function eachChatFixture(
+  use: (fx: ChatFixture) => void,
+  extra: NodeJS.ProcessEnv = {},
+  serverOptions: FakeServerOptions = {},
+): void {
+  eachChat(false, (fx) => use(fx), extra, serverOptions);
+}
+
+/**
+ * Before each test: a fresh chat fixture and a terminal (tmux), handed to `use`; after it, the
+ * terminal closed, then the fixture removed.
+ */
+export function eachChatInTerminal(
+  use: (fx: ChatFixture, term: Terminal) => void,
+  extra: NodeJS.ProcessEnv = {},
+  serverOptions: FakeServerOptions = {},
+): void {
+  eachChat(true, (fx, term) => use(fx, term as Terminal), extra, serverOptions);
+}
+
+function eachChat(
+  withTerminal: boolean,
+  use: (fx: ChatFixture, term: Terminal | undefined) => void,
+  extra: NodeJS.ProcessEnv,
+  serverOptions: FakeServerOptions,
+): void {
+  let fx: ChatFixture | undefined;
+  let term: Terminal | undefined;
+  beforeEach(async () => {
+    fx = await chatFixture(extra, serverOptions);
+    term = withTerminal ? new Terminal() : undefined;
+    use(fx, term);
+  });
+  afterEach(async () => {
+    term?.close();
+    await fx?.cleanup();
+    term = undefined;
+    fx = undefined;
+  });
+}
+
 /** The session files of a directory (names only, sorted). */
 export function sessionFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -59,6 +106,11 @@ export function readSession(path: string) {
   const text = readFileSync(path, 'utf8');
   const parsed = sessionSchema.parse(JSON.parse(text));
   return { text, session: parsed };
+}
+
+/** The roles of a session's messages, in order. */
+export function roles(session: { messages: readonly { role: string }[] }): string[] {
+  return session.messages.map((m) => m.role);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,21 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lockPathFor } from '../../src/session/lock.js';
-import { type ChatFixture, chatFixture, readSession, sessionFiles, sleep } from './setup.js';
-import { Terminal } from './terminal.js';
+import {
+  type ChatFixture,
+  eachChatInTerminal,
+  readSession,
+  roles,
+  sessionFiles,
+  sleep,
+} from './setup.js';
+import type { Terminal } from './terminal.js';
 
 let fx: ChatFixture;
 let term: Terminal;
-
-beforeEach(async () => {
-  fx = await chatFixture({ GROK_AUTOSAVE_SECONDS: '0.2' });
-  term = new Terminal();
-});
-afterEach(async () => {
-  term.close();
-  await fx.cleanup();
-});
+eachChatInTerminal((f, t) => ([fx, term] = [f, t]), { GROK_AUTOSAVE_SECONDS: '0.2' });
 
 /** The session file and the pid of the grok holding it (from its lock). */
 function openSession(): { path: string; pid: number } {
@@ -57,13 +56,7 @@ describe('nothing committed is lost (acceptance 3)', () => {
     expect(said).toEqual([`grok: SIGTERM: the session was saved to ${path} as interrupted`]);
     const { text, session } = readSession(path);
     expect(session.status).toBe('interrupted');
-    expect(session.messages.map((m) => m.role)).toEqual([
-      'system',
-      'user',
-      'assistant',
-      'user',
-      'assistant',
-    ]);
+    expect(roles(session)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
     expect(session.messages[2]).toMatchObject({
       content: 'Turn one done.',
       usage: { input: 40, output: 4, total: 44, cachedInput: 0, reasoning: 0 },

@@ -71,6 +71,58 @@ export class Terminal {
     this.tmux(['send-keys', '-t', 'grok', ...names]);
   }
 
+  /** The program running in the pane: the child of the pane's shell. */
+  programPid(): number {
+    const shell = this.display('#{pane_pid}');
+    const r = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' });
+    const pid = Number(r.stdout.trim().split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0) throw new Error(`no program runs under shell ${shell}`);
+    return pid;
+  }
+
+  /** Bytes sent to the pane that the program has not read yet (Linux's FIONREAD on its tty). */
+  unread(): number {
+    const tty = this.display('#{pane_tty}');
+    const r = spawnSync(
+      'perl',
+      [
+        '-MFcntl',
+        '-e',
+        'sysopen(my $f, $ARGV[0], O_RDONLY | O_NOCTTY | O_NONBLOCK) or die "$ARGV[0]: $!\\n"; my $n = pack("i", 0); ioctl($f, 0x541B, $n) or die "FIONREAD: $!\\n"; print unpack("i", $n);',
+        tty,
+      ],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`cannot tell what ${tty} holds: ${r.stderr}`);
+    return Number(r.stdout);
+  }
+
+  /**
+   * Sends keys that the program reads on their own, apart from what comes next. Node's readline
+   * takes keys read together as pasted text (a Tab among them is typed as a tab, not a
+   * completion), and on a busy machine two quick send-keys can reach it in one read. The program
+   * is stopped until the keys wait on its terminal, then let go until it has read them.
+   */
+  async keysAlone(...names: string[]): Promise<void> {
+    const pid = this.programPid();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      this.keys(...names);
+      await this.until(() => this.unread() > 0, 'the keys to reach the terminal');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await this.until(() => this.unread() === 0, 'the program to read the keys');
+  }
+
+  private async until(done: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   /** A tmux format of the pane, e.g. '#{alternate_on}'. */
   display(format: string): string {
     return this.tmux(['display-message', '-p', '-t', 'grok', format]).trim();

@@ -1,16 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cutText } from '../../src/chat/text.js';
 import { globToRegExp, MAX_GLOB_RESULTS, runTool } from '../../src/chat/tools.js';
-import { makeHome, runGrokAsync, type TempHome } from '../helpers.js';
-import {
-  type FakeServer,
-  type RecordedRequest,
-  startFakeServer,
-  toolOutputs,
-} from './fake-server.js';
+import { runGrokAsync } from '../helpers.js';
+import { type RecordedRequest, toolOutputs } from './fake-server.js';
+import { type ChatFixture, eachChatFixture } from './setup.js';
 
 let base: string;
 let root: string;
@@ -90,6 +87,18 @@ describe('tools are confined to the working directory (acceptance 6)', () => {
     expect((await runTool(root, 'Nope', {})).content).toContain("unknown tool 'Nope'");
   });
 
+  it('a FIFO in the project is refused by Grep and Read at once, never opened to wait for a writer', async () => {
+    expect(spawnSync('mkfifo', [join(root, 'pipe.log')]).status).toBe(0);
+    const grep = await runTool(root, 'Grep', { pattern: 'x', path: 'pipe.log' });
+    expect(grep.ok).toBe(false);
+    expect(grep.content).toBe('Error: pipe.log is not a regular file');
+    const read = await runTool(root, 'Read', { path: 'pipe.log' });
+    expect(read.content).toBe('Error: pipe.log is not a regular file');
+    // a walk of the whole project skips it and still finds what is there
+    const all = await runTool(root, 'Grep', { pattern: 'auth' });
+    expect(all.content).toContain('src/index.ts:1:');
+  });
+
   it('globs and cuts behave', () => {
     expect(globToRegExp('**/*.ts').test('a/b/c.ts')).toBe(true);
     expect(globToRegExp('**/*.ts').test('c.ts')).toBe(true);
@@ -102,19 +111,13 @@ describe('tools are confined to the working directory (acceptance 6)', () => {
 });
 
 describe('the model gets the refusal end to end', () => {
-  let home: TempHome;
-  let server: FakeServer;
-  beforeEach(async () => {
-    home = makeHome();
-    server = await startFakeServer();
-  });
-  afterEach(async () => {
-    await server.close();
-    home.cleanup();
+  let fx: ChatFixture;
+  eachChatFixture((f) => {
+    fx = f;
   });
 
   it('a Read of ../../etc/passwd and through a symlink is answered with an error', async () => {
-    server.push(
+    fx.server.push(
       {
         toolCalls: [
           { name: 'Read', arguments: { path: '../../etc/passwd' } },
@@ -124,14 +127,10 @@ describe('the model gets the refusal end to end', () => {
       },
       { content: 'I cannot read that.' },
     );
-    const r = await runGrokAsync(
-      ['-p', 'show me /etc/passwd'],
-      { ...home.env, GROK_API_KEY: 'k', GROK_BASE_URL: server.url },
-      { cwd: root },
-    );
+    const r = await runGrokAsync(['-p', 'show me /etc/passwd'], fx.env, { cwd: root });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('I cannot read that.\n');
-    const outputs = toolOutputs(server.requests[1] as RecordedRequest);
+    const outputs = toolOutputs(fx.server.requests[1] as RecordedRequest);
     expect(outputs).toHaveLength(3);
     for (const text of outputs) {
       expect(text).toMatch(/^Error: /);

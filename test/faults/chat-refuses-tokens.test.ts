@@ -2,22 +2,14 @@
  * In a chat, /name and /tag refuse a token as `grok sessions rename` and `tag` do: the kind named,
  * the value never echoed, nothing saved; the session goes on.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type ChatFixture, chatFixture, readSession, sessionFiles } from '../chat/setup.js';
-import { Terminal } from '../chat/terminal.js';
+import { describe, expect, it } from 'vitest';
+import { type ChatFixture, eachChatInTerminal, readSession, sessionFiles } from '../chat/setup.js';
+import type { Terminal } from '../chat/terminal.js';
 import { EXAMPLES } from '../secrets/examples.js';
 
 let fx: ChatFixture;
 let term: Terminal;
-
-beforeEach(async () => {
-  fx = await chatFixture();
-  term = new Terminal();
-});
-afterEach(async () => {
-  term.close();
-  await fx.cleanup();
-});
+eachChatInTerminal((f, t) => ([fx, term] = [f, t]));
 
 describe('the chat refuses a token as a name or a tag', () => {
   it('/name and /tag name its kind, and the file holds neither', async () => {

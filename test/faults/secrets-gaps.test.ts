@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
-import { maskSecret, scanText } from '../../src/secrets/scan.js';
+import { maskSecret, scanText, secretInValue } from '../../src/secrets/scan.js';
 import { validateName, validateTag } from '../../src/session/names.js';
 import { makeHome, runGrok, type TempHome } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
@@ -190,9 +190,9 @@ describe('tag and rename refuse a token', () => {
           messages.push((error as Error).message);
         }
       };
-      refused(() => validateName(e.text.replace(/\n/g, ' ')));
+      refused(() => validateName(e.text.replace(/\n/g, ' '), secretInValue));
       // a tag is one word: the kinds a word alone shows (an assignment needs its `=`)
-      if (scanText(e.secret).length > 0) refused(() => validateTag(e.secret));
+      if (scanText(e.secret).length > 0) refused(() => validateTag(e.secret, secretInValue));
       for (const m of messages) {
         expect(m, e.kind).toContain(`(${e.kind})`);
         expect(m).not.toContain(e.secret);

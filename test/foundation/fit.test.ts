@@ -4,12 +4,12 @@
  * piped without COLUMNS the table stays whole; a real 80x24 terminal shows list and top unwrapped.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitColumns, renderTable } from '../../src/render/table.js';
-import { cutToWidth, displayWidth } from '../../src/render/width.js';
+import { cutToWidth, displayWidth, wrapNotes } from '../../src/render/width.js';
 import { BIN, copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
 
 const widest = (text: string) => Math.max(0, ...text.split('\n').map((l) => stringWidth(l)));
@@ -30,6 +30,50 @@ describe('cutToWidth', () => {
   it('closes a colour it cut', () => {
     const cut = cutToWidth('\u001b[31mred text here\u001b[39m', 5);
     expect(cut).toBe('\u001b[31mred …\u001b[22m\u001b[39m');
+  });
+});
+
+describe('wrapNotes', () => {
+  const note =
+    'grok: warning: no price for \'grok-5-preview\' (1 session with unpriced usage, not counted in the total); add it under "pricing" in /home/someone/.grok/settings.json or use --rate';
+  it('folds a note at spaces, its next lines indented, no line wider', () => {
+    const folded = wrapNotes(note, 60);
+    const lines = folded.split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(Math.max(...lines.map(displayWidth))).toBeLessThanOrEqual(60);
+    expect(lines[0]).toMatch(/^grok: warning: no price/);
+    for (const l of lines.slice(1)) expect(l).toMatch(/^ {2}\S/);
+    // nothing lost: the words read the same once joined again
+    expect(folded.replace(/\n {2}/g, ' ')).toBe(note);
+  });
+  it('breaks a word wider than the line instead of cutting it', () => {
+    const path = `grok: warning: see /home/${'long-directory-name/'.repeat(4)}settings.json`;
+    const folded = wrapNotes(path, 30);
+    expect(Math.max(...folded.split('\n').map(displayWidth))).toBeLessThanOrEqual(30);
+    // every character of the path is there, none cut away
+    expect(folded).not.toContain('…');
+    expect(folded.replace(/\s+/g, '')).toBe(path.replace(/\s+/g, ''));
+  });
+  it("keeps a line's own indent, its next lines two further", () => {
+    const folded = wrapNotes(
+      'Sources:\n  https://docs.x.ai/developers/advanced-api-usage/prompt-caching',
+      40,
+    );
+    expect(folded.split('\n')).toEqual([
+      'Sources:',
+      '  https://docs.x.ai/developers/advanced-',
+      '    api-usage/prompt-caching',
+    ]);
+  });
+  it('counts wide characters twice', () => {
+    const folded = wrapNotes('grok: warning: 認証フローの見直し と レート制限 の セッション', 20);
+    expect(Math.max(...folded.split('\n').map(displayWidth))).toBeLessThanOrEqual(20);
+  });
+  it('leaves lines that fit, and everything when piped without COLUMNS', () => {
+    expect(wrapNotes('grok: warning: 5 files could not be read\n', 60)).toBe(
+      'grok: warning: 5 files could not be read\n',
+    );
+    expect(wrapNotes(note, undefined)).toBe(note);
   });
 });
 
@@ -105,6 +149,10 @@ describe('table commands at COLUMNS=80 and 60', () => {
     ['stats', '--by', 'project'],
     ['stats', '--by', 'tool'],
     ['stats', '--by', 'day'],
+    ['stats', '--by', 'week'],
+    ['stats', '--by', 'month'],
+    ['pricing'],
+    ['policy'],
     ['tools'],
     ['archive', 'list'],
     ['doctor'],
@@ -113,6 +161,11 @@ describe('table commands at COLUMNS=80 and 60', () => {
   beforeAll(() => {
     h = makeHome();
     copyFixtures(h.sessions);
+    // the broken samples too: the warning about them is held to the width as well
+    copyFixtures(h.sessions, 'broken');
+    // loose, as a fresh clone leaves them (whatever mode `npm run fixtures` wrote): doctor has
+    // problems to list
+    for (const name of readdirSync(h.sessions)) chmodSync(join(h.sessions, name), 0o644);
     // a session whose name, directory and text are wide characters and emoji
     const file = join(h.sessions, 'session-2025-12-11-09-22-14.json');
     const session = JSON.parse(readFileSync(file, 'utf8'));
@@ -137,9 +190,28 @@ describe('table commands at COLUMNS=80 and 60', () => {
         expect(r.code, r.stderr).toBe(args[0] === 'doctor' ? 1 : 0);
         expect(r.stdout.split('\n').length).toBeGreaterThan(2);
         expect(widest(r.stdout)).toBeLessThanOrEqual(columns);
+        // and its notes and warnings on stderr
+        expect(widest(r.stderr)).toBeLessThanOrEqual(columns);
       });
     }
   }
+
+  it('the warnings of list and cost fold to 60 columns and still say it all', () => {
+    const env = { ...h.env, COLUMNS: '60' };
+    const list = runGrok(['sessions', 'list'], env);
+    expect(widest(list.stderr)).toBeLessThanOrEqual(60);
+    expect(list.stderr.split('\n').length).toBeGreaterThan(2);
+    expect(list.stderr.replace(/\n {2}/g, ' ')).toBe(
+      'grok: warning: 5 files could not be read; see grok sessions doctor\n',
+    );
+    const cost = runGrok(['sessions', 'cost'], env);
+    expect(widest(cost.stderr)).toBeLessThanOrEqual(60);
+    const joined = cost.stderr.replace(/\n {2}/g, ' ');
+    expect(joined).toContain(
+      `no price for 'grok-5-preview' (1 session with unpriced usage, not counted in the total); add it under "pricing" in ${join(h.home, 'settings.json')} or use --rate`,
+    );
+    expect(joined).toContain('grok: warning: 5 files could not be read; see grok sessions doctor');
+  });
 
   it('list at 80 keeps the id, name, start, model and tokens, and drops the details', () => {
     const r = runGrok(['sessions', 'list'], { ...h.env, COLUMNS: '80' });

@@ -44,6 +44,8 @@ describe('grok sessions --help', () => {
     }
     for (const name of COMMANDS) expect(text).toMatch(new RegExp(`\\n  ${name}\\b.* {2}\\S`));
     expect(text).not.toContain('For more info');
+    // and real examples to start from
+    expect(text).toMatch(/\nExamples:\n {2}\$ grok sessions \w/);
     expect(Math.max(...text.split('\n').map((l) => stringWidth(l)))).toBeLessThanOrEqual(80);
     await expect(text).toMatchFileSnapshot(snapshot('sessions'));
   });

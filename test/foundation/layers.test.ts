@@ -1,7 +1,8 @@
 /**
  * Layers import only downwards: nothing under src/ but the command modules themselves and the
- * program's entry (src/cli.ts, src/main.ts) imports from src/commands/, and no two modules of ours
- * import each other round a circle. Static, re-export, dynamic and type-only imports all count.
+ * program's entry (src/cli.ts, src/main.ts) imports from src/commands/, every import goes to its
+ * own layer or one below it in LAYERS, and no two modules of ours import each other round a
+ * circle. Static, re-export, dynamic and type-only imports all count.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -11,6 +12,37 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SRC = join(ROOT, 'src');
 const ENTRIES = new Set(['src/cli.ts', 'src/main.ts']);
+
+/**
+ * The layers, top first: a folder under src/ (or a file directly in it, without `.ts`) imports
+ * only from its own layer or a lower one. Areas of one layer may import each other one way.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['index', 'sessions-bin', 'start', 'build'],
+  ['main'],
+  ['cli', 'help'],
+  // browse: the session browser's screen, a part of the browse command that only src/commands/
+  // imports; like every folder but src/commands/ itself, it imports no command module
+  ['commands', 'report', 'transcript', 'browse'],
+  ['analytics', 'maintenance', 'chat'],
+  ['settings'],
+  ['schedule', 'secrets'],
+  ['session'],
+  ['render', 'time'],
+  ['errors', 'test-hooks', 'version', 'code-cache'],
+];
+
+/** `src/analytics/refresh.ts` is in area `analytics`, `src/cli.ts` in area `cli`. */
+function area(file: string): string {
+  const parts = relative(SRC, join(ROOT, file)).split('/');
+  return parts.length > 1 ? (parts[0] ?? '') : (parts[0] ?? '').replace(/\.tsx?$/, '');
+}
+
+/** How deep an area sits: 0 is the top layer; undefined for an area LAYERS does not place. */
+function depth(name: string): number | undefined {
+  const at = LAYERS.findIndex((layer) => layer.includes(name));
+  return at < 0 ? undefined : at;
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -124,6 +156,39 @@ describe('import layers', () => {
       for (const t of targets) if (t.startsWith('src/commands/')) wrong.push(`${file} -> ${t}`);
     }
     expect(wrong, `imports from src/commands/ below it:\n${wrong.join('\n')}`).toEqual([]);
+  });
+
+  it('the session browser (src/browse/) is part of a command: only src/commands/ imports it', () => {
+    const graph = importGraph();
+    expect(graph.get('src/commands/browse.ts')).toContain('src/browse/load.ts');
+    const wrong: string[] = [];
+    for (const [file, targets] of graph) {
+      if (file.startsWith('src/commands/') || file.startsWith('src/browse/')) continue;
+      for (const t of targets) if (t.startsWith('src/browse/')) wrong.push(`${file} -> ${t}`);
+    }
+    expect(
+      wrong,
+      `imports of the browser from outside src/commands/:\n${wrong.join('\n')}`,
+    ).toEqual([]);
+  });
+
+  it('places every folder and top-level file of src/ in a layer', () => {
+    const unplaced = [...new Set([...importGraph().keys()].map(area))].filter(
+      (a) => depth(a) === undefined,
+    );
+    expect(unplaced, 'add these to LAYERS').toEqual([]);
+  });
+
+  it('every import goes to its own layer or a lower one', () => {
+    const upward: string[] = [];
+    for (const [file, targets] of importGraph()) {
+      const from = depth(area(file)) ?? 0;
+      for (const t of targets) {
+        const to = depth(area(t)) ?? 0;
+        if (to < from) upward.push(`${file} -> ${t} (${area(file)} is below ${area(t)})`);
+      }
+    }
+    expect(upward, `imports that run upwards:\n${upward.join('\n')}`).toEqual([]);
   });
 
   it('no import cycle among src/ files', () => {

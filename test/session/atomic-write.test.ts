@@ -61,6 +61,24 @@ describe('atomic private writes', () => {
     });
   }
 
+  it('saves a bare file name into the working directory and makes no other folder', () => {
+    home = makeHome({ withSessions: false });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { saveSessionFile } = await import(${JSON.stringify(STORE)});
+         await saveSessionFile('x.json', ${JSON.stringify(sampleSession())});`,
+      ],
+      { cwd: home.home, encoding: 'utf8' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readdirSync(home.home)).toEqual(['x.json']);
+    expect(mode(join(home.home, 'x.json'))).toBe(0o600);
+  });
+
   it('leaves the old file intact when the process dies between the temp write and the rename', () => {
     home = makeHome();
     const file = join(home.sessions, 'session-2025-11-05-14-30-12.json');

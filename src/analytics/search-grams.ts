@@ -1,0 +1,155 @@
+/**
+ * The full-text search index's core, pure: each live session gets a signature, a Bloom filter of
+ * the trigrams (three bytes in a row, in UTF-8) of its searchable text as DuckDB's lower() makes it.
+ * A search's needle (lower-cased) lies inside a row's lowered text only if every trigram of the
+ * needle is among the row's, so a session whose signature lacks one of them cannot hold a hit:
+ * only the others are read and checked. The check is exact (`rowMatches`, the same predicate as
+ * `strpos(lower(text), needle) > 0`); the signature only narrows which sessions are read.
+ *
+ * Case: DuckDB lowers code point by code point (its own Unicode tables), JavaScript's
+ * toLowerCase does not (İ becomes two code points, Σ depends on its neighbours, newer letters
+ * are lowered that DuckDB leaves as they are). Text is lowered here with DuckDB's own mapping,
+ * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
+ */
+
+/** DuckDB's lower(), as pairs [code point, its lower case] of the code points it changes. */
+export type CasePairs = readonly (readonly [number, number])[];
+
+export interface CaseMap {
+  /** Lower case of each BMP code unit that is not a surrogate (identity where unchanged). */
+  bmp: Uint32Array;
+  astral: Map<number, number>;
+}
+
+export function caseMap(pairs: CasePairs): CaseMap {
+  const bmp = new Uint32Array(0x10000);
+  for (let i = 0; i < bmp.length; i++) bmp[i] = i;
+  const astral = new Map<number, number>();
+  for (const [cp, low] of pairs) {
+    if (cp < 0x10000) bmp[cp] = low;
+    else astral.set(cp, low);
+  }
+  return { bmp, astral };
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: any code unit past ASCII is the point
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
+/** `text` lowered as DuckDB's lower() lowers it. Text past ASCII goes code point by code point. */
+export function lowerAsDuckDB(text: string, map: CaseMap): string {
+  if (!NOT_ASCII.test(text)) return text.toLowerCase();
+  const parts: string[] = [];
+  let run = '';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    let cp = unit;
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        cp = (unit - 0xd800) * 0x400 + (next - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    const low = cp < 0x10000 ? (map.bmp[cp] as number) : (map.astral.get(cp) ?? cp);
+    run += String.fromCodePoint(low);
+    if (run.length > 4096) {
+      parts.push(run);
+      run = '';
+    }
+  }
+  parts.push(run);
+  return parts.join('');
+}
+
+/** The first of the two bits a key sets in a filter of `bits` bits. */
+function firstBit(key: number, bits: number): number {
+  return Math.floor(((Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296) * bits);
+}
+
+/** The second. */
+function secondBit(key: number, bits: number): number {
+  return Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
+}
+
+/** The distinct trigram keys of one session's rows. One per worker: `clear` between sessions. */
+export class GramSet {
+  /** A bit per possible key: 2 MB, cleared key by key. */
+  private readonly seen = new Uint32Array(1 << 19);
+  keys = new Uint32Array(4096);
+  size = 0;
+
+  /**
+   * Adds the trigrams of one lowered row, bytes `from` to `to` of its UTF-8 (trigrams never span
+   * two rows). A trigram of bytes is its own key: a needle's bytes lie inside a row's only if each
+   * of its byte trigrams is among the row's.
+   */
+  add(bytes: Uint8Array, from = 0, to = bytes.length): void {
+    const seen = this.seen;
+    let key = 0;
+    for (let i = from; i < to; i++) {
+      key = ((key << 8) | (bytes[i] as number)) & 0xffffff;
+      if (i - from < 2) continue;
+      const word = key >>> 5;
+      const bit = 1 << (key & 31);
+      if (((seen[word] as number) & bit) === 0) {
+        seen[word] = (seen[word] as number) | bit;
+        if (this.size === this.keys.length) {
+          const grown = new Uint32Array(this.keys.length * 2);
+          grown.set(this.keys);
+          this.keys = grown;
+        }
+        this.keys[this.size++] = key;
+      }
+    }
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.size; i++) this.seen[(this.keys[i] as number) >>> 5] = 0;
+    this.size = 0;
+  }
+}
+
+/** The trigram keys of a needle's UTF-8 (lower-cased); none under three bytes. */
+export function needleGrams(needle: Uint8Array): number[] {
+  const set = new GramSet();
+  set.add(needle);
+  return [...set.keys.subarray(0, set.size)];
+}
+
+/** Bits per distinct trigram: with two bits each, about 3% of absent trigrams pass. */
+const BITS_PER_GRAM = 10;
+
+/** A session's signature: a Bloom filter of its trigram keys, a whole number of bytes. */
+export function signature(set: GramSet): Uint8Array {
+  const out = new Uint8Array(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
+  const bits = out.length * 8;
+  for (let i = 0; i < set.size; i++) {
+    const key = set.keys[i] as number;
+    const p = firstBit(key, bits);
+    const q = secondBit(key, bits);
+    out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
+    out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
+  }
+  return out;
+}
+
+/** Whether every trigram of the needle may be in the session (always, for a short needle). */
+export function mayHold(sig: Uint8Array, grams: readonly number[]): boolean {
+  const bits = sig.length * 8;
+  for (const key of grams) {
+    const p = firstBit(key, bits);
+    const q = secondBit(key, bits);
+    if (((sig[p >>> 3] as number) & (1 << (p & 7))) === 0) return false;
+    if (((sig[q >>> 3] as number) & (1 << (q & 7))) === 0) return false;
+  }
+  return true;
+}
+
+/**
+ * The needle as DuckDB compares it: a lone surrogate, which DuckDB's strings cannot hold, is
+ * replaced as the driver replaces it (U+FFFD), as in the text the index holds.
+ */
+export function searchNeedle(query: string): string {
+  const needle = query.toLowerCase();
+  return needle.isWellFormed() ? needle : needle.toWellFormed();
+}

@@ -1,0 +1,246 @@
+/**
+ * `search` over the index: the selected live sessions whose signature (search-grams.ts) may hold
+ * every trigram of the needle are read from their files and checked row by row on all cores;
+ * the others cannot hold a hit and are not read. A session without a signature yet (new, changed,
+ * or never searched) is read, checked and signed in the same pass, so the first search reads
+ * every file once and later ones only the few that may match. Archived sessions, whose text the
+ * index holds, are searched there. The rows found are then ordered and counted by SQL, as
+ * search.sql orders and counts them.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { DuckDBBlobValue, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { progress } from '../render/progress.js';
+import { ensurePrivateDirSync } from '../session/atomic-write.js';
+import type { AnalyticsContext, Row } from './analytics-run.js';
+import type { FileFound, SearchFile } from './search-files.js';
+import type { CasePairs } from './search-grams.js';
+import { mayHold, needleGrams, searchNeedle } from './search-grams.js';
+import type { RecordPlace } from './search-store.js';
+import type { SessionText } from './session-rows.js';
+import { jsonArray, loadSql } from './sql-files.js';
+import { inTransaction } from './transaction.js';
+
+function listValue(items: readonly (string | number)[]): DuckDBValue {
+  return JSON.stringify(items);
+}
+
+/**
+ * DuckDB's lower() as [code point, lower] pairs, computed once per DuckDB version: a version that
+ * lowers otherwise makes every signature wrong, so they are dropped with the old pairs.
+ */
+async function casePairs(conn: DuckDBConnection): Promise<CasePairs> {
+  const read = async () =>
+    (await conn.runAndReadAll(loadSql('internal/search-case'))).getRows()[0]?.[0];
+  let pairs = await read();
+  if (pairs === null || pairs === undefined) {
+    await inTransaction(conn, async () => {
+      await conn.run('DELETE FROM search_case');
+      await conn.run('DELETE FROM search_grams');
+      await conn.run(loadSql('internal/search-case-fill'));
+    });
+    pairs = await read();
+  }
+  return JSON.parse(String(pairs)) as CasePairs;
+}
+
+interface SelectedFile {
+  sid: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  place: RecordPlace | null;
+}
+
+async function signatures(conn: DuckDBConnection): Promise<Map<number, Uint8Array>> {
+  const reader = await conn.runAndReadAll(loadSql('internal/search-signatures'));
+  const out = new Map<number, Uint8Array>();
+  for (const [sid, bits] of reader.getRows()) {
+    out.set(Number(sid), (bits as DuckDBBlobValue).bytes);
+  }
+  return out;
+}
+
+/**
+ * Where the store files are: beside the index file, or for an in-memory index (whose sids are
+ * its own) a directory of this command's, removed by `done`.
+ */
+async function storeDir(conn: DuckDBConnection): Promise<{ dir: string; done: () => void }> {
+  const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
+  if (typeof path === 'string' && path !== '') {
+    const dir = join(dirname(path), 'search');
+    ensurePrivateDirSync(dir);
+    return { dir, done: () => {} };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'grok-search-'));
+  return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Keeps the store files to what the signatures point into. A file whose records are mostly
+ * those of sessions gone or changed has its remaining sessions read again (their signatures
+ * dropped), so the store never holds much more than the sessions themselves.
+ */
+async function tidyStores(conn: DuckDBConnection, dir: string): Promise<void> {
+  const used = new Map(
+    (await jsonArray<{ store: string; live: number }>(conn, 'internal/search-signed')).map((s) => [
+      s.store,
+      s.live,
+    ]),
+  );
+  const names = readdirSync(dir);
+  const sparse = names.filter((name) => {
+    const live = used.get(name);
+    return live !== undefined && live * 2 < statSync(join(dir, name)).size;
+  });
+  if (sparse.length > 0) {
+    await conn.run(loadSql('internal/search-unsign'), {
+      sids: listValue([]),
+      stores: listValue(sparse),
+    });
+    for (const name of sparse) used.delete(name);
+  }
+  for (const name of names) if (!used.has(name)) rmSync(join(dir, name), { force: true });
+}
+
+export interface IndexSearch {
+  rows: Row[];
+  /** Live files changed since the refresh: left out of this answer. */
+  changed: number;
+}
+
+/** Finds the rows holding the needle in the selected live sessions, into temp.search_hits. */
+async function searchLive(
+  conn: DuckDBConnection,
+  dir: string,
+  files: readonly SelectedFile[],
+  needle: string,
+): Promise<number> {
+  const cases = await casePairs(conn);
+  const bytes = new Uint8Array(Buffer.from(needle, 'utf8'));
+  const grams = needleGrams(bytes);
+  const signed = files.some((f) => f.place) ? await signatures(conn) : new Map();
+  const toRead: SearchFile[] = [];
+  for (const f of files) {
+    const sig = f.place ? signed.get(f.sid) : undefined;
+    if (sig === undefined) toRead.push({ ...f, place: undefined });
+    else if (mayHold(sig, grams)) toRead.push({ ...f, place: f.place ?? undefined });
+  }
+  if (toRead.length === 0) return 0;
+  const { searchInFiles } = await import('./parse-pool.js');
+  const shown = progress(
+    'indexing session files for search:',
+    toRead.filter((f) => !f.place).length,
+  );
+  let changed = 0;
+  try {
+    await inTransaction(conn, async () => {
+      const hits = await conn.createAppender('search_hits', 'main', 'temp');
+      const made: FileFound[] = [];
+      for await (const chunk of searchInFiles(toRead, { needle: bytes, cases, store: dir })) {
+        for (const found of chunk) {
+          if (found.changed) changed++;
+          if (found.signature) made.push(found);
+          for (const [seq, idx] of found.rows) {
+            hits.appendInteger(found.sid);
+            hits.appendInteger(seq);
+            if (idx < 0) hits.appendNull();
+            else hits.appendInteger(idx);
+            hits.appendNull();
+            hits.endRow();
+          }
+        }
+        shown.update(made.length);
+      }
+      hits.closeSync();
+      // a record lost and made again: its old signature goes before the new one is written
+      const remade = made.filter((f) => signed.has(f.sid)).map((f) => f.sid);
+      if (remade.length > 0) {
+        await conn.run(loadSql('internal/search-unsign'), {
+          sids: listValue(remade),
+          stores: listValue([]),
+        });
+      }
+      const sigs = await conn.createAppender('search_grams');
+      for (const f of made) {
+        const place = f.place as RecordPlace;
+        sigs.appendInteger(f.sid);
+        sigs.appendBlob(f.signature as Uint8Array);
+        sigs.appendVarchar(place.store);
+        sigs.appendBigInt(BigInt(place.at));
+        sigs.appendInteger(place.length);
+        sigs.endRow();
+      }
+      sigs.closeSync();
+    });
+  } finally {
+    shown.end();
+  }
+  return changed;
+}
+
+/** The text of the live hits shown, read from their files: the store holds it lowered. */
+async function withText(
+  rows: Row[],
+  files: ReadonlyMap<number, SelectedFile>,
+): Promise<{ rows: Row[]; changed: number }> {
+  const wanted = [...new Set(rows.filter((r) => r.text === null).map((r) => Number(r.sid)))];
+  if (wanted.length === 0) return { rows, changed: 0 };
+  const { readTexts } = await import('./parse-pool.js');
+  const list = wanted.map((sid) => files.get(sid) as SelectedFile);
+  const texts = new Map<number, SessionText>();
+  let i = 0;
+  for await (const chunk of readTexts(list)) {
+    for (const text of chunk) {
+      const sid = (list[i++] as SelectedFile).sid;
+      if (text) texts.set(sid, text);
+    }
+  }
+  const out: Row[] = [];
+  for (const r of rows) {
+    if (r.text !== null) {
+      out.push(r);
+      continue;
+    }
+    const text = texts.get(Number(r.sid));
+    if (text === undefined) continue;
+    const seq = Number(r.seq);
+    if (r.idx === null) {
+      out.push({ ...r, text: text.messages.find((m) => m.seq === seq)?.content ?? '' });
+    } else {
+      const idx = Number(r.idx);
+      const c = text.toolCalls.find((t) => t.seq === seq && t.idx === idx);
+      out.push({ ...r, text: `${r.tool} ${c?.parameters ?? ''} ${c?.result ?? ''}` });
+    }
+  }
+  return { rows: out, changed: wanted.length - texts.size };
+}
+
+/** The hits of `query` among the selected sessions (`temp.selected`), as search.sql gives them. */
+export async function searchIndexed(
+  ctx: AnalyticsContext,
+  query: string,
+  role: string | null,
+  limit: number,
+): Promise<IndexSearch> {
+  const { conn } = ctx;
+  const store = await storeDir(conn);
+  let changed: number;
+  let files: SelectedFile[];
+  try {
+    await tidyStores(conn, store.dir);
+    files = await jsonArray<SelectedFile>(conn, 'internal/search-files');
+    await conn.run(loadSql('internal/search-hits-table'));
+    changed = await searchLive(conn, store.dir, files, searchNeedle(query));
+  } finally {
+    store.done();
+  }
+  if (ctx.selection.archived) {
+    await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
+  }
+  const found = await ctx.rows('internal/search-found', { role, limit });
+  const shown = await withText(found, new Map(files.map((f) => [f.sid, f])));
+  changed += shown.changed;
+  return { rows: shown.rows, changed };
+}

@@ -1,0 +1,290 @@
+/**
+ * `search` over its own index (signatures and lowered text beside the index) gives exactly what
+ * the scan of the text tables gave (queries/internal/search.sql, still used for pools): the same
+ * rows, order, count and text, over the sample sessions, the damaged-text sample and a generated
+ * corpus, for queries with punctuation, case, Unicode whose lower case JavaScript and DuckDB see
+ * differently, white space, lone surrogates and NUL, in words and across them. And the index
+ * follows the sessions: added, edited, deleted, archived.
+ */
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { type Row, withAnalytics } from '../../src/analytics/analytics-run.js';
+import { openIndex } from '../../src/analytics/index-db.js';
+import { searchIndexed } from '../../src/analytics/search-index.js';
+import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { fileNameFor, makeSession, writeSession } from './sessions.js';
+
+let h: TempHome;
+beforeEach(() => {
+  h = makeHome();
+  process.env.GROK_HOME = h.home;
+  delete process.env.GROK_SESSIONS_DIR;
+});
+afterEach(() => h.cleanup());
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+/** mulberry32: the same corpus every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Words whose case DuckDB and JavaScript fold differently, and other traps. */
+const WORDS = [
+  'Auth',
+  'MIDDLEWARE',
+  'İstanbul',
+  'ISTANBUL',
+  'ΟΔΟΣ',
+  'οδος',
+  'ΣΊΣΥΦΟΣ',
+  'Kelvin\u212a',
+  'STRASSE',
+  'Straße',
+  'ﬁle',
+  'Ǆemal',
+  'ǅ',
+  '😀grin',
+  '𐐀deseret',
+  'café',
+  'cafe\u0301',
+  '"q":"x"',
+  'C:\\path\\to',
+  'tab\there',
+  'two  spaces',
+  'line\r\nbreak',
+  'nul\u0000byte',
+  'lone\ud800half',
+  'ꟋnewLetter',
+  'Ᲊgeorgian',
+  'x',
+  'ab',
+  '{"error":"ENOENT"}',
+  'ResizeObserver',
+];
+
+function pick<T>(r: () => number, xs: readonly T[]): T {
+  return xs[Math.floor(r() * xs.length)] as T;
+}
+
+function sentence(r: () => number, n: number): string {
+  return Array.from({ length: n }, () => pick(r, WORDS)).join(pick(r, [' ', ' ', '_', '\n', '']));
+}
+
+/** Sessions made of the words above, in content, tool names, parameters and results. */
+function writeCorpus(dir: string, count: number): string[] {
+  const r = rng(7);
+  const texts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = new Date(Date.UTC(2025, 9, 1) + i * 3_600_000).toISOString();
+    const s = makeSession({ start, content: sentence(r, 3 + Math.floor(r() * 8)) });
+    const messages = s.messages as Record<string, unknown>[];
+    (messages[2] as Record<string, unknown>).content = sentence(r, 2 + Math.floor(r() * 6));
+    (messages[2] as Record<string, unknown>).toolCalls = Array.from(
+      { length: Math.floor(r() * 3) },
+      () => ({
+        tool: pick(r, ['Read', 'Bash', 'Grep', 'Ǆtool']),
+        parameters: { q: sentence(r, 2) },
+        result: r() < 0.3 ? { error: sentence(r, 2) } : sentence(r, 4),
+      }),
+    );
+    if (r() < 0.2) messages.push({ role: 'user', content: null });
+    texts.push(JSON.stringify(s));
+    writeFileSync(join(dir, fileNameFor(start)), JSON.stringify(s, null, 2), { mode: 0o600 });
+  }
+  return texts;
+}
+
+/** Queries: the words, pieces of them, across them, in other cases. */
+function queries(): string[] {
+  const r = rng(11);
+  const qs = new Set<string>([
+    ...WORDS,
+    'auth middleware',
+    'istanbul',
+    'i̇stanbul',
+    'İSTANBUL',
+    'οδοσ',
+    'ΟΔΟΣ ',
+    'σίσυφος',
+    'kelvin',
+    'kelvink',
+    'ß',
+    'ss',
+    'ǆ',
+    'ǆemal',
+    '😀',
+    '𐐨',
+    'é',
+    '\u0301',
+    '":"',
+    '\\',
+    '\t',
+    '  ',
+    '\r\n',
+    '\u0000',
+    '\ud800',
+    'ꟊ',
+    'ⴀ',
+    'a',
+    'e_',
+    'd\nS',
+    'bash {"q"',
+    'read {"q":"',
+    'nothing at all here',
+  ]);
+  const joined = WORDS.join(' ').toLowerCase();
+  while (qs.size < 140) {
+    const from = Math.floor(r() * joined.length);
+    const piece = joined.slice(from, from + 1 + Math.floor(r() * 12));
+    qs.add(r() < 0.5 ? piece : piece.toUpperCase());
+  }
+  return [...qs];
+}
+
+/** What the scan of the text tables finds (search.sql), every hit. */
+async function scanned(q: string, role: string | null): Promise<Row[]> {
+  return withAnalytics({}, async (ctx) => {
+    await ctx.loadText();
+    return ctx.rows('internal/search', { needle: q.toLowerCase(), role, limit: 1_000_000 });
+  });
+}
+
+async function indexed(q: string, role: string | null, limit = 1_000_000): Promise<Row[]> {
+  return withAnalytics({}, async (ctx) => (await searchIndexed(ctx, q, role, limit)).rows);
+}
+
+describe('search over its index gives what the scan gave', () => {
+  test('every query over the samples and a generated corpus, first and later searches', async () => {
+    for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
+      cpSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
+    }
+    for (const name of readdirSync(join(FIXTURES, 'sessions-extra'))) {
+      cpSync(join(FIXTURES, 'sessions-extra', name), join(h.sessions, `x${name}`));
+    }
+    writeCorpus(h.sessions, 60);
+    let compared = 0;
+    let withHits = 0;
+    for (const [i, q] of queries().entries()) {
+      const role = i % 7 === 3 ? 'tool' : i % 7 === 5 ? 'user' : null;
+      // the first query makes every signature and store; the others read the stores
+      const got = await indexed(q, role);
+      const want = await scanned(q, role);
+      expect(got, JSON.stringify(q)).toEqual(want);
+      compared++;
+      if (want.length > 0) withHits++;
+      if (i % 20 === 0) {
+        const top = await indexed(q, role, 3);
+        expect(top, JSON.stringify(q)).toEqual(want.slice(0, 3).map((w) => ({ ...w })));
+      }
+    }
+    expect(compared).toBe(140);
+    // the queries find things: a comparison of empty answers would prove nothing
+    expect(withHits).toBeGreaterThan(90);
+  }, 600_000);
+
+  test('a lost or damaged store is read again from the session files', async () => {
+    writeCorpus(h.sessions, 12);
+    const want = await indexed('auth', null);
+    expect(want.length).toBeGreaterThan(3);
+    const store = join(h.home, 'search');
+    const files = readdirSync(store);
+    expect(files.length).toBeGreaterThan(0);
+    // one store cut short, the others gone
+    const first = join(store, files[0] as string);
+    writeFileSync(first, readFileSync(first).subarray(0, 10));
+    for (const f of files.slice(1)) rmSync(join(store, f));
+    expect(await indexed('auth', null)).toEqual(want);
+    expect(await indexed('auth', null)).toEqual(want);
+    expect(await scanned('auth', null)).toEqual(want);
+  }, 120_000);
+});
+
+/** Rows of the on-disk index. */
+async function indexRows(sql: string): Promise<Record<string, unknown>[]> {
+  const handle = await openIndex(h.home);
+  try {
+    return (await handle.conn.runAndReadAll(sql)).getRowObjectsJS();
+  } finally {
+    handle.close();
+  }
+}
+
+const hitsOf = (q: string, ...args: string[]) => {
+  const r = runGrok(['sessions', 'search', q, '--json', ...args], h.env);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout).hits as { file: string; snippet: { text: string } }[]).map(
+    (x) => x.file,
+  );
+};
+
+describe('the search index follows the sessions', () => {
+  test('added, edited, deleted and archived sessions', async () => {
+    const a = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', content: 'zebra one' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', content: 'yak two' });
+    expect(hitsOf('zebra')).toEqual([fileNameFor('2025-11-01T10:00:00Z')]);
+    // added after the index was made
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z', content: 'zebra three' });
+    expect(hitsOf('zebra')).toEqual([
+      fileNameFor('2025-11-03T10:00:00Z'),
+      fileNameFor('2025-11-01T10:00:00Z'),
+    ]);
+    // edited: its old words are gone from the index, its new ones found
+    const s = JSON.parse(readFileSync(a, 'utf8'));
+    s.messages[1].content = 'okapi now';
+    writeFileSync(a, JSON.stringify(s, null, 2));
+    expect(hitsOf('zebra')).toEqual([fileNameFor('2025-11-03T10:00:00Z')]);
+    expect(hitsOf('okapi')).toEqual([fileNameFor('2025-11-01T10:00:00Z')]);
+    // deleted: no hit, and its signature is gone
+    rmSync(a);
+    expect(hitsOf('okapi')).toEqual([]);
+    expect(await indexRows('SELECT count(*)::INTEGER AS n FROM search_grams')).toEqual([{ n: 2 }]);
+    // archived: gone from live searches, found among archived ones (their text is in the index)
+    const archived = runGrok(
+      ['sessions', 'archive', fileNameFor('2025-11-03T10:00:00Z').replace('.json', ''), '--yes'],
+      h.env,
+    );
+    expect(archived.code, archived.stderr).toBe(0);
+    expect(hitsOf('zebra')).toEqual([]);
+    // the browser's search with archived sessions shown
+    const withArchived = (q: string) =>
+      withAnalytics({ includeArchived: true }, async (ctx) =>
+        (await searchIndexed(ctx, q, null, 100)).rows.map((r) => r.file),
+      );
+    expect(await withArchived('zebra')).toEqual([fileNameFor('2025-11-03T10:00:00Z')]);
+    expect(await withArchived('yak')).toEqual([fileNameFor('2025-11-02T10:00:00Z')]);
+  }, 120_000);
+
+  test('store files of sessions gone are removed, and the store stays private', async () => {
+    for (let i = 0; i < 6; i++) {
+      writeSession(h.sessions, {
+        start: `2025-11-0${i + 1}T10:00:00Z`,
+        content: `gnu ${i}`,
+      });
+    }
+    expect(hitsOf('gnu')).toHaveLength(6);
+    const store = join(h.home, 'search');
+    const { statSync } = await import('node:fs');
+    expect(statSync(store).mode & 0o777).toBe(0o700);
+    const before = readdirSync(store);
+    expect(before).toHaveLength(1);
+    expect(statSync(join(store, before[0] as string)).mode & 0o777).toBe(0o600);
+    // most of the sessions of that store gone: the rest are read again into a new store
+    for (let i = 0; i < 4; i++)
+      rmSync(join(h.sessions, fileNameFor(`2025-11-0${i + 1}T10:00:00Z`)));
+    expect(hitsOf('gnu')).toHaveLength(2);
+    const after = readdirSync(store);
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+    // the index's own files only: nothing else written beside it
+    expect(readdirSync(h.home).filter((f) => f.startsWith('search'))).toEqual(['search']);
+  }, 120_000);
+});
