@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+/**
+ * A cold build at two sizes: `grok sessions stats --json` with no index, as a whole process, over
+ * the bench's generated sessions at 10,000 and at 100,000 (each made once, seed 42, as
+ * bench/run.mjs makes them; 100,000 take about 4.8 GB: check the free disk first). Prints each
+ * run's wall time, CPU time and peak RSS (GNU time's %M), and the 100,000/10,000 time ratio.
+ * Uses dist/ (`npm run build` first) and /usr/bin/time. Options:
+ *   --small N  --large N   the two sizes (default 10000, 100000)
+ *   --runs N               runs of each (default 1); the median is compared
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataSetAt } from './data.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
+const runs = opt('--runs', 1);
+
+function coldStats(home) {
+  for (const f of ['index.duckdb', 'index.duckdb.wal']) rmSync(join(home, f), { force: true });
+  rmSync(join(home, 'answers'), { recursive: true, force: true });
+  const r = spawnSync(
+    '/usr/bin/time',
+    [
+      '-f',
+      '%e %U %S %M',
+      process.execPath,
+      join(ROOT, 'dist', 'grok.cjs'),
+      'sessions',
+      'stats',
+      '--json',
+    ],
+    { env: { ...process.env, GROK_HOME: home, NO_COLOR: '1' }, maxBuffer: 1 << 30 },
+  );
+  if (r.status !== 0) throw new Error(`cold stats failed: ${r.stderr}`);
+  const [wall, user, sys, kb] = r.stderr
+    .toString()
+    .trim()
+    .split('\n')
+    .at(-1)
+    .split(' ')
+    .map(Number);
+  return { wall, cpu: user + sys, rssMB: kb / 1024 };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const load = () => spawnSync('cat', ['/proc/loadavg']).stdout.toString().split(' ')[0];
+const result = {};
+for (const n of [opt('--small', 10_000), opt('--large', 100_000)]) {
+  const d = dataSetAt(ROOT, n);
+  const all = [];
+  for (let i = 0; i < runs; i++) {
+    const before = load();
+    const r = coldStats(d.home);
+    all.push(r);
+    process.stdout.write(
+      `${n} sessions: ${r.wall.toFixed(1)} s wall, ${r.cpu.toFixed(1)} s CPU, peak RSS ${r.rssMB.toFixed(0)} MB (load average ${before} before, ${load()} after)\n`,
+    );
+  }
+  result[n] = { wall: median(all.map((r) => r.wall)), cpu: median(all.map((r) => r.cpu)) };
+}
+const [small, large] = Object.values(result);
+process.stdout.write(
+  `time ratio: ${(large.wall / small.wall).toFixed(1)}x wall, ${(large.cpu / small.cpu).toFixed(1)}x CPU\n`,
+);
