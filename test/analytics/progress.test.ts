@@ -52,11 +52,11 @@ test('a first build over many files shows its progress on a terminal, then erase
   for (const line of drawn) expect(line).toMatch(/^indexing session files: [\d,]+ of 600$/);
   expect(JSON.parse(after).sessions).toBe(n);
 
-  // the text, read on the first search, the same way
+  // the search index, made on the first search, the same way
   const search = split(onTerminal(['search', 'hello', '--json']));
   expect(search.drawn.length).toBeGreaterThan(0);
   for (const line of search.drawn) {
-    expect(line).toMatch(/^reading the text of session files: [\d,]+ of 600$/);
+    expect(line).toMatch(/^indexing session files for search: [\d,]+ of 600$/);
   }
   expect(JSON.parse(search.after).hits.length).toBeGreaterThan(0);
 });
