@@ -25,7 +25,7 @@ import {
   type ScannedFile,
   scanNow,
 } from './scan.js';
-import { forgetStaleText } from './search-index.js';
+import { forgetStaleText } from './search-forget.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { inTransaction } from './transaction.js';
 import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';

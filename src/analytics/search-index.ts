@@ -78,27 +78,6 @@ async function storeDir(conn: DuckDBConnection): Promise<{ dir: string; done: ()
 }
 
 /**
- * Forgets the text of sessions the index is dropping (changed, deleted, redacted, archived): the
- * store files holding it are removed now, not left for a later search to tidy, and every session
- * in them loses its signature (it is read again from its own file when searched). Runs inside
- * the refresh's transaction, before the rows go; should that roll back, a signature pointing into
- * a removed file is only read again.
- */
-export async function forgetStaleText(conn: DuckDBConnection): Promise<void> {
-  const reader = await conn.runAndReadAll(loadSql('internal/search-stores-of-stale'));
-  const stores = JSON.parse(String(reader.getRows()[0]?.[0] ?? '[]')) as string[];
-  if (stores.length === 0) return;
-  await conn.run(loadSql('internal/search-unsign'), {
-    sids: listValue([]),
-    stores: listValue(stores),
-  });
-  const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
-  if (typeof path !== 'string' || path === '') return;
-  const dir = join(dirname(path), 'search');
-  for (const name of stores) rmSync(join(dir, name), { force: true });
-}
-
-/**
  * Keeps the store files to what the signatures point into. A file whose records are mostly
  * those of sessions gone or changed has its remaining sessions read again (their signatures
  * dropped), so the store never holds much more than the sessions themselves.

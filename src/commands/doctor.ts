@@ -141,7 +141,7 @@ export async function doctor(opts: GlobalOptions): Promise<DoctorResult> {
       const handle = await openReadOnlyIndex(home);
       try {
         // an index of another shape (an older grok's, damaged) only means reading every file
-        // GROK_TEST_DOCTOR_READ_ALL: the check by reading every file, that a test compares with
+        // the DOCTOR_READ_ALL test switch: the check by reading every file, that a test compares with
         if (testSwitch('DOCTOR_READ_ALL') === undefined)
           verdicts = await fileVerdicts(handle.conn).catch(() => undefined);
       } finally {
