@@ -36,7 +36,8 @@ describe('grok sessions archive', () => {
   });
   afterEach(() => h.cleanup());
 
-  it('archiving October twice leaves one archive holding all of them, byte-identical (system tar)', () => {
+  // October's three sessions and one from November, which no October rule takes.
+  const octoberAndNovember = () => {
     const originals = new Map<string, Buffer>();
     const add = (start: string) => {
       const path = writeSession(h.sessions, { start, content: `question at ${start}` });
@@ -45,57 +46,74 @@ describe('grok sessions archive', () => {
     add('2025-10-01T09:00:00Z');
     add('2025-10-15T09:00:00Z');
     add('2025-10-31T23:59:59Z');
-    writeSession(h.sessions, { start: '2025-11-01T00:00:00Z' }); // November: not taken
+    writeSession(h.sessions, { start: '2025-11-01T00:00:00Z' });
+    return { originals, add };
+  };
+  const archiveOctober = () =>
+    json(runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env));
+  // October archived, two more October sessions written, October archived again: 5 entries.
+  const octoberArchivedTwice = () => {
+    const { originals, add } = octoberAndNovember();
+    archiveOctober();
+    add('2025-10-20T12:00:00Z');
+    add('2025-10-21T12:00:00Z');
+    return { originals, second: archiveOctober() };
+  };
+  const october = () => join(archives, '2025-10.tar.gz');
+  const restore = (...args: string[]) =>
+    json(runGrok(['sessions', 'archive', 'restore', ...args, '--json'], h.env));
+  const mid = 'session-2025-10-15-09-00-00.json';
 
+  it('a dry run changes nothing and reports what the real run then does', () => {
+    octoberAndNovember();
     const before = snapshot(h.home);
     const dry = json(
       runGrok(['sessions', 'archive', '--month', '2025-10', '--dry-run', '--json'], h.env),
     );
     expect(snapshot(h.home)).toEqual(before);
     expect(existsSync(archives)).toBe(false);
+    expect({ ...archiveOctober(), dryRun: true }).toEqual(dry);
+  });
 
-    const first = json(
-      runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env),
-    );
-    expect({ ...first, dryRun: true }).toEqual(dry);
+  it('archiving a month writes its sessions into one private tar.gz and removes them, other months left live', () => {
+    const { originals } = octoberAndNovember();
+    const first = archiveOctober();
     expect(first.archives).toEqual([
-      {
-        path: join(archives, '2025-10.tar.gz'),
-        month: '2025-10',
-        added: [...originals.keys()],
-        entries: 3,
-      },
+      { path: october(), month: '2025-10', added: [...originals.keys()], entries: 3 },
     ]);
     expect(first.removed).toEqual([...originals.keys()]);
+    expect(readdirSync(archives)).toEqual(['2025-10.tar.gz']);
+    expect(statSync(archives).mode & 0o777).toBe(0o700);
+    expect(statSync(october()).mode & 0o777).toBe(0o600);
+    expect(readdirSync(h.sessions)).toEqual(['session-2025-11-01-00-00-00.json']);
+  });
 
-    add('2025-10-20T12:00:00Z');
-    add('2025-10-21T12:00:00Z');
-    const second = json(
-      runGrok(['sessions', 'archive', '--month', '2025-10', '--yes', '--json'], h.env),
-    );
+  it('archiving the month again extends the same archive rather than writing another', () => {
+    const { second } = octoberArchivedTwice();
     expect(second.archives[0].added).toEqual([
       'session-2025-10-20-12-00-00.json',
       'session-2025-10-21-12-00-00.json',
     ]);
     expect(second.archives[0].entries).toBe(5);
-
     expect(readdirSync(archives)).toEqual(['2025-10.tar.gz']);
     expect(statSync(archives).mode & 0o777).toBe(0o700);
-    expect(statSync(join(archives, '2025-10.tar.gz')).mode & 0o777).toBe(0o600);
+    expect(statSync(october()).mode & 0o777).toBe(0o600);
     expect(readdirSync(h.sessions)).toEqual(['session-2025-11-01-00-00-00.json']);
+  });
 
-    const listed = sh(`tar -tzf "${join(archives, '2025-10.tar.gz')}"`)
-      .trim()
-      .split('\n')
-      .sort();
+  it("the extended archive holds every session byte-identical, as the system's tar reads it", () => {
+    const { originals } = octoberArchivedTwice();
+    const listed = sh(`tar -tzf "${october()}"`).trim().split('\n').sort();
     expect(listed).toEqual([...originals.keys()].sort());
     const out = join(h.home, 'extracted');
     mkdirSync(out);
-    sh(`tar -xzf "${join(archives, '2025-10.tar.gz')}" -C "${out}"`);
+    sh(`tar -xzf "${october()}" -C "${out}"`);
     for (const [name, bytes] of originals)
       expect(readFileSync(join(out, name)).equals(bytes)).toBe(true);
+  });
 
-    // list and restore
+  it('archive list shows the month, its session count and its first and last session', () => {
+    octoberArchivedTwice();
     const list = json(runGrok(['sessions', 'archive', 'list', '--json'], h.env));
     expect(list).toEqual([
       expect.objectContaining({
@@ -105,25 +123,34 @@ describe('grok sessions archive', () => {
         last: 'session-2025-10-31-23-59-59.json',
       }),
     ]);
-    const restored = json(
-      runGrok(['sessions', 'archive', 'restore', 'session-2025-10-15', '--json'], h.env),
-    );
-    expect(restored.restored).toEqual(['session-2025-10-15-09-00-00.json']);
-    const back = join(h.sessions, 'session-2025-10-15-09-00-00.json');
-    expect(
-      readFileSync(back).equals(originals.get('session-2025-10-15-09-00-00.json') as Buffer),
-    ).toBe(true);
+  });
+
+  it('restore brings a session back byte for byte, private', () => {
+    const { originals } = octoberArchivedTwice();
+    expect(restore('session-2025-10-15').restored).toEqual([mid]);
+    const back = join(h.sessions, mid);
+    expect(readFileSync(back).equals(originals.get(mid) as Buffer)).toBe(true);
     expect(statSync(back).mode & 0o777).toBe(0o600);
-    // never over an existing file without --force
+  });
+
+  it('restore never writes over an existing session without --force, and restores the rest', () => {
+    octoberArchivedTwice();
+    restore('session-2025-10-15');
+    const back = join(h.sessions, mid);
     writeFileSync(back, 'edited');
-    const again = json(
-      runGrok(['sessions', 'archive', 'restore', '--month', '2025-10', '--json'], h.env),
-    );
-    expect(again.skipped.map((s: { file: string }) => s.file)).toEqual([
-      'session-2025-10-15-09-00-00.json',
-    ]);
+    const again = restore('--month', '2025-10');
+    expect(again.skipped.map((s: { file: string }) => s.file)).toEqual([mid]);
     expect(readFileSync(back, 'utf8')).toBe('edited');
     expect(again.restored).toHaveLength(4);
+  });
+
+  it('restore --force writes the archived session over the one in place', () => {
+    const { originals } = octoberArchivedTwice();
+    restore('session-2025-10-15');
+    const back = join(h.sessions, mid);
+    writeFileSync(back, 'edited');
+    expect(restore('session-2025-10-15', '--force').restored).toEqual([mid]);
+    expect(readFileSync(back).equals(originals.get(mid) as Buffer)).toBe(true);
   });
 
   it('archives chosen sessions by ref, whatever their age, into the month of their start', () => {
