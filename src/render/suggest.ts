@@ -26,7 +26,8 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate nearest to `typed`: one a third of its letters or fewer away (at least one), or
- * one it begins (`arch` → archive). Undefined when nothing is near.
+ * one it begins (`arch` → archive); of two as near, the first in alphabetical order. Undefined
+ * when nothing is near.
  */
 export function nearest(typed: string, candidates: readonly string[]): string | undefined {
   const word = typed.toLowerCase();
@@ -34,7 +35,12 @@ export function nearest(typed: string, candidates: readonly string[]): string | 
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
     const distance = name.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word, name);
-    if (distance <= limit && (best === undefined || distance < best.distance)) {
+    // a tie goes to the name first in alphabetical order, not the one registered first
+    const better =
+      best === undefined ||
+      distance < best.distance ||
+      (distance === best.distance && name < best.name);
+    if (distance <= limit && better) {
       best = { name, distance };
     }
   }

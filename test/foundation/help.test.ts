@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSessionsCli } from '../../src/cli.js';
+import { nearest } from '../../src/render/suggest.js';
 import {
   copyFixtures,
   makeHome,
@@ -114,6 +115,17 @@ describe('did you mean', () => {
   );
   it('an option of another command', _(['list', '--by', 'day'], "unknown option '--by'"));
   it('nothing near', _(['frobnicate'], "unknown command 'grok sessions frobnicate' (see"));
+  // two names as near: the first in alphabetical order, whatever order the commands are defined in
+  it('a tie: the first in alphabetical order', _(['rep'], 'did you mean repair?'));
+});
+
+describe('nearest', () => {
+  it('breaks a tie by alphabetical order, not by the order of the candidates', () => {
+    expect(nearest('rep', ['report', 'repair'])).toBe('repair');
+    expect(nearest('rep', ['repair', 'report'])).toBe('repair');
+    expect(nearest('eport', ['report', 'export'])).toBe('export');
+    expect(nearest('lst', ['list', 'last'])).toBe('last');
+  });
 });
 
 describe('grok-sessions', () => {
