@@ -13,11 +13,12 @@
  *   newest copy of each session (pool-views.sql).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { mkdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { describeFsError, UserError } from '../errors.js';
+import { fsyncPath } from '../session/atomic-write.js';
 import { processAlive } from '../session/lock.js';
 import {
   assertNotOldLayout,
@@ -82,15 +83,6 @@ function stampOf(date: Date): string {
 
 function partitionDir(out: string, table: PoolTable, machine: string, month: string): string {
   return join(out, table, `machine=${machine}`, `month=${month}`);
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

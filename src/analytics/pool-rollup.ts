@@ -10,10 +10,11 @@
  * otherwise it reads that machine's files. Other engines read the `sessions` table and never see it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { fsyncPath } from '../session/atomic-write.js';
 import { sqlString } from './pool-schema.js';
 
 export const ROLLUP_DIR = 'rollup';
@@ -71,15 +72,6 @@ export async function rollupParts(
     // a rollup that cannot be read is not used: its machine's files are read instead
   }
   return parts;
-}
-
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /**

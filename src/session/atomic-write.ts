@@ -5,7 +5,16 @@
  * old file is untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, constants, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+} from 'node:fs';
 import { copyFile, link, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
@@ -133,5 +142,15 @@ export async function writeFileAtomic(
     throw new UserError(
       `could not save ${basename(target)}: ${describeFsError(error)}; the previous version is unchanged`,
     );
+  }
+}
+
+/** fsync of a file or directory by its path, synchronously; a failure is thrown. */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
