@@ -9,11 +9,11 @@
  *   node bench/browse.mjs [--sessions N] [--runs R] [--bin path/to/grok.cjs]   (after npm run build)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generate } from './generate.mjs';
+import { dataSetAt } from './data.mjs';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -27,18 +27,7 @@ const TARGET_S = 0.5;
 
 const { NODE_EXTRA_CA_CERTS: _certs, ...env } = process.env;
 
-function dataSet(n) {
-  const home = join(ROOT, 'bench', 'data', `home-${n}`);
-  const sessions = join(home, 'sessions');
-  const marker = join(home, 'generated.json');
-  if (!existsSync(marker) || JSON.parse(readFileSync(marker, 'utf8')).count !== n) {
-    rmSync(home, { recursive: true, force: true });
-    process.stderr.write(`generating ${n} sessions in ${sessions} ...\n`);
-    const { bytes, lastMs } = generate(sessions, n, { seed: 42 });
-    writeFileSync(marker, JSON.stringify({ count: n, bytes, lastMs }));
-  }
-  return { home, sessions };
-}
+const dataSet = (n) => dataSetAt(ROOT, n);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
