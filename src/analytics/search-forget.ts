@@ -22,8 +22,13 @@ export async function forgetStaleText(conn: DuckDBConnection): Promise<void> {
     sids: '[]',
     stores: JSON.stringify(stores),
   });
-  const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
-  if (typeof path !== 'string' || path === '') return;
-  const dir = join(dirname(path), 'search');
+  const dir = await searchStoreDir(conn);
+  if (dir === undefined) return;
   for (const name of stores) rmSync(join(dir, name), { force: true });
+}
+
+/** The store's directory, beside the index file; undefined for an in-memory index. */
+export async function searchStoreDir(conn: DuckDBConnection): Promise<string | undefined> {
+  const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
+  return typeof path === 'string' && path !== '' ? join(dirname(path), 'search') : undefined;
 }

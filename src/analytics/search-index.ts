@@ -9,12 +9,13 @@
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { DuckDBBlobValue, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext, Row } from './analytics-run.js';
 import type { FileFound, SearchFile } from './search-files.js';
+import { searchStoreDir } from './search-forget.js';
 import type { CasePairs } from './search-grams.js';
 import { mayHold, needleGrams, searchNeedle } from './search-grams.js';
 import type { RecordPlace } from './search-store.js';
@@ -67,11 +68,10 @@ async function signatures(conn: DuckDBConnection): Promise<Map<number, Uint8Arra
  * its own) a directory of this command's, removed by `done`.
  */
 async function storeDir(conn: DuckDBConnection): Promise<{ dir: string; done: () => void }> {
-  const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
-  if (typeof path === 'string' && path !== '') {
-    const dir = join(dirname(path), 'search');
-    ensurePrivateDirSync(dir);
-    return { dir, done: () => {} };
+  const beside = await searchStoreDir(conn);
+  if (beside !== undefined) {
+    ensurePrivateDirSync(beside);
+    return { dir: beside, done: () => {} };
   }
   const dir = mkdtempSync(join(tmpdir(), 'grok-search-'));
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
