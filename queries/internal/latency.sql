@@ -1,11 +1,8 @@
 -- Reply latency: from a user message to the assistant message right after it (computed at
--- index time), and output tokens per second where the reply has its own usage. One JSON object:
--- the measures over all the selected sessions, and `models`, the same measures per session model
--- (for stats --by model).
-WITH measured AS (
-  SELECT s.model,
-         grouping(s.model) = 1 AS overall,
-         count(m.reply_ms) AS replies,
+-- index time), and output tokens per second where the reply has its own usage. One JSON object.
+SELECT to_json(t)::VARCHAR AS latency
+FROM (
+  SELECT count(m.reply_ms) AS replies,
          median(m.reply_ms) AS median_ms,
          quantile_cont(m.reply_ms, 0.95) AS p95_ms,
          sum(m.output) FILTER (WHERE m.output IS NOT NULL AND m.reply_ms > 0) AS timed_output,
@@ -13,12 +10,4 @@ WITH measured AS (
   FROM message_rows m
   JOIN temp.selected s USING (sid)
   WHERE m.reply_ms IS NOT NULL
-  GROUP BY GROUPING SETS ((), (s.model))
-)
-SELECT to_json(t)::VARCHAR AS latency
-FROM (
-  SELECT a.replies, a.median_ms, a.p95_ms, a.timed_output, a.timed_ms,
-         (SELECT coalesce(list(g ORDER BY g.model), []) FROM measured g WHERE NOT g.overall) AS models
-  FROM measured a
-  WHERE a.overall
 ) t;

@@ -143,7 +143,11 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     } else if (by === 'machine') {
       groups = (await ctx.rows('internal/by-machine')).map(groupRow);
     } else if (by === 'model') {
-      const latency = new Map(((lat?.models ?? []) as Row[]).map((r) => [String(r.model), r]));
+      // Per model only when asked: grouping every reply by its session's model costs the
+      // default stats more than the rest of its queries together.
+      const latency = new Map(
+        (await ctx.rows('internal/latency-by-model')).map((r) => [String(r.model), r]),
+      );
       groups = modelRows.map((r) => {
         const l = latency.get(String(r.model));
         const timedMs = num(l?.timed_ms);
