@@ -99,10 +99,11 @@ export async function queryRows(
 async function refreshed(
   handle: IndexHandle,
   opts: RefreshOptions,
+  settle: boolean,
 ): Promise<{ handle: IndexHandle; stats: RefreshStats }> {
   try {
     const stats = await refreshIndex(handle.conn, opts);
-    if (stats.read + stats.removed + stats.archivesRead > 0) await handle.settle?.();
+    if (settle && stats.read + stats.removed + stats.archivesRead > 0) await handle.settle?.();
     return { handle, stats };
   } catch (error) {
     if (handle.mode === 'memory') throw error;
@@ -151,10 +152,14 @@ function takeAhead(home: string): Promise<IndexHandle> | undefined {
   return taken;
 }
 
-/** Opens the index (or its in-memory stand-in) and brings it up to date. The caller closes it. */
+/**
+ * Opens the index (or its in-memory stand-in) and brings it up to date. The caller closes it; with
+ * `settle: false`, the caller settles the log too, once its own writes are done.
+ */
 export async function openRefreshed(
   opts: { sessionsDir?: string | undefined },
   includeArchived = false,
+  { settle = true } = {},
 ): Promise<RefreshedIndex> {
   const home = grokHome();
   const dir = readSessionsDir(opts);
@@ -178,15 +183,19 @@ export async function openRefreshed(
     throw error;
   }
   const opened = await opening;
-  const { handle, stats } = await refreshed(opened, {
-    sessionsDir: dir,
-    // settings.json (and zod) only for archives: where they are may be set there
-    archivesDir: includeArchived
-      ? await (await import('../maintenance/archives-dir.js')).archivesDir()
-      : join(home, 'archives'),
-    includeArchived,
-    scan,
-  });
+  const { handle, stats } = await refreshed(
+    opened,
+    {
+      sessionsDir: dir,
+      // settings.json (and zod) only for archives: where they are may be set there
+      archivesDir: includeArchived
+        ? await (await import('../maintenance/archives-dir.js')).archivesDir()
+        : join(home, 'archives'),
+      includeArchived,
+      scan,
+    },
+    settle,
+  );
   const notices = [opened.notice, handle === opened ? undefined : handle.notice].filter(
     (n): n is string => n !== undefined,
   );
@@ -247,9 +256,13 @@ export async function withAnalytics<T>(
   if (opts.machine !== undefined) {
     throw new UsageError('--machine picks a machine of a pool: give --from DIR too');
   }
+  // The log is settled once the command's writes are done: the refresh's, and what the command
+  // writes itself (the cost of new sessions: costs.ts), make one decision, so a checkpoint due
+  // leaves no log behind.
   const { handle, stats, locks, notices, home, dir } = await openRefreshed(
     opts,
     selection.archived,
+    { settle: false },
   );
   try {
     const conn = handle.conn;
@@ -265,7 +278,7 @@ export async function withAnalytics<T>(
       .map((r) => ({ file: String(r.file), reason: String(r.reason) }))
       // a file whose name dates it outside the period asked for is none of this answer's business
       .filter((f) => !namedOutside(f.file, selection.since, selection.until));
-    return await fn({
+    const result = await fn({
       conn,
       home,
       dir,
@@ -290,6 +303,8 @@ export async function withAnalytics<T>(
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });
+    await handle.settle?.();
+    return result;
   } finally {
     handle.close();
   }

@@ -23,6 +23,7 @@ export const MIGRATION_STEPS = [
   '014-browse-rows',
   '015-browse-entries',
   '016-search-grams',
+  '017-cost-rows',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

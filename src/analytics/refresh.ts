@@ -53,6 +53,7 @@ async function nextSid(conn: DuckDBConnection): Promise<number> {
 
 /** Every table with rows per file (`sid`), besides `files` itself. */
 const SESSION_TABLES = [
+  'cost_rows',
   'search_grams',
   'browse_rows',
   'list_entries',
