@@ -6,7 +6,8 @@
  * up-to-date index (the answer cache off). Run by `npm run bench` after bench/run.mjs; alone:
  *   node bench/warm.mjs [--sessions N] [--runs R] [--home DIR] [--no-write]
  * --home takes a generated data set elsewhere (e.g. under /tmp); else bench/data/home-N.
- * Appends its table to bench/RESULTS.md under "## Warm commands" (replacing an earlier one).
+ * Appends its table to bench/RESULTS.md under "## Warm commands" (replacing an earlier one, and
+ * keeping the notes written below it).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -150,11 +151,26 @@ Data: ${r.d.count.toLocaleString('en-US')} generated sessions (seed 42). Each fi
 ${rows.map((row) => `| ${row.join(' | ')} |`).join('\n')}
 `;
 process.stdout.write(`${text}\n`);
+/**
+ * The section as it stands, with its table replaced by `table` and the notes written below the
+ * old table (where the time goes, earlier figures) kept as they are, to be edited by hand.
+ */
+function withNewTable(section, table) {
+  const lines = section.split('\n');
+  // the generated table is the section's first; the notes may hold tables of their own
+  const first = lines.findIndex((line) => line.startsWith('|'));
+  let end = first;
+  while (end >= 0 && lines[end + 1]?.startsWith('|')) end++;
+  const notes = end < 0 ? '' : lines.slice(end + 1).join('\n').trim();
+  return notes === '' ? table : `${table}\n${notes}\n`;
+}
+
 if (write) {
   const path = join(ROOT, 'bench', 'RESULTS.md');
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const at = old.indexOf('\n## Warm commands');
   const next = at < 0 ? -1 : old.indexOf('\n## ', at + 1);
+  const section = at < 0 ? '' : old.slice(at + 1, next < 0 ? undefined : next + 1);
   const kept = at < 0 ? old : old.slice(0, at) + (next < 0 ? '' : old.slice(next));
-  writeFileSync(path, `${kept.trimEnd()}\n\n${text}`);
+  writeFileSync(path, `${kept.trimEnd()}\n\n${withNewTable(section, text)}`);
 }
