@@ -161,8 +161,8 @@ function withNewTable(section, table) {
   const first = lines.findIndex((line) => line.startsWith('|'));
   let end = first;
   while (end >= 0 && lines[end + 1]?.startsWith('|')) end++;
-  const notes = end < 0 ? '' : lines.slice(end + 1).join('\n').trim();
-  return notes === '' ? table : `${table}\n${notes}\n`;
+  const notes = end < 0 ? '' : lines.slice(end + 1).join('\n');
+  return notes.trim() === '' ? table : `${table}\n${notes.trim()}\n`;
 }
 
 if (write) {
