@@ -53,6 +53,19 @@ export interface CostPartsRow {
   totals_only: boolean | null;
 }
 
+/** A selected session's row with its cost parts, as cost-sessions.sql and top-sessions.sql give it. */
+export interface SessionCostPartsRow extends CostPartsRow {
+  session_id: string;
+  file: string;
+  model: string;
+  start_time: string;
+  input: number;
+  output: number;
+  total: number;
+  messages: number;
+  duration_ms: number | null;
+}
+
 /** A row's cost parts; a session without any (or no row) is free. */
 export function partsOf(r: CostPartsRow | null): CostParts {
   if (r === null) return NO_COST;

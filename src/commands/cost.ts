@@ -15,7 +15,13 @@ import {
 /** The cost cell of the tables (`top` shows it too). */
 export { costCell };
 
-import { type CostPartsRow, computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import {
+  type CostPartsRow,
+  computeCosts,
+  partsOf,
+  type SessionCostPartsRow,
+  tableInForce,
+} from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -146,16 +152,7 @@ interface GroupCostRow extends CostPartsRow {
 }
 
 /** A row of cost-sessions.sql (pool-cost-sessions.sql adds the machine). */
-interface SessionCostRow extends CostPartsRow {
-  session_id: string;
-  file: string;
-  model: string;
-  start_time: string;
-  input: number;
-  output: number;
-  total: number;
-  messages: number;
-  duration_ms: number | null;
+interface SessionCostRow extends SessionCostPartsRow {
   machine?: string;
 }
 
@@ -178,17 +175,18 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     const overridden = Object.keys(inForce.overrides).sort();
     if (pooled && opts.groupsOnly && by !== 'session') {
       const rows = await ctx.rows<GroupCostRow>('internal/pool-cost-groups', { by, tz });
-      const groups = rows.map(
-        (r): GroupCost => ({
-          key: r.key,
-          sessions: r.sessions,
-          input: r.input,
-          output: r.output,
-          total: r.total,
-          unpriced: r.unpriced,
-          ...figures(partsOf(r), r.total, pricing),
-        }),
-      );
+      const groups = rows.map((r): GroupCost => {
+        const { key, sessions, input, output, total, unpriced } = r;
+        return {
+          key,
+          sessions,
+          input,
+          output,
+          total,
+          unpriced,
+          ...figures(partsOf(r), total, pricing),
+        };
+      });
       groups.sort(
         by === 'day'
           ? (a, b) => (a.key < b.key ? -1 : 1)

@@ -64,14 +64,8 @@ interface UsageColumns {
 }
 
 /** A row of by-period.sql, by-project.sql or by-machine.sql (which has no usage columns). */
-interface GroupRow extends UsageColumns {
-  key: string;
-  sessions: number;
-  messages: number;
-  input: number;
-  output: number;
-  total: number;
-}
+type GroupRow = Pick<GroupStat, 'key' | 'sessions' | 'messages' | 'input' | 'output' | 'total'> &
+  UsageColumns;
 
 /** stats-totals.sql */
 interface TotalsRow {

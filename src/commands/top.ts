@@ -1,6 +1,11 @@
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
 import { type CostFigures, figuresJson } from '../analytics/cost-result.js';
-import { type CostPartsRow, computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import {
+  computeCosts,
+  partsOf,
+  type SessionCostPartsRow,
+  tableInForce,
+} from '../analytics/costs.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
 import { costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
@@ -54,18 +59,9 @@ export interface TopResult {
 }
 
 /** A row of top-sessions.sql. */
-interface TopRow extends CostPartsRow {
-  session_id: string;
-  file: string;
+interface TopRow extends SessionCostPartsRow {
   name: string | null;
-  model: string;
-  start_time: string;
-  input: number;
-  output: number;
-  total: number;
-  messages: number;
   tool_calls: number;
-  duration_ms: number | null;
   working_directory: string;
 }
 
