@@ -151,8 +151,10 @@ interface GroupCostRow extends CostPartsRow {
   unpriced: number;
 }
 
-/** A row of cost-sessions.sql (pool-cost-sessions.sql adds the machine). */
-interface SessionCostRow extends SessionCostPartsRow {
+/** An element of cost-sessions.sql (pool-cost-sessions.sql adds the machine). */
+interface SessionCostRow extends Omit<SessionCostPartsRow, 'start_time'> {
+  /** The start, in epoch milliseconds. */
+  start_ms: number;
   machine?: string;
 }
 
@@ -211,15 +213,15 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         notices: ctx.notices,
       };
     }
-    const rows = await ctx.rows<SessionCostRow>(
+    const [rows] = await ctx.values<[SessionCostRow[] | null]>([
       pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions',
-    );
-    const sessions = rows.map(
+    ]);
+    const sessions = (rows ?? []).map(
       (r): SessionCost => ({
         sessionId: r.session_id,
         file: r.file,
         model: r.model,
-        startTime: r.start_time,
+        startTime: new Date(r.start_ms).toISOString(),
         input: r.input,
         output: r.output,
         total: r.total,
