@@ -14,21 +14,17 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPrune, planPrune } from '../../src/maintenance/prune.js';
 import { inventory } from '../../src/maintenance/select.js';
 import { writeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 describe('grok sessions prune', () => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   function mixedDirectory() {
     writeSession(h.sessions, { start: '2025-09-01T10:00:00Z' });
