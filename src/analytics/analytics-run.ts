@@ -66,8 +66,8 @@ export interface AnalyticsContext {
   loadText: () => Promise<void>;
   /** Once a command has written to the index itself: checkpoints its log if that has grown. */
   settle: () => Promise<void>;
-  /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
-  queryName: (name: string) => string;
+  /** The statement run for queries/<name>.sql (a pool's differs for some: pool.ts, poolSql). */
+  sql: (name: string) => string;
   /** Runs queries/<name>.sql with named parameters: its rows, each of type T (queryRows). */
   rows: <T extends object = Row>(name: string, params?: QueryParams) => Promise<T[]>;
   /**
@@ -213,7 +213,7 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool, poolQuery } = await import('./pool.js');
+  const { openPool, poolSql } = await import('./pool.js');
   const { archived: _, ...filters } = selection;
   // The filters apply as the pool's sessions are read: every session read is a selected one.
   const pool = await openPool(opts.from, {
@@ -223,7 +223,7 @@ async function withPool<T>(
   try {
     const conn = pool.conn;
     await conn.run(loadSql('internal/pool-select-sessions'));
-    await conn.run(loadSql(poolQuery('internal/selected-view')));
+    await conn.run(poolSql('internal/selected-view'));
     return await fn({
       conn,
       home: grokHome(),
@@ -235,9 +235,9 @@ async function withPool<T>(
       notices: [],
       loadText: async () => {},
       settle: async () => {},
-      queryName: poolQuery,
-      rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
-      values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
+      sql: poolSql,
+      rows: (name, params) => queryRows(conn, poolSql(name), params),
+      values: (names, params) => jsonValues(conn, names, params, poolSql),
     });
   } finally {
     pool.close();
@@ -300,7 +300,7 @@ export async function withAnalytics<T>(
           passing.met = true; // not an answer to file (transient.ts)
         }
       },
-      queryName: (name) => name,
+      sql: loadSql,
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });

@@ -36,7 +36,7 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
   await ctx.conn.run(loadSql('internal/prices-table'), {
     prices: JSON.stringify(priceRows(table)),
   });
-  await ctx.conn.run(loadSql(ctx.queryName('internal/session-costs')));
+  await ctx.conn.run(ctx.sql('internal/session-costs'));
 }
 
 /**

@@ -38,9 +38,11 @@ export async function jsonValues<T extends readonly unknown[] = unknown[]>(
   conn: DuckDBConnection,
   names: readonly string[],
   params?: Record<string, DuckDBValue>,
+  /** The statement of a name: a pool's may differ (pool.ts: poolSql). */
+  load: (name: string) => string = loadSql,
 ): Promise<T> {
   // Each file is one statement: its closing semicolon goes, and the newline ends any comment.
-  const parts = names.map((name) => `(\n${loadSql(name).trim().replace(/;$/, '')}\n)`);
+  const parts = names.map((name) => `(\n${load(name).trim().replace(/;$/, '')}\n)`);
   const row = (await conn.runAndReadAll(`SELECT ${parts.join(',\n')}`, params)).getRows()[0];
   return names.map((_, i) => jsonOf(row?.[i])) as unknown as T;
 }
