@@ -46,6 +46,11 @@ export async function jsonValues(
   return names.map((_, i) => jsonOf(row?.[i]));
 }
 
+/** The parameters a statement uses: DuckDB refuses one it does not. */
+export function boundIn<T>(sql: string, params: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
+}
+
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */
 export function loadSql(name: string): string {
   let text = cache.get(name);
