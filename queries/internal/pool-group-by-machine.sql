@@ -5,6 +5,6 @@ SELECT machine AS key,
        sum(input) AS input,
        sum(output) AS output,
        sum(total) AS total
-FROM temp.group_costs
+FROM temp.session_costs
 GROUP BY key
 ORDER BY total DESC, key;

@@ -12,5 +12,5 @@ SELECT CASE $by::VARCHAR WHEN 'machine' THEN machine ELSE model END AS key,
        coalesce(bool_or(totals_only), false) AS totals_only,
        coalesce(sum(estimated), 0) AS estimated,
        coalesce(sum(unpriced_sessions), 0) AS unpriced
-FROM temp.group_costs
+FROM temp.session_costs
 GROUP BY key;

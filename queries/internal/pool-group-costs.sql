@@ -1,8 +1,9 @@
--- session-costs.sql over a pool read as groups (pool-groups.sql, in temp.pool_groups): per
--- machine and session model, the sessions' sums and their cost in the same two parts, the
--- estimate at the reader's prices (temp.prices) from the token sums of each usage group at its
--- tier, and the sessions with usage whose model has no price here.
-CREATE OR REPLACE TEMP TABLE group_costs AS
+-- session-costs.sql over a pool read as groups (pool-groups.sql, in temp.pool_groups): a row per
+-- machine and session model, not per session, with the columns of session-costs.sql (so that
+-- usage-totals.sql sums them alike) and the sessions' own sums: the cost in the same two parts,
+-- the estimate at the reader's prices (temp.prices) from the token sums of each usage group at
+-- its tier, and the sessions with usage whose model has no price here.
+CREATE OR REPLACE TEMP TABLE session_costs AS
 WITH priced AS (
   SELECT coalesce(list(model), []) AS models FROM temp.prices
 ),

@@ -11,6 +11,6 @@ FROM (
          sum(cached_input) AS cached_input,
          sum(reasoning) AS reasoning,
          sum(unknown_calls) AS unknown_calls
-  FROM temp.group_costs
+  FROM temp.session_costs
   GROUP BY model
 ) t;

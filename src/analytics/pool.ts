@@ -603,7 +603,6 @@ const GROUPED_QUERIES: Readonly<Record<string, string>> = {
   'internal/models': 'internal/pool-group-models',
   'internal/latency': 'internal/pool-group-latency',
   'internal/active-sessions': 'internal/pool-group-active',
-  'internal/usage-totals': 'internal/pool-group-usage-totals',
   'internal/by-machine': 'internal/pool-group-by-machine',
   'internal/pool-cost-groups': 'internal/pool-group-cost-groups',
   'internal/pool-unpriced-models': 'internal/pool-group-unpriced-models',
