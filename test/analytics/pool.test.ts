@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BIN, FIXTURES, makeHome, runGrok, type TempHome } from '../helpers.js';
@@ -84,10 +84,22 @@ function parquetFilesUnder(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-async function readParquet(file: string): Promise<Record<string, unknown>[]> {
+function fileBuffer(file: string): ArrayBuffer {
   const bytes = readFileSync(file);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return (await parquetReadObjects({ file: buffer, compressors })) as Record<string, unknown>[];
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+async function readParquet(file: string): Promise<Record<string, unknown>[]> {
+  return (await parquetReadObjects({ file: fileBuffer(file), compressors })) as Record<
+    string,
+    unknown
+  >[];
+}
+
+/** A rollup's groups (its footer's `grok_groups`), as hyparquet reads the footer. */
+function footerGroups(file: string): { layout: number; rows: Record<string, unknown>[] } {
+  const kv = parquetMetadata(fileBuffer(file)).key_value_metadata ?? [];
+  return JSON.parse(kv.find((e) => e.key === 'grok_groups')?.value ?? 'null');
 }
 
 describe('a pool of two machines', { timeout: 180_000 }, () => {
@@ -367,11 +379,22 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     const tables = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
     const machines = new Set<string>();
     const rollups = { sessions: 0, input: 0, replies: 0 };
+    // and the same sessions summed in its footer
+    const footer = { sessions: 0, input: 0, toolCalls: 0, exactTicks: 0n };
     for (const file of files) {
       // a machine's sessions in one file (its rollup): the same rows as its sessions files
       const rolled = /\/rollup\/machine=([^/]+)\/sessions\.parquet$/.exec(file);
       if (rolled) {
         machines.add(rolled[1] as string);
+        const groups = footerGroups(file);
+        expect(groups.layout).toBe(1);
+        for (const g of groups.rows) {
+          if (g.grain === 'session') {
+            footer.sessions += Number(g.sessions);
+            footer.input += Number(g.input);
+            footer.exactTicks += BigInt(String(g.exact_ticks ?? 0));
+          } else if (g.grain === 'tool') footer.toolCalls += Number(g.calls);
+        }
         for (const r of await readParquet(file)) {
           expect(r.schema_version).toBe(2);
           expect(new Date(r.start_time as Date).toISOString().slice(0, 7)).toBe(r.month);
@@ -430,6 +453,12 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
       sessions: totals.sessions,
       input: totals.input,
       replies: summary.replies,
+    });
+    expect(footer).toEqual({
+      sessions: totals.sessions,
+      input: totals.input,
+      toolCalls: summary.toolCalls,
+      exactTicks: summary.exactTicks,
     });
     expect(summary.replies).toBe(stats.latency.replies);
     expect(summary.toolCalls).toBe(stats.toolCalls);
