@@ -39,7 +39,14 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
   poolReading?: Pick<PoolReading, 'omit' | 'tables' | 'grouped'> | undefined;
 }
 
+/** A row of a query whose columns are not known ahead (`grok sessions query`). */
 export type Row = Record<string, unknown>;
+
+/**
+ * The parameters of a query. A row type names each column a query returns, as plainValue makes
+ * it: BIGINT and HUGEINT as numbers, TIMESTAMP as ISO text, SQL NULL as null.
+ */
+export type QueryParams = Record<string, DuckDBValue>;
 
 export interface AnalyticsContext {
   conn: DuckDBConnection;
@@ -61,10 +68,16 @@ export interface AnalyticsContext {
   settle: () => Promise<void>;
   /** The statement run for queries/<name>.sql (a pool's differs for some: pool.ts, poolSql). */
   sql: (name: string) => string;
-  /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
-  rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
-  /** The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement. */
-  values: (names: readonly string[], params?: Record<string, DuckDBValue>) => Promise<unknown[]>;
+  /** Runs queries/<name>.sql with named parameters: its rows, each of type T (queryRows). */
+  rows: <T extends object = Row>(name: string, params?: QueryParams) => Promise<T[]>;
+  /**
+   * The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement:
+   * T is the tuple of their types, null included where a query can return NULL.
+   */
+  values: <T extends readonly unknown[]>(
+    names: readonly string[],
+    params?: QueryParams,
+  ) => Promise<T>;
 }
 
 /** A DuckDB JS value made plain for JSON: BIGINT → number (string past 2^53), time → ISO text. */
@@ -83,17 +96,17 @@ export function plainValue(value: unknown): unknown {
   return value;
 }
 
-export function plainRow(row: Record<string, unknown>): Row {
-  return plainValue(row) as Row;
-}
-
-export async function queryRows(
+/**
+ * The rows of a query, each made plain once here (plainValue) and given the row type the caller
+ * declares beside the code that reads it: the one place a query's rows are typed.
+ */
+export async function queryRows<T extends object = Row>(
   conn: DuckDBConnection,
   sql: string,
-  params?: Record<string, DuckDBValue>,
-): Promise<Row[]> {
+  params?: QueryParams,
+): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS().map(plainRow);
+  return reader.getRowObjectsJS().map((row) => plainValue(row) as T);
 }
 
 async function refreshed(
@@ -263,9 +276,10 @@ export async function withAnalytics<T>(
     );
     await conn.run(loadSql('internal/selected-view'));
     const skipped = (
-      await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
+      await queryRows<SkippedFile>(conn, loadSql('internal/skipped-files'), {
+        archived: selection.archived,
+      })
     )
-      .map((r) => ({ file: String(r.file), reason: String(r.reason) }))
       // a file whose name dates it outside the period asked for is none of this answer's business
       .filter((f) => !namedOutside(f.file, selection.since, selection.until));
     return await fn({
