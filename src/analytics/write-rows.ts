@@ -258,18 +258,37 @@ function enumCodes(codes: Uint8Array, names: readonly string[], type: DuckDBType
  */
 function appendColumns(ap: DuckDBAppender, length: number, columns: Fill[]): void {
   if (length === 0) return;
-  const { DuckDBDataChunk } = loadDuckDB();
   const b = loadBindings();
-  const types: DuckDBType[] = columns.map((_, c) => ap.columnType(c));
+  const chunk = chunkFor(ap, columns.length);
   const size = b.vector_size();
   for (let start = 0; start < length; start += size) {
     const count = Math.min(size, length - start);
-    const chunk: DuckDBDataChunk = DuckDBDataChunk.create(types, count);
+    // emptied (every row valid again, no strings) and filled anew for each vector of rows
+    chunk.reset();
+    chunk.rowCount = count;
     columns.forEach((fill, c) => {
       fill(b, b.data_chunk_get_vector(chunk.chunk, c), start, count);
     });
     ap.appendDataChunk(chunk);
   }
+}
+
+/**
+ * The one data chunk an appender's rows go through, made at its first rows. A chunk per vector
+ * of rows left its native memory to the garbage collector, which runs seldom on a main thread
+ * that only appends: a build's memory grew with the number of files.
+ */
+const chunks = new WeakMap<DuckDBAppender, DuckDBDataChunk>();
+
+function chunkFor(ap: DuckDBAppender, columns: number): DuckDBDataChunk {
+  let chunk = chunks.get(ap);
+  if (!chunk) {
+    const { DuckDBDataChunk } = loadDuckDB();
+    const types: DuckDBType[] = Array.from({ length: columns }, (_, c) => ap.columnType(c));
+    chunk = DuckDBDataChunk.create(types);
+    chunks.set(ap, chunk);
+  }
+  return chunk;
 }
 
 /** Appends a batch: its files get the sids `firstSid`, `firstSid + 1`, ... in order. */
