@@ -64,13 +64,41 @@ function appendFile(ap: DuckDBAppender, sid: number, f: ParsedFile): void {
   ap.endRow();
 }
 
+type NativeValue = ReturnType<Bindings['create_varchar']>;
+type NativeAppender = Parameters<Bindings['append_value']>[0];
+
+/**
+ * What the tags column is appended with: its type, and the empty list most sessions have, made
+ * once per appender. Made per row, they were native objects left to the garbage collector,
+ * which runs seldom on a main thread that only appends (and calls that showed in a profile).
+ */
+const tagColumns = new WeakMap<DuckDBAppender, { type: DuckDBListType; empty: NativeValue }>();
+
+function appendTags(ap: DuckDBAppender, tags: string[]): void {
+  let col = tagColumns.get(ap);
+  if (!col) {
+    const b = loadBindings();
+    const type = ap.columnType(5) as DuckDBListType;
+    const empty = b.create_list_value(type.valueType.toLogicalType().logical_type, []);
+    col = { type, empty };
+    tagColumns.set(ap, col);
+  }
+  if (tags.length > 0) ap.appendList(tags, col.type);
+  // the API's appender keeps the native one to itself; appendList would make the value anew
+  else
+    loadBindings().append_value(
+      (ap as unknown as { appender: NativeAppender }).appender,
+      col.empty,
+    );
+}
+
 function appendSession(ap: DuckDBAppender, sid: number, f: ParsedFile, s: SessionRow): void {
   ap.appendInteger(sid);
   ap.appendVarchar(f.source);
   ap.appendVarchar(f.name);
   ap.appendVarchar(s.sessionId);
   nullableVarchar(ap, s.name);
-  ap.appendList(s.tags, ap.columnType(5) as DuckDBListType);
+  appendTags(ap, s.tags);
   ap.appendVarchar(s.startTime);
   nullableVarchar(ap, s.endTime);
   nullableVarchar(ap, s.lastActivity);

@@ -182,6 +182,7 @@ test('times before 1970 and up to the year 9999, and counts up to 2^53 - 1, read
 test('batch after batch through the same appenders: no NULL or name of one batch is left in the next', async () => {
   const session = (withNulls: boolean, tool: string, model: string) => ({
     sessionId: `s-${tool}`,
+    ...(withNulls ? {} : { tags: ['keep', 'é'] }),
     startTime: '2025-03-01T00:00:00.000Z',
     model,
     tokenUsage: { input: 1, output: 1, total: 2 },
@@ -214,7 +215,7 @@ test('batch after batch through the same appenders: no NULL or name of one batch
     expect(
       await read(
         `SELECT sid, count(*)::INTEGER, count(ts)::INTEGER, count(input)::INTEGER
-         FROM message_rows GROUP BY sid ORDER BY sid`,
+         FROM message_rows WHERE sid < 3 GROUP BY sid ORDER BY sid`,
       ),
     ).toEqual([
       [1, 3000, 2000, 1500],
@@ -228,8 +229,26 @@ test('batch after batch through the same appenders: no NULL or name of one batch
       [1, 'a-tool-with-a-long-name-one', 3000],
       [2, 'b', 3000],
     ]);
+    // an empty list, then one with tags, then an empty one again, in one appender
+    const third = await batchOf(true, 'c', 'm');
+    await conn.run('BEGIN TRANSACTION');
+    const again = await openAppenders(conn);
+    appendBatch(again, 3, first);
+    appendBatch(again, 4, second);
+    appendBatch(again, 5, third);
+    closeAppenders(again);
+    await conn.run('COMMIT');
+    expect(await read('SELECT sid, tags::VARCHAR FROM sessions ORDER BY sid')).toEqual([
+      [1, '[]'],
+      [2, '[keep, é]'],
+      [3, '[]'],
+      [4, '[keep, é]'],
+      [5, '[]'],
+    ]);
     expect(
-      await read('SELECT sid, model, count(*)::INTEGER FROM api_calls GROUP BY ALL ORDER BY ALL'),
+      await read(
+        'SELECT sid, model, count(*)::INTEGER FROM api_calls WHERE sid < 3 GROUP BY ALL ORDER BY ALL',
+      ),
     ).toEqual([
       [1, 'a-model-with-a-long-name-1', 1500],
       [2, 'm', 3000],
