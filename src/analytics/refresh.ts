@@ -28,7 +28,13 @@ import {
 import { forgetStaleText } from './search-forget.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { inTransaction } from './transaction.js';
-import { type Appenders, appendBatch, closeAppenders, openAppenders } from './write-rows.js';
+import {
+  type Appenders,
+  appendBatch,
+  closeAppenders,
+  flushAppenders,
+  openAppenders,
+} from './write-rows.js';
 
 export interface RefreshOptions {
   sessionsDir: string;
@@ -85,9 +91,18 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
 /** Commits every this many files, so a huge first build does not hold everything in memory. */
 const COMMIT_EVERY = 2500;
 
-/** Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). */
-async function finishWrite(conn: DuckDBConnection, a: Appenders, first: number): Promise<void> {
-  closeAppenders(a);
+/**
+ * Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). The
+ * appenders are closed after the last batch, else kept for the next (flushAppenders).
+ */
+async function finishWrite(
+  conn: DuckDBConnection,
+  a: Appenders,
+  first: number,
+  last = true,
+): Promise<void> {
+  if (last) closeAppenders(a);
+  else flushAppenders(a);
   await conn.run(loadSql('internal/session-tools-fill'), { first });
 }
 
@@ -134,16 +149,15 @@ async function writeFiles(
   try {
     await inTransaction(conn, async (tx) => {
       await deleteSids(conn, stale);
-      let a = await openAppenders(conn);
+      const a = await openAppenders(conn);
       for await (const batch of parseFiles(files)) {
         appendBatch(a, sid, batch);
         sid += batch.files.length;
         read += batch.files.length;
         shown.update(read);
         if (sid - first >= COMMIT_EVERY) {
-          await finishWrite(conn, a, first);
+          await finishWrite(conn, a, first, false);
           await tx.checkpoint();
-          a = await openAppenders(conn);
           first = sid;
         }
       }

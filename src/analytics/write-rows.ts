@@ -41,6 +41,18 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
   };
 }
 
+/**
+ * Writes what the appenders hold into the current transaction, keeping them for the next one:
+ * a closed appender's native memory waits for the garbage collector, which runs seldom on a
+ * main thread that only appends, so opening seven new ones at each commit of a build made its
+ * memory grow with the number of files.
+ */
+export function flushAppenders(a: Appenders): void {
+  const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
+  for (const ap of [...all, a.apiCalls]) ap.flushSync();
+  if (a.text) for (const ap of [a.text.messages, a.text.toolCalls, a.text.loaded]) ap.flushSync();
+}
+
 export function closeAppenders(a: Appenders): void {
   const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
   for (const ap of [...all, a.apiCalls]) ap.closeSync();
