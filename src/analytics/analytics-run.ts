@@ -39,7 +39,14 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
   poolReading?: Pick<PoolReading, 'omit' | 'tables'> | undefined;
 }
 
+/** A row of a query whose columns are not known ahead (`grok sessions query`). */
 export type Row = Record<string, unknown>;
+
+/**
+ * The parameters of a query. A row type names each column a query returns, as plainValue makes
+ * it: BIGINT and HUGEINT as numbers, TIMESTAMP as ISO text, SQL NULL as null.
+ */
+export type QueryParams = Record<string, DuckDBValue>;
 
 export interface AnalyticsContext {
   conn: DuckDBConnection;
@@ -59,12 +66,18 @@ export interface AnalyticsContext {
   loadText: () => Promise<void>;
   /** Once a command has written to the index itself: checkpoints its log if that has grown. */
   settle: () => Promise<void>;
-  /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
-  queryName: (name: string) => string;
-  /** Runs queries/<name>.sql with named parameters; BIGINTs come back as numbers. */
-  rows: (name: string, params?: Record<string, DuckDBValue>) => Promise<Row[]>;
-  /** The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement. */
-  values: (names: readonly string[], params?: Record<string, DuckDBValue>) => Promise<unknown[]>;
+  /** The statement run for queries/<name>.sql (a pool's differs for some: pool.ts, poolSql). */
+  sql: (name: string) => string;
+  /** Runs queries/<name>.sql with named parameters: its rows, each of type T (queryRows). */
+  rows: <T extends object = Row>(name: string, params?: QueryParams) => Promise<T[]>;
+  /**
+   * The JSON values of queries that each return one (sql-files.ts: jsonValues), in one statement:
+   * T is the tuple of their types, null included where a query can return NULL.
+   */
+  values: <T extends readonly unknown[]>(
+    names: readonly string[],
+    params?: QueryParams,
+  ) => Promise<T>;
 }
 
 /** A DuckDB JS value made plain for JSON: BIGINT → number (string past 2^53), time → ISO text. */
@@ -83,17 +96,17 @@ export function plainValue(value: unknown): unknown {
   return value;
 }
 
-export function plainRow(row: Record<string, unknown>): Row {
-  return plainValue(row) as Row;
-}
-
-export async function queryRows(
+/**
+ * The rows of a query, each made plain once here (plainValue) and given the row type the caller
+ * declares beside the code that reads it: the one place a query's rows are typed.
+ */
+export async function queryRows<T extends object = Row>(
   conn: DuckDBConnection,
   sql: string,
-  params?: Record<string, DuckDBValue>,
-): Promise<Row[]> {
+  params?: QueryParams,
+): Promise<T[]> {
   const reader = await conn.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS().map(plainRow);
+  return reader.getRowObjectsJS().map((row) => plainValue(row) as T);
 }
 
 async function refreshed(
@@ -200,7 +213,7 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool, poolQuery } = await import('./pool.js');
+  const { openPool, poolSql } = await import('./pool.js');
   const { archived: _, ...filters } = selection;
   // The filters apply as the pool's sessions are read: every session read is a selected one.
   const pool = await openPool(opts.from, {
@@ -210,7 +223,7 @@ async function withPool<T>(
   try {
     const conn = pool.conn;
     await conn.run(loadSql('internal/pool-select-sessions'));
-    await conn.run(loadSql(poolQuery('internal/selected-view')));
+    await conn.run(poolSql('internal/selected-view'));
     return await fn({
       conn,
       home: grokHome(),
@@ -222,9 +235,9 @@ async function withPool<T>(
       notices: [],
       loadText: async () => {},
       settle: async () => {},
-      queryName: poolQuery,
-      rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
-      values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
+      sql: poolSql,
+      rows: (name, params) => queryRows(conn, poolSql(name), params),
+      values: (names, params) => jsonValues(conn, names, params, poolSql),
     });
   } finally {
     pool.close();
@@ -260,9 +273,10 @@ export async function withAnalytics<T>(
     );
     await conn.run(loadSql('internal/selected-view'));
     const skipped = (
-      await queryRows(conn, loadSql('internal/skipped-files'), { archived: selection.archived })
+      await queryRows<SkippedFile>(conn, loadSql('internal/skipped-files'), {
+        archived: selection.archived,
+      })
     )
-      .map((r) => ({ file: String(r.file), reason: String(r.reason) }))
       // a file whose name dates it outside the period asked for is none of this answer's business
       .filter((f) => !namedOutside(f.file, selection.since, selection.until));
     return await fn({
@@ -286,7 +300,7 @@ export async function withAnalytics<T>(
           passing.met = true; // not an answer to file (transient.ts)
         }
       },
-      queryName: (name) => name,
+      sql: loadSql,
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });

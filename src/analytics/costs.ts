@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { settingsPath } from '../session/paths.js';
-import type { AnalyticsContext, Row } from './analytics-run.js';
+import type { AnalyticsContext } from './analytics-run.js';
 import {
   type CostParts,
   NO_COST,
@@ -36,21 +36,46 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
   await ctx.conn.run(loadSql('internal/prices-table'), {
     prices: JSON.stringify(priceRows(table)),
   });
-  await ctx.conn.run(loadSql(ctx.queryName('internal/session-costs')));
+  await ctx.conn.run(ctx.sql('internal/session-costs'));
 }
 
-const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+/**
+ * The cost columns of session-costs.sql as a query returns them: null where a session has no
+ * usage (a LEFT JOIN), and the billed ticks as text, summed exactly past 2^53.
+ */
+export interface CostPartsRow {
+  exact_ticks: string | null;
+  estimated: number | null;
+  billed_calls: number | null;
+  estimated_calls: number | null;
+  unpriced_calls: number | null;
+  unknown_calls: number | null;
+  totals_only: boolean | null;
+}
 
-/** A row's cost parts (the columns of session-costs.sql); a session without any is free. */
-export function partsOf(r: Row): CostParts {
-  if (r.exact_ticks === undefined) return NO_COST;
+/** A selected session's row with its cost parts, as cost-sessions.sql and top-sessions.sql give it. */
+export interface SessionCostPartsRow extends CostPartsRow {
+  session_id: string;
+  file: string;
+  model: string;
+  start_time: string;
+  input: number;
+  output: number;
+  total: number;
+  messages: number;
+  duration_ms: number | null;
+}
+
+/** A row's cost parts; a session without any (or no row) is free. */
+export function partsOf(r: CostPartsRow | null): CostParts {
+  if (r === null) return NO_COST;
   return {
-    exactTicks: r.exact_ticks === null ? 0n : BigInt(String(r.exact_ticks)),
-    estimated: count(r.estimated),
-    billedCalls: count(r.billed_calls),
-    estimatedCalls: count(r.estimated_calls),
-    unpricedCalls: count(r.unpriced_calls),
-    unknownCalls: count(r.unknown_calls),
+    exactTicks: r.exact_ticks === null ? 0n : BigInt(r.exact_ticks),
+    estimated: r.estimated ?? 0,
+    billedCalls: r.billed_calls ?? 0,
+    estimatedCalls: r.estimated_calls ?? 0,
+    unpricedCalls: r.unpriced_calls ?? 0,
+    unknownCalls: r.unknown_calls ?? 0,
     totalsOnly: r.totals_only === true,
   };
 }

@@ -40,19 +40,36 @@ function redactPlain(text: string, counts: ExportTextCounts): string {
   return redactText(text, matches);
 }
 
-async function* batches(
-  conn: DuckDBConnection,
-  sql: string,
-): AsyncGenerator<Record<string, unknown>[]> {
+/** The rows of a query, chunk by chunk, of the type the caller declares (INTEGER, VARCHAR only). */
+async function* batches<T>(conn: DuckDBConnection, sql: string): AsyncGenerator<T[]> {
   const result = await conn.stream(sql);
   for (;;) {
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) return;
-    yield chunk.getRowObjects(result.deduplicatedColumnNames()) as Record<string, unknown>[];
+    yield chunk.getRowObjects(result.deduplicatedColumnNames()) as T[];
   }
 }
 
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+interface LabelRow {
+  sid: number;
+  name: string | null;
+  /** The tags as a JSON array, null for none. */
+  tags: string | null;
+}
+
+interface MessageTextRow {
+  sid: number;
+  seq: number;
+  content: string;
+}
+
+interface ToolCallTextRow {
+  sid: number;
+  seq: number;
+  idx: number;
+  parameters: string | null;
+  result: string | null;
+}
 
 /**
  * Creates and fills temp.export_message_text, export_tool_call_text and export_labels for the
@@ -75,16 +92,15 @@ export async function prepareExportText(
   }
   // Names and tags are exported in every mode but raw: a token pasted as a name must not travel.
   const labels = await conn.createAppender('export_labels', 'main', 'temp');
-  for await (const rows of batches(
+  for await (const rows of batches<LabelRow>(
     conn,
     'SELECT sid, name, to_json(tags)::VARCHAR AS tags FROM temp.selected WHERE name IS NOT NULL OR len(tags) > 0',
   )) {
     for (const r of rows) {
-      const name = str(r.name);
-      labels.appendInteger(Number(r.sid));
-      if (name === null) labels.appendNull();
-      else labels.appendVarchar(redactPlain(name, counts));
-      const tags = JSON.parse(str(r.tags) ?? '[]') as unknown[];
+      labels.appendInteger(r.sid);
+      if (r.name === null) labels.appendNull();
+      else labels.appendVarchar(redactPlain(r.name, counts));
+      const tags = JSON.parse(r.tags ?? '[]') as unknown[];
       labels.appendVarchar(JSON.stringify(tags.map((t) => redactPlain(String(t), counts))));
       labels.endRow();
     }
@@ -92,29 +108,29 @@ export async function prepareExportText(
   labels.closeSync();
   if (mode === 'none') return counts;
   const messages = await conn.createAppender('export_message_text', 'main', 'temp');
-  for await (const rows of batches(
+  for await (const rows of batches<MessageTextRow>(
     conn,
     'SELECT sid, seq, content FROM message_text WHERE sid IN (SELECT sid FROM temp.selected_sids)',
   )) {
     for (const r of rows) {
-      messages.appendInteger(Number(r.sid));
-      messages.appendInteger(Number(r.seq));
-      messages.appendVarchar(redactPlain(String(r.content), counts));
+      messages.appendInteger(r.sid);
+      messages.appendInteger(r.seq);
+      messages.appendVarchar(redactPlain(r.content, counts));
       messages.endRow();
     }
   }
   messages.closeSync();
   const calls = await conn.createAppender('export_tool_call_text', 'main', 'temp');
-  for await (const rows of batches(
+  for await (const rows of batches<ToolCallTextRow>(
     conn,
     'SELECT sid, seq, idx, parameters, result FROM tool_call_text WHERE sid IN (SELECT sid FROM temp.selected_sids)',
   )) {
     for (const r of rows) {
-      calls.appendInteger(Number(r.sid));
-      calls.appendInteger(Number(r.seq));
-      calls.appendInteger(Number(r.idx));
+      calls.appendInteger(r.sid);
+      calls.appendInteger(r.seq);
+      calls.appendInteger(r.idx);
       for (const key of ['parameters', 'result'] as const) {
-        const v = str(r[key]);
+        const v = r[key];
         if (v === null) calls.appendNull();
         else calls.appendVarchar(redactJsonText(v, counts));
       }

@@ -417,13 +417,32 @@ const POOL_QUERIES: Readonly<Record<string, string>> = {
   'internal/latency-by-model': 'internal/pool-latency-by-model',
   // every session of a pool's table is selected (pool-sessions.sql): no join to the selection
   'internal/selected-view': 'internal/pool-selected-view',
-  'internal/session-costs': 'internal/pool-session-costs',
-  'internal/tools': 'internal/pool-tools',
 };
 
-/** The query an analytics command runs over a pool in place of `name`. */
-export function poolQuery(name: string): string {
-  return POOL_QUERIES[name] ?? name;
+/**
+ * The index's statements that join their rows to the selection, which a pool runs as they are
+ * but for that join: every session of a pool's table is a selected one (pool-sessions.sql), and a
+ * join of a million sessions to themselves costs a good part of the answer.
+ */
+const OVER_EVERY_SESSION = new Set(['internal/session-costs', 'internal/tools']);
+const SELECTION_JOIN = /^[ \t]*JOIN temp\.selected_sids USING \(sid\)\n/m;
+
+/** A statement of the index without its join to the selection (OVER_EVERY_SESSION). */
+export function withoutSelectionJoin(name: string, sql: string): string {
+  if (!SELECTION_JOIN.test(sql)) {
+    throw new Error(
+      `queries/${name}.sql: no line 'JOIN temp.selected_sids USING (sid)' to leave out over a pool`,
+    );
+  }
+  return sql.replace(SELECTION_JOIN, '');
+}
+
+/** The statement an analytics command runs over a pool for queries/<name>.sql. */
+export function poolSql(name: string): string {
+  const mapped = POOL_QUERIES[name];
+  if (mapped !== undefined) return loadSql(mapped);
+  const sql = loadSql(name);
+  return OVER_EVERY_SESSION.has(name) ? withoutSelectionJoin(name, sql) : sql;
 }
 
 /**

@@ -10,14 +10,14 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBBlobValue, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext, Row } from './analytics-run.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
 import type { CasePairs } from './search-grams.js';
-import { mayHold, needleGrams, searchNeedle } from './search-grams.js';
+import { needleGrams, searchNeedle } from './search-grams.js';
 import type { RecordPlace } from './search-store.js';
 import type { SessionText } from './session-rows.js';
 import { jsonArray, loadSql } from './sql-files.js';
@@ -52,15 +52,6 @@ interface SelectedFile {
   size: number;
   mtimeMs: number;
   place: RecordPlace | null;
-}
-
-async function signatures(conn: DuckDBConnection): Promise<Map<number, Uint8Array>> {
-  const reader = await conn.runAndReadAll(loadSql('internal/search-signatures'));
-  const out = new Map<number, Uint8Array>();
-  for (const [sid, bits] of reader.getRows()) {
-    out.set(Number(sid), (bits as DuckDBBlobValue).bytes);
-  }
-  return out;
 }
 
 /**
@@ -110,23 +101,18 @@ export interface IndexSearch {
   changed: number;
 }
 
-/** Finds the rows holding the needle in the selected live sessions, into temp.search_hits. */
+/**
+ * Finds the rows holding the needle in `files` (those search-files.sql says may hold it, and those
+ * with no signature yet), into temp.search_hits.
+ */
 async function searchLive(
   conn: DuckDBConnection,
   dir: string,
   files: readonly SelectedFile[],
-  needle: string,
+  bytes: Uint8Array,
+  cases: CasePairs,
 ): Promise<number> {
-  const cases = await casePairs(conn);
-  const bytes = new Uint8Array(Buffer.from(needle, 'utf8'));
-  const grams = needleGrams(bytes);
-  const signed = files.some((f) => f.place) ? await signatures(conn) : new Map();
-  const toRead: SearchFile[] = [];
-  for (const f of files) {
-    const sig = f.place ? signed.get(f.sid) : undefined;
-    if (sig === undefined) toRead.push({ ...f, place: undefined });
-    else if (mayHold(sig, grams)) toRead.push({ ...f, place: f.place ?? undefined });
-  }
+  const toRead: SearchFile[] = files.map((f) => ({ ...f, place: f.place ?? undefined }));
   if (toRead.length === 0) return 0;
   const { searchInFiles } = await import('./parse-pool.js');
   const shown = progress(
@@ -155,6 +141,7 @@ async function searchLive(
       }
       hits.closeSync();
       // a record lost and made again: its old signature goes before the new one is written
+      const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
       const remade = made.filter((f) => signed.has(f.sid)).map((f) => f.sid);
       if (remade.length > 0) {
         await conn.run(loadSql('internal/search-unsign'), {
@@ -230,9 +217,14 @@ export async function searchIndexed(
   let files: SelectedFile[];
   try {
     await tidyStores(conn, store.dir);
-    files = await jsonArray<SelectedFile>(conn, 'internal/search-files');
+    // first: a DuckDB that lowers otherwise drops every signature
+    const cases = await casePairs(conn);
+    const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
+    files = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
+      keys: listValue(needleGrams(needle)),
+    });
     await conn.run(loadSql('internal/search-hits-table'));
-    changed = await searchLive(conn, store.dir, files, searchNeedle(query));
+    changed = await searchLive(conn, store.dir, files, needle, cases);
     if (files.some((f) => !f.place)) await ctx.settle();
   } finally {
     store.done();

@@ -31,17 +31,20 @@ function jsonOf(value: unknown): unknown {
 /**
  * The values of several queries that each return one JSON value (a row as an object, or rows as
  * an array), asked as one statement, `SELECT (a), (b), ...`: a statement has a fixed cost of a
- * few milliseconds, and `stats` asks five. A NULL value is null.
+ * few milliseconds, and `stats` asks five. A NULL value is null. T is the tuple of the values'
+ * types, as the caller declares them.
  */
-export async function jsonValues(
+export async function jsonValues<T extends readonly unknown[] = unknown[]>(
   conn: DuckDBConnection,
   names: readonly string[],
   params?: Record<string, DuckDBValue>,
-): Promise<unknown[]> {
+  /** The statement of a name: a pool's may differ (pool.ts: poolSql). */
+  load: (name: string) => string = loadSql,
+): Promise<T> {
   // Each file is one statement: its closing semicolon goes, and the newline ends any comment.
-  const parts = names.map((name) => `(\n${loadSql(name).trim().replace(/;$/, '')}\n)`);
+  const parts = names.map((name) => `(\n${load(name).trim().replace(/;$/, '')}\n)`);
   const row = (await conn.runAndReadAll(`SELECT ${parts.join(',\n')}`, params)).getRows()[0];
-  return names.map((_, i) => jsonOf(row?.[i]));
+  return names.map((_, i) => jsonOf(row?.[i])) as unknown as T;
 }
 
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */

@@ -86,9 +86,11 @@ export function firstRows(
     const { table } = await tableInForce();
     await withAnalytics({ sessionsDir: opts.sessionsDir }, async (ctx) => {
       const notes = notesOf(ctx);
-      const counts = (await ctx.rows('internal/browse-counts', { cwd }))[0];
-      const total = Number(counts?.total ?? 0);
-      const here = Number(counts?.here ?? 0);
+      const counts = (
+        await ctx.rows<{ total: number; here: number }>('internal/browse-counts', { cwd })
+      )[0];
+      const total = counts?.total ?? 0;
+      const here = counts?.here ?? 0;
       const scope = cwdOnly && here > 0 ? cwd : null;
       if ((scope === null ? total : here) <= limit) {
         first.resolve({ rows: await rowsOf(ctx, table), notes });

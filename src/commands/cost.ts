@@ -15,7 +15,13 @@ import {
 /** The cost cell of the tables (`top` shows it too). */
 export { costCell };
 
-import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import {
+  type CostPartsRow,
+  computeCosts,
+  partsOf,
+  type SessionCostPartsRow,
+  tableInForce,
+} from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -135,6 +141,21 @@ const POOL_READING = {
   ],
 } as const;
 
+/** A row of pool-cost-groups.sql. */
+interface GroupCostRow extends CostPartsRow {
+  key: string;
+  sessions: number;
+  input: number;
+  output: number;
+  total: number;
+  unpriced: number;
+}
+
+/** A row of cost-sessions.sql (pool-cost-sessions.sql adds the machine). */
+interface SessionCostRow extends SessionCostPartsRow {
+  machine?: string;
+}
+
 export async function cost(opts: CostOptions): Promise<CostResult> {
   const by = (opts.by ?? 'model') as Group;
   if (!(GROUPS as readonly string[]).includes(by)) {
@@ -153,25 +174,28 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     const pooled = opts.from !== undefined;
     const overridden = Object.keys(inForce.overrides).sort();
     if (pooled && opts.groupsOnly && by !== 'session') {
-      const rows = await ctx.rows('internal/pool-cost-groups', { by, tz });
-      const groups = rows.map(
-        (r): GroupCost => ({
-          key: String(r.key),
-          sessions: Number(r.sessions),
-          input: Number(r.input),
-          output: Number(r.output),
-          total: Number(r.total),
-          unpriced: Number(r.unpriced),
-          ...figures(partsOf(r), Number(r.total), pricing),
-        }),
-      );
+      const rows = await ctx.rows<GroupCostRow>('internal/pool-cost-groups', { by, tz });
+      const groups = rows.map((r): GroupCost => {
+        const { key, sessions, input, output, total, unpriced } = r;
+        return {
+          key,
+          sessions,
+          input,
+          output,
+          total,
+          unpriced,
+          ...figures(partsOf(r), total, pricing),
+        };
+      });
       groups.sort(
         by === 'day'
           ? (a, b) => (a.key < b.key ? -1 : 1)
           : (a, b) =>
               (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
       );
-      const models = (await ctx.rows('internal/pool-unpriced-models')).map((r) => String(r.model));
+      const models = (await ctx.rows<{ model: string }>('internal/pool-unpriced-models')).map(
+        (r) => r.model,
+      );
       return {
         dir: ctx.dir,
         by,
@@ -187,24 +211,24 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         notices: ctx.notices,
       };
     }
-    const rows = await ctx.rows(pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions');
-    const sessions = rows.map((r): SessionCost => {
-      const total = Number(r.total);
-      return {
-        sessionId: String(r.session_id),
-        file: String(r.file),
-        model: String(r.model),
-        startTime: String(r.start_time),
-        input: Number(r.input),
-        output: Number(r.output),
-        total,
-        messages: Number(r.messages),
-        durationMs:
-          r.duration_ms === null || r.duration_ms === undefined ? null : Number(r.duration_ms),
-        ...figures(partsOf(r), total, pricing),
-        ...(pooled ? { machine: String(r.machine) } : {}),
-      };
-    });
+    const rows = await ctx.rows<SessionCostRow>(
+      pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions',
+    );
+    const sessions = rows.map(
+      (r): SessionCost => ({
+        sessionId: r.session_id,
+        file: r.file,
+        model: r.model,
+        startTime: r.start_time,
+        input: r.input,
+        output: r.output,
+        total: r.total,
+        messages: r.messages,
+        durationMs: r.duration_ms,
+        ...figures(partsOf(r), r.total, pricing),
+        ...(pooled ? { machine: r.machine } : {}),
+      }),
+    );
     const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
       (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total,
     );

@@ -63,12 +63,8 @@ export async function pricing(opts: PricingOptions): Promise<PricingResult> {
     .sort((a, b) => Number(a.aliasOf !== null) - Number(b.aliasOf !== null));
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, table);
-    const unpriced = (await ctx.rows('internal/unpriced-models')).map((r) => ({
-      model: String(r.model),
-      sessions: Number(r.sessions),
-      calls: Number(r.calls),
-      billed: Number(r.billed),
-    }));
+    // unpriced-models.sql gives each model's row as the result has it
+    const unpriced = await ctx.rows<UnpricedModel>('internal/unpriced-models');
     return {
       read: XAI_PRICE_DATA.read,
       sources: XAI_PRICE_DATA.sources,

@@ -1,7 +1,6 @@
 import {
   type AnalyticsContext,
   type AnalyticsOptions,
-  type Row,
   textNotice,
   withAnalytics,
 } from '../analytics/analytics-run.js';
@@ -48,6 +47,21 @@ export interface SearchResult {
   notices: string[];
 }
 
+/** A row of search.sql (and search-found.sql, which has its columns). */
+interface SearchRow {
+  session_id: string;
+  file: string;
+  session_name: string | null;
+  model: string;
+  at: string;
+  role: string;
+  kind: string;
+  tool: string | null;
+  seq: number;
+  text: string;
+  matches: number;
+}
+
 export async function search(text: string, opts: SearchOptions): Promise<SearchResult> {
   const query = String(text);
   if (query.trim() === '') throw new UsageError('search: give the text to look for');
@@ -60,22 +74,22 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
     const rows = await foundRows(ctx, opts.from !== undefined, query, role, limit);
     const hits = rows.map(
       (r): SearchHit => ({
-        sessionId: String(r.session_id),
-        file: String(r.file),
-        sessionName: r.session_name === null ? null : String(r.session_name),
-        model: String(r.model),
-        time: String(r.at),
-        role: String(r.role),
+        sessionId: r.session_id,
+        file: r.file,
+        sessionName: r.session_name,
+        model: r.model,
+        time: r.at,
+        role: r.role,
         kind: r.kind === 'toolCall' ? 'toolCall' : 'message',
-        tool: r.tool === null ? null : String(r.tool),
-        message: Number(r.seq),
-        snippet: makeSnippet(String(r.text), query) ?? { text: '', start: 0, end: 0 },
+        tool: r.tool,
+        message: r.seq,
+        snippet: makeSnippet(r.text, query) ?? { text: '', start: 0, end: 0 },
       }),
     );
     return {
       query,
       hits,
-      matches: Number(rows[0]?.matches ?? 0),
+      matches: rows[0]?.matches ?? 0,
       skipped: ctx.skipped,
       notices: ctx.notices,
     };
@@ -89,10 +103,10 @@ async function foundRows(
   query: string,
   role: string | null,
   limit: number,
-): Promise<Row[]> {
+): Promise<SearchRow[]> {
   if (fromPool) {
     await ctx.loadText();
-    return ctx.rows('internal/search', { needle: query.toLowerCase(), role, limit });
+    return ctx.rows<SearchRow>('internal/search', { needle: query.toLowerCase(), role, limit });
   }
   const { searchIndexed } = await import('../analytics/search-index.js');
   const found = await searchIndexed(ctx, query, role, limit);
@@ -101,7 +115,8 @@ async function foundRows(
     ctx.notices.push(note);
     passing.met = true; // not an answer to file (transient.ts)
   }
-  return found.rows;
+  // search-index.ts reads search-found.sql's rows untyped; they are search.sql's
+  return found.rows as unknown as SearchRow[];
 }
 
 export function searchJson(r: SearchResult): unknown {

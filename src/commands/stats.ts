@@ -1,5 +1,5 @@
-import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
-import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
+import { type CostPartsRow, computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -50,32 +50,85 @@ function group(value: string | undefined): Group | undefined {
   return value as Group;
 }
 
-const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 /** Milliseconds to the tenth: an interpolated percentile carries float noise (19092.69999999999). */
-const msOrNull = (v: unknown): number | null => {
-  const n = numOrNull(v);
-  return n === null ? null : round(n, 1);
-};
+const msOrNull = (n: number | null | undefined): number | null =>
+  n === null || n === undefined ? null : round(n, 1);
 
 const PERIOD_FORMAT: Record<string, string> = { day: '%Y-%m-%d', week: '%Y-%m-%d', month: '%Y-%m' };
 
-function detail(r: Row | undefined): UsageDetail {
+/** The usage columns of session-costs.sql a group carries: null where none of its sessions has any. */
+interface UsageColumns {
+  cached_input?: number | null;
+  reasoning?: number | null;
+  unknown_calls?: number | null;
+}
+
+/** A row of by-period.sql, by-project.sql or by-machine.sql (which has no usage columns). */
+type GroupRow = Pick<GroupStat, 'key' | 'sessions' | 'messages' | 'input' | 'output' | 'total'> &
+  UsageColumns;
+
+/** stats-totals.sql */
+interface TotalsRow {
+  sessions: number;
+  messages: number;
+  tool_calls: number;
+  input: number;
+  output: number;
+  total: number;
+  avg_duration_ms: number | null;
+  median_duration_ms: number | null;
+  p95_duration_ms: number | null;
+  interrupted: number;
+  ended: number;
+}
+
+/** models.sql */
+type ModelRow = Omit<GroupRow, 'key'> & { model: string };
+
+interface LatencyMeasures {
+  replies: number;
+  median_ms: number | null;
+  p95_ms: number | null;
+  timed_output: number | null;
+  timed_ms: number | null;
+}
+
+/** latency.sql: over all the selected sessions, and per model. */
+interface LatencyRow extends LatencyMeasures {
+  models: (LatencyMeasures & { model: string })[];
+}
+
+/** active-sessions.sql */
+interface ActiveRow {
+  path: string;
+  source: string;
+}
+
+/** usage-totals.sql */
+interface UsageRow extends CostPartsRow {
+  cached_input: number;
+  reasoning: number;
+  api_calls: number;
+  unknown_calls: number;
+  unpriced_sessions: number;
+}
+
+function detail(r: UsageColumns | undefined): UsageDetail {
   return {
-    cachedInput: num(r?.cached_input),
-    reasoning: num(r?.reasoning),
-    unknownCalls: num(r?.unknown_calls),
+    cachedInput: r?.cached_input ?? 0,
+    reasoning: r?.reasoning ?? 0,
+    unknownCalls: r?.unknown_calls ?? 0,
   };
 }
 
-function groupRow(r: Row): GroupStat {
+function groupRow(r: GroupRow): GroupStat {
   return {
-    key: String(r.key),
-    sessions: num(r.sessions),
-    messages: num(r.messages),
-    input: num(r.input),
-    output: num(r.output),
-    total: num(r.total),
+    key: r.key,
+    sessions: r.sessions,
+    messages: r.messages,
+    input: r.input,
+    output: r.output,
+    total: r.total,
     ...detail(r),
   };
 }
@@ -98,26 +151,23 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   const { table } = await tableInForce();
   return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
     await computeCosts(ctx, table);
-    const [totals, toolRows, modelRows, lat, active, usage] = (await ctx.values([
+    // tools.sql gives each tool's row as ToolStat has it
+    const [totals, tools, modelRows, lat, active, usage] = await ctx.values<
+      [TotalsRow | null, ToolStat[], ModelRow[], LatencyRow | null, ActiveRow[], UsageRow | null]
+    >([
       'internal/stats-totals',
       'internal/tools',
       'internal/models',
       'internal/latency',
       'internal/active-sessions',
       'internal/usage-totals',
-    ])) as [Row | null, Row[], Row[], Row | null, Row[], Row | null];
-    const tools = toolRows.map((r) => ({
-      tool: String(r.tool),
-      calls: num(r.calls),
-      sessions: num(r.sessions),
-      failed: num(r.failed),
-    }));
+    ]);
     const models = modelRows.map((r) => ({
-      model: String(r.model),
-      sessions: num(r.sessions),
-      input: num(r.input),
-      output: num(r.output),
-      total: num(r.total),
+      model: r.model,
+      sessions: r.sessions,
+      input: r.input,
+      output: r.output,
+      total: r.total,
       ...detail(r),
     }));
     let running = 0;
@@ -125,34 +175,34 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     // The stat pass listed the lock files: no failed open per session still marked active.
     const live = liveLocks(ctx.dir, ctx.locks);
     for (const r of active) {
-      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(String(r.path)));
+      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(r.path));
       if (held) running++;
       else crashed++;
     }
     let groups: GroupStat[] | undefined;
     if (by === 'day' || by === 'week' || by === 'month') {
       groups = (
-        await ctx.rows('internal/by-period', {
+        await ctx.rows<GroupRow>('internal/by-period', {
           unit: by,
           tz,
           format: PERIOD_FORMAT[by] as string,
         })
       ).map(groupRow);
     } else if (by === 'project') {
-      groups = (await ctx.rows('internal/by-project')).map(groupRow);
+      groups = (await ctx.rows<GroupRow>('internal/by-project')).map(groupRow);
     } else if (by === 'machine') {
-      groups = (await ctx.rows('internal/by-machine')).map(groupRow);
+      groups = (await ctx.rows<GroupRow>('internal/by-machine')).map(groupRow);
     } else if (by === 'model') {
-      const latency = new Map(((lat?.models ?? []) as Row[]).map((r) => [String(r.model), r]));
+      const latency = new Map((lat?.models ?? []).map((r) => [r.model, r]));
       groups = modelRows.map((r) => {
-        const l = latency.get(String(r.model));
-        const timedMs = num(l?.timed_ms);
+        const l = latency.get(r.model);
+        const timedMs = l?.timed_ms ?? 0;
         return {
           ...groupRow({ ...r, key: r.model }),
-          medianReplyMs: numOrNull(l?.median_ms),
-          p95ReplyMs: numOrNull(l?.p95_ms),
+          medianReplyMs: l?.median_ms ?? null,
+          p95ReplyMs: l?.p95_ms ?? null,
           outputTokensPerSecond:
-            timedMs > 0 ? round(num(l?.timed_output) / (timedMs / 1000), 1) : null,
+            timedMs > 0 ? round((l?.timed_output ?? 0) / (timedMs / 1000), 1) : null,
         };
       });
     } else if (by === 'tool') {
@@ -166,38 +216,38 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
         calls: t.calls,
       }));
     }
-    const sessions = num(totals?.sessions);
-    const ended = num(totals?.ended);
-    const interrupted = num(totals?.interrupted);
+    const sessions = totals?.sessions ?? 0;
+    const ended = totals?.ended ?? 0;
+    const interrupted = totals?.interrupted ?? 0;
     const endedOnly = Math.max(0, ended);
     const finished = endedOnly + interrupted + crashed;
-    const timedMs = num(lat?.timed_ms);
+    const timedMs = lat?.timed_ms ?? 0;
     return {
       dir: ctx.dir,
       by,
       sessions,
-      messages: num(totals?.messages),
-      toolCalls: num(totals?.tool_calls),
-      avgMessagesPerSession: sessions ? num(totals?.messages) / sessions : 0,
-      avgTokensPerSession: sessions ? num(totals?.total) / sessions : 0,
-      avgDurationMs: numOrNull(totals?.avg_duration_ms),
+      messages: totals?.messages ?? 0,
+      toolCalls: totals?.tool_calls ?? 0,
+      avgMessagesPerSession: sessions ? (totals?.messages ?? 0) / sessions : 0,
+      avgTokensPerSession: sessions ? (totals?.total ?? 0) / sessions : 0,
+      avgDurationMs: totals?.avg_duration_ms ?? null,
       tokens: {
-        input: num(totals?.input),
-        output: num(totals?.output),
-        total: num(totals?.total),
-        cachedInput: num(usage?.cached_input),
-        reasoning: num(usage?.reasoning),
+        input: totals?.input ?? 0,
+        output: totals?.output ?? 0,
+        total: totals?.total ?? 0,
+        cachedInput: usage?.cached_input ?? 0,
+        reasoning: usage?.reasoning ?? 0,
       },
-      calls: { recorded: num(usage?.api_calls), unknownUsage: num(usage?.unknown_calls) },
+      calls: { recorded: usage?.api_calls ?? 0, unknownUsage: usage?.unknown_calls ?? 0 },
       cost: costFigures(usage),
       tools,
       models,
       latency: {
-        replies: num(lat?.replies),
+        replies: lat?.replies ?? 0,
         medianMs: msOrNull(lat?.median_ms),
         p95Ms: msOrNull(lat?.p95_ms),
       },
-      outputTokensPerSecond: timedMs > 0 ? num(lat?.timed_output) / (timedMs / 1000) : null,
+      outputTokensPerSecond: timedMs > 0 ? (lat?.timed_output ?? 0) / (timedMs / 1000) : null,
       durations: {
         medianMs: msOrNull(totals?.median_duration_ms),
         p95Ms: msOrNull(totals?.p95_duration_ms),
@@ -216,10 +266,10 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   });
 }
 
-function costFigures(usage: Row | null): StatsResult['cost'] {
-  const parts = partsOf(usage ?? { exact_ticks: null });
+function costFigures(usage: UsageRow | null): StatsResult['cost'] {
+  const parts = partsOf(usage);
   const { cost, exact, estimated } = costOfParts(parts);
-  return { cost, exact, estimated, parts, unpricedSessions: num(usage?.unpriced_sessions) };
+  return { cost, exact, estimated, parts, unpricedSessions: usage?.unpriced_sessions ?? 0 };
 }
 
 function groupColumns(r: StatsResult): OutputColumn<GroupStat>[] {

@@ -1,5 +1,6 @@
-import { type AnalyticsOptions, type Row, withAnalytics } from '../analytics/analytics-run.js';
+import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
 import { csvText, type OutputColumn, round, tableText, withNotes } from '../analytics/output.js';
+import type { ToolStat } from '../analytics/stats-result.js';
 import { bar, formatInt, plural } from '../render/format.js';
 import type { CommandOutput } from '../render/output.js';
 import { jsonText } from '../render/output.js';
@@ -33,22 +34,22 @@ export interface ToolsResult {
 
 export async function tools(opts: ToolsOptions): Promise<ToolsResult> {
   return withAnalytics(opts, async (ctx) => {
-    const [rows, count] = (await ctx.values(['internal/tools', 'internal/stats-totals'])) as [
-      Row[],
-      Row | null,
-    ];
-    const totalCalls = rows.reduce((n, r) => n + Number(r.calls), 0);
+    const [rows, count] = await ctx.values<[ToolStat[], { sessions: number } | null]>([
+      'internal/tools',
+      'internal/stats-totals',
+    ]);
+    const totalCalls = rows.reduce((n, r) => n + r.calls, 0);
     return {
       dir: ctx.dir,
       totalCalls,
-      sessions: Number(count?.sessions ?? 0),
+      sessions: count?.sessions ?? 0,
       tools: rows.map((r) => ({
-        tool: String(r.tool),
-        calls: Number(r.calls),
-        sessions: Number(r.sessions),
-        share: totalCalls ? Number(r.calls) / totalCalls : 0,
-        failed: Number(r.failed),
-        successRate: Number(r.calls) ? 1 - Number(r.failed) / Number(r.calls) : 1,
+        tool: r.tool,
+        calls: r.calls,
+        sessions: r.sessions,
+        share: totalCalls ? r.calls / totalCalls : 0,
+        failed: r.failed,
+        successRate: r.calls ? 1 - r.failed / r.calls : 1,
       })),
       skipped: ctx.skipped,
       notices: ctx.notices,

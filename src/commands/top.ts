@@ -1,6 +1,11 @@
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
 import { type CostFigures, figuresJson } from '../analytics/cost-result.js';
-import { computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import {
+  computeCosts,
+  partsOf,
+  type SessionCostPartsRow,
+  tableInForce,
+} from '../analytics/costs.js';
 import { csvText, type OutputColumn, tableText, withNotes } from '../analytics/output.js';
 import { costOfParts } from '../analytics/pricing.js';
 import { UsageError } from '../errors.js';
@@ -53,6 +58,13 @@ export interface TopResult {
   notices: string[];
 }
 
+/** A row of top-sessions.sql. */
+interface TopRow extends SessionCostPartsRow {
+  name: string | null;
+  tool_calls: number;
+  working_directory: string;
+}
+
 export async function top(opts: TopOptions): Promise<TopResult> {
   const by = (opts.by ?? 'tokens') as Key;
   if (!(KEYS as readonly string[]).includes(by)) {
@@ -63,7 +75,7 @@ export async function top(opts: TopOptions): Promise<TopResult> {
   return withAnalytics(opts, async (ctx) => {
     await computeCosts(ctx, table);
     // Cost depends on the price table, so that ranking is done here over every selected session.
-    const rows = await ctx.rows('internal/top-sessions', {
+    const rows = await ctx.rows<TopRow>('internal/top-sessions', {
       key: by,
       limit: by === 'cost' ? 2_147_483_647 : limit,
     });
@@ -71,18 +83,18 @@ export async function top(opts: TopOptions): Promise<TopResult> {
       const parts = partsOf(r);
       return {
         rank: i + 1,
-        sessionId: String(r.session_id),
-        file: String(r.file),
-        name: r.name === null ? null : String(r.name),
-        model: String(r.model),
-        startTime: String(r.start_time),
-        input: Number(r.input),
-        output: Number(r.output),
-        total: Number(r.total),
-        messages: Number(r.messages),
-        toolCalls: Number(r.tool_calls),
-        durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
-        workingDirectory: String(r.working_directory),
+        sessionId: r.session_id,
+        file: r.file,
+        name: r.name,
+        model: r.model,
+        startTime: r.start_time,
+        input: r.input,
+        output: r.output,
+        total: r.total,
+        messages: r.messages,
+        toolCalls: r.tool_calls,
+        durationMs: r.duration_ms,
+        workingDirectory: r.working_directory,
         ...costOfParts(parts),
         parts,
       };

@@ -8,10 +8,13 @@
  */
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBBlobValue } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { type Row, withAnalytics } from '../../src/analytics/analytics-run.js';
 import { openIndex } from '../../src/analytics/index-db.js';
+import { mayHold, needleGrams, searchNeedle } from '../../src/analytics/search-grams.js';
 import { searchIndexed } from '../../src/analytics/search-index.js';
+import { jsonArray } from '../../src/analytics/sql-files.js';
 import { makeHome, runGrok, type TempHome } from '../helpers.js';
 import { fileNameFor, makeSession, writeSession } from './sessions.js';
 
@@ -190,6 +193,35 @@ describe('search over its index gives what the scan gave', () => {
     // the queries find things: a comparison of empty answers would prove nothing
     expect(withHits).toBeGreaterThan(90);
   }, 600_000);
+
+  test('the sessions the index reads for a needle are those whose signature may hold it', async () => {
+    writeCorpus(h.sessions, 80);
+    await indexed('auth', null); // every session signed
+    const r = rng(5);
+    const needles = [...queries(), ...Array.from({ length: 60 }, () => sentence(r, 2).slice(1, 9))];
+    let narrowed = 0;
+    await withAnalytics({}, async (ctx) => {
+      const sigs = (await ctx.conn.runAndReadAll('SELECT sid, bits FROM search_grams')).getRows();
+      expect(sigs.length).toBe(80);
+      for (const q of needles) {
+        const grams = needleGrams(new Uint8Array(Buffer.from(searchNeedle(q), 'utf8')));
+        const want = sigs
+          .filter(([, bits]) => mayHold((bits as DuckDBBlobValue).bytes, grams))
+          .map(([sid]) => Number(sid))
+          .sort((a, b) => a - b);
+        const files = await jsonArray<{ sid: number }>(ctx.conn, 'internal/search-files', {
+          keys: JSON.stringify(grams),
+        });
+        expect(
+          files.map((f) => f.sid),
+          JSON.stringify(q),
+        ).toEqual(want);
+        if (want.length < sigs.length) narrowed++;
+      }
+    });
+    // the signatures rule sessions out: a check that keeps every session would prove nothing
+    expect(narrowed).toBeGreaterThan(100);
+  }, 120_000);
 
   test('a lost or damaged store is read again from the session files', async () => {
     writeCorpus(h.sessions, 12);

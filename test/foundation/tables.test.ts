@@ -1,0 +1,90 @@
+/**
+ * What the table-printing commands show, as a user reads it: the built CLI over the bundled
+ * sample sessions at COLUMNS=80, NO_COLOR, TZ=UTC and a fixed clock (as the README's examples
+ * are made), exit 0 and nothing on stderr, then stdout against a file snapshot. The scratch home
+ * is shown as `~`, as the README shows it.
+ */
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFixtures, ROOT, runGrok } from '../helpers.js';
+
+/** The time the snapshots are made at: a fortnight after the newest sample session. */
+const NOW = '2026-01-05T09:00:00Z';
+
+let scratch: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(() => {
+  // always under /tmp: a path cut to the width (archive list) must be cut at the same place
+  scratch = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'grok-tables-'));
+  const home = join(scratch, '.grok');
+  const sessions = join(home, 'sessions');
+  mkdirSync(home, { mode: 0o700 });
+  copyFixtures(sessions);
+  // private, as grok writes them: doctor has nothing to say about their modes
+  chmodSync(sessions, 0o700);
+  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), 0o600);
+  env = {
+    PATH: process.env.PATH,
+    HOME: scratch,
+    GROK_HOME: home,
+    COLUMNS: '80',
+    NO_COLOR: '1',
+    TZ: 'UTC',
+    LANG: 'C.UTF-8',
+    GROK_TEST_NOW: NOW,
+  };
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const snapshot = (name: string) =>
+  join(ROOT, 'test', 'foundation', '__snapshots__', 'tables', `${name}.txt`);
+
+/** Runs `grok sessions <args>` in the scratch home: exit 0, empty stderr, then its stdout. */
+function shown(args: readonly string[]): string {
+  const r = runGrok(['sessions', ...args], env, { cwd: scratch });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return r.stdout.replaceAll(scratch, '~');
+}
+
+/** [snapshot name, arguments]: each a table (or table-like report) a command prints. */
+const CASES: [string, string[]][] = [
+  ['list', ['list']],
+  ['list-limit-sort-tokens', ['list', '--limit', '5', '--sort', 'tokens']],
+  ['stats', ['stats']],
+  ['stats-by-month', ['stats', '--by', 'month']],
+  ['stats-by-model', ['stats', '--by', 'model']],
+  ['stats-by-project', ['stats', '--by', 'project']],
+  ['stats-by-tool', ['stats', '--by', 'tool']],
+  // from October: the one session of an unpriced model (September) would add a warning on stderr
+  ['cost-since-october', ['cost', '--since', '2025-10-01']],
+  ['cost-by-day-november', ['cost', '--by', 'day', '--month', '2025-11']],
+  ['cost-by-session-december', ['cost', '--by', 'session', '--since', '2025-12-01']],
+  ['tools', ['tools']],
+  ['top', ['top']],
+  ['top-by-cost', ['top', '--by', 'cost', '-n', '5']],
+  ['top-by-duration', ['top', '--by', 'duration', '-n', '5']],
+  ['search', ['search', 'Grep', '-n', '5']],
+  ['query-named', ['query', 'tokens-by-month']],
+  ['query-list', ['query', '--list']],
+  ['pricing', ['pricing']],
+  ['policy', ['policy']],
+  ['doctor', ['doctor']],
+  ['cron-status', ['cron', 'status']],
+  ['secrets', ['secrets']],
+  ['report', ['report', '--out', 'report.html']],
+];
+
+describe('table output over the sample sessions (COLUMNS=80, NO_COLOR, TZ=UTC)', () => {
+  it.each(CASES)('%s', async (name, args) => {
+    await expect(shown(args)).toMatchFileSnapshot(snapshot(name));
+  });
+
+  it('archive list, once a month is archived', async () => {
+    shown(['archive', '--month', '2025-08', '--yes']);
+    await expect(shown(['archive', 'list'])).toMatchFileSnapshot(snapshot('archive-list'));
+  });
+});
