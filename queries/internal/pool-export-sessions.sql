@@ -1,5 +1,5 @@
--- A month of the pool's sessions table (pool-schema.ts): the live sessions as they are now, then
--- the carried ones as they were, each with its summary (pool-export-summary.sql).
+-- A month of the pool's sessions table (pool-schema.ts): the live sessions as they are now, each
+-- with its summary (pool-export-summary.sql); pool-export.ts adds the carried ones as they were.
 SELECT $version::INTEGER AS schema_version, s.session_id, $exported_at::TIMESTAMPTZ AS exported_at,
        s.file,
        CASE WHEN l.sid IS NULL THEN s.name ELSE l.name END AS name,
@@ -13,6 +13,3 @@ JOIN temp.export_now n USING (sid)
 JOIN temp.export_summary x USING (sid)
 LEFT JOIN temp.export_labels l USING (sid)
 WHERE n.month = $month::VARCHAR
-UNION ALL BY NAME
-SELECT * EXCLUDE (base) FROM temp.export_carried
-ORDER BY start_time, file

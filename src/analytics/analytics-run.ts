@@ -15,7 +15,7 @@ import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } fro
 import type { PoolReading } from './pool.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { nothingToIndex, type Scan, startScan } from './scan.js';
-import { jsonValues, loadSql } from './sql-files.js';
+import { boundIn, jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 import { passing } from './transient.js';
 
@@ -36,7 +36,7 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
    * With --from: what of the pool the command reads (pool.ts: openPool); stats and cost read the
    * sessions alone, and not all their columns.
    */
-  poolReading?: Pick<PoolReading, 'omit' | 'tables'> | undefined;
+  poolReading?: Pick<PoolReading, 'omit' | 'tables' | 'grouped'> | undefined;
 }
 
 /** A row of a query whose columns are not known ahead (`grok sessions query`). */
@@ -66,8 +66,8 @@ export interface AnalyticsContext {
   loadText: () => Promise<void>;
   /** Once a command has written to the index itself: checkpoints its log if that has grown. */
   settle: () => Promise<void>;
-  /** The query run for `name` (a pool has its own for some: pool.ts, poolQuery). */
-  queryName: (name: string) => string;
+  /** The statement run for queries/<name>.sql (a pool's differs for some: pool.ts, poolSql). */
+  sql: (name: string) => string;
   /** Runs queries/<name>.sql with named parameters: its rows, each of type T (queryRows). */
   rows: <T extends object = Row>(name: string, params?: QueryParams) => Promise<T[]>;
   /**
@@ -222,7 +222,7 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool, poolQuery } = await import('./pool.js');
+  const { openPool } = await import('./pool.js');
   const { archived: _, ...filters } = selection;
   // The filters apply as the pool's sessions are read: every session read is a selected one.
   const pool = await openPool(opts.from, {
@@ -232,7 +232,8 @@ async function withPool<T>(
   try {
     const conn = pool.conn;
     await conn.run(loadSql('internal/pool-select-sessions'));
-    await conn.run(loadSql(poolQuery('internal/selected-view')));
+    const sql = pool.sql;
+    await conn.run(sql('internal/selected-view'));
     return await fn({
       conn,
       home: grokHome(),
@@ -244,9 +245,11 @@ async function withPool<T>(
       notices: [],
       loadText: async () => {},
       settle: async () => {},
-      queryName: poolQuery,
-      rows: (name, params) => queryRows(conn, loadSql(poolQuery(name)), params),
-      values: (names, params) => jsonValues(conn, names.map(poolQuery), params),
+      sql,
+      // a pool's statement for a name may not use every parameter the index's does
+      rows: (name, params) => queryRows(conn, sql(name), params && boundIn(sql(name), params)),
+      values: (names, params) =>
+        jsonValues(conn, names, params && boundIn(names.map(sql).join('\n'), params), sql),
     });
   } finally {
     pool.close();
@@ -313,7 +316,7 @@ export async function withAnalytics<T>(
           passing.met = true; // not an answer to file (transient.ts)
         }
       },
-      queryName: (name) => name,
+      sql: loadSql,
       rows: (name, params) => queryRows(conn, loadSql(name), params),
       values: (names, params) => jsonValues(conn, names, params),
     });

@@ -41,26 +41,39 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
   const { loadSql } = await import('./sql-files.js');
   const prices = JSON.stringify(priceRows(table));
   await ctx.conn.run(loadSql('internal/prices-table'), { prices });
-  const query = ctx.queryName('internal/session-costs');
-  // a pool has no cost_rows: its sessions are priced as they are read
-  if (query === 'internal/session-costs') await keepCostRows(ctx, prices);
-  await ctx.conn.run(loadSql(query));
+  const formula = loadSql('internal/session-costs');
+  // A pool runs a statement of its own (pool.ts: poolSql), its sessions priced as they are read;
+  // the index runs the file as it is, and keeps what it computes.
+  if (ctx.sql('internal/session-costs') !== formula) {
+    await ctx.conn.run(ctx.sql('internal/session-costs'));
+    return;
+  }
+  await keepCostRows(ctx, prices, formula);
+  await ctx.conn.run('DROP TABLE IF EXISTS temp.session_costs');
+  await ctx.conn.run(loadSql('internal/session-costs-kept'));
 }
 
+const SELECTION_JOIN = /^[ \t]*JOIN temp\.selected_sids USING \(sid\)\n/m;
+
 /**
- * Brings cost_rows up to date for the selected sessions: those without a row are priced, in one
- * short transaction; under another price table (or formula), every row is dropped first. A
- * session's cost is read by every later command until its file changes.
+ * Brings cost_rows up to date for the selected sessions: those without a row are priced by
+ * session-costs.sql (joined to them instead of the whole selection), in one short transaction;
+ * under another price table or formula, every row is dropped first. A session's cost is then read
+ * by every later command until its file changes.
  */
-async function keepCostRows(ctx: AnalyticsContext, prices: string): Promise<void> {
+async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: string): Promise<void> {
   const { loadSql } = await import('./sql-files.js');
-  const fill = loadSql('internal/cost-rows-fill');
-  const digest = createHash('sha256').update(prices).update('\0').update(fill).digest('hex');
+  const digest = createHash('sha256').update(prices).update('\0').update(formula).digest('hex');
   const [state] = await ctx.rows<{ digest: string | null; missing: number }>(
     'internal/cost-rows-state',
   );
   const same = state?.digest === digest;
   if (same && state?.missing === 0) return;
+  if (!SELECTION_JOIN.test(formula)) {
+    throw new Error(
+      "queries/internal/session-costs.sql: no line 'JOIN temp.selected_sids USING (sid)' to price the sessions to keep",
+    );
+  }
   const { inTransaction } = await import('./transaction.js');
   await inTransaction(ctx.conn, async () => {
     if (!same) {
@@ -68,7 +81,9 @@ async function keepCostRows(ctx: AnalyticsContext, prices: string): Promise<void
       await ctx.conn.run('DELETE FROM cost_prices');
       await ctx.conn.run('INSERT INTO cost_prices VALUES ($digest)', { digest });
     }
-    await ctx.conn.run(fill);
+    await ctx.conn.run(loadSql('internal/cost-rows-todo'));
+    await ctx.conn.run(formula.replace(SELECTION_JOIN, 'JOIN temp.cost_todo USING (sid)\n'));
+    await ctx.conn.run(loadSql('internal/cost-rows-keep'));
   });
   // Every row made anew (the first command after a build, or new prices) is a table written
   // whole, checkpointed at once as a build is; a few new rows join the log, which the command

@@ -36,7 +36,7 @@ import {
   sqlString,
   type TextMode,
 } from './pool-schema.js';
-import { loadSql } from './sql-files.js';
+import { boundIn, loadSql } from './sql-files.js';
 
 export interface PoolExportOptions {
   out: string;
@@ -64,12 +64,33 @@ export interface PoolExportResult {
   rows: Record<PoolTable, number>;
 }
 
-const EXPORT_SQL: Record<PoolTable, string> = {
-  sessions: 'internal/pool-export-sessions',
-  messages: 'internal/pool-export-messages',
-  tool_calls: 'internal/pool-export-tool-calls',
-  api_calls: 'internal/pool-export-api-calls',
+/**
+ * What a month of each table is written from: the rows of the sessions exported now (`now`), then
+ * those of the sessions carried from the month's earlier files (pool-export-carried.sql), in the
+ * table's order.
+ */
+const EXPORT_SQL: Record<PoolTable, { now: string; order: string }> = {
+  sessions: { now: 'internal/pool-export-sessions', order: 'start_time, file' },
+  messages: { now: 'internal/pool-export-messages', order: 'session_id, seq' },
+  tool_calls: { now: 'internal/pool-export-tool-calls', order: 'session_id, seq, idx' },
+  api_calls: { now: 'internal/pool-export-api-calls', order: 'session_id, seq, idx' },
 };
+
+const statementOf = (name: string): string => loadSql(name).trim().replace(/;$/, '');
+
+/** The month's rows of a table: those exported now, then the carried ones, in order. */
+function monthSelect(table: PoolTable, old: readonly string[]): string {
+  const { now, order } = EXPORT_SQL[table];
+  // the carried sessions' own rows are in temp.export_carried; other tables' in their old files
+  const carried =
+    table === 'sessions'
+      ? 'SELECT * EXCLUDE (base) FROM temp.export_carried'
+      : statementOf('internal/pool-export-carried-rows').replaceAll(
+          '{old}',
+          parquetRelation(table, old),
+        );
+  return `${statementOf(now)}\nUNION ALL BY NAME\n${carried}\nORDER BY ${order}`;
+}
 
 /** Tables renamed into place in this order: a session's rows before the session. */
 const RENAME_ORDER: readonly PoolTable[] = ['messages', 'tool_calls', 'api_calls', 'sessions'];
@@ -122,14 +143,6 @@ function filesOfMonth(files: PoolFiles, table: PoolTable, month: string): string
 function untidyMonths(files: PoolFiles): string[] {
   const { untidy } = splitTidy(files);
   return [...new Set(POOL_TABLES.flatMap((t) => untidy[t].map(monthOf)))];
-}
-
-/** The parameters a statement uses: DuckDB refuses one it does not. */
-function boundIn(
-  sql: string,
-  params: Record<string, string | number>,
-): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
 /**
@@ -235,10 +248,7 @@ export async function exportToPool(
       const counts = {} as Record<PoolTable, number>;
       for (const table of RENAME_ORDER) {
         const path = join(temp, `${table}-${month}.parquet`);
-        const select = loadSql(EXPORT_SQL[table])
-          .replaceAll('{old}', parquetRelation(table, old[table]))
-          .trim()
-          .replace(/;$/, '');
+        const select = monthSelect(table, old[table]);
         try {
           const r = await conn.run(
             `COPY (${select}) TO ${sqlString(path, '--out')} (FORMAT parquet, COMPRESSION zstd)`,

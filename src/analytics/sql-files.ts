@@ -38,11 +38,18 @@ export async function jsonValues<T extends readonly unknown[] = unknown[]>(
   conn: DuckDBConnection,
   names: readonly string[],
   params?: Record<string, DuckDBValue>,
+  /** The statement of a name: a pool's may differ (pool.ts: poolSql). */
+  load: (name: string) => string = loadSql,
 ): Promise<T> {
   // Each file is one statement: its closing semicolon goes, and the newline ends any comment.
-  const parts = names.map((name) => `(\n${loadSql(name).trim().replace(/;$/, '')}\n)`);
+  const parts = names.map((name) => `(\n${load(name).trim().replace(/;$/, '')}\n)`);
   const row = (await conn.runAndReadAll(`SELECT ${parts.join(',\n')}`, params)).getRows()[0];
   return names.map((_, i) => jsonOf(row?.[i])) as unknown as T;
+}
+
+/** The parameters a statement uses: DuckDB refuses one it does not. */
+export function boundIn<T>(sql: string, params: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */

@@ -9,7 +9,7 @@ import {
   withNotes,
 } from '../analytics/output.js';
 import { validateTimeZone } from '../analytics/period.js';
-import { costOfParts } from '../analytics/pricing.js';
+import { costOfParts, priceRows } from '../analytics/pricing.js';
 import {
   cachedShare,
   GROUPS,
@@ -93,11 +93,16 @@ interface LatencyMeasures {
   timed_ms: number | null;
 }
 
-/** latency.sql: over all the selected sessions. */
-type LatencyRow = LatencyMeasures;
-
 /** latency-by-model.sql (pool-latency-by-model.sql over a pool): per session model. */
 type ModelLatencyRow = Omit<LatencyMeasures, 'replies'> & { model: string };
+
+/**
+ * latency.sql: over all the selected sessions; a pool read as groups for --by model gives the
+ * latency per model with it (pool-group-latency-by-model.sql).
+ */
+interface LatencyRow extends LatencyMeasures {
+  models?: ModelLatencyRow[];
+}
 
 /** active-sessions.sql */
 interface ActiveRow {
@@ -150,7 +155,15 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
-  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
+  // Over a pool, what groups answer is summed from them (pool.ts: GroupedReading).
+  const grouped =
+    by === undefined || by === 'machine' || by === 'model' || by === 'tool'
+      ? {
+          prices: JSON.stringify(priceRows(table)),
+          values: by === 'model' ? ('by model' as const) : ('overall' as const),
+        }
+      : undefined;
+  return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
     await computeCosts(ctx, table);
     // tools.sql gives each tool's row as ToolStat has it
     const [totals, tools, modelRows, lat, active, usage] = await ctx.values<
@@ -196,9 +209,9 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
     } else if (by === 'model') {
       // Per model only when asked: grouping every reply by its session's model costs the
       // default stats more than the rest of its queries together.
-      const latency = new Map(
-        (await ctx.rows<ModelLatencyRow>('internal/latency-by-model')).map((r) => [r.model, r]),
-      );
+      const perModel =
+        lat?.models ?? (await ctx.rows<ModelLatencyRow>('internal/latency-by-model'));
+      const latency = new Map(perModel.map((r) => [r.model, r]));
       groups = modelRows.map((r) => {
         const l = latency.get(r.model);
         const timedMs = l?.timed_ms ?? 0;
