@@ -41,6 +41,18 @@ export async function openAppenders(conn: DuckDBConnection, withText = false): P
   };
 }
 
+/**
+ * Writes what the appenders hold into the current transaction, keeping them for the next one:
+ * a closed appender's native memory waits for the garbage collector, which runs seldom on a
+ * main thread that only appends, so opening seven new ones at each commit of a build made its
+ * memory grow with the number of files.
+ */
+export function flushAppenders(a: Appenders): void {
+  const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
+  for (const ap of [...all, a.apiCalls]) ap.flushSync();
+  if (a.text) for (const ap of [a.text.messages, a.text.toolCalls, a.text.loaded]) ap.flushSync();
+}
+
 export function closeAppenders(a: Appenders): void {
   const all = [a.files, a.sessions, a.listEntries, a.browseRows, a.messages, a.toolCalls];
   for (const ap of [...all, a.apiCalls]) ap.closeSync();
@@ -64,13 +76,41 @@ function appendFile(ap: DuckDBAppender, sid: number, f: ParsedFile): void {
   ap.endRow();
 }
 
+type NativeValue = ReturnType<Bindings['create_varchar']>;
+type NativeAppender = Parameters<Bindings['append_value']>[0];
+
+/**
+ * What the tags column is appended with: its type, and the empty list most sessions have, made
+ * once per appender. Made per row, they were native objects left to the garbage collector,
+ * which runs seldom on a main thread that only appends (and calls that showed in a profile).
+ */
+const tagColumns = new WeakMap<DuckDBAppender, { type: DuckDBListType; empty: NativeValue }>();
+
+function appendTags(ap: DuckDBAppender, tags: string[]): void {
+  let col = tagColumns.get(ap);
+  if (!col) {
+    const b = loadBindings();
+    const type = ap.columnType(5) as DuckDBListType;
+    const empty = b.create_list_value(type.valueType.toLogicalType().logical_type, []);
+    col = { type, empty };
+    tagColumns.set(ap, col);
+  }
+  if (tags.length > 0) ap.appendList(tags, col.type);
+  // the API's appender keeps the native one to itself; appendList would make the value anew
+  else
+    loadBindings().append_value(
+      (ap as unknown as { appender: NativeAppender }).appender,
+      col.empty,
+    );
+}
+
 function appendSession(ap: DuckDBAppender, sid: number, f: ParsedFile, s: SessionRow): void {
   ap.appendInteger(sid);
   ap.appendVarchar(f.source);
   ap.appendVarchar(f.name);
   ap.appendVarchar(s.sessionId);
   nullableVarchar(ap, s.name);
-  ap.appendList(s.tags, ap.columnType(5) as DuckDBListType);
+  appendTags(ap, s.tags);
   ap.appendVarchar(s.startTime);
   nullableVarchar(ap, s.endTime);
   nullableVarchar(ap, s.lastActivity);
@@ -258,18 +298,37 @@ function enumCodes(codes: Uint8Array, names: readonly string[], type: DuckDBType
  */
 function appendColumns(ap: DuckDBAppender, length: number, columns: Fill[]): void {
   if (length === 0) return;
-  const { DuckDBDataChunk } = loadDuckDB();
   const b = loadBindings();
-  const types: DuckDBType[] = columns.map((_, c) => ap.columnType(c));
+  const chunk = chunkFor(ap, columns.length);
   const size = b.vector_size();
   for (let start = 0; start < length; start += size) {
     const count = Math.min(size, length - start);
-    const chunk: DuckDBDataChunk = DuckDBDataChunk.create(types, count);
+    // emptied (every row valid again, no strings) and filled anew for each vector of rows
+    chunk.reset();
+    chunk.rowCount = count;
     columns.forEach((fill, c) => {
       fill(b, b.data_chunk_get_vector(chunk.chunk, c), start, count);
     });
     ap.appendDataChunk(chunk);
   }
+}
+
+/**
+ * The one data chunk an appender's rows go through, made at its first rows. A chunk per vector
+ * of rows left its native memory to the garbage collector, which runs seldom on a main thread
+ * that only appends: a build's memory grew with the number of files.
+ */
+const chunks = new WeakMap<DuckDBAppender, DuckDBDataChunk>();
+
+function chunkFor(ap: DuckDBAppender, columns: number): DuckDBDataChunk {
+  let chunk = chunks.get(ap);
+  if (!chunk) {
+    const { DuckDBDataChunk } = loadDuckDB();
+    const types: DuckDBType[] = Array.from({ length: columns }, (_, c) => ap.columnType(c));
+    chunk = DuckDBDataChunk.create(types);
+    chunks.set(ap, chunk);
+  }
+  return chunk;
 }
 
 /** Appends a batch: its files get the sids `firstSid`, `firstSid + 1`, ... in order. */

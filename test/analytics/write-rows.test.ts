@@ -178,3 +178,82 @@ test('times before 1970 and up to the year 9999, and counts up to 2^53 - 1, read
     close();
   }
 });
+
+test('batch after batch through the same appenders: no NULL or name of one batch is left in the next', async () => {
+  const session = (withNulls: boolean, tool: string, model: string) => ({
+    sessionId: `s-${tool}`,
+    ...(withNulls ? {} : { tags: ['keep', 'é'] }),
+    startTime: '2025-03-01T00:00:00.000Z',
+    model,
+    tokenUsage: { input: 1, output: 1, total: 2 },
+    metadata: { workingDirectory: '/w', nodeVersion: 'v20', grokVersion: '1' },
+    messages: Array.from({ length: 3000 }, (_, k) => ({
+      role: k % 2 === 0 ? 'user' : 'assistant',
+      content: 'x',
+      ...(withNulls && k % 3 === 0 ? {} : { timestamp: '2025-03-01T00:00:01.000Z' }),
+      ...(withNulls && k % 2 === 0 ? {} : { usage: { input: k, output: 1, total: k + 1 } }),
+      toolCalls: [{ tool, parameters: {}, result: 'ok' }],
+    })),
+  });
+  const batchOf = async (withNulls: boolean, tool: string, model: string) => {
+    const text = JSON.stringify(session(withNulls, tool, model));
+    const file = { source: 'live' as const, path: `/s/${tool}`, name: tool, size: 1, mtimeMs: 1 };
+    return (await parseBatch([{ file, text }])).batch;
+  };
+  // long names, kept out of line in a vector's own strings
+  const first = await batchOf(true, 'a-tool-with-a-long-name-one', 'a-model-with-a-long-name-1');
+  const second = await batchOf(false, 'b', 'm');
+  const { conn, close } = await openMemoryIndex();
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    const a = await openAppenders(conn);
+    appendBatch(a, 1, first);
+    appendBatch(a, 2, second);
+    closeAppenders(a);
+    await conn.run('COMMIT');
+    const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRows();
+    expect(
+      await read(
+        `SELECT sid, count(*)::INTEGER, count(ts)::INTEGER, count(input)::INTEGER
+         FROM message_rows WHERE sid < 3 GROUP BY sid ORDER BY sid`,
+      ),
+    ).toEqual([
+      [1, 3000, 2000, 1500],
+      [2, 3000, 3000, 3000],
+    ]);
+    expect(
+      await read(
+        'SELECT sid, tool, count(*)::INTEGER FROM tool_call_rows GROUP BY ALL ORDER BY ALL',
+      ),
+    ).toEqual([
+      [1, 'a-tool-with-a-long-name-one', 3000],
+      [2, 'b', 3000],
+    ]);
+    // an empty list, then one with tags, then an empty one again, in one appender
+    const third = await batchOf(true, 'c', 'm');
+    await conn.run('BEGIN TRANSACTION');
+    const again = await openAppenders(conn);
+    appendBatch(again, 3, first);
+    appendBatch(again, 4, second);
+    appendBatch(again, 5, third);
+    closeAppenders(again);
+    await conn.run('COMMIT');
+    expect(await read('SELECT sid, tags::VARCHAR FROM sessions ORDER BY sid')).toEqual([
+      [1, '[]'],
+      [2, '[keep, é]'],
+      [3, '[]'],
+      [4, '[keep, é]'],
+      [5, '[]'],
+    ]);
+    expect(
+      await read(
+        'SELECT sid, model, count(*)::INTEGER FROM api_calls WHERE sid < 3 GROUP BY ALL ORDER BY ALL',
+      ),
+    ).toEqual([
+      [1, 'a-model-with-a-long-name-1', 1500],
+      [2, 'm', 3000],
+    ]);
+  } finally {
+    close();
+  }
+});
