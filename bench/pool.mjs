@@ -11,7 +11,8 @@
  *   --no-write     print the results without writing them into bench/RESULTS.md
  *   --dir DIR      where the pool goes (default: <tmpdir>/grok-bench-pool-<N>-<machines>), reused
  *                  while the counts match; remove it when done
- * The pool is in schema version 2: each session carries its summary (pool-schema.ts).
+ * The pool is in schema version 2: each session carries its summary (pool-schema.ts), and each
+ * machine has its rollup, its sessions summed in the footer (pool-rollup.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { GROUP_COLUMNS, GROUPS_LAYOUT } from '../dist/analytics/pool-rollup.js';
+import { priceRows, priceTable } from '../dist/analytics/pricing.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'dist', 'grok.cjs');
@@ -114,9 +117,16 @@ async function generate(dir) {
 
 /**
  * Each machine's rollup, as its export writes it (src/analytics/pool-rollup.ts): its sessions in
- * one file, naming the files it was made of.
+ * one file, whose footer names the files it was made of and carries their groups
+ * (queries/internal/pool-groups.sql, at the bundled prices).
  */
 async function rollUp(c, dir) {
+  await c.run(readFileSync(join(ROOT, 'queries', 'internal', 'prices-table.sql'), 'utf8'), {
+    prices: JSON.stringify(priceRows(priceTable())),
+  });
+  const groups = readFileSync(join(ROOT, 'queries', 'internal', 'pool-groups.sql'), 'utf8')
+    .trim()
+    .replace(/;$/, '');
   for (const machine of readdirSync(join(dir, 'sessions')).sort()) {
     const files = readdirSync(join(dir, 'sessions', machine))
       .sort()
@@ -127,12 +137,19 @@ async function rollUp(c, dir) {
       );
     const parts = JSON.stringify(files.map((f) => `${basename(dirname(f))}/${basename(f)}`).sort());
     const list = files.map((f) => `'${f}'`).join(', ');
+    const relation = `read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR})`;
+    const json = String(
+      (
+        await c.runAndReadAll(
+          `SELECT to_json({'layout': ${GROUPS_LAYOUT}, 'rows': list(g)})::VARCHAR FROM (SELECT ${GROUP_COLUMNS.join(', ')} FROM (${groups.replaceAll('{sessions}', relation)})) g`,
+        )
+      ).getRows()[0][0],
+    );
     mkdirSync(join(dir, 'rollup', machine), { recursive: true });
+    rmSync(join(dir, 'rollup', machine, 'groups.parquet'), { force: true });
     await c.run(`COPY (
-      SELECT * EXCLUDE (machine)
-      FROM read_parquet([${list}], hive_partitioning = true, hive_types_autocast = false, hive_types = {'machine': VARCHAR, 'month': VARCHAR})
-      ORDER BY month, start_time, session_id
-    ) TO '${join(dir, 'rollup', machine, 'sessions.parquet')}' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {grok_parts: '${parts}'})`);
+      SELECT * EXCLUDE (machine) FROM ${relation} ORDER BY month, start_time, session_id
+    ) TO '${join(dir, 'rollup', machine, 'sessions.parquet')}' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {grok_parts: '${parts}', grok_groups: '${json.replace(/'/g, "''")}'})`);
   }
 }
 
@@ -164,16 +181,17 @@ const dirAt = args.indexOf('--dir');
 const dir =
   dirAt >= 0 ? String(args[dirAt + 1]) : join(tmpdir(), `grok-bench-pool-${sessions}-${machines}`);
 const marker = join(dir, 'generated.json');
-const SCHEMA = 2; // and a rollup per machine
+const SCHEMA = 2; // and the rollups of each machine (ROLLUPS: their kinds)
+const ROLLUPS = 3;
 const made = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : undefined;
-if (made?.schema === SCHEMA && !made.rollup) {
-  // a pool of this schema generated before rollups: only they are made
+if (made?.schema === SCHEMA && made.rollup !== ROLLUPS) {
+  // a pool of this schema generated before these rollups: only they are made
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   await rollUp(c, dir);
   c.closeSync();
   db.closeSync();
-  writeFileSync(marker, JSON.stringify({ ...made, rollup: true }));
+  writeFileSync(marker, JSON.stringify({ ...made, rollup: ROLLUPS }));
 } else if (made?.schema !== SCHEMA) {
   process.stderr.write(`generating ${sessions} sessions from ${machines} machines in ${dir} ...\n`);
   const t = Date.now();
@@ -182,7 +200,7 @@ if (made?.schema === SCHEMA && !made.rollup) {
     marker,
     JSON.stringify({
       schema: SCHEMA,
-      rollup: true,
+      rollup: ROLLUPS,
       sessions,
       machines,
       seconds: (Date.now() - t) / 1000,

@@ -1,9 +1,11 @@
 /** Shared test helpers: temp GROK_HOME per test, the built CLI spawned for real, fixture copies. */
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { rng } from '../bench/generate.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(ROOT, 'dist', 'grok.cjs');
@@ -34,6 +36,92 @@ export function makeHome(opts: { withSessions?: boolean } = {}): TempHome {
   };
   return { home, sessions, env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
+
+export interface HomeSetup {
+  /** GROK_HOME set in this process too (GROK_SESSIONS_DIR unset), for code a test calls directly. */
+  inProcess?: boolean;
+  /** The home private (0700), as grok makes it: doctor and harden have nothing to say of it. */
+  private?: boolean;
+  /** Fixture sets (`sessions`, `broken`, `sessions-extra`) copied into the sessions directory. */
+  fixtures?: readonly string[];
+}
+
+/**
+ * A fresh home for each test of the file (or `describe` block) this is called in: made before
+ * each test, removed after it. The object returned reads the home of the test running.
+ */
+export function homeForEachTest(setup: HomeSetup = {}): TempHome {
+  let current: TempHome | undefined;
+  let before: { home: string | undefined; dir: string | undefined } | undefined;
+  beforeEach(() => {
+    current = makeHome();
+    if (setup.private) chmodSync(current.home, 0o700);
+    for (const set of setup.fixtures ?? []) copyFixtures(current.sessions, set);
+    if (setup.inProcess) {
+      before = { home: process.env.GROK_HOME, dir: process.env.GROK_SESSIONS_DIR };
+      process.env.GROK_HOME = current.home;
+      delete process.env.GROK_SESSIONS_DIR;
+    }
+  });
+  afterEach(() => {
+    if (before) {
+      restoreEnv('GROK_HOME', before.home);
+      restoreEnv('GROK_SESSIONS_DIR', before.dir);
+      before = undefined;
+    }
+    current?.cleanup();
+    current = undefined;
+  });
+  const now = (): TempHome => {
+    if (!current) throw new Error('the home exists only while a test runs');
+    return current;
+  };
+  return {
+    get home() {
+      return now().home;
+    },
+    get sessions() {
+      return now().sessions;
+    },
+    get env() {
+      return now().env;
+    },
+    cleanup: () => now().cleanup(),
+  };
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}
+
+/**
+ * `grok sessions <args>` in a home, and `json(...args)`: the same with --json, which must exit 0,
+ * its stdout parsed.
+ */
+export function sessionsCommand(h: TempHome) {
+  const grok = (...args: string[]) => runGrok(['sessions', ...args], h.env);
+  const json = (...args: string[]) => {
+    const r = grok(...args, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  return { grok, json };
+}
+
+/** Rows of the index of `home`, read directly (DuckDB is loaded only when this is called). */
+export async function indexRows(home: string, sql: string): Promise<Record<string, unknown>[]> {
+  const { openIndex } = await import('../src/analytics/index-db.js');
+  const handle = await openIndex(home);
+  try {
+    return (await handle.conn.runAndReadAll(sql)).getRowObjectsJS();
+  } finally {
+    handle.close();
+  }
+}
+
+/** A small seeded generator (mulberry32, the benchmark's): the same numbers on every run. */
+export const random: (seed: number) => () => number = rng;
 
 /** Copies a fixture set (`sessions`, `broken`, `sessions-extra`) into `dest`. */
 export function copyFixtures(dest: string, set = 'sessions'): void {
@@ -68,8 +156,21 @@ export function runGrokAsync(
   env: NodeJS.ProcessEnv,
   opts: { input?: string; cwd?: string } = {},
 ): Promise<RunResult> {
+  return runAsync(process.execPath, [BIN, ...args], {
+    env,
+    cwd: opts.cwd ?? ROOT,
+    input: opts.input,
+  });
+}
+
+/** Runs a program to its end, `input` on its stdin: its exit code and what it printed. */
+export function runAsync(
+  cmd: string,
+  args: readonly string[],
+  opts: { env: NodeJS.ProcessEnv; cwd?: string | undefined; input?: string | undefined },
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: opts.cwd ?? ROOT });
+    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

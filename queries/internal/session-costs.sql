@@ -4,7 +4,8 @@
 -- is at or above its model's long-context threshold at that tier (a message without `calls` counts
 -- as one call); session totals (the seed's
 -- format) at the base rates. Usage whose model has no price is counted, never priced at $0.
--- With the cached input and reasoning tokens reported, for stats.
+-- With the cached input and reasoning tokens reported, for stats, and unpriced_sessions: 1 for a
+-- session with unpriced usage (a pool's groups give several sessions a row: pool-group-costs.sql).
 CREATE OR REPLACE TEMP TABLE session_costs AS
 WITH c AS (
   SELECT a.sid, a.kind, a.known, a.cost_ticks, a.input, a.output, a.cached_input, a.reasoning,
@@ -22,6 +23,8 @@ SELECT sid,
        count(*) FILTER (WHERE cost_ticks IS NOT NULL) AS billed_calls,
        count(*) FILTER (WHERE known AND cost_ticks IS NULL AND priced) AS estimated_calls,
        count(*) FILTER (WHERE known AND cost_ticks IS NULL AND NOT priced) AS unpriced_calls,
+       (count(*) FILTER (WHERE known AND cost_ticks IS NULL AND NOT priced) > 0)::INTEGER
+         AS unpriced_sessions,
        count(*) FILTER (WHERE NOT known) AS unknown_calls,
        count(*) FILTER (WHERE kind = 'call') AS api_calls,
        coalesce(sum(cached_input), 0) AS cached_input,

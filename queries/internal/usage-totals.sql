@@ -11,7 +11,7 @@ FROM (
          coalesce(sum(billed_calls), 0) AS billed_calls,
          coalesce(sum(estimated_calls), 0) AS estimated_calls,
          coalesce(sum(unpriced_calls), 0) AS unpriced_calls,
-         count(*) FILTER (WHERE unpriced_calls > 0) AS unpriced_sessions,
+         coalesce(sum(unpriced_sessions), 0) AS unpriced_sessions,
          coalesce(bool_or(totals_only), false) AS totals_only,
          coalesce(sum(estimated), 0) AS estimated
   FROM temp.session_costs

@@ -15,7 +15,7 @@ import { type AnalyticsFilterOptions, type SessionSelection, selectionFrom } fro
 import type { PoolReading } from './pool.js';
 import { type RefreshOptions, type RefreshStats, refreshIndex } from './refresh.js';
 import { nothingToIndex, type Scan, startScan } from './scan.js';
-import { jsonValues, loadSql } from './sql-files.js';
+import { boundIn, jsonValues, loadSql } from './sql-files.js';
 import { ensureText, type TextLoad } from './text.js';
 import { passing } from './transient.js';
 
@@ -36,7 +36,7 @@ export interface AnalyticsOptions extends AnalyticsFilterOptions {
    * With --from: what of the pool the command reads (pool.ts: openPool); stats and cost read the
    * sessions alone, and not all their columns.
    */
-  poolReading?: Pick<PoolReading, 'omit' | 'tables'> | undefined;
+  poolReading?: Pick<PoolReading, 'omit' | 'tables' | 'grouped'> | undefined;
 }
 
 /** A row of a query whose columns are not known ahead (`grok sessions query`). */
@@ -213,7 +213,7 @@ async function withPool<T>(
   selection: SessionSelection,
   fn: (ctx: AnalyticsContext) => Promise<T>,
 ): Promise<T> {
-  const { openPool, poolSql } = await import('./pool.js');
+  const { openPool } = await import('./pool.js');
   const { archived: _, ...filters } = selection;
   // The filters apply as the pool's sessions are read: every session read is a selected one.
   const pool = await openPool(opts.from, {
@@ -223,7 +223,8 @@ async function withPool<T>(
   try {
     const conn = pool.conn;
     await conn.run(loadSql('internal/pool-select-sessions'));
-    await conn.run(poolSql('internal/selected-view'));
+    const sql = pool.sql;
+    await conn.run(sql('internal/selected-view'));
     return await fn({
       conn,
       home: grokHome(),
@@ -235,9 +236,11 @@ async function withPool<T>(
       notices: [],
       loadText: async () => {},
       settle: async () => {},
-      sql: poolSql,
-      rows: (name, params) => queryRows(conn, poolSql(name), params),
-      values: (names, params) => jsonValues(conn, names, params, poolSql),
+      sql,
+      // a pool's statement for a name may not use every parameter the index's does
+      rows: (name, params) => queryRows(conn, sql(name), params && boundIn(sql(name), params)),
+      values: (names, params) =>
+        jsonValues(conn, names, params && boundIn(names.map(sql).join('\n'), params), sql),
     });
   } finally {
     pool.close();

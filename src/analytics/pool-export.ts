@@ -36,7 +36,7 @@ import {
   sqlString,
   type TextMode,
 } from './pool-schema.js';
-import { loadSql } from './sql-files.js';
+import { boundIn, loadSql } from './sql-files.js';
 
 export interface PoolExportOptions {
   out: string;
@@ -143,14 +143,6 @@ function filesOfMonth(files: PoolFiles, table: PoolTable, month: string): string
 function untidyMonths(files: PoolFiles): string[] {
   const { untidy } = splitTidy(files);
   return [...new Set(POOL_TABLES.flatMap((t) => untidy[t].map(monthOf)))];
-}
-
-/** The parameters a statement uses: DuckDB refuses one it does not. */
-function boundIn(
-  sql: string,
-  params: Record<string, string | number>,
-): Record<string, string | number> {
-  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
 /**

@@ -9,7 +9,14 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { UsageError, UserError } from '../errors.js';
 import { createInstance } from './duckdb-load.js';
 import type { IndexHandle } from './index-db.js';
-import { partsOf, rollupParts, rollupsUnder } from './pool-rollup.js';
+import {
+  GROUP_COLUMNS,
+  GROUPS_KEY,
+  groupsStructure,
+  partsOf,
+  rollupParts,
+  rollupsUnder,
+} from './pool-rollup.js';
 import {
   emptyRelation,
   POOL_COLUMNS,
@@ -237,11 +244,24 @@ export async function openPoolInstance(): Promise<{
 export interface PoolHandle extends IndexHandle {
   root: string;
   files: PoolFiles;
+  /** The statement run for queries/<name>.sql over this pool (poolSql, or groupedSql). */
+  sql: (name: string) => string;
 }
 
 /** The machine of a pool's file (`…/machine=<id>/month=…/<file>`). */
 function machineOf(file: string): string {
   return basename(dirname(dirname(file))).slice('machine='.length);
+}
+
+/** A machine's rollup that stands for its sessions files (usableRollups). */
+interface UsableRollup {
+  machine: string;
+  /** Its sessions in one file. */
+  sessions: string;
+  /** Its footer has their groups (pool-rollup.ts). */
+  groups: boolean;
+  /** The sessions files it stands for. */
+  replaces: string[];
 }
 
 /**
@@ -253,13 +273,12 @@ async function usableRollups(
   root: string,
   tidy: readonly string[],
   untidy: readonly string[],
-): Promise<{ files: string[]; replaced: Set<string> }> {
+): Promise<UsableRollup[]> {
   const found = expandRoot(root).flatMap((r) =>
     [...rollupsUnder(r)].map(([machine, path]) => ({ root: r, machine, path })),
   );
-  const usable = { files: [] as string[], replaced: new Set<string>() };
-  if (found.length === 0) return usable;
-  const parts = await rollupParts(
+  if (found.length === 0) return [];
+  const made = await rollupParts(
     conn,
     found.map((f) => f.path),
   );
@@ -269,6 +288,7 @@ async function usableRollups(
     const m = machineOf(f);
     byMachine.set(m, [...(byMachine.get(m) ?? []), f]);
   }
+  const usable: UsableRollup[] = [];
   for (const { root: r, machine, path } of found) {
     const mine = byMachine.get(machine) ?? [];
     const under = join(r, 'sessions', `machine=${machine}`) + sep;
@@ -276,12 +296,16 @@ async function usableRollups(
       untidyMachines.has(machine) ||
       mine.length === 0 ||
       !mine.every((f) => f.startsWith(under)) ||
-      parts.get(path) !== partsOf(mine)
+      made.get(path)?.parts !== partsOf(mine)
     ) {
       continue;
     }
-    usable.files.push(path);
-    for (const f of mine) usable.replaced.add(f);
+    usable.push({
+      machine,
+      sessions: path,
+      groups: made.get(path)?.groups === true,
+      replaces: mine,
+    });
   }
   return usable;
 }
@@ -335,6 +359,20 @@ export function sessionColumns(omit: readonly SessionColumn[]): string {
   );
 }
 
+/**
+ * What stats and cost total over a pool read as groups (pool-groups.sql): the groups rollups of
+ * the machines that have them, the others' sessions summed alike.
+ */
+export interface GroupedReading {
+  /** The price table in force (pricing.ts: priceRows, as JSON): the tiers of the rollups' usage. */
+  prices: string;
+  /**
+   * Each session's duration and reply latencies too (temp.pool_values), for their percentiles:
+   * over all the sessions, or by model as well (stats --by model); none for cost.
+   */
+  values: 'none' | 'overall' | 'by model';
+}
+
 /** Opens a pool as the analytics commands read the index. The caller closes it. */
 export interface PoolReading {
   /** Columns of the sessions the command never reads (read into memory otherwise). */
@@ -343,23 +381,132 @@ export interface PoolReading {
   filters?: Record<string, DuckDBValue> | undefined;
   /** The tables whose files the command reads (the others are empty to it): all by default. */
   tables?: readonly PoolTable[] | undefined;
+  /**
+   * Read as groups where the filters allow (a machine or a model, not a period, tag or project):
+   * the command's queries then run over the groups (poolSql).
+   */
+  grouped?: GroupedReading | undefined;
+}
+
+/** The filters a pool's groups answer: the others need each session. */
+function groupable(filters: Record<string, DuckDBValue>): boolean {
+  return ['since', 'until', 'tag', 'project'].every(
+    (k) => filters[k] === null || filters[k] === undefined,
+  );
+}
+
+/** A list of paths as DuckDB reads it. */
+const pathList = (paths: readonly string[]): string =>
+  paths.map((f) => sqlString(f, '--from')).join(', ');
+
+/**
+ * The groups of a pool: those in the footers of the machines' rollups (`rolled`), save a machine's
+ * whose usage tiers were cut at another long-context threshold than the prices here give (its
+ * sessions are then read), into temp.rolled_groups. Returns the machines left out.
+ */
+async function readRolledGroups(
+  conn: DuckDBConnection,
+  rolled: readonly UsableRollup[],
+  model: DuckDBValue,
+): Promise<Set<string>> {
+  if (rolled.length === 0) return new Set();
+  const files = pathList(rolled.map((r) => r.sessions));
+  const structure = sqlString(groupsStructure(), 'groups');
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE rolled_groups AS
+     SELECT machine, ${GROUP_COLUMNS.map((c) => `g.${c}`).join(', ')}
+     FROM (
+       SELECT regexp_extract(file_name, '/machine=([^/]+)/[^/]+$', 1) AS machine,
+              unnest(from_json(decode(value), ${structure}).rows) AS g
+       FROM parquet_kv_metadata([${files}])
+       WHERE decode(key) = '${GROUPS_KEY}'
+     )
+     WHERE $model::VARCHAR IS NULL OR g.model = $model::VARCHAR`,
+    { model },
+  );
+  const other = await conn.runAndReadAll(
+    `SELECT DISTINCT g.machine FROM temp.rolled_groups g JOIN temp.prices p ON p.model = g.call_model WHERE g.grain = 'usage' AND g.lc_threshold IS DISTINCT FROM p.lc_threshold`,
+  );
+  return new Set(other.getRows().map((r) => String(r[0])));
+}
+
+/** What of each session its percentiles need (temp.pool_values; pool-latency.sql). */
+const VALUE_COLUMNS = 'model, duration_ms, reply_ms, timed_output, timed_ms';
+
+/**
+ * temp.pool_groups: the rolled machines' groups (temp.rolled_groups) and those of the sessions read
+ * (the sessions table, filtered), summed alike (pool-groups.sql) at the prices here; with
+ * `values`, temp.pool_values: each session's model, duration and reply latencies, read from the
+ * rolled machines' sessions rollups (those columns alone) and from the sessions table.
+ */
+async function readGroups(
+  conn: DuckDBConnection,
+  rolled: readonly UsableRollup[],
+  grouped: GroupedReading,
+  model: DuckDBValue,
+): Promise<void> {
+  const ofSessions = loadSql('internal/pool-groups').replaceAll('{sessions}', 'sessions');
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE pool_groups AS ${ofSessions.trim().replace(/;$/, '')}`,
+  );
+  if (rolled.length > 0) {
+    const machines = rolled.map((r) => sqlString(r.machine, '--from')).join(', ');
+    await conn.run(
+      `INSERT INTO temp.pool_groups BY NAME SELECT * FROM temp.rolled_groups WHERE machine IN (${machines})`,
+    );
+  }
+  if (grouped.values === 'none') return;
+  // the model only where the latencies go by it: a million strings read for nothing otherwise
+  const columns =
+    grouped.values === 'by model'
+      ? VALUE_COLUMNS
+      : 'NULL::VARCHAR AS model, duration_ms, reply_ms, NULL::BIGINT AS timed_output, NULL::BIGINT AS timed_ms';
+  const own = `SELECT ${columns} FROM sessions`;
+  const files = rolled.map((r) => r.sessions);
+  await conn.run(
+    files.length === 0
+      ? `CREATE OR REPLACE TEMP TABLE pool_values AS ${own}`
+      : `CREATE OR REPLACE TEMP TABLE pool_values AS ${own} UNION ALL SELECT ${columns} FROM read_parquet([${pathList(files)}]) WHERE $model::VARCHAR IS NULL OR model = $model::VARCHAR`,
+    files.length === 0 ? {} : { model },
+  );
 }
 
 export async function openPool(from: unknown, reading: PoolReading = {}): Promise<PoolHandle> {
   const { omit = [], filters = {}, tables = POOL_TABLES } = reading;
+  let grouped = reading.grouped !== undefined && groupable(filters) ? reading.grouped : undefined;
   const root = poolRoot(from);
   const { conn, close } = await openPoolInstance();
   try {
     if (expandRoot(root).length === 0) throw new UserError(`--from: ${root} matches no directory`);
     assertNotOldLayout(root);
-    const files = listPoolFiles(root, undefined, tables);
+    // --machine: that machine's files alone (pool-sessions.sql filters by it too, for `query`)
+    const machine =
+      filters.machine === null || filters.machine === undefined
+        ? undefined
+        : String(filters.machine);
+    const files = listPoolFiles(root, machine, tables);
     const { tidy, untidy } = splitTidy(files, tables);
-    const rollups = await usableRollups(conn, root, tidy.sessions, untidy.sessions);
-    tidy.sessions = tidy.sessions.filter((f) => !rollups.replaced.has(f));
+    let rollups = await usableRollups(conn, root, tidy.sessions, untidy.sessions);
+    // Read as groups only where some machine's rollup has them: summing a pool's sessions into
+    // groups costs more than answering from the sessions themselves (a pool of older exports).
+    if (grouped && !rollups.some((r) => r.groups)) grouped = undefined;
+    if (grouped) {
+      await conn.run(loadSql('internal/prices-table'), { prices: grouped.prices });
+      const other = await readRolledGroups(
+        conn,
+        rollups.filter((r) => r.groups),
+        filters.model ?? null,
+      );
+      rollups = rollups.filter((r) => r.groups && !other.has(r.machine));
+    }
+    const replaced = new Set(rollups.flatMap((r) => r.replaces));
+    tidy.sessions = tidy.sessions.filter((f) => !replaced.has(f));
+    // read as groups, the rolled machines' sessions are not in the sessions table at all
+    const sessionsRollups = grouped ? [] : rollups.map((r) => r.sessions);
     const relations = (sql: string): string => {
       let out = sql
         .replaceAll('{session_columns}', sessionColumns(omit))
-        .replaceAll('{sessions_tidy}', sessionsRelation(tidy.sessions, rollups.files));
+        .replaceAll('{sessions_tidy}', sessionsRelation(tidy.sessions, sessionsRollups));
       for (const table of POOL_TABLES) {
         out = out
           .replaceAll(`{${table}_tidy}`, parquetRelation(table, tidy[table]))
@@ -378,6 +525,8 @@ export async function openPool(from: unknown, reading: PoolReading = {}): Promis
         ...filters,
       });
       await conn.run(relations(loadSql('internal/pool-views')));
+      if (grouped) await readGroups(conn, rollups, grouped, filters.model ?? null);
+      else await conn.run(`CREATE TEMP VIEW pool_values AS SELECT ${VALUE_COLUMNS} FROM sessions`);
     } catch (error) {
       // Files of a version before the sessions' summary lack its columns: say so, not DuckDB's words.
       await assertSummaryVersion(conn, root, files.sessions);
@@ -401,7 +550,15 @@ export async function openPool(from: unknown, reading: PoolReading = {}): Promis
         { hint: 'update grok on this machine' },
       );
     }
-    return { conn, mode: 'memory', notice: undefined, close, root, files };
+    return {
+      conn,
+      mode: 'memory',
+      notice: undefined,
+      close,
+      root,
+      files,
+      sql: grouped ? groupedSql(grouped.values === 'by model') : poolSql,
+    };
   } catch (error) {
     close();
     throw error;
@@ -414,7 +571,6 @@ export async function openPool(from: unknown, reading: PoolReading = {}): Promis
  */
 const POOL_QUERIES: Readonly<Record<string, string>> = {
   'internal/latency': 'internal/pool-latency',
-  'internal/latency-by-model': 'internal/pool-latency-by-model',
   // every session of a pool's table is selected (pool-sessions.sql): no join to the selection
   'internal/selected-view': 'internal/pool-selected-view',
 };
@@ -443,6 +599,31 @@ export function poolSql(name: string): string {
   if (mapped !== undefined) return loadSql(mapped);
   const sql = loadSql(name);
   return OVER_EVERY_SESSION.has(name) ? withoutSelectionJoin(name, sql) : sql;
+}
+
+/** The queries of stats and cost over a pool read as groups (openPool: grouped). */
+const GROUPED_QUERIES: Readonly<Record<string, string>> = {
+  'internal/session-costs': 'internal/pool-group-costs',
+  'internal/stats-totals': 'internal/pool-group-totals',
+  'internal/tools': 'internal/pool-group-tools',
+  'internal/models': 'internal/pool-group-models',
+  'internal/latency': 'internal/pool-group-latency',
+  'internal/active-sessions': 'internal/pool-group-active',
+  'internal/by-machine': 'internal/pool-group-by-machine',
+  'internal/pool-cost-groups': 'internal/pool-group-cost-groups',
+  'internal/pool-unpriced-models': 'internal/pool-group-unpriced-models',
+};
+
+/**
+ * The statements over a pool read as groups: the grouped one, where the command has one; the
+ * latencies by model only when asked for (their percentiles cost as much again).
+ */
+export function groupedSql(byModel: boolean): (name: string) => string {
+  return (name) => {
+    // by model, the latencies come from each session's values (pool-latency.sql, as poolSql)
+    const mapped = byModel && name === 'internal/latency' ? undefined : GROUPED_QUERIES[name];
+    return mapped === undefined ? poolSql(name) : loadSql(mapped);
+  };
 }
 
 /**

@@ -47,6 +47,11 @@ export async function jsonValues<T extends readonly unknown[] = unknown[]>(
   return names.map((_, i) => jsonOf(row?.[i])) as unknown as T;
 }
 
+/** The parameters a statement uses: DuckDB refuses one it does not. */
+export function boundIn<T>(sql: string, params: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
+}
+
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */
 export function loadSql(name: string): string {
   let text = cache.get(name);

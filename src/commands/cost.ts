@@ -37,6 +37,7 @@ import {
   flatCost,
   NO_COST,
   type Pricing,
+  priceRows,
 } from '../analytics/pricing.js';
 import { XAI_PRICE_DATA } from '../analytics/xai-prices.js';
 import { UsageError } from '../errors.js';
@@ -169,7 +170,12 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
   const inForce = await tableInForce();
   const pricing: Pricing =
     rate !== undefined ? { kind: 'flat', usdPer1k: rate } : { kind: 'table', table: inForce.table };
-  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
+  // Over a pool, groups of machines or models are summed from its groups (pool.ts: GroupedReading).
+  const grouped =
+    opts.groupsOnly && (by === 'machine' || by === 'model')
+      ? { prices: JSON.stringify(priceRows(inForce.table)), values: 'none' as const }
+      : undefined;
+  return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
     const overridden = Object.keys(inForce.overrides).sort();

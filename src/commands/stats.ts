@@ -9,7 +9,7 @@ import {
   withNotes,
 } from '../analytics/output.js';
 import { validateTimeZone } from '../analytics/period.js';
-import { costOfParts } from '../analytics/pricing.js';
+import { costOfParts, priceRows } from '../analytics/pricing.js';
 import {
   cachedShare,
   GROUPS,
@@ -149,7 +149,15 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
   }
   const tz = opts.tz ? validateTimeZone(String(opts.tz)) : 'UTC';
   const { table } = await tableInForce();
-  return withAnalytics({ ...opts, poolReading: POOL_READING }, async (ctx) => {
+  // Over a pool, what groups answer is summed from them (pool.ts: GroupedReading).
+  const grouped =
+    by === undefined || by === 'machine' || by === 'model' || by === 'tool'
+      ? {
+          prices: JSON.stringify(priceRows(table)),
+          values: by === 'model' ? ('by model' as const) : ('overall' as const),
+        }
+      : undefined;
+  return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
     await computeCosts(ctx, table);
     // tools.sql gives each tool's row as ToolStat has it
     const [totals, tools, modelRows, lat, active, usage] = await ctx.values<

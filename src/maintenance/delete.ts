@@ -10,7 +10,7 @@ import { type PathOptions, sessionsDir } from '../session/paths.js';
 import { resolveRefs } from '../session/ref.js';
 import { deleteSessionFile, loadEntries } from '../session/store.js';
 import { parseDateArg } from '../time.js';
-import { unchangedSince } from './select.js';
+import { type Candidate, type Skip, unchangedSince } from './select.js';
 
 export interface DeleteOptions extends PathOptions {
   dryRun?: boolean;
@@ -67,6 +67,41 @@ async function selectByRule(
   };
 }
 
+export interface DeleteOutcome {
+  deleted: string[];
+  /** Changed, replaced, gone or opened since it was chosen: left alone (see `changed`). */
+  skipped: Skip[];
+  /** The deletion itself failed (and, with `changed: 'failed'`, the files left alone). */
+  failed: Skip[];
+}
+
+/**
+ * Deletes each target that is still the file that was read, in their order; one failure does not
+ * stop the rest. A target changed since is reported in `skipped` (a rule chose it: prune), or
+ * with `changed: 'failed'` in `failed`, in the order of the targets (the user named it: delete).
+ */
+export async function deleteUnchanged(
+  targets: readonly Pick<Candidate, 'name' | 'path' | 'size' | 'mtimeMs'>[],
+  changed: 'skipped' | 'failed',
+): Promise<DeleteOutcome> {
+  const out: DeleteOutcome = { deleted: [], skipped: [], failed: [] };
+  for (const t of targets) {
+    // The answer may have come long after the list: a grok may have opened or added to it since.
+    const why = await unchangedSince(t);
+    if (why !== undefined) {
+      out[changed].push({ file: t.name, reason: why });
+      continue;
+    }
+    try {
+      await deleteSessionFile(t.path);
+      out.deleted.push(t.name);
+    } catch (error) {
+      out.failed.push({ file: t.name, reason: describeFsError(error) });
+    }
+  }
+  return out;
+}
+
 export async function deleteSessions(
   refs: readonly string[],
   opts: DeleteOptions,
@@ -114,19 +149,8 @@ export async function deleteSessions(
     ))
   )
     return { ...result, cancelled: true };
-  for (const t of targets) {
-    // The answer may have come long after the list: a grok may have opened or added to it since.
-    const changed = await unchangedSince(t);
-    if (changed !== undefined) {
-      result.failed.push({ file: t.name, reason: changed });
-      continue;
-    }
-    try {
-      await deleteSessionFile(t.path);
-      result.deleted.push(t.name);
-    } catch (error) {
-      result.failed.push({ file: t.name, reason: describeFsError(error) });
-    }
-  }
+  const outcome = await deleteUnchanged(targets, 'failed');
+  result.deleted = outcome.deleted;
+  result.failed.push(...outcome.failed);
   return result;
 }

@@ -2,8 +2,7 @@
  * Pruning: which sessions an age rule and the protections choose (pure), and removing them after
  * a last check that each is still the file that was read.
  */
-import { describeFsError } from '../errors.js';
-import { deleteSessionFile } from '../session/store.js';
+import { type DeleteOutcome, deleteUnchanged } from './delete.js';
 import {
   type AgeRule,
   type Candidate,
@@ -12,7 +11,6 @@ import {
   type Protection,
   protectedBy,
   type Skip,
-  unchangedSince,
 } from './select.js';
 
 export interface PrunePlan {
@@ -55,29 +53,10 @@ export function planPrune(
   return plan;
 }
 
-export interface PruneOutcome {
-  deleted: string[];
-  /** Changed, replaced, gone or opened since it was chosen: left alone. */
-  skipped: Skip[];
-  /** The deletion itself failed. */
-  failed: Skip[];
-}
-
-/** Deletes each target that is still the file that was read; one failure does not stop the rest. */
-export async function applyPrune(targets: readonly Candidate[]): Promise<PruneOutcome> {
-  const out: PruneOutcome = { deleted: [], skipped: [], failed: [] };
-  for (const c of targets) {
-    const changed = await unchangedSince(c);
-    if (changed !== undefined) {
-      out.skipped.push({ file: c.name, reason: changed });
-      continue;
-    }
-    try {
-      await deleteSessionFile(c.path);
-      out.deleted.push(c.name);
-    } catch (error) {
-      out.failed.push({ file: c.name, reason: describeFsError(error) });
-    }
-  }
-  return out;
+/**
+ * Deletes each target that is still the file that was read; one failure does not stop the rest.
+ * One changed since it was chosen is skipped, not failed: the rule would not choose it now.
+ */
+export function applyPrune(targets: readonly Candidate[]): Promise<DeleteOutcome> {
+  return deleteUnchanged(targets, 'skipped');
 }

@@ -14,20 +14,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BIN, duckdbOpenTracePreload, makeHome, ROOT, type TempHome } from '../helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { BIN, duckdbOpenTracePreload, homeForEachTest, ROOT } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
-let h: TempHome;
+const h = homeForEachTest();
 let preload: string;
 
 beforeEach(() => {
-  h = makeHome();
   preload = duckdbOpenTracePreload(h.home, 'DUCKDB');
   writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', input: 1000, output: 200 });
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
 });
-afterEach(() => h.cleanup());
 
 /** Runs a command; says whether it opened DuckDB (computed) or not (answered from the cache). */
 function ask(args: string[], env: NodeJS.ProcessEnv = h.env) {

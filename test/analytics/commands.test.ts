@@ -1,21 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { describe, expect, test } from 'vitest';
+import { homeForEachTest, makeHome, runGrok, sessionsCommand, sh } from '../helpers.js';
 import { fileNameFor, writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
-
-const grok = (...args: string[]) => runGrok(['sessions', ...args], h.env);
-const json = (...args: string[]) => {
-  const r = grok(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
+const h = homeForEachTest();
+const { grok, json } = sessionsCommand(h);
 
 function sample(): void {
   writeSession(h.sessions, {

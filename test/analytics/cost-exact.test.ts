@@ -5,22 +5,12 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { XAI_PRICE_DATA } from '../../src/analytics/xai-prices.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, sessionsCommand } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
-
-const grok = (...args: string[]) => runGrok(['sessions', ...args], h.env);
-const json = (...args: string[]) => {
-  const r = grok(...args, '--json');
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-};
+const h = homeForEachTest();
+const { grok, json } = sessionsCommand(h);
 
 interface Call {
   model: string;

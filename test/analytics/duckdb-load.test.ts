@@ -4,15 +4,11 @@
  */
 import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { createInstance, loadDuckDB } from '../../src/analytics/duckdb-load.js';
-import { makeHome, type TempHome } from '../helpers.js';
+import { homeForEachTest } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 /** What an instance reports of itself, and whether it takes a write; closed after. */
 async function traits(instance: DuckDBInstance) {

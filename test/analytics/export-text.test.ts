@@ -4,16 +4,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { describe, expect, test } from 'vitest';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { EXAMPLES } from '../secrets/examples.js';
 import { writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 const grok = (...args: string[]) => runGrok(['sessions', ...args], h.env);
 const key = EXAMPLES[0] as (typeof EXAMPLES)[number];

@@ -9,22 +9,16 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
 import { indexPath, openIndex } from '../../src/analytics/index-db.js';
 import { appliedSteps, MIGRATION_STEPS } from '../../src/analytics/migrations.js';
 import { FIND_FROM } from '../../src/analytics/scan.js';
-import { makeHome, ROOT, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, ROOT, runGrok } from '../helpers.js';
 import { countingFind, crowd, withPath, writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  process.env.GROK_HOME = h.home;
-  delete process.env.GROK_SESSIONS_DIR;
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ inProcess: true });
 
 const counts = () =>
   withAnalytics({}, async (ctx) => {

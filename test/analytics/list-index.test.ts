@@ -4,15 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { expect, test } from 'vitest';
+import { copyFixtures, homeForEachTest, runGrok } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 /** Rewrites a session file's start and end times as written by hand or by another tool. */
 function retime(file: string, startTime: string, endTime?: string): void {

@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { BIN, FIXTURES, makeHome, runGrok, type TempHome } from '../helpers.js';
@@ -84,10 +84,22 @@ function parquetFilesUnder(dir: string): string[] {
     .filter((f) => statSync(f).isFile());
 }
 
-async function readParquet(file: string): Promise<Record<string, unknown>[]> {
+function fileBuffer(file: string): ArrayBuffer {
   const bytes = readFileSync(file);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return (await parquetReadObjects({ file: buffer, compressors })) as Record<string, unknown>[];
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+async function readParquet(file: string): Promise<Record<string, unknown>[]> {
+  return (await parquetReadObjects({ file: fileBuffer(file), compressors })) as Record<
+    string,
+    unknown
+  >[];
+}
+
+/** A rollup's groups (its footer's `grok_groups`), as hyparquet reads the footer. */
+function footerGroups(file: string): { layout: number; rows: Record<string, unknown>[] } {
+  const kv = parquetMetadata(fileBuffer(file)).key_value_metadata ?? [];
+  return JSON.parse(kv.find((e) => e.key === 'grok_groups')?.value ?? 'null');
 }
 
 describe('a pool of two machines', { timeout: 180_000 }, () => {
@@ -233,15 +245,41 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
         )
       ).getRows()[0]?.[0],
     );
+    const groups = String(
+      (
+        await conn.runAndReadAll(
+          `SELECT decode(value) FROM parquet_kv_metadata(${q(rollup)}) WHERE decode(key) = 'grok_groups'`,
+        )
+      ).getRows()[0]?.[0],
+    );
     const three = join(union.home, 'three.parquet');
+    const threeGrouped = join(union.home, 'three-grouped.parquet');
     await conn.run(
       `COPY (SELECT * FROM read_parquet(${q(rollup)}) LIMIT 3) TO ${q(three)} (FORMAT parquet, KV_METADATA {grok_parts: ${q(parts)}})`,
+    );
+    await conn.run(
+      `COPY (SELECT * FROM read_parquet(${q(rollup)}) LIMIT 3) TO ${q(threeGrouped)} (FORMAT parquet, KV_METADATA {grok_parts: ${q(parts)}, grok_groups: ${q(groups)}})`,
     );
     conn.closeSync();
     db.closeSync();
     const real = readFileSync(rollup);
     cpSync(three, rollup);
-    expect(json(union, 'stats', '--from', pool).sessions).toBe(json(b, 'stats').sessions + 3);
+    // a filter the groups cannot answer (a period) reads the rollup's sessions
+    const since = ['--since', '2000-01-01'];
+    expect(json(union, 'stats', '--from', pool, ...since).sessions).toBe(
+      json(b, 'stats').sessions + 3,
+    );
+    // stats read as groups: a rollup without them in its footer is not used
+    expect(json(union, 'stats', '--from', pool)).toEqual(all);
+    // with the groups in its footer: the totals are theirs, the percentiles its 3 sessions' own
+    cpSync(threeGrouped, rollup);
+    const grouped = json(union, 'stats', '--from', pool);
+    expect(ADDITIVE(grouped)).toEqual(ADDITIVE(all));
+    expect(grouped.latency.replies).toBeLessThan(all.latency.replies);
+    expect(json(union, 'stats', '--from', pool, ...since).sessions).toBe(
+      json(b, 'stats').sessions + 3,
+    );
+    cpSync(three, rollup);
     // a month of the laptop's not there (a sync tool has not brought it yet): its files are read
     const month = readdirSync(join(pool, 'sessions', 'machine=laptop')).sort()[0] as string;
     const dir = join(pool, 'sessions', 'machine=laptop', month);
@@ -263,6 +301,76 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     expect(json(union, 'stats', '--from', pool)).toEqual(all);
   });
 
+  test("stats and cost summed from the rollups' groups equal the same over the sessions: by machine, model or tool, for one machine or model", () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    exportTo(b, 'desktop');
+    // a filter the groups cannot answer (a period, here every session's): each session is read
+    const since = ['--since', '2000-01-01'];
+    for (const by of [[], ['--by', 'model'], ['--by', 'tool']]) {
+      expect(json(union, 'stats', '--from', pool, ...by)).toEqual(json(union, 'stats', ...by));
+    }
+    // and read session by session, by model too (each model's reply latencies)
+    expect(json(union, 'stats', '--from', pool, '--by', 'model', ...since)).toEqual(
+      json(union, 'stats', '--by', 'model', ...since),
+    );
+    expect(json(union, 'stats', '--from', pool, '--by', 'machine')).toEqual(
+      json(union, 'stats', '--from', pool, '--by', 'machine', ...since),
+    );
+    expect(json(union, 'stats', '--from', pool, '--machine', 'laptop')).toEqual(json(a, 'stats'));
+    const model = json(union, 'stats').models[0].model as string;
+    expect(json(union, 'stats', '--from', pool, '--model', model)).toEqual(
+      json(union, 'stats', '--model', model),
+    );
+    // cost by machine or model as a table or CSV (its groups only): the same figures and warning
+    for (const by of ['machine', 'model']) {
+      for (const form of [[], ['--csv']]) {
+        const grouped = grok(union, 'cost', '--from', pool, '--by', by, ...form);
+        const read = grok(union, 'cost', '--from', pool, '--by', by, ...form, ...since);
+        expect(grouped.code, grouped.stderr).toBe(0);
+        expect(grouped.stdout).toBe(read.stdout);
+        expect(grouped.stderr).toBe(read.stderr);
+      }
+    }
+    const live = grok(union, 'cost', '--by', 'model', '--csv');
+    expect(grok(union, 'cost', '--from', pool, '--by', 'model', '--csv').stdout).toBe(live.stdout);
+    expect(
+      grok(union, 'cost', '--from', pool, '--by', 'model', '--csv', '--machine', 'desktop').stdout,
+    ).toBe(grok(b, 'cost', '--by', 'model', '--csv').stdout);
+  });
+
+  test("prices here that cut the long-context tier elsewhere, or price a model the export's did not, give the cost over the sessions", () => {
+    splitSamples();
+    exportTo(a, 'laptop');
+    exportTo(b, 'desktop');
+    const settings = join(union.home, 'settings.json');
+    const costs = () => ({
+      live: grok(union, 'cost', '--by', 'model', '--csv').stdout,
+      pooled: grok(union, 'cost', '--from', pool, '--by', 'model', '--csv').stdout,
+      stats: json(union, 'stats', '--from', pool),
+    });
+    const before = costs();
+    expect(before.pooled).toBe(before.live);
+    // a tier at 1,000 tokens: most of grok-4-0709's calls are long here, none were at export
+    const tier = { longContext: { threshold: 1000, input: 100, output: 300 } };
+    writeFileSync(settings, JSON.stringify({ pricing: { 'grok-4-0709': tier } }));
+    const cut = costs();
+    expect(cut.live).not.toBe(before.live);
+    expect(cut.pooled).toBe(cut.live);
+    expect(cut.stats).toEqual(json(union, 'stats'));
+    // a price for the model the export had none for: its sessions are priced, none left unpriced
+    writeFileSync(
+      settings,
+      JSON.stringify({ pricing: { 'grok-5-preview': { input: 10, output: 30 } } }),
+    );
+    const priced = costs();
+    expect(priced.live).not.toBe(before.live);
+    expect(priced.pooled).toBe(priced.live);
+    expect(priced.stats).toEqual(json(union, 'stats'));
+    expect(priced.stats.cost.unpricedSessions).toBe(0);
+    expect(before.stats.cost.unpricedSessions).toBeGreaterThan(0);
+  });
+
   test("hyparquet reads every file of the pool, and its totals are grok's", async () => {
     splitSamples();
     exportTo(a, 'laptop');
@@ -275,11 +383,22 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     const tables = { replies: 0, toolCalls: 0, failed: 0, exactTicks: 0n, usageRows: 0 };
     const machines = new Set<string>();
     const rollups = { sessions: 0, input: 0, replies: 0 };
+    // and the same sessions summed in its footer
+    const footer = { sessions: 0, input: 0, toolCalls: 0, exactTicks: 0n };
     for (const file of files) {
       // a machine's sessions in one file (its rollup): the same rows as its sessions files
       const rolled = /\/rollup\/machine=([^/]+)\/sessions\.parquet$/.exec(file);
       if (rolled) {
         machines.add(rolled[1] as string);
+        const groups = footerGroups(file);
+        expect(groups.layout).toBe(1);
+        for (const g of groups.rows) {
+          if (g.grain === 'session') {
+            footer.sessions += Number(g.sessions);
+            footer.input += Number(g.input);
+            footer.exactTicks += BigInt(String(g.exact_ticks ?? 0));
+          } else if (g.grain === 'tool') footer.toolCalls += Number(g.calls);
+        }
         for (const r of await readParquet(file)) {
           expect(r.schema_version).toBe(2);
           expect(new Date(r.start_time as Date).toISOString().slice(0, 7)).toBe(r.month);
@@ -338,6 +457,12 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
       sessions: totals.sessions,
       input: totals.input,
       replies: summary.replies,
+    });
+    expect(footer).toEqual({
+      sessions: totals.sessions,
+      input: totals.input,
+      toolCalls: summary.toolCalls,
+      exactTicks: summary.exactTicks,
     });
     expect(summary.replies).toBe(stats.latency.replies);
     expect(summary.toolCalls).toBe(stats.toolCalls);

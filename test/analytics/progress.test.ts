@@ -3,16 +3,12 @@
  * erased before the answer, never in a pipe, and not for small jobs.
  */
 import { spawnSync } from 'node:child_process';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { PROGRESS_MIN_ITEMS } from '../../src/render/progress.js';
-import { BIN, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { BIN, homeForEachTest, makeHome, runGrok } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 function writeSessions(n: number): void {
   const start = Date.parse('2025-01-01T00:00:00Z');

@@ -8,7 +8,7 @@ import { lstatSync, mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSy
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { rng } from '../../bench/generate.mjs';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
@@ -24,7 +24,7 @@ import {
   scanNow,
   startScan,
 } from '../../src/analytics/scan.js';
-import { makeHome, ROOT, type TempHome } from '../helpers.js';
+import { homeForEachTest, ROOT } from '../helpers.js';
 import { countingFind, crowd, fakeFind, withPath, writeSession } from './sessions.js';
 
 /** How the pass set going by startScan is made on this system. */
@@ -47,11 +47,7 @@ async function until(done: () => boolean): Promise<void> {
   }
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 test('lists regular session files with their exact size and mtime, and the lock files', async () => {
   crowd(h.sessions, FIND_FROM);

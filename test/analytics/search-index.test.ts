@@ -9,36 +9,20 @@
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBBlobValue } from '@duckdb/node-api';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { type Row, withAnalytics } from '../../src/analytics/analytics-run.js';
-import { openIndex } from '../../src/analytics/index-db.js';
 import { mayHold, needleGrams, searchNeedle } from '../../src/analytics/search-grams.js';
 import { searchIndexed } from '../../src/analytics/search-index.js';
 import { jsonArray } from '../../src/analytics/sql-files.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, random, indexRows as rowsOfIndex, runGrok } from '../helpers.js';
 import { fileNameFor, makeSession, writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  process.env.GROK_HOME = h.home;
-  delete process.env.GROK_SESSIONS_DIR;
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ inProcess: true });
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
-/** mulberry32: the same corpus every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same corpus every run. */
+const rng = random;
 
 /** Words whose case DuckDB and JavaScript fold differently, and other traps. */
 const WORDS = [
@@ -161,7 +145,7 @@ async function scanned(q: string, role: string | null): Promise<Row[]> {
   });
 }
 
-async function indexed(q: string, role: string | null, limit = 1_000_000): Promise<Row[]> {
+async function indexed(q: string, role: string | null, limit = 1_000_000): Promise<object[]> {
   return withAnalytics({}, async (ctx) => (await searchIndexed(ctx, q, role, limit)).rows);
 }
 
@@ -241,14 +225,7 @@ describe('search over its index gives what the scan gave', () => {
 });
 
 /** Rows of the on-disk index. */
-async function indexRows(sql: string): Promise<Record<string, unknown>[]> {
-  const handle = await openIndex(h.home);
-  try {
-    return (await handle.conn.runAndReadAll(sql)).getRowObjectsJS();
-  } finally {
-    handle.close();
-  }
-}
+const indexRows = (sql: string) => rowsOfIndex(h.home, sql);
 
 const hitsOf = (q: string, ...args: string[]) => {
   const r = runGrok(['sessions', 'search', q, '--json', ...args], h.env);

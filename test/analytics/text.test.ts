@@ -5,32 +5,19 @@
  * index from before the change upgrades by itself.
  */
 import { utimesSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
 import { prepareExportText } from '../../src/analytics/export-text.js';
-import { indexPath, openIndex } from '../../src/analytics/index-db.js';
+import { indexPath } from '../../src/analytics/index-db.js';
 import { MIGRATION_STEPS } from '../../src/analytics/migrations.js';
 import { loadSql } from '../../src/analytics/sql-files.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, indexRows as rowsOfIndex, runGrok } from '../helpers.js';
 import { writeSession } from './sessions.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  process.env.GROK_HOME = h.home;
-  delete process.env.GROK_SESSIONS_DIR;
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ inProcess: true });
 
 /** Rows of the on-disk index, read directly. */
-async function indexRows(sql: string): Promise<Record<string, unknown>[]> {
-  const handle = await openIndex(h.home);
-  try {
-    return (await handle.conn.runAndReadAll(sql)).getRowObjectsJS();
-  } finally {
-    handle.close();
-  }
-}
+const indexRows = (sql: string) => rowsOfIndex(h.home, sql);
 
 const loadedCount = async () =>
   Number((await indexRows('SELECT count(*)::INTEGER AS n FROM text_loaded'))[0]?.n);

@@ -6,15 +6,10 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions, 'sessions');
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ fixtures: ['sessions'] });
 
 const walSize = () => {
   const wal = join(h.home, 'index.duckdb.wal');

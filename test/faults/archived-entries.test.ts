@@ -6,11 +6,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { archivedSessions } from '../../src/maintenance/archived-sessions.js';
 import type { TarEntry } from '../../src/maintenance/tarball.js';
 import { makeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { tar } from '../tar-writer.js';
 
 /** A valid session whose token total is `total` (input total - 1, output 1). */
@@ -65,11 +65,7 @@ describe('which archive entries are sessions', () => {
 });
 
 describe('analytics and restore over a crafted archive', () => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   it('count exactly the sessions restore writes, the later of two copies', () => {
     const archives = join(h.home, 'archives');

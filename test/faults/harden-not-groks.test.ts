@@ -8,10 +8,10 @@
 import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notGroksDirectory, octal } from '../../src/maintenance/harden.js';
 import { writeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
 const mode = (path: string) => statSync(path).mode & 0o7777;
 const recent = () => new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
@@ -22,12 +22,7 @@ interface Skip {
   reason: string;
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  chmodSync(h.home, 0o700);
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ private: true });
 
 describe('notGroksDirectory', () => {
   const refused = (path: string, m = 0o755) => notGroksDirectory(path, m);

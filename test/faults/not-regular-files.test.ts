@@ -14,9 +14,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
-import { BIN, makeHome, type TempHome } from '../helpers.js';
+import { BIN, homeForEachTest } from '../helpers.js';
 
 const TIMEOUT_MS = 20_000;
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
@@ -53,11 +53,7 @@ function finished(r: Run, code: number): void {
   expect(r.code, r.stderr).toBe(code);
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 describe('a FIFO and a link to /dev/zero named like lock files in the sessions directory', () => {
   const A = 'session-2025-01-01-10-00-00';

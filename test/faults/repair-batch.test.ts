@@ -1,13 +1,9 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { FIXTURES, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { expect, test } from 'vitest';
+import { FIXTURES, homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 test('repair --all: a file that fails unexpectedly is reported, and the batch goes on', () => {
   const broken = readdirSync(join(FIXTURES, 'broken')).sort();

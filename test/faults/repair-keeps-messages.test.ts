@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionSchema } from '../../src/session/schema.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 
 interface Finding {
@@ -16,11 +16,7 @@ interface Finding {
   fix: string | null;
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 const fileFor = (day: string) => `session-2025-10-${day}-00-00-00.json`;
 

@@ -5,20 +5,15 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 import { EXAMPLES } from '../secrets/examples.js';
 
 const FILE = 'session-2025-11-05-14-30-12.json';
 
-let h: TempHome;
-let file: string;
-beforeEach(() => {
-  h = makeHome();
-  file = join(h.sessions, FILE);
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
+const file = (): string => join(h.sessions, FILE);
 
 /**
  * A session as another writer might lay it out: tabs, `\u00e9` and `\/` escapes, a lone
@@ -40,38 +35,38 @@ const FOREIGN = `{
 
 describe('tag, untag and rename change only the bytes of the field they set', () => {
   it('a file laid out by another writer: every other byte is kept', () => {
-    writeFileSync(file, FOREIGN, { mode: 0o600 });
+    writeFileSync(file(), FOREIGN, { mode: 0o600 });
     const tag = runGrok(['sessions', 'tag', 'latest', 'bug'], h.env);
     expect([tag.code, tag.stderr, tag.stdout]).toEqual([0, '', `${FILE} tags: keep, bug\n`]);
     // the last of the two `tags` is the one JSON.parse reads: that is the one set
     const tagged = FOREIGN.replace('"tags": ["keep"]', '"tags": [\n\t\t"keep",\n\t\t"bug"\n\t]');
-    expect(readFileSync(file, 'utf8')).toBe(tagged);
+    expect(readFileSync(file(), 'utf8')).toBe(tagged);
 
     const rename = runGrok(['sessions', 'rename', 'latest', 'café review'], h.env);
     expect([rename.code, rename.stderr]).toEqual([0, '']);
     // a new member goes last, written as the first member is (no space after its colon)
     const named = tagged.replace(/\n\}\n$/, ',\n\t"name":"café review"\n}\n');
-    expect(readFileSync(file, 'utf8')).toBe(named);
+    expect(readFileSync(file(), 'utf8')).toBe(named);
 
     const untag = runGrok(['sessions', 'untag', 'latest', 'keep', 'bug'], h.env);
     expect([untag.code, untag.stderr]).toEqual([0, '']);
-    expect(readFileSync(file, 'utf8')).toBe(
+    expect(readFileSync(file(), 'utf8')).toBe(
       named.replace('"tags": [\n\t\t"keep",\n\t\t"bug"\n\t]', '"tags": []'),
     );
   });
 
   it('a compact file stays compact', () => {
     const text = JSON.stringify(sampleSession());
-    writeFileSync(file, text, { mode: 0o600 });
+    writeFileSync(file(), text, { mode: 0o600 });
     expect(runGrok(['sessions', 'rename', 'latest', 'auth'], h.env).code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(`${text.slice(0, -1)},"name":"auth"}`);
+    expect(readFileSync(file(), 'utf8')).toBe(`${text.slice(0, -1)},"name":"auth"}`);
   });
 
   it("grok's own layout: the same bytes as before, the field added as grok writes it", () => {
     const text = `${JSON.stringify(sampleSession(), null, 2)}\n`;
-    writeFileSync(file, text, { mode: 0o600 });
+    writeFileSync(file(), text, { mode: 0o600 });
     expect(runGrok(['sessions', 'tag', 'latest', 'a', 'b'], h.env).code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(
+    expect(readFileSync(file(), 'utf8')).toBe(
       `${JSON.stringify(sampleSession({ tags: ['a', 'b'] }), null, 2)}\n`,
     );
   });
@@ -81,10 +76,10 @@ describe('redact changes only the strings that held a secret', () => {
   it('on a file laid out by another writer', () => {
     const xai = EXAMPLES[0]?.secret as string;
     const text = FOREIGN.replace('"content": "ok"', `"content": "key ${xai}"`);
-    writeFileSync(file, text, { mode: 0o600 });
+    writeFileSync(file(), text, { mode: 0o600 });
     const r = runGrok(['sessions', 'redact', 'latest', '--yes'], h.env);
     expect([r.code, r.stderr]).toEqual([0, '']);
-    expect(readFileSync(file, 'utf8')).toBe(
+    expect(readFileSync(file(), 'utf8')).toBe(
       text.replace(`"key ${xai}"`, '"key [REDACTED:xai-api-key]"'),
     );
   });
@@ -103,7 +98,7 @@ describe('bytes that are not UTF-8', () => {
       Buffer.from([0xed, 0xa0, 0xbd]),
       Buffer.from(` analyze${b2}\n`),
     ]);
-    writeFileSync(file, bytes, { mode: 0o600 });
+    writeFileSync(file(), bytes, { mode: 0o600 });
     return bytes;
   }
   const badAt = (bytes: Buffer) => bytes.indexOf(0xff);
@@ -124,7 +119,7 @@ describe('bytes that are not UTF-8', () => {
       expect(r.stderr).toBe(
         `grok: cannot ${doing} ${FILE}: byte ${badAt(bytes)} is not valid UTF-8 and a rewrite would change it; run grok sessions repair ${FILE} first (it keeps the original)\n`,
       );
-      expect(readFileSync(file).equals(bytes)).toBe(true);
+      expect(readFileSync(file()).equals(bytes)).toBe(true);
     }
     // redact: a secret in it is not hidden by a clean report; the file is named as failed
     const withSecret = Buffer.concat([
@@ -132,13 +127,13 @@ describe('bytes that are not UTF-8', () => {
       Buffer.from(xai),
       bytes.subarray(bytes.indexOf('[GROK.md')),
     ]);
-    writeFileSync(file, withSecret);
+    writeFileSync(file(), withSecret);
     const redact = runGrok(['sessions', 'redact', '--all', '--yes'], h.env);
     expect(redact.code).toBe(1);
     expect(redact.stdout).toContain(
       `failed ${FILE}: byte ${badAt(withSecret)} is not valid UTF-8 and a rewrite would change it; run grok sessions repair ${FILE} first`,
     );
-    expect(readFileSync(file).equals(withSecret)).toBe(true);
+    expect(readFileSync(file()).equals(withSecret)).toBe(true);
     expect(readdirSync(h.sessions)).toEqual([FILE]);
   });
 
@@ -152,8 +147,8 @@ describe('bytes that are not UTF-8', () => {
     ]);
     expect(readFileSync(join(h.sessions, out.repaired[0].backup)).equals(bytes)).toBe(true);
     // the stray byte and each byte of the surrogate became U+FFFD; nothing else changed
-    expect(readFileSync(file, 'utf8')).toBe(bytes.toString('utf8'));
-    expect(readFileSync(file, 'utf8')).toContain('analyze \uFFFDauthentication');
+    expect(readFileSync(file(), 'utf8')).toBe(bytes.toString('utf8'));
+    expect(readFileSync(file(), 'utf8')).toContain('analyze \uFFFDauthentication');
     const text = runGrok(['sessions', 'repair', FILE], h.env);
     expect(text.stdout).toBe('0 repaired, 0 unrecoverable, 1 valid (not touched).\n');
     expect(runGrok(['sessions', 'tag', 'latest', 'fixed'], h.env).code).toBe(0);

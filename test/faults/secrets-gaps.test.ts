@@ -5,25 +5,20 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { maskSecret, scanText, secretInValue } from '../../src/secrets/scan.js';
 import { validateName, validateTag } from '../../src/session/names.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, random, runGrok } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 import { EXAMPLES } from '../secrets/examples.js';
-import { material, random, SHAPES } from '../secrets/shapes.js';
+import { material, SHAPES } from '../secrets/shapes.js';
 
 const FILE = 'session-2025-11-05-14-30-12.json';
 type Obj = Record<string, unknown>;
 
-let h: TempHome;
-let file: string;
-beforeEach(() => {
-  h = makeHome();
-  file = join(h.sessions, FILE);
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
+const file = (): string => join(h.sessions, FILE);
 
 const keyOf = (name: string) => {
   const shape = SHAPES.find((s) => s.name === name);
@@ -35,7 +30,7 @@ const LEGACY = keyOf('legacy encrypted RSA key ("\\n")');
 
 function write(session: Obj): string {
   const text = `${JSON.stringify(session, null, 2)}\n`;
-  writeFileSync(file, text, { mode: 0o600 });
+  writeFileSync(file(), text, { mode: 0o600 });
   return text;
 }
 
@@ -67,7 +62,7 @@ describe('private keys that were redacted only up to their first line', () => {
       [2, 'toolCalls[0].result', 'private-key'],
     ]);
     expect(redactAll().code).toBe(0);
-    const after = readFileSync(file, 'utf8');
+    const after = readFileSync(file(), 'utf8');
     for (const line of material(RSA)) expect(after).not.toContain(line);
     expect(after).toContain('\\"private_key\\": \\"[REDACTED:private-key]\\"');
     expect(after).toContain('\\"client_id\\": \\"1234\\"');
@@ -85,7 +80,7 @@ describe('private keys that were redacted only up to their first line', () => {
       [1, 'content', 'private-key'],
     ]);
     expect(redactAll().code).toBe(0);
-    const after = JSON.parse(readFileSync(file, 'utf8'));
+    const after = JSON.parse(readFileSync(file(), 'utf8'));
     expect(after.messages[1].content).toBe(
       'my key is\n[REDACTED:private-key]\ncan you decrypt it?',
     );
@@ -120,7 +115,7 @@ describe('secrets outside the messages', () => {
     expect(table).toContain('4 secrets in 1 session');
     for (const secret of [xai, ghp, slack, jwt]) expect(table).not.toContain(secret);
     expect(redactAll().code).toBe(0);
-    const after = readFileSync(file, 'utf8');
+    const after = readFileSync(file(), 'utf8');
     for (const secret of [xai, ghp, slack, jwt]) expect(after).not.toContain(secret);
     expect(JSON.parse(after).tags).toEqual(['prod', '[REDACTED:xai-api-key]']);
     expect(scan()).toEqual({ code: 0, findings: [] });
@@ -132,10 +127,10 @@ describe('secrets outside the messages', () => {
       '"model":',
       `"name":"tok ${ghp}","name":"clean","model":`,
     );
-    writeFileSync(file, text, { mode: 0o600 });
+    writeFileSync(file(), text, { mode: 0o600 });
     expect(scan().findings.map((f) => f.field)).toEqual(['name']);
     expect(redactAll().code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(
+    expect(readFileSync(file(), 'utf8')).toBe(
       text.replace(`"tok ${ghp}"`, '"tok [REDACTED:github-token]"'),
     );
   });
@@ -172,7 +167,7 @@ describe("the API's encrypted reasoning", () => {
       [2, 'content', 'xai-api-key'],
     ]);
     expect(redactAll().code).toBe(0);
-    expect(readFileSync(file, 'utf8')).toBe(
+    expect(readFileSync(file(), 'utf8')).toBe(
       before.replace(`"the key is ${xai}"`, '"the key is [REDACTED:xai-api-key]"'),
     );
   });
@@ -215,7 +210,7 @@ describe('tag and rename refuse a token', () => {
     expect(rename.stderr).toBe(
       `grok: refused session name: ${maskSecret(ghp as string)} looks like a credential: GitHub token (personal, OAuth, app, refresh) (github-token); a name is never a secret\n`,
     );
-    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readFileSync(file(), 'utf8')).toBe(text);
     // a near miss is a tag like any other
     const ok = runGrok(['sessions', 'tag', 'latest', 'sk-learn'], h.env);
     expect([ok.code, ok.stdout]).toEqual([0, `${FILE} tags: sk-learn\n`]);

@@ -3,13 +3,13 @@
  * cannot write (EACCES on the lock) and `archive` on a full disk (ENOSPC on the lock) used to
  * print "internal error". Each is one line naming the directory and what to do, exit 1.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
 import { type ChatFixture, chatFixture } from '../chat/setup.js';
-import { BIN, makeHome, type TempHome } from '../helpers.js';
+import { BIN, makeHome, runAsync, type TempHome } from '../helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 /** Whether this process may make a mount namespace and mount a tmpfs in it. */
@@ -18,27 +18,6 @@ const canMountTmpfs =
   spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=64k tmpfs /mnt'], {
     stdio: 'ignore',
   }).status === 0;
-
-function run(
-  cmd: string,
-  args: readonly string[],
-  opts: { env: NodeJS.ProcessEnv; cwd?: string; input?: string },
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
 
 let f: ChatFixture | undefined;
 let h: TempHome | undefined;
@@ -56,7 +35,7 @@ describe('the runtime in a sessions directory it cannot write', () => {
     const sessions = f.home.sessions;
     spawnSync('chown', ['-R', '65534:65534', f.home.home]);
     chmodSync(sessions, 0o500);
-    const r = await run(
+    const r = await runAsync(
       'setpriv',
       ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, BIN, 'hello'],
       { env: f.env, cwd: f.project, input: '/exit\n' },
@@ -94,9 +73,13 @@ describe('archive on a full disk', () => {
         `ls "${disk}/sessions" >&2`,
       ].join('\n');
       writeFileSync(join(h.home, 'full-disk.sh'), script);
-      const r = await run('unshare', ['-m', 'sh', join(h.home, 'full-disk.sh'), process.execPath], {
-        env: { ...h.env, GROK_HOME: disk },
-      });
+      const r = await runAsync(
+        'unshare',
+        ['-m', 'sh', join(h.home, 'full-disk.sh'), process.execPath],
+        {
+          env: { ...h.env, GROK_HOME: disk },
+        },
+      );
       const archives = join(disk, 'archives');
       expect(r.stderr).not.toContain('internal error');
       expect(r.stderr).toBe(

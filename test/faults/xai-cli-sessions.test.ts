@@ -16,10 +16,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { xaiCliFolderCwd } from '../../src/session/discover.js';
 import { writeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
 /** Every entry under `dir`: type, full mode (special bits too), size, mtime and content hash. */
 function listing(dir: string): string[] {
@@ -88,11 +88,7 @@ function xaiTree(sessions: string): string[] {
   return [join(sessions, PROJ), join(sessions, OTHER)];
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 describe('xaiCliFolderCwd', () => {
   it.each([

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
-import { FIXTURES, makeHome, ROOT, type TempHome } from '../helpers.js';
+import { FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
 
 const start = (env: NodeJS.ProcessEnv) =>
   spawnSync(process.execPath, [join(ROOT, 'dist', 'start.js')], {
@@ -17,11 +17,7 @@ const start = (env: NodeJS.ProcessEnv) =>
   });
 
 describe('npm start', () => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   it('shows stats over the bundled samples when the user has no sessions', () => {
     const r = start(h.env);

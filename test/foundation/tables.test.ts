@@ -4,7 +4,16 @@
  * are made), exit 0 and nothing on stderr, then stdout against a file snapshot. The scratch home
  * is shown as `~`, as the README shows it.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +51,14 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const snapshot = (name: string) =>
   join(ROOT, 'test', 'foundation', '__snapshots__', 'tables', `${name}.txt`);
 
-/** Runs `grok sessions <args>` in the scratch home: exit 0, empty stderr, then its stdout. */
-function shown(args: readonly string[]): string {
+/**
+ * Runs `grok sessions <args>` in the scratch home: exit 0 (or `code`, for a check that found
+ * something), empty stderr, then its stdout.
+ */
+function shown(args: readonly string[], code = 0): string {
   const r = runGrok(['sessions', ...args], env, { cwd: scratch });
   expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
+  expect(r.code).toBe(code);
   return r.stdout.replaceAll(scratch, '~');
 }
 
@@ -76,11 +88,24 @@ const CASES: [string, string[]][] = [
   ['cron-status', ['cron', 'status']],
   ['secrets', ['secrets']],
   ['report', ['report', '--out', 'report.html']],
+  ['export-csv', ['export', '--format', 'csv', '--out', 'tables']],
 ];
 
 describe('table output over the sample sessions (COLUMNS=80, NO_COLOR, TZ=UTC)', () => {
   it.each(CASES)('%s', async (name, args) => {
     await expect(shown(args)).toMatchFileSnapshot(snapshot(name));
+  });
+
+  it('secrets, once a session holds a key', async () => {
+    const file = join(env.GROK_HOME as string, 'sessions', 'session-2025-12-18-11-06-43.json');
+    const text = readFileSync(file, 'utf8');
+    const key = 'xai-abcdefghijklmnopqrstuvwxyz0123456789ABCD';
+    writeFileSync(file, text.replace('"content": "', `"content": "my key is ${key}, `));
+    try {
+      await expect(shown(['secrets'], 1)).toMatchFileSnapshot(snapshot('secrets-found'));
+    } finally {
+      writeFileSync(file, text);
+    }
   });
 
   it('archive list, once a month is archived', async () => {

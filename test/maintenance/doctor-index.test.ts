@@ -16,16 +16,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
-import { BIN, copyFixtures, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { BIN, copyFixtures, homeForEachTest, runGrok, sh } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  chmodSync(h.home, 0o700);
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ private: true });
 
 /** A preload that prints, at exit, how many session files the process opened. */
 function openCounter(dir: string): string {

@@ -5,15 +5,15 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BIN,
   duckdbTracePreload,
   FIXTURES,
+  homeForEachTest,
   makeHome,
   runGrok,
   sh,
-  type TempHome,
 } from '../helpers.js';
 
 const SOURCE = 'session-2025-08-30-17-14-12.json';
@@ -26,12 +26,7 @@ interface Finding {
   fix: string | null;
 }
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  chmodSync(h.home, 0o700);
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ private: true });
 
 describe('grok sessions doctor', () => {
   it('passes a healthy directory, even with foreign files and a stale lock (notes only)', () => {

@@ -5,10 +5,10 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { harden } from '../../src/maintenance/harden.js';
 import { writeSession } from '../analytics/sessions.js';
-import { BIN, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { BIN, homeForEachTest, runGrok } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -26,11 +26,7 @@ function grokUnder(umask: string, args: string[], env: NodeJS.ProcessEnv) {
 }
 
 describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (umask) => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   it('fixes loose files and directories, leaves a symlink target alone; --check changes nothing', () => {
     const a = writeSession(h.sessions, { start: '2025-10-01T10:00:00Z' });
@@ -122,11 +118,7 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
 });
 
 describe('harden({check}, env)', () => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   it('follows a sessions directory that is a symlink, as every command reads through it', async () => {
     const real = join(h.home, 'elsewhere');

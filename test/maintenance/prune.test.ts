@@ -14,21 +14,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { deleteUnchanged } from '../../src/maintenance/delete.js';
 import { applyPrune, planPrune } from '../../src/maintenance/prune.js';
 import { inventory } from '../../src/maintenance/select.js';
 import { writeSession } from '../analytics/sessions.js';
-import { makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 describe('grok sessions prune', () => {
-  let h: TempHome;
-  beforeEach(() => {
-    h = makeHome();
-  });
-  afterEach(() => h.cleanup());
+  const h = homeForEachTest();
 
   function mixedDirectory() {
     writeSession(h.sessions, { start: '2025-09-01T10:00:00Z' });
@@ -209,5 +206,47 @@ describe('grok sessions prune', () => {
       spawnSync('umount', [busy]);
     }
     expect(readdirSync(h.sessions)).toEqual(['session-2025-09-02-10-00-00.json']);
+  });
+
+  it('delete and prune share the loop: a changed file is failed for delete, skipped for prune, in the order of the targets', async (ctx) => {
+    const name = (d: number) => `session-2025-09-0${d}-10-00-00.json`;
+    const busy = join(h.sessions, name(2));
+    const now = new Date();
+    const choose = async () => {
+      for (let d = 1; d <= 4; d++) writeSession(h.sessions, { start: `2025-09-0${d}T10:00:00Z` });
+      const { candidates } = await inventory(h.sessions, now);
+      // oldest first: 1 changed, 2 cannot be deleted, 3 deleted, 4 gone
+      const targets = [...candidates].sort((a, b) => a.startMs - b.startMs);
+      appendFileSync(join(h.sessions, name(1)), ' ');
+      rmSync(join(h.sessions, name(4)));
+      return targets;
+    };
+    const cannot = expect.stringMatching(/^could not delete session-2025-09-02-10-00-00\.json: /);
+    for (const changed of ['failed', 'skipped'] as const) {
+      rmSync(h.sessions, { recursive: true });
+      mkdirSync(h.sessions);
+      const targets = await choose();
+      if (spawnSync('mount', ['--bind', busy, busy]).status !== 0) {
+        ctx.skip('needs root to bind-mount a session file onto itself');
+        return;
+      }
+      try {
+        const out = await deleteUnchanged(targets, changed);
+        expect(out.deleted).toEqual([name(3)]);
+        const left = [
+          { file: name(1), reason: 'changed since it was read: kept' },
+          { file: name(4), reason: 'gone before it could be removed' },
+        ];
+        if (changed === 'failed') {
+          expect(out.failed).toEqual([left[0], { file: name(2), reason: cannot }, left[1]]);
+          expect(out.skipped).toEqual([]);
+        } else {
+          expect(out.failed).toEqual([{ file: name(2), reason: cannot }]);
+          expect(out.skipped).toEqual(left);
+        }
+      } finally {
+        spawnSync('umount', [busy]);
+      }
+    }
   });
 });

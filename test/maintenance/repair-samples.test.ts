@@ -3,16 +3,10 @@
  * `repair --all` has rebuilt what it can, the sample set reads as distinct sessions, and nothing
  * repair wrote is a model it had to make up.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { expect, it } from 'vitest';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions, 'sessions');
-  copyFixtures(h.sessions, 'broken');
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ fixtures: ['sessions', 'broken'] });
 
 interface Row {
   sessionId: string;

@@ -6,9 +6,9 @@
  */
 import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sessionSchema } from '../../src/session/schema.js';
-import { FIXTURES, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { FIXTURES, homeForEachTest, runGrok, sh } from '../helpers.js';
 import { snapshot } from './snapshot.js';
 
 const SOURCE = 'session-2025-08-30-17-14-12.json'; // 19 messages with tool calls
@@ -24,11 +24,7 @@ const messageEnds: number[] = original.messages.map((m: unknown) => {
   return at + block.length;
 });
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 const nameFor = (i: number) =>
   `session-2025-10-${String(1 + Math.floor(i / 24)).padStart(2, '0')}-${String(i % 24).padStart(2, '0')}-00-00.json`;

@@ -14,16 +14,12 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeSession } from '../analytics/sessions.js';
-import { BIN, makeHome, runGrok, sh, type TempHome } from '../helpers.js';
+import { BIN, homeForEachTest, runGrok, sh } from '../helpers.js';
 import { snapshot } from '../maintenance/snapshot.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest();
 
 const settings = (retention: Record<string, unknown>) =>
   writeFileSync(join(h.home, 'settings.json'), JSON.stringify({ retention }, null, 2));

@@ -4,20 +4,9 @@
  * in a tool's parameters, in the session's name, tags, metadata or fields grok does not know).
  * Built from parts: none of them is a real credential.
  */
+import { random } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 import { EXAMPLES } from './examples.js';
-
-/** A small seeded generator (mulberry32): the same cases on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 

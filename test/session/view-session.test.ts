@@ -5,23 +5,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderShow, type ShowOptions } from '../../src/commands/show.js';
 import { discoverSessionFiles } from '../../src/session/discover.js';
 import { idFromFileName } from '../../src/session/paths.js';
 import { resolveSession, viewSession } from '../../src/session/ref.js';
 import { type LoadedSession, loadEntries } from '../../src/session/store.js';
-import { copyFixtures, makeHome, type TempHome } from '../helpers.js';
+import { homeForEachTest } from '../helpers.js';
 import { sampleSession } from '../sample-session.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions, 'sessions');
-  copyFixtures(h.sessions, 'sessions-extra');
-  copyFixtures(h.sessions, 'broken');
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ fixtures: ['sessions', 'sessions-extra', 'broken'] });
 
 const outcome = (p: Promise<LoadedSession>) =>
   p.then(
