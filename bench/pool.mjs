@@ -11,7 +11,8 @@
  *   --no-write     print the results without writing them into bench/RESULTS.md
  *   --dir DIR      where the pool goes (default: <tmpdir>/grok-bench-pool-<N>-<machines>), reused
  *                  while the counts match; remove it when done
- * The pool is in schema version 2: each session carries its summary (pool-schema.ts).
+ * The pool is in schema version 2: each session carries its summary (pool-schema.ts), and each
+ * machine has its rollup, its sessions summed in the footer (pool-rollup.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

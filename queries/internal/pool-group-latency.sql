@@ -1,6 +1,6 @@
 -- latency.sql over a pool read as groups: the percentiles over every reply latency of the
 -- sessions (temp.pool_values, in one pass: one sort), the timed output and time summed from the
--- groups. Not by model (pool-group-latency-by-model.sql).
+-- groups. Not by model (pool-latency.sql).
 SELECT to_json(t)::VARCHAR AS latency
 FROM (
   SELECT v.replies, v.q[1] AS median_ms, v.q[2] AS p95_ms, g.timed_output, g.timed_ms

@@ -430,6 +430,9 @@ async function readRolledGroups(
   return new Set(other.getRows().map((r) => String(r[0])));
 }
 
+/** What of each session its percentiles need (temp.pool_values; pool-latency.sql). */
+const VALUE_COLUMNS = 'model, duration_ms, reply_ms, timed_output, timed_ms';
+
 /**
  * temp.pool_groups: the rolled machines' groups (temp.rolled_groups) and those of the sessions read
  * (the sessions table, filtered), summed alike (pool-groups.sql) at the prices here; with
@@ -454,7 +457,10 @@ async function readGroups(
   }
   if (grouped.values === 'none') return;
   // the model only where the latencies go by it: a million strings read for nothing otherwise
-  const columns = `${grouped.values === 'by model' ? 'model' : 'NULL::VARCHAR AS model'}, duration_ms, reply_ms`;
+  const columns =
+    grouped.values === 'by model'
+      ? VALUE_COLUMNS
+      : 'NULL::VARCHAR AS model, duration_ms, reply_ms, NULL::BIGINT AS timed_output, NULL::BIGINT AS timed_ms';
   const own = `SELECT ${columns} FROM sessions`;
   const files = rolled.map((r) => r.sessions);
   await conn.run(
@@ -520,6 +526,7 @@ export async function openPool(from: unknown, reading: PoolReading = {}): Promis
       });
       await conn.run(relations(loadSql('internal/pool-views')));
       if (grouped) await readGroups(conn, rollups, grouped, filters.model ?? null);
+      else await conn.run(`CREATE TEMP VIEW pool_values AS SELECT ${VALUE_COLUMNS} FROM sessions`);
     } catch (error) {
       // Files of a version before the sessions' summary lack its columns: say so, not DuckDB's words.
       await assertSummaryVersion(conn, root, files.sessions);
@@ -564,7 +571,6 @@ export async function openPool(from: unknown, reading: PoolReading = {}): Promis
  */
 const POOL_QUERIES: Readonly<Record<string, string>> = {
   'internal/latency': 'internal/pool-latency',
-  'internal/latency-by-model': 'internal/pool-latency-by-model',
   // every session of a pool's table is selected (pool-sessions.sql): no join to the selection
   'internal/selected-view': 'internal/pool-selected-view',
 };
@@ -614,9 +620,8 @@ const GROUPED_QUERIES: Readonly<Record<string, string>> = {
  */
 export function groupedSql(byModel: boolean): (name: string) => string {
   return (name) => {
-    if (byModel && name === 'internal/latency')
-      return loadSql('internal/pool-group-latency-by-model');
-    const mapped = GROUPED_QUERIES[name];
+    // by model, the latencies come from each session's values (pool-latency.sql, as poolSql)
+    const mapped = byModel && name === 'internal/latency' ? undefined : GROUPED_QUERIES[name];
     return mapped === undefined ? poolSql(name) : loadSql(mapped);
   };
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
-import type { AnalyticsContext, Row } from './analytics-run.js';
+import type { AnalyticsContext } from './analytics-run.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
 import type { CasePairs } from './search-grams.js';
@@ -95,8 +95,29 @@ async function tidyStores(conn: DuckDBConnection, dir: string): Promise<void> {
   for (const name of names) if (!used.has(name)) rmSync(join(dir, name), { force: true });
 }
 
+/** A row of search-found.sql: a hit, its text still null for a live session's (withText). */
+interface FoundRow {
+  sid: number;
+  seq: number;
+  /** Null for a message. */
+  idx: number | null;
+  role: string;
+  at: string;
+  kind: string;
+  tool: string | null;
+  text: string | null;
+  session_id: string;
+  file: string;
+  session_name: string | null;
+  model: string;
+  matches: number;
+}
+
+/** A hit with its original text. */
+export type SearchHitRow = FoundRow & { text: string };
+
 export interface IndexSearch {
-  rows: Row[];
+  rows: SearchHitRow[];
   /** Live files changed since the refresh: left out of this answer. */
   changed: number;
 }
@@ -167,13 +188,15 @@ async function searchLive(
   return changed;
 }
 
+const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
+
 /** The text of the live hits shown, read from their files: the store holds it lowered. */
 async function withText(
-  rows: Row[],
+  rows: FoundRow[],
   files: ReadonlyMap<number, SelectedFile>,
-): Promise<{ rows: Row[]; changed: number }> {
-  const wanted = [...new Set(rows.filter((r) => r.text === null).map((r) => Number(r.sid)))];
-  if (wanted.length === 0) return { rows, changed: 0 };
+): Promise<{ rows: SearchHitRow[]; changed: number }> {
+  const wanted = [...new Set(rows.filter((r) => !hasText(r)).map((r) => r.sid))];
+  if (wanted.length === 0) return { rows: rows.filter(hasText), changed: 0 };
   const { readTexts } = await import('./parse-pool.js');
   const list = wanted.map((sid) => files.get(sid) as SelectedFile);
   const texts = new Map<number, SessionText>();
@@ -184,19 +207,18 @@ async function withText(
       if (text) texts.set(sid, text);
     }
   }
-  const out: Row[] = [];
+  const out: SearchHitRow[] = [];
   for (const r of rows) {
-    if (r.text !== null) {
+    if (hasText(r)) {
       out.push(r);
       continue;
     }
-    const text = texts.get(Number(r.sid));
+    const text = texts.get(r.sid);
     if (text === undefined) continue;
-    const seq = Number(r.seq);
-    if (r.idx === null) {
+    const { seq, idx } = r;
+    if (idx === null) {
       out.push({ ...r, text: text.messages.find((m) => m.seq === seq)?.content ?? '' });
     } else {
-      const idx = Number(r.idx);
       const c = text.toolCalls.find((t) => t.seq === seq && t.idx === idx);
       out.push({ ...r, text: `${r.tool} ${c?.parameters ?? ''} ${c?.result ?? ''}` });
     }
@@ -232,7 +254,7 @@ export async function searchIndexed(
   if (ctx.selection.archived) {
     await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
   }
-  const found = await ctx.rows('internal/search-found', { role, limit });
+  const found = await ctx.rows<FoundRow>('internal/search-found', { role, limit });
   const shown = await withText(found, new Map(files.map((f) => [f.sid, f])));
   changed += shown.changed;
   return { rows: shown.rows, changed };

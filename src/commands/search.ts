@@ -116,7 +116,7 @@ async function foundRows(
     passing.met = true; // not an answer to file (transient.ts)
   }
   // search-index.ts reads search-found.sql's rows untyped; they are search.sql's
-  return found.rows as unknown as SearchRow[];
+  return found.rows;
 }
 
 export function searchJson(r: SearchResult): unknown {

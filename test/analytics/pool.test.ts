@@ -310,6 +310,10 @@ describe('a pool of two machines', { timeout: 180_000 }, () => {
     for (const by of [[], ['--by', 'model'], ['--by', 'tool']]) {
       expect(json(union, 'stats', '--from', pool, ...by)).toEqual(json(union, 'stats', ...by));
     }
+    // and read session by session, by model too (each model's reply latencies)
+    expect(json(union, 'stats', '--from', pool, '--by', 'model', ...since)).toEqual(
+      json(union, 'stats', '--by', 'model', ...since),
+    );
     expect(json(union, 'stats', '--from', pool, '--by', 'machine')).toEqual(
       json(union, 'stats', '--from', pool, '--by', 'machine', ...since),
     );

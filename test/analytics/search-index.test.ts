@@ -145,7 +145,7 @@ async function scanned(q: string, role: string | null): Promise<Row[]> {
   });
 }
 
-async function indexed(q: string, role: string | null, limit = 1_000_000): Promise<Row[]> {
+async function indexed(q: string, role: string | null, limit = 1_000_000): Promise<object[]> {
   return withAnalytics({}, async (ctx) => (await searchIndexed(ctx, q, role, limit)).rows);
 }
 
