@@ -93,12 +93,12 @@ interface LatencyMeasures {
   timed_ms: number | null;
 }
 
-/** latency-by-model.sql (pool-latency-by-model.sql over a pool): per session model. */
+/** latency-by-model.sql: per session model. */
 type ModelLatencyRow = Omit<LatencyMeasures, 'replies'> & { model: string };
 
 /**
- * latency.sql: over all the selected sessions; a pool read as groups for --by model gives the
- * latency per model with it (pool-group-latency-by-model.sql).
+ * latency.sql: over all the selected sessions; over a pool, the latency per model comes with it
+ * (pool-latency.sql).
  */
 interface LatencyRow extends LatencyMeasures {
   models?: ModelLatencyRow[];
