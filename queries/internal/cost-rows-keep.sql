@@ -1,7 +1,7 @@
--- Keeps the cost of the sessions just priced (temp.session_costs over temp.cost_todo: costs.ts),
+-- Keeps the cost of the sessions just priced (temp.cost_fill: session-costs.sql over temp.cost_todo, costs.ts),
 -- by column name; a session without usage rows gets a row too (has_calls false), so that it is
 -- not priced again.
 INSERT INTO cost_rows BY NAME
 SELECT t.sid, k.sid IS NOT NULL AS has_calls, k.* EXCLUDE (sid)
 FROM temp.cost_todo t
-LEFT JOIN temp.session_costs k USING (sid);
+LEFT JOIN temp.cost_fill k USING (sid);

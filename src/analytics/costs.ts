@@ -49,11 +49,11 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
     return;
   }
   await keepCostRows(ctx, prices, formula);
-  await ctx.conn.run('DROP TABLE IF EXISTS temp.session_costs');
   await ctx.conn.run(loadSql('internal/session-costs-kept'));
 }
 
 const SELECTION_JOIN = /^[ \t]*JOIN temp\.selected_sids USING \(sid\)\n/m;
+const COSTS_TABLE = /^CREATE OR REPLACE TEMP TABLE session_costs AS\n/m;
 
 /**
  * Brings cost_rows up to date for the selected sessions: those without a row are priced by
@@ -69,10 +69,15 @@ async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: stri
   );
   const same = state?.digest === digest;
   if (same && state?.missing === 0) return;
-  if (!SELECTION_JOIN.test(formula)) {
-    throw new Error(
-      "queries/internal/session-costs.sql: no line 'JOIN temp.selected_sids USING (sid)' to price the sessions to keep",
-    );
+  for (const [line, text] of [
+    [SELECTION_JOIN, 'JOIN temp.selected_sids USING (sid)'],
+    [COSTS_TABLE, 'CREATE OR REPLACE TEMP TABLE session_costs AS'],
+  ] as const) {
+    if (!line.test(formula)) {
+      throw new Error(
+        `queries/internal/session-costs.sql: no line '${text}' to price the sessions to keep`,
+      );
+    }
   }
   const { inTransaction } = await import('./transaction.js');
   await inTransaction(ctx.conn, async () => {
@@ -82,7 +87,12 @@ async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: stri
       await ctx.conn.run('INSERT INTO cost_prices VALUES ($digest)', { digest });
     }
     await ctx.conn.run(loadSql('internal/cost-rows-todo'));
-    await ctx.conn.run(formula.replace(SELECTION_JOIN, 'JOIN temp.cost_todo USING (sid)\n'));
+    // into a table of its own: temp.session_costs is the view of what the index keeps
+    await ctx.conn.run(
+      formula
+        .replace(SELECTION_JOIN, 'JOIN temp.cost_todo USING (sid)\n')
+        .replace(COSTS_TABLE, 'CREATE OR REPLACE TEMP TABLE cost_fill AS\n'),
+    );
     await ctx.conn.run(loadSql('internal/cost-rows-keep'));
   });
   // Every row made anew (the first command after a build, or new prices) is a table written
