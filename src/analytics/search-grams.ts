@@ -12,8 +12,11 @@
  * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
  */
 
-/** DuckDB's lower(), as pairs [code point, its lower case] of the code points it changes. */
-export type CasePairs = readonly (readonly [number, number])[];
+/**
+ * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
+ * array: sent to each parse worker with every chunk of files, where a copy of it costs a memcpy.
+ */
+export type CasePairs = Uint32Array;
 
 export interface CaseMap {
   /** Lower case of each BMP code unit that is not a surrogate (identity where unchanged). */
@@ -25,7 +28,9 @@ export function caseMap(pairs: CasePairs): CaseMap {
   const bmp = new Uint32Array(0x10000);
   for (let i = 0; i < bmp.length; i++) bmp[i] = i;
   const astral = new Map<number, number>();
-  for (const [cp, low] of pairs) {
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const cp = pairs[i] as number;
+    const low = pairs[i + 1] as number;
     if (cp < 0x10000) bmp[cp] = low;
     else astral.set(cp, low);
   }

@@ -43,7 +43,7 @@ async function casePairs(conn: DuckDBConnection): Promise<CasePairs> {
     });
     pairs = await read();
   }
-  return JSON.parse(String(pairs)) as CasePairs;
+  return Uint32Array.from((JSON.parse(String(pairs)) as [number, number][]).flat());
 }
 
 interface SelectedFile {
