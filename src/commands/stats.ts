@@ -93,7 +93,7 @@ interface LatencyMeasures {
   timed_ms: number | null;
 }
 
-/** latency-by-model.sql: per session model. */
+/** latency-by-model.sql: per session model (its count of replies is not read). */
 type ModelLatencyRow = Omit<LatencyMeasures, 'replies'> & { model: string };
 
 /**
@@ -165,6 +165,8 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       : undefined;
   return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
     await computeCosts(ctx, table);
+    // the measures latency.sql and latency-by-model.sql share
+    await ctx.conn.run(ctx.sql('internal/latency-measures'));
     // tools.sql gives each tool's row as ToolStat has it
     const [totals, tools, modelRows, lat, active, usage] = await ctx.values<
       [TotalsRow | null, ToolStat[], ModelRow[], LatencyRow | null, ActiveRow[], UsageRow | null]
