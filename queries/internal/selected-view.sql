@@ -1,4 +1,6 @@
 -- The selected sessions, whole: only their sids are copied (select-sessions.sql), which takes a
 -- fraction of the time of copying every column of every row.
+-- Each has the machine a pool's sessions name (pool-selected-view.sql): here none, NULL, so
+-- that a query reading it serves both (cost-sessions.sql).
 CREATE OR REPLACE TEMP VIEW selected AS
-SELECT * FROM sessions WHERE sid IN (SELECT sid FROM temp.selected_sids);
+SELECT *, NULL::VARCHAR AS machine FROM sessions WHERE sid IN (SELECT sid FROM temp.selected_sids);

@@ -152,11 +152,11 @@ interface GroupCostRow extends CostPartsRow {
   unpriced: number;
 }
 
-/** An element of cost-sessions.sql (pool-cost-sessions.sql adds the machine). */
+/** An element of cost-sessions.sql: the machine is a pool's (null over this machine's sessions). */
 interface SessionCostRow extends Omit<SessionCostPartsRow, 'start_time'> {
   /** The start, in epoch milliseconds. */
   start_ms: number;
-  machine?: string;
+  machine: string | null;
 }
 
 export async function cost(opts: CostOptions): Promise<CostResult> {
@@ -219,9 +219,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         notices: ctx.notices,
       };
     }
-    const [rows] = await ctx.values<[SessionCostRow[] | null]>([
-      pooled ? 'internal/pool-cost-sessions' : 'internal/cost-sessions',
-    ]);
+    const [rows] = await ctx.values<[SessionCostRow[] | null]>(['internal/cost-sessions']);
     const sessions = (rows ?? []).map(
       (r): SessionCost => ({
         sessionId: r.session_id,
@@ -234,7 +232,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
         messages: r.messages,
         durationMs: r.duration_ms,
         ...figures(partsOf(r), r.total, pricing),
-        ...(pooled ? { machine: r.machine } : {}),
+        ...(r.machine !== null ? { machine: r.machine } : {}),
       }),
     );
     const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
