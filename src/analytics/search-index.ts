@@ -245,6 +245,8 @@ export async function searchIndexed(
     files = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
       keys: listValue(needleGrams(needle)),
     });
+    // no session may hold it, and no archive to look in: nothing to order or count
+    if (files.length === 0 && !ctx.selection.archived) return { rows: [], changed: 0 };
     await conn.run(loadSql('internal/search-hits-table'));
     changed = await searchLive(conn, store.dir, files, needle, cases);
     if (files.some((f) => !f.place)) await ctx.settle();
