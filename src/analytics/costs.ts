@@ -52,9 +52,6 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
   await ctx.conn.run(loadSql('internal/session-costs-kept'));
 }
 
-const SELECTION_JOIN = /^[ \t]*JOIN temp\.selected_sids USING \(sid\)\n/m;
-const COSTS_TABLE = /^CREATE OR REPLACE TEMP TABLE session_costs AS\n/m;
-
 /**
  * Brings cost_rows up to date for the selected sessions: those without a row are priced by
  * session-costs.sql (joined to them instead of the whole selection), in one short transaction;
@@ -62,23 +59,25 @@ const COSTS_TABLE = /^CREATE OR REPLACE TEMP TABLE session_costs AS\n/m;
  * by every later command until its file changes.
  */
 async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: string): Promise<void> {
-  const { loadSql } = await import('./sql-files.js');
+  const { loadSql, replaceLine, SELECTION_JOIN } = await import('./sql-files.js');
   const digest = createHash('sha256').update(prices).update('\0').update(formula).digest('hex');
   const [state] = await ctx.rows<{ digest: string | null; missing: number }>(
     'internal/cost-rows-state',
   );
   const same = state?.digest === digest;
   if (same && state?.missing === 0) return;
-  for (const [line, text] of [
-    [SELECTION_JOIN, 'JOIN temp.selected_sids USING (sid)'],
-    [COSTS_TABLE, 'CREATE OR REPLACE TEMP TABLE session_costs AS'],
-  ] as const) {
-    if (!line.test(formula)) {
-      throw new Error(
-        `queries/internal/session-costs.sql: no line '${text}' to price the sessions to keep`,
-      );
-    }
-  }
+  // priced for the sessions to do, into a table of its own: temp.session_costs is the view of
+  // what the index keeps
+  const name = 'internal/session-costs';
+  const why = 'to price the sessions to keep';
+  const todo = replaceLine(name, formula, SELECTION_JOIN, 'JOIN temp.cost_todo USING (sid)', why);
+  const fill = replaceLine(
+    name,
+    todo,
+    'CREATE OR REPLACE TEMP TABLE session_costs AS',
+    'CREATE OR REPLACE TEMP TABLE cost_fill AS',
+    why,
+  );
   const { inTransaction } = await import('./transaction.js');
   await inTransaction(ctx.conn, async () => {
     if (!same) {
@@ -87,12 +86,7 @@ async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: stri
       await ctx.conn.run('INSERT INTO cost_prices VALUES ($digest)', { digest });
     }
     await ctx.conn.run(loadSql('internal/cost-rows-todo'));
-    // into a table of its own: temp.session_costs is the view of what the index keeps
-    await ctx.conn.run(
-      formula
-        .replace(SELECTION_JOIN, 'JOIN temp.cost_todo USING (sid)\n')
-        .replace(COSTS_TABLE, 'CREATE OR REPLACE TEMP TABLE cost_fill AS\n'),
-    );
+    await ctx.conn.run(fill);
     await ctx.conn.run(loadSql('internal/cost-rows-keep'));
   });
   // Every row made anew (the first command after a build, or new prices) is a table written

@@ -26,7 +26,7 @@ import {
   type PoolTable,
   sqlString,
 } from './pool-schema.js';
-import { loadSql } from './sql-files.js';
+import { loadSql, replaceLine, SELECTION_JOIN } from './sql-files.js';
 
 const GLOB_CHARS = /[*?[]/;
 
@@ -581,16 +581,9 @@ const POOL_QUERIES: Readonly<Record<string, string>> = {
  * join of a million sessions to themselves costs a good part of the answer.
  */
 const OVER_EVERY_SESSION = new Set(['internal/session-costs', 'internal/tools']);
-const SELECTION_JOIN = /^[ \t]*JOIN temp\.selected_sids USING \(sid\)\n/m;
-
 /** A statement of the index without its join to the selection (OVER_EVERY_SESSION). */
 export function withoutSelectionJoin(name: string, sql: string): string {
-  if (!SELECTION_JOIN.test(sql)) {
-    throw new Error(
-      `queries/${name}.sql: no line 'JOIN temp.selected_sids USING (sid)' to leave out over a pool`,
-    );
-  }
-  return sql.replace(SELECTION_JOIN, '');
+  return replaceLine(name, sql, SELECTION_JOIN, '', 'to leave out over a pool');
 }
 
 /** The statement an analytics command runs over a pool for queries/<name>.sql. */

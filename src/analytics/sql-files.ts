@@ -52,6 +52,27 @@ export function boundIn<T>(sql: string, params: Record<string, T>): Record<strin
   return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`)));
 }
 
+/** The line by which a statement of the index reads only the selected sessions. */
+export const SELECTION_JOIN = 'JOIN temp.selected_sids USING (sid)';
+
+/**
+ * `sql`, the statement of queries/<name>.sql, with its line `line` (indented or not) replaced by
+ * `by` (a line, or '' to leave it out): one file serving a statement that differs by that line,
+ * instead of a copy of it. A file without the line throws, saying what the line was for (`why`),
+ * so an edit of the file cannot change the other statement unseen.
+ */
+export function replaceLine(
+  name: string,
+  sql: string,
+  line: string,
+  by: string,
+  why: string,
+): string {
+  const pattern = new RegExp(`^[ \\t]*${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`, 'm');
+  if (!pattern.test(sql)) throw new Error(`queries/${name}.sql: no line '${line}' ${why}`);
+  return sql.replace(pattern, () => (by === '' ? '' : `${by}\n`));
+}
+
 /** `loadSql('internal/select-sessions')` → the text of queries/internal/select-sessions.sql. */
 export function loadSql(name: string): string {
   let text = cache.get(name);
