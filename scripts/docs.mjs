@@ -32,29 +32,39 @@ const BIN = join(ROOT, 'dist', 'grok.cjs');
 export const DOCS_NOW = '2026-01-05T09:00:00Z';
 const BROKEN_MARK = '# with fixtures/broken in the directory too';
 
-/** The README with each console block's output made again. */
-export function regenerate(text) {
-  // always under /tmp: the scratch path is printed (then shown as ~), and a note folded to the
-  // width must fold at the same place whatever TMPDIR says
-  const scratch = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'grok-docs-'));
+/**
+ * A scratch home of the sample sessions, their files given `mode`, and the environment examples
+ * are made in: HOME the scratch folder, GROK_HOME its .grok, `columns` wide, NO_COLOR, TZ=UTC
+ * and the clock at DOCS_NOW. Always under /tmp: the scratch path is printed (then shown as ~), and
+ * a note or path folded to the width must fold at the same place whatever TMPDIR says. For the
+ * README here, and for the table snapshots (test/foundation/tables.test.ts).
+ */
+export function exampleHome(prefix, { columns, mode }) {
+  const scratch = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), `grok-${prefix}-`));
   const home = join(scratch, '.grok');
   const sessions = join(home, 'sessions');
   mkdirSync(sessions, { recursive: true, mode: 0o700 });
   cpSync(join(ROOT, 'fixtures', 'sessions'), sessions, { recursive: true });
-  // as a fresh clone leaves them (umask 022), whatever this checkout's umask or `npm run
-  // fixtures` (which writes 0600) left: the harden example shows them loose
-  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), 0o644);
-  const broken = readdirSync(join(ROOT, 'fixtures', 'broken'));
+  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), mode);
   const env = {
     PATH: process.env.PATH,
     HOME: scratch,
     GROK_HOME: home,
-    COLUMNS: '100',
+    COLUMNS: String(columns),
     NO_COLOR: '1',
     TZ: 'UTC',
     LANG: 'C.UTF-8',
     GROK_TEST_NOW: DOCS_NOW,
   };
+  return { scratch, home, sessions, env };
+}
+
+/** The README with each console block's output made again. */
+export function regenerate(text) {
+  // as a fresh clone leaves the sessions (umask 022), whatever this checkout's umask or `npm run
+  // fixtures` (which writes 0600) left: the harden example shows them loose
+  const { scratch, sessions, env } = exampleHome('docs', { columns: 100, mode: 0o644 });
+  const broken = readdirSync(join(ROOT, 'fixtures', 'broken'));
   const run = (command) => {
     const withBroken = command.includes(BROKEN_MARK);
     if (withBroken) {

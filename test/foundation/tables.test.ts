@@ -4,47 +4,19 @@
  * are made), exit 0 and nothing on stderr, then stdout against a file snapshot. The scratch home
  * is shown as `~`, as the README shows it.
  */
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFixtures, ROOT, runGrok } from '../helpers.js';
-
-/** The time the snapshots are made at: a fortnight after the newest sample session. */
-const NOW = '2026-01-05T09:00:00Z';
+import { ROOT, runGrok } from '../helpers.js';
 
 let scratch: string;
 let env: NodeJS.ProcessEnv;
 
-beforeAll(() => {
-  // always under /tmp: a path cut to the width (archive list) must be cut at the same place
-  scratch = mkdtempSync(join(existsSync('/tmp') ? '/tmp' : tmpdir(), 'grok-tables-'));
-  const home = join(scratch, '.grok');
-  const sessions = join(home, 'sessions');
-  mkdirSync(home, { mode: 0o700 });
-  copyFixtures(sessions);
-  // private, as grok writes them: doctor has nothing to say about their modes
-  chmodSync(sessions, 0o700);
-  for (const name of readdirSync(sessions)) chmodSync(join(sessions, name), 0o600);
-  env = {
-    PATH: process.env.PATH,
-    HOME: scratch,
-    GROK_HOME: home,
-    COLUMNS: '80',
-    NO_COLOR: '1',
-    TZ: 'UTC',
-    LANG: 'C.UTF-8',
-    GROK_TEST_NOW: NOW,
-  };
+beforeAll(async () => {
+  // the README's scratch home and environment (the clock a fortnight after the newest sample),
+  // 80 columns; the files private, as grok writes them: doctor has nothing to say about their modes
+  const { exampleHome } = await import('../../scripts/docs.mjs');
+  ({ scratch, env } = exampleHome('tables', { columns: 80, mode: 0o600 }));
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
