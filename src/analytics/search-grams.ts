@@ -12,6 +12,8 @@
  * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
  */
 
+import { Scanner, TEXT } from './search-scan.js';
+
 /**
  * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
  * array: sent to each parse worker with every chunk of files, where a copy of it costs a memcpy.
@@ -76,49 +78,60 @@ function secondBit(key: number, bits: number): number {
   return Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
 }
 
-/** The distinct trigram keys of one session's rows. One per worker: `clear` between sessions. */
+/** The distinct trigram keys of one session's rows. One per thread: `clear` between sessions. */
 export class GramSet {
-  /** A bit per possible key: 2 MB, cleared key by key. */
-  private readonly seen = new Uint32Array(1 << 19);
-  keys = new Uint32Array(4096);
+  private readonly scanner = new Scanner();
   size = 0;
 
+  /** The keys: the first `size` are the set's. */
+  get keys(): Uint32Array {
+    return this.scanner.keys;
+  }
+
   /**
-   * Adds the trigrams of one lowered row, bytes `from` to `to` of its UTF-8 (trigrams never span
-   * two rows). A trigram of bytes is its own key: a needle's bytes lie inside a row's only if each
-   * of its byte trigrams is among the row's.
+   * Adds the trigrams of one lowered row (trigrams never span two rows). A trigram of bytes is
+   * its own key: a needle's bytes lie inside a row's only if each of its byte trigrams is among
+   * the row's.
    */
-  add(bytes: Uint8Array, from = 0, to = bytes.length): void {
-    const seen = this.seen;
-    let key = 0;
-    for (let i = from; i < to; i++) {
-      key = ((key << 8) | (bytes[i] as number)) & 0xffffff;
-      if (i - from < 2) continue;
-      const word = key >>> 5;
-      const bit = 1 << (key & 31);
-      if (((seen[word] as number) & bit) === 0) {
-        seen[word] = (seen[word] as number) | bit;
-        if (this.size === this.keys.length) {
-          const grown = new Uint32Array(this.keys.length * 2);
-          grown.set(this.keys);
-          this.keys = grown;
-        }
-        this.keys[this.size++] = key;
-      }
+  add(bytes: Uint8Array): void {
+    this.scanner.load(bytes);
+    this.size = this.scanner.add(0, bytes.length, this.size);
+  }
+
+  /**
+   * Adds the trigrams of a session's rows, one after another in `text`, row i ending at `ends[i]`,
+   * after lowering their A-Z in place: DuckDB's lower() of ASCII. A row past ASCII must come
+   * lowered already (lowerAsDuckDB): it holds no A-Z then, and its other bytes are left as they are.
+   */
+  lowerAndAddRows(text: Uint8Array, ends: Uint32Array): void {
+    const scanner = this.scanner;
+    scanner.load(text);
+    scanner.lower(0, text.length);
+    let start = 0;
+    let size = this.size;
+    for (const end of ends) {
+      size = scanner.add(start, end, size);
+      start = end;
     }
+    this.size = size;
+    text.set(scanner.bytes.subarray(TEXT, TEXT + text.length));
   }
 
   clear(): void {
-    for (let i = 0; i < this.size; i++) this.seen[(this.keys[i] as number) >>> 5] = 0;
+    const { seen, keys } = this.scanner;
+    for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;
     this.size = 0;
   }
 }
 
+let needles: GramSet | undefined;
+
 /** The trigram keys of a needle's UTF-8 (lower-cased); none under three bytes. */
 export function needleGrams(needle: Uint8Array): number[] {
-  const set = new GramSet();
-  set.add(needle);
-  return [...set.keys.subarray(0, set.size)];
+  needles ??= new GramSet();
+  needles.clear();
+  needles.add(needle);
+  return [...needles.keys.subarray(0, needles.size)];
 }
 
 /** Bits per distinct trigram: with two bits each, about 3% of absent trigrams pass. */
