@@ -76,10 +76,15 @@ function wellFormed(text: string): string {
 function writeRow(out: StoreWriter, map: CaseMap, parts: readonly string[]): void {
   const start = out.at;
   let ascii = true;
-  for (const part of parts) if (out.write(part) !== part.length) ascii = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    // the parts of a tool call's text are joined by spaces (search.sql)
+    if (i > 0) out.byte(0x20);
+    if (out.write(part) !== part.length) ascii = false;
+  }
   if (ascii) return;
   out.at = start;
-  out.write(lowerAsDuckDB(parts.join(''), map));
+  out.write(lowerAsDuckDB(parts.join(' '), map));
 }
 
 /** Reads a session file: its record and signature made, and the rows holding the needle. */
@@ -109,7 +114,7 @@ function readFile(file: SearchFile, job: SearchJob, map: CaseMap, out: StoreWrit
   const messages = parsed.session.messages;
   for (const c of text.toolCalls) {
     const tool = wellFormed(messages[c.seq]?.toolCalls?.[c.idx]?.tool ?? '');
-    writeRow(out, map, [tool, ' ', c.parameters ?? '', ' ', c.result ?? '']);
+    writeRow(out, map, [tool, c.parameters ?? '', c.result ?? '']);
     out.endRow(c.seq, c.idx);
   }
   const rows = out.end();

@@ -117,6 +117,11 @@ export class GramSet {
     text.set(scanner.bytes.subarray(TEXT, TEXT + text.length));
   }
 
+  /** The Bloom filter of the keys in `bytes` bytes: the bits firstBit and secondBit give. */
+  signature(bytes: number): Uint8Array {
+    return this.scanner.sign(this.size, bytes);
+  }
+
   clear(): void {
     const { seen, keys } = this.scanner;
     for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;
@@ -139,16 +144,7 @@ const BITS_PER_GRAM = 10;
 
 /** A session's signature: a Bloom filter of its trigram keys, a whole number of bytes. */
 export function signature(set: GramSet): Uint8Array {
-  const out = new Uint8Array(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
-  const bits = out.length * 8;
-  for (let i = 0; i < set.size; i++) {
-    const key = set.keys[i] as number;
-    const p = firstBit(key, bits);
-    const q = secondBit(key, bits);
-    out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
-    out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
-  }
-  return out;
+  return set.signature(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
 }
 
 /** Whether every trigram of the needle may be in the session (always, for a short needle). */

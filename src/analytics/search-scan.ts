@@ -43,6 +43,13 @@ const AND64 = 0x83;
 const OR64 = 0x84;
 const XOR64 = 0x85;
 const SHR_U64 = 0x88;
+const MUL = 0x6c;
+const XOR = 0x73;
+const F64_FLOOR = 0x9c;
+const F64_MUL = 0xa2;
+const F64_DIV = 0xa3;
+const TRUNC_F64_U = 0xab;
+const F64_FROM_U32 = 0xb8;
 const I32 = 0x7f;
 const I64 = 0x7e;
 
@@ -83,6 +90,7 @@ function i64(n: bigint): number[] {
 }
 
 const i32 = (n: number) => [0x41, ...sleb(n)];
+const f64 = (n: number) => [0x44, ...new Uint8Array(new Float64Array([n]).buffer)];
 const get = (l: number) => [GET, l];
 const set = (l: number) => [SET, l];
 /** A load or store at `offset` bytes past the address. */
@@ -156,6 +164,37 @@ const LOWER = [
   END,
 ];
 
+/**
+ * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
+ * computes it: floor(hash / 2^32 * bits), in the same double arithmetic; then that bit of the
+ * filter at `out` (local 2) is set. Locals: 5 the bit, 6 its byte's address.
+ */
+// biome-ignore format: one line per step
+const SET_BIT = [
+  F64_FROM_U32, ...f64(4294967296), F64_DIV, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
+  ...get(5), ...i32(3), SHR_U, ...get(2), ADD, TEE, 6,
+  ...get(6), ...at(LOAD8), ...i32(1), ...get(5), ...i32(7), AND, SHL, OR,
+  ...at(STORE8),
+];
+
+/**
+ * sign(size, bits, out): the Bloom filter of keys [0, size), two bits a key, into the `bits` bits
+ * (zeroed) at `out`. Locals: 3 i, 4 the key.
+ */
+// biome-ignore format: one line per step
+const SIGN = [
+  ...[1, 4, I32],
+  ...BLOCK, ...LOOP,
+  ...get(3), ...get(0), GE_U, BR_IF, 1,
+  ...get(3), ...i32(2), SHL, ...i32(KEYS), ADD, ...at(LOAD), ...set(4),
+  ...get(4), ...i32(0x9e3779b1), MUL, ...SET_BIT,
+  ...get(4), ...get(4), ...i32(11), SHR_U, XOR, ...i32(0x7feb352d), MUL, ...SET_BIT,
+  ...get(3), ...i32(1), ADD, ...set(3),
+  BR, 0,
+  END, END,
+  END,
+];
+
 function section(id: number, body: number[]): number[] {
   return [id, ...leb(body.length), ...body];
 }
@@ -165,13 +204,52 @@ const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'latin1')];
 function moduleBytes(): Uint8Array {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32) -> ()
-    ...section(1, [2, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 2, I32, I32, 0]),
+    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32) -> (), 2 (i32 i32 i32) -> ()
+    ...section(1, [
+      3,
+      0x60,
+      3,
+      I32,
+      I32,
+      I32,
+      1,
+      I32,
+      0x60,
+      2,
+      I32,
+      I32,
+      0,
+      0x60,
+      3,
+      I32,
+      I32,
+      I32,
+      0,
+    ]),
     // the memory, from JavaScript
     ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('grams'), 0x00, 0, ...name('lower'), 0x00, 1]),
-    ...section(10, [2, ...leb(GRAMS.length), ...GRAMS, ...leb(LOWER.length), ...LOWER]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [
+      3,
+      ...name('grams'),
+      0x00,
+      0,
+      ...name('lower'),
+      0x00,
+      1,
+      ...name('sign'),
+      0x00,
+      2,
+    ]),
+    ...section(10, [
+      3,
+      ...leb(GRAMS.length),
+      ...GRAMS,
+      ...leb(LOWER.length),
+      ...LOWER,
+      ...leb(SIGN.length),
+      ...SIGN,
+    ]),
   ]);
 }
 
@@ -197,6 +275,7 @@ export class Scanner {
   private readonly memory: Memory;
   private readonly grams: (from: number, to: number, size: number) => number;
   private readonly lowerBytes: (from: number, to: number) => void;
+  private readonly signInto: (size: number, bits: number, out: number) => void;
   /** The memory's bytes (a new view once it grows). */
   bytes: Uint8Array;
   seen: Uint32Array;
@@ -208,6 +287,7 @@ export class Scanner {
     const exports = new wasm.Instance(compiled, { m: { m: this.memory } }).exports;
     this.grams = exports.grams as typeof this.grams;
     this.lowerBytes = exports.lower as typeof this.lowerBytes;
+    this.signInto = exports.sign as typeof this.signInto;
     this.bytes = new Uint8Array(this.memory.buffer);
     this.seen = new Uint32Array(this.memory.buffer, SEEN, KEYS / 4);
     this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
@@ -215,14 +295,26 @@ export class Scanner {
 
   /** Copies `text` to TEXT (with room for two bytes more, read by `grams` past a short row). */
   load(text: Uint8Array): void {
-    const need = TEXT + text.length + 2;
+    this.room(text.length + 2);
+    this.bytes.set(text, TEXT);
+  }
+
+  /** The Bloom filter of keys [0, size) in `bytes` bytes. */
+  sign(size: number, bytes: number): Uint8Array {
+    this.room(bytes);
+    this.bytes.fill(0, TEXT, TEXT + bytes);
+    this.signInto(size, bytes * 8, TEXT);
+    return this.bytes.slice(TEXT, TEXT + bytes);
+  }
+
+  private room(bytes: number): void {
+    const need = TEXT + bytes;
     if (need > this.memory.buffer.byteLength) {
       this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
       this.bytes = new Uint8Array(this.memory.buffer);
       this.seen = new Uint32Array(this.memory.buffer, SEEN, KEYS / 4);
       this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
     }
-    this.bytes.set(text, TEXT);
   }
 
   /** Lowers A-Z of loaded bytes [from, to) (offsets from TEXT). */

@@ -30,6 +30,18 @@ export interface RecordPlace {
   length: number;
 }
 
+type Utf8Write = (this: Buffer, text: string, at: number) => number;
+
+/**
+ * Node's own UTF-8 write of a Buffer, under Buffer.write (a lone surrogate becomes U+FFFD, as
+ * there), without the checks of its arguments: a store's rows are millions of short writes.
+ */
+const utf8Write: Utf8Write =
+  (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write ??
+  function (this: Buffer, text: string, at: number) {
+    return this.write(text, at, 'utf8');
+  };
+
 /**
  * Records written one after another into one buffer (kept from one batch to the next), then
  * into a new store file: a row's text is written straight into its place, not copied there.
@@ -69,9 +81,15 @@ export class StoreWriter {
   /** Writes `text` as UTF-8 at `at`; the number of bytes. */
   write(text: string): number {
     this.reserve(text.length * 3);
-    const n = this.buf.write(text, this.at, 'utf8');
+    const n = utf8Write.call(this.buf, text, this.at);
     this.at += n;
     return n;
+  }
+
+  /** Writes one byte. */
+  byte(value: number): void {
+    this.reserve(1);
+    this.buf[this.at++] = value;
   }
 
   /** Ends the row whose text was written last. */
