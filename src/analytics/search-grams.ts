@@ -89,19 +89,11 @@ export class GramSet {
   }
 
   /**
-   * Adds the trigrams of one lowered row (trigrams never span two rows). A trigram of bytes is
-   * its own key: a needle's bytes lie inside a row's only if each of its byte trigrams is among
-   * the row's.
-   */
-  add(bytes: Uint8Array): void {
-    this.scanner.load(bytes);
-    this.size = this.scanner.add(0, bytes.length, this.size);
-  }
-
-  /**
-   * Adds the trigrams of a session's rows, one after another in `text`, row i ending at `ends[i]`,
-   * after lowering their A-Z in place: DuckDB's lower() of ASCII. A row past ASCII must come
-   * lowered already (lowerAsDuckDB): it holds no A-Z then, and its other bytes are left as they are.
+   * Adds the trigrams of a session's rows, one after another in `text`, row i ending at `ends[i]`
+   * (trigrams never span two rows: a needle's bytes lie inside a row's only if each of its byte
+   * trigrams is among the row's), after lowering their A-Z in place: DuckDB's lower() of ASCII.
+   * A row past ASCII must come lowered already (lowerAsDuckDB): it holds no A-Z then, and its
+   * other bytes are left as they are.
    */
   lowerAndAddRows(text: Uint8Array, ends: Uint32Array): void {
     const scanner = this.scanner;
@@ -129,14 +121,18 @@ export class GramSet {
   }
 }
 
-let needles: GramSet | undefined;
-
-/** The trigram keys of a needle's UTF-8 (lower-cased); none under three bytes. */
+/**
+ * The trigram keys of a needle's UTF-8 (lower-cased), each once, in the order met; none under
+ * three bytes. A needle is short: a plain loop, without the WebAssembly memory a GramSet takes.
+ */
 export function needleGrams(needle: Uint8Array): number[] {
-  needles ??= new GramSet();
-  needles.clear();
-  needles.add(needle);
-  return [...needles.keys.subarray(0, needles.size)];
+  const keys = new Set<number>();
+  for (let i = 2; i < needle.length; i++) {
+    keys.add(
+      ((needle[i - 2] as number) << 16) | ((needle[i - 1] as number) << 8) | (needle[i] as number),
+    );
+  }
+  return [...keys];
 }
 
 /** Bits per distinct trigram: with two bits each, about 3% of absent trigrams pass. */
