@@ -134,10 +134,10 @@ function readFile(file: SearchFile, job: SearchJob, map: CaseMap, out: StoreWrit
 let writer: StoreWriter | undefined;
 
 export function searchFiles(job: SearchJob): FileFound[] {
-  const map = mapOf(job.cases);
+  // made when a file is read, not for a search that finds every record in the store
+  let map: CaseMap | undefined;
   const fds = new Map<string, number>();
-  writer ??= new StoreWriter();
-  writer.clear();
+  writer?.clear();
   const out: FileFound[] = [];
   let made = 0;
   try {
@@ -147,6 +147,8 @@ export function searchFiles(job: SearchJob): FileFound[] {
         const rows = rowsHolding(stored, job.needle);
         out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
       } else {
+        writer ??= new StoreWriter();
+        map ??= mapOf(job.cases);
         const found = readFile(f, job, map, writer);
         if (found.signature) made++;
         out.push(found);
@@ -155,7 +157,7 @@ export function searchFiles(job: SearchJob): FileFound[] {
   } finally {
     closeAll(fds);
   }
-  if (made > 0) {
+  if (writer && made > 0) {
     const places = writer.flush(job.store);
     let i = 0;
     for (const f of out) if (f.signature) f.place = places[i++];
