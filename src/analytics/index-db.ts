@@ -74,7 +74,9 @@ async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
     // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone.
     await conn.run("SET TimeZone = 'UTC'");
     if (!readOnly) {
-      await migrate(conn);
+      // A new schema step is a table rewritten, as a build: checkpointed at once, not replayed
+      // from the log by every later open.
+      if ((await migrate(conn)).length > 0 && path !== ':memory:') await conn.run('CHECKPOINT');
       // The log is checkpointed when large (settle), not at every close; one found large
       // already (another command's writes) is checkpointed at this one's close.
       if (path !== ':memory:' && !walIsLarge(path, logged))
