@@ -268,6 +268,11 @@ async function withPool<T>(
 const OVER_WHOLE: Readonly<Record<string, readonly [line: string, by: string]>> = {
   'internal/selected-view': ['WHERE sid IN (SELECT sid FROM temp.selected_sids)', ''],
   'internal/session-costs-kept': ['AND c.sid IN (SELECT sid FROM temp.selected_sids)', ''],
+  // a session's cost row is one, and goes with its file: the sessions without one are counted
+  'internal/cost-rows-state': [
+    'WHERE sid NOT IN (SELECT sid FROM cost_rows))::INTEGER AS missing;',
+    ') - (SELECT count(*) FROM cost_rows)::INTEGER AS missing;',
+  ],
   'internal/tools': [SELECTION_JOIN, ''],
   'internal/latency': [SELECTION_JOIN, ''],
 };
