@@ -43,6 +43,8 @@ export interface RefreshOptions {
   includeArchived?: boolean | undefined;
   /** The stat pass, when already made (startScan); else it is made here, by lstat. */
   scan?: Scan | undefined;
+  /** Files per commit of a build (COMMIT_EVERY); tests give fewer, to see several commits. */
+  commitEvery?: number | undefined;
 }
 
 export interface RefreshStats {
@@ -89,8 +91,15 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
   await conn.run('DROP TABLE temp.stale');
 }
 
-/** Commits every this many files, so a huge first build does not hold everything in memory. */
-const COMMIT_EVERY = 2500;
+/**
+ * Commits every this many files, so a huge first build does not hold everything in memory. Each
+ * commit checkpoints (compresses and writes what it holds), at a cost of its own: a commit every
+ * 2,500 files cost a cold build of 10,000 sessions 0.6-0.8 CPU s more than one commit, and one of
+ * 100,000 some 8 CPU s more. What waits for a commit is DuckDB's rows of those files (their list
+ * and browser entries some 15 MB per 10,000 sessions; the many message rows are written to the
+ * file as row groups fill): bounded, whatever the number of files.
+ */
+const COMMIT_EVERY = 10_000;
 
 /**
  * Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). The
@@ -139,6 +148,9 @@ async function writeFiles(
   conn: DuckDBConnection,
   stale: readonly number[],
   files: readonly FileToIndex[],
+  commitEvery = COMMIT_EVERY,
+  /** Written in the last commit, with the last rows. */
+  last?: () => Promise<void>,
 ): Promise<void> {
   const { parseFiles } = await import('./parse-pool.js');
   let sid = await nextSid(conn);
@@ -156,13 +168,14 @@ async function writeFiles(
         sid += batch.files.length;
         read += batch.files.length;
         shown.update(read);
-        if (sid - first >= COMMIT_EVERY) {
+        if (sid - first >= commitEvery) {
           await finishWrite(conn, a, first, false);
           await tx.checkpoint();
           first = sid;
         }
       }
       await finishWrite(conn, a, first);
+      await last?.();
     });
   } finally {
     shown.end();
@@ -183,27 +196,49 @@ async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<
 }
 
 /**
- * What changed between the entries the index holds (`before`) and those found now (`now`): the
- * files to read, and the paths whose rows must go (replaced by a changed file, or gone). The
- * entries may be manifest lines, each then led by `prefix` (dirPrefix): two manifests of one
- * directory are compared without making 20,000 paths first.
+ * The entries found now that the index lacks (`added`), and those it holds that are gone
+ * (`removed`), in one pass over a set of the entries it holds.
+ */
+export function entryChanges(
+  before: readonly string[],
+  now: readonly string[],
+): { added: string[]; removed: string[] } {
+  const had = new Set(before);
+  const added: string[] = [];
+  for (const e of now) if (!had.delete(e)) added.push(e);
+  return { added, removed: [...had] };
+}
+
+/**
+ * What entries that came and went mean: the files to read, and the paths whose rows must go
+ * (replaced by a changed file, or gone). The entries may be manifest lines, each then led by
+ * `prefix` (dirPrefix): two manifests of one directory are compared without making 20,000 paths
+ * first.
+ */
+function filesToRead(
+  { added, removed }: { added: readonly string[]; removed: readonly string[] },
+  prefix: string,
+): { changed: ScannedFile[]; outdated: string[]; gone: number } {
+  // Read in the order of their names (the order of their sids), whatever order the directory
+  // gave them in.
+  const changed = added
+    .map((e) => entryFile(prefix + e))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const outdated = removed.map((e) => entryFile(prefix + e).path);
+  const reread = new Set(changed.map((f) => f.path));
+  return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };
+}
+
+/**
+ * What changed between the entries the index holds (`before`) and those found now (`now`)
+ * (filesToRead).
  */
 export function compareEntries(
   before: readonly string[],
   now: readonly string[],
   prefix = '',
 ): { changed: ScannedFile[]; outdated: string[]; gone: number } {
-  const had = new Set(before);
-  const has = new Set(now);
-  // Read in the order of their names (the order of their sids), whatever order the directory
-  // gave them in.
-  const changed = now
-    .filter((e) => !had.has(e))
-    .map((e) => entryFile(prefix + e))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const outdated = before.filter((e) => !has.has(e)).map((e) => entryFile(prefix + e).path);
-  const reread = new Set(changed.map((f) => f.path));
-  return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };
+  return filesToRead(entryChanges(before, now), prefix);
 }
 
 /** The live files the index holds, as entries, read from `files` itself. */
@@ -212,9 +247,9 @@ async function indexedEntries(conn: DuckDBConnection): Promise<string[]> {
   return known.map(fileEntry);
 }
 
-/** The manifest of the last complete refresh (scan.ts); dir_state holds one row. */
+/** The manifest of the last complete refresh (scan.ts), from its lines (dir_lines). */
 async function manifest(conn: DuckDBConnection): Promise<string> {
-  const r = await conn.runAndReadAll('SELECT manifest FROM dir_state');
+  const r = await conn.runAndReadAll(loadSql('internal/dir-lines'));
   return String(r.getRows()[0]?.[0] ?? '');
 }
 
@@ -222,6 +257,7 @@ async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
   given: Scan | undefined,
+  commitEvery: number | undefined,
 ): Promise<Omit<RefreshStats, 'archivesRead'>> {
   const scan = given ?? scanNow(dir);
   const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
@@ -230,37 +266,46 @@ async function refreshLive(
   const lastPrint = last.getRowObjectsJS()[0]?.fingerprint;
   if (lastPrint === scan.print) return { read: 0, removed: 0, unchanged: scan.count };
   // What the index holds: the manifest of its last complete refresh of this directory (dir_state
-  // keeps one, removed while a write is under way), else the files table itself.
-  const { changed, outdated, gone } =
-    lastPrint === undefined
-      ? compareEntries(await indexedEntries(conn), manifestEntries(dir, scan.manifest))
-      : compareEntries(
-          manifestLines(await manifest(conn)),
-          manifestLines(scan.manifest),
-          dirPrefix(dir),
-        );
+  // says it is whole, and is removed while a write is under way), else the files table itself.
+  const trusted = lastPrint !== undefined;
+  const changes = trusted
+    ? entryChanges(manifestLines(await manifest(conn)), manifestLines(scan.manifest))
+    : entryChanges(await indexedEntries(conn), manifestEntries(dir, scan.manifest));
+  const { changed, outdated, gone } = filesToRead(changes, trusted ? dirPrefix(dir) : '');
   const stale =
     outdated.length === 0
       ? []
       : await jsonArray<number>(conn, 'internal/sids-of-paths', {
           paths: JSON.stringify(outdated),
         });
-  if (changed.length > 0 || stale.length > 0) {
+  // The state of a complete refresh: the fingerprint, and the manifest's lines that changed alone
+  // when the index's lines were what it compared with.
+  const writeState = async () => {
     await conn.run('DELETE FROM dir_state');
+    await conn.run('INSERT INTO dir_state VALUES ($dir, $print)', { dir, print: scan.print });
+    if (!trusted) await conn.run('DELETE FROM dir_lines');
+    else if (changes.removed.length > 0)
+      await conn.run(loadSql('internal/dir-lines-remove'), { lines: changes.removed.join('\n') });
+    const lines = trusted ? changes.added.join('\n') : scan.manifest;
+    if (lines !== '') await conn.run(loadSql('internal/dir-lines-add'), { lines });
+  };
+  if (changed.length > 0 || stale.length > 0) {
+    // A write of one transaction writes the state in it; a longer one commits as it goes, so the
+    // state goes first and comes back once the write is whole.
+    const every = commitEvery ?? COMMIT_EVERY;
+    const oneCommit = changed.length < every;
+    if (!oneCommit) await conn.run('DELETE FROM dir_state');
     await writeFiles(
       conn,
       stale,
       changed.map((f) => ({ source: 'live', ...f })),
+      every,
+      oneCommit ? writeState : undefined,
     );
+    if (oneCommit)
+      return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
   }
-  await inTransaction(conn, async () => {
-    await conn.run('DELETE FROM dir_state');
-    await conn.run('INSERT INTO dir_state VALUES ($dir, $print, $manifest)', {
-      dir,
-      print: scan.print,
-      manifest: scan.manifest,
-    });
-  });
+  await inTransaction(conn, writeState);
   return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
 }
 
@@ -335,7 +380,7 @@ export async function refreshIndex(
   conn: DuckDBConnection,
   opts: RefreshOptions,
 ): Promise<RefreshStats> {
-  const live = await refreshLive(conn, opts.sessionsDir, opts.scan);
+  const live = await refreshLive(conn, opts.sessionsDir, opts.scan, opts.commitEvery);
   const archivesRead =
     opts.includeArchived && opts.archivesDir ? await refreshArchives(conn, opts.archivesDir) : 0;
   return { ...live, archivesRead };
