@@ -13,6 +13,7 @@ import {
   caseMap,
   GramSet,
   lowerAsDuckDB,
+  needleGrams,
   signature,
 } from './search-grams.js';
 import {
@@ -88,7 +89,13 @@ function writeRow(out: StoreWriter, map: CaseMap, parts: readonly string[]): voi
 }
 
 /** Reads a session file: its record and signature made, and the rows holding the needle. */
-function readFile(file: SearchFile, job: SearchJob, map: CaseMap, out: StoreWriter): FileFound {
+function readFile(
+  file: SearchFile,
+  job: SearchJob,
+  keys: readonly number[],
+  map: CaseMap,
+  out: StoreWriter,
+): FileFound {
   const gone: FileFound = {
     sid: file.sid,
     changed: true,
@@ -126,7 +133,8 @@ function readFile(file: SearchFile, job: SearchJob, map: CaseMap, out: StoreWrit
     changed: false,
     signature: signature(grams),
     place: undefined,
-    rows: rowsHolding(rows, job.needle),
+    // the needle's bytes are looked for only where every trigram of them is
+    rows: grams.holdsAll(keys) ? rowsHolding(rows, job.needle) : [],
   };
 }
 
@@ -136,6 +144,7 @@ let writer: StoreWriter | undefined;
 export function searchFiles(job: SearchJob): FileFound[] {
   // made when a file is read, not for a search that finds every record in the store
   let map: CaseMap | undefined;
+  let keys: number[] | undefined;
   const fds = new Map<string, number>();
   writer?.clear();
   const out: FileFound[] = [];
@@ -149,7 +158,8 @@ export function searchFiles(job: SearchJob): FileFound[] {
       } else {
         writer ??= new StoreWriter();
         map ??= mapOf(job.cases);
-        const found = readFile(f, job, map, writer);
+        keys ??= needleGrams(job.needle);
+        const found = readFile(f, job, keys, map, writer);
         if (found.signature) made++;
         out.push(found);
       }

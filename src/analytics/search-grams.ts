@@ -114,6 +114,17 @@ export class GramSet {
     return this.scanner.sign(this.size, bytes);
   }
 
+  /**
+   * Whether every one of `keys` is in the set: exactly, not as a filter may hold them. A session
+   * lacking one of a needle's trigrams holds the needle in no row.
+   */
+  holdsAll(keys: readonly number[]): boolean {
+    const seen = this.scanner.seen;
+    for (const key of keys)
+      if (((seen[key >>> 5] as number) & (1 << (key & 31))) === 0) return false;
+    return true;
+  }
+
   clear(): void {
     const { seen, keys } = this.scanner;
     for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;

@@ -63,6 +63,12 @@ export class StoreWriter {
     this.buf = grown;
   }
 
+  /** The record being written's rows, as `end` returns them. */
+  private seqs = new Int32Array(0);
+  private idxs = new Int32Array(0);
+  private ends = new Uint32Array(0);
+  private text = 0;
+
   /** Starts a record of `count` rows: their texts follow, each ended by `endRow`. */
   begin(count: number): void {
     this.start = this.at;
@@ -71,11 +77,10 @@ export class StoreWriter {
     this.reserve(4 + count * 12);
     this.buf.writeUInt32LE(count, this.at);
     this.at += 4 + count * 12;
-  }
-
-  /** Where the record's text starts. */
-  private textStart(): number {
-    return this.header + this.buf.readUInt32LE(this.start) * 12;
+    this.text = this.at;
+    this.seqs = new Int32Array(count);
+    this.idxs = new Int32Array(count);
+    this.ends = new Uint32Array(count);
   }
 
   /** Writes `text` as UTF-8 at `at`; the number of bytes. */
@@ -95,16 +100,21 @@ export class StoreWriter {
   /** Ends the row whose text was written last. */
   endRow(seq: number, idx: number): void {
     const h = this.header + this.rows * 12;
+    const end = this.at - this.text;
     this.buf.writeInt32LE(seq, h);
     this.buf.writeInt32LE(idx, h + 4);
-    this.buf.writeUInt32LE(this.at - this.textStart(), h + 8);
+    this.buf.writeUInt32LE(end, h + 8);
+    this.seqs[this.rows] = seq;
+    this.idxs[this.rows] = idx;
+    this.ends[this.rows] = end;
     this.rows++;
   }
 
-  /** Ends the record: its rows, read back from where they were written. */
+  /** Ends the record: its rows, as a reader of the store file would find them (parseRecord). */
   end(): StoredRows {
     this.lengths.push(this.at - this.start);
-    return parseRecord(this.buf.subarray(this.start, this.at)) as StoredRows;
+    const { seqs, idxs, ends } = this;
+    return { seqs, idxs, ends, text: this.buf.subarray(this.text, this.at) };
   }
 
   /** Writes the records so far into a new store file of `dir`: where each one is, in order. */
