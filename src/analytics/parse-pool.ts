@@ -48,6 +48,32 @@ function spawnWorkers(path: string, threads: number): Worker[] {
   );
 }
 
+/** Workers started ahead (prestartWorkers), for the next pool to take. */
+let started: Worker[] | undefined;
+
+/**
+ * Starts the workers a pool over `files` files will take, so that they load while the caller
+ * does other work first. Unreferenced until taken: left unused, they keep no process alive.
+ */
+export function prestartWorkers(files: number): void {
+  const path = workerPath();
+  const threads = threadCount();
+  if (!path || threads < 2 || files < MIN_FILES_FOR_WORKERS || started) return;
+  const workers = spawnWorkers(path, threads);
+  // one that fails before it is taken leaves the pool to start its own
+  const drop = () => {
+    if (started !== workers) return;
+    started = undefined;
+    for (const worker of workers) void worker.terminate();
+  };
+  for (const worker of workers) {
+    worker.unref();
+    worker.once('error', drop);
+    worker.once('exit', drop);
+  }
+  started = workers;
+}
+
 /** Yields the result of `job` for each chunk of `items`, in input order. */
 async function* pooled<I, O>(
   items: readonly I[],
@@ -60,7 +86,9 @@ async function* pooled<I, O>(
     for (let i = 0; i < items.length; i += CHUNK) yield await inline(items.slice(i, i + CHUNK));
     return;
   }
-  const workers = spawnWorkers(path, threads);
+  const workers = started ?? spawnWorkers(path, threads);
+  started = undefined;
+  for (const worker of workers) worker.ref();
   const senders = workers.map((worker) => {
     const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
     worker.on('message', (r: O) => waiting.shift()?.resolve(r));

@@ -243,6 +243,11 @@ export async function searchIndexed(
   limit: number,
 ): Promise<IndexSearch> {
   const { conn } = ctx;
+  // a first search reads every file: its workers load while the index is looked at
+  const unsigned = Number(
+    (await conn.runAndReadAll(loadSql('internal/search-unsigned'))).getRows()[0]?.[0] ?? 0,
+  );
+  if (unsigned > 0) (await import('./parse-pool.js')).prestartWorkers(unsigned);
   const store = await storeDir(conn);
   let changed: number;
   let files: SelectedFile[];
