@@ -12,7 +12,7 @@
  * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
  */
 
-import { Scanner, TEXT } from './search-scan.js';
+import { type GramScanner, newScanner } from './search-scan.js';
 
 /**
  * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
@@ -80,8 +80,13 @@ function secondBit(key: number, bits: number): number {
 
 /** The distinct trigram keys of one session's rows. One per thread: `clear` between sessions. */
 export class GramSet {
-  private readonly scanner = new Scanner();
+  private readonly scanner: GramScanner;
   size = 0;
+
+  /** `scanner`: the loops to use, by default WebAssembly's where the process has it. */
+  constructor(scanner: GramScanner = newScanner()) {
+    this.scanner = scanner;
+  }
 
   /** The keys: the first `size` are the set's. */
   get keys(): Uint32Array {
@@ -96,17 +101,7 @@ export class GramSet {
    * other bytes are left as they are.
    */
   lowerAndAddRows(text: Uint8Array, ends: Uint32Array): void {
-    const scanner = this.scanner;
-    scanner.load(text);
-    scanner.lower(0, text.length);
-    let start = 0;
-    let size = this.size;
-    for (const end of ends) {
-      size = scanner.add(start, end, size);
-      start = end;
-    }
-    this.size = size;
-    text.set(scanner.bytes.subarray(TEXT, TEXT + text.length));
+    this.size = this.scanner.lowerAndAdd(text, ends, this.size);
   }
 
   /** The Bloom filter of the keys in `bytes` bytes: the bits firstBit and secondBit give. */

@@ -7,11 +7,14 @@
  *
  * Memory: the set of trigram keys seen (one bit per possible key, 2 MB) at SEEN, the keys found,
  * in order, at KEYS (room for every possible key: 2^24), the bytes scanned at TEXT.
+ *
+ * Where WebAssembly is not available (`node --jitless`), PlainScanner runs the same loops in
+ * JavaScript: the same lowered bytes, keys in the same order and Bloom bits.
  */
 
 const SEEN = 0;
 const KEYS = 1 << 21;
-export const TEXT = KEYS + (1 << 26);
+const TEXT = KEYS + (1 << 26);
 const PAGE = 1 << 16;
 
 // opcodes (WebAssembly core specification, section 5.4)
@@ -267,12 +270,80 @@ interface Wasm {
     imports: { m: { m: Memory } },
   ) => { exports: Record<string, unknown> };
 }
-const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
 
 let compiled: object | undefined;
 
+/**
+ * A set of trigram keys being gathered (search-grams.ts: GramSet), over rows of bytes: `seen` has
+ * bit `key & 31` of word `key >>> 5` set for each key of the set, `keys` the keys in the order
+ * first met (the first `size` given back by `lowerAndAdd`).
+ */
+export interface GramScanner {
+  readonly seen: Uint32Array;
+  readonly keys: Uint32Array;
+  /**
+   * Lowers A-Z of `text` in place, then adds the keys of its rows (row i ending at `ends[i]`,
+   * none across two rows) to keys [0, size): the new size.
+   */
+  lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number;
+  /** The Bloom filter of keys [0, size) in `bytes` bytes (search-grams.ts: firstBit, secondBit). */
+  sign(size: number, bytes: number): Uint8Array;
+}
+
+/** The scanner of this process: in WebAssembly where it runs, else in plain JavaScript. */
+export function newScanner(): GramScanner {
+  return wasm === undefined ? new PlainScanner() : new Scanner();
+}
+
+/** The loops in JavaScript, for a process without WebAssembly, and the definition of them. */
+export class PlainScanner implements GramScanner {
+  readonly seen = new Uint32Array(KEYS / 4);
+  keys = new Uint32Array(1 << 12);
+
+  lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number {
+    for (let i = 0; i < text.length; i++) {
+      const b = text[i] as number;
+      if (b >= 0x41 && b <= 0x5a) text[i] = b + 0x20;
+    }
+    const seen = this.seen;
+    let start = 0;
+    for (const end of ends) {
+      for (let i = start + 2; i < end; i++) {
+        const key =
+          ((text[i - 2] as number) << 16) | ((text[i - 1] as number) << 8) | (text[i] as number);
+        const bit = 1 << (key & 31);
+        const word = seen[key >>> 5] as number;
+        if ((word & bit) !== 0) continue;
+        seen[key >>> 5] = word | bit;
+        if (size === this.keys.length) {
+          const grown = new Uint32Array(size * 2);
+          grown.set(this.keys);
+          this.keys = grown;
+        }
+        this.keys[size++] = key;
+      }
+      start = end;
+    }
+    return size;
+  }
+
+  sign(size: number, bytes: number): Uint8Array {
+    const out = new Uint8Array(bytes);
+    const bits = bytes * 8;
+    for (let i = 0; i < size; i++) {
+      const key = this.keys[i] as number;
+      const p = Math.floor(((Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296) * bits);
+      const q = Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
+      out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
+      out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
+    }
+    return out;
+  }
+}
+
 /** One scanner's memory and functions: a set of keys being gathered, and bytes to scan. */
-export class Scanner {
+export class Scanner implements GramScanner {
   private readonly memory: Memory;
   private readonly grams: (from: number, to: number, size: number) => number;
   private readonly lowerBytes: (from: number, to: number) => void;
@@ -283,6 +354,7 @@ export class Scanner {
   keys: Uint32Array;
 
   constructor() {
+    if (wasm === undefined) throw new Error('no WebAssembly in this process');
     compiled ??= new wasm.Module(moduleBytes());
     this.memory = new wasm.Memory({ initial: (TEXT + PAGE) / PAGE });
     const exports = new wasm.Instance(compiled, { m: { m: this.memory } }).exports;
@@ -294,10 +366,19 @@ export class Scanner {
     this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
   }
 
-  /** Copies `text` to TEXT (with room for two bytes more, read by `grams` past a short row). */
-  load(text: Uint8Array): void {
+  lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number {
+    // room for two bytes more, read by `grams` past a short row
     this.room(text.length + 2);
     this.bytes.set(text, TEXT);
+    this.lowerBytes(TEXT, TEXT + text.length);
+    let start = 0;
+    let n = size;
+    for (const end of ends) {
+      n = this.grams(TEXT + start, TEXT + end, n);
+      start = end;
+    }
+    text.set(this.bytes.subarray(TEXT, TEXT + text.length));
+    return n;
   }
 
   /** The Bloom filter of keys [0, size) in `bytes` bytes. */
@@ -316,15 +397,5 @@ export class Scanner {
       this.seen = new Uint32Array(this.memory.buffer, SEEN, KEYS / 4);
       this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
     }
-  }
-
-  /** Lowers A-Z of loaded bytes [from, to) (offsets from TEXT). */
-  lower(from: number, to: number): void {
-    this.lowerBytes(TEXT + from, TEXT + to);
-  }
-
-  /** Adds the trigram keys of loaded bytes [from, to) to keys [0, size): the new size. */
-  add(from: number, to: number, size: number): number {
-    return this.grams(TEXT + from, TEXT + to, size);
   }
 }

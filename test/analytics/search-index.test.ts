@@ -6,15 +6,24 @@
  * differently, white space, lone surrogates and NUL, in words and across them. And the index
  * follows the sessions: added, edited, deleted, archived.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DuckDBBlobValue } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
 import { type Row, withAnalytics } from '../../src/analytics/analytics-run.js';
 import { mayHold, needleGrams, searchNeedle } from '../../src/analytics/search-grams.js';
 import { searchIndexed } from '../../src/analytics/search-index.js';
 import { jsonArray } from '../../src/analytics/sql-files.js';
-import { homeForEachTest, random, indexRows as rowsOfIndex, runGrok } from '../helpers.js';
+import {
+  BIN,
+  homeForEachTest,
+  makeHome,
+  random,
+  indexRows as rowsOfIndex,
+  runGrok,
+  type TempHome,
+} from '../helpers.js';
 import { fileNameFor, makeSession, writeSession } from './sessions.js';
 
 const h = homeForEachTest({ inProcess: true });
@@ -327,4 +336,50 @@ describe('the search index follows the sessions', () => {
     // the index's own files only: nothing else written beside it
     expect(readdirSync(h.home).filter((f) => f.startsWith('search'))).toEqual(['search']);
   }, 120_000);
+});
+
+describe('a process without WebAssembly', () => {
+  /** Each session file's signature and stored record, by file name. */
+  async function storeOf(home: string): Promise<Map<string, [string, string]>> {
+    const rows = await rowsOfIndex(
+      home,
+      'SELECT f.path, hex(g.bits) AS bits, g.store, g.pos, g.length FROM search_grams g JOIN files f USING (sid)',
+    );
+    return new Map(
+      rows.map((r) => {
+        const record = readFileSync(join(home, 'search', String(r.store))).subarray(
+          Number(r.pos),
+          Number(r.pos) + Number(r.length),
+        );
+        return [basename(String(r.path)), [String(r.bits), record.toString('hex')]];
+      }),
+    );
+  }
+
+  test('(node --jitless) makes the same store and signatures, and finds the same rows', async () => {
+    // more files than the parse workers are started for: they run without it too
+    writeCorpus(h.sessions, 450);
+    const other = makeHome();
+    try {
+      cpSync(h.sessions, other.sessions, { recursive: true });
+      const search = (home: TempHome, node: string[]) => {
+        const r = spawnSync(
+          process.execPath,
+          [...node, BIN, 'sessions', 'search', 'istanbul', '--json', '-n', '100000'],
+          { env: home.env, encoding: 'utf8', timeout: 120_000 },
+        );
+        expect(r.status, r.stderr).toBe(0);
+        return JSON.parse(r.stdout) as { matches: number };
+      };
+      const plain = search(h, ['--jitless']);
+      const wasm = search(other, []);
+      expect(plain.matches).toBeGreaterThan(50);
+      expect(plain).toEqual(wasm);
+      const a = await storeOf(h.home);
+      expect(a.size).toBe(450);
+      expect(a).toEqual(await storeOf(other.home));
+    } finally {
+      other.cleanup();
+    }
+  }, 300_000);
 });

@@ -1,10 +1,12 @@
 /**
- * The WebAssembly loops of the search index give what the plain definitions give: A-Z lowered and
- * nothing else, every distinct trigram key once in the order met, the same Bloom bits as the
- * formula search-files.sql checks (mayHold), on every byte value and row length.
+ * The loops of the search index, in WebAssembly and in JavaScript (for a process without
+ * WebAssembly), give what the plain definitions give: A-Z lowered and nothing else, every
+ * distinct trigram key once in the order met, the same Bloom bits as the formula
+ * search-files.sql checks (mayHold), on every byte value and row length.
  */
 import { describe, expect, test } from 'vitest';
 import { GramSet, mayHold, needleGrams, signature } from '../../src/analytics/search-grams.js';
+import { PlainScanner, Scanner } from '../../src/analytics/search-scan.js';
 import { random } from '../helpers.js';
 
 function bytesOf(r: () => number, n: number, alphabet?: readonly number[]): Uint8Array {
@@ -46,10 +48,15 @@ function plainSignature(keys: readonly number[]): Uint8Array {
   return out;
 }
 
-describe('the trigram loops', () => {
+const scanners = [
+  ['WebAssembly', () => new Scanner()],
+  ['JavaScript', () => new PlainScanner()],
+] as const;
+
+describe.each(scanners)('the trigram loops in %s', (_, scanner) => {
   test('A-Z are lowered in place, every other byte is left as it is, at any length', () => {
     const r = random(3);
-    const set = new GramSet();
+    const set = new GramSet(scanner());
     for (const n of [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 255, 256, 4099]) {
       const text = bytesOf(r, n);
       if (n >= 256) for (let b = 0; b < 256; b++) text[b] = b;
@@ -62,7 +69,7 @@ describe('the trigram loops', () => {
 
   test('each distinct key of each row once, in the order met, none across rows', () => {
     const r = random(5);
-    const set = new GramSet();
+    const set = new GramSet(scanner());
     for (const alphabet of [undefined, [0x61, 0x62, 0x20], [0x41, 0x61, 0xc3, 0xa9, 0x00]]) {
       for (let round = 0; round < 20; round++) {
         const ends: number[] = [];
@@ -79,10 +86,34 @@ describe('the trigram loops', () => {
         expect([...set.keys.subarray(0, set.size)]).toEqual(want);
         expect(signature(set)).toEqual(plainSignature(want));
         for (const key of want) expect(mayHold(signature(set), [key])).toBe(true);
+        // exactly the keys met are held, none else
+        expect(set.holdsAll(want)).toBe(true);
+        for (let k = 0; k < 50; k++) {
+          const key = (r() * 2 ** 24) | 0;
+          expect(set.holdsAll([want[0] ?? key, key])).toBe(want.includes(key));
+        }
       }
     }
   });
 
+  test('a set cleared holds no key of the session before, and grows past any size', () => {
+    const set = new GramSet(scanner());
+    const r = random(9);
+    const text = bytesOf(r, 200_000);
+    set.lowerAndAddRows(text, Uint32Array.of(text.length));
+    const keys = plainKeys(text, [text.length]);
+    expect(set.size).toBe(keys.length);
+    expect(set.size).toBeGreaterThan(4096);
+    set.clear();
+    expect(set.size).toBe(0);
+    expect(keys.some((k) => set.holdsAll([k]))).toBe(false);
+    const small = new TextEncoder().encode('abcd');
+    set.lowerAndAddRows(small, Uint32Array.of(4));
+    expect([...set.keys.subarray(0, set.size)]).toEqual([0x616263, 0x626364]);
+  });
+});
+
+describe('the trigram loops', () => {
   test("a needle's keys are its trigrams; none under three bytes", () => {
     expect(needleGrams(new TextEncoder().encode('ab'))).toEqual([]);
     expect(needleGrams(new TextEncoder().encode('abab'))).toEqual([0x616261, 0x626162]);
