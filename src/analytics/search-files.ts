@@ -5,7 +5,8 @@
  * the text tables would hold (sessionText), their text the one search.sql compares: a message's
  * content, or a tool call's name, parameters and result joined by spaces.
  */
-import { parseSessionJson } from '../session/parse.js';
+import { parseJsonObject } from '../session/parse.js';
+import type { Session } from '../session/schema.js';
 import { readNoFollowSync } from './parse-files.js';
 import {
   type CaseMap,
@@ -21,9 +22,10 @@ import {
   type RecordPlace,
   readRecord,
   rowsHolding,
+  type StoredRows,
   StoreWriter,
 } from './search-store.js';
-import { sessionText } from './session-rows.js';
+import { TOO_DEEP } from './session-rows.js';
 
 export interface SearchFile {
   sid: number;
@@ -65,30 +67,80 @@ function mapOf(cases: CasePairs): CaseMap {
   return cached.map;
 }
 
-function wellFormed(text: string): string {
-  return text.isWellFormed() ? text : text.toWellFormed();
+/**
+ * A tool call's parameters or result as the text tables hold it (session-rows.ts: jsonText): a
+ * string as it is, anything else as its JSON. A lone surrogate is left for the UTF-8 write to
+ * replace (U+FFFD), as the text tables' well-formed copy has it.
+ */
+function valueText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch (error) {
+    if (error instanceof RangeError) return TOO_DEEP;
+    throw error;
+  }
 }
 
 /**
- * Writes one row's text into the record being written. A row of ASCII (its UTF-8 as long as its
- * text) goes as it is, its A-Z lowered with the record's trigrams (GramSet.lowerAndAddRows); any
- * other is lowered here, code point by code point, as DuckDB's lower() lowers it.
+ * Writes one row's text, `a`, or a tool call's `a b c` (its parts joined by spaces, as search.sql
+ * joins them), into the record being written. A row of ASCII (its UTF-8 as long as its text) goes
+ * as it is, its A-Z lowered with the record's trigrams (GramSet.lowerAndAddRows); any other is
+ * lowered here, code point by code point, as DuckDB's lower() lowers it. A lone surrogate is
+ * written as U+FFFD, as DuckDB holds it.
  */
-function writeRow(out: StoreWriter, map: CaseMap, parts: readonly string[]): void {
+function writeRow(out: StoreWriter, map: CaseMap, a: string, b?: string, c?: string): void {
   const start = out.at;
-  let ascii = true;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    // the parts of a tool call's text are joined by spaces (search.sql)
-    if (i > 0) out.byte(0x20);
-    if (out.write(part) !== part.length) ascii = false;
+  let ascii = out.write(a) === a.length;
+  if (b === undefined || c === undefined) {
+    if (!ascii) {
+      out.at = start;
+      out.write(lowerAsDuckDB(a, map));
+    }
+    return;
   }
+  out.byte(0x20);
+  if (out.write(b) !== b.length) ascii = false;
+  out.byte(0x20);
+  if (out.write(c) !== c.length) ascii = false;
   if (ascii) return;
   out.at = start;
-  out.write(lowerAsDuckDB(parts.join(' '), map));
+  out.write(lowerAsDuckDB(`${a} ${b} ${c}`, map));
 }
 
-/** Reads a session file: its record and signature made, and the rows holding the needle. */
+/** Writes a session's rows into a record of `out`: those sessionText gives, in its order. */
+function writeRecord(out: StoreWriter, map: CaseMap, messages: Session['messages']): StoredRows {
+  let count = 0;
+  for (const m of messages) {
+    if (m.content !== null) count++;
+    count += m.toolCalls?.length ?? 0;
+  }
+  out.begin(count);
+  for (let seq = 0; seq < messages.length; seq++) {
+    const content = (messages[seq] as Session['messages'][number]).content;
+    if (content === null) continue;
+    writeRow(out, map, content);
+    out.endRow(seq, -1);
+  }
+  for (let seq = 0; seq < messages.length; seq++) {
+    const calls = (messages[seq] as Session['messages'][number]).toolCalls;
+    if (calls === undefined) continue;
+    for (let idx = 0; idx < calls.length; idx++) {
+      const call = calls[idx] as NonNullable<typeof calls>[number];
+      writeRow(out, map, call.tool, valueText(call.parameters), valueText(call.result));
+      out.endRow(seq, idx);
+    }
+  }
+  return out.end();
+}
+
+/**
+ * Reads a session file: its record and signature made, and the rows holding the needle. The rows
+ * are those sessionText (session-rows.ts) gives, messages first, then tool calls. The file is the
+ * one the index read (the same size and modification time, as the refresh tells files apart),
+ * and the index holds it as a session: its schema was checked then, and is not checked again.
+ */
 function readFile(
   file: SearchFile,
   job: SearchJob,
@@ -103,28 +155,19 @@ function readFile(
     place: undefined,
     rows: [],
   };
-  let parsed: ReturnType<typeof parseSessionJson>;
+  let rows: StoredRows;
+  const start = out.at;
   try {
     const { text, size, mtimeMs } = readNoFollowSync(file.path);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return gone;
-    parsed = parseSessionJson(text);
+    const parsed = parseJsonObject(text);
+    if (!parsed.ok) return gone;
+    rows = writeRecord(out, map, (parsed.raw as unknown as Session).messages);
   } catch {
+    // not the session the index read after all: nothing of it is kept
+    out.at = start;
     return gone;
   }
-  if (!parsed.ok) return gone;
-  const text = sessionText(parsed.session);
-  out.begin(text.messages.length + text.toolCalls.length);
-  for (const m of text.messages) {
-    writeRow(out, map, [m.content]);
-    out.endRow(m.seq, -1);
-  }
-  const messages = parsed.session.messages;
-  for (const c of text.toolCalls) {
-    const tool = wellFormed(messages[c.seq]?.toolCalls?.[c.idx]?.tool ?? '');
-    writeRow(out, map, [tool, c.parameters ?? '', c.result ?? '']);
-    out.endRow(c.seq, c.idx);
-  }
-  const rows = out.end();
   grams ??= new GramSet();
   grams.clear();
   grams.lowerAndAddRows(rows.text, rows.ends);
