@@ -187,6 +187,23 @@ describe('search over its index gives what the scan gave', () => {
     expect(withHits).toBeGreaterThan(90);
   }, 600_000);
 
+  test('DuckDB lowers no code point past plane 1, where its case table stops', async () => {
+    await withAnalytics({}, async (ctx) => {
+      const count = async (from: number, to: number) =>
+        Number(
+          (
+            await ctx.conn.runAndReadAll(
+              `SELECT count(*) FROM range(${from}, ${to}) t(cp)
+               WHERE (cp < 55296 OR cp > 57343) AND lower(chr(cp::INTEGER)) <> chr(cp::INTEGER)`,
+            )
+          ).getRows()[0]?.[0],
+        );
+      expect(await count(0x20000, 0x110000)).toBe(0);
+      // plane 1 has letters with case (Deseret, Osage, Adlam...): the table goes through it
+      expect(await count(0x10000, 0x20000)).toBeGreaterThan(100);
+    });
+  });
+
   test('the sessions the index reads for a needle are those whose signature may hold it', async () => {
     writeCorpus(h.sessions, 80);
     await indexed('auth', null); // every session signed
