@@ -141,13 +141,14 @@ export async function buildMemoryLimit(
 }
 
 /**
- * Replaces the rows of `stale` sids by those of `files`, parsed on all cores. Each commit holds
+ * Replaces the rows of `stale` sids by those of `files` (emptied as they are parsed: parseFiles),
+ * parsed on all cores. Each commit holds
  * the files rows together with their session rows, so the index is consistent at every commit.
  */
 async function writeFiles(
   conn: DuckDBConnection,
   stale: readonly number[],
-  files: readonly FileToIndex[],
+  files: FileToIndex[],
   commitEvery = COMMIT_EVERY,
 ): Promise<void> {
   const { parseFiles } = await import('./parse-pool.js');
@@ -256,12 +257,14 @@ async function refreshLive(
       : await jsonArray<number>(conn, 'internal/sids-of-paths', {
           paths: JSON.stringify(outdated),
         });
-  if (changed.length > 0 || stale.length > 0) {
+  const read = changed.length;
+  if (read > 0 || stale.length > 0) {
     await conn.run('DELETE FROM dir_state');
+    // the files go to the parse workers chunk by chunk, and are let go once sent (parse-pool.ts)
     await writeFiles(
       conn,
       stale,
-      changed.map((f) => ({ source: 'live', ...f })),
+      changed.splice(0).map((f) => ({ source: 'live', ...f })),
       commitEvery,
     );
   }
@@ -273,7 +276,7 @@ async function refreshLive(
       manifest: scan.manifest,
     });
   });
-  return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
+  return { read, removed: gone, unchanged: scan.count - read };
 }
 
 /** Archives are cached whole, by the archive's size and mtime. */
