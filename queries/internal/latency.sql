@@ -2,5 +2,5 @@
 -- object.
 SELECT to_json(reply_latency(m.reply_ms, m.output))::VARCHAR AS latency
 FROM message_rows m
-JOIN temp.selected s USING (sid)
+JOIN temp.selected_sids USING (sid)
 WHERE m.reply_ms IS NOT NULL;

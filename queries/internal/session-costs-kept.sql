@@ -3,4 +3,6 @@
 CREATE OR REPLACE TEMP VIEW session_costs AS
 SELECT c.* EXCLUDE (has_calls)
 FROM cost_rows c
-WHERE c.has_calls AND c.sid IN (SELECT sid FROM temp.selected_sids);
+WHERE c.has_calls
+  AND c.sid IN (SELECT sid FROM temp.selected_sids)
+;

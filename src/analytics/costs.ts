@@ -36,20 +36,29 @@ export async function tableInForce(): Promise<TableInForce> {
   return { table: priceTable(overrides, file), overrides };
 }
 
-/** Fills temp.prices and temp.session_costs for the selected sessions. */
-export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Promise<void> {
+/**
+ * Fills temp.session_costs for the selected sessions, and temp.prices where it is read: over a
+ * pool, by the pricing of every session; over the index, by the pricing of sessions it does not
+ * keep yet, or when the caller reads the table itself (`prices`: pricing's unpriced models).
+ */
+export async function computeCosts(
+  ctx: AnalyticsContext,
+  table: PriceTable,
+  { prices: wanted = false } = {},
+): Promise<void> {
   const { loadSql } = await import('./sql-files.js');
   const prices = JSON.stringify(priceRows(table));
-  await ctx.conn.run(loadSql('internal/prices-table'), { prices });
   const formula = loadSql('internal/session-costs');
+  const pooled = ctx.sql('internal/session-costs') !== formula;
   // A pool runs a statement of its own (pool.ts: poolSql), its sessions priced as they are read;
   // the index runs the file as it is, and keeps what it computes.
-  if (ctx.sql('internal/session-costs') !== formula) {
+  if (pooled || wanted) await ctx.conn.run(loadSql('internal/prices-table'), { prices });
+  if (pooled) {
     await ctx.conn.run(ctx.sql('internal/session-costs'));
     return;
   }
-  await keepCostRows(ctx, prices, formula);
-  await ctx.conn.run(loadSql('internal/session-costs-kept'));
+  await keepCostRows(ctx, prices, formula, !wanted);
+  await ctx.conn.run(ctx.sql('internal/session-costs-kept'));
 }
 
 /**
@@ -58,7 +67,12 @@ export async function computeCosts(ctx: AnalyticsContext, table: PriceTable): Pr
  * under another price table or formula, every row is dropped first. A session's cost is then read
  * by every later command until its file changes.
  */
-async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: string): Promise<void> {
+async function keepCostRows(
+  ctx: AnalyticsContext,
+  prices: string,
+  formula: string,
+  pricesToMake: boolean,
+): Promise<void> {
   const { loadSql, replaceLine, SELECTION_JOIN } = await import('./sql-files.js');
   const digest = createHash('sha256').update(prices).update('\0').update(formula).digest('hex');
   const [state] = await ctx.rows<{ digest: string | null; missing: number }>(
@@ -79,6 +93,7 @@ async function keepCostRows(ctx: AnalyticsContext, prices: string, formula: stri
     why,
   );
   const { inTransaction } = await import('./transaction.js');
+  if (pricesToMake) await ctx.conn.run(loadSql('internal/prices-table'), { prices });
   await inTransaction(ctx.conn, async () => {
     if (!same) {
       await ctx.conn.run('DELETE FROM cost_rows');

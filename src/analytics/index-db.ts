@@ -71,15 +71,17 @@ async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
   let conn: DuckDBConnection | undefined;
   try {
     conn = await instance.connect();
-    // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone.
-    await conn.run("SET TimeZone = 'UTC'");
-    if (!readOnly) {
-      await migrate(conn);
-      // The log is checkpointed when large (settle), not at every close; one found large
-      // already (another command's writes) is checkpointed at this one's close.
-      if (path !== ':memory:' && !walIsLarge(path, logged))
-        await conn.run('PRAGMA disable_checkpoint_on_shutdown');
-    }
+    // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone. The
+    // log is checkpointed when large (settle), not at every close; one found large already
+    // (another command's writes) is checkpointed at this one's close. One round trip for both.
+    const setup = ["SET TimeZone = 'UTC'"];
+    if (!readOnly && path !== ':memory:' && !walIsLarge(path, logged))
+      setup.push('PRAGMA disable_checkpoint_on_shutdown');
+    await conn.run(setup.join(';\n'));
+    // A new schema step is a table rewritten, as a build: checkpointed at once, not replayed
+    // from the log by every later open.
+    if (!readOnly && (await migrate(conn)).length > 0 && path !== ':memory:')
+      await conn.run('CHECKPOINT');
   } catch (error) {
     conn?.closeSync();
     instance.closeSync();

@@ -34,7 +34,7 @@ async function listed(opts: ListFilterOptions): Promise<Listed> {
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
   const { sessionsDir, since, until, month, tz, model, tag, project } = opts;
   return withAnalytics(
-    { sessionsDir, since, until, month, tz, model, tag, project },
+    { sessionsDir, since, until, month, tz, model, tag, project, fixedSelection: true },
     async (ctx) => {
       // Streamed: its one row is read from the query as it ends, not from a copy of it kept first.
       const result = await ctx.conn.stream(loadSql('internal/list-sessions'), {

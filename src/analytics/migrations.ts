@@ -24,6 +24,7 @@ export const MIGRATION_STEPS = [
   '015-browse-entries',
   '016-search-grams',
   '017-cost-rows',
+  '018-dir-lines',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

@@ -167,12 +167,15 @@ async function writeFiles(
   stale: readonly number[],
   files: FileToIndex[],
   commitEvery = COMMIT_EVERY,
+  /** Written in the last commit, with the last rows. */
+  last?: () => Promise<void>,
 ): Promise<void> {
   const { parseFiles } = await import('./parse-pool.js');
   let sid = await nextSid(conn);
   let first = sid;
   let read = 0;
-  const shown = progress('indexing session files:', files.length);
+  const total = files.length;
+  const shown = progress('indexing session files:', total);
   const limit = await buildMemoryLimit(conn, files);
   if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
   try {
@@ -186,14 +189,18 @@ async function writeFiles(
         read += batch.files.length;
         chars += entryChars(batch);
         shown.update(read);
-        if (sid - first >= commitEvery || chars >= COMMIT_ENTRY_CHARS) {
+        if (read < total && (sid - first >= commitEvery || chars >= COMMIT_ENTRY_CHARS)) {
           await finishWrite(conn, a, first, false);
+          // a write meant to be one commit (`last` given) that commits early on account of its
+          // entries: the state of the last complete refresh is no longer true
+          if (last) await conn.run('DELETE FROM dir_state');
           await tx.checkpoint();
           first = sid;
           chars = 0;
         }
       }
       await finishWrite(conn, a, first);
+      await last?.();
     });
   } finally {
     shown.end();
@@ -214,27 +221,49 @@ async function writeParsed(conn: DuckDBConnection, batch: ParsedBatch): Promise<
 }
 
 /**
- * What changed between the entries the index holds (`before`) and those found now (`now`): the
- * files to read, and the paths whose rows must go (replaced by a changed file, or gone). The
- * entries may be manifest lines, each then led by `prefix` (dirPrefix): two manifests of one
- * directory are compared without making 20,000 paths first.
+ * The entries found now that the index lacks (`added`), and those it holds that are gone
+ * (`removed`), in one pass over a set of the entries it holds.
+ */
+export function entryChanges(
+  before: readonly string[],
+  now: readonly string[],
+): { added: string[]; removed: string[] } {
+  const had = new Set(before);
+  const added: string[] = [];
+  for (const e of now) if (!had.delete(e)) added.push(e);
+  return { added, removed: [...had] };
+}
+
+/**
+ * What entries that came and went mean: the files to read, and the paths whose rows must go
+ * (replaced by a changed file, or gone). The entries may be manifest lines, each then led by
+ * `prefix` (dirPrefix): two manifests of one directory are compared without making 20,000 paths
+ * first.
+ */
+function filesToRead(
+  { added, removed }: { added: readonly string[]; removed: readonly string[] },
+  prefix: string,
+): { changed: ScannedFile[]; outdated: string[]; gone: number } {
+  // Read in the order of their names (the order of their sids), whatever order the directory
+  // gave them in.
+  const changed = added
+    .map((e) => entryFile(prefix + e))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const outdated = removed.map((e) => entryFile(prefix + e).path);
+  const reread = new Set(changed.map((f) => f.path));
+  return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };
+}
+
+/**
+ * What changed between the entries the index holds (`before`) and those found now (`now`)
+ * (filesToRead).
  */
 export function compareEntries(
   before: readonly string[],
   now: readonly string[],
   prefix = '',
 ): { changed: ScannedFile[]; outdated: string[]; gone: number } {
-  const had = new Set(before);
-  const has = new Set(now);
-  // Read in the order of their names (the order of their sids), whatever order the directory
-  // gave them in.
-  const changed = now
-    .filter((e) => !had.has(e))
-    .map((e) => entryFile(prefix + e))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const outdated = before.filter((e) => !has.has(e)).map((e) => entryFile(prefix + e).path);
-  const reread = new Set(changed.map((f) => f.path));
-  return { changed, outdated, gone: outdated.filter((path) => !reread.has(path)).length };
+  return filesToRead(entryChanges(before, now), prefix);
 }
 
 /** The live files the index holds, as entries, read from `files` itself. */
@@ -243,9 +272,9 @@ async function indexedEntries(conn: DuckDBConnection): Promise<string[]> {
   return known.map(fileEntry);
 }
 
-/** The manifest of the last complete refresh (scan.ts); dir_state holds one row. */
+/** The manifest of the last complete refresh (scan.ts), from its lines (dir_lines). */
 async function manifest(conn: DuckDBConnection): Promise<string> {
-  const r = await conn.runAndReadAll('SELECT manifest FROM dir_state');
+  const r = await conn.runAndReadAll(loadSql('internal/dir-lines'));
   return String(r.getRows()[0]?.[0] ?? '');
 }
 
@@ -262,40 +291,47 @@ async function refreshLive(
   const lastPrint = last.getRowObjectsJS()[0]?.fingerprint;
   if (lastPrint === scan.print) return { read: 0, removed: 0, unchanged: scan.count };
   // What the index holds: the manifest of its last complete refresh of this directory (dir_state
-  // keeps one, removed while a write is under way), else the files table itself.
-  const { changed, outdated, gone } =
-    lastPrint === undefined
-      ? compareEntries(await indexedEntries(conn), manifestEntries(dir, scan.manifest))
-      : compareEntries(
-          manifestLines(await manifest(conn)),
-          manifestLines(scan.manifest),
-          dirPrefix(dir),
-        );
+  // says it is whole, and is removed while a write is under way), else the files table itself.
+  const trusted = lastPrint !== undefined;
+  const changes = trusted
+    ? entryChanges(manifestLines(await manifest(conn)), manifestLines(scan.manifest))
+    : entryChanges(await indexedEntries(conn), manifestEntries(dir, scan.manifest));
+  const { changed, outdated, gone } = filesToRead(changes, trusted ? dirPrefix(dir) : '');
   const stale =
     outdated.length === 0
       ? []
       : await jsonArray<number>(conn, 'internal/sids-of-paths', {
           paths: JSON.stringify(outdated),
         });
+  // The state of a complete refresh: the fingerprint, and the manifest's lines that changed alone
+  // when the index's lines were what it compared with.
+  const writeState = async () => {
+    await conn.run('DELETE FROM dir_state');
+    await conn.run('INSERT INTO dir_state VALUES ($dir, $print)', { dir, print: scan.print });
+    if (!trusted) await conn.run('DELETE FROM dir_lines');
+    else if (changes.removed.length > 0)
+      await conn.run(loadSql('internal/dir-lines-remove'), { lines: changes.removed.join('\n') });
+    const lines = trusted ? changes.added.join('\n') : scan.manifest;
+    if (lines !== '') await conn.run(loadSql('internal/dir-lines-add'), { lines });
+  };
   const read = changed.length;
   if (read > 0 || stale.length > 0) {
-    await conn.run('DELETE FROM dir_state');
+    // A write of one transaction writes the state in it; a longer one commits as it goes, so the
+    // state goes first and comes back once the write is whole.
+    const every = commitEvery ?? COMMIT_EVERY;
+    const oneCommit = read <= every;
+    if (!oneCommit) await conn.run('DELETE FROM dir_state');
     // the files go to the parse workers chunk by chunk, and are let go once sent (parse-pool.ts)
     await writeFiles(
       conn,
       stale,
       changed.splice(0).map((f) => ({ source: 'live', ...f })),
-      commitEvery,
+      every,
+      oneCommit ? writeState : undefined,
     );
+    if (oneCommit) return { read, removed: gone, unchanged: scan.count - read };
   }
-  await inTransaction(conn, async () => {
-    await conn.run('DELETE FROM dir_state');
-    await conn.run('INSERT INTO dir_state VALUES ($dir, $print, $manifest)', {
-      dir,
-      print: scan.print,
-      manifest: scan.manifest,
-    });
-  });
+  await inTransaction(conn, writeState);
   return { read, removed: gone, unchanged: scan.count - read };
 }
 

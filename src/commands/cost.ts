@@ -177,7 +177,9 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
     opts.groupsOnly && (by === 'machine' || by === 'model')
       ? { prices: JSON.stringify(priceRows(inForce.table)), values: 'none' as const }
       : undefined;
-  return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
+  // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
+  const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
+  return withAnalytics(reading, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
     const overridden = Object.keys(inForce.overrides).sort();

@@ -62,7 +62,7 @@ export async function pricing(opts: PricingOptions): Promise<PricingResult> {
     // aliases after the models, each group in the table's own order
     .sort((a, b) => Number(a.aliasOf !== null) - Number(b.aliasOf !== null));
   return withAnalytics(opts, async (ctx) => {
-    await computeCosts(ctx, table);
+    await computeCosts(ctx, table, { prices: true });
     // unpriced-models.sql gives each model's row as the result has it
     const unpriced = await ctx.rows<UnpricedModel>('internal/unpriced-models');
     return {

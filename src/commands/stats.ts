@@ -163,7 +163,9 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
           values: by === 'model' ? ('by model' as const) : ('overall' as const),
         }
       : undefined;
-  return withAnalytics({ ...opts, poolReading: { ...POOL_READING, grouped } }, async (ctx) => {
+  // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
+  const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
+  return withAnalytics(reading, async (ctx) => {
     await computeCosts(ctx, table);
     // the measures latency.sql and latency-by-model.sql share
     await ctx.conn.run(ctx.sql('internal/latency-measures'));

@@ -97,6 +97,57 @@ describe('refresh', () => {
     });
   });
 
+  test('the manifest of an index made before its lines were kept one a row is carried over: no file is read again', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    writeSession(h.sessions, { start: '2025-11-02T10:00:00Z' });
+    await counts();
+    // The index as the step before 018-dir-lines left it: the manifest as one value.
+    const old = await openIndex(h.home);
+    await old.conn.run(`
+      ALTER TABLE dir_state ADD COLUMN manifest VARCHAR;
+      UPDATE dir_state SET manifest = (SELECT string_agg(line, chr(10)) FROM dir_lines);
+      DROP TABLE dir_lines;
+      DELETE FROM schema_steps WHERE name = '018-dir-lines';`);
+    old.close();
+    writeSession(h.sessions, { start: '2025-11-03T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 1, removed: 0, unchanged: 2 },
+      sessions: 3,
+    });
+    const index = await openIndex(h.home);
+    const lines = await index.conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM dir_lines');
+    index.close();
+    expect(lines.getRowObjectsJS()).toEqual([{ n: 3 }]);
+  });
+
+  test('a refresh that finds one file added and one gone writes those lines of the manifest alone', async () => {
+    const gone = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    for (let day = 2; day <= 9; day++)
+      writeSession(h.sessions, { start: `2025-11-0${day}T10:00:00Z` });
+    await counts();
+    const linesOf = async () => {
+      const index = await openIndex(h.home);
+      const r = await index.conn.runAndReadAll(
+        'SELECT line, rowid::INTEGER AS row FROM dir_lines ORDER BY line',
+      );
+      index.close();
+      return r.getRowObjectsJS() as { line: string; row: number }[];
+    };
+    const before = await linesOf();
+    expect(before).toHaveLength(9);
+    unlinkSync(gone);
+    writeSession(h.sessions, { start: '2025-11-10T10:00:00Z' });
+    expect(await counts()).toMatchObject({
+      refresh: { read: 1, removed: 1, unchanged: 8 },
+      sessions: 9,
+    });
+    const after = await linesOf();
+    // the eight lines kept are the same rows, not written again
+    const kept = before.filter((l) => !l.line.startsWith('session-2025-11-01'));
+    expect(after.filter((l) => !l.line.startsWith('session-2025-11-10'))).toEqual(kept);
+    expect(after.map((l) => l.line.split('\t')[0])).toContain('session-2025-11-10-10-00-00.json');
+  });
+
   test('a stat pass made the other way (find, then lstat) reads no file again', async () => {
     crowd(h.sessions, FIND_FROM);
     writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
