@@ -102,23 +102,6 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
 const COMMIT_EVERY = 10_000;
 
 /**
- * Commits sooner when the sessions' entries written since the last commit reach this many
- * characters: those rows stay in memory until the commit (DuckDB cannot let them go to disk
- * before it), and the build's memory limit (buildMemoryLimit) must hold them. The bench's 10,000
- * sessions need 32-36 MB in all under that limit, their entries some 10 M characters.
- */
-const COMMIT_ENTRY_CHARS = 16 * 2 ** 20;
-
-/** The characters of a batch's entries (list and browser), which wait in memory for a commit. */
-function entryChars(batch: ParsedBatch): number {
-  let n = 0;
-  for (const f of batch.files) {
-    if (f.session) n += f.session.listEntry.length + f.session.browseEntry.length;
-  }
-  return n;
-}
-
-/**
  * Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). The
  * appenders are closed after the last batch, else kept for the next (flushAppenders).
  */
@@ -182,21 +165,16 @@ async function writeFiles(
     await inTransaction(conn, async (tx) => {
       await deleteSids(conn, stale);
       const a = await openAppenders(conn);
-      let chars = 0;
       for await (const batch of parseFiles(files)) {
         appendBatch(a, sid, batch);
         sid += batch.files.length;
         read += batch.files.length;
-        chars += entryChars(batch);
         shown.update(read);
-        if (read < total && (sid - first >= commitEvery || chars >= COMMIT_ENTRY_CHARS)) {
+        // never right after the last files: their commit is the last one, with `last`
+        if (read < total && sid - first >= commitEvery) {
           await finishWrite(conn, a, first, false);
-          // a write meant to be one commit (`last` given) that commits early on account of its
-          // entries: the state of the last complete refresh is no longer true
-          if (last) await conn.run('DELETE FROM dir_state');
           await tx.checkpoint();
           first = sid;
-          chars = 0;
         }
       }
       await finishWrite(conn, a, first);
