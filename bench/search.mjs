@@ -7,6 +7,7 @@
  *   --sessions N   the generated data set (default 10000; made as bench/run.mjs makes it)
  *   --runs N       runs of each measure (default 5); medians are printed
  *   --bin FILE     the grok.cjs to run (default dist/grok.cjs), to measure another build
+ *   --data DIR     where the data set is kept (DIR/bench/data/home-N; default this checkout)
  * The first search is run on a copy of the index as the build left it, so each run starts with
  * no search index.
  */
@@ -96,7 +97,8 @@ export function runSearchBench(d, runs = 5) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
-  const d = dataSetAt(ROOT, opt('--sessions', 10_000));
+  const data = args.includes('--data') ? args[args.indexOf('--data') + 1] : ROOT;
+  const d = dataSetAt(data, opt('--sessions', 10_000));
   const before = loadavg();
   const r = runSearchBench(d, opt('--runs', 5));
   const after = loadavg();

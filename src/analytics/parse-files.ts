@@ -6,7 +6,7 @@
 import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
 import { readIndexFields } from '../session/read-fields.js';
-import { readRegularFileSync } from '../session/regular-file.js';
+import { readRegularTextSync } from '../session/regular-file.js';
 import {
   type ApiCallColumns,
   type MessageColumns,
@@ -106,12 +106,12 @@ export async function parseBatch(
 
 /**
  * A regular file's text and stat, without following a symlink. Synchronous on purpose: with the
- * page cache warm, a loop of readFileSync is about four times faster than the same reads through
- * fs/promises, and nothing else waits on this thread.
+ * page cache warm, a loop of synchronous reads is about four times faster than the same reads
+ * through fs/promises, and nothing else waits on this thread. Read into one buffer kept from file
+ * to file (readRegularTextSync).
  */
 export function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
-  const { bytes, size, mtimeMs } = readRegularFileSync(path);
-  return { text: bytes.toString('utf8'), size, mtimeMs };
+  return readRegularTextSync(path);
 }
 
 /**

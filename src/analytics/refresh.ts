@@ -43,6 +43,8 @@ export interface RefreshOptions {
   includeArchived?: boolean | undefined;
   /** The stat pass, when already made (startScan); else it is made here, by lstat. */
   scan?: Scan | undefined;
+  /** Files per commit of a build (COMMIT_EVERY); tests give fewer, to see several commits. */
+  commitEvery?: number | undefined;
 }
 
 export interface RefreshStats {
@@ -89,8 +91,15 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
   await conn.run('DROP TABLE temp.stale');
 }
 
-/** Commits every this many files, so a huge first build does not hold everything in memory. */
-const COMMIT_EVERY = 2500;
+/**
+ * Commits every this many files, so a huge first build does not hold everything in memory. Each
+ * commit checkpoints (compresses and writes what it holds), at a cost of its own: a commit every
+ * 2,500 files cost a cold build of 10,000 sessions 0.6-0.8 CPU s more than one commit, and one of
+ * 100,000 some 8 CPU s more. What waits for a commit is DuckDB's rows of those files (their list
+ * and browser entries some 15 MB per 10,000 sessions; the many message rows are written to the
+ * file as row groups fill): bounded, whatever the number of files.
+ */
+const COMMIT_EVERY = 10_000;
 
 /**
  * Ends a batch before its commit: the appended rows, what derives from them (sids ≥ first). The
@@ -142,6 +151,7 @@ async function writeFiles(
   conn: DuckDBConnection,
   stale: readonly number[],
   files: readonly FileToIndex[],
+  commitEvery = COMMIT_EVERY,
   /** Written in the last commit, with the last rows. */
   last?: () => Promise<void>,
 ): Promise<void> {
@@ -162,7 +172,7 @@ async function writeFiles(
         sid += batch.files.length;
         read += batch.files.length;
         shown.update(read);
-        if (sid - first >= COMMIT_EVERY) {
+        if (sid - first >= commitEvery) {
           await finishWrite(conn, a, first, false);
           await tx.checkpoint();
           first = sid;
@@ -251,6 +261,7 @@ async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
   given: Scan | undefined,
+  commitEvery: number | undefined,
 ): Promise<Omit<RefreshStats, 'archivesRead'>> {
   const scan = given ?? scanNow(dir);
   const last = await conn.runAndReadAll('SELECT fingerprint FROM dir_state WHERE dir = $dir', {
@@ -285,12 +296,14 @@ async function refreshLive(
   if (changed.length > 0 || stale.length > 0) {
     // A write of one transaction writes the state in it; a longer one commits as it goes, so the
     // state goes first and comes back once the write is whole.
-    const oneCommit = changed.length < COMMIT_EVERY;
+    const every = commitEvery ?? COMMIT_EVERY;
+    const oneCommit = changed.length < every;
     if (!oneCommit) await conn.run('DELETE FROM dir_state');
     await writeFiles(
       conn,
       stale,
       changed.map((f) => ({ source: 'live', ...f })),
+      every,
       oneCommit ? writeState : undefined,
     );
     if (oneCommit)
@@ -371,7 +384,7 @@ export async function refreshIndex(
   conn: DuckDBConnection,
   opts: RefreshOptions,
 ): Promise<RefreshStats> {
-  const live = await refreshLive(conn, opts.sessionsDir, opts.scan);
+  const live = await refreshLive(conn, opts.sessionsDir, opts.scan, opts.commitEvery);
   const archivesRead =
     opts.includeArchived && opts.archivesDir ? await refreshArchives(conn, opts.archivesDir) : 0;
   return { ...live, archivesRead };

@@ -19,9 +19,8 @@ import {
   closeAll,
   type RecordPlace,
   readRecord,
-  record,
   rowsHolding,
-  writeStore,
+  StoreWriter,
 } from './search-store.js';
 import { sessionText } from './session-rows.js';
 
@@ -69,8 +68,27 @@ function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
 
+/**
+ * Writes one row's text into the record being written. A row of ASCII (its UTF-8 as long as its
+ * text) goes as it is, its A-Z lowered with the record's trigrams (GramSet.lowerAndAddRows); any
+ * other is lowered here, code point by code point, as DuckDB's lower() lowers it.
+ */
+function writeRow(out: StoreWriter, map: CaseMap, parts: readonly string[]): void {
+  const start = out.at;
+  let ascii = true;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    // the parts of a tool call's text are joined by spaces (search.sql)
+    if (i > 0) out.byte(0x20);
+    if (out.write(part) !== part.length) ascii = false;
+  }
+  if (ascii) return;
+  out.at = start;
+  out.write(lowerAsDuckDB(parts.join(' '), map));
+}
+
 /** Reads a session file: its record and signature made, and the rows holding the needle. */
-function readFile(file: SearchFile, job: SearchJob, map: CaseMap, records: Buffer[]): FileFound {
+function readFile(file: SearchFile, job: SearchJob, map: CaseMap, out: StoreWriter): FileFound {
   const gone: FileFound = {
     sid: file.sid,
     changed: true,
@@ -88,56 +106,40 @@ function readFile(file: SearchFile, job: SearchJob, map: CaseMap, records: Buffe
   }
   if (!parsed.ok) return gone;
   const text = sessionText(parsed.session);
-  const count = text.messages.length + text.toolCalls.length;
-  const seqs = new Int32Array(count);
-  const idxs = new Int32Array(count);
-  const lowered: string[] = [];
+  out.begin(text.messages.length + text.toolCalls.length);
   for (const m of text.messages) {
-    seqs[lowered.length] = m.seq;
-    idxs[lowered.length] = -1;
-    lowered.push(lowerAsDuckDB(m.content, map));
+    writeRow(out, map, [m.content]);
+    out.endRow(m.seq, -1);
   }
   const messages = parsed.session.messages;
   for (const c of text.toolCalls) {
     const tool = wellFormed(messages[c.seq]?.toolCalls?.[c.idx]?.tool ?? '');
-    seqs[lowered.length] = c.seq;
-    idxs[lowered.length] = c.idx;
-    lowered.push(lowerAsDuckDB(`${tool} ${c.parameters ?? ''} ${c.result ?? ''}`, map));
+    writeRow(out, map, [tool, c.parameters ?? '', c.result ?? '']);
+    out.endRow(c.seq, c.idx);
   }
-  const joined = lowered.join('');
-  const bytes = Buffer.from(joined, 'utf8');
-  const ends = new Uint32Array(count);
-  let end = 0;
-  for (let i = 0; i < count; i++) {
-    const row = lowered[i] as string;
-    // the UTF-8 of ASCII is as long as the text; anything else is measured
-    end += bytes.length === joined.length ? row.length : Buffer.byteLength(row, 'utf8');
-    ends[i] = end;
-  }
-  const rows = { seqs, idxs, ends, text: bytes };
+  const rows = out.end();
   grams ??= new GramSet();
   grams.clear();
-  let start = 0;
-  for (let i = 0; i < count; i++) {
-    grams.add(bytes, start, ends[i] as number);
-    start = ends[i] as number;
-  }
-  const found = rowsHolding(rows, job.needle);
-  records.push(record(rows));
+  grams.lowerAndAddRows(rows.text, rows.ends);
   return {
     sid: file.sid,
     changed: false,
     signature: signature(grams),
     place: undefined,
-    rows: found,
+    rows: rowsHolding(rows, job.needle),
   };
 }
 
+/** The store's writer, kept from one batch of files to the next (its buffer grows once). */
+let writer: StoreWriter | undefined;
+
 export function searchFiles(job: SearchJob): FileFound[] {
-  const map = mapOf(job.cases);
+  // made when a file is read, not for a search that finds every record in the store
+  let map: CaseMap | undefined;
   const fds = new Map<string, number>();
-  const records: Buffer[] = [];
+  writer?.clear();
   const out: FileFound[] = [];
+  let made = 0;
   try {
     for (const f of job.files) {
       const stored = f.place ? readRecord(job.store, f.place, fds) : undefined;
@@ -145,14 +147,18 @@ export function searchFiles(job: SearchJob): FileFound[] {
         const rows = rowsHolding(stored, job.needle);
         out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
       } else {
-        out.push(readFile(f, job, map, records));
+        writer ??= new StoreWriter();
+        map ??= mapOf(job.cases);
+        const found = readFile(f, job, map, writer);
+        if (found.signature) made++;
+        out.push(found);
       }
     }
   } finally {
     closeAll(fds);
   }
-  if (records.length > 0) {
-    const places = writeStore(job.store, records);
+  if (writer && made > 0) {
+    const places = writer.flush(job.store);
     let i = 0;
     for (const f of out) if (f.signature) f.place = places[i++];
   }

@@ -12,6 +12,8 @@
  * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
  */
 
+import { Scanner, TEXT } from './search-scan.js';
+
 /**
  * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
  * array: sent to each parse worker with every chunk of files, where a copy of it costs a memcpy.
@@ -76,49 +78,61 @@ function secondBit(key: number, bits: number): number {
   return Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
 }
 
-/** The distinct trigram keys of one session's rows. One per worker: `clear` between sessions. */
+/** The distinct trigram keys of one session's rows. One per thread: `clear` between sessions. */
 export class GramSet {
-  /** A bit per possible key: 2 MB, cleared key by key. */
-  private readonly seen = new Uint32Array(1 << 19);
-  keys = new Uint32Array(4096);
+  private readonly scanner = new Scanner();
   size = 0;
 
+  /** The keys: the first `size` are the set's. */
+  get keys(): Uint32Array {
+    return this.scanner.keys;
+  }
+
   /**
-   * Adds the trigrams of one lowered row, bytes `from` to `to` of its UTF-8 (trigrams never span
-   * two rows). A trigram of bytes is its own key: a needle's bytes lie inside a row's only if each
-   * of its byte trigrams is among the row's.
+   * Adds the trigrams of a session's rows, one after another in `text`, row i ending at `ends[i]`
+   * (trigrams never span two rows: a needle's bytes lie inside a row's only if each of its byte
+   * trigrams is among the row's), after lowering their A-Z in place: DuckDB's lower() of ASCII.
+   * A row past ASCII must come lowered already (lowerAsDuckDB): it holds no A-Z then, and its
+   * other bytes are left as they are.
    */
-  add(bytes: Uint8Array, from = 0, to = bytes.length): void {
-    const seen = this.seen;
-    let key = 0;
-    for (let i = from; i < to; i++) {
-      key = ((key << 8) | (bytes[i] as number)) & 0xffffff;
-      if (i - from < 2) continue;
-      const word = key >>> 5;
-      const bit = 1 << (key & 31);
-      if (((seen[word] as number) & bit) === 0) {
-        seen[word] = (seen[word] as number) | bit;
-        if (this.size === this.keys.length) {
-          const grown = new Uint32Array(this.keys.length * 2);
-          grown.set(this.keys);
-          this.keys = grown;
-        }
-        this.keys[this.size++] = key;
-      }
+  lowerAndAddRows(text: Uint8Array, ends: Uint32Array): void {
+    const scanner = this.scanner;
+    scanner.load(text);
+    scanner.lower(0, text.length);
+    let start = 0;
+    let size = this.size;
+    for (const end of ends) {
+      size = scanner.add(start, end, size);
+      start = end;
     }
+    this.size = size;
+    text.set(scanner.bytes.subarray(TEXT, TEXT + text.length));
+  }
+
+  /** The Bloom filter of the keys in `bytes` bytes: the bits firstBit and secondBit give. */
+  signature(bytes: number): Uint8Array {
+    return this.scanner.sign(this.size, bytes);
   }
 
   clear(): void {
-    for (let i = 0; i < this.size; i++) this.seen[(this.keys[i] as number) >>> 5] = 0;
+    const { seen, keys } = this.scanner;
+    for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;
     this.size = 0;
   }
 }
 
-/** The trigram keys of a needle's UTF-8 (lower-cased); none under three bytes. */
+/**
+ * The trigram keys of a needle's UTF-8 (lower-cased), each once, in the order met; none under
+ * three bytes. A needle is short: a plain loop, without the WebAssembly memory a GramSet takes.
+ */
 export function needleGrams(needle: Uint8Array): number[] {
-  const set = new GramSet();
-  set.add(needle);
-  return [...set.keys.subarray(0, set.size)];
+  const keys = new Set<number>();
+  for (let i = 2; i < needle.length; i++) {
+    keys.add(
+      ((needle[i - 2] as number) << 16) | ((needle[i - 1] as number) << 8) | (needle[i] as number),
+    );
+  }
+  return [...keys];
 }
 
 /** Bits per distinct trigram: with two bits each, about 3% of absent trigrams pass. */
@@ -126,16 +140,7 @@ const BITS_PER_GRAM = 10;
 
 /** A session's signature: a Bloom filter of its trigram keys, a whole number of bytes. */
 export function signature(set: GramSet): Uint8Array {
-  const out = new Uint8Array(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
-  const bits = out.length * 8;
-  for (let i = 0; i < set.size; i++) {
-    const key = set.keys[i] as number;
-    const p = firstBit(key, bits);
-    const q = secondBit(key, bits);
-    out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
-    out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
-  }
-  return out;
+  return set.signature(Math.max(64, Math.ceil((set.size * BITS_PER_GRAM) / 8)));
 }
 
 /** Whether every trigram of the needle may be in the session (always, for a short needle). */

@@ -10,7 +10,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext } from './analytics-run.js';
@@ -122,6 +122,16 @@ export interface IndexSearch {
   changed: number;
 }
 
+function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
+  const place = f.place as RecordPlace;
+  sigs.appendInteger(f.sid);
+  sigs.appendBlob(f.signature as Uint8Array);
+  sigs.appendVarchar(place.store);
+  sigs.appendBigInt(BigInt(place.at));
+  sigs.appendInteger(place.length);
+  sigs.endRow();
+}
+
 /**
  * Finds the rows holding the needle in `files` (those search-files.sql says may hold it, and those
  * with no signature yet), into temp.search_hits.
@@ -144,11 +154,20 @@ async function searchLive(
   try {
     await inTransaction(conn, async () => {
       const hits = await conn.createAppender('search_hits', 'main', 'temp');
-      const made: FileFound[] = [];
+      // a record lost and made again: its old signature goes before the new one is written
+      const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
+      const remade: FileFound[] = [];
+      // the others are appended as they come, while the workers read on
+      const sigs = await conn.createAppender('search_grams');
+      let made = 0;
       for await (const chunk of searchInFiles(toRead, { needle: bytes, cases, store: dir })) {
         for (const found of chunk) {
           if (found.changed) changed++;
-          if (found.signature) made.push(found);
+          if (found.signature) {
+            made++;
+            if (signed.has(found.sid)) remade.push(found);
+            else appendSignature(sigs, found);
+          }
           for (const [seq, idx] of found.rows) {
             hits.appendInteger(found.sid);
             hits.appendInteger(seq);
@@ -158,29 +177,19 @@ async function searchLive(
             hits.endRow();
           }
         }
-        shown.update(made.length);
+        shown.update(made);
       }
       hits.closeSync();
-      // a record lost and made again: its old signature goes before the new one is written
-      const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
-      const remade = made.filter((f) => signed.has(f.sid)).map((f) => f.sid);
+      sigs.closeSync();
       if (remade.length > 0) {
         await conn.run(loadSql('internal/search-unsign'), {
-          sids: listValue(remade),
+          sids: listValue(remade.map((f) => f.sid)),
           stores: listValue([]),
         });
+        const again = await conn.createAppender('search_grams');
+        for (const f of remade) appendSignature(again, f);
+        again.closeSync();
       }
-      const sigs = await conn.createAppender('search_grams');
-      for (const f of made) {
-        const place = f.place as RecordPlace;
-        sigs.appendInteger(f.sid);
-        sigs.appendBlob(f.signature as Uint8Array);
-        sigs.appendVarchar(place.store);
-        sigs.appendBigInt(BigInt(place.at));
-        sigs.appendInteger(place.length);
-        sigs.endRow();
-      }
-      sigs.closeSync();
     });
   } finally {
     shown.end();

@@ -30,32 +30,105 @@ export interface RecordPlace {
   length: number;
 }
 
-export function record(rows: StoredRows): Buffer {
-  const count = rows.seqs.length;
-  const out = Buffer.allocUnsafe(4 + count * 12 + rows.text.length);
-  out.writeUInt32LE(count, 0);
-  for (let i = 0; i < count; i++) {
-    out.writeInt32LE(rows.seqs[i] as number, 4 + i * 12);
-    out.writeInt32LE(rows.idxs[i] as number, 8 + i * 12);
-    out.writeUInt32LE(rows.ends[i] as number, 12 + i * 12);
+type Utf8Write = (this: Buffer, text: string, at: number) => number;
+
+/**
+ * Node's own UTF-8 write of a Buffer, under Buffer.write (a lone surrogate becomes U+FFFD, as
+ * there), without the checks of its arguments: a store's rows are millions of short writes.
+ */
+const utf8Write: Utf8Write =
+  (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write ??
+  function (this: Buffer, text: string, at: number) {
+    return this.write(text, at, 'utf8');
+  };
+
+/**
+ * Records written one after another into one buffer (kept from one batch to the next), then
+ * into a new store file: a row's text is written straight into its place, not copied there.
+ */
+export class StoreWriter {
+  buf: Buffer = Buffer.allocUnsafe(1 << 22);
+  /** Where the next byte goes. */
+  at = 0;
+  private readonly lengths: number[] = [];
+  private start = 0;
+  private header = 0;
+  private rows = 0;
+
+  /** Room for `bytes` more bytes at `at`. */
+  reserve(bytes: number): void {
+    if (this.at + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
   }
-  out.set(rows.text, 4 + count * 12);
-  return out;
+
+  /** Starts a record of `count` rows: their texts follow, each ended by `endRow`. */
+  begin(count: number): void {
+    this.start = this.at;
+    this.header = this.at + 4;
+    this.rows = 0;
+    this.reserve(4 + count * 12);
+    this.buf.writeUInt32LE(count, this.at);
+    this.at += 4 + count * 12;
+  }
+
+  /** Where the record's text starts. */
+  private textStart(): number {
+    return this.header + this.buf.readUInt32LE(this.start) * 12;
+  }
+
+  /** Writes `text` as UTF-8 at `at`; the number of bytes. */
+  write(text: string): number {
+    this.reserve(text.length * 3);
+    const n = utf8Write.call(this.buf, text, this.at);
+    this.at += n;
+    return n;
+  }
+
+  /** Writes one byte. */
+  byte(value: number): void {
+    this.reserve(1);
+    this.buf[this.at++] = value;
+  }
+
+  /** Ends the row whose text was written last. */
+  endRow(seq: number, idx: number): void {
+    const h = this.header + this.rows * 12;
+    this.buf.writeInt32LE(seq, h);
+    this.buf.writeInt32LE(idx, h + 4);
+    this.buf.writeUInt32LE(this.at - this.textStart(), h + 8);
+    this.rows++;
+  }
+
+  /** Ends the record: its rows, read back from where they were written. */
+  end(): StoredRows {
+    this.lengths.push(this.at - this.start);
+    return parseRecord(this.buf.subarray(this.start, this.at)) as StoredRows;
+  }
+
+  /** Writes the records so far into a new store file of `dir`: where each one is, in order. */
+  flush(dir: string): RecordPlace[] {
+    const store = `${process.pid}-${Date.now().toString(36)}-${(written++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    writeFileSync(join(dir, store), this.buf.subarray(0, this.at), { mode: 0o600 });
+    let at = 0;
+    const places = this.lengths.map((length) => {
+      const place = { store, at, length };
+      at += length;
+      return place;
+    });
+    this.clear();
+    return places;
+  }
+
+  /** Drops the records written so far. */
+  clear(): void {
+    this.lengths.length = 0;
+    this.at = 0;
+  }
 }
 
 let written = 0;
-
-/** Writes records into a new store file of `dir`: where each one is, in order. */
-export function writeStore(dir: string, records: readonly Buffer[]): RecordPlace[] {
-  const store = `${process.pid}-${Date.now().toString(36)}-${(written++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  writeFileSync(join(dir, store), Buffer.concat(records), { mode: 0o600 });
-  let at = 0;
-  return records.map((r) => {
-    const place = { store, at, length: r.length };
-    at += r.length;
-    return place;
-  });
-}
 
 /** A record read back, or undefined when it is not there whole. */
 export function readRecord(

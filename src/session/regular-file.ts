@@ -173,6 +173,42 @@ export function readRegularFileSync(path: string, opts: RegularReadOptions = {})
   }
 }
 
+/**
+ * The buffer readRegularTextSync reads into, kept from one file to the next (one per thread): a
+ * new buffer per file cost its allocation and the page faults of fresh memory, a fifth of the
+ * reading of a cold build. A file larger than SCRATCH_KEEP gets a buffer of its own, let go after.
+ */
+let scratch = Buffer.allocUnsafe(0);
+const SCRATCH_KEEP = 16 * 1024 * 1024;
+
+/** readRegularFileSync of a whole file, as UTF-8 text, through the reused buffer. */
+export function readRegularTextSync(path: string): { text: string; size: number; mtimeMs: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, flags({}));
+  } catch (error) {
+    throw describeOpenError(path, error);
+  }
+  try {
+    const st = checked(path, fstatSync(fd));
+    let buf = scratch;
+    if (buf.length < st.size) {
+      buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * buf.length, SCRATCH_KEEP)));
+      if (buf.length <= SCRATCH_KEEP) scratch = buf;
+    }
+    // as readFileSync: the size fstat gave, less when the file ends before it
+    let got = 0;
+    while (got < st.size) {
+      const n = readSync(fd, buf, got, st.size - got, null);
+      if (n === 0) break;
+      got += n;
+    }
+    return { text: buf.toString('utf8', 0, got), size: st.size, mtimeMs: st.mtimeMs };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The pid a lock file names (NaN when it names none): read only when it is a regular file. */
 export async function readLockPid(lockPath: string): Promise<number> {
   const { bytes } = await readRegularFile(lockPath, { maxBytes: LOCK_READ_LIMIT });

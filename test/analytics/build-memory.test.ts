@@ -57,7 +57,8 @@ test('a build of more files than one commit holds: every row of every file, acro
   const home = mkdtempSync(join(tmpdir(), 'grok-build-memory-'));
   const sessionsDir = join(home, 'sessions');
   mkdirSync(sessionsDir);
-  const n = 5300; // more than two commits' worth of files
+  const n = 5300;
+  const commitEvery = 2000; // n is more than two commits' worth of files
   for (let i = 0; i < n; i++) {
     const t = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
     const session = {
@@ -89,7 +90,7 @@ test('a build of more files than one commit holds: every row of every file, acro
   }
   const { conn, close } = await openIndex(home);
   try {
-    const r = await refreshIndex(conn, { sessionsDir });
+    const r = await refreshIndex(conn, { sessionsDir, commitEvery });
     expect(r.read).toBe(n);
     const one = async (sql: string) =>
       (await conn.runAndReadAll(sql)).getRows()[0]?.map((v) => Number(v));

@@ -1,0 +1,330 @@
+/**
+ * The byte loops of the search index's trigrams (search-grams.ts), in WebAssembly: a session's
+ * text goes through them byte by byte, the largest cost of the first search, and JavaScript's
+ * loop over a typed array took about twice as long (5-6 ns a byte on a busy machine, against
+ * 2.5-3.5). The module is small enough to be written here instruction by instruction, so no
+ * compiler is needed to build it.
+ *
+ * Memory: the set of trigram keys seen (one bit per possible key, 2 MB) at SEEN, the keys found,
+ * in order, at KEYS (room for every possible key: 2^24), the bytes scanned at TEXT.
+ */
+
+const SEEN = 0;
+const KEYS = 1 << 21;
+export const TEXT = KEYS + (1 << 26);
+const PAGE = 1 << 16;
+
+// opcodes (WebAssembly core specification, section 5.4)
+const BLOCK = [0x02, 0x40];
+const LOOP = [0x03, 0x40];
+const IF = [0x04, 0x40];
+const END = 0x0b;
+const BR = 0x0c;
+const BR_IF = 0x0d;
+const GET = 0x20;
+const SET = 0x21;
+const TEE = 0x22;
+const LOAD = [0x28, 2];
+const LOAD8 = [0x2d, 0];
+const STORE = [0x36, 2];
+const STORE8 = [0x3a, 0];
+const EQZ = 0x45;
+const LT_U = 0x49;
+const GE_U = 0x4f;
+const ADD = 0x6a;
+const SUB = 0x6b;
+const AND = 0x71;
+const OR = 0x72;
+const SHL = 0x74;
+const SHR_U = 0x76;
+const LOAD64 = [0x29, 3];
+const STORE64 = [0x37, 3];
+const ADD64 = 0x7c;
+const AND64 = 0x83;
+const OR64 = 0x84;
+const XOR64 = 0x85;
+const SHR_U64 = 0x88;
+const MUL = 0x6c;
+const XOR = 0x73;
+const F64_FLOOR = 0x9c;
+const F64_MUL = 0xa2;
+const F64_DIV = 0xa3;
+const TRUNC_F64_U = 0xab;
+const F64_FROM_U32 = 0xb8;
+const I32 = 0x7f;
+const I64 = 0x7e;
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A 64-bit constant: signed LEB128 of its two's complement value. */
+function i64(n: bigint): number[] {
+  const out: number[] = [0x42];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+const i32 = (n: number) => [0x41, ...sleb(n)];
+const f64 = (n: number) => [0x44, ...new Uint8Array(new Float64Array([n]).buffer)];
+const get = (l: number) => [GET, l];
+const set = (l: number) => [SET, l];
+/** A load or store at `offset` bytes past the address. */
+const at = (op: number[], offset = 0) => [...op, ...leb(offset)];
+
+/**
+ * grams(from, to, size) -> size: adds the trigram keys of bytes [from, to) not seen yet to the
+ * keys, from index `size`; the keys' count after. Locals: 3 i, 4 key, 5 address of key's word,
+ * 6 the word, 7 key's bit.
+ */
+// biome-ignore format: one line per step
+const GRAMS = [
+  ...[1, 5, I32],
+  ...get(0), ...at(LOAD8), ...i32(8), SHL, ...get(0), ...at(LOAD8, 1), OR, ...set(4),
+  ...get(0), ...i32(2), ADD, ...set(3),
+  ...BLOCK, ...LOOP,
+  ...get(3), ...get(1), GE_U, BR_IF, 1,
+  ...get(4), ...i32(8), SHL, ...get(3), ...at(LOAD8), OR, ...i32(0xffffff), AND, ...set(4),
+  ...get(4), ...i32(3), SHR_U, ...i32(-4), AND, ...i32(SEEN), ADD, TEE, 5, ...at(LOAD), ...set(6),
+  // the shift count is taken modulo 32: 1 << key is the key's bit in its word
+  ...i32(1), ...get(4), SHL, ...set(7),
+  ...get(6), ...get(7), AND, EQZ,
+  ...IF,
+  ...get(5), ...get(6), ...get(7), OR, ...at(STORE),
+  ...get(2), ...i32(2), SHL, ...i32(KEYS), ADD, ...get(4), ...at(STORE),
+  ...get(2), ...i32(1), ADD, ...set(2),
+  END,
+  ...get(3), ...i32(1), ADD, ...set(3),
+  BR, 0,
+  END, END,
+  ...get(2),
+  END,
+];
+
+/**
+ * lower(from, to): A-Z lowered in place, the only bytes DuckDB's lower() changes in ASCII; eight
+ * bytes at a time, then one by one. In a word w, with h = w & 0x7f.. (no carry between bytes),
+ * h + 0x3f has a byte's top bit set where h >= 'A', h + 0x25 where h > 'Z'; a byte of w with its
+ * own top bit set is part of a longer character and left alone. An upper-case letter's 0x20 bit is
+ * clear: setting it lowers it. Locals: 2 i, 3 the byte, 4 the word.
+ */
+// biome-ignore format: one line per step
+const LOWER = [
+  ...[2, 2, I32, 1, I64],
+  ...get(0), ...set(2),
+  ...BLOCK, ...LOOP,
+  ...get(1), ...get(2), SUB, ...i32(8), LT_U, BR_IF, 1,
+  ...get(2), ...at(LOAD64), ...set(4),
+  ...get(2),
+  ...get(4), ...i64(0x7f7f7f7f7f7f7f7fn), AND64, ...i64(0x3f3f3f3f3f3f3f3fn), ADD64,
+  ...get(4), ...i64(0x7f7f7f7f7f7f7f7fn), AND64, ...i64(0x2525252525252525n), ADD64, ...i64(-1n), XOR64,
+  AND64,
+  ...get(4), ...i64(-1n), XOR64, AND64,
+  ...i64(0x8080808080808080n), AND64,
+  ...i64(2n), SHR_U64,
+  ...get(4), OR64,
+  ...at(STORE64),
+  ...get(2), ...i32(8), ADD, ...set(2),
+  BR, 0,
+  END, END,
+  ...BLOCK, ...LOOP,
+  ...get(2), ...get(1), GE_U, BR_IF, 1,
+  ...get(2),
+  ...get(2), ...at(LOAD8), ...set(3),
+  // + 32 when byte - 'A' < 26 (unsigned)
+  ...get(3), ...get(3), ...i32(0x41), SUB, ...i32(26), LT_U, ...i32(5), SHL, ADD,
+  ...at(STORE8),
+  ...get(2), ...i32(1), ADD, ...set(2),
+  BR, 0,
+  END, END,
+  END,
+];
+
+/**
+ * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
+ * computes it: floor(hash / 2^32 * bits), in the same double arithmetic; then that bit of the
+ * filter at `out` (local 2) is set. Locals: 5 the bit, 6 its byte's address.
+ */
+// biome-ignore format: one line per step
+const SET_BIT = [
+  F64_FROM_U32, ...f64(4294967296), F64_DIV, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
+  ...get(5), ...i32(3), SHR_U, ...get(2), ADD, TEE, 6,
+  ...get(6), ...at(LOAD8), ...i32(1), ...get(5), ...i32(7), AND, SHL, OR,
+  ...at(STORE8),
+];
+
+/**
+ * sign(size, bits, out): the Bloom filter of keys [0, size), two bits a key, into the `bits` bits
+ * (zeroed) at `out`. Locals: 3 i, 4 the key.
+ */
+// biome-ignore format: one line per step
+const SIGN = [
+  ...[1, 4, I32],
+  ...BLOCK, ...LOOP,
+  ...get(3), ...get(0), GE_U, BR_IF, 1,
+  ...get(3), ...i32(2), SHL, ...i32(KEYS), ADD, ...at(LOAD), ...set(4),
+  ...get(4), ...i32(0x9e3779b1), MUL, ...SET_BIT,
+  ...get(4), ...get(4), ...i32(11), SHR_U, XOR, ...i32(0x7feb352d), MUL, ...SET_BIT,
+  ...get(3), ...i32(1), ADD, ...set(3),
+  BR, 0,
+  END, END,
+  END,
+];
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...leb(body.length), ...body];
+}
+
+const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'latin1')];
+
+function moduleBytes(): Uint8Array {
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32) -> (), 2 (i32 i32 i32) -> ()
+    ...section(1, [
+      3,
+      0x60,
+      3,
+      I32,
+      I32,
+      I32,
+      1,
+      I32,
+      0x60,
+      2,
+      I32,
+      I32,
+      0,
+      0x60,
+      3,
+      I32,
+      I32,
+      I32,
+      0,
+    ]),
+    // the memory, from JavaScript
+    ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [
+      3,
+      ...name('grams'),
+      0x00,
+      0,
+      ...name('lower'),
+      0x00,
+      1,
+      ...name('sign'),
+      0x00,
+      2,
+    ]),
+    ...section(10, [
+      3,
+      ...leb(GRAMS.length),
+      ...GRAMS,
+      ...leb(LOWER.length),
+      ...LOWER,
+      ...leb(SIGN.length),
+      ...SIGN,
+    ]),
+  ]);
+}
+
+/** What is used here of the WebAssembly API (the DOM's typings, which have it, are not loaded). */
+interface Memory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (limits: { initial: number }) => Memory;
+  Instance: new (
+    module: object,
+    imports: { m: { m: Memory } },
+  ) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
+let compiled: object | undefined;
+
+/** One scanner's memory and functions: a set of keys being gathered, and bytes to scan. */
+export class Scanner {
+  private readonly memory: Memory;
+  private readonly grams: (from: number, to: number, size: number) => number;
+  private readonly lowerBytes: (from: number, to: number) => void;
+  private readonly signInto: (size: number, bits: number, out: number) => void;
+  /** The memory's bytes (a new view once it grows). */
+  bytes: Uint8Array;
+  seen: Uint32Array;
+  keys: Uint32Array;
+
+  constructor() {
+    compiled ??= new wasm.Module(moduleBytes());
+    this.memory = new wasm.Memory({ initial: (TEXT + PAGE) / PAGE });
+    const exports = new wasm.Instance(compiled, { m: { m: this.memory } }).exports;
+    this.grams = exports.grams as typeof this.grams;
+    this.lowerBytes = exports.lower as typeof this.lowerBytes;
+    this.signInto = exports.sign as typeof this.signInto;
+    this.bytes = new Uint8Array(this.memory.buffer);
+    this.seen = new Uint32Array(this.memory.buffer, SEEN, KEYS / 4);
+    this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
+  }
+
+  /** Copies `text` to TEXT (with room for two bytes more, read by `grams` past a short row). */
+  load(text: Uint8Array): void {
+    this.room(text.length + 2);
+    this.bytes.set(text, TEXT);
+  }
+
+  /** The Bloom filter of keys [0, size) in `bytes` bytes. */
+  sign(size: number, bytes: number): Uint8Array {
+    this.room(bytes);
+    this.bytes.fill(0, TEXT, TEXT + bytes);
+    this.signInto(size, bytes * 8, TEXT);
+    return this.bytes.slice(TEXT, TEXT + bytes);
+  }
+
+  private room(bytes: number): void {
+    const need = TEXT + bytes;
+    if (need > this.memory.buffer.byteLength) {
+      this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
+      this.bytes = new Uint8Array(this.memory.buffer);
+      this.seen = new Uint32Array(this.memory.buffer, SEEN, KEYS / 4);
+      this.keys = new Uint32Array(this.memory.buffer, KEYS, (TEXT - KEYS) / 4);
+    }
+  }
+
+  /** Lowers A-Z of loaded bytes [from, to) (offsets from TEXT). */
+  lower(from: number, to: number): void {
+    this.lowerBytes(TEXT + from, TEXT + to);
+  }
+
+  /** Adds the trigram keys of loaded bytes [from, to) to keys [0, size): the new size. */
+  add(from: number, to: number, size: number): number {
+    return this.grams(TEXT + from, TEXT + to, size);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The WebAssembly loops of the search index give what the plain definitions give: A-Z lowered and
+ * nothing else, every distinct trigram key once in the order met, the same Bloom bits as the
+ * formula search-files.sql checks (mayHold), on every byte value and row length.
+ */
+import { describe, expect, test } from 'vitest';
+import { GramSet, mayHold, needleGrams, signature } from '../../src/analytics/search-grams.js';
+import { random } from '../helpers.js';
+
+function bytesOf(r: () => number, n: number, alphabet?: readonly number[]): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    out[i] = alphabet ? (alphabet[Math.floor(r() * alphabet.length)] as number) : (r() * 256) | 0;
+  }
+  return out;
+}
+
+/** The keys of rows [0, ends[0]), [ends[0], ends[1]) ... in the order first met. */
+function plainKeys(text: Uint8Array, ends: readonly number[]): number[] {
+  const keys: number[] = [];
+  const seen = new Set<number>();
+  let start = 0;
+  for (const end of ends) {
+    for (let i = start + 2; i < end; i++) {
+      const key =
+        ((text[i - 2] as number) << 16) | ((text[i - 1] as number) << 8) | (text[i] as number);
+      if (!seen.has(key)) {
+        seen.add(key);
+        keys.push(key);
+      }
+    }
+    start = end;
+  }
+  return keys;
+}
+
+function plainSignature(keys: readonly number[]): Uint8Array {
+  const out = new Uint8Array(Math.max(64, Math.ceil((keys.length * 10) / 8)));
+  const bits = out.length * 8;
+  for (const key of keys) {
+    const p = Math.floor(((Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296) * bits);
+    const q = Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
+    out[p >>> 3] = (out[p >>> 3] as number) | (1 << (p & 7));
+    out[q >>> 3] = (out[q >>> 3] as number) | (1 << (q & 7));
+  }
+  return out;
+}
+
+describe('the trigram loops', () => {
+  test('A-Z are lowered in place, every other byte is left as it is, at any length', () => {
+    const r = random(3);
+    const set = new GramSet();
+    for (const n of [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 255, 256, 4099]) {
+      const text = bytesOf(r, n);
+      if (n >= 256) for (let b = 0; b < 256; b++) text[b] = b;
+      const want = text.map((b) => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b));
+      set.clear();
+      set.lowerAndAddRows(text, Uint32Array.of(n));
+      expect(text).toEqual(want);
+    }
+  });
+
+  test('each distinct key of each row once, in the order met, none across rows', () => {
+    const r = random(5);
+    const set = new GramSet();
+    for (const alphabet of [undefined, [0x61, 0x62, 0x20], [0x41, 0x61, 0xc3, 0xa9, 0x00]]) {
+      for (let round = 0; round < 20; round++) {
+        const ends: number[] = [];
+        let at = 0;
+        for (let row = 0; row < 1 + Math.floor(r() * 6); row++) {
+          at += Math.floor(r() * 300);
+          ends.push(at);
+        }
+        const text = bytesOf(r, at, alphabet);
+        set.clear();
+        set.lowerAndAddRows(text, Uint32Array.from(ends));
+        // text is lowered now: the keys are those of the lowered bytes
+        const want = plainKeys(text, ends);
+        expect([...set.keys.subarray(0, set.size)]).toEqual(want);
+        expect(signature(set)).toEqual(plainSignature(want));
+        for (const key of want) expect(mayHold(signature(set), [key])).toBe(true);
+      }
+    }
+  });
+
+  test("a needle's keys are its trigrams; none under three bytes", () => {
+    expect(needleGrams(new TextEncoder().encode('ab'))).toEqual([]);
+    expect(needleGrams(new TextEncoder().encode('abab'))).toEqual([0x616261, 0x626162]);
+    // the set is the needle's alone, whatever was asked before
+    expect(needleGrams(new TextEncoder().encode('xyz'))).toEqual([0x78797a]);
+  });
+});
