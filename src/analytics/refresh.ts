@@ -116,6 +116,9 @@ async function finishWrite(
   await conn.run(loadSql('internal/session-tools-fill'), { first });
 }
 
+/** Fewer files than this are written without a memory limit (buildMemoryLimit). */
+const FEW_FILES = 100;
+
 /** The least memory DuckDB keeps for table data during a build (buildMemoryLimit). */
 const BUILD_MEMORY_FLOOR = 64 * 2 ** 20;
 
@@ -159,7 +162,8 @@ async function writeFiles(
   let read = 0;
   const total = files.length;
   const shown = progress('indexing session files:', total);
-  const limit = await buildMemoryLimit(conn, files);
+  // a few files (a new session) hold too little to bound, and setting the limit costs three statements
+  const limit = total < FEW_FILES ? undefined : await buildMemoryLimit(conn, files);
   if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
   try {
     await inTransaction(conn, async (tx) => {
