@@ -9,8 +9,8 @@ import { afterEach, expect, test } from 'vitest';
 import { NotRegularFileError, readRegularTextSync } from '../../src/session/regular-file.js';
 
 const dirs: string[] = [];
-const tempDir = () => {
-  const dir = tempDir();
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'grok-text-'));
   dirs.push(dir);
   return dir;
 };
