@@ -116,6 +116,9 @@ async function finishWrite(
   await conn.run(loadSql('internal/session-tools-fill'), { first });
 }
 
+/** Fewer files than this are written without a memory limit (buildMemoryLimit). */
+const FEW_FILES = 100;
+
 /** The least memory DuckDB keeps for table data during a build (buildMemoryLimit). */
 const BUILD_MEMORY_FLOOR = 64 * 2 ** 20;
 
@@ -141,13 +144,14 @@ export async function buildMemoryLimit(
 }
 
 /**
- * Replaces the rows of `stale` sids by those of `files`, parsed on all cores. Each commit holds
+ * Replaces the rows of `stale` sids by those of `files` (emptied as they are parsed: parseFiles),
+ * parsed on all cores. Each commit holds
  * the files rows together with their session rows, so the index is consistent at every commit.
  */
 async function writeFiles(
   conn: DuckDBConnection,
   stale: readonly number[],
-  files: readonly FileToIndex[],
+  files: FileToIndex[],
   commitEvery = COMMIT_EVERY,
   /** Written in the last commit, with the last rows. */
   last?: () => Promise<void>,
@@ -156,8 +160,10 @@ async function writeFiles(
   let sid = await nextSid(conn);
   let first = sid;
   let read = 0;
-  const shown = progress('indexing session files:', files.length);
-  const limit = await buildMemoryLimit(conn, files);
+  const total = files.length;
+  const shown = progress('indexing session files:', total);
+  // a few files (a new session) hold too little to bound, and setting the limit costs three statements
+  const limit = total < FEW_FILES ? undefined : await buildMemoryLimit(conn, files);
   if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
   try {
     await inTransaction(conn, async (tx) => {
@@ -168,7 +174,8 @@ async function writeFiles(
         sid += batch.files.length;
         read += batch.files.length;
         shown.update(read);
-        if (sid - first >= commitEvery) {
+        // never right after the last files: their commit is the last one, with `last`
+        if (read < total && sid - first >= commitEvery) {
           await finishWrite(conn, a, first, false);
           await tx.checkpoint();
           first = sid;
@@ -289,24 +296,25 @@ async function refreshLive(
     const lines = trusted ? changes.added.join('\n') : scan.manifest;
     if (lines !== '') await conn.run(loadSql('internal/dir-lines-add'), { lines });
   };
-  if (changed.length > 0 || stale.length > 0) {
+  const read = changed.length;
+  if (read > 0 || stale.length > 0) {
     // A write of one transaction writes the state in it; a longer one commits as it goes, so the
     // state goes first and comes back once the write is whole.
     const every = commitEvery ?? COMMIT_EVERY;
-    const oneCommit = changed.length < every;
+    const oneCommit = read <= every;
     if (!oneCommit) await conn.run('DELETE FROM dir_state');
+    // the files go to the parse workers chunk by chunk, and are let go once sent (parse-pool.ts)
     await writeFiles(
       conn,
       stale,
-      changed.map((f) => ({ source: 'live', ...f })),
+      changed.splice(0).map((f) => ({ source: 'live', ...f })),
       every,
       oneCommit ? writeState : undefined,
     );
-    if (oneCommit)
-      return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
+    if (oneCommit) return { read, removed: gone, unchanged: scan.count - read };
   }
   await inTransaction(conn, writeState);
-  return { read: changed.length, removed: gone, unchanged: scan.count - changed.length };
+  return { read, removed: gone, unchanged: scan.count - read };
 }
 
 /** Archives are cached whole, by the archive's size and mtime. */

@@ -141,7 +141,8 @@ export async function exportTables(opts: ExportOptions): Promise<ExportResult> {
     if (format === 'parquet') {
       const { exportToPool } = await import('../analytics/pool-export.js');
       const { computeCosts, tableInForce } = await import('../analytics/costs.js');
-      await computeCosts(ctx, (await tableInForce()).table);
+      // the pool's rollups cut usage at the prices' long-context tiers (pool-groups.sql)
+      await computeCosts(ctx, (await tableInForce()).table, { prices: true });
       const r = await exportToPool(ctx.conn, { out, machine, text });
       return {
         ...base,

@@ -121,3 +121,47 @@ test('a build of more files than one commit holds: every row of every file, acro
     rmSync(home, { recursive: true, force: true });
   }
 }, 120_000);
+
+test("sessions with long entries: every row under the build's memory limit, and the state", async () => {
+  const home = mkdtempSync(join(tmpdir(), 'grok-build-memory-'));
+  const sessionsDir = join(home, 'sessions');
+  mkdirSync(sessionsDir);
+  // 400 sessions, each named with 100,000 characters: some 80 M characters of list and browser
+  // entries (and 40 MB of names besides) in one commit, under a build's 64 MB of DuckDB memory
+  const n = 400;
+  for (let i = 0; i < n; i++) {
+    const t = new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString();
+    const session = {
+      sessionId: `s${i}`,
+      name: `${i} ${'n'.repeat(100_000)}`,
+      startTime: t,
+      model: 'grok-4',
+      tokenUsage: { input: i, output: 1, total: i + 1 },
+      metadata: { workingDirectory: '/w', nodeVersion: 'v20', grokVersion: '1' },
+      messages: [{ role: 'user', content: 'q', timestamp: t }],
+    };
+    writeFileSync(
+      join(sessionsDir, `session-2025-01-01-00-00-00-${String(i).padStart(6, '0')}.json`),
+      JSON.stringify(session),
+    );
+  }
+  const { conn, close } = await openIndex(home);
+  try {
+    expect((await refreshIndex(conn, { sessionsDir })).read).toBe(n);
+    const one = async (sql: string) =>
+      (await conn.runAndReadAll(sql)).getRows()[0]?.map((v) => Number(v));
+    expect(await one('SELECT count(*), sum(length(name)) FROM sessions')).toEqual([
+      n,
+      n * 100_002 +
+        Array.from({ length: n }, (_, i) => String(i).length - 1).reduce((a, b) => a + b),
+    ]);
+    expect(await one('SELECT count(*) FROM list_entries')).toEqual([n]);
+    expect(await one('SELECT count(*) FROM browse_rows')).toEqual([n]);
+    // the state of the refresh is whole: the next one reads nothing again
+    expect(await one('SELECT count(*) FROM dir_state')).toEqual([1]);
+    expect((await refreshIndex(conn, { sessionsDir })).read).toBe(0);
+  } finally {
+    close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 120_000);
