@@ -187,6 +187,27 @@ describe('search over its index gives what the scan gave', () => {
     expect(withHits).toBeGreaterThan(90);
   }, 600_000);
 
+  test('a first search, which reads every file, finds what the scan finds for any needle', async () => {
+    for (const name of readdirSync(join(FIXTURES, 'sessions-extra'))) {
+      cpSync(join(FIXTURES, 'sessions-extra', name), join(h.sessions, `x${name}`));
+    }
+    writeCorpus(h.sessions, 40);
+    const all = queries();
+    let withHits = 0;
+    for (const [i, q] of all.entries()) {
+      if (i % 4 !== 0) continue;
+      // no signature and no store: every session is read from its file for this needle
+      await withAnalytics({}, async (ctx) => {
+        await ctx.conn.run('DELETE FROM search_grams');
+      });
+      rmSync(join(h.home, 'search'), { recursive: true, force: true });
+      const want = await scanned(q, null);
+      expect(await indexed(q, null), JSON.stringify(q)).toEqual(want);
+      if (want.length > 0) withHits++;
+    }
+    expect(withHits).toBeGreaterThan(20);
+  }, 600_000);
+
   test('DuckDB lowers no code point past plane 1, where its case table stops', async () => {
     await withAnalytics({}, async (ctx) => {
       const count = async (from: number, to: number) =>
