@@ -143,6 +143,12 @@ export async function buildMemoryLimit(
   return Math.max(BUILD_MEMORY_FLOOR, 8 * largest);
 }
 
+/** DuckDB's memory limit as it shows it (e.g. '18.8 GiB'), which SET reads back. */
+async function memoryLimit(conn: DuckDBConnection): Promise<string> {
+  const r = await conn.runAndReadAll("SELECT current_setting('memory_limit')");
+  return String(r.getRows()[0]?.[0]);
+}
+
 /**
  * Replaces the rows of `stale` sids by those of `files` (emptied as they are parsed: parseFiles),
  * parsed on all cores. Each commit holds
@@ -164,7 +170,19 @@ async function writeFiles(
   const shown = progress('indexing session files:', total);
   // a few files (a new session) hold too little to bound, and setting the limit costs three statements
   const limit = total < FEW_FILES ? undefined : await buildMemoryLimit(conn, files);
-  if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
+  // The limit bounds appending alone. A commit's checkpoint pins what the rows since the last
+  // one hold, and rewrites the last row group of each table, which long entries can take past
+  // it: DuckDB would fail the checkpoint after a durable commit, and refuse the database until
+  // it is opened again.
+  // it is then set back by value: DuckDB's RESET shows the default but leaves the limit in force
+  const before = limit === undefined ? undefined : await memoryLimit(conn);
+  const limited = async () => {
+    if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
+  };
+  const unlimited = async () => {
+    if (before !== undefined) await conn.run(`SET memory_limit = '${before}'`);
+  };
+  await limited();
   try {
     await inTransaction(conn, async (tx) => {
       await deleteSids(conn, stale);
@@ -177,18 +195,21 @@ async function writeFiles(
         // never right after the last files: their commit is the last one, with `last`
         if (read < total && sid - first >= commitEvery) {
           await finishWrite(conn, a, first, false);
+          await unlimited();
           await tx.checkpoint();
+          await limited();
           first = sid;
         }
       }
       await finishWrite(conn, a, first);
       await last?.();
+      await unlimited();
     });
   } finally {
     shown.end();
     // the queries that follow have DuckDB's usual room (a failure here must not hide the
-    // build's own error; a limit left in place only makes queries slower)
-    if (limit !== undefined) await conn.run('RESET memory_limit').catch(() => {});
+    // build's own error)
+    await unlimited().catch(() => {});
   }
 }
 

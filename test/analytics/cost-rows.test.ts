@@ -5,15 +5,10 @@
  */
 import { copyFileSync, existsSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions, 'sessions');
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ fixtures: ['sessions'] });
 
 const QUESTIONS = [
   ['cost', '--by', 'session', '--json'],

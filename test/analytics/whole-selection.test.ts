@@ -6,15 +6,10 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFixtures, FIXTURES, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions, 'sessions');
-});
-afterEach(() => h.cleanup());
+const h = homeForEachTest({ fixtures: ['sessions'] });
 
 const QUESTIONS = [
   ['stats', '--json'],
