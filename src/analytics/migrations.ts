@@ -25,6 +25,7 @@ export const MIGRATION_STEPS = [
   '016-search-grams',
   '017-cost-rows',
   '018-dir-lines',
+  '019-search-bits-uncompressed',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

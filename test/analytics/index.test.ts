@@ -120,6 +120,33 @@ describe('refresh', () => {
     expect(lines.getRowObjectsJS()).toEqual([{ n: 3 }]);
   });
 
+  test('search signatures made before their bits were kept uncompressed are carried over, and are stored so from then on', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    await counts();
+    // The index as the step before 019 left it: the table compressed as DuckDB chooses.
+    const old = await openIndex(h.home);
+    await old.conn.run(`
+      DROP TABLE search_grams;
+      CREATE TABLE search_grams (sid INTEGER NOT NULL, bits BLOB NOT NULL, store VARCHAR NOT NULL, pos BIGINT NOT NULL, length INTEGER NOT NULL);
+      INSERT INTO search_grams SELECT 1, repeat('\\xAB'::BLOB, 1500), 'a', 0, 10 FROM range(3000);
+      DELETE FROM schema_steps WHERE name = '019-search-bits-uncompressed';`);
+    old.close();
+    const index = await openIndex(h.home);
+    try {
+      const rows = await index.conn.runAndReadAll(
+        'SELECT count(*)::INTEGER AS n, min(octet_length(bits))::INTEGER AS len FROM search_grams',
+      );
+      expect(rows.getRowObjectsJS()).toEqual([{ n: 3000, len: 1500 }]);
+      await index.conn.run('CHECKPOINT');
+      const kinds = await index.conn.runAndReadAll(
+        "SELECT DISTINCT compression FROM pragma_storage_info('search_grams') WHERE column_name = 'bits' AND segment_type = 'BLOB'",
+      );
+      expect(kinds.getRowObjectsJS()).toEqual([{ compression: 'Uncompressed' }]);
+    } finally {
+      index.close();
+    }
+  });
+
   test('a refresh that finds one file added and one gone writes those lines of the manifest alone', async () => {
     const gone = writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
     for (let day = 2; day <= 9; day++)
