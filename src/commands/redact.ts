@@ -45,7 +45,8 @@ export interface RedactResult {
  */
 async function removeCaches(): Promise<void> {
   const home = grokHome();
-  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers']) {
+  // the search store beside the index holds the text lowered (search-store.ts)
+  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers', 'search']) {
     await rm(join(home, name), { recursive: true, force: true });
   }
 }
@@ -182,7 +183,7 @@ export function renderRedact(result: RedactResult, opts: RedactOptions): Command
   }
   if (result.cachesRemoved) {
     lines.push(
-      'removed the index and the answer cache, which held copies; they are rebuilt from the files',
+      'removed the index, its search store and the answer cache, which held copies; they are rebuilt from the files',
     );
   }
   return { stdout: `${lines.join('\n')}\n`, exitCode };

@@ -2,7 +2,7 @@
  * secrets, redact and export end to end: a session holding every kind of credential (and a near
  * miss for each) in message content, tool parameters and tool results.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSessionText } from '../../src/session/read.js';
@@ -157,13 +157,17 @@ describe('secrets, redact, export', () => {
     expect(readFileSync(deepFile, 'utf8')).toBe(`${text.slice(0, -1)},"tags":["x"]}`);
   });
 
-  it('redact leaves no copy in the index or the answer cache', () => {
+  it('redact leaves no copy in the index, the search store or the answer cache', () => {
     const secret = EXAMPLES[0]?.secret as string;
-    // search reads the text into the index, and its answer (a snippet) is kept
+    // search keeps the text, lowered, in its store beside the index, and its answer (a snippet)
     const found = runGrok(['sessions', 'search', secret.slice(0, 40)], home.env);
     expect(found.stdout).toContain(secret.slice(0, 40));
     const index = join(home.home, 'index.duckdb');
-    expect(readFileSync(index).includes(secret)).toBe(true);
+    const store = join(home.home, 'search');
+    const inStore = () =>
+      existsSync(store) &&
+      readdirSync(store).some((f) => readFileSync(join(store, f)).includes(secret.toLowerCase()));
+    expect(inStore()).toBe(true);
     expect(readdirSync(join(home.home, 'answers')).length).toBeGreaterThan(0);
 
     // a repair backup of the session: kept as it is, and named
@@ -171,16 +175,21 @@ describe('secrets, redact, export', () => {
     writeFileSync(join(home.sessions, backup), readFileSync(file), { mode: 0o600 });
     const r = runGrok(['sessions', 'redact', '--all', '--yes'], home.env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('removed the index and the answer cache, which held copies');
+    expect(r.stdout).toContain(
+      'removed the index, its search store and the answer cache, which held copies',
+    );
     expect(r.stdout).toContain(`${backup}, a repair backup, still holds the text as it was`);
     expect(readFileSync(join(home.sessions, backup)).equals(readFileSync(file))).toBe(false);
-    expect(readdirSync(home.home).filter((n) => n.startsWith('index') || n === 'answers')).toEqual(
-      [],
-    );
+    expect(
+      readdirSync(home.home).filter(
+        (n) => n.startsWith('index') || n === 'answers' || n === 'search',
+      ),
+    ).toEqual([]);
     // built again from the redacted files: the secret is nowhere
     const again = runGrok(['sessions', 'search', secret.slice(0, 40)], home.env);
     expect(again.stdout).toMatch(/^No match for /);
     expect(readFileSync(index).includes(secret)).toBe(false);
+    expect(inStore()).toBe(false);
     // nothing to redact: the caches stay
     expect(runGrok(['sessions', 'redact', '--all', '--yes'], home.env).stdout).not.toContain(
       'removed the index',
