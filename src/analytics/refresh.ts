@@ -151,8 +151,8 @@ async function memoryLimit(conn: DuckDBConnection): Promise<string> {
 
 /**
  * Replaces the rows of `stale` sids by those of `files` (emptied as they are parsed: parseFiles),
- * parsed on all cores. Each commit holds
- * the files rows together with their session rows, so the index is consistent at every commit.
+ * parsed on all cores. Each commit holds the files rows together with their session rows, so the
+ * index is consistent at every commit.
  */
 async function writeFiles(
   conn: DuckDBConnection,
@@ -173,8 +173,8 @@ async function writeFiles(
   // The limit bounds appending alone. A commit's checkpoint pins what the rows since the last
   // one hold, and rewrites the last row group of each table, which long entries can take past
   // it: DuckDB would fail the checkpoint after a durable commit, and refuse the database until
-  // it is opened again.
-  // it is then set back by value: DuckDB's RESET shows the default but leaves the limit in force
+  // it is opened again. So each commit runs with the limit as it was before, set back by value
+  // (DuckDB's RESET shows the default but leaves the build's limit in force).
   const before = limit === undefined ? undefined : await memoryLimit(conn);
   const limited = async () => {
     if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
