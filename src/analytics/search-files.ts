@@ -25,7 +25,7 @@ import {
   type StoredRows,
   StoreWriter,
 } from './search-store.js';
-import { TOO_DEEP } from './session-rows.js';
+import { valueText } from './session-rows.js';
 
 export interface SearchFile {
   sid: number;
@@ -65,22 +65,6 @@ function mapOf(cases: CasePairs): CaseMap {
     cached = { cases, map: caseMap(cases) };
   }
   return cached.map;
-}
-
-/**
- * A tool call's parameters or result as the text tables hold it (session-rows.ts: jsonText): a
- * string as it is, anything else as its JSON. A lone surrogate is left for the UTF-8 write to
- * replace (U+FFFD), as the text tables' well-formed copy has it.
- */
-function valueText(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch (error) {
-    if (error instanceof RangeError) return TOO_DEEP;
-    throw error;
-  }
 }
 
 /**
@@ -128,7 +112,7 @@ function writeRecord(out: StoreWriter, map: CaseMap, messages: Session['messages
     if (calls === undefined) continue;
     for (let idx = 0; idx < calls.length; idx++) {
       const call = calls[idx] as NonNullable<typeof calls>[number];
-      writeRow(out, map, call.tool, valueText(call.parameters), valueText(call.result));
+      writeRow(out, map, call.tool, valueText(call.parameters) ?? '', valueText(call.result) ?? '');
       out.endRow(seq, idx);
     }
   }

@@ -115,17 +115,24 @@ function wellFormed(text: string): string {
 /** What a value's text is indexed as when JSON.stringify cannot write it (it recurses). */
 export const TOO_DEEP = '[nested too deeply to index]';
 
-/** A value as text: a string as it is, anything else as its JSON. */
-function jsonText(value: unknown): string | null {
-  if (value === undefined) return null;
-  let text: string | undefined;
+/**
+ * A value as text: a string as it is, anything else as its JSON; lone surrogates left in (the
+ * search store's UTF-8 write replaces them as wellFormed does).
+ */
+export function valueText(value: unknown): string | undefined {
+  if (value === undefined || typeof value === 'string') return value;
   try {
-    text = typeof value === 'string' ? value : JSON.stringify(value);
+    return JSON.stringify(value);
   } catch (error) {
     // a value nested thousands deep, which JSON.parse read: the rest of the session still counts
     if (error instanceof RangeError) return TOO_DEEP;
     throw error;
   }
+}
+
+/** A value as text (valueText), well formed. */
+function jsonText(value: unknown): string | null {
+  const text = valueText(value);
   return text === undefined ? null : wellFormed(text);
 }
 
