@@ -145,8 +145,12 @@ export async function readRegularFile(
   }
 }
 
-/** readRegularFile, synchronously (for loops where the page cache is warm, and sync callers). */
-export function readRegularFileSync(path: string, opts: RegularReadOptions = {}): RegularFile {
+/** `use` of a regular file's descriptor and checked stat, without following a symlink; closed after. */
+function withRegularFdSync<T>(
+  path: string,
+  opts: RegularReadOptions,
+  use: (fd: number, st: Stats) => T,
+): T {
   let fd: number;
   try {
     fd = openSync(path, flags(opts));
@@ -154,23 +158,34 @@ export function readRegularFileSync(path: string, opts: RegularReadOptions = {})
     throw describeOpenError(path, error);
   }
   try {
-    const st = checked(path, fstatSync(fd), opts);
+    return use(fd, checked(path, fstatSync(fd), opts));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads up to `length` bytes from the start of `fd` into `buf`: the count read. */
+function fillSync(fd: number, buf: Buffer, length: number): number {
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
+}
+
+/** readRegularFile, synchronously (for loops where the page cache is warm, and sync callers). */
+export function readRegularFileSync(path: string, opts: RegularReadOptions = {}): RegularFile {
+  return withRegularFdSync(path, opts, (fd, st) => {
     let bytes: Buffer;
     if (opts.maxBytes === undefined) bytes = readFileSync(fd);
     else {
       const buf = Buffer.alloc(Math.min(opts.maxBytes, st.size));
-      let got = 0;
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      bytes = buf.subarray(0, got);
+      bytes = buf.subarray(0, fillSync(fd, buf, buf.length));
     }
     return { bytes, size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -183,30 +198,16 @@ const SCRATCH_KEEP = 16 * 1024 * 1024;
 
 /** readRegularFileSync of a whole file, as UTF-8 text, through the reused buffer. */
 export function readRegularTextSync(path: string): { text: string; size: number; mtimeMs: number } {
-  let fd: number;
-  try {
-    fd = openSync(path, flags({}));
-  } catch (error) {
-    throw describeOpenError(path, error);
-  }
-  try {
-    const st = checked(path, fstatSync(fd));
+  return withRegularFdSync(path, {}, (fd, st) => {
     let buf = scratch;
     if (buf.length < st.size) {
       buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * buf.length, SCRATCH_KEEP)));
       if (buf.length <= SCRATCH_KEEP) scratch = buf;
     }
     // as readFileSync: the size fstat gave, less when the file ends before it
-    let got = 0;
-    while (got < st.size) {
-      const n = readSync(fd, buf, got, st.size - got, null);
-      if (n === 0) break;
-      got += n;
-    }
+    const got = fillSync(fd, buf, st.size);
     return { text: buf.toString('utf8', 0, got), size: st.size, mtimeMs: st.mtimeMs };
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** The pid a lock file names (NaN when it names none): read only when it is a regular file. */
