@@ -105,16 +105,6 @@ export async function parseBatch(
 }
 
 /**
- * A regular file's text and stat, without following a symlink. Synchronous on purpose: with the
- * page cache warm, a loop of synchronous reads is about four times faster than the same reads
- * through fs/promises, and nothing else waits on this thread. Read into one buffer kept from file
- * to file (readRegularTextSync).
- */
-export function readNoFollowSync(path: string): { text: string; size: number; mtimeMs: number } {
-  return readRegularTextSync(path);
-}
-
-/**
  * The text of each file, read when asked for: a file's text and what JSON.parse made of it are
  * garbage before the next file is read, so they die young instead of surviving a whole batch.
  */
@@ -122,7 +112,7 @@ function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
   for (const file of files) {
     let text: string;
     try {
-      text = readNoFollowSync(file.path).text;
+      text = readRegularTextSync(file.path).text;
     } catch (error) {
       yield { file, text: undefined, error: `cannot read: ${describeFsError(error)}` };
       continue;
@@ -152,7 +142,7 @@ export interface IndexedFile {
  */
 export function readSessionText(file: IndexedFile): SessionText | undefined {
   try {
-    const { text, size, mtimeMs } = readNoFollowSync(file.path);
+    const { text, size, mtimeMs } = readRegularTextSync(file.path);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return undefined;
     const r = parseSessionJson(text);
     return r.ok ? sessionText(r.session) : undefined;

@@ -6,8 +6,8 @@
  * content, or a tool call's name, parameters and result joined by spaces.
  */
 import { parseJsonObject } from '../session/parse.js';
+import { readRegularTextSync } from '../session/regular-file.js';
 import type { Session } from '../session/schema.js';
-import { readNoFollowSync } from './parse-files.js';
 import {
   type CaseMap,
   type CasePairs,
@@ -142,7 +142,7 @@ function readFile(
   let rows: StoredRows;
   const start = out.at;
   try {
-    const { text, size, mtimeMs } = readNoFollowSync(file.path);
+    const { text, size, mtimeMs } = readRegularTextSync(file.path);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return gone;
     const parsed = parseJsonObject(text);
     if (!parsed.ok) return gone;

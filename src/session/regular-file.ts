@@ -196,7 +196,11 @@ export function readRegularFileSync(path: string, opts: RegularReadOptions = {})
 let scratch = Buffer.allocUnsafe(0);
 const SCRATCH_KEEP = 16 * 1024 * 1024;
 
-/** readRegularFileSync of a whole file, as UTF-8 text, through the reused buffer. */
+/**
+ * readRegularFileSync of a whole file, as UTF-8 text, through the reused buffer. Synchronous on
+ * purpose: with the page cache warm, a loop of synchronous reads is about four times faster than
+ * the same reads through fs/promises (the parse workers read file after file).
+ */
 export function readRegularTextSync(path: string): { text: string; size: number; mtimeMs: number } {
   return withRegularFdSync(path, {}, (fd, st) => {
     let buf = scratch;
