@@ -27,8 +27,13 @@ export async function forgetStaleText(conn: DuckDBConnection): Promise<void> {
   for (const name of stores) rmSync(join(dir, name), { force: true });
 }
 
+/** The name of the store's directory, beside the index file. */
+export const SEARCH_STORE_NAME = 'search';
+
 /** The store's directory, beside the index file; undefined for an in-memory index. */
 export async function searchStoreDir(conn: DuckDBConnection): Promise<string | undefined> {
   const path = (await conn.runAndReadAll(loadSql('internal/search-store-path'))).getRows()[0]?.[0];
-  return typeof path === 'string' && path !== '' ? join(dirname(path), 'search') : undefined;
+  return typeof path === 'string' && path !== ''
+    ? join(dirname(path), SEARCH_STORE_NAME)
+    : undefined;
 }

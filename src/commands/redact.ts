@@ -1,6 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_FILE_NAME } from '../analytics/index-db.js';
+import { SEARCH_STORE_NAME } from '../analytics/search-forget.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
@@ -46,7 +47,7 @@ export interface RedactResult {
 async function removeCaches(): Promise<void> {
   const home = grokHome();
   // the search store beside the index holds the text lowered (search-store.ts)
-  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers', 'search']) {
+  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers', SEARCH_STORE_NAME]) {
     await rm(join(home, name), { recursive: true, force: true });
   }
 }
