@@ -14,6 +14,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext } from './analytics-run.js';
+import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
 import type { CasePairs } from './search-grams.js';
@@ -25,25 +26,6 @@ import { inTransaction } from './transaction.js';
 
 function listValue(items: readonly (string | number)[]): DuckDBValue {
   return JSON.stringify(items);
-}
-
-/**
- * DuckDB's lower() as [code point, lower] pairs, computed once per DuckDB version: a version that
- * lowers otherwise makes every signature wrong, so they are dropped with the old pairs.
- */
-async function casePairs(conn: DuckDBConnection): Promise<CasePairs> {
-  const read = async () =>
-    (await conn.runAndReadAll(loadSql('internal/search-case'))).getRows()[0]?.[0];
-  let pairs = await read();
-  if (pairs === null || pairs === undefined) {
-    await inTransaction(conn, async () => {
-      await conn.run('DELETE FROM search_case');
-      await conn.run('DELETE FROM search_grams');
-      await conn.run(loadSql('internal/search-case-fill'));
-    });
-    pairs = await read();
-  }
-  return Uint32Array.from((JSON.parse(String(pairs)) as [number, number][]).flat());
 }
 
 interface SelectedFile {
