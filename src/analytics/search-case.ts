@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CasePairs } from './search-grams.js';
 import { loadSql } from './sql-files.js';
-import { inTransaction } from './transaction.js';
 
 /** The file the build writes into dist/vendor/. */
 export const CASE_FILE = 'search-case.json';
@@ -48,7 +47,8 @@ export async function computeCaseTable(conn: DuckDBConnection): Promise<CaseTabl
  * The pairs for the DuckDB running now, as one typed array (CasePairs). When search_case was
  * computed by another version (or never), it is filled again, from `shipped` when that is this
  * version's, and every signature is dropped with the old pairs: a version that lowers otherwise
- * makes them wrong.
+ * makes them wrong. Run inside the caller's transaction (inTransaction), so that the signatures
+ * made with the new pairs are committed with them, in one commit.
  */
 export async function casePairs(
   conn: DuckDBConnection,
@@ -66,17 +66,15 @@ export async function casePairs(
     return flat((shipped as CaseTable).pairs);
   }
   const table = shipped?.duckdb === running ? shipped : await computeCaseTable(conn);
-  await inTransaction(conn, async () => {
-    await conn.run('DELETE FROM search_case');
-    await conn.run('DELETE FROM search_grams');
-    const rows = await conn.createAppender('search_case');
-    for (const [cp, low] of table.pairs) {
-      rows.appendInteger(cp);
-      rows.appendInteger(low);
-      rows.appendVarchar(running);
-      rows.endRow();
-    }
-    rows.closeSync();
-  });
+  await conn.run('DELETE FROM search_case');
+  await conn.run('DELETE FROM search_grams');
+  const rows = await conn.createAppender('search_case');
+  for (const [cp, low] of table.pairs) {
+    rows.appendInteger(cp);
+    rows.appendInteger(low);
+    rows.appendVarchar(running);
+    rows.endRow();
+  }
+  rows.closeSync();
   return flat(table.pairs);
 }

@@ -116,7 +116,7 @@ function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
 
 /**
  * Finds the rows holding the needle in `files` (those search-files.sql says may hold it, and those
- * with no signature yet), into temp.search_hits.
+ * with no signature yet), into temp.search_hits, in the caller's transaction.
  */
 async function searchLive(
   conn: DuckDBConnection,
@@ -134,45 +134,43 @@ async function searchLive(
   );
   let changed = 0;
   try {
-    await inTransaction(conn, async () => {
-      const hits = await conn.createAppender('search_hits', 'main', 'temp');
-      // a record lost and made again: its old signature goes before the new one is written
-      const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
-      const remade: FileFound[] = [];
-      // the others are appended as they come, while the workers read on
-      const sigs = await conn.createAppender('search_grams');
-      let made = 0;
-      for await (const chunk of searchInFiles(toRead, { needle: bytes, cases, store: dir })) {
-        for (const found of chunk) {
-          if (found.changed) changed++;
-          if (found.signature) {
-            made++;
-            if (signed.has(found.sid)) remade.push(found);
-            else appendSignature(sigs, found);
-          }
-          for (const [seq, idx] of found.rows) {
-            hits.appendInteger(found.sid);
-            hits.appendInteger(seq);
-            if (idx < 0) hits.appendNull();
-            else hits.appendInteger(idx);
-            hits.appendNull();
-            hits.endRow();
-          }
+    const hits = await conn.createAppender('search_hits', 'main', 'temp');
+    // a record lost and made again: its old signature goes before the new one is written
+    const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
+    const remade: FileFound[] = [];
+    // the others are appended as they come, while the workers read on
+    const sigs = await conn.createAppender('search_grams');
+    let made = 0;
+    for await (const chunk of searchInFiles(toRead, { needle: bytes, cases, store: dir })) {
+      for (const found of chunk) {
+        if (found.changed) changed++;
+        if (found.signature) {
+          made++;
+          if (signed.has(found.sid)) remade.push(found);
+          else appendSignature(sigs, found);
         }
-        shown.update(made);
+        for (const [seq, idx] of found.rows) {
+          hits.appendInteger(found.sid);
+          hits.appendInteger(seq);
+          if (idx < 0) hits.appendNull();
+          else hits.appendInteger(idx);
+          hits.appendNull();
+          hits.endRow();
+        }
       }
-      hits.closeSync();
-      sigs.closeSync();
-      if (remade.length > 0) {
-        await conn.run(loadSql('internal/search-unsign'), {
-          sids: listValue(remade.map((f) => f.sid)),
-          stores: listValue([]),
-        });
-        const again = await conn.createAppender('search_grams');
-        for (const f of remade) appendSignature(again, f);
-        again.closeSync();
-      }
-    });
+      shown.update(made);
+    }
+    hits.closeSync();
+    sigs.closeSync();
+    if (remade.length > 0) {
+      await conn.run(loadSql('internal/search-unsign'), {
+        sids: listValue(remade.map((f) => f.sid)),
+        stores: listValue([]),
+      });
+      const again = await conn.createAppender('search_grams');
+      for (const f of remade) appendSignature(again, f);
+      again.closeSync();
+    }
   } finally {
     shown.end();
   }
@@ -235,17 +233,22 @@ export async function searchIndexed(
   let files: SelectedFile[];
   try {
     await tidyStores(conn, store.dir);
-    // first: a DuckDB that lowers otherwise drops every signature
-    const cases = await casePairs(conn);
-    const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
-    files = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
-      keys: listValue(needleGrams(needle)),
+    // One transaction from the case table to the signatures made with it: one commit, and a
+    // failure keeps neither.
+    const live = await inTransaction(conn, async () => {
+      // first: a DuckDB that lowers otherwise drops every signature
+      const cases = await casePairs(conn);
+      const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
+      const listed = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
+        keys: listValue(needleGrams(needle)),
+      });
+      // no session may hold it, and no archive to look in: nothing to order or count
+      if (listed.length === 0 && !ctx.selection.archived) return undefined;
+      await conn.run(loadSql('internal/search-hits-table'));
+      return { files: listed, changed: await searchLive(conn, store.dir, listed, needle, cases) };
     });
-    // no session may hold it, and no archive to look in: nothing to order or count
-    if (files.length === 0 && !ctx.selection.archived) return { rows: [], changed: 0 };
-    await conn.run(loadSql('internal/search-hits-table'));
-    changed = await searchLive(conn, store.dir, files, needle, cases);
-    if (files.some((f) => !f.place)) await ctx.settle();
+    if (live === undefined) return { rows: [], changed: 0 };
+    ({ files, changed } = live);
   } finally {
     store.done();
   }
@@ -253,7 +256,14 @@ export async function searchIndexed(
     await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
   }
   const found = await ctx.rows<FoundRow>('internal/search-found', { role, limit });
-  const shown = await withText(found, new Map(files.map((f) => [f.sid, f])));
-  changed += shown.changed;
-  return { rows: shown.rows, changed };
+  // the checkpoint of new signatures runs on DuckDB's thread while this one reads the text shown
+  const settling = files.some((f) => !f.place) ? ctx.settle() : Promise.resolve();
+  const [settled, text] = await Promise.allSettled([
+    settling,
+    withText(found, new Map(files.map((f) => [f.sid, f]))),
+  ]);
+  if (settled.status === 'rejected') throw settled.reason;
+  if (text.status === 'rejected') throw text.reason;
+  changed += text.value.changed;
+  return { rows: text.value.rows, changed };
 }
