@@ -30,6 +30,7 @@ export const LE_U = 0x4d;
 export const GE_U = 0x4f;
 export const EQ64 = 0x51;
 export const CTZ = 0x68;
+export const POPCNT = 0x69;
 export const ADD = 0x6a;
 export const SUB = 0x6b;
 export const MUL = 0x6c;
@@ -61,6 +62,7 @@ export const V128_STORE = [...simd(0x0b), 0, 0];
 export const I8X16_SPLAT = simd(0x0f);
 export const I8X16_EQ = simd(0x23);
 export const I8X16_LT_U = simd(0x26);
+export const V128_AND = simd(0x4e);
 export const V128_OR = simd(0x50);
 export const V128_ANY_TRUE = simd(0x53);
 export const I8X16_BITMASK = simd(0x64);
@@ -166,3 +168,54 @@ interface Wasm {
 export const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
 
 export const PAGE = 1 << 16;
+
+/**
+ * Structured code with named labels: `br('name')` and `brIf('name')` are resolved to the depth of
+ * the block or loop of that name, counted as WebAssembly counts them (ifs included).
+ */
+export type Code = number | Code[] | Nested | Branch;
+interface Nested {
+  kind: 'block' | 'loop' | 'if';
+  label: string;
+  body: Code[];
+  otherwise?: Code[] | undefined;
+}
+interface Branch {
+  kind: 'br' | 'br_if';
+  label: string;
+}
+
+export const block = (label: string, ...body: Code[]): Nested => ({ kind: 'block', label, body });
+export const loop = (label: string, ...body: Code[]): Nested => ({ kind: 'loop', label, body });
+/** `if` on the value on the stack, with an optional `else`. */
+export const when = (body: Code[], otherwise?: Code[]): Nested => ({
+  kind: 'if',
+  label: '',
+  body,
+  otherwise,
+});
+export const br = (label: string): Branch => ({ kind: 'br', label });
+export const brIf = (label: string): Branch => ({ kind: 'br_if', label });
+
+const isBranch = (c: Nested | Branch): c is Branch => c.kind === 'br' || c.kind === 'br_if';
+
+/** The bytes of structured code; `labels`: the enclosing labels, innermost last. */
+export function assemble(code: readonly Code[], labels: string[] = []): number[] {
+  const out: number[] = [];
+  for (const c of code) {
+    if (typeof c === 'number') out.push(c);
+    else if (Array.isArray(c)) out.push(...assemble(c, labels));
+    else if (isBranch(c)) {
+      const depth = labels.lastIndexOf(c.label);
+      if (depth < 0) throw new Error(`no label ${c.label}`);
+      out.push(c.kind === 'br' ? BR : BR_IF, ...leb(labels.length - 1 - depth));
+    } else {
+      const inner = [...labels, c.label];
+      out.push(...(c.kind === 'block' ? BLOCK : c.kind === 'loop' ? LOOP : IF));
+      out.push(...assemble(c.body, inner));
+      if (c.otherwise !== undefined) out.push(ELSE, ...assemble(c.otherwise, inner));
+      out.push(END);
+    }
+  }
+  return out;
+}
