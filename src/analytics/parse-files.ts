@@ -5,9 +5,8 @@
  */
 import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
-import { type FieldReader, newFieldReader } from '../session/read-fields.js';
+import { readIndexFields } from '../session/read-fields.js';
 import { readRegularTextSync } from '../session/regular-file.js';
-import type { Session } from '../session/schema.js';
 import {
   type ApiCallColumns,
   type MessageColumns,
@@ -43,33 +42,35 @@ export interface ParsedBatch {
   apiCalls: ApiCallColumns;
 }
 
-/** A file's text as read (or what the index reads of it, from the fast path), or why it was not read. */
+/** A file's text as read, or why it could not be read. */
 export interface FileText {
   file: FileToIndex;
   text: string | undefined;
-  /** The session as far as the index reads it (session/read-fields.ts): no text to parse. */
-  fields?: Session | undefined;
   error?: string | undefined;
 }
 
 /**
  * Parses files into one batch; `buffers` are the typed arrays to transfer with it. zod is loaded
  * only to name the problem of a file the hand-written check refused: loading it takes longer
- * than parsing a hundred files. An item with `fields` (the fast path's) is a valid session
- * already: its rows are made from them (not its text, which it does not have).
+ * than parsing a hundred files. `fastPath` sends files (rows only, no text) through
+ * read-fields.ts first, the full parse taking those it does not understand; it is off: measured
+ * here, it costs more than JSON.parse and the check (bench/split.mjs), and
+ * test/analytics/fast-path.test.ts holds it to the full parse's rows.
  */
 export async function parseBatch(
   items: Iterable<FileText>,
-  { withText = false } = {},
+  { withText = false, fastPath = false } = {},
 ): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
   const rows = new RowColumns();
   const refused: { file: ParsedFile; raw: Record<string, unknown> }[] = [];
-  const files = Array.from(items, ({ file, text, fields, error }, i): ParsedFile => {
-    if (fields !== undefined && !withText) {
-      return { ...file, status: 'ok', reason: null, session: rows.add(i, file.name, fields) };
-    }
+  const files = Array.from(items, ({ file, text, error }, i): ParsedFile => {
     if (text === undefined) {
       return { ...file, status: 'bad', reason: error ?? 'cannot read', session: undefined };
+    }
+    // Rows only: the fast path, which answers for the files it fully understands.
+    const fast = withText || !fastPath ? undefined : readIndexFields(text);
+    if (fast !== undefined) {
+      return { ...file, status: 'ok', reason: null, session: rows.add(i, file.name, fast) };
     }
     const r = parseSessionJson(text);
     if (!r.ok) {
@@ -103,27 +104,20 @@ export async function parseBatch(
   return { batch: { files, messages, toolCalls, apiCalls }, buffers };
 }
 
-/** The fast path of this thread (null: none, in a process without WebAssembly). */
-let reader: FieldReader | null | undefined;
-
 /**
- * Each file as read, when asked for: through the fast path (read-fields.ts), which gives the
- * session as far as the index reads it, or the file's text where it does not answer. A file's
- * text and what JSON.parse made of it are garbage before the next file is read, so they die young
- * instead of surviving a whole batch.
+ * The text of each file, read when asked for: a file's text and what JSON.parse made of it are
+ * garbage before the next file is read, so they die young instead of surviving a whole batch.
  */
 function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
-  reader ??= newFieldReader() ?? null;
   for (const file of files) {
+    let text: string;
     try {
-      if (reader === null) yield { file, text: readRegularTextSync(file.path).text };
-      else {
-        const { session, text } = reader.readFile(file.path);
-        yield { file, text, fields: session };
-      }
+      text = readRegularTextSync(file.path).text;
     } catch (error) {
       yield { file, text: undefined, error: `cannot read: ${describeFsError(error)}` };
+      continue;
     }
+    yield { file, text };
   }
 }
 

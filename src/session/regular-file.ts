@@ -202,30 +202,15 @@ const SCRATCH_KEEP = 16 * 1024 * 1024;
  * the same reads through fs/promises (the parse workers read file after file).
  */
 export function readRegularTextSync(path: string): { text: string; size: number; mtimeMs: number } {
-  let buf = scratch;
-  const { got, size, mtimeMs } = readRegularIntoSync(path, (length) => {
-    if (buf.length < length) {
-      buf = Buffer.allocUnsafe(Math.max(length, Math.min(2 * buf.length, SCRATCH_KEEP)));
+  return withRegularFdSync(path, {}, (fd, st) => {
+    let buf = scratch;
+    if (buf.length < st.size) {
+      buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * buf.length, SCRATCH_KEEP)));
       if (buf.length <= SCRATCH_KEEP) scratch = buf;
     }
-    return buf;
-  });
-  return { text: buf.toString('utf8', 0, got), size, mtimeMs };
-}
-
-/**
- * readRegularFileSync of a whole file into the buffer `into` gives for its size (at least that
- * long; undefined: not read): how many bytes were read (less than the size fstat gave when the
- * file ends before it).
- */
-export function readRegularIntoSync(
-  path: string,
-  into: (size: number) => Buffer | undefined,
-): { got: number; size: number; mtimeMs: number } {
-  return withRegularFdSync(path, {}, (fd, st) => {
-    const buf = into(st.size);
-    const got = buf === undefined ? 0 : fillSync(fd, buf, st.size);
-    return { got, size: st.size, mtimeMs: st.mtimeMs };
+    // as readFileSync: the size fstat gave, less when the file ends before it
+    const got = fillSync(fd, buf, st.size);
+    return { text: buf.toString('utf8', 0, got), size: st.size, mtimeMs: st.mtimeMs };
   });
 }
 

@@ -5,55 +5,39 @@
  * session row with its list entry and the browse row's fields, the message, tool-call and
  * api_calls columns.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { makeSession, rng } from '../../bench/generate.mjs';
 import { type FileText, parseBatch } from '../../src/analytics/parse-files.js';
-import { CONTENT_HEAD, FieldReader } from '../../src/session/read-fields.js';
-import { BIN, FIXTURES, indexRows, makeHome } from '../helpers.js';
-import { fileNameFor } from './sessions.js';
+import { CONTENT_HEAD, readIndexFields } from '../../src/session/read-fields.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-const fileOf = (i: number, size: number) => ({
-  source: 'live' as const,
-  path: `/s/${i}.json`,
-  name: `${i}.json`,
-  size,
-  mtimeMs: i,
-});
+function item(text: string, i: number): FileText {
+  return {
+    file: {
+      source: 'live',
+      path: `/s/${i}.json`,
+      name: `${i}.json`,
+      size: text.length,
+      mtimeMs: i,
+    },
+    text,
+  };
+}
 
-const reader = new FieldReader();
-
-/**
- * Both paths over the same files (a string stands for its UTF-8 bytes): the fast path must give
- * the batch the full parse gives for the text read from them, exactly. How many it answered for.
- */
-async function expectSameRows(inputs: readonly (string | Uint8Array)[]): Promise<number> {
-  const files = inputs.map((x) => (typeof x === 'string' ? Buffer.from(x) : Buffer.from(x)));
-  const full = (
-    await parseBatch(
-      files.map((b, i): FileText => ({ file: fileOf(i, b.length), text: b.toString() })),
-    )
-  ).batch;
-  let answered = 0;
-  const fastItems = files.map((b, i): FileText => {
-    const r = reader.fromBytes(b);
-    if (r.session !== undefined) answered++;
-    return { file: fileOf(i, b.length), text: r.text, fields: r.session };
-  });
-  const fast = (await parseBatch(fastItems)).batch;
+/** Both paths over the same texts; the fast path must give the full parse's batch exactly. */
+async function expectSameRows(texts: readonly string[]): Promise<number> {
+  const items = texts.map(item);
+  const full = (await parseBatch(items, { fastPath: false })).batch;
+  const fast = (await parseBatch(items, { fastPath: true })).batch;
   const i = fast.files.findIndex((f, k) => !isDeepStrictEqual(f, full.files[k]));
   // the first file that differs, for a readable failure
-  if (i >= 0) {
-    const shown = JSON.stringify(files[i]?.toString().slice(0, 300));
-    expect(fast.files[i], shown).toEqual(full.files[i]);
-  }
+  if (i >= 0) expect(fast.files[i], JSON.stringify(texts[i]?.slice(0, 300))).toEqual(full.files[i]);
   expect(fast).toEqual(full);
-  return answered;
+  return texts.filter((t) => readIndexFields(t) !== undefined).length;
 }
 
 /** A session with every field the format has, unknown fields at every level, and odd text. */
@@ -109,28 +93,6 @@ function sample(): Record<string, unknown> {
 }
 
 const pretty = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
-
-/** The sample with strings long enough to be cut, in every place the fast path cuts them. */
-function longSample(): Record<string, unknown> {
-  const s = sample();
-  const msgs = s.messages as Record<string, unknown>[];
-  const calls = msgs[2]?.toolCalls as Record<string, unknown>[];
-  (msgs[0] as Record<string, unknown>).content = 'rules é ☃ \u{1F600} "q" \\ \n'.repeat(12);
-  (msgs[1] as Record<string, unknown>).content = 'fix it é \u{1F600} \t'.repeat(90);
-  (calls[0] as Record<string, unknown>).result = 'fine '.repeat(20);
-  (calls[1] as Record<string, unknown>).parameters = 'ls -la '.repeat(20);
-  (calls[1] as Record<string, unknown>).result = `Error: ${'no such file é '.repeat(8)}`;
-  (calls[4] as Record<string, unknown>).result = `error: ${'x'.repeat(60)}`;
-  return s;
-}
-
-/** `bytes` put into the UTF-8 of `text` at every `step`-th byte offset. */
-function atOffsets(text: string, bytes: number[], step: number): Buffer[] {
-  const b = Buffer.from(text);
-  return Array.from({ length: Math.floor(b.length / step) + 1 }, (_, n) =>
-    Buffer.concat([b.subarray(0, n * step), Buffer.from(bytes), b.subarray(n * step)]),
-  );
-}
 
 /** Every string value and key of `v` (paths), for the escape variants. */
 function stringPaths(v: unknown, path: (string | number)[] = []): (string | number)[][] {
@@ -245,82 +207,6 @@ describe('the index fast path', () => {
     expect(answered).toBeGreaterThan(texts.length / 3);
   });
 
-  it('answers for a sample with long text in every place it cuts, with the same rows', async () => {
-    expect(await expectSameRows([pretty(longSample())])).toBe(1);
-    expect(await expectSameRows([JSON.stringify(longSample())])).toBe(1);
-  });
-
-  it('gives the same rows with bytes that are not UTF-8 at offsets all through a long sample', async () => {
-    const text = pretty(longSample());
-    // the cut mark's own bytes (U+FDD0) at every offset; at every fifth: a stray continuation
-    // byte, a lead byte alone, a surrogate's bytes, a byte never in UTF-8, a four-byte sequence
-    // cut short, a raw newline
-    await expectSameRows(atOffsets(text, [0xef, 0xb7, 0x90], 1));
-    for (const bytes of [[0x80], [0xc3], [0xed, 0xa0, 0x80], [0xff], [0xf0, 0x9f], [0x0a]]) {
-      await expectSameRows(atOffsets(text, bytes, 5));
-    }
-  }, 300_000);
-
-  it('takes the full path where a cut string is not where it may be cut, with the same rows', async () => {
-    const long = 'word '.repeat(300);
-    const s = longSample();
-    // a `content` at a message's depth, not in a message
-    const outOfPlace = { ...s, extra: { deep: { content: long } } };
-    // a user message whose role comes after its text: the text was cut as another role's
-    const msgs = s.messages as Record<string, unknown>[];
-    const lateRole = {
-      ...s,
-      messages: [...msgs, { content: long, role: 'user' }],
-    };
-    // a `result` at a tool call's depth, in an API call
-    const inCall = structuredClone(s);
-    const call = (inCall.messages as Record<string, unknown>[])[2]?.calls as Record<
-      string,
-      unknown
-    >[];
-    (call[0] as Record<string, unknown>).result = long;
-    expect(await expectSameRows([outOfPlace, lateRole, inCall].map(pretty))).toBe(0);
-    // another role after its text is read: what it cut is not read
-    const lateAssistant = { ...s, messages: [...msgs, { content: long, role: 'assistant' }] };
-    expect(await expectSameRows([pretty(lateAssistant)])).toBe(1);
-  });
-
-  it('takes the full path for a file holding the cut mark (U+FDD0), with the same rows', async () => {
-    const text = pretty(longSample());
-    const marked = ['\\ufdd0', '\\uFDD0', '\\uFdD0', '\uFDD0'].map((m) =>
-      text.replace('no such file', `no ${m} such file`),
-    );
-    expect(await expectSameRows(marked)).toBe(0);
-    // a string that merely ends like the mark's escape is read
-    expect(await expectSameRows([text.replace('no such file', 'no ufdd0 such file')])).toBe(1);
-  });
-
-  it("keeps the head of a tool's result that tells whether it failed", async () => {
-    const texts: string[] = [];
-    for (const head of [
-      'Error',
-      '\\u0045rror',
-      'error:',
-      'err\\u006fr:',
-      'Errors',
-      ' Error',
-      'error',
-    ]) {
-      for (let pad = 0; pad <= 24; pad++) {
-        const s = sample();
-        const calls = (s.messages as Record<string, unknown>[])[2]?.toolCalls as Record<
-          string,
-          unknown
-        >[];
-        (calls[1] as Record<string, unknown>).result = TOKEN;
-        texts.push(
-          pretty(s).replace(`"${TOKEN}"`, `"${head}${'\\n'.repeat(pad)}${'z'.repeat(pad)}"`),
-        );
-      }
-    }
-    expect(await expectSameRows(texts)).toBe(texts.length);
-  });
-
   it('cuts message text at its head exactly as the full parse reads it', async () => {
     const texts: string[] = [];
     for (let at = CONTENT_HEAD - 8; at <= CONTENT_HEAD + 8; at++) {
@@ -338,54 +224,4 @@ describe('the index fast path', () => {
     }
     expect(await expectSameRows(texts)).toBe(texts.length);
   });
-
-  it('writes, in a cold build, the index a build without WebAssembly writes', async () => {
-    const h = makeHome();
-    try {
-      // more files than the parse workers start for, some not sessions, some with long text
-      const r = rng(11);
-      for (let i = 0; i < 460; i++) {
-        const start = Date.UTC(2025, 0, 1) + i * 3_600_000;
-        const session = makeSession(r, start);
-        const text =
-          i % 10 === 0 ? pretty(longSample()).replace('auth fix', `s${i}`) : pretty(session);
-        writeFileSync(join(h.sessions, fileNameFor(new Date(start).toISOString())), text);
-      }
-      for (const set of ['sessions', 'broken']) {
-        for (const n of readdirSync(join(FIXTURES, set))) {
-          copyFileSync(join(FIXTURES, set, n), join(h.sessions, n));
-        }
-      }
-      const tables = async () => {
-        const names = await indexRows(
-          h.home,
-          "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' AND table_name <> 'schema_steps' ORDER BY 1",
-        );
-        const all: Record<string, unknown> = {};
-        for (const { t } of names) {
-          all[String(t)] = await indexRows(h.home, `SELECT * FROM "${t}" ORDER BY ALL`);
-        }
-        return all;
-      };
-      const build = (node: string[]) => {
-        rmSync(join(h.home, 'index.duckdb'), { force: true });
-        rmSync(join(h.home, 'answers'), { recursive: true, force: true });
-        const run = spawnSync(process.execPath, [...node, BIN, 'sessions', 'stats', '--json'], {
-          env: h.env,
-          encoding: 'utf8',
-          timeout: 120_000,
-        });
-        expect(run.status, run.stderr).toBe(0);
-        return run.stdout;
-      };
-      const plain = build(['--jitless']);
-      const plainTables = await tables();
-      expect(build([])).toBe(plain);
-      const fastTables = await tables();
-      expect((fastTables.sessions as unknown[]).length).toBeGreaterThan(460);
-      expect(fastTables).toEqual(plainTables);
-    } finally {
-      h.cleanup();
-    }
-  }, 300_000);
 });
