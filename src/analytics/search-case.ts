@@ -1,7 +1,7 @@
 /**
  * DuckDB's lower(), as search matches and signs text with it (search-grams.ts): the code points it
  * changes, each with its lower case, kept in the index (`search_case`) with the DuckDB version
- * that computed them. Computing them asks DuckDB to lower 131,072 code points, some 30-200 ms of
+ * that computed them. Computing them asks DuckDB to lower 131,072 code points, some 30-150 ms of
  * a first search, so the build computes them once for the DuckDB it bundles (src/build/
  * search-case.ts) and ships them beside the program; a run whose DuckDB is another version
  * computes them as before. test/analytics/search-case.test.ts holds the shipped table equal to
@@ -27,14 +27,14 @@ export interface CaseTable {
 export function shippedCaseTable(): CaseTable | undefined {
   const url = new URL(`../vendor/${CASE_FILE}`, import.meta.url);
   if (url.protocol !== 'file:') return undefined;
-  let text: string;
+  let table: CaseTable;
   try {
-    text = readFileSync(fileURLToPath(url), 'utf8');
+    table = JSON.parse(readFileSync(fileURLToPath(url), 'utf8')) as CaseTable;
   } catch {
+    // missing or damaged: DuckDB computes the table
     return undefined;
   }
-  const table = JSON.parse(text) as CaseTable;
-  return typeof table.duckdb === 'string' && Array.isArray(table.pairs) ? table : undefined;
+  return typeof table?.duckdb === 'string' && Array.isArray(table.pairs) ? table : undefined;
 }
 
 /** The table as the DuckDB of `conn` computes it. */

@@ -9,7 +9,7 @@
  * Case: DuckDB lowers code point by code point (its own Unicode tables), JavaScript's
  * toLowerCase does not (İ becomes two code points, Σ depends on its neighbours, newer letters
  * are lowered that DuckDB leaves as they are). Text is lowered here with DuckDB's own mapping,
- * read from DuckDB (`search_case`), so trigrams and matches are those of DuckDB's lower().
+ * as DuckDB computes it (search-case.ts), so trigrams and matches are those of DuckDB's lower().
  */
 
 import { type GramScanner, newScanner } from './search-scan.js';
