@@ -3,7 +3,8 @@
  * and a search uses it only when the DuckDB running is that version, else DuckDB computes it.
  * Searches match exactly what DuckDB's lower() gives, so the shipped table must be DuckDB's own.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
@@ -48,6 +49,37 @@ describe('the case table', () => {
       join(DIST, 'analytics', 'search-case.js')
     )) as typeof import('../../src/analytics/search-case.js');
     expect(built.shippedCaseTable()).toEqual(await computed());
+  });
+
+  test('a shipped table missing or damaged counts as none (DuckDB computes the table then)', async () => {
+    // the built module in a place of its own, beside a vendor/ of this test's
+    const root = mkdtempSync(join(tmpdir(), 'grok-case-'));
+    try {
+      mkdirSync(join(root, 'analytics'));
+      mkdirSync(join(root, 'vendor'));
+      writeFileSync(join(root, 'package.json'), '{"type":"module"}');
+      for (const name of [
+        'search-case.js',
+        'search-case.js.map',
+        'sql-files.js',
+        'sql-files.js.map',
+      ]) {
+        copyFileSync(join(DIST, 'analytics', name), join(root, 'analytics', name));
+      }
+      const built = (await import(
+        join(root, 'analytics', 'search-case.js')
+      )) as typeof import('../../src/analytics/search-case.js');
+      expect(built.shippedCaseTable()).toBeUndefined();
+      const file = join(root, 'vendor', CASE_FILE);
+      for (const damaged of ['{"duckdb":"v1', 'null', '{"pairs":[]}', '']) {
+        writeFileSync(file, damaged);
+        expect(built.shippedCaseTable(), damaged).toBeUndefined();
+      }
+      writeFileSync(file, JSON.stringify({ duckdb: 'v9', pairs: [[65, 97]] }));
+      expect(built.shippedCaseTable()).toEqual({ duckdb: 'v9', pairs: [[65, 97]] });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   test('a shipped table of the running DuckDB is used; of another version, DuckDB computes it', async () => {
