@@ -9,7 +9,7 @@
  */
 import { writeSync } from 'node:fs';
 import { Box, type Key, render, Text, useInput, useStdout } from 'ink';
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { plural } from '../render/format.js';
 import type { Session } from '../session/schema.js';
 import {
@@ -114,14 +114,15 @@ function footerLines(text: string, width: number, max: number): Line[] {
     .map((l) => [{ text: l, style: 'dim' as const }]);
 }
 
-interface Props {
+export interface BrowserProps {
   source: BrowseSource;
   options: BrowseOptions;
   initial: FirstRows;
   done: (outcome: BrowseOutcome) => void;
 }
 
-function Browser({ source, options, initial, done }: Props): React.ReactElement {
+/** The browser's screen; runBrowser below puts it on the terminal. */
+export function Browser({ source, options, initial, done }: BrowserProps): React.ReactElement {
   const { columns, rows: height } = useSize();
   const colour = options.colour;
   const [all, setAll] = useState<BrowseRow[]>(initial.rows);
@@ -475,12 +476,23 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
   // seeing what the one before it did.
   const waiting = useRef<[string, Key][]>([]);
   const [taken, setTaken] = useState(0);
-  useInput((input, key) => {
+  const take = (input: string, key: Key) => {
     // behind keys still waiting, a key waits too: they are taken in the order they came
     if ((complete && waiting.current.length === 0) || (key.ctrl && input === 'c'))
       onKey(input, key);
     else waiting.current.push([input, key]);
+  };
+  // A key goes to the screen as last drawn. Ink passes keys to the handler useInput was last
+  // given, and swaps handlers in an effect; after a render that took more than a few milliseconds
+  // React runs that effect on a later turn of the event loop, and a key read in between went to
+  // the screen before (on a busy machine: the conversation view drawn, its `G` typed into the
+  // list's filter). Here the handler is swapped in a layout effect, which runs as the screen is
+  // drawn.
+  const latest = useRef(take);
+  useLayoutEffect(() => {
+    latest.current = take;
   });
+  useInput(useCallback((input: string, key: Key) => latest.current(input, key), []));
   // biome-ignore lint/correctness/useExhaustiveDependencies: onKey is new each render; `taken` moves the queue on
   useEffect(() => {
     if (!complete) return;
