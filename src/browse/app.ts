@@ -43,7 +43,14 @@ type Mode =
   | { kind: 'search'; text: string }
   | { kind: 'prompt'; what: 'rename' | 'tag'; text: string }
   | { kind: 'confirm'; what: 'delete' | 'archive'; row: BrowseRow }
-  | { kind: 'view'; row: BrowseRow; session: Session | undefined; top: number };
+  | {
+      kind: 'view';
+      row: BrowseRow;
+      session: Session | undefined;
+      /** Why the session could not be read: said in the view, which stays open. */
+      error?: string;
+      top: number;
+    };
 
 interface Status {
   text: string;
@@ -53,6 +60,7 @@ interface Status {
 const FOOTER =
   '↑↓ jk PgUp/PgDn · enter resume · v view · n name · t tag · d delete · a archive · e export · s sort · c this dir · A archived · / text · tab filter · q quit';
 const VIEW_FOOTER = '↑↓/jk scroll · PgUp/PgDn · g/G top/end · q/esc back';
+const VIEW_ERROR_FOOTER = 'r read it again · q/esc back';
 
 /** An SGR mouse report (ESC [ < b ; x ; y M), as Ink hands it over without its ESC. */
 const MOUSE = /^\[<(\d+);\d+;\d+[Mm]$/;
@@ -246,19 +254,26 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
     return false;
   };
 
+  // A file that cannot be read (removed or being rewritten by another grok, too many files open)
+  // is said in the view, which stays open until the user leaves it: back in the list, where they
+  // were, a key would clear the status line before it was read. An answer that comes after the
+  // user has left the view changes nothing.
+  const readIntoView = (row: BrowseRow) => {
+    source.read(row).then(
+      (session) =>
+        setMode((m) =>
+          m.kind === 'view' && m.row === row ? { ...m, session, error: undefined } : m,
+        ),
+      (error: Error) =>
+        setMode((m) => (m.kind === 'view' && m.row === row ? { ...m, error: error.message } : m)),
+    );
+  };
+
   const openView = (row: BrowseRow) => {
     if (!liveOnly(row, 'view')) return;
     const cached = previews.get(row.file)?.session;
     setMode({ kind: 'view', row, session: cached, top: 0 });
-    if (!cached) {
-      source.read(row).then(
-        (session) => setMode((m) => (m.kind === 'view' && m.row === row ? { ...m, session } : m)),
-        (error: Error) => {
-          setMode({ kind: 'list' });
-          setStatus({ text: error.message, warn: true });
-        },
-      );
-    }
+    if (!cached) readIntoView(row);
   };
 
   const viewLines = useMemo(
@@ -293,6 +308,10 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
       else if (input === 'g' || key.home) scroll(0);
       else if (input === 'G' || key.end) scroll(last);
       else if (input === 'q' || key.escape) setMode({ kind: 'list' });
+      else if (input === 'r' && mode.error !== undefined) {
+        setMode({ ...mode, error: undefined });
+        readIntoView(mode.row);
+      }
       return;
     }
 
@@ -505,9 +524,11 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
   // ---- drawing ----
   if (mode.kind === 'view') {
     const page = Math.max(1, height - 3);
-    const shown = mode.session
+    const shown: Line[] = mode.session
       ? viewLines.slice(mode.top, mode.top + page)
-      : [[{ text: 'reading…', style: 'dim' as const }]];
+      : mode.error !== undefined
+        ? wrap(mode.error, columns).map((l) => [{ text: l, style: 'warn' as const }])
+        : [[{ text: 'reading…', style: 'dim' as const }]];
     const where = mode.session
       ? ` · lines ${Math.min(viewLines.length, mode.top + 1)}-${Math.min(viewLines.length, mode.top + page)} of ${viewLines.length}`
       : '';
@@ -525,7 +546,23 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
         colour,
       ),
       ...exactly(shown, page).map((l, i) => lineNode(l, i, colour)),
-      lineNode([{ text: fitWidth(VIEW_FOOTER, columns), style: 'dim' }], 'f', colour),
+      lineNode(
+        [
+          {
+            text: fitWidth(
+              mode.error !== undefined
+                ? VIEW_ERROR_FOOTER
+                : mode.session
+                  ? VIEW_FOOTER
+                  : 'q/esc back',
+              columns,
+            ),
+            style: 'dim',
+          },
+        ],
+        'f',
+        colour,
+      ),
     );
   }
 
