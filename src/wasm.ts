@@ -1,0 +1,168 @@
+/**
+ * Just enough of WebAssembly's binary format to write small modules instruction by instruction
+ * (the byte loops of search-scan.ts and read-fields.ts), so no compiler is needed to build them.
+ * Opcodes: the WebAssembly core specification, section 5.4 (SIMD: the fixed-width SIMD proposal,
+ * part of the core specification since 2.0).
+ */
+
+export const BLOCK = [0x02, 0x40];
+export const LOOP = [0x03, 0x40];
+export const IF = [0x04, 0x40];
+export const ELSE = 0x05;
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const RETURN = 0x0f;
+export const GET = 0x20;
+export const SET = 0x21;
+export const TEE = 0x22;
+export const LOAD = [0x28, 2];
+export const LOAD8 = [0x2d, 0];
+export const LOAD16 = [0x2f, 1];
+export const STORE = [0x36, 2];
+export const STORE8 = [0x3a, 0];
+export const EQZ = 0x45;
+export const EQ = 0x46;
+export const NE = 0x47;
+export const LT_U = 0x49;
+export const GT_U = 0x4b;
+export const LE_U = 0x4d;
+export const GE_U = 0x4f;
+export const EQ64 = 0x51;
+export const CTZ = 0x68;
+export const ADD = 0x6a;
+export const SUB = 0x6b;
+export const MUL = 0x6c;
+export const AND = 0x71;
+export const OR = 0x72;
+export const XOR = 0x73;
+export const SHL = 0x74;
+export const SHR_U = 0x76;
+export const LOAD64 = [0x29, 3];
+export const STORE64 = [0x37, 3];
+export const ADD64 = 0x7c;
+export const AND64 = 0x83;
+export const OR64 = 0x84;
+export const XOR64 = 0x85;
+export const SHR_U64 = 0x88;
+export const F64_FLOOR = 0x9c;
+export const F64_MUL = 0xa2;
+export const F64_DIV = 0xa3;
+export const TRUNC_F64_U = 0xab;
+export const F64_FROM_U32 = 0xb8;
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const V128 = 0x7b;
+
+/** A SIMD instruction: the 0xfd prefix and its number. */
+const simd = (op: number) => [0xfd, ...leb(op)];
+export const V128_LOAD = [...simd(0x00), 0, 0];
+export const V128_STORE = [...simd(0x0b), 0, 0];
+export const I8X16_SPLAT = simd(0x0f);
+export const I8X16_EQ = simd(0x23);
+export const I8X16_LT_U = simd(0x26);
+export const V128_OR = simd(0x50);
+export const V128_ANY_TRUE = simd(0x53);
+export const I8X16_BITMASK = simd(0x64);
+
+export function leb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+  return out;
+}
+
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A 64-bit constant: signed LEB128 of its two's complement value. */
+export function i64(n: bigint): number[] {
+  const out: number[] = [0x42];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export const i32 = (n: number) => [0x41, ...sleb(n)];
+export const f64 = (n: number) => [0x44, ...new Uint8Array(new Float64Array([n]).buffer)];
+export const get = (l: number) => [GET, l];
+export const set = (l: number) => [SET, l];
+/** A load or store at `offset` bytes past the address. */
+export const at = (op: number[], offset = 0) => [...op, ...leb(offset)];
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...leb(body.length), ...body];
+}
+
+const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'latin1')];
+
+/** A function of a module: its name, parameters and results (value types), and body. */
+export interface WasmFunction {
+  name: string;
+  params: number[];
+  results: number[];
+  /** Its locals' declarations and instructions, through the final `end`. */
+  body: number[];
+}
+
+/** A module of `functions`, exported by name, over one memory imported as `m.m`. */
+export function moduleBytes(functions: readonly WasmFunction[]): Uint8Array {
+  const types = functions.flatMap((f) => [
+    0x60,
+    ...leb(f.params.length),
+    ...f.params,
+    ...leb(f.results.length),
+    ...f.results,
+  ]);
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [...leb(functions.length), ...types]),
+    ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
+    ...section(3, [...leb(functions.length), ...functions.map((_, i) => i)]),
+    ...section(7, [
+      ...leb(functions.length),
+      ...functions.flatMap((f, i) => [...name(f.name), 0x00, i]),
+    ]),
+    ...section(10, [
+      ...leb(functions.length),
+      ...functions.flatMap((f) => [...leb(f.body.length), ...f.body]),
+    ]),
+  ]);
+}
+
+/** What is used here of the WebAssembly API (the DOM's typings, which have it, are not loaded). */
+export interface Memory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (limits: { initial: number }) => Memory;
+  Instance: new (
+    module: object,
+    imports: { m: { m: Memory } },
+  ) => { exports: Record<string, unknown> };
+}
+
+/** WebAssembly, or undefined in a process without it (`node --jitless`). */
+export const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+
+export const PAGE = 1 << 16;
