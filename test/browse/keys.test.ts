@@ -59,9 +59,10 @@ async function loadScreen() {
   }
 }
 
-async function until(screen: Screen, test: (frame: string) => boolean, what: string) {
+/** The screen as last drawn, once `ready` holds of it. */
+async function until(screen: Screen, ready: (frame: string) => boolean, what: string) {
   const deadline = Date.now() + 20_000;
-  while (!test(screen.last)) {
+  while (!ready(screen.last)) {
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}; the screen was:\n${screen.last}`);
     await new Promise((r) => setTimeout(r, 10));
