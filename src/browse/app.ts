@@ -299,12 +299,15 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
 
     if (mode.kind === 'view') {
       const page = Math.max(1, height - 3);
-      const last = Math.max(0, viewLines.length - page);
+      // Until the session is read, its length is unknown: a move is kept as asked (G, the end)
+      // and made once it is drawn, not lost to a slow read.
+      const last = mode.session ? Math.max(0, viewLines.length - page) : Number.POSITIVE_INFINITY;
+      const at = Math.min(mode.top, last);
       const scroll = (to: number) => setMode({ ...mode, top: Math.max(0, Math.min(last, to)) });
-      if (up || input === 'k') scroll(mode.top - step);
-      else if (down || input === 'j') scroll(mode.top + step);
-      else if (key.pageUp) scroll(mode.top - page);
-      else if (key.pageDown || input === ' ') scroll(mode.top + page);
+      if (up || input === 'k') scroll(at - step);
+      else if (down || input === 'j') scroll(at + step);
+      else if (key.pageUp) scroll(at - page);
+      else if (key.pageDown || input === ' ') scroll(at + page);
       else if (input === 'g' || key.home) scroll(0);
       else if (input === 'G' || key.end) scroll(last);
       else if (input === 'q' || key.escape) setMode({ kind: 'list' });
@@ -524,13 +527,15 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
   // ---- drawing ----
   if (mode.kind === 'view') {
     const page = Math.max(1, height - 3);
+    // as far as the conversation goes at this window's size
+    const viewTop = Math.max(0, Math.min(mode.top, viewLines.length - page));
     const shown: Line[] = mode.session
-      ? viewLines.slice(mode.top, mode.top + page)
+      ? viewLines.slice(viewTop, viewTop + page)
       : mode.error !== undefined
         ? wrap(mode.error, columns).map((l) => [{ text: l, style: 'warn' as const }])
         : [[{ text: 'reading…', style: 'dim' as const }]];
     const where = mode.session
-      ? ` · lines ${Math.min(viewLines.length, mode.top + 1)}-${Math.min(viewLines.length, mode.top + page)} of ${viewLines.length}`
+      ? ` · lines ${Math.min(viewLines.length, viewTop + 1)}-${Math.min(viewLines.length, viewTop + page)} of ${viewLines.length}`
       : '';
     return h(
       Box,

@@ -9,8 +9,8 @@ import { PassThrough, Writable } from 'node:stream';
 import React from 'react';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { BrowserProps } from '../../src/browse/app.js';
-import type { BrowseOutcome, FirstRows } from '../../src/browse/source.js';
-import { browseSource, firstRows } from '../../src/commands/browse.js';
+import type { BrowseOutcome, BrowseSource, FirstRows } from '../../src/browse/source.js';
+import { browseRows, browseSource, firstRows } from '../../src/commands/browse.js';
 import { copyFixtures, makeHome, type TempHome } from '../helpers.js';
 
 /** A terminal's input: raw mode is a no-op, keys are pushed by the test. */
@@ -84,23 +84,9 @@ afterEach(() => {
   h.cleanup();
 });
 
-test('a key sent the instant the conversation view is drawn goes to the view', async () => {
+/** The browser on a keyboard and a screen of the test's. */
+async function openBrowser(source: BrowseSource, initial: FirstRows) {
   const { render, Browser } = await loadScreen();
-  const opts = { sessionsDir: h.sessions };
-  const source = browseSource(opts);
-  // the first 10 rows at once; the rest only when the test lets them come
-  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
-  const first = await rows.first;
-  const partial = first.partial;
-  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
-  let letRestCome!: () => void;
-  const held = new Promise<void>((r) => {
-    letRestCome = r;
-  });
-  const initial: FirstRows = {
-    ...first,
-    partial: { ...partial, rest: () => held.then(() => partial.rest()) },
-  };
   const keyboard = new Keyboard();
   const screen = new Screen();
   let outcome: BrowseOutcome | undefined;
@@ -121,6 +107,40 @@ test('a key sent the instant the conversation view is drawn goes to the view', a
     exitOnCtrlC: false,
     patchConsole: false,
   });
+  /** Leaves the view, then the browser, by q. */
+  const quit = async () => {
+    keyboard.write('q');
+    await until(screen, (f) => f.includes('q quit'), 'the list');
+    keyboard.write('q');
+    await app.waitUntilExit();
+    expect(outcome).toEqual({ kind: 'quit' });
+  };
+  return { keyboard, screen, app, quit };
+}
+
+/** A promise the test keeps until it calls `release`. */
+function hold(): { held: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  return { held, release };
+}
+
+test('a key sent the instant the conversation view is drawn goes to the view', async () => {
+  const opts = { sessionsDir: h.sessions };
+  const source = browseSource(opts);
+  // the first 10 rows at once; the rest only when the test lets them come
+  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
+  const first = await rows.first;
+  const partial = first.partial;
+  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
+  const rest = hold();
+  const initial: FirstRows = {
+    ...first,
+    partial: { ...partial, rest: () => rest.held.then(() => partial.rest()) },
+  };
+  const { keyboard, screen, app, quit } = await openBrowser(source, initial);
   try {
     // the highlighted session read for the preview: v shows it without reading it again
     await until(screen, (f) => f.includes('first message (user)'), 'the preview');
@@ -135,7 +155,7 @@ test('a key sent the instant the conversation view is drawn goes to the view', a
       while (Date.now() < end) {}
       keyboard.write('G');
     };
-    letRestCome();
+    rest.release();
     const end = await until(
       screen,
       (f) => f.includes('[6] assistant') || f.includes('filter: G'),
@@ -144,13 +164,35 @@ test('a key sent the instant the conversation view is drawn goes to the view', a
     expect(sent).toBe(true);
     expect(end).not.toContain('filter: G');
     expect(end).toMatch(/lines \d+-(\d+) of \1/);
-    keyboard.write('q');
-    await until(screen, (f) => f.includes('q quit'), 'the list');
-    keyboard.write('q');
-    await app.waitUntilExit();
-    expect(outcome).toEqual({ kind: 'quit' });
+    await quit();
   } finally {
     app.unmount();
     await rows.close();
+  }
+});
+
+test('G pressed while the conversation is still being read takes it to its end once read', async () => {
+  const opts = { sessionsDir: h.sessions };
+  const real = browseSource(opts);
+  const { rows } = await browseRows(opts);
+  // the session files read only when the test lets them be
+  const reads = hold();
+  const source: BrowseSource = { ...real, read: (row) => reads.held.then(() => real.read(row)) };
+  const { keyboard, screen, app, quit } = await openBrowser(source, { rows, notes: [] });
+  try {
+    await until(screen, (f) => f.includes('q quit'), 'the list');
+    keyboard.write('v');
+    await until(screen, (f) => f.includes('reading…'), 'the view, reading');
+    keyboard.write('G');
+    // the key taken (Ink reads it on the next tick), the file not read yet
+    await new Promise((r) => setImmediate(r));
+    expect(screen.last).toContain('reading…');
+    reads.release();
+    const end = await until(screen, (f) => /lines \d+-\d+ of \d+/.test(f), 'the conversation');
+    expect(end).toMatch(/lines \d+-(\d+) of \1/);
+    expect(end).toContain('[6] assistant');
+    await quit();
+  } finally {
+    app.unmount();
   }
 });
