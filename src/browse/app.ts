@@ -177,13 +177,18 @@ export function Browser({ source, options, initial, done }: BrowserProps): React
           setComplete(true);
         },
         (error: Error) => {
+          // the status line goes at the next key; the note stays, so the short list says why
           setStatus({ text: error.message, warn: true });
+          setNotes((n) => [
+            ...n,
+            `only the newest ${initial.rows.length} ${plural(initial.rows.length, 'session')}: ${error.message}`,
+          ]);
           setComplete(true);
         },
       );
     }, 0);
     return () => clearTimeout(timer);
-  }, [partial]);
+  }, [partial, initial.rows.length]);
 
   // ---- layout ----
   const wide = columns >= 150;

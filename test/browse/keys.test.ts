@@ -196,3 +196,39 @@ test('G pressed while the conversation is still being read takes it to its end o
     app.unmount();
   }
 });
+
+test('the rest of the rows not read: the short list says why, after the status line is gone', async () => {
+  const opts = { sessionsDir: h.sessions };
+  const source = browseSource(opts);
+  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
+  const first = await rows.first;
+  const partial = first.partial;
+  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
+  const initial: FirstRows = {
+    ...first,
+    partial: {
+      ...partial,
+      // the rows loaded, then lost, as when another grok holds the index
+      rest: () =>
+        partial.rest().then(() => {
+          throw new Error('index.duckdb: database is locked');
+        }),
+    },
+  };
+  const { keyboard, screen, app } = await openBrowser(source, initial);
+  try {
+    const failed = await until(screen, (f) => f.includes('database is locked'), 'the error');
+    expect(failed).not.toContain('only the newest');
+    // typing to filter takes the status line; the filter cleared, the note is there
+    keyboard.write('z');
+    await until(screen, (f) => f.includes('filter: z'), 'the filter');
+    keyboard.write('\u007f');
+    const note = `only the newest ${first.rows.length} sessions: index.duckdb: database is locked`;
+    await until(screen, (f) => f.includes(note), 'the note, after the status line has gone');
+    keyboard.write('q');
+    await app.waitUntilExit();
+  } finally {
+    app.unmount();
+    await rows.close();
+  }
+});
