@@ -98,7 +98,10 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
  * 2,500 files cost a cold build of 10,000 sessions 0.6-0.8 CPU s more than one commit, and one of
  * 100,000 some 8 CPU s more. What waits for a commit is DuckDB's rows of those files (their list
  * and browser entries some 15 MB per 10,000 sessions; the many message rows are written to the
- * file as row groups fill): bounded, whatever the number of files.
+ * file as row groups fill): bounded, whatever the number of files. Not bounded: a checkpoint
+ * leaves the rows committed since the last one in a row group of their own, and DuckDB merges
+ * adjacent row groups that fit in one, rewriting them through memory with no limit (at 100,000
+ * sessions, the 80,000 per-session rows so far at once: the build's peak).
  */
 const COMMIT_EVERY = 10_000;
 
