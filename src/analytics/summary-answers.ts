@@ -1,0 +1,471 @@
+import type { SessionSelection } from './period.js';
+
+/**
+ * The numbers kept of each session, one column of doubles each (NaN for SQL NULL): read from the
+ * file as they are, where parsing 10,000 sessions as JSON objects took longer than DuckDB's open.
+ * `status`: STATUS codes; `model`, `directory`: indexes into their lists of names (-1: none);
+ * `replies`, `tools`: how many of the flat lists' entries are the session's.
+ */
+export const NUMBER_COLUMNS = [
+  'start_us',
+  'interrupted',
+  'status',
+  'duration_ms',
+  'messages',
+  'tool_calls',
+  'input',
+  'output',
+  'total',
+  'has_calls',
+  'billed_calls',
+  'estimated_calls',
+  'unpriced_calls',
+  'unpriced_sessions',
+  'unknown_calls',
+  'api_calls',
+  'cached_input',
+  'reasoning',
+  'totals_only',
+  'estimated',
+  'timed_output',
+  'timed_ms',
+  'model',
+  'directory',
+  'replies',
+  'tools',
+] as const;
+
+export type NumberColumn = (typeof NUMBER_COLUMNS)[number];
+
+/** A session's status as a number: what the queries test it for. */
+export const STATUS = { none: 0, ended: 1, active: 2, other: 3 } as const;
+
+/** The sessions of a summary, by column, in the order of cost_rows (summary-sessions.sql). */
+export interface SummaryColumns {
+  n: number;
+  col: Record<NumberColumn, Float64Array>;
+  files: string[];
+  /** A session's id where it is not its file's name without `.json`. */
+  ids: Record<number, string>;
+  /** The path of each session marked active. */
+  paths: Record<number, string>;
+  models: string[];
+  directories: string[];
+  /** The tags of each session that has some. */
+  tags: Record<number, string[]>;
+  /** The billed ticks of each session billed any (text: exact past 2^53). */
+  ticks: Record<number, string>;
+  toolNames: string[];
+  /** Every session's reply latencies, in order, in milliseconds. */
+  replies: Int32Array;
+  /** Every session's tools, three numbers each: the name's index, calls, failed calls. */
+  tools: Int32Array;
+}
+
+/**
+ * The selected sessions: their indexes in the summary's columns, ascending (the order of
+ * cost_rows), with where each one's replies and tools start in the flat lists.
+ */
+export interface Selected {
+  s: SummaryColumns;
+  at: number[];
+  replyAt: number[];
+  toolAt: number[];
+}
+
+/** The sessions select-sessions.sql selects (the live ones: the summary holds no others). */
+export function selectSessions(s: SummaryColumns, f: Omit<SessionSelection, 'archived'>): Selected {
+  const { start_us, model, directory, replies, tools } = s.col;
+  const modelAt = f.model === null ? -2 : s.models.indexOf(f.model);
+  const dirAt = f.project === null ? -2 : s.directories.indexOf(f.project);
+  const sel: Selected = { s, at: [], replyAt: [], toolAt: [] };
+  let r = 0;
+  let t = 0;
+  for (let i = 0; i < s.n; i++) {
+    const ms = epochMs(start_us[i] as number);
+    if (
+      (f.since === null || ms >= f.since) &&
+      (f.until === null || ms < f.until) &&
+      (modelAt === -2 || model[i] === modelAt) &&
+      (f.tag === null || (s.tags[i]?.includes(f.tag) ?? false)) &&
+      (dirAt === -2 || directory[i] === dirAt)
+    ) {
+      sel.at.push(i);
+      sel.replyAt.push(r);
+      sel.toolAt.push(t);
+    }
+    r += replies[i] as number;
+    t += tools[i] as number;
+  }
+  return sel;
+}
+
+/** epoch_ms of a TIMESTAMPTZ: its microseconds divided by 1,000, truncated. */
+function epochMs(us: number): number {
+  return Math.trunc(us / 1000);
+}
+
+/**
+ * DuckDB's order of VARCHARs (binary: UTF-8 bytes, which is code point order). JavaScript's `<`
+ * compares UTF-16 code units, which puts code points past U+FFFF before U+E000-U+FFFF.
+ */
+export function compareBinary(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codeOrder(x) - codeOrder(y);
+  }
+  return a.length - b.length;
+}
+
+function codeOrder(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
+}
+
+/** The k-th smallest of `xs` (0-based), by selection: `xs` is reordered. */
+function nth(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((xs[i] as number) < pivot) i++;
+      while ((xs[j] as number) > pivot) j--;
+      if (i <= j) {
+        const t = xs[i] as number;
+        xs[i] = xs[j] as number;
+        xs[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return xs[k] as number;
+  }
+  return xs[k] as number;
+}
+
+/**
+ * quantile_cont(x, q) as DuckDB computes it: the position (n - 1) × q, and between the values
+ * either side of it, lo × (1 - d) + hi × d for the fraction d (in doubles: lo + (hi - lo) × d
+ * differs in the last bits, and a tenth of a millisecond where stats rounds); null over no values.
+ */
+export function quantileCont(values: Float64Array, q: number): number | null {
+  if (values.length === 0) return null;
+  const rn = (values.length - 1) * q;
+  const frn = Math.floor(rn);
+  const crn = Math.ceil(rn);
+  const lo = nth(values, frn);
+  if (frn === crn) return lo;
+  const hi = nth(values, crn);
+  const d = rn - frn;
+  return lo * (1 - d) + hi * d;
+}
+
+/** stats-totals.sql */
+export interface TotalsValue {
+  sessions: number;
+  messages: number;
+  tool_calls: number;
+  input: number;
+  output: number;
+  total: number;
+  avg_duration_ms: number | null;
+  median_duration_ms: number | null;
+  p95_duration_ms: number | null;
+  interrupted: number;
+  ended: number;
+}
+
+const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
+
+export function statsTotals({ s, at }: Selected): TotalsValue {
+  const c = s.col;
+  const t = { messages: 0, tool_calls: 0, input: 0, output: 0, total: 0 };
+  let interrupted = 0;
+  let ended = 0;
+  let durationSum = 0;
+  const durations: number[] = [];
+  for (const i of at) {
+    t.messages += c.messages[i] as number;
+    t.tool_calls += c.tool_calls[i] as number;
+    t.input += c.input[i] as number;
+    t.output += c.output[i] as number;
+    t.total += c.total[i] as number;
+    const status = c.status[i];
+    if (c.interrupted[i] === 1) interrupted++;
+    else if (status === STATUS.none || status === STATUS.ended) ended++;
+    const d = c.duration_ms[i] as number;
+    if (!Number.isNaN(d)) {
+      durations.push(d);
+      durationSum += d;
+    }
+  }
+  const d = Float64Array.from(durations);
+  return {
+    sessions: at.length,
+    ...t,
+    avg_duration_ms: d.length === 0 ? null : durationSum / d.length,
+    median_duration_ms: quantileCont(d, 0.5),
+    p95_duration_ms: quantileCont(d, 0.95),
+    interrupted,
+    ended,
+  };
+}
+
+/** tools.sql */
+export interface ToolValue {
+  tool: string;
+  calls: number;
+  sessions: number;
+  failed: number;
+}
+
+export function toolsOf({ s, at, toolAt }: Selected): ToolValue[] {
+  const by = new Map<number, ToolValue>();
+  const count = s.col.tools;
+  at.forEach((i, k) => {
+    const from = 3 * (toolAt[k] as number);
+    for (let j = from; j < from + 3 * (count[i] as number); j += 3) {
+      const name = s.tools[j] as number;
+      const calls = s.tools[j + 1] as number;
+      const failed = s.tools[j + 2] as number;
+      const row = by.get(name);
+      if (row) {
+        row.calls += calls;
+        row.sessions++;
+        row.failed += failed;
+      } else by.set(name, { tool: s.toolNames[name] as string, calls, sessions: 1, failed });
+    }
+  });
+  return [...by.values()].sort((a, b) => b.calls - a.calls || compareBinary(a.tool, b.tool));
+}
+
+/** models.sql */
+export interface ModelValue {
+  model: string;
+  sessions: number;
+  messages: number;
+  input: number;
+  output: number;
+  total: number;
+  cached_input: number | null;
+  reasoning: number | null;
+  unknown_calls: number | null;
+}
+
+/** A sum of a column of temp.session_costs over a LEFT JOIN: null where no row has it. */
+const addOrNull = (sum: number | null, value: number): number | null =>
+  Number.isNaN(value) ? sum : (sum ?? 0) + value;
+
+export function modelsOf({ s, at }: Selected): ModelValue[] {
+  const c = s.col;
+  const by = new Map<number, ModelValue>();
+  for (const i of at) {
+    const m = c.model[i] as number;
+    let row = by.get(m);
+    if (!row) {
+      row = {
+        model: s.models[m] as string,
+        sessions: 0,
+        messages: 0,
+        input: 0,
+        output: 0,
+        total: 0,
+        cached_input: null,
+        reasoning: null,
+        unknown_calls: null,
+      };
+      by.set(m, row);
+    }
+    row.sessions++;
+    row.messages += c.messages[i] as number;
+    row.input += c.input[i] as number;
+    row.output += c.output[i] as number;
+    row.total += c.total[i] as number;
+    if (c.has_calls[i] === 1) {
+      row.cached_input = addOrNull(row.cached_input, c.cached_input[i] as number);
+      row.reasoning = addOrNull(row.reasoning, c.reasoning[i] as number);
+      row.unknown_calls = addOrNull(row.unknown_calls, c.unknown_calls[i] as number);
+    }
+  }
+  return [...by.values()].sort((a, b) => b.total - a.total || compareBinary(a.model, b.model));
+}
+
+/** latency.sql (latency-measures.sql's macro over every selected reply) */
+export interface LatencyValue {
+  replies: number;
+  median_ms: number | null;
+  p95_ms: number | null;
+  timed_output: number | null;
+  timed_ms: number | null;
+}
+
+export function latencyOf({ s, at, replyAt }: Selected): LatencyValue {
+  const count = s.col.replies;
+  let n = 0;
+  for (const i of at) n += count[i] as number;
+  const values = new Float64Array(n);
+  let to = 0;
+  let timedOutput: number | null = null;
+  let timedMs: number | null = null;
+  at.forEach((i, k) => {
+    const from = replyAt[k] as number;
+    values.set(s.replies.subarray(from, from + (count[i] as number)), to);
+    to += count[i] as number;
+    timedOutput = addOrNull(timedOutput, s.col.timed_output[i] as number);
+    timedMs = addOrNull(timedMs, s.col.timed_ms[i] as number);
+  });
+  const median = quantileCont(values, 0.5);
+  const p95 = quantileCont(values, 0.95);
+  return {
+    replies: n,
+    median_ms: median,
+    p95_ms: p95,
+    timed_output: timedOutput,
+    timed_ms: timedMs,
+  };
+}
+
+/** active-sessions.sql */
+export interface ActiveValue {
+  path: string;
+  source: string;
+}
+
+export function activeOf({ s, at }: Selected): ActiveValue[] {
+  return at
+    .filter((i) => s.col.status[i] === STATUS.active)
+    .map((i) => ({ path: s.paths[i] as string, source: 'live' }));
+}
+
+/** usage-totals.sql */
+export interface UsageValue {
+  cached_input: number;
+  reasoning: number;
+  api_calls: number;
+  unknown_calls: number;
+  exact_ticks: string;
+  billed_calls: number;
+  estimated_calls: number;
+  unpriced_calls: number;
+  unpriced_sessions: number;
+  totals_only: boolean;
+  estimated: number;
+}
+
+/** Over temp.session_costs: the selected sessions with usage, in the order cost_rows keeps. */
+export function usageOf({ s, at }: Selected): UsageValue {
+  const c = s.col;
+  const u = {
+    cached_input: 0,
+    reasoning: 0,
+    api_calls: 0,
+    unknown_calls: 0,
+    billed_calls: 0,
+    estimated_calls: 0,
+    unpriced_calls: 0,
+    unpriced_sessions: 0,
+    estimated: 0,
+  };
+  let ticks = 0n;
+  let totalsOnly = false;
+  for (const i of at) {
+    if (c.has_calls[i] !== 1) continue;
+    u.cached_input += c.cached_input[i] as number;
+    u.reasoning += c.reasoning[i] as number;
+    u.api_calls += c.api_calls[i] as number;
+    u.unknown_calls += c.unknown_calls[i] as number;
+    u.billed_calls += c.billed_calls[i] as number;
+    u.estimated_calls += c.estimated_calls[i] as number;
+    u.unpriced_calls += c.unpriced_calls[i] as number;
+    u.unpriced_sessions += c.unpriced_sessions[i] as number;
+    u.estimated += c.estimated[i] as number;
+    const billed = s.ticks[i];
+    if (billed !== undefined) ticks += BigInt(billed);
+    if (c.totals_only[i] === 1) totalsOnly = true;
+  }
+  return { ...u, exact_ticks: ticks.toString(), totals_only: totalsOnly };
+}
+
+/** An element of cost-sessions.sql (a pool's machine: none here). */
+export interface CostSessionValue {
+  session_id: string;
+  file: string;
+  model: string;
+  start_ms: number;
+  input: number;
+  output: number;
+  total: number;
+  messages: number;
+  duration_ms: number | null;
+  exact_ticks: string | null;
+  billed_calls: number | null;
+  estimated_calls: number | null;
+  unpriced_calls: number | null;
+  unknown_calls: number | null;
+  totals_only: boolean | null;
+  estimated: number | null;
+  machine: null;
+}
+
+/** cost-sessions.sql: oldest first, then by file. */
+export function costSessions({ s, at }: Selected): CostSessionValue[] {
+  const c = s.col;
+  const sorted = [...at].sort(
+    (a, b) =>
+      (c.start_us[a] as number) - (c.start_us[b] as number) ||
+      compareBinary(s.files[a] as string, s.files[b] as string),
+  );
+  return sorted.map((i) => {
+    const file = s.files[i] as string;
+    const k = c.has_calls[i] === 1;
+    const part = (x: Float64Array): number | null => (k ? nullable(x[i] as number) : null);
+    return {
+      session_id: s.ids[i] ?? file.replace(/\.json$/, ''),
+      file,
+      model: s.models[c.model[i] as number] as string,
+      start_ms: epochMs(c.start_us[i] as number),
+      input: c.input[i] as number,
+      output: c.output[i] as number,
+      total: c.total[i] as number,
+      messages: c.messages[i] as number,
+      duration_ms: nullable(c.duration_ms[i] as number),
+      exact_ticks: k ? (s.ticks[i] ?? null) : null,
+      billed_calls: part(c.billed_calls),
+      estimated_calls: part(c.estimated_calls),
+      unpriced_calls: part(c.unpriced_calls),
+      unknown_calls: part(c.unknown_calls),
+      totals_only: k ? c.totals_only[i] === 1 : null,
+      estimated: part(c.estimated),
+      machine: null,
+    };
+  });
+}
+
+/** The values of the six queries of stats, in order. */
+export type StatsValues = [
+  TotalsValue,
+  ToolValue[],
+  ModelValue[],
+  LatencyValue,
+  ActiveValue[],
+  UsageValue,
+];
+
+export function statsValues(sel: Selected): StatsValues {
+  return [
+    statsTotals(sel),
+    toolsOf(sel),
+    modelsOf(sel),
+    latencyOf(sel),
+    activeOf(sel),
+    usageOf(sel),
+  ];
+}
