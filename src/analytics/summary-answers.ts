@@ -469,3 +469,338 @@ export function statsValues(sel: Selected): StatsValues {
     usageOf(sel),
   ];
 }
+
+/** A live session as summary-sessions.sql gives it (and summary-rows.ts makes it of a new file). */
+export interface SummaryRow {
+  file: string;
+  /** Only for a session marked active. */
+  path: string | null;
+  session_id: string;
+  model: string;
+  start_us: number;
+  tags: string[] | null;
+  working_directory: string | null;
+  status: string | null;
+  interrupted: boolean;
+  duration_ms: number | null;
+  messages: number;
+  tool_calls: number;
+  input: number;
+  output: number;
+  total: number;
+  /** null: no cost row (not priced); false: a row for a session without usage. */
+  has_calls: boolean | null;
+  exact_ticks: string | null;
+  billed_calls: number | null;
+  estimated_calls: number | null;
+  unpriced_calls: number | null;
+  unpriced_sessions: number | null;
+  unknown_calls: number | null;
+  api_calls: number | null;
+  cached_input: number | null;
+  reasoning: number | null;
+  totals_only: boolean | null;
+  estimated: number | null;
+  tools: { tool: string; calls: number; failed: number }[] | null;
+  replies: number[] | null;
+  timed_output: number | null;
+  timed_ms: number | null;
+}
+
+const orNaN = (x: number | null): number => (x === null ? Number.NaN : x);
+const bit = (x: boolean | null): number => (x === null ? Number.NaN : x ? 1 : 0);
+
+function statusCode(status: string | null): number {
+  if (status === null) return STATUS.none;
+  if (status === 'ended') return STATUS.ended;
+  if (status === 'active') return STATUS.active;
+  return STATUS.other;
+}
+
+/** A function giving each name its index in `list`, adding the names it has not seen. */
+function namer(list: string[]): (name: string | null) => number {
+  const at = new Map(list.map((name, i) => [name, i]));
+  return (name) => {
+    if (name === null) return -1;
+    let i = at.get(name);
+    if (i === undefined) {
+      i = list.length;
+      list.push(name);
+      at.set(name, i);
+    }
+    return i;
+  };
+}
+
+/** The sessions of `base` (none when undefined) and then `rows`, by column. */
+export function extendColumns(
+  base: SummaryColumns | undefined,
+  rows: readonly SummaryRow[],
+): SummaryColumns {
+  const from = base?.n ?? 0;
+  const n = from + rows.length;
+  const out: SummaryColumns = {
+    n,
+    col: Object.fromEntries(
+      NUMBER_COLUMNS.map((name) => {
+        const c = new Float64Array(n);
+        if (base) c.set(base.col[name]);
+        return [name, c];
+      }),
+    ) as Record<NumberColumn, Float64Array>,
+    files: [...(base?.files ?? [])],
+    ids: { ...base?.ids },
+    paths: { ...base?.paths },
+    models: [...(base?.models ?? [])],
+    directories: [...(base?.directories ?? [])],
+    tags: { ...base?.tags },
+    ticks: { ...base?.ticks },
+    toolNames: [...(base?.toolNames ?? [])],
+    replies: new Int32Array(0),
+    tools: new Int32Array(0),
+  };
+  const model = namer(out.models);
+  const directory = namer(out.directories);
+  const tool = namer(out.toolNames);
+  const replies: number[] = [];
+  const tools: number[] = [];
+  rows.forEach((r, k) => {
+    const i = from + k;
+    out.files.push(r.file);
+    if (r.session_id !== r.file.replace(/\.json$/, '')) out.ids[i] = r.session_id;
+    if (r.path !== null) out.paths[i] = r.path;
+    if (r.tags !== null && r.tags.length > 0) out.tags[i] = r.tags;
+    if (r.exact_ticks !== null) out.ticks[i] = r.exact_ticks;
+    const values: Record<NumberColumn, number> = {
+      start_us: r.start_us,
+      interrupted: bit(r.interrupted),
+      status: statusCode(r.status),
+      duration_ms: orNaN(r.duration_ms),
+      messages: r.messages,
+      tool_calls: r.tool_calls,
+      input: r.input,
+      output: r.output,
+      total: r.total,
+      has_calls: bit(r.has_calls),
+      billed_calls: orNaN(r.billed_calls),
+      estimated_calls: orNaN(r.estimated_calls),
+      unpriced_calls: orNaN(r.unpriced_calls),
+      unpriced_sessions: orNaN(r.unpriced_sessions),
+      unknown_calls: orNaN(r.unknown_calls),
+      api_calls: orNaN(r.api_calls),
+      cached_input: orNaN(r.cached_input),
+      reasoning: orNaN(r.reasoning),
+      totals_only: bit(r.totals_only),
+      estimated: orNaN(r.estimated),
+      timed_output: orNaN(r.timed_output),
+      timed_ms: orNaN(r.timed_ms),
+      model: model(r.model),
+      directory: directory(r.working_directory),
+      replies: r.replies?.length ?? 0,
+      tools: r.tools?.length ?? 0,
+    };
+    for (const name of NUMBER_COLUMNS) out.col[name][i] = values[name];
+    for (const ms of r.replies ?? []) replies.push(ms);
+    for (const t of r.tools ?? []) tools.push(tool(t.tool), t.calls, t.failed);
+  });
+  out.replies = joined(base?.replies, replies);
+  out.tools = joined(base?.tools, tools);
+  return out;
+}
+
+function joined(base: Int32Array | undefined, more: readonly number[]): Int32Array {
+  const out = new Int32Array((base?.length ?? 0) + more.length);
+  if (base) out.set(base);
+  out.set(more, base?.length ?? 0);
+  return out;
+}
+
+/**
+ * The values of stats over every session of a summary, and what keeps them up to date as
+ * sessions are added (extendWhole): the sum of the durations, and the durations and reply
+ * latencies sorted, of which a percentile is then one or two lookups.
+ */
+export interface WholeState {
+  values: StatsValues;
+  durationSum: number;
+  durations: Float64Array;
+  replies: Int32Array;
+}
+
+const EVERY = { since: null, until: null, model: null, tag: null, project: null };
+
+export function wholeOf(cols: SummaryColumns): WholeState {
+  const sel = selectSessions(cols, EVERY);
+  const durations: number[] = [];
+  let durationSum = 0;
+  for (const d of cols.col.duration_ms) {
+    if (Number.isNaN(d)) continue;
+    durations.push(d);
+    durationSum += d;
+  }
+  return {
+    values: statsValues(sel),
+    durationSum,
+    durations: Float64Array.from(durations).sort(),
+    replies: Int32Array.from(cols.replies).sort(),
+  };
+}
+
+/** quantile_cont over values already sorted (quantileCont). */
+function quantileSorted(sorted: Float64Array | Int32Array, q: number): number | null {
+  if (sorted.length === 0) return null;
+  const rn = (sorted.length - 1) * q;
+  const frn = Math.floor(rn);
+  const crn = Math.ceil(rn);
+  const lo = sorted[frn] as number;
+  if (frn === crn) return lo;
+  const d = rn - frn;
+  return lo * (1 - d) + (sorted[crn] as number) * d;
+}
+
+/** `sorted` with `more` put in their places: a copy of each run between them. */
+function merged<T extends Float64Array | Int32Array>(sorted: T, more: number[]): T {
+  more.sort((a, b) => a - b);
+  const out = new (sorted.constructor as { new (n: number): T })(sorted.length + more.length);
+  let from = 0;
+  let to = 0;
+  for (const x of more) {
+    // the first place after every value not greater than x
+    let lo = from;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((sorted[mid] as number) <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    out.set(sorted.subarray(from, lo), to);
+    to += lo - from;
+    out[to++] = x;
+    from = lo;
+  }
+  out.set(sorted.subarray(from), to);
+  return out;
+}
+
+/**
+ * The whole state of `cols` from `whole`, the state of its first `from` sessions: each value
+ * of stats brought up to date with the sessions after them, as the queries would compute it over
+ * all (sums added in the order cost_rows keeps, which puts new rows last).
+ */
+export function extendWhole(whole: WholeState, cols: SummaryColumns, from: number): WholeState {
+  const sel = selectSessions(cols, EVERY);
+  const added: Selected = {
+    s: cols,
+    at: sel.at.slice(from),
+    replyAt: sel.replyAt.slice(from),
+    toolAt: sel.toolAt.slice(from),
+  };
+  const [totals, tools, models, latency, active, usage] = whole.values;
+  const [t2, tools2, models2, l2, a2, u2] = statsValues(added);
+  const c = cols.col;
+  const durations: number[] = [];
+  let durationSum = whole.durationSum;
+  for (const i of added.at) {
+    const d = c.duration_ms[i] as number;
+    if (Number.isNaN(d)) continue;
+    durations.push(d);
+    durationSum += d;
+  }
+  const sortedDurations = merged(whole.durations, durations);
+  const newReplies: number[] = [];
+  added.at.forEach((i, k) => {
+    const start = added.replyAt[k] as number;
+    for (let j = start; j < start + (c.replies[i] as number); j++) {
+      newReplies.push(cols.replies[j] as number);
+    }
+  });
+  const sortedReplies = merged(whole.replies, newReplies);
+  const toolsBy = new Map(tools.map((t) => [t.tool, { ...t }]));
+  for (const t of tools2) {
+    const row = toolsBy.get(t.tool);
+    if (row) {
+      row.calls += t.calls;
+      row.sessions += t.sessions;
+      row.failed += t.failed;
+    } else toolsBy.set(t.tool, { ...t });
+  }
+  const modelsBy = new Map(models.map((m) => [m.model, { ...m }]));
+  for (const m of models2) {
+    const row = modelsBy.get(m.model);
+    if (!row) {
+      modelsBy.set(m.model, { ...m });
+      continue;
+    }
+    row.sessions += m.sessions;
+    row.messages += m.messages;
+    row.input += m.input;
+    row.output += m.output;
+    row.total += m.total;
+    row.cached_input = sumOrNull(row.cached_input, m.cached_input);
+    row.reasoning = sumOrNull(row.reasoning, m.reasoning);
+    row.unknown_calls = sumOrNull(row.unknown_calls, m.unknown_calls);
+  }
+  const count = durationCount(whole) + durations.length;
+  return {
+    values: [
+      {
+        sessions: totals.sessions + t2.sessions,
+        messages: totals.messages + t2.messages,
+        tool_calls: totals.tool_calls + t2.tool_calls,
+        input: totals.input + t2.input,
+        output: totals.output + t2.output,
+        total: totals.total + t2.total,
+        avg_duration_ms: count === 0 ? null : durationSum / count,
+        median_duration_ms: quantileSorted(sortedDurations, 0.5),
+        p95_duration_ms: quantileSorted(sortedDurations, 0.95),
+        interrupted: totals.interrupted + t2.interrupted,
+        ended: totals.ended + t2.ended,
+      },
+      [...toolsBy.values()].sort((a, b) => b.calls - a.calls || compareBinary(a.tool, b.tool)),
+      [...modelsBy.values()].sort((a, b) => b.total - a.total || compareBinary(a.model, b.model)),
+      {
+        replies: latency.replies + l2.replies,
+        median_ms: quantileSorted(sortedReplies, 0.5),
+        p95_ms: quantileSorted(sortedReplies, 0.95),
+        timed_output: sumOrNull(latency.timed_output, l2.timed_output),
+        timed_ms: sumOrNull(latency.timed_ms, l2.timed_ms),
+      },
+      [...active, ...a2],
+      {
+        cached_input: usage.cached_input + u2.cached_input,
+        reasoning: usage.reasoning + u2.reasoning,
+        api_calls: usage.api_calls + u2.api_calls,
+        unknown_calls: usage.unknown_calls + u2.unknown_calls,
+        exact_ticks: (BigInt(usage.exact_ticks) + BigInt(u2.exact_ticks)).toString(),
+        billed_calls: usage.billed_calls + u2.billed_calls,
+        estimated_calls: usage.estimated_calls + u2.estimated_calls,
+        unpriced_calls: usage.unpriced_calls + u2.unpriced_calls,
+        unpriced_sessions: usage.unpriced_sessions + u2.unpriced_sessions,
+        totals_only: usage.totals_only || u2.totals_only,
+        // one after another, as DuckDB sums them: the new rows last
+        estimated: sumInOrder(usage.estimated, added, c.estimated, c.has_calls),
+      },
+    ],
+    durationSum,
+    durations: sortedDurations,
+    replies: sortedReplies,
+  };
+}
+
+function durationCount(whole: WholeState): number {
+  return whole.durations.length;
+}
+
+const sumOrNull = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : a + b;
+
+function sumInOrder(
+  start: number,
+  added: Selected,
+  estimated: Float64Array,
+  hasCalls: Float64Array,
+): number {
+  let sum = start;
+  for (const i of added.at) if (hasCalls[i] === 1) sum += estimated[i] as number;
+  return sum;
+}

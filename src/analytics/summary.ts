@@ -21,69 +21,41 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
+import { grokHome } from '../session/paths.js';
 import type { SkippedFile } from '../session/store.js';
 import { testSwitch } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
+import { pricesDigest } from './costs.js';
 import { MIGRATION_STEPS } from './migrations.js';
-import { holdScan, manifestLines, type Scan, startScan } from './scan.js';
+import type { FileToIndex } from './parse-files.js';
+import { type PriceTable, priceRows } from './pricing.js';
+import { dirPrefix, entryFile, holdScan, manifestLines, type Scan, startScan } from './scan.js';
 import {
+  compareBinary,
+  extendColumns,
+  extendWhole,
   NUMBER_COLUMNS,
   type NumberColumn,
-  STATUS,
-  type StatsValues,
   type SummaryColumns,
-  selectSessions,
-  statsValues,
+  type SummaryRow,
+  type WholeState,
+  wholeOf,
 } from './summary-answers.js';
 
 /** Changes whenever what the summary holds, or how it is read, changes. */
-const SUMMARY_FORMAT = 1;
-
-/** A live session as summary-sessions.sql gives it, for the summary to keep. */
-interface SessionRow {
-  file: string;
-  /** Only for a session marked active. */
-  path: string | null;
-  session_id: string;
-  model: string;
-  start_us: number;
-  tags: string[] | null;
-  working_directory: string | null;
-  status: string | null;
-  interrupted: boolean;
-  duration_ms: number | null;
-  messages: number;
-  tool_calls: number;
-  input: number;
-  output: number;
-  total: number;
-  has_calls: boolean | null;
-  exact_ticks: string | null;
-  billed_calls: number | null;
-  estimated_calls: number | null;
-  unpriced_calls: number | null;
-  unpriced_sessions: number | null;
-  unknown_calls: number | null;
-  api_calls: number | null;
-  cached_input: number | null;
-  reasoning: number | null;
-  totals_only: boolean | null;
-  estimated: number | null;
-  tools: { tool: string; calls: number; failed: number }[] | null;
-  replies: number[] | null;
-  timed_output: number | null;
-  timed_ms: number | null;
-}
+const SUMMARY_FORMAT = 2;
 
 export interface Summary {
-  /** The values of stats over every session (statsValues), computed when it was written. */
-  whole: StatsValues;
+  /** The values of stats over every session (statsValues), kept up to date with the sessions. */
+  whole: WholeState;
   /** The live files that are not sessions, as skipped-files.sql lists them. */
   skipped: SkippedFile[];
   /** The sessions, by column: their names and such read from the file on first use. */
   readonly sessions: SummaryColumns;
+  /** The manifest's lines it was made from (read from the file on first use). */
+  readonly lines: string[];
 }
 
 /** What a summary is valid for, on its file's first line. */
@@ -102,6 +74,8 @@ interface SummaryLayout {
   n: number;
   replies: number;
   tools: number;
+  /** How many sessions have a duration (WholeState.durations). */
+  durations: number;
   whole: [number, number];
   meta: [number, number];
   lines: [number, number];
@@ -122,12 +96,16 @@ interface SummaryMeta {
 
 /** What a summary holds for the question asked most (stats over every session): JSON. */
 interface SummaryWhole {
-  values: StatsValues;
+  values: WholeState['values'];
+  durationSum: number;
   skipped: SkippedFile[];
 }
 
+/** The directory of the summaries in `$GROK_HOME`. */
+export const SUMMARY_DIR_NAME = 'summary';
+
 function summaryPath(home: string): string {
-  return join(home, 'summary', 'sessions');
+  return join(home, SUMMARY_DIR_NAME, 'sessions');
 }
 
 function keyOf(dir: string, prices: string, print: string): SummaryKey {
@@ -157,6 +135,23 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const set = new Set(a);
   return b.every((line) => set.has(line));
+}
+
+/**
+ * The most files a summary takes in (summaryOf) rather than have the index answer: parsing them
+ * here costs what the index's refresh would, and the summary is written whole again.
+ */
+const MOST_ADDED = 100;
+
+/**
+ * The lines of `now` that `was` lacks, when `now` has every line of `was` (files added, none
+ * changed or removed) and not more than MOST_ADDED new ones; else undefined.
+ */
+function addedLines(was: readonly string[], now: readonly string[]): string[] | undefined {
+  if (now.length < was.length || now.length - was.length > MOST_ADDED) return undefined;
+  const set = new Set(now);
+  for (const line of was) if (!set.delete(line)) return undefined;
+  return [...set];
 }
 
 /** A view of `count` numbers of `bytes` from `at`, copied where not aligned for the type. */
@@ -190,11 +185,22 @@ function columns(bytes: Buffer, layout: SummaryLayout): SummaryColumns {
   return { n, col, replies, tools, ...meta };
 }
 
+/** Where the sorted lists of a summary file start: after its columns and flat lists. */
+function sortedAt(layout: SummaryLayout): number {
+  return (
+    layout.numbers + 8 * layout.n * NUMBER_COLUMNS.length + 4 * (layout.replies + 3 * layout.tools)
+  );
+}
+
 /**
  * The summary of `home` if it holds exactly the session files of `scan` under the prices of
  * digest `prices`; undefined otherwise (none, unreadable, another state: the index answers).
  */
-export function readSummary(home: string, scan: Scan, prices: string): Summary | undefined {
+export function readSummary(
+  home: string,
+  scan: Scan,
+  prices: string,
+): { summary: Summary; added: string[] } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(summaryPath(home));
@@ -209,25 +215,40 @@ export function readSummary(home: string, scan: Scan, prices: string): Summary |
     const want = keyOf(scan.dir, prices, scan.print);
     if (!sameBase(key, want)) return undefined;
     const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
-    const { n } = layout;
-    const end =
-      layout.numbers + 8 * n * NUMBER_COLUMNS.length + 4 * (layout.replies + 3 * layout.tools);
-    if (bytes.length !== end) return undefined;
-    // Another print (a lock file came or went, or the pass was made another way): the same files?
+    const at = sortedAt(layout);
+    if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
+    let lines: string[] | undefined;
+    const linesOf = () => {
+      lines ??= JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+      return lines;
+    };
+    // Another print: the same files (a lock file came or went, the pass was made another way),
+    // or files added to those it holds, which it takes in (summaryOf), or another state.
+    let added: string[] = [];
     if (key.print !== want.print) {
-      const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
-      if (!sameLines(lines, manifestLines(scan.manifest))) return undefined;
+      const more = addedLines(linesOf(), manifestLines(scan.manifest));
+      if (more === undefined) return undefined;
+      added = more;
     }
     const whole = JSON.parse(bytes.toString('utf8', ...layout.whole)) as SummaryWhole;
     let sessions: SummaryColumns | undefined;
-    return {
-      whole: whole.values,
+    const summary: Summary = {
+      whole: {
+        values: whole.values,
+        durationSum: whole.durationSum,
+        durations: view(bytes, at, layout.durations, Float64Array),
+        replies: view(bytes, at + 8 * layout.durations, layout.replies, Int32Array),
+      },
       skipped: whole.skipped,
       get sessions() {
         sessions ??= columns(bytes, layout);
         return sessions;
       },
+      get lines() {
+        return linesOf();
+      },
     };
+    return { summary, added };
   } catch {
     return undefined;
   }
@@ -235,10 +256,15 @@ export function readSummary(home: string, scan: Scan, prices: string): Summary |
 
 /** Whether the summary on file has the key `key` (its first line alone is read). */
 function summaryIsOf(home: string, key: SummaryKey): boolean {
-  const line = Buffer.from(`${JSON.stringify(key)}\n`);
+  return fileStartsWith(summaryPath(home), `${JSON.stringify(key)}\n`);
+}
+
+/** Whether the file at `path` starts with `text` (only that much of it is read). */
+function fileStartsWith(path: string, text: string): boolean {
+  const line = Buffer.from(text);
   let fd: number | undefined;
   try {
-    fd = openSync(summaryPath(home), 'r');
+    fd = openSync(path, 'r');
     const head = Buffer.alloc(line.length);
     return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(line);
   } catch {
@@ -248,141 +274,41 @@ function summaryIsOf(home: string, key: SummaryKey): boolean {
   }
 }
 
-const orNaN = (x: number | null): number => (x === null ? Number.NaN : x);
-const bit = (x: boolean | null): number => (x === null ? Number.NaN : x ? 1 : 0);
-
-function statusCode(status: string | null): number {
-  if (status === null) return STATUS.none;
-  if (status === 'ended') return STATUS.ended;
-  if (status === 'active') return STATUS.active;
-  return STATUS.other;
-}
-
-/** The sessions' rows as the file's parts: its meta (strings) and its numbers. */
-function encode(rows: readonly SessionRow[]): {
-  meta: SummaryMeta;
-  numbers: Buffer;
-  layout: Pick<SummaryLayout, 'n' | 'replies' | 'tools'>;
-  sessions: SummaryColumns;
-} {
-  const n = rows.length;
-  const names = (list: string[]) => {
-    const at = new Map<string, number>();
-    return (name: string | null): number => {
-      if (name === null) return -1;
-      let i = at.get(name);
-      if (i === undefined) {
-        i = list.length;
-        list.push(name);
-        at.set(name, i);
-      }
-      return i;
-    };
-  };
-  const meta: SummaryMeta = {
-    files: [],
-    ids: {},
-    paths: {},
-    models: [],
-    directories: [],
-    tags: {},
-    ticks: {},
-    toolNames: [],
-  };
-  const model = names(meta.models);
-  const directory = names(meta.directories);
-  const tool = names(meta.toolNames);
-  const col = Object.fromEntries(
-    NUMBER_COLUMNS.map((name) => [name, new Float64Array(n)]),
-  ) as Record<NumberColumn, Float64Array>;
-  const replies: number[] = [];
-  const tools: number[] = [];
-  rows.forEach((r, i) => {
-    meta.files.push(r.file);
-    if (r.session_id !== r.file.replace(/\.json$/, '')) meta.ids[i] = r.session_id;
-    if (r.path !== null) meta.paths[i] = r.path;
-    if (r.tags !== null && r.tags.length > 0) meta.tags[i] = r.tags;
-    if (r.exact_ticks !== null) meta.ticks[i] = r.exact_ticks;
-    const values: Record<NumberColumn, number> = {
-      start_us: r.start_us,
-      interrupted: bit(r.interrupted),
-      status: statusCode(r.status),
-      duration_ms: orNaN(r.duration_ms),
-      messages: r.messages,
-      tool_calls: r.tool_calls,
-      input: r.input,
-      output: r.output,
-      total: r.total,
-      has_calls: bit(r.has_calls),
-      billed_calls: orNaN(r.billed_calls),
-      estimated_calls: orNaN(r.estimated_calls),
-      unpriced_calls: orNaN(r.unpriced_calls),
-      unpriced_sessions: orNaN(r.unpriced_sessions),
-      unknown_calls: orNaN(r.unknown_calls),
-      api_calls: orNaN(r.api_calls),
-      cached_input: orNaN(r.cached_input),
-      reasoning: orNaN(r.reasoning),
-      totals_only: bit(r.totals_only),
-      estimated: orNaN(r.estimated),
-      timed_output: orNaN(r.timed_output),
-      timed_ms: orNaN(r.timed_ms),
-      model: model(r.model),
-      directory: directory(r.working_directory),
-      replies: r.replies?.length ?? 0,
-      tools: r.tools?.length ?? 0,
-    };
-    for (const name of NUMBER_COLUMNS) col[name][i] = values[name];
-    for (const ms of r.replies ?? []) replies.push(ms);
-    for (const t of r.tools ?? []) tools.push(tool(t.tool), t.calls, t.failed);
-  });
-  const numbers = Buffer.concat([
-    ...NUMBER_COLUMNS.map((name) => Buffer.from(col[name].buffer)),
-    Buffer.from(Int32Array.from(replies).buffer),
-    Buffer.from(Int32Array.from(tools).buffer),
-  ]);
-  return {
-    meta,
-    numbers,
-    layout: { n, replies: replies.length, tools: tools.length / 3 },
-    sessions: {
-      n,
-      col,
-      replies: Int32Array.from(replies),
-      tools: Int32Array.from(tools),
-      ...meta,
-    },
-  };
-}
-
 /** The file: the key's line, the layout's line, then its parts at the offsets the layout gives. */
 function summaryFile(
   key: SummaryKey,
-  lines: string[],
-  rows: readonly SessionRow[],
-  skipped: SkippedFile[],
+  lines: readonly string[],
+  cols: SummaryColumns,
+  whole: WholeState,
+  skipped: readonly SkippedFile[],
 ): Buffer {
-  const { meta, numbers, layout, sessions } = encode(rows);
-  const all = { since: null, until: null, model: null, tag: null, project: null };
-  const whole: SummaryWhole = { values: statsValues(selectSessions(sessions, all)), skipped };
-  const wholeBytes = Buffer.from(JSON.stringify(whole));
-  const metaBytes = Buffer.from(JSON.stringify(meta));
+  const { n, col, replies, tools, ...meta } = cols;
+  const wholeBytes = Buffer.from(
+    JSON.stringify({ values: whole.values, durationSum: whole.durationSum, skipped }),
+  );
+  const metaBytes = Buffer.from(JSON.stringify(meta satisfies SummaryMeta));
   const linesBytes = Buffer.from(JSON.stringify(lines));
   const head = Buffer.from(`${JSON.stringify(key)}\n`);
   // The layout's own length is part of the offsets: padded to a fixed width.
-  const WIDTH = 200;
+  const WIDTH = 240;
   const wholeAt = head.length + WIDTH + 1;
   const metaAt = wholeAt + wholeBytes.length;
   const linesAt = metaAt + metaBytes.length;
   const numbersAt = Math.ceil((linesAt + linesBytes.length) / 8) * 8;
-  const full: SummaryLayout = {
-    ...layout,
+  const layout: SummaryLayout = {
+    n,
+    replies: replies.length,
+    tools: tools.length / 3,
+    durations: whole.durations.length,
     whole: [wholeAt, metaAt],
     meta: [metaAt, linesAt],
     lines: [linesAt, linesAt + linesBytes.length],
     numbers: numbersAt,
   };
-  const layoutText = JSON.stringify(full);
+  const layoutText = JSON.stringify(layout);
   if (layoutText.length > WIDTH) throw new Error('summary layout too long');
+  const bytesOf = (a: Float64Array | Int32Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   return Buffer.concat([
     head,
     Buffer.from(`${layoutText.padEnd(WIDTH)}\n`),
@@ -390,7 +316,11 @@ function summaryFile(
     metaBytes,
     linesBytes,
     Buffer.alloc(numbersAt - linesAt - linesBytes.length),
-    numbers,
+    ...NUMBER_COLUMNS.map((name) => bytesOf(col[name])),
+    bytesOf(replies),
+    bytesOf(tools),
+    bytesOf(whole.durations),
+    bytesOf(whole.replies),
   ]);
 }
 
@@ -414,18 +344,20 @@ export async function keepSummary(
     const digest = row?.[0];
     const sessionsText = String(row?.[1] ?? '[]');
     if (digest !== prices && sessionsText !== '[]') return;
-    const rows = JSON.parse(sessionsText) as SessionRow[];
+    const rows = JSON.parse(sessionsText) as SummaryRow[];
     if (rows.some((s) => s.has_calls === null)) return;
+    const cols = extendColumns(undefined, rows);
     const skipped = (
       await conn.runAndReadAll(loadSql('internal/skipped-files'), { archived: false })
     ).getRowObjectsJS() as unknown as SkippedFile[];
-    await ensurePrivateDir(join(home, 'summary'));
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
     await writeFileAtomic(
       summaryPath(home),
       summaryFile(
         key,
         manifestLines(scan.manifest),
-        rows,
+        cols,
+        wholeOf(cols),
         skipped.map(({ file, reason }) => ({ file, reason })),
       ),
     );
@@ -441,20 +373,236 @@ export function summaryOnFile(home: string): boolean {
 }
 
 /**
- * The summary of the sessions in `dir` under the prices of digest `prices`, from a stat pass made
- * now (or the one held for `dir`); undefined when none answers for them, and the pass is then
- * held for the command's refresh of the index (scan.ts: holdScan), which makes none again.
+ * The summary of the sessions in `dir` under the price table `table`, from a stat pass made now
+ * (or the one held for `dir`); undefined when none answers for them, and the pass is then held
+ * for the command's refresh of the index (scan.ts: holdScan), which makes none again. Files added
+ * since it was written are read and taken in, and the summary written again.
  */
 export async function summaryOf(
   home: string,
   dir: string,
-  prices: string,
+  table: PriceTable,
 ): Promise<{ summary: Summary; scan: Scan } | undefined> {
   // none on file: the index's refresh makes the pass, while DuckDB loads
   if (!summaryOnFile(home)) return undefined;
   const scan = await startScan(dir)();
-  const summary = readSummary(home, scan, prices);
+  const prices = await pricesDigest(table);
+  const found = readSummary(home, scan, prices);
+  if (found && found.added.length === 0) return { summary: found.summary, scan };
+  const summary = found && (await withAdded(home, scan, prices, table, found));
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
+}
+
+/**
+ * `found.summary` with the session files `found.added` taken in: read and parsed here, priced by
+ * `table`, each added to the columns and to the values over every session; written again under
+ * the key of `scan`. Undefined when that fails: the index answers.
+ */
+async function withAdded(
+  home: string,
+  scan: Scan,
+  prices: string,
+  table: PriceTable,
+  found: { summary: Summary; added: string[] },
+): Promise<Summary | undefined> {
+  try {
+    const { readAndParse } = await import('./parse-files.js');
+    const prefix = dirPrefix(scan.dir);
+    const files = found.added.map(
+      (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
+    );
+    const { batch } = await readAndParse(files);
+    const { summaryRows } = await import('./summary-rows.js');
+    const base = found.summary.sessions;
+    const sessions = extendColumns(base, summaryRows(batch, priceRows(table)));
+    const whole = extendWhole(found.summary.whole, sessions, base.n);
+    const skipped = [
+      ...found.summary.skipped,
+      ...batch.files
+        .filter((f) => f.status === 'bad')
+        .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
+    ].sort((a, b) => compareBinary(a.file, b.file));
+    const lines = [...found.summary.lines, ...found.added];
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      summaryPath(home),
+      summaryFile(keyOf(scan.dir, prices, scan.print), lines, sessions, whole, skipped),
+    );
+    return { whole, skipped, sessions, lines };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The summary of `list`: every live session's entry in the order list shows them by default, as
+ * `list --json` prints them (summary-list.sql), with the same key as the summary of stats and
+ * cost (no prices: list shows none). What list asks most, every session, newest first, is then
+ * its entries written out as they are.
+ */
+export interface ListSummary {
+  /** The entries, joined by ",\n": UTF-8. */
+  entries: Uint8Array;
+  skipped: SkippedFile[];
+  /** Each entry's length in bytes, its duration, its start (epoch ms) and its file, in order. */
+  readonly meta: ListMeta;
+}
+
+interface ListMeta {
+  lengths: number[];
+  durations: (number | null)[];
+  starts: number[];
+  files: string[];
+}
+
+/** Where the parts of a list summary file are, on its second line: byte offsets. */
+interface ListLayout {
+  n: number;
+  head: [number, number];
+  meta: [number, number];
+  lines: [number, number];
+  entries: [number, number];
+}
+
+function listSummaryPath(home: string): string {
+  return join(home, SUMMARY_DIR_NAME, 'list');
+}
+
+/** The list summary of `home` if it holds exactly the session files of `scan`. */
+function readListSummary(home: string, scan: Scan): ListSummary | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(listSummaryPath(home));
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl1 = bytes.indexOf(10);
+    const nl2 = bytes.indexOf(10, nl1 + 1);
+    if (nl1 < 0 || nl2 < 0) return undefined;
+    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+    const want = keyOf(scan.dir, '', scan.print);
+    if (!sameBase(key, want)) return undefined;
+    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as ListLayout;
+    if (bytes.length !== layout.entries[1]) return undefined;
+    if (key.print !== want.print) {
+      const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+      if (!sameLines(lines, manifestLines(scan.manifest))) return undefined;
+    }
+    const head = JSON.parse(bytes.toString('utf8', ...layout.head)) as { skipped: SkippedFile[] };
+    let meta: ListMeta | undefined;
+    return {
+      entries: bytes.subarray(...layout.entries),
+      skipped: head.skipped,
+      get meta() {
+        meta ??= JSON.parse(bytes.toString('utf8', ...layout.meta)) as ListMeta;
+        return meta;
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The list summary file: the key's line, the layout's line, then its parts. */
+function listSummaryFile(
+  key: SummaryKey,
+  lines: string[],
+  entries: Uint8Array,
+  meta: ListMeta,
+  skipped: SkippedFile[],
+): Buffer {
+  const head = Buffer.from(`${JSON.stringify(key)}\n`);
+  const parts = [
+    Buffer.from(JSON.stringify({ skipped })),
+    Buffer.from(JSON.stringify(meta)),
+    Buffer.from(JSON.stringify(lines)),
+  ] as const;
+  const WIDTH = 200;
+  let at = head.length + WIDTH + 1;
+  const [headAt, metaAt, linesAt, entriesAt] = [0, 1, 2, 3].map((i) => {
+    const start = at;
+    at += i < 3 ? (parts[i as 0 | 1 | 2] as Buffer).length : 0;
+    return start;
+  }) as [number, number, number, number];
+  const layout: ListLayout = {
+    n: meta.lengths.length,
+    head: [headAt, metaAt],
+    meta: [metaAt, linesAt],
+    lines: [linesAt, entriesAt],
+    entries: [entriesAt, entriesAt + entries.length],
+  };
+  const layoutText = JSON.stringify(layout);
+  if (layoutText.length > WIDTH) throw new Error('summary layout too long');
+  return Buffer.concat([head, Buffer.from(`${layoutText.padEnd(WIDTH)}\n`), ...parts, entries]);
+}
+
+/**
+ * Writes the list summary of the index `conn` holds, brought up to date from `scan` just now,
+ * unless the one on file is of that pass already; `skipped`: the live files that are not
+ * sessions. A summary that cannot be written is a summary that is absent.
+ */
+export async function keepListSummary(
+  conn: DuckDBConnection,
+  home: string,
+  scan: Scan,
+  skipped: readonly SkippedFile[],
+): Promise<void> {
+  const key = keyOf(scan.dir, '', scan.print);
+  if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
+  try {
+    const { loadSql } = await import('./sql-files.js');
+    const result = await conn.stream(loadSql('internal/summary-list'));
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    const entries =
+      (chunk.getColumnVector(0) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
+    const meta = JSON.parse(String(chunk.getColumnVector(1).getItem(0))) as ListMeta;
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      listSummaryPath(home),
+      listSummaryFile(
+        key,
+        manifestLines(scan.manifest),
+        entries,
+        meta,
+        skipped.map(({ file, reason }) => ({ file, reason })),
+      ),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+}
+
+/** Whether a list summary is on file in `home`. */
+export function listSummaryOnFile(home: string): boolean {
+  return testSwitch('NO_SUMMARY') === undefined && existsSync(listSummaryPath(home));
+}
+
+/**
+ * The list summary of the sessions in `dir`, from a stat pass made now (or the one held for
+ * `dir`); undefined when none answers for them, and the pass is then held for the command's
+ * refresh of the index.
+ */
+export async function listSummaryOf(home: string, dir: string): Promise<ListSummary | undefined> {
+  if (!listSummaryOnFile(home)) return undefined;
+  const scan = await startScan(dir)();
+  const summary = readListSummary(home, scan);
+  if (!summary) holdScan(scan);
+  return summary;
+}
+
+/**
+ * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, and
+ * the question is one a summary answers (stats without --by, cost; this machine's live sessions).
+ * The answer cache then loads no DuckDB ahead of computing it (answers.ts).
+ */
+export function summaryMayAnswer(command: string, opts: Record<string, unknown>): boolean {
+  if (opts.from !== undefined || opts.includeArchived) return false;
+  const home = grokHome();
+  if (command === 'stats') return opts.by === undefined && summaryOnFile(home);
+  if (command === 'cost') return summaryOnFile(home);
+  return false;
 }

@@ -259,7 +259,7 @@ async function costFromSummary(
   const { grokHome, readSessionsDir } = await import('../session/paths.js');
   const dir = readSessionsDir(opts);
   const { summaryOf } = await import('../analytics/summary.js');
-  const found = await summaryOf(grokHome(), dir, await pricesDigest(inForce.table));
+  const found = await summaryOf(grokHome(), dir, inForce.table);
   if (!found) return undefined;
   const a = await import('../analytics/summary-answers.js');
   const { archived: _, ...filters } = selectionFrom(opts);

@@ -260,13 +260,13 @@ async function statsFromSummary(
   const { grokHome, readSessionsDir } = await import('../session/paths.js');
   const dir = readSessionsDir(opts);
   const { summaryOf } = await import('../analytics/summary.js');
-  const found = await summaryOf(grokHome(), dir, await pricesDigest(table));
+  const found = await summaryOf(grokHome(), dir, table);
   if (!found) return undefined;
   const { archived: _, ...filters } = selectionFrom(opts);
   const everySession = Object.values(filters).every((v) => v === null);
   // over every session, the values were computed when the summary was written
   const values: StatsValues = everySession
-    ? found.summary.whole
+    ? found.summary.whole.values
     : await import('../analytics/summary-answers.js').then((a) =>
         a.statsValues(a.selectSessions(found.summary.sessions, filters)),
       );

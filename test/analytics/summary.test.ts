@@ -1,5 +1,5 @@
 /**
- * The summary (src/analytics/summary.ts) answers stats and cost without DuckDB, and its answers
+ * The summaries (src/analytics/summary.ts) answer stats, cost and list without DuckDB, and their answers
  * are the index's, byte for byte: over the fixtures (billed, cached, reasoning, active, a broken
  * file), over a generated corpus, and after sessions are added, changed and removed and after
  * new prices, when the summary on file is of another state and must not answer.
@@ -30,6 +30,11 @@ const QUESTIONS = [
   ['cost', '--by', 'day', '--tz', 'Asia/Tokyo', '--csv'],
   ['cost', '--by', 'session', '--csv'],
   ['cost', '--rate', '0.01'],
+  ['list', '--json'],
+  ['list'],
+  ['list', '--csv'],
+  ['list', '--limit', '3', '--json'],
+  ['list', '--limit', '4'],
 ];
 
 interface Answer {
@@ -43,7 +48,8 @@ interface Answer {
 function ask(args: string[], env: NodeJS.ProcessEnv): Answer {
   const preload = duckdbOpenTracePreload(h.home, 'DUCKDB-OPEN');
   const r = spawnSync(process.execPath, ['--require', preload, BIN, 'sessions', ...args], {
-    env: { ...env, GROK_NO_ANSWER_CACHE: '1' },
+    // list reads the index (or its summary) however few the files
+    env: { ...env, GROK_NO_ANSWER_CACHE: '1', GROK_LIST_INDEX_THRESHOLD: '1' },
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 60_000,
@@ -70,26 +76,32 @@ function compareAll(): void {
 }
 
 /**
- * After a change, the first question finds the summary on file of another state: it is computed
- * on the index (which writes the summary anew); then each answer from the summary is the index's.
+ * After a change, each question is answered first by whatever answers it (the index, when the
+ * summary on file is of another state: `computed` says which must be), then from the summary,
+ * and both answers are the index's.
  */
-function afterChange(): void {
+function afterChange(computed: { stats: boolean; list: boolean }): void {
   const questions = [
     ['stats', '--json'],
+    // the summary of stats serves cost too: up to date after the stats question
     ['cost', '--by', 'session', '--json'],
+    ['list', '--json'],
   ];
-  const fresh = ask(questions[0] as string[], h.env);
-  expect(fresh.opened, 'a summary of another state answered').toBe(true);
   for (const args of questions) {
+    const label = args.join(' ');
+    const first = ask(args, h.env);
+    const must = args[0] === 'stats' ? computed.stats : args[0] === 'list' ? computed.list : false;
+    expect(first.opened, `${label}: computed on the index`).toBe(must);
     const summary = ask(args, h.env);
-    expect(summary.opened, args.join(' ')).toBe(false);
+    expect(summary.opened, label).toBe(false);
     const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
-    expect({ ...summary, opened: true }, args.join(' ')).toEqual(index);
+    expect({ ...first, opened: true }, label).toEqual(index);
+    expect({ ...summary, opened: true }, label).toEqual(index);
   }
 }
 
 describe('the summary', () => {
-  it('answers stats and cost as the index does over the fixtures, a broken file among them', () => {
+  it('answers stats, cost and list as the index does over the fixtures, a broken file among them', () => {
     const broken = 'session-2025-10-05-11-20-00.json';
     copyFileSync(join(FIXTURES, 'broken', broken), join(h.sessions, broken));
     writeSession(h.sessions, {
@@ -102,34 +114,50 @@ describe('the summary', () => {
       failed: ['Bash'],
     });
     compareAll();
-  });
+  }, 600_000);
 
   it('answers as the index does over a generated corpus', () => {
     for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
     generate(h.sessions, 300, { seed: 11 });
     compareAll();
-  });
+  }, 600_000);
 
-  it('is not used for another state: sessions added, changed, removed, new prices', () => {
+  it('takes in sessions added, and is not used for another state: sessions changed, removed, new prices', () => {
     compareAll();
-    // added
+    // added: the summary of stats and cost takes the new files in; the one of list does not
     writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', input: 5000, tools: ['Grep'] });
-    afterChange();
+    afterChange({ stats: false, list: true });
+    writeSession(h.sessions, {
+      start: '2025-12-02T09:00:00Z',
+      model: 'grok-unpriced-y',
+      status: 'active',
+      tags: ['auth'],
+      failed: ['Bash', 'Bash'],
+    });
+    copyFileSync(
+      join(FIXTURES, 'sessions-extra', 'session-2025-11-20-10-00-00.json'),
+      join(h.sessions, 'session-2025-11-20-10-00-00.json'),
+    );
+    copyFileSync(
+      join(FIXTURES, 'broken', 'session-2025-10-09-08-00-00.json'),
+      join(h.sessions, 'session-2025-10-09-08-00-01.json'),
+    );
+    afterChange({ stats: false, list: true });
     // changed in place: another size
     const names = readdirSync(h.sessions).filter((n) => n.startsWith('session-'));
     const changed = join(h.sessions, names[3] as string);
     const session = JSON.parse(readFileSync(changed, 'utf8')) as { tokenUsage: { input: number } };
     session.tokenUsage.input += 12345;
     writeFileSync(changed, JSON.stringify(session));
-    afterChange();
+    afterChange({ stats: true, list: true });
     // removed
     rmSync(join(h.sessions, names[5] as string));
-    afterChange();
+    afterChange({ stats: true, list: true });
     // new prices
     writeFileSync(
       join(h.home, 'settings.json'),
       JSON.stringify({ pricing: { 'grok-4': { input: 7, output: 21 } } }),
     );
-    afterChange();
-  });
+    afterChange({ stats: true, list: false });
+  }, 600_000);
 });
