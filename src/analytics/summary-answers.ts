@@ -804,3 +804,57 @@ function sumInOrder(
   for (const i of added.at) if (hasCalls[i] === 1) sum += estimated[i] as number;
   return sum;
 }
+
+/** The sessions of `cols` but those of the files named in `gone`, in the same order. */
+export function withoutFiles(cols: SummaryColumns, gone: ReadonlySet<string>): SummaryColumns {
+  const keep: number[] = [];
+  for (let i = 0; i < cols.n; i++) if (!gone.has(cols.files[i] as string)) keep.push(i);
+  const n = keep.length;
+  const col = Object.fromEntries(
+    NUMBER_COLUMNS.map((name) => {
+      const from = cols.col[name];
+      const c = new Float64Array(n);
+      keep.forEach((i, k) => {
+        c[k] = from[i] as number;
+      });
+      return [name, c];
+    }),
+  ) as Record<NumberColumn, Float64Array>;
+  const replies: number[] = [];
+  const tools: number[] = [];
+  const sel = selectSessions(cols, EVERY);
+  const out: SummaryColumns = {
+    n,
+    col,
+    files: [],
+    ids: {},
+    paths: {},
+    models: cols.models,
+    directories: cols.directories,
+    tags: {},
+    ticks: {},
+    toolNames: cols.toolNames,
+    replies: new Int32Array(0),
+    tools: new Int32Array(0),
+  };
+  keep.forEach((i, k) => {
+    out.files.push(cols.files[i] as string);
+    const id = cols.ids[i];
+    if (id !== undefined) out.ids[k] = id;
+    const path = cols.paths[i];
+    if (path !== undefined) out.paths[k] = path;
+    const tags = cols.tags[i];
+    if (tags !== undefined) out.tags[k] = tags;
+    const ticks = cols.ticks[i];
+    if (ticks !== undefined) out.ticks[k] = ticks;
+    const r = sel.replyAt[i] as number;
+    for (let j = r; j < r + (cols.col.replies[i] as number); j++)
+      replies.push(cols.replies[j] as number);
+    const t = 3 * (sel.toolAt[i] as number);
+    for (let j = t; j < t + 3 * (cols.col.tools[i] as number); j++)
+      tools.push(cols.tools[j] as number);
+  });
+  out.replies = Int32Array.from(replies);
+  out.tools = Int32Array.from(tools);
+  return out;
+}

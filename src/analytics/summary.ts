@@ -7,9 +7,10 @@
  *
  * - its key is the stat pass's manifest (every session file's name, size and mtime), the price
  *   table's digest (costs.ts: pricesDigest), the index's schema steps, grok's version and its own
- *   format: a file added, changed or removed (delete, prune, archive, repair, redact, tag, a chat
- *   saving), new prices, a migration, each makes it answer no more until a command on the index
- *   writes it again;
+ *   format. Up to MOST_CHANGED files added, changed or removed (a chat saving, delete, prune,
+ *   archive, repair, tag) are taken in here, the new ones parsed and priced as the index would
+ *   (summary-rows.ts); more, new prices, a migration, and it answers no more until a command on
+ *   the index writes it again (redact removes it);
  * - it is written whole to a temporary file renamed over the old one (a crash leaves the old or
  *   the new, never half of one), and it carries its key, so a summary written by a concurrent
  *   grok from another state of the directory is never taken for this one;
@@ -42,6 +43,7 @@ import {
   type SummaryRow,
   type WholeState,
   wholeOf,
+  withoutFiles,
 } from './summary-answers.js';
 
 /** Changes whenever what the summary holds, or how it is read, changes. */
@@ -138,20 +140,32 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * The most files a summary takes in (summaryOf) rather than have the index answer: parsing them
- * here costs what the index's refresh would, and the summary is written whole again.
+ * The most files a summary takes in or lets go (summaryOf) rather than have the index answer:
+ * parsing them here costs what the index's refresh would, and the summary is written whole again.
  */
-const MOST_ADDED = 100;
+const MOST_CHANGED = 100;
+
+/** How the files of a pass differ from those of a summary: manifest lines added and removed. */
+interface LineChanges {
+  added: string[];
+  removed: string[];
+}
 
 /**
- * The lines of `now` that `was` lacks, when `now` has every line of `was` (files added, none
- * changed or removed) and not more than MOST_ADDED new ones; else undefined.
+ * The lines of `now` that `was` lacks and those of `was` that `now` lacks (a file changed in
+ * place is both), when there are not more than MOST_CHANGED of each; else undefined.
  */
-function addedLines(was: readonly string[], now: readonly string[]): string[] | undefined {
-  if (now.length < was.length || now.length - was.length > MOST_ADDED) return undefined;
+function lineChanges(was: readonly string[], now: readonly string[]): LineChanges | undefined {
+  if (Math.abs(now.length - was.length) > MOST_CHANGED) return undefined;
   const set = new Set(now);
-  for (const line of was) if (!set.delete(line)) return undefined;
-  return [...set];
+  const removed: string[] = [];
+  for (const line of was) {
+    if (set.delete(line)) continue;
+    removed.push(line);
+    if (removed.length > MOST_CHANGED) return undefined;
+  }
+  if (set.size > MOST_CHANGED) return undefined;
+  return { added: [...set], removed };
 }
 
 /** A view of `count` numbers of `bytes` from `at`, copied where not aligned for the type. */
@@ -200,7 +214,7 @@ export function readSummary(
   home: string,
   scan: Scan,
   prices: string,
-): { summary: Summary; added: string[] } | undefined {
+): { summary: Summary; changes: LineChanges } | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(summaryPath(home));
@@ -223,12 +237,12 @@ export function readSummary(
       return lines;
     };
     // Another print: the same files (a lock file came or went, the pass was made another way),
-    // or files added to those it holds, which it takes in (summaryOf), or another state.
-    let added: string[] = [];
+    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
+    let changes: LineChanges = { added: [], removed: [] };
     if (key.print !== want.print) {
-      const more = addedLines(linesOf(), manifestLines(scan.manifest));
-      if (more === undefined) return undefined;
-      added = more;
+      const found = lineChanges(linesOf(), manifestLines(scan.manifest));
+      if (found === undefined) return undefined;
+      changes = found;
     }
     const whole = JSON.parse(bytes.toString('utf8', ...layout.whole)) as SummaryWhole;
     let sessions: SummaryColumns | undefined;
@@ -248,7 +262,7 @@ export function readSummary(
         return linesOf();
       },
     };
-    return { summary, added };
+    return { summary, changes };
   } catch {
     return undefined;
   }
@@ -388,43 +402,56 @@ export async function summaryOf(
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
   const found = readSummary(home, scan, prices);
-  if (found && found.added.length === 0) return { summary: found.summary, scan };
-  const summary = found && (await withAdded(home, scan, prices, table, found));
+  if (found && found.changes.added.length + found.changes.removed.length === 0) {
+    return { summary: found.summary, scan };
+  }
+  const summary = found && (await withChanges(home, scan, prices, table, found));
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
 }
 
 /**
- * `found.summary` with the session files `found.added` taken in: read and parsed here, priced by
- * `table`, each added to the columns and to the values over every session; written again under
- * the key of `scan`. Undefined when that fails: the index answers.
+ * `found.summary` with the files `found.changes` names: those removed (or changed) let go, those
+ * added (or changed) read and parsed here, priced by `table` and added last, as the index adds
+ * their rows; the values over every session brought up to date; written again under the key of
+ * `scan`. Undefined when that fails: the index answers.
  */
-async function withAdded(
+async function withChanges(
   home: string,
   scan: Scan,
   prices: string,
   table: PriceTable,
-  found: { summary: Summary; added: string[] },
+  found: { summary: Summary; changes: LineChanges },
 ): Promise<Summary | undefined> {
   try {
+    const { added, removed } = found.changes;
+    const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
+    const gone = new Set(removed.map(nameOf));
+    let base = found.summary.sessions;
+    let whole = found.summary.whole;
+    if (gone.size > 0) {
+      base = withoutFiles(base, gone);
+      // recomputed over what is left: a sum of doubles cannot take one back exactly
+      whole = wholeOf(base);
+    }
     const { readAndParse } = await import('./parse-files.js');
     const prefix = dirPrefix(scan.dir);
-    const files = found.added.map(
+    const files = added.map(
       (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
     );
     const { batch } = await readAndParse(files);
     const { summaryRows } = await import('./summary-rows.js');
-    const base = found.summary.sessions;
     const sessions = extendColumns(base, summaryRows(batch, priceRows(table)));
-    const whole = extendWhole(found.summary.whole, sessions, base.n);
+    whole = extendWhole(whole, sessions, base.n);
     const skipped = [
-      ...found.summary.skipped,
+      ...found.summary.skipped.filter((f) => !gone.has(f.file)),
       ...batch.files
         .filter((f) => f.status === 'bad')
         .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
     ].sort((a, b) => compareBinary(a.file, b.file));
-    const lines = [...found.summary.lines, ...found.added];
+    const removedLines = new Set(removed);
+    const lines = [...found.summary.lines.filter((l) => !removedLines.has(l)), ...added];
     await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
     await writeFileAtomic(
       summaryPath(home),
@@ -600,7 +627,7 @@ export async function listSummaryOf(home: string, dir: string): Promise<ListSumm
  * The answer cache then loads no DuckDB ahead of computing it (answers.ts).
  */
 export function summaryMayAnswer(command: string, opts: Record<string, unknown>): boolean {
-  if (opts.from !== undefined || opts.includeArchived) return false;
+  if (opts.from !== undefined || opts.machine !== undefined || opts.includeArchived) return false;
   const home = grokHome();
   if (command === 'stats') return opts.by === undefined && summaryOnFile(home);
   if (command === 'cost') return summaryOnFile(home);

@@ -180,7 +180,7 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       : undefined;
   // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
   const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
-  if (opts.from === undefined && !opts.includeArchived) {
+  if (opts.from === undefined && opts.machine === undefined && !opts.includeArchived) {
     const answered = await costFromSummary(opts, by, tz, pricing, inForce);
     if (answered) return answered;
   }

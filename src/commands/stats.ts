@@ -171,7 +171,12 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       : undefined;
   // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
   const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
-  if (by === undefined && opts.from === undefined && !opts.includeArchived) {
+  if (
+    by === undefined &&
+    opts.from === undefined &&
+    opts.machine === undefined &&
+    !opts.includeArchived
+  ) {
     const answered = await statsFromSummary(opts, table);
     if (answered) return answered;
   }

@@ -114,6 +114,15 @@ describe('the summary', () => {
       failed: ['Bash'],
     });
     compareAll();
+    // a question the summary does not answer is refused as before it was kept
+    for (const args of [
+      ['stats', '--machine', 'laptop'],
+      ['cost', '--machine', 'laptop'],
+    ]) {
+      const refused = ask(args, h.env);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/--machine picks a machine of a pool/);
+    }
   }, 600_000);
 
   it('answers as the index does over a generated corpus', () => {
@@ -122,9 +131,10 @@ describe('the summary', () => {
     compareAll();
   }, 600_000);
 
-  it('takes in sessions added, and is not used for another state: sessions changed, removed, new prices', () => {
+  it('takes in sessions added, changed and removed, and is not used under new prices', () => {
     compareAll();
-    // added: the summary of stats and cost takes the new files in; the one of list does not
+    // added: the summary of stats and cost takes the new files in; the one of list does not (nor
+    // changed or removed files below)
     writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', input: 5000, tools: ['Grep'] });
     afterChange({ stats: false, list: true });
     writeSession(h.sessions, {
@@ -149,10 +159,10 @@ describe('the summary', () => {
     const session = JSON.parse(readFileSync(changed, 'utf8')) as { tokenUsage: { input: number } };
     session.tokenUsage.input += 12345;
     writeFileSync(changed, JSON.stringify(session));
-    afterChange({ stats: true, list: true });
+    afterChange({ stats: false, list: true });
     // removed
     rmSync(join(h.sessions, names[5] as string));
-    afterChange({ stats: true, list: true });
+    afterChange({ stats: false, list: true });
     // new prices
     writeFileSync(
       join(h.home, 'settings.json'),
