@@ -7,6 +7,9 @@
  * Uses dist/ (`npm run build` first) and /usr/bin/time. Options:
  *   --small N  --large N   the two sizes (default 10000, 100000)
  *   --runs N               runs of each (default 1); the median is compared
+ *   --data DIR             where the sessions are made and kept (DIR/bench/data/home-N, as
+ *                          bench/data.mjs lays them out; default this project): 100,000 belong
+ *                          under a temporary folder, deleted once done
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -18,6 +21,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
 const runs = opt('--runs', 1);
+const dataRoot = args.includes('--data') ? args[args.indexOf('--data') + 1] : ROOT;
 
 function coldStats(home) {
   for (const f of ['index.duckdb', 'index.duckdb.wal']) rmSync(join(home, f), { force: true });
@@ -50,7 +54,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => spawnSync('cat', ['/proc/loadavg']).stdout.toString().split(' ')[0];
 const result = {};
 for (const n of [opt('--small', 10_000), opt('--large', 100_000)]) {
-  const d = dataSetAt(ROOT, n);
+  const d = dataSetAt(dataRoot, n);
   const all = [];
   for (let i = 0; i < runs; i++) {
     const before = load();

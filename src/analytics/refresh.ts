@@ -20,6 +20,7 @@ import {
   entryFile,
   fileEntry,
   manifestEntries,
+  manifestFiles,
   manifestLines,
   type Scan,
   type ScannedFile,
@@ -97,7 +98,10 @@ async function deleteSids(conn: DuckDBConnection, sids: readonly number[]): Prom
  * 2,500 files cost a cold build of 10,000 sessions 0.6-0.8 CPU s more than one commit, and one of
  * 100,000 some 8 CPU s more. What waits for a commit is DuckDB's rows of those files (their list
  * and browser entries some 15 MB per 10,000 sessions; the many message rows are written to the
- * file as row groups fill): bounded, whatever the number of files.
+ * file as row groups fill): bounded, whatever the number of files. Not bounded: a checkpoint
+ * leaves the rows committed since the last one in a row group of their own, and DuckDB merges
+ * adjacent row groups that fit in one, rewriting them through memory with no limit (at 100,000
+ * sessions, the 80,000 per-session rows so far at once: the build's peak).
  */
 const COMMIT_EVERY = 10_000;
 
@@ -281,6 +285,35 @@ async function manifest(conn: DuckDBConnection): Promise<string> {
   return String(r.getRows()[0]?.[0] ?? '');
 }
 
+/**
+ * What changed in `dir` (as `scan` saw it) since the index was written: the files to read, the paths
+ * whose rows go, and, when the index's own manifest is what the pass is compared with
+ * (`trusted`), its lines that came and went. What the index holds is the manifest of its last
+ * complete refresh of the directory (dir_state says it is whole, and is removed while a write is
+ * under way), else the files table itself; with no file in it (a first build), every file found,
+ * made from the manifest alone (manifestFiles). Only what the build needs outlives this call.
+ */
+async function changesSince(
+  conn: DuckDBConnection,
+  dir: string,
+  scan: Scan,
+  trusted: boolean,
+): Promise<{
+  changed: ScannedFile[];
+  outdated: string[];
+  gone: number;
+  lines?: { added: string[]; removed: string[] };
+}> {
+  if (trusted) {
+    const lines = entryChanges(manifestLines(await manifest(conn)), manifestLines(scan.manifest));
+    return { ...filesToRead(lines, dirPrefix(dir)), lines };
+  }
+  const indexed = await indexedEntries(conn);
+  if (indexed.length === 0)
+    return { changed: manifestFiles(dir, scan.manifest), outdated: [], gone: 0 };
+  return filesToRead(entryChanges(indexed, manifestEntries(dir, scan.manifest)), '');
+}
+
 async function refreshLive(
   conn: DuckDBConnection,
   dir: string,
@@ -293,13 +326,8 @@ async function refreshLive(
   });
   const lastPrint = last.getRowObjectsJS()[0]?.fingerprint;
   if (lastPrint === scan.print) return { read: 0, removed: 0, unchanged: scan.count };
-  // What the index holds: the manifest of its last complete refresh of this directory (dir_state
-  // says it is whole, and is removed while a write is under way), else the files table itself.
   const trusted = lastPrint !== undefined;
-  const changes = trusted
-    ? entryChanges(manifestLines(await manifest(conn)), manifestLines(scan.manifest))
-    : entryChanges(await indexedEntries(conn), manifestEntries(dir, scan.manifest));
-  const { changed, outdated, gone } = filesToRead(changes, trusted ? dirPrefix(dir) : '');
+  const { changed, outdated, gone, lines } = await changesSince(conn, dir, scan, trusted);
   const stale =
     outdated.length === 0
       ? []
@@ -311,11 +339,11 @@ async function refreshLive(
   const writeState = async () => {
     await conn.run('DELETE FROM dir_state');
     await conn.run('INSERT INTO dir_state VALUES ($dir, $print)', { dir, print: scan.print });
-    if (!trusted) await conn.run('DELETE FROM dir_lines');
-    else if (changes.removed.length > 0)
-      await conn.run(loadSql('internal/dir-lines-remove'), { lines: changes.removed.join('\n') });
-    const lines = trusted ? changes.added.join('\n') : scan.manifest;
-    if (lines !== '') await conn.run(loadSql('internal/dir-lines-add'), { lines });
+    if (!lines) await conn.run('DELETE FROM dir_lines');
+    else if (lines.removed.length > 0)
+      await conn.run(loadSql('internal/dir-lines-remove'), { lines: lines.removed.join('\n') });
+    const added = lines ? lines.added.join('\n') : scan.manifest;
+    if (added !== '') await conn.run(loadSql('internal/dir-lines-add'), { lines: added });
   };
   const read = changed.length;
   if (read > 0 || stale.length > 0) {

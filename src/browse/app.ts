@@ -9,7 +9,7 @@
  */
 import { writeSync } from 'node:fs';
 import { Box, type Key, render, Text, useInput, useStdout } from 'ink';
-import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { plural } from '../render/format.js';
 import type { Session } from '../session/schema.js';
 import {
@@ -43,7 +43,14 @@ type Mode =
   | { kind: 'search'; text: string }
   | { kind: 'prompt'; what: 'rename' | 'tag'; text: string }
   | { kind: 'confirm'; what: 'delete' | 'archive'; row: BrowseRow }
-  | { kind: 'view'; row: BrowseRow; session: Session | undefined; top: number };
+  | {
+      kind: 'view';
+      row: BrowseRow;
+      session: Session | undefined;
+      /** Why the session could not be read: said in the view, which stays open. */
+      error?: string;
+      top: number;
+    };
 
 interface Status {
   text: string;
@@ -53,6 +60,7 @@ interface Status {
 const FOOTER =
   '↑↓ jk PgUp/PgDn · enter resume · v view · n name · t tag · d delete · a archive · e export · s sort · c this dir · A archived · / text · tab filter · q quit';
 const VIEW_FOOTER = '↑↓/jk scroll · PgUp/PgDn · g/G top/end · q/esc back';
+const VIEW_ERROR_FOOTER = 'r read it again · q/esc back';
 
 /** An SGR mouse report (ESC [ < b ; x ; y M), as Ink hands it over without its ESC. */
 const MOUSE = /^\[<(\d+);\d+;\d+[Mm]$/;
@@ -114,14 +122,15 @@ function footerLines(text: string, width: number, max: number): Line[] {
     .map((l) => [{ text: l, style: 'dim' as const }]);
 }
 
-interface Props {
+export interface BrowserProps {
   source: BrowseSource;
   options: BrowseOptions;
   initial: FirstRows;
   done: (outcome: BrowseOutcome) => void;
 }
 
-function Browser({ source, options, initial, done }: Props): React.ReactElement {
+/** The browser's screen; runBrowser below puts it on the terminal. */
+export function Browser({ source, options, initial, done }: BrowserProps): React.ReactElement {
   const { columns, rows: height } = useSize();
   const colour = options.colour;
   const [all, setAll] = useState<BrowseRow[]>(initial.rows);
@@ -168,13 +177,18 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
           setComplete(true);
         },
         (error: Error) => {
+          // the status line goes at the next key; the note stays, so the short list says why
           setStatus({ text: error.message, warn: true });
+          setNotes((n) => [
+            ...n,
+            `only the newest ${initial.rows.length} ${plural(initial.rows.length, 'session')}: ${error.message}`,
+          ]);
           setComplete(true);
         },
       );
     }, 0);
     return () => clearTimeout(timer);
-  }, [partial]);
+  }, [partial, initial.rows.length]);
 
   // ---- layout ----
   const wide = columns >= 150;
@@ -245,19 +259,26 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
     return false;
   };
 
+  // A file that cannot be read (removed or being rewritten by another grok, too many files open)
+  // is said in the view, which stays open until the user leaves it: back in the list, where they
+  // were, a key would clear the status line before it was read. An answer that comes after the
+  // user has left the view changes nothing.
+  const readIntoView = (row: BrowseRow) => {
+    source.read(row).then(
+      (session) =>
+        setMode((m) =>
+          m.kind === 'view' && m.row === row ? { ...m, session, error: undefined } : m,
+        ),
+      (error: Error) =>
+        setMode((m) => (m.kind === 'view' && m.row === row ? { ...m, error: error.message } : m)),
+    );
+  };
+
   const openView = (row: BrowseRow) => {
     if (!liveOnly(row, 'view')) return;
     const cached = previews.get(row.file)?.session;
     setMode({ kind: 'view', row, session: cached, top: 0 });
-    if (!cached) {
-      source.read(row).then(
-        (session) => setMode((m) => (m.kind === 'view' && m.row === row ? { ...m, session } : m)),
-        (error: Error) => {
-          setMode({ kind: 'list' });
-          setStatus({ text: error.message, warn: true });
-        },
-      );
-    }
+    if (!cached) readIntoView(row);
   };
 
   const viewLines = useMemo(
@@ -283,15 +304,22 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
 
     if (mode.kind === 'view') {
       const page = Math.max(1, height - 3);
-      const last = Math.max(0, viewLines.length - page);
+      // Until the session is read, its length is unknown: a move is kept as asked (G, the end)
+      // and made once it is drawn, not lost to a slow read.
+      const last = mode.session ? Math.max(0, viewLines.length - page) : Number.POSITIVE_INFINITY;
+      const at = Math.min(mode.top, last);
       const scroll = (to: number) => setMode({ ...mode, top: Math.max(0, Math.min(last, to)) });
-      if (up || input === 'k') scroll(mode.top - step);
-      else if (down || input === 'j') scroll(mode.top + step);
-      else if (key.pageUp) scroll(mode.top - page);
-      else if (key.pageDown || input === ' ') scroll(mode.top + page);
+      if (up || input === 'k') scroll(at - step);
+      else if (down || input === 'j') scroll(at + step);
+      else if (key.pageUp) scroll(at - page);
+      else if (key.pageDown || input === ' ') scroll(at + page);
       else if (input === 'g' || key.home) scroll(0);
       else if (input === 'G' || key.end) scroll(last);
       else if (input === 'q' || key.escape) setMode({ kind: 'list' });
+      else if (input === 'r' && mode.error !== undefined) {
+        setMode({ ...mode, error: undefined });
+        readIntoView(mode.row);
+      }
       return;
     }
 
@@ -475,12 +503,23 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
   // seeing what the one before it did.
   const waiting = useRef<[string, Key][]>([]);
   const [taken, setTaken] = useState(0);
-  useInput((input, key) => {
+  const take = (input: string, key: Key) => {
     // behind keys still waiting, a key waits too: they are taken in the order they came
     if ((complete && waiting.current.length === 0) || (key.ctrl && input === 'c'))
       onKey(input, key);
     else waiting.current.push([input, key]);
+  };
+  // A key goes to the screen as last drawn. Ink passes keys to the handler useInput was last
+  // given, and swaps handlers in an effect; after a render that took more than a few milliseconds
+  // React runs that effect on a later turn of the event loop, and a key read in between went to
+  // the screen before (on a busy machine: the conversation view drawn, its `G` typed into the
+  // list's filter). Here the handler is swapped in a layout effect, which runs as the screen is
+  // drawn.
+  const latest = useRef(take);
+  useLayoutEffect(() => {
+    latest.current = take;
   });
+  useInput(useCallback((input: string, key: Key) => latest.current(input, key), []));
   // biome-ignore lint/correctness/useExhaustiveDependencies: onKey is new each render; `taken` moves the queue on
   useEffect(() => {
     if (!complete) return;
@@ -493,11 +532,15 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
   // ---- drawing ----
   if (mode.kind === 'view') {
     const page = Math.max(1, height - 3);
-    const shown = mode.session
-      ? viewLines.slice(mode.top, mode.top + page)
-      : [[{ text: 'reading…', style: 'dim' as const }]];
+    // as far as the conversation goes at this window's size
+    const viewTop = Math.max(0, Math.min(mode.top, viewLines.length - page));
+    const shown: Line[] = mode.session
+      ? viewLines.slice(viewTop, viewTop + page)
+      : mode.error !== undefined
+        ? wrap(mode.error, columns).map((l) => [{ text: l, style: 'warn' as const }])
+        : [[{ text: 'reading…', style: 'dim' as const }]];
     const where = mode.session
-      ? ` · lines ${Math.min(viewLines.length, mode.top + 1)}-${Math.min(viewLines.length, mode.top + page)} of ${viewLines.length}`
+      ? ` · lines ${Math.min(viewLines.length, viewTop + 1)}-${Math.min(viewLines.length, viewTop + page)} of ${viewLines.length}`
       : '';
     return h(
       Box,
@@ -513,7 +556,23 @@ function Browser({ source, options, initial, done }: Props): React.ReactElement 
         colour,
       ),
       ...exactly(shown, page).map((l, i) => lineNode(l, i, colour)),
-      lineNode([{ text: fitWidth(VIEW_FOOTER, columns), style: 'dim' }], 'f', colour),
+      lineNode(
+        [
+          {
+            text: fitWidth(
+              mode.error !== undefined
+                ? VIEW_ERROR_FOOTER
+                : mode.session
+                  ? VIEW_FOOTER
+                  : 'q/esc back',
+              columns,
+            ),
+            style: 'dim',
+          },
+        ],
+        'f',
+        colour,
+      ),
     );
   }
 

@@ -18,6 +18,7 @@ import {
   holdScan,
   holdsSessionFiles,
   manifestEntries,
+  manifestFiles,
   prepareScan,
   releaseScan,
   type Scan,
@@ -170,6 +171,37 @@ test('a missing directory holds no sessions; one that cannot be read is an error
   const notADir = join(h.home, 'sessions.txt');
   writeFileSync(notADir, 'not a directory');
   await expect(scan(notADir)).rejects.toThrow(`cannot read sessions directory ${notADir}: `);
+});
+
+test('manifestFiles: the files of entryFile over every entry, sorted by path, by either pass', async () => {
+  crowd(h.sessions, FIND_FROM);
+  // written out of order, a second session in the same second, and fractional mtimes
+  for (const [start, at] of [
+    ['2025-11-03T10:00:00Z', 1_762_000_000.5],
+    ['2025-11-01T10:00:00Z', 1_762_000_001.123456],
+    ['2025-11-02T10:00:00Z', 1_762_000_002],
+  ] as const) {
+    utimesSync(writeSession(h.sessions, { start }), at, at);
+  }
+  const second = join(h.sessions, 'session-2025-11-01-10-00-00-2.json');
+  writeFileSync(second, '{}');
+  const byPath = (a: { path: string }, b: { path: string }) =>
+    a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  for (const pass of [scanNow(h.sessions), await scan(h.sessions)]) {
+    const files = manifestFiles(h.sessions, pass.manifest);
+    expect(files).toHaveLength(4);
+    expect(files).toEqual(manifestEntries(h.sessions, pass.manifest).map(entryFile).sort(byPath));
+    expect(files.find((f) => f.path === second)?.size).toBe(2);
+  }
+  expect(manifestFiles(h.sessions, '')).toEqual([]);
+  expect(manifestFiles(`${h.sessions}/`, 'session-2025-11-01-10-00-00.json\t7\t1.5')).toEqual([
+    {
+      name: 'session-2025-11-01-10-00-00.json',
+      path: join(h.sessions, 'session-2025-11-01-10-00-00.json'),
+      size: 7,
+      mtimeMs: 1.5,
+    },
+  ]);
 });
 
 test('compareEntries: new and changed files are read again, the rows of missing ones go', () => {

@@ -3,7 +3,7 @@
  * against the commands', and the terminal as it is left.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textMessages } from '../chat/fake-server.js';
@@ -329,6 +329,33 @@ describe('the terminal (acceptance 4)', { timeout: 120_000 }, () => {
     await term.waitFor(/\[6\] assistant/);
     term.keys('Escape');
     await term.waitFor(DRAWN);
+    term.keys('q');
+    await term.waitFor(/\[exit 0\]/);
+  });
+});
+
+describe('the conversation view', { timeout: 120_000 }, () => {
+  it('a session that cannot be read is said in the view, not dropped; r reads it again; q is back on its row', async () => {
+    const id = 'session-2025-12-15-14-35-43';
+    const file = join(fx.home.sessions, `${id}.json`);
+    const away = join(fx.home.home, `${id}.json`);
+    term = new Terminal({ columns: 100, rows: 30 });
+    term.start(['sessions', 'browse'], fx.env, fx.project);
+    await term.waitFor(DRAWN, SLOW);
+    // the second session of the list moved away after the list was read, as a concurrent grok may
+    renameSync(file, away);
+    term.keys('j');
+    await term.waitFor(/› .*2025-12-15 14:35/);
+    term.keys('v');
+    const failed = await term.waitFor(/r read it again/, SLOW);
+    expect(failed).toContain(`${id}.json could not be read`);
+    renameSync(away, file);
+    term.keys('r');
+    const view = await term.waitFor(/lines 1-\d+ of \d+/, SLOW);
+    expect(view.split('\n')[0]).toContain(id);
+    term.keys('q');
+    const list = await term.waitFor(DRAWN);
+    expect(list).toMatch(/› .*2025-12-15 14:35/);
     term.keys('q');
     await term.waitFor(/\[exit 0\]/);
   });
