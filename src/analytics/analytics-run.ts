@@ -65,6 +65,11 @@ export interface AnalyticsContext {
   /** Notes for stderr: why the on-disk index was not used. */
   notices: string[];
   /**
+   * The stat pass the on-disk index was just brought up to date from, for the summary
+   * (summary.ts: keepSummary); undefined over a pool, archives, or an index in memory.
+   */
+  scan?: Scan | undefined;
+  /**
    * Brings in the text (message content, tool-call parameters and results) of the selected
    * sessions that lack it, before a query of `messages` or `tool_calls` that reads it.
    */
@@ -138,6 +143,7 @@ async function refreshed(
 export interface RefreshedIndex {
   handle: IndexHandle;
   stats: RefreshStats;
+  scan: Scan;
   locks: string[];
   notices: string[];
   home: string;
@@ -218,7 +224,7 @@ export async function openRefreshed(
     (n): n is string => n !== undefined,
   );
   if (notices.length > 0) passing.met = true;
-  return { handle, stats, locks: scan.locks, notices, home, dir };
+  return { handle, stats, scan, locks: scan.locks, notices, home, dir };
 }
 
 /** The analytics context over a pool (`--from`): its sessions, each once, as the index's tables. */
@@ -325,7 +331,7 @@ export async function withAnalytics<T>(
   // The log is settled once the command's writes are done: the refresh's, and what the command
   // writes itself (the cost of new sessions: costs.ts), make one decision, so a checkpoint due
   // leaves no log behind.
-  const { handle, stats, locks, notices, home, dir } = await openRefreshed(
+  const { handle, stats, scan, locks, notices, home, dir } = await openRefreshed(
     opts,
     selection.archived,
     { settle: false },
@@ -355,6 +361,7 @@ export async function withAnalytics<T>(
       refresh: stats,
       locks,
       notices,
+      scan: handle.mode === 'file' && !archived && notices.length === 0 ? scan : undefined,
       settle: async () => {
         await handle.settle?.();
       },

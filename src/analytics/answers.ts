@@ -182,7 +182,12 @@ export async function cachedAnswer(
   // likely to be computed, DuckDB is loaded and opens the index meanwhile.
   const scanning = startScan(dir);
   // An answer over a pool (--from) reads the pool, never the index.
-  const warming = warm && opts.from === undefined && likelyStale(command, dir);
+  const warming =
+    warm &&
+    opts.from === undefined &&
+    likelyStale(command, dir) &&
+    // a summary answers without DuckDB (summary.ts)
+    !(await import('./summary.js')).summaryMayAnswer(command, opts);
   if (warming) {
     // A failure here is met again, and reported, by the computation itself.
     await warmUp().catch(() => {});

@@ -61,6 +61,19 @@ export async function computeCosts(
   await ctx.conn.run(ctx.sql('internal/session-costs-kept'));
 }
 
+function digestOf(prices: string, formula: string): string {
+  return createHash('sha256').update(prices).update('\0').update(formula).digest('hex');
+}
+
+/**
+ * The digest of a price table and the formula that prices sessions with it: what cost_rows
+ * records their rows were computed with (keepCostRows), and the summary its figures (summary.ts).
+ */
+export async function pricesDigest(table: PriceTable): Promise<string> {
+  const { loadSql } = await import('./sql-files.js');
+  return digestOf(JSON.stringify(priceRows(table)), loadSql('internal/session-costs'));
+}
+
 /**
  * Brings cost_rows up to date for the selected sessions: those without a row are priced by
  * session-costs.sql (joined to them instead of the whole selection), in one short transaction;
@@ -74,7 +87,7 @@ async function keepCostRows(
   pricesToMake: boolean,
 ): Promise<void> {
   const { loadSql, replaceLine, SELECTION_JOIN } = await import('./sql-files.js');
-  const digest = createHash('sha256').update(prices).update('\0').update(formula).digest('hex');
+  const digest = digestOf(prices, formula);
   const [state] = await ctx.rows<{ digest: string | null; missing: number }>(
     'internal/cost-rows-state',
   );

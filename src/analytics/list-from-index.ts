@@ -28,11 +28,53 @@ interface Listed {
   notices: string[];
 }
 
+/**
+ * The first `limit` sessions (all for null) of the list summary (summary.ts): what list shows of
+ * every session in its default order, without DuckDB. Undefined when no summary answers.
+ */
+async function listedFromSummary(
+  opts: ListFilterOptions,
+  limit: number | null,
+): Promise<Listed | undefined> {
+  const { grokHome, readSessionsDir } = await import('../session/paths.js');
+  const dir = readSessionsDir(opts);
+  const { listSummaryOf } = await import('./summary.js');
+  const found = await listSummaryOf(grokHome(), dir);
+  if (!found) return undefined;
+  const n = found.meta.lengths.length;
+  const shown = limit === null ? n : Math.min(limit, n);
+  let entries = found.entries;
+  let durations = found.meta.durations;
+  if (shown < n) {
+    // the entries shown and the ",\n" between them
+    const bytes = found.meta.lengths.slice(0, shown).reduce((a, b) => a + b + 2, -2);
+    entries = entries.subarray(0, Math.max(0, bytes));
+    durations = durations.slice(0, shown);
+  }
+  return {
+    dir,
+    matched: n,
+    entries,
+    durations: JSON.stringify(durations),
+    skipped: found.skipped,
+    notices: [],
+  };
+}
+
 async function listed(opts: ListFilterOptions): Promise<Listed> {
   const filter = parseListFilter(opts);
   const sort = sortKey(opts.sort);
   const limit = opts.limit === undefined ? null : parsePositiveInt(opts.limit, '--limit');
   const { sessionsDir, since, until, month, tz, model, tag, project } = opts;
+  // every session, in the default order: what the list summary holds
+  const everySession =
+    sort === 'start' &&
+    filter.overTokens === undefined &&
+    [since, until, month, model, tag, project].every((v) => v === undefined);
+  if (everySession) {
+    const answered = await listedFromSummary(opts, limit);
+    if (answered) return answered;
+  }
   return withAnalytics(
     { sessionsDir, since, until, month, tz, model, tag, project, fixedSelection: true },
     async (ctx) => {
@@ -47,12 +89,18 @@ async function listed(opts: ListFilterOptions): Promise<Listed> {
       if (!chunk || chunk.rowCount === 0) throw new Error('list-sessions gave no row');
       const bytes =
         (chunk.getColumnVector(1) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
+      const matched = Number(chunk.getColumnVector(0).getItem(0));
+      const durations = String(chunk.getColumnVector(2).getItem(0));
+      if (everySession && ctx.scan) {
+        const { keepListSummary } = await import('./summary.js');
+        await keepListSummary(ctx.conn, ctx.home, ctx.scan, ctx.skipped);
+      }
       return {
         dir: ctx.dir,
-        matched: Number(chunk.getColumnVector(0).getItem(0)),
+        matched,
         // A payload of up to 12 bytes is a view of the chunk's memory: copied to outlive it.
         entries: bytes.length <= 12 ? Uint8Array.from(bytes) : bytes,
-        durations: String(chunk.getColumnVector(2).getItem(0)),
+        durations,
         skipped: ctx.skipped,
         notices: ctx.notices,
       };

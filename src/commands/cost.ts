@@ -19,6 +19,7 @@ import {
   type CostPartsRow,
   computeCosts,
   partsOf,
+  pricesDigest,
   type SessionCostPartsRow,
   tableInForce,
 } from '../analytics/costs.js';
@@ -29,7 +30,7 @@ import {
   tokenColumns,
   withNotes,
 } from '../analytics/output.js';
-import { dayKey, validateTimeZone } from '../analytics/period.js';
+import { dayKey, selectionFrom, validateTimeZone } from '../analytics/period.js';
 import {
   addParts,
   type CostParts,
@@ -45,7 +46,7 @@ import { formatDateTime, formatInt, formatUsd, plural } from '../render/format.j
 import type { CommandOutput } from '../render/output.js';
 import { jsonText } from '../render/output.js';
 import { wrapWords } from '../render/width.js';
-import { noSessionsText, settingsPath } from '../session/paths.js';
+import { namedOutside, noSessionsText, settingsPath } from '../session/paths.js';
 
 export interface CostOptions extends AnalyticsOptions {
   by?: string | undefined;
@@ -179,6 +180,10 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       : undefined;
   // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
   const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
+  if (opts.from === undefined && opts.machine === undefined && !opts.includeArchived) {
+    const answered = await costFromSummary(opts, by, tz, pricing, inForce);
+    if (answered) return answered;
+  }
   return withAnalytics(reading, async (ctx) => {
     await computeCosts(ctx, inForce.table);
     const pooled = opts.from !== undefined;
@@ -222,48 +227,112 @@ export async function cost(opts: CostOptions): Promise<CostResult> {
       };
     }
     const [rows] = await ctx.values<[SessionCostRow[] | null]>(['internal/cost-sessions']);
-    const sessions = (rows ?? []).map(
-      (r): SessionCost => ({
-        sessionId: r.session_id,
-        file: r.file,
-        model: r.model,
-        startTime: new Date(r.start_ms).toISOString(),
-        input: r.input,
-        output: r.output,
-        total: r.total,
-        messages: r.messages,
-        durationMs: r.duration_ms,
-        ...figures(partsOf(r), r.total, pricing),
-        ...(r.machine !== null ? { machine: r.machine } : {}),
-      }),
-    );
-    const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
-      (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total,
-    );
-    const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz), pricing).sort(
-      (a, b) => (a.key < b.key ? -1 : 1),
-    );
-    const byMachine = pooled
-      ? groupCosts(sessions, (s) => s.machine ?? '', pricing).sort(
-          (a, b) =>
-            (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
-        )
-      : undefined;
-    return {
+    if (ctx.scan) {
+      const { keepSummary } = await import('../analytics/summary.js');
+      await keepSummary(ctx.conn, ctx.home, ctx.scan, await pricesDigest(inForce.table));
+    }
+    return costOf(rows ?? [], {
       dir: ctx.dir,
       by,
+      tz,
       pricing,
       overridden,
-      sessions,
-      total: sumCosts(sessions, pricing),
-      byModel,
-      byDay,
-      byMachine,
-      unpricedModels: pricing.kind === 'flat' ? [] : unpricedModels(sessions),
+      pooled,
       skipped: ctx.skipped,
       notices: ctx.notices,
-    };
+    });
   });
+}
+
+/**
+ * cost over this machine's sessions from the summary (summary.ts), when it holds exactly the
+ * files of the sessions directory: the sessions cost-sessions.sql gives on the index
+ * (summary-answers.ts: costSessions), without loading DuckDB. Undefined when no summary answers.
+ */
+async function costFromSummary(
+  opts: CostOptions,
+  by: Group,
+  tz: string,
+  pricing: Pricing,
+  inForce: Awaited<ReturnType<typeof tableInForce>>,
+): Promise<CostResult | undefined> {
+  const { grokHome, readSessionsDir } = await import('../session/paths.js');
+  const dir = readSessionsDir(opts);
+  const { summaryOf } = await import('../analytics/summary.js');
+  const found = await summaryOf(grokHome(), dir, inForce.table);
+  if (!found) return undefined;
+  const a = await import('../analytics/summary-answers.js');
+  const { archived: _, ...filters } = selectionFrom(opts);
+  const rows = a.costSessions(a.selectSessions(found.summary.sessions, filters));
+  return costOf(rows, {
+    dir,
+    by,
+    tz,
+    pricing,
+    overridden: Object.keys(inForce.overrides).sort(),
+    pooled: false,
+    skipped: found.summary.skipped.filter(
+      (f) => !namedOutside(f.file, filters.since, filters.until),
+    ),
+    notices: [],
+  });
+}
+
+/** The result of cost from its sessions (cost-sessions.sql), however they were computed. */
+function costOf(
+  rows: readonly SessionCostRow[],
+  ctx: {
+    dir: string;
+    by: Group;
+    tz: string;
+    pricing: Pricing;
+    overridden: string[];
+    pooled: boolean;
+    skipped: CostResult['skipped'];
+    notices: string[];
+  },
+): CostResult {
+  const { pricing, tz, pooled } = ctx;
+  const sessions = rows.map(
+    (r): SessionCost => ({
+      sessionId: r.session_id,
+      file: r.file,
+      model: r.model,
+      startTime: new Date(r.start_ms).toISOString(),
+      input: r.input,
+      output: r.output,
+      total: r.total,
+      messages: r.messages,
+      durationMs: r.duration_ms,
+      ...figures(partsOf(r), r.total, pricing),
+      ...(r.machine !== null ? { machine: r.machine } : {}),
+    }),
+  );
+  const byModel = groupCosts(sessions, (s) => s.model, pricing).sort(
+    (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total,
+  );
+  const byDay = groupCosts(sessions, (s) => dayKey(Date.parse(s.startTime), tz), pricing).sort(
+    (a, b) => (a.key < b.key ? -1 : 1),
+  );
+  const byMachine = pooled
+    ? groupCosts(sessions, (s) => s.machine ?? '', pricing).sort(
+        (a, b) => (b.cost ?? -1) - (a.cost ?? -1) || b.total - a.total || (a.key < b.key ? -1 : 1),
+      )
+    : undefined;
+  return {
+    dir: ctx.dir,
+    by: ctx.by,
+    pricing,
+    overridden: ctx.overridden,
+    sessions,
+    total: sumCosts(sessions, pricing),
+    byModel,
+    byDay,
+    byMachine,
+    unpricedModels: pricing.kind === 'flat' ? [] : unpricedModels(sessions),
+    skipped: ctx.skipped,
+    notices: ctx.notices,
+  };
 }
 
 function warning(r: CostResult): string {

@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { INDEX_FILE_NAME } from '../analytics/index-db.js';
 import { SEARCH_STORE_NAME } from '../analytics/search-forget.js';
+import { SUMMARY_DIR_NAME } from '../analytics/summary.js';
 import { describeFsError, UsageError } from '../errors.js';
 import { unchangedSince } from '../maintenance/select.js';
 import { confirm } from '../render/confirm.js';
@@ -46,8 +47,15 @@ export interface RedactResult {
  */
 async function removeCaches(): Promise<void> {
   const home = grokHome();
-  // the search store beside the index holds the text lowered (search-store.ts)
-  for (const name of [INDEX_FILE_NAME, `${INDEX_FILE_NAME}.wal`, 'answers', SEARCH_STORE_NAME]) {
+  // the search store beside the index holds the text lowered (search-store.ts); the summary,
+  // names, tags and directories of sessions (summary.ts)
+  for (const name of [
+    INDEX_FILE_NAME,
+    `${INDEX_FILE_NAME}.wal`,
+    'answers',
+    SEARCH_STORE_NAME,
+    SUMMARY_DIR_NAME,
+  ]) {
     await rm(join(home, name), { recursive: true, force: true });
   }
 }

@@ -1,5 +1,11 @@
 import { type AnalyticsOptions, withAnalytics } from '../analytics/analytics-run.js';
-import { type CostPartsRow, computeCosts, partsOf, tableInForce } from '../analytics/costs.js';
+import {
+  type CostPartsRow,
+  computeCosts,
+  partsOf,
+  pricesDigest,
+  tableInForce,
+} from '../analytics/costs.js';
 import {
   csvText,
   type OutputColumn,
@@ -8,8 +14,8 @@ import {
   tokenColumns,
   withNotes,
 } from '../analytics/output.js';
-import { validateTimeZone } from '../analytics/period.js';
-import { costOfParts, priceRows } from '../analytics/pricing.js';
+import { selectionFrom, validateTimeZone } from '../analytics/period.js';
+import { costOfParts, type PriceTable, priceRows } from '../analytics/pricing.js';
 import {
   cachedShare,
   GROUPS,
@@ -34,7 +40,7 @@ import {
 import type { CommandOutput } from '../render/output.js';
 import { jsonText } from '../render/output.js';
 import { liveLocks, lockPathFor } from '../session/lock.js';
-import { noSessionsText } from '../session/paths.js';
+import { namedOutside, noSessionsText } from '../session/paths.js';
 
 export interface StatsOptions extends AnalyticsOptions {
   by?: string | undefined;
@@ -165,14 +171,21 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       : undefined;
   // the selection is never narrowed afterwards (analytics-run.ts: overWhole)
   const reading = { ...opts, poolReading: { ...POOL_READING, grouped }, fixedSelection: true };
+  if (
+    by === undefined &&
+    opts.from === undefined &&
+    opts.machine === undefined &&
+    !opts.includeArchived
+  ) {
+    const answered = await statsFromSummary(opts, table);
+    if (answered) return answered;
+  }
   return withAnalytics(reading, async (ctx) => {
     await computeCosts(ctx, table);
     // the measures latency.sql and latency-by-model.sql share
     await ctx.conn.run(ctx.sql('internal/latency-measures'));
     // tools.sql gives each tool's row as ToolStat has it
-    const [totals, tools, modelRows, lat, active, usage] = await ctx.values<
-      [TotalsRow | null, ToolStat[], ModelRow[], LatencyRow | null, ActiveRow[], UsageRow | null]
-    >([
+    const values = await ctx.values<StatsValues>([
       'internal/stats-totals',
       'internal/tools',
       'internal/models',
@@ -180,23 +193,7 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
       'internal/active-sessions',
       'internal/usage-totals',
     ]);
-    const models = modelRows.map((r) => ({
-      model: r.model,
-      sessions: r.sessions,
-      input: r.input,
-      output: r.output,
-      total: r.total,
-      ...detail(r),
-    }));
-    let running = 0;
-    let crashed = 0;
-    // The stat pass listed the lock files: no failed open per session still marked active.
-    const live = liveLocks(ctx.dir, ctx.locks);
-    for (const r of active) {
-      const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(r.path));
-      if (held) running++;
-      else crashed++;
-    }
+    const [, tools, modelRows, lat] = values;
     let groups: GroupStat[] | undefined;
     if (by === 'day' || by === 'week' || by === 'month') {
       groups = (
@@ -238,54 +235,134 @@ export async function stats(opts: StatsOptions): Promise<StatsResult> {
         calls: t.calls,
       }));
     }
-    const sessions = totals?.sessions ?? 0;
-    const ended = totals?.ended ?? 0;
-    const interrupted = totals?.interrupted ?? 0;
-    const endedOnly = Math.max(0, ended);
-    const finished = endedOnly + interrupted + crashed;
-    const timedMs = lat?.timed_ms ?? 0;
-    return {
-      dir: ctx.dir,
-      by,
-      sessions,
-      messages: totals?.messages ?? 0,
-      toolCalls: totals?.tool_calls ?? 0,
-      avgMessagesPerSession: sessions ? (totals?.messages ?? 0) / sessions : 0,
-      avgTokensPerSession: sessions ? (totals?.total ?? 0) / sessions : 0,
-      avgDurationMs: totals?.avg_duration_ms ?? null,
-      tokens: {
-        input: totals?.input ?? 0,
-        output: totals?.output ?? 0,
-        total: totals?.total ?? 0,
-        cachedInput: usage?.cached_input ?? 0,
-        reasoning: usage?.reasoning ?? 0,
-      },
-      calls: { recorded: usage?.api_calls ?? 0, unknownUsage: usage?.unknown_calls ?? 0 },
-      cost: costFigures(usage),
-      tools,
-      models,
-      latency: {
-        replies: lat?.replies ?? 0,
-        medianMs: msOrNull(lat?.median_ms),
-        p95Ms: msOrNull(lat?.p95_ms),
-      },
-      outputTokensPerSecond: timedMs > 0 ? (lat?.timed_output ?? 0) / (timedMs / 1000) : null,
-      durations: {
-        medianMs: msOrNull(totals?.median_duration_ms),
-        p95Ms: msOrNull(totals?.p95_duration_ms),
-      },
-      outcomes: {
-        ended: endedOnly,
-        interrupted,
-        crashed,
-        running,
-        successRate: finished > 0 ? endedOnly / finished : null,
-      },
-      groups,
-      skipped: ctx.skipped,
-      notices: ctx.notices,
-    };
+    if (ctx.scan && by === undefined) {
+      const { keepSummary } = await import('../analytics/summary.js');
+      await keepSummary(ctx.conn, ctx.home, ctx.scan, await pricesDigest(table));
+    }
+    return statsOf(values, { ...ctx, by, groups });
   });
+}
+
+/** The values of the six queries of stats, in order. */
+type StatsValues = [
+  TotalsRow | null,
+  ToolStat[],
+  ModelRow[],
+  LatencyRow | null,
+  ActiveRow[],
+  UsageRow | null,
+];
+
+/**
+ * stats over every session the summary holds (summary.ts), when it holds exactly the files of
+ * the sessions directory: the same values as the queries give on the index
+ * (summary-answers.ts), without loading DuckDB. Undefined when no summary answers.
+ */
+async function statsFromSummary(
+  opts: StatsOptions,
+  table: PriceTable,
+): Promise<StatsResult | undefined> {
+  const { grokHome, readSessionsDir } = await import('../session/paths.js');
+  const dir = readSessionsDir(opts);
+  const { summaryOf } = await import('../analytics/summary.js');
+  const found = await summaryOf(grokHome(), dir, table);
+  if (!found) return undefined;
+  const { archived: _, ...filters } = selectionFrom(opts);
+  const everySession = Object.values(filters).every((v) => v === null);
+  // over every session, the values were computed when the summary was written
+  const values: StatsValues = everySession
+    ? found.summary.whole.values
+    : await import('../analytics/summary-answers.js').then((a) =>
+        a.statsValues(a.selectSessions(found.summary.sessions, filters)),
+      );
+  return statsOf(values, {
+    dir,
+    locks: found.scan.locks,
+    skipped: found.summary.skipped.filter(
+      (f) => !namedOutside(f.file, filters.since, filters.until),
+    ),
+    notices: [],
+    by: undefined,
+    groups: undefined,
+  });
+}
+
+/** The result of stats from the values of its six queries, however they were computed. */
+function statsOf(
+  [totals, tools, modelRows, lat, active, usage]: StatsValues,
+  ctx: {
+    dir: string;
+    locks: string[];
+    skipped: StatsResult['skipped'];
+    notices: string[];
+    by: Group | undefined;
+    groups: GroupStat[] | undefined;
+  },
+): StatsResult {
+  const models = modelRows.map((r) => ({
+    model: r.model,
+    sessions: r.sessions,
+    input: r.input,
+    output: r.output,
+    total: r.total,
+    ...detail(r),
+  }));
+  let running = 0;
+  let crashed = 0;
+  // The stat pass listed the lock files: no failed open per session still marked active.
+  const live = liveLocks(ctx.dir, ctx.locks);
+  for (const r of active) {
+    const held = r.source === 'live' && live.size > 0 && live.has(lockPathFor(r.path));
+    if (held) running++;
+    else crashed++;
+  }
+  const sessions = totals?.sessions ?? 0;
+  const ended = totals?.ended ?? 0;
+  const interrupted = totals?.interrupted ?? 0;
+  const endedOnly = Math.max(0, ended);
+  const finished = endedOnly + interrupted + crashed;
+  const timedMs = lat?.timed_ms ?? 0;
+  return {
+    dir: ctx.dir,
+    by: ctx.by,
+    sessions,
+    messages: totals?.messages ?? 0,
+    toolCalls: totals?.tool_calls ?? 0,
+    avgMessagesPerSession: sessions ? (totals?.messages ?? 0) / sessions : 0,
+    avgTokensPerSession: sessions ? (totals?.total ?? 0) / sessions : 0,
+    avgDurationMs: totals?.avg_duration_ms ?? null,
+    tokens: {
+      input: totals?.input ?? 0,
+      output: totals?.output ?? 0,
+      total: totals?.total ?? 0,
+      cachedInput: usage?.cached_input ?? 0,
+      reasoning: usage?.reasoning ?? 0,
+    },
+    calls: { recorded: usage?.api_calls ?? 0, unknownUsage: usage?.unknown_calls ?? 0 },
+    cost: costFigures(usage),
+    tools,
+    models,
+    latency: {
+      replies: lat?.replies ?? 0,
+      medianMs: msOrNull(lat?.median_ms),
+      p95Ms: msOrNull(lat?.p95_ms),
+    },
+    outputTokensPerSecond: timedMs > 0 ? (lat?.timed_output ?? 0) / (timedMs / 1000) : null,
+    durations: {
+      medianMs: msOrNull(totals?.median_duration_ms),
+      p95Ms: msOrNull(totals?.p95_duration_ms),
+    },
+    outcomes: {
+      ended: endedOnly,
+      interrupted,
+      crashed,
+      running,
+      successRate: finished > 0 ? endedOnly / finished : null,
+    },
+    groups: ctx.groups,
+    skipped: ctx.skipped,
+    notices: ctx.notices,
+  };
 }
 
 function costFigures(usage: UsageRow | null): StatsResult['cost'] {

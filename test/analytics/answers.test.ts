@@ -27,10 +27,13 @@ beforeEach(() => {
   writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', model: 'grok-3', tools: ['Read'] });
 });
 
-/** Runs a command; says whether it opened DuckDB (computed) or not (answered from the cache). */
+/**
+ * Runs a command; says whether it opened DuckDB (computed) or not (answered from the cache). The
+ * summary is left out (GROK_TEST_NO_SUMMARY), which answers without DuckDB too: summary.test.ts.
+ */
 function ask(args: string[], env: NodeJS.ProcessEnv = h.env) {
   const r = spawnSync(process.execPath, ['--require', preload, BIN, 'sessions', ...args], {
-    env,
+    env: { ...env, GROK_TEST_NO_SUMMARY: '1' },
     cwd: ROOT,
     encoding: 'utf8',
   });

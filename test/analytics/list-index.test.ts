@@ -131,6 +131,8 @@ test('an index from before list entries were kept is upgraded in place, every fi
     const r = runGrok(['sessions', 'list', '--json'], {
       ...h.env,
       GROK_NO_ANSWER_CACHE: '1',
+      // the index itself, not the summary of list that answers without it (summary.ts)
+      GROK_TEST_NO_SUMMARY: '1',
       GROK_LIST_INDEX_THRESHOLD: threshold,
     });
     expect(r.code, r.stderr).toBe(0);

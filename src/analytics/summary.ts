@@ -1,0 +1,635 @@
+/**
+ * The summary: what `stats` and `cost` read of every live session, kept beside the index in
+ * `$GROK_HOME/summary/`, so that a warm command answers without loading DuckDB at all (its
+ * library's load and an open cost ~0.15 s before any query; the answer from the summary, a few
+ * milliseconds). It is a copy of the index's rows (summary-sessions.sql), written by a command
+ * that computed its answer on the index, and it answers only for the files it was made from:
+ *
+ * - its key is the stat pass's manifest (every session file's name, size and mtime), the price
+ *   table's digest (costs.ts: pricesDigest), the index's schema steps, grok's version and its own
+ *   format. Up to MOST_CHANGED files added, changed or removed (a chat saving, delete, prune,
+ *   archive, repair, tag) are taken in here, the new ones parsed and priced as the index would
+ *   (summary-rows.ts); more, new prices, a migration, and it answers no more until a command on
+ *   the index writes it again (redact removes it);
+ * - it is written whole to a temporary file renamed over the old one (a crash leaves the old or
+ *   the new, never half of one), and it carries its key, so a summary written by a concurrent
+ *   grok from another state of the directory is never taken for this one;
+ * - anything unreadable, of another format or another key is no summary: the index answers.
+ *
+ * The answers computed from it are the index's, value for value: summary-answers.ts does in
+ * JavaScript what the queries of stats and cost do, and test/analytics/summary.test.ts holds
+ * the two equal.
+ */
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
+import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
+import { grokHome } from '../session/paths.js';
+import type { SkippedFile } from '../session/store.js';
+import { testSwitch } from '../test-hooks.js';
+import { grokVersion } from '../version.js';
+import { pricesDigest } from './costs.js';
+import { MIGRATION_STEPS } from './migrations.js';
+import type { FileToIndex } from './parse-files.js';
+import { type PriceTable, priceRows } from './pricing.js';
+import { dirPrefix, entryFile, holdScan, manifestLines, type Scan, startScan } from './scan.js';
+import {
+  compareBinary,
+  extendColumns,
+  extendWhole,
+  NUMBER_COLUMNS,
+  type NumberColumn,
+  type SummaryColumns,
+  type SummaryRow,
+  type WholeState,
+  wholeOf,
+  withoutFiles,
+} from './summary-answers.js';
+
+/** Changes whenever what the summary holds, or how it is read, changes. */
+const SUMMARY_FORMAT = 2;
+
+export interface Summary {
+  /** The values of stats over every session (statsValues), kept up to date with the sessions. */
+  whole: WholeState;
+  /** The live files that are not sessions, as skipped-files.sql lists them. */
+  skipped: SkippedFile[];
+  /** The sessions, by column: their names and such read from the file on first use. */
+  readonly sessions: SummaryColumns;
+  /** The manifest's lines it was made from (read from the file on first use). */
+  readonly lines: string[];
+}
+
+/** What a summary is valid for, on its file's first line. */
+interface SummaryKey {
+  format: number;
+  grok: string;
+  schema: string;
+  dir: string;
+  prices: string;
+  /** The print of the stat pass it was made from (scan.ts): equal, nothing changed. */
+  print: string;
+}
+
+/** Where the parts of a summary file are, on its second line: byte offsets. */
+interface SummaryLayout {
+  n: number;
+  replies: number;
+  tools: number;
+  /** How many sessions have a duration (WholeState.durations). */
+  durations: number;
+  whole: [number, number];
+  meta: [number, number];
+  lines: [number, number];
+  numbers: number;
+}
+
+/** The strings of a summary (SummaryColumns), and its skipped files: JSON. */
+interface SummaryMeta {
+  files: string[];
+  ids: Record<number, string>;
+  paths: Record<number, string>;
+  models: string[];
+  directories: string[];
+  tags: Record<number, string[]>;
+  ticks: Record<number, string>;
+  toolNames: string[];
+}
+
+/** What a summary holds for the question asked most (stats over every session): JSON. */
+interface SummaryWhole {
+  values: WholeState['values'];
+  durationSum: number;
+  skipped: SkippedFile[];
+}
+
+/** The directory of the summaries in `$GROK_HOME`. */
+export const SUMMARY_DIR_NAME = 'summary';
+
+function summaryPath(home: string): string {
+  return join(home, SUMMARY_DIR_NAME, 'sessions');
+}
+
+function keyOf(dir: string, prices: string, print: string): SummaryKey {
+  return {
+    format: SUMMARY_FORMAT,
+    grok: grokVersion(),
+    schema: MIGRATION_STEPS.join(),
+    dir,
+    prices,
+    print,
+  };
+}
+
+/** Whether two keys are the same but for their prints. */
+function sameBase(a: SummaryKey, b: SummaryKey): boolean {
+  return (
+    a.format === b.format &&
+    a.grok === b.grok &&
+    a.schema === b.schema &&
+    a.dir === b.dir &&
+    a.prices === b.prices
+  );
+}
+
+/** The same lines, in any order. */
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((line) => set.has(line));
+}
+
+/**
+ * The most files a summary takes in or lets go (summaryOf) rather than have the index answer:
+ * parsing them here costs what the index's refresh would, and the summary is written whole again.
+ */
+const MOST_CHANGED = 100;
+
+/** How the files of a pass differ from those of a summary: manifest lines added and removed. */
+interface LineChanges {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * The lines of `now` that `was` lacks and those of `was` that `now` lacks (a file changed in
+ * place is both), when there are not more than MOST_CHANGED of each; else undefined.
+ */
+function lineChanges(was: readonly string[], now: readonly string[]): LineChanges | undefined {
+  if (Math.abs(now.length - was.length) > MOST_CHANGED) return undefined;
+  const set = new Set(now);
+  const removed: string[] = [];
+  for (const line of was) {
+    if (set.delete(line)) continue;
+    removed.push(line);
+    if (removed.length > MOST_CHANGED) return undefined;
+  }
+  if (set.size > MOST_CHANGED) return undefined;
+  return { added: [...set], removed };
+}
+
+/** A view of `count` numbers of `bytes` from `at`, copied where not aligned for the type. */
+function view<T extends Float64Array | Int32Array>(
+  bytes: Buffer,
+  at: number,
+  count: number,
+  Type: { new (b: ArrayBuffer, o: number, n: number): T; BYTES_PER_ELEMENT: number },
+): T {
+  const offset = bytes.byteOffset + at;
+  if (offset % Type.BYTES_PER_ELEMENT === 0)
+    return new Type(bytes.buffer as ArrayBuffer, offset, count);
+  const copy = new Uint8Array(count * Type.BYTES_PER_ELEMENT);
+  copy.set(bytes.subarray(at, at + copy.length));
+  return new Type(copy.buffer, 0, count);
+}
+
+/** The sessions of a summary file, by column: views of its numbers, its names parsed. */
+function columns(bytes: Buffer, layout: SummaryLayout): SummaryColumns {
+  const { n } = layout;
+  const meta = JSON.parse(bytes.toString('utf8', ...layout.meta)) as SummaryMeta;
+  const col = {} as Record<NumberColumn, Float64Array>;
+  let at = layout.numbers;
+  for (const name of NUMBER_COLUMNS) {
+    col[name] = view(bytes, at, n, Float64Array);
+    at += 8 * n;
+  }
+  const replies = view(bytes, at, layout.replies, Int32Array);
+  at += 4 * layout.replies;
+  const tools = view(bytes, at, 3 * layout.tools, Int32Array);
+  return { n, col, replies, tools, ...meta };
+}
+
+/** Where the sorted lists of a summary file start: after its columns and flat lists. */
+function sortedAt(layout: SummaryLayout): number {
+  return (
+    layout.numbers + 8 * layout.n * NUMBER_COLUMNS.length + 4 * (layout.replies + 3 * layout.tools)
+  );
+}
+
+/**
+ * The summary of `home` if it holds exactly the session files of `scan` under the prices of
+ * digest `prices`; undefined otherwise (none, unreadable, another state: the index answers).
+ */
+export function readSummary(
+  home: string,
+  scan: Scan,
+  prices: string,
+): { summary: Summary; changes: LineChanges } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(summaryPath(home));
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl1 = bytes.indexOf(10);
+    const nl2 = bytes.indexOf(10, nl1 + 1);
+    if (nl1 < 0 || nl2 < 0) return undefined;
+    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+    const want = keyOf(scan.dir, prices, scan.print);
+    if (!sameBase(key, want)) return undefined;
+    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
+    const at = sortedAt(layout);
+    if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
+    let lines: string[] | undefined;
+    const linesOf = () => {
+      lines ??= JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+      return lines;
+    };
+    // Another print: the same files (a lock file came or went, the pass was made another way),
+    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
+    let changes: LineChanges = { added: [], removed: [] };
+    if (key.print !== want.print) {
+      const found = lineChanges(linesOf(), manifestLines(scan.manifest));
+      if (found === undefined) return undefined;
+      changes = found;
+    }
+    const whole = JSON.parse(bytes.toString('utf8', ...layout.whole)) as SummaryWhole;
+    let sessions: SummaryColumns | undefined;
+    const summary: Summary = {
+      whole: {
+        values: whole.values,
+        durationSum: whole.durationSum,
+        durations: view(bytes, at, layout.durations, Float64Array),
+        replies: view(bytes, at + 8 * layout.durations, layout.replies, Int32Array),
+      },
+      skipped: whole.skipped,
+      get sessions() {
+        sessions ??= columns(bytes, layout);
+        return sessions;
+      },
+      get lines() {
+        return linesOf();
+      },
+    };
+    return { summary, changes };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the summary on file has the key `key` (its first line alone is read). */
+function summaryIsOf(home: string, key: SummaryKey): boolean {
+  return fileStartsWith(summaryPath(home), `${JSON.stringify(key)}\n`);
+}
+
+/** Whether the file at `path` starts with `text` (only that much of it is read). */
+function fileStartsWith(path: string, text: string): boolean {
+  const line = Buffer.from(text);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(line.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(line);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The file: the key's line, the layout's line, then its parts at the offsets the layout gives. */
+function summaryFile(
+  key: SummaryKey,
+  lines: readonly string[],
+  cols: SummaryColumns,
+  whole: WholeState,
+  skipped: readonly SkippedFile[],
+): Buffer {
+  const { n, col, replies, tools, ...meta } = cols;
+  const wholeBytes = Buffer.from(
+    JSON.stringify({ values: whole.values, durationSum: whole.durationSum, skipped }),
+  );
+  const metaBytes = Buffer.from(JSON.stringify(meta satisfies SummaryMeta));
+  const linesBytes = Buffer.from(JSON.stringify(lines));
+  const head = Buffer.from(`${JSON.stringify(key)}\n`);
+  // The layout's own length is part of the offsets: padded to a fixed width.
+  const WIDTH = 240;
+  const wholeAt = head.length + WIDTH + 1;
+  const metaAt = wholeAt + wholeBytes.length;
+  const linesAt = metaAt + metaBytes.length;
+  const numbersAt = Math.ceil((linesAt + linesBytes.length) / 8) * 8;
+  const layout: SummaryLayout = {
+    n,
+    replies: replies.length,
+    tools: tools.length / 3,
+    durations: whole.durations.length,
+    whole: [wholeAt, metaAt],
+    meta: [metaAt, linesAt],
+    lines: [linesAt, linesAt + linesBytes.length],
+    numbers: numbersAt,
+  };
+  const layoutText = JSON.stringify(layout);
+  if (layoutText.length > WIDTH) throw new Error('summary layout too long');
+  const bytesOf = (a: Float64Array | Int32Array) =>
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return Buffer.concat([
+    head,
+    Buffer.from(`${layoutText.padEnd(WIDTH)}\n`),
+    wholeBytes,
+    metaBytes,
+    linesBytes,
+    Buffer.alloc(numbersAt - linesAt - linesBytes.length),
+    ...NUMBER_COLUMNS.map((name) => bytesOf(col[name])),
+    bytesOf(replies),
+    bytesOf(tools),
+    bytesOf(whole.durations),
+    bytesOf(whole.replies),
+  ]);
+}
+
+/**
+ * Writes the summary of the index `conn` holds, brought up to date from `scan` just now, unless
+ * the one on file is already of that pass. Nothing is written while a live session has no cost
+ * row, or one of other prices (a command that priced only some sessions: the next `stats`
+ * prices them all). A summary that cannot be written is a summary that is absent.
+ */
+export async function keepSummary(
+  conn: DuckDBConnection,
+  home: string,
+  scan: Scan,
+  prices: string,
+): Promise<void> {
+  const key = keyOf(scan.dir, prices, scan.print);
+  if (summaryIsOf(home, key)) return;
+  try {
+    const { loadSql } = await import('./sql-files.js');
+    const row = (await conn.runAndReadAll(loadSql('internal/summary-sessions'))).getRows()[0];
+    const digest = row?.[0];
+    const sessionsText = String(row?.[1] ?? '[]');
+    if (digest !== prices && sessionsText !== '[]') return;
+    const rows = JSON.parse(sessionsText) as SummaryRow[];
+    if (rows.some((s) => s.has_calls === null)) return;
+    const cols = extendColumns(undefined, rows);
+    const skipped = (
+      await conn.runAndReadAll(loadSql('internal/skipped-files'), { archived: false })
+    ).getRowObjectsJS() as unknown as SkippedFile[];
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      summaryPath(home),
+      summaryFile(
+        key,
+        manifestLines(scan.manifest),
+        cols,
+        wholeOf(cols),
+        skipped.map(({ file, reason }) => ({ file, reason })),
+      ),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+}
+
+/** Whether a summary is on file in `home`: a command likely to be answered from it loads no DuckDB ahead. */
+export function summaryOnFile(home: string): boolean {
+  // GROK_TEST_NO_SUMMARY: the index answers, for a test to compare the two
+  return testSwitch('NO_SUMMARY') === undefined && existsSync(summaryPath(home));
+}
+
+/**
+ * The summary of the sessions in `dir` under the price table `table`, from a stat pass made now
+ * (or the one held for `dir`); undefined when none answers for them, and the pass is then held
+ * for the command's refresh of the index (scan.ts: holdScan), which makes none again. Files added
+ * since it was written are read and taken in, and the summary written again.
+ */
+export async function summaryOf(
+  home: string,
+  dir: string,
+  table: PriceTable,
+): Promise<{ summary: Summary; scan: Scan } | undefined> {
+  // none on file: the index's refresh makes the pass, while DuckDB loads
+  if (!summaryOnFile(home)) return undefined;
+  const scan = await startScan(dir)();
+  const prices = await pricesDigest(table);
+  const found = readSummary(home, scan, prices);
+  if (found && found.changes.added.length + found.changes.removed.length === 0) {
+    return { summary: found.summary, scan };
+  }
+  const summary = found && (await withChanges(home, scan, prices, table, found));
+  if (summary) return { summary, scan };
+  holdScan(scan);
+  return undefined;
+}
+
+/**
+ * `found.summary` with the files `found.changes` names: those removed (or changed) let go, those
+ * added (or changed) read and parsed here, priced by `table` and added last, as the index adds
+ * their rows; the values over every session brought up to date; written again under the key of
+ * `scan`. Undefined when that fails: the index answers.
+ */
+async function withChanges(
+  home: string,
+  scan: Scan,
+  prices: string,
+  table: PriceTable,
+  found: { summary: Summary; changes: LineChanges },
+): Promise<Summary | undefined> {
+  try {
+    const { added, removed } = found.changes;
+    const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
+    const gone = new Set(removed.map(nameOf));
+    let base = found.summary.sessions;
+    let whole = found.summary.whole;
+    if (gone.size > 0) {
+      base = withoutFiles(base, gone);
+      // recomputed over what is left: a sum of doubles cannot take one back exactly
+      whole = wholeOf(base);
+    }
+    const { readAndParse } = await import('./parse-files.js');
+    const prefix = dirPrefix(scan.dir);
+    const files = added.map(
+      (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
+    );
+    const { batch } = await readAndParse(files);
+    const { summaryRows } = await import('./summary-rows.js');
+    const sessions = extendColumns(base, summaryRows(batch, priceRows(table)));
+    whole = extendWhole(whole, sessions, base.n);
+    const skipped = [
+      ...found.summary.skipped.filter((f) => !gone.has(f.file)),
+      ...batch.files
+        .filter((f) => f.status === 'bad')
+        .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
+    ].sort((a, b) => compareBinary(a.file, b.file));
+    const removedLines = new Set(removed);
+    const lines = [...found.summary.lines.filter((l) => !removedLines.has(l)), ...added];
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      summaryPath(home),
+      summaryFile(keyOf(scan.dir, prices, scan.print), lines, sessions, whole, skipped),
+    );
+    return { whole, skipped, sessions, lines };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The summary of `list`: every live session's entry in the order list shows them by default, as
+ * `list --json` prints them (summary-list.sql), with the same key as the summary of stats and
+ * cost (no prices: list shows none). What list asks most, every session, newest first, is then
+ * its entries written out as they are.
+ */
+export interface ListSummary {
+  /** The entries, joined by ",\n": UTF-8. */
+  entries: Uint8Array;
+  skipped: SkippedFile[];
+  /** Each entry's length in bytes, its duration, its start (epoch ms) and its file, in order. */
+  readonly meta: ListMeta;
+}
+
+interface ListMeta {
+  lengths: number[];
+  durations: (number | null)[];
+  starts: number[];
+  files: string[];
+}
+
+/** Where the parts of a list summary file are, on its second line: byte offsets. */
+interface ListLayout {
+  n: number;
+  head: [number, number];
+  meta: [number, number];
+  lines: [number, number];
+  entries: [number, number];
+}
+
+function listSummaryPath(home: string): string {
+  return join(home, SUMMARY_DIR_NAME, 'list');
+}
+
+/** The list summary of `home` if it holds exactly the session files of `scan`. */
+function readListSummary(home: string, scan: Scan): ListSummary | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(listSummaryPath(home));
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl1 = bytes.indexOf(10);
+    const nl2 = bytes.indexOf(10, nl1 + 1);
+    if (nl1 < 0 || nl2 < 0) return undefined;
+    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+    const want = keyOf(scan.dir, '', scan.print);
+    if (!sameBase(key, want)) return undefined;
+    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as ListLayout;
+    if (bytes.length !== layout.entries[1]) return undefined;
+    if (key.print !== want.print) {
+      const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+      if (!sameLines(lines, manifestLines(scan.manifest))) return undefined;
+    }
+    const head = JSON.parse(bytes.toString('utf8', ...layout.head)) as { skipped: SkippedFile[] };
+    let meta: ListMeta | undefined;
+    return {
+      entries: bytes.subarray(...layout.entries),
+      skipped: head.skipped,
+      get meta() {
+        meta ??= JSON.parse(bytes.toString('utf8', ...layout.meta)) as ListMeta;
+        return meta;
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The list summary file: the key's line, the layout's line, then its parts. */
+function listSummaryFile(
+  key: SummaryKey,
+  lines: string[],
+  entries: Uint8Array,
+  meta: ListMeta,
+  skipped: SkippedFile[],
+): Buffer {
+  const head = Buffer.from(`${JSON.stringify(key)}\n`);
+  const parts = [
+    Buffer.from(JSON.stringify({ skipped })),
+    Buffer.from(JSON.stringify(meta)),
+    Buffer.from(JSON.stringify(lines)),
+  ] as const;
+  const WIDTH = 200;
+  let at = head.length + WIDTH + 1;
+  const [headAt, metaAt, linesAt, entriesAt] = [0, 1, 2, 3].map((i) => {
+    const start = at;
+    at += i < 3 ? (parts[i as 0 | 1 | 2] as Buffer).length : 0;
+    return start;
+  }) as [number, number, number, number];
+  const layout: ListLayout = {
+    n: meta.lengths.length,
+    head: [headAt, metaAt],
+    meta: [metaAt, linesAt],
+    lines: [linesAt, entriesAt],
+    entries: [entriesAt, entriesAt + entries.length],
+  };
+  const layoutText = JSON.stringify(layout);
+  if (layoutText.length > WIDTH) throw new Error('summary layout too long');
+  return Buffer.concat([head, Buffer.from(`${layoutText.padEnd(WIDTH)}\n`), ...parts, entries]);
+}
+
+/**
+ * Writes the list summary of the index `conn` holds, brought up to date from `scan` just now,
+ * unless the one on file is of that pass already; `skipped`: the live files that are not
+ * sessions. A summary that cannot be written is a summary that is absent.
+ */
+export async function keepListSummary(
+  conn: DuckDBConnection,
+  home: string,
+  scan: Scan,
+  skipped: readonly SkippedFile[],
+): Promise<void> {
+  const key = keyOf(scan.dir, '', scan.print);
+  if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
+  try {
+    const { loadSql } = await import('./sql-files.js');
+    const result = await conn.stream(loadSql('internal/summary-list'));
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+    const entries =
+      (chunk.getColumnVector(0) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
+    const meta = JSON.parse(String(chunk.getColumnVector(1).getItem(0))) as ListMeta;
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      listSummaryPath(home),
+      listSummaryFile(
+        key,
+        manifestLines(scan.manifest),
+        entries,
+        meta,
+        skipped.map(({ file, reason }) => ({ file, reason })),
+      ),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+}
+
+/** Whether a list summary is on file in `home`. */
+export function listSummaryOnFile(home: string): boolean {
+  return testSwitch('NO_SUMMARY') === undefined && existsSync(listSummaryPath(home));
+}
+
+/**
+ * The list summary of the sessions in `dir`, from a stat pass made now (or the one held for
+ * `dir`); undefined when none answers for them, and the pass is then held for the command's
+ * refresh of the index.
+ */
+export async function listSummaryOf(home: string, dir: string): Promise<ListSummary | undefined> {
+  if (!listSummaryOnFile(home)) return undefined;
+  const scan = await startScan(dir)();
+  const summary = readListSummary(home, scan);
+  if (!summary) holdScan(scan);
+  return summary;
+}
+
+/**
+ * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, and
+ * the question is one a summary answers (stats without --by, cost; this machine's live sessions).
+ * The answer cache then loads no DuckDB ahead of computing it (answers.ts).
+ */
+export function summaryMayAnswer(command: string, opts: Record<string, unknown>): boolean {
+  if (opts.from !== undefined || opts.machine !== undefined || opts.includeArchived) return false;
+  const home = grokHome();
+  if (command === 'stats') return opts.by === undefined && summaryOnFile(home);
+  if (command === 'cost') return summaryOnFile(home);
+  return false;
+}

@@ -1,0 +1,173 @@
+/**
+ * The summaries (src/analytics/summary.ts) answer stats, cost and list without DuckDB, and their answers
+ * are the index's, byte for byte: over the fixtures (billed, cached, reasoning, active, a broken
+ * file), over a generated corpus, and after sessions are added, changed and removed and after
+ * new prices, when the summary on file is of another state and must not answer.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../../bench/generate.mjs';
+import { BIN, duckdbOpenTracePreload, FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
+import { writeSession } from './sessions.js';
+
+const h = homeForEachTest({ fixtures: ['sessions'] });
+
+const QUESTIONS = [
+  ['stats'],
+  ['stats', '--json'],
+  ['stats', '--csv'],
+  ['stats', '--month', '2025-10', '--json'],
+  ['stats', '--since', '2024-03-01', '--until', '2024-03-15', '--json'],
+  ['stats', '--model', 'grok-4', '--json'],
+  ['stats', '--tag', 'auth', '--json'],
+  ['stats', '--project', '/home/dev/api', '--json'],
+  ['cost'],
+  ['cost', '--json'],
+  ['cost', '--month', '2025-10'],
+  ['cost', '--by', 'day', '--tz', 'Asia/Tokyo', '--csv'],
+  ['cost', '--by', 'session', '--csv'],
+  ['cost', '--rate', '0.01'],
+  ['list', '--json'],
+  ['list'],
+  ['list', '--csv'],
+  ['list', '--limit', '3', '--json'],
+  ['list', '--limit', '4'],
+];
+
+interface Answer {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Whether the process opened DuckDB. */
+  opened: boolean;
+}
+
+function ask(args: string[], env: NodeJS.ProcessEnv): Answer {
+  const preload = duckdbOpenTracePreload(h.home, 'DUCKDB-OPEN');
+  const r = spawnSync(process.execPath, ['--require', preload, BIN, 'sessions', ...args], {
+    // list reads the index (or its summary) however few the files
+    env: { ...env, GROK_NO_ANSWER_CACHE: '1', GROK_LIST_INDEX_THRESHOLD: '1' },
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr.replace(/^DUCKDB-OPEN .*\n/gm, ''),
+    opened: /^DUCKDB-OPEN /m.test(r.stderr),
+  };
+}
+
+/** Each question asked of the index alone, then of the summary: the same output, no DuckDB. */
+function compareAll(): void {
+  for (const args of QUESTIONS) {
+    const label = args.join(' ');
+    // computed on the index; it writes the summary of this state
+    const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+    const summary = ask(args, h.env);
+    expect(summary.opened, label).toBe(false);
+    expect({ ...summary, opened: true }, label).toEqual(index);
+  }
+}
+
+/**
+ * After a change, each question is answered first by whatever answers it (the index, when the
+ * summary on file is of another state: `computed` says which must be), then from the summary,
+ * and both answers are the index's.
+ */
+function afterChange(computed: { stats: boolean; list: boolean }): void {
+  const questions = [
+    ['stats', '--json'],
+    // the summary of stats serves cost too: up to date after the stats question
+    ['cost', '--by', 'session', '--json'],
+    ['list', '--json'],
+  ];
+  for (const args of questions) {
+    const label = args.join(' ');
+    const first = ask(args, h.env);
+    const must = args[0] === 'stats' ? computed.stats : args[0] === 'list' ? computed.list : false;
+    expect(first.opened, `${label}: computed on the index`).toBe(must);
+    const summary = ask(args, h.env);
+    expect(summary.opened, label).toBe(false);
+    const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect({ ...first, opened: true }, label).toEqual(index);
+    expect({ ...summary, opened: true }, label).toEqual(index);
+  }
+}
+
+describe('the summary', () => {
+  it('answers stats, cost and list as the index does over the fixtures, a broken file among them', () => {
+    const broken = 'session-2025-10-05-11-20-00.json';
+    copyFileSync(join(FIXTURES, 'broken', broken), join(h.sessions, broken));
+    writeSession(h.sessions, {
+      start: '2025-10-20T08:00:00Z',
+      model: 'grok-unpriced-x',
+      tags: ['auth'],
+      dir: '/home/dev/api',
+      status: 'active',
+      tools: ['Read', 'Bash'],
+      failed: ['Bash'],
+    });
+    compareAll();
+    // a question the summary does not answer is refused as before it was kept
+    for (const args of [
+      ['stats', '--machine', 'laptop'],
+      ['cost', '--machine', 'laptop'],
+    ]) {
+      const refused = ask(args, h.env);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toMatch(/--machine picks a machine of a pool/);
+    }
+  }, 600_000);
+
+  it('answers as the index does over a generated corpus', () => {
+    for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
+    generate(h.sessions, 300, { seed: 11 });
+    compareAll();
+  }, 600_000);
+
+  it('takes in sessions added, changed and removed, and is not used under new prices', () => {
+    compareAll();
+    // added: the summary of stats and cost takes the new files in; the one of list does not (nor
+    // changed or removed files below)
+    writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', input: 5000, tools: ['Grep'] });
+    afterChange({ stats: false, list: true });
+    writeSession(h.sessions, {
+      start: '2025-12-02T09:00:00Z',
+      model: 'grok-unpriced-y',
+      status: 'active',
+      tags: ['auth'],
+      failed: ['Bash', 'Bash'],
+    });
+    copyFileSync(
+      join(FIXTURES, 'sessions-extra', 'session-2025-11-20-10-00-00.json'),
+      join(h.sessions, 'session-2025-11-20-10-00-00.json'),
+    );
+    copyFileSync(
+      join(FIXTURES, 'broken', 'session-2025-10-09-08-00-00.json'),
+      join(h.sessions, 'session-2025-10-09-08-00-01.json'),
+    );
+    afterChange({ stats: false, list: true });
+    // changed in place: another size
+    const names = readdirSync(h.sessions).filter((n) => n.startsWith('session-'));
+    const changed = join(h.sessions, names[3] as string);
+    const session = JSON.parse(readFileSync(changed, 'utf8')) as { tokenUsage: { input: number } };
+    session.tokenUsage.input += 12345;
+    writeFileSync(changed, JSON.stringify(session));
+    afterChange({ stats: false, list: true });
+    // removed
+    rmSync(join(h.sessions, names[5] as string));
+    afterChange({ stats: false, list: true });
+    // new prices
+    writeFileSync(
+      join(h.home, 'settings.json'),
+      JSON.stringify({ pricing: { 'grok-4': { input: 7, output: 21 } } }),
+    );
+    afterChange({ stats: true, list: false });
+  }, 600_000);
+});
