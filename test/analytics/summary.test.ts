@@ -6,12 +6,20 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
 import { BIN, duckdbOpenTracePreload, FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
-import { writeSession } from './sessions.js';
+import { makeSession, writeSession } from './sessions.js';
 
 const h = homeForEachTest({ fixtures: ['sessions'] });
 
@@ -169,5 +177,54 @@ describe('the summary', () => {
       JSON.stringify({ pricing: { 'grok-4': { input: 7, output: 21 } } }),
     );
     afterChange({ stats: true, list: false });
+  }, 600_000);
+
+  it('prices the sessions it takes in as the index prices them, every kind of call', () => {
+    // two sessions summarised; the other fixtures, and calls of every kind, then come in
+    const held = join(h.home, 'held');
+    mkdirSync(held);
+    const names = readdirSync(h.sessions).filter((n) => n.startsWith('session-'));
+    for (const n of names.slice(2)) renameSync(join(h.sessions, n), join(held, n));
+    const first = ask(['stats', '--json'], h.env);
+    expect(first.code, first.stderr).toBe(0);
+    for (const n of names.slice(2)) renameSync(join(held, n), join(h.sessions, n));
+    copyFileSync(
+      join(FIXTURES, 'sessions-extra', 'session-2025-11-20-10-00-00.json'),
+      join(h.sessions, 'session-2025-11-20-10-00-00.json'),
+    );
+    const call = (model: string, input: number, more: Record<string, unknown> = {}) => ({
+      model,
+      input,
+      output: 1_500,
+      total: input + 1_500,
+      ...more,
+    });
+    const calls = [
+      // long context: at and past the threshold, with cached input, and just under it
+      call('grok-4.7', 200_000, { cachedInput: 150_000, reasoning: 700 }),
+      call('grok-4.7', 250_001, { cachedInput: 300_000 }),
+      call('grok-4.6', 199_999, { cachedInput: 10 }),
+      // billed by the server: its ticks, not the estimate; a billed $0
+      call('grok-4', 12_000, { costUsdTicks: 1_234_567_890 }),
+      call('grok-4', 1, { costUsdTicks: 0 }),
+      // no usage reported; a model with no price
+      { model: 'grok-4', usage: null },
+      call('grok-unpriced-z', 3_000),
+      call('grok-3-mini-fast-latest', 9_000, { cachedInput: 4_000 }),
+    ];
+    const session = makeSession({ start: '2025-12-03T10:00:00Z', model: 'grok-4.7' });
+    const messages = session.messages as Record<string, unknown>[];
+    messages.push({
+      role: 'assistant',
+      content: 'done',
+      timestamp: '2025-12-03T10:00:09.000Z',
+      usage: { input: 900_000, output: 12_000, total: 912_000 },
+      calls,
+    });
+    writeFileSync(
+      join(h.sessions, 'session-2025-12-03-10-00-00.json'),
+      JSON.stringify(session, null, 2),
+    );
+    afterChange({ stats: false, list: true });
   }, 600_000);
 });
