@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Cold `grok sessions stats` (no index, no answers) side by side with ccusage `daily` over the
+ * Cold `grok sessions stats` (no index, no answers, no summary) side by side with ccusage `daily` over the
  * same sessions: ccusage is what people use for this job. The bench's sessions are converted to
  * Claude Code's JSONL (ccusage-convert.cjs, the same input and output totals), ccusage 20.0.24 is
  * installed with npm into a scratch folder (never a dependency of this project), both totals are
@@ -106,6 +106,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const coldStats = () => {
     for (const f of ['index.duckdb', 'index.duckdb.wal']) rmSync(join(d.home, f), { force: true });
     rmSync(join(d.home, 'answers'), { recursive: true, force: true });
+    // nor the summaries stats answers from without the index (analytics/summary.ts)
+    rmSync(join(d.home, 'summary'), { recursive: true, force: true });
     return timed(
       process.execPath,
       [join(ROOT, 'dist', 'grok.cjs'), 'sessions', 'stats', '--json'],

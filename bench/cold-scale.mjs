@@ -26,6 +26,8 @@ const dataRoot = args.includes('--data') ? args[args.indexOf('--data') + 1] : RO
 function coldStats(home) {
   for (const f of ['index.duckdb', 'index.duckdb.wal']) rmSync(join(home, f), { force: true });
   rmSync(join(home, 'answers'), { recursive: true, force: true });
+  // nor the summaries stats answers from without the index (analytics/summary.ts)
+  rmSync(join(home, 'summary'), { recursive: true, force: true });
   const r = spawnSync(
     '/usr/bin/time',
     [

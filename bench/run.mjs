@@ -67,10 +67,11 @@ const jqRecipe = (dir) =>
     `find "${dir}" -name '*.json' -exec jq -r '.tokenUsage.total' {} + | awk '{s+=$1} END {print s}'`,
   ]);
 
-/** No index and no answers kept: the next command starts from the files alone. */
+/** No index, no answers and no summary kept: the next command starts from the files alone. */
 function clearIndex(home) {
   for (const f of readdirSync(home)) if (f.startsWith('index.duckdb')) unlinkSync(join(home, f));
   rmSync(join(home, 'answers'), { recursive: true, force: true });
+  rmSync(join(home, 'summary'), { recursive: true, force: true });
 }
 
 function run() {

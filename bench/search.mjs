@@ -58,6 +58,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function dropIndex(home) {
   for (const f of readdirSync(home)) if (f.startsWith('index.duckdb')) unlinkSync(join(home, f));
   rmSync(join(home, 'answers'), { recursive: true, force: true });
+  rmSync(join(home, 'summary'), { recursive: true, force: true });
   rmSync(join(home, 'search'), { recursive: true, force: true });
 }
 
