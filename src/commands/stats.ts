@@ -28,6 +28,7 @@ import {
   type UsageDetail,
   usd,
 } from '../analytics/stats-result.js';
+import type { TotalsValue as TotalsRow } from '../analytics/summary-answers.js';
 import { UsageError } from '../errors.js';
 import {
   bar,
@@ -72,21 +73,6 @@ interface UsageColumns {
 /** A row of by-period.sql, by-project.sql or by-machine.sql (which has no usage columns). */
 type GroupRow = Pick<GroupStat, 'key' | 'sessions' | 'messages' | 'input' | 'output' | 'total'> &
   UsageColumns;
-
-/** stats-totals.sql */
-interface TotalsRow {
-  sessions: number;
-  messages: number;
-  tool_calls: number;
-  input: number;
-  output: number;
-  total: number;
-  avg_duration_ms: number | null;
-  median_duration_ms: number | null;
-  p95_duration_ms: number | null;
-  interrupted: number;
-  ended: number;
-}
 
 /** models.sql */
 type ModelRow = Omit<GroupRow, 'key'> & { model: string };
