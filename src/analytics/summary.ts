@@ -382,7 +382,7 @@ export async function keepSummary(
 
 /** Whether a summary is on file in `home`: a command likely to be answered from it loads no DuckDB ahead. */
 export function summaryOnFile(home: string): boolean {
-  // GROK_TEST_NO_SUMMARY: the index answers, for a test to compare the two
+  // the NO_SUMMARY test switch: the index answers, for a test to compare the two
   return testSwitch('NO_SUMMARY') === undefined && existsSync(summaryPath(home));
 }
 
