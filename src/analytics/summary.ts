@@ -106,6 +106,13 @@ interface SummaryWhole {
 /** The directory of the summaries in `$GROK_HOME`. */
 export const SUMMARY_DIR_NAME = 'summary';
 
+/**
+ * Above this many session files no summary is written, and the index answers as before: a
+ * summary is made whole in memory (one JSON text of every session, then its columns), which at
+ * 100,000 sessions took a cold `stats` from some 500 MB to 1.5 GB at its peak.
+ */
+export const SUMMARY_MAX_FILES = 20_000;
+
 function summaryPath(home: string): string {
   return join(home, SUMMARY_DIR_NAME, 'sessions');
 }
@@ -350,6 +357,7 @@ export async function keepSummary(
   scan: Scan,
   prices: string,
 ): Promise<void> {
+  if (scan.count > SUMMARY_MAX_FILES) return;
   const key = keyOf(scan.dir, prices, scan.print);
   if (summaryIsOf(home, key)) return;
   try {
@@ -577,6 +585,7 @@ export async function keepListSummary(
   scan: Scan,
   skipped: readonly SkippedFile[],
 ): Promise<void> {
+  if (scan.count > SUMMARY_MAX_FILES) return;
   const key = keyOf(scan.dir, '', scan.print);
   if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
   try {
