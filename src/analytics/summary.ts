@@ -113,6 +113,9 @@ export const SUMMARY_DIR_NAME = 'summary';
  */
 export const SUMMARY_MAX_FILES = 20_000;
 
+/** SUMMARY_MAX_FILES, or what the SUMMARY_MAX_FILES test switch sets (a test lowers it). */
+const summaryMaxFiles = () => Number(testSwitch('SUMMARY_MAX_FILES')) || SUMMARY_MAX_FILES;
+
 function summaryPath(home: string): string {
   return join(home, SUMMARY_DIR_NAME, 'sessions');
 }
@@ -357,7 +360,7 @@ export async function keepSummary(
   scan: Scan,
   prices: string,
 ): Promise<void> {
-  if (scan.count > SUMMARY_MAX_FILES) return;
+  if (scan.count > summaryMaxFiles()) return;
   const key = keyOf(scan.dir, prices, scan.print);
   if (summaryIsOf(home, key)) return;
   try {
@@ -585,7 +588,7 @@ export async function keepListSummary(
   scan: Scan,
   skipped: readonly SkippedFile[],
 ): Promise<void> {
-  if (scan.count > SUMMARY_MAX_FILES) return;
+  if (scan.count > summaryMaxFiles()) return;
   const key = keyOf(scan.dir, '', scan.print);
   if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
   try {

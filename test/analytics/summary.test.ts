@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -226,5 +227,25 @@ describe('the summary', () => {
       JSON.stringify(session, null, 2),
     );
     afterChange({ stats: false, list: true });
+  }, 600_000);
+
+  it('is not written for more session files than it is kept for: the index answers', () => {
+    const env = { ...h.env, GROK_TEST_SUMMARY_MAX_FILES: '50' };
+    // the fixtures are 51 sessions
+    for (const args of [
+      ['stats', '--json'],
+      ['list', '--json'],
+    ]) {
+      const index = ask(args, { ...env, GROK_TEST_NO_SUMMARY: '1' });
+      expect(index.code, index.stderr).toBe(0);
+      const again = ask(args, env);
+      expect(again.opened, args.join(' ')).toBe(true);
+      expect({ ...again, opened: true }).toEqual(index);
+    }
+    expect(existsSync(join(h.home, 'summary', 'sessions'))).toBe(false);
+    // at the limit, it is
+    const at = ask(['stats', '--json'], { ...h.env, GROK_TEST_SUMMARY_MAX_FILES: '51' });
+    expect(at.code, at.stderr).toBe(0);
+    expect(ask(['stats', '--json'], h.env).opened).toBe(false);
   }, 600_000);
 });
