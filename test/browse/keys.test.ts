@@ -7,11 +7,16 @@
  */
 import { PassThrough, Writable } from 'node:stream';
 import React from 'react';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import type { BrowserProps } from '../../src/browse/app.js';
-import type { BrowseOutcome, BrowseSource, FirstRows } from '../../src/browse/source.js';
+import type {
+  BrowseOutcome,
+  BrowseSource,
+  FirstRows,
+  LoadedRows,
+} from '../../src/browse/source.js';
 import { browseRows, browseSource, firstRows } from '../../src/commands/browse.js';
-import { copyFixtures, makeHome, type TempHome } from '../helpers.js';
+import { homeForEachTest } from '../helpers.js';
 
 /** A terminal's input: raw mode is a no-op, keys are pushed by the test. */
 class Keyboard extends PassThrough {
@@ -70,19 +75,25 @@ async function until(screen: Screen, ready: (frame: string) => boolean, what: st
   return screen.last;
 }
 
-let h: TempHome;
-let saved: string | undefined;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions);
-  saved = process.env.GROK_HOME;
-  process.env.GROK_HOME = h.home;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.GROK_HOME;
-  else process.env.GROK_HOME = saved;
-  h.cleanup();
-});
+const h = homeForEachTest({ fixtures: ['sessions'], inProcess: true });
+
+/**
+ * The browser's first 10 rows of the fixtures at once; the rest as `rest` gives them, from the
+ * loader's own (held back by the test, or lost).
+ */
+async function firstScreen(rest: (loaded: () => Promise<LoadedRows>) => Promise<LoadedRows>) {
+  const opts = { sessionsDir: h.sessions };
+  const source = browseSource(opts);
+  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
+  const first = await rows.first;
+  const partial = first.partial;
+  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
+  const initial: FirstRows = {
+    ...first,
+    partial: { ...partial, rest: () => rest(() => partial.rest()) },
+  };
+  return { source, rows, initial };
+}
 
 /** The browser on a keyboard and a screen of the test's. */
 async function openBrowser(source: BrowseSource, initial: FirstRows) {
@@ -128,18 +139,9 @@ function hold(): { held: Promise<void>; release: () => void } {
 }
 
 test('a key sent the instant the conversation view is drawn goes to the view', async () => {
-  const opts = { sessionsDir: h.sessions };
-  const source = browseSource(opts);
-  // the first 10 rows at once; the rest only when the test lets them come
-  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
-  const first = await rows.first;
-  const partial = first.partial;
-  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
+  // the rest of the rows only when the test lets them come
   const rest = hold();
-  const initial: FirstRows = {
-    ...first,
-    partial: { ...partial, rest: () => rest.held.then(() => partial.rest()) },
-  };
+  const { source, rows, initial } = await firstScreen((loaded) => rest.held.then(loaded));
   const { keyboard, screen, app, quit } = await openBrowser(source, initial);
   try {
     // the highlighted session read for the preview: v shows it without reading it again
@@ -198,23 +200,12 @@ test('G pressed while the conversation is still being read takes it to its end o
 });
 
 test('the rest of the rows not read: the short list says why, after the status line is gone', async () => {
-  const opts = { sessionsDir: h.sessions };
-  const source = browseSource(opts);
-  const rows = firstRows(opts, { cwd: source.cwd, cwdOnly: false, limit: 10 });
-  const first = await rows.first;
-  const partial = first.partial;
-  if (!partial) throw new Error('the fixtures should be more than one screen of rows');
-  const initial: FirstRows = {
-    ...first,
-    partial: {
-      ...partial,
-      // the rows loaded, then lost, as when another grok holds the index
-      rest: () =>
-        partial.rest().then(() => {
-          throw new Error('index.duckdb: database is locked');
-        }),
-    },
-  };
+  // the rows loaded, then lost, as when another grok holds the index
+  const { source, rows, initial } = await firstScreen((loaded) =>
+    loaded().then(() => {
+      throw new Error('index.duckdb: database is locked');
+    }),
+  );
   const { keyboard, screen, app } = await openBrowser(source, initial);
   try {
     const failed = await until(screen, (f) => f.includes('database is locked'), 'the error');
@@ -223,7 +214,7 @@ test('the rest of the rows not read: the short list says why, after the status l
     keyboard.write('z');
     await until(screen, (f) => f.includes('filter: z'), 'the filter');
     keyboard.write('\u007f');
-    const note = `only the newest ${first.rows.length} sessions: index.duckdb: database is locked`;
+    const note = `only the newest ${initial.rows.length} sessions: index.duckdb: database is locked`;
     await until(screen, (f) => f.includes(note), 'the note, after the status line has gone');
     keyboard.write('q');
     await app.waitUntilExit();

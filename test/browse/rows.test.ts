@@ -4,23 +4,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { browseRows, firstRows } from '../../src/commands/browse.js';
-import { copyFixtures, makeHome, runGrok, type TempHome } from '../helpers.js';
+import { homeForEachTest, runGrok } from '../helpers.js';
 
-let h: TempHome;
-let saved: string | undefined;
-beforeEach(() => {
-  h = makeHome();
-  copyFixtures(h.sessions);
-  saved = process.env.GROK_HOME;
-  process.env.GROK_HOME = h.home;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.GROK_HOME;
-  else process.env.GROK_HOME = saved;
-  h.cleanup();
-});
+const h = homeForEachTest({ fixtures: ['sessions'], inProcess: true });
 
 test("rows: each session, newest first, its first user message and the cost command's cost", async () => {
   const { rows } = await browseRows({ sessionsDir: h.sessions });
