@@ -84,17 +84,11 @@ interface SummaryLayout {
   numbers: number;
 }
 
-/** The strings of a summary (SummaryColumns), and its skipped files: JSON. */
-interface SummaryMeta {
-  files: string[];
-  ids: Record<number, string>;
-  paths: Record<number, string>;
-  models: string[];
-  directories: string[];
-  tags: Record<number, string[]>;
-  ticks: Record<number, string>;
-  toolNames: string[];
-}
+/** The strings of a summary (SummaryColumns): JSON. */
+type SummaryMeta = Pick<
+  SummaryColumns,
+  'files' | 'ids' | 'paths' | 'models' | 'directories' | 'tags' | 'ticks' | 'toolNames'
+>;
 
 /** What a summary holds for the question asked most (stats over every session): JSON. */
 interface SummaryWhole {
@@ -217,6 +211,28 @@ function sortedAt(layout: SummaryLayout): number {
 }
 
 /**
+ * A summary file's bytes with its key (its first line) and layout (its second), when the key is
+ * of the state `want` but perhaps for its print; undefined when there is none, or of another.
+ */
+function readHead<Layout>(
+  path: string,
+  want: SummaryKey,
+): { bytes: Buffer; key: SummaryKey; layout: Layout } | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  const nl1 = bytes.indexOf(10);
+  const nl2 = bytes.indexOf(10, nl1 + 1);
+  if (nl1 < 0 || nl2 < 0) return undefined;
+  const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+  if (!sameBase(key, want)) return undefined;
+  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout };
+}
+
+/**
  * The summary of `home` if it holds exactly the session files of `scan` under the prices of
  * digest `prices`; undefined otherwise (none, unreadable, another state: the index answers).
  */
@@ -225,20 +241,11 @@ export function readSummary(
   scan: Scan,
   prices: string,
 ): { summary: Summary; changes: LineChanges } | undefined {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(summaryPath(home));
-  } catch {
-    return undefined;
-  }
-  try {
-    const nl1 = bytes.indexOf(10);
-    const nl2 = bytes.indexOf(10, nl1 + 1);
-    if (nl1 < 0 || nl2 < 0) return undefined;
-    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
     const want = keyOf(scan.dir, prices, scan.print);
-    if (!sameBase(key, want)) return undefined;
-    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
+    const file = readHead<SummaryLayout>(summaryPath(home), want);
+    if (file === undefined) return undefined;
+    const { bytes, key, layout } = file;
     const at = sortedAt(layout);
     if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
     let lines: string[] | undefined;
@@ -510,20 +517,11 @@ function listSummaryPath(home: string): string {
 
 /** The list summary of `home` if it holds exactly the session files of `scan`. */
 function readListSummary(home: string, scan: Scan): ListSummary | undefined {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(listSummaryPath(home));
-  } catch {
-    return undefined;
-  }
-  try {
-    const nl1 = bytes.indexOf(10);
-    const nl2 = bytes.indexOf(10, nl1 + 1);
-    if (nl1 < 0 || nl2 < 0) return undefined;
-    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
     const want = keyOf(scan.dir, '', scan.print);
-    if (!sameBase(key, want)) return undefined;
-    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as ListLayout;
+    const file = readHead<ListLayout>(listSummaryPath(home), want);
+    if (file === undefined) return undefined;
+    const { bytes, key, layout } = file;
     if (bytes.length !== layout.entries[1]) return undefined;
     if (key.print !== want.print) {
       const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
