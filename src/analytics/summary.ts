@@ -13,14 +13,24 @@
  *   the index writes it again (redact removes it);
  * - it is written whole to a temporary file renamed over the old one (a crash leaves the old or
  *   the new, never half of one), and it carries its key, so a summary written by a concurrent
- *   grok from another state of the directory is never taken for this one;
+ *   grok from another state of the directory is never taken for this one; the files it takes in
+ *   go to a small delta file beside it, written the same way and used only with the summary file
+ *   it was made from (SummaryDelta), until there are too many and the summary is written whole;
  * - anything unreadable, of another format or another key is no summary: the index answers.
  *
  * The answers computed from it are the index's, value for value: summary-answers.ts does in
  * JavaScript what the queries of stats and cost do, and test/analytics/summary.test.ts holds
  * the two equal.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
@@ -51,13 +61,11 @@ const SUMMARY_FORMAT = 2;
 
 export interface Summary {
   /** The values of stats over every session (statsValues), kept up to date with the sessions. */
-  whole: WholeState;
+  whole: Pick<WholeState, 'values'>;
   /** The live files that are not sessions, as skipped-files.sql lists them. */
   skipped: SkippedFile[];
   /** The sessions, by column: their names and such read from the file on first use. */
   readonly sessions: SummaryColumns;
-  /** The manifest's lines it was made from (read from the file on first use). */
-  readonly lines: string[];
 }
 
 /** What a summary is valid for, on its file's first line. */
@@ -149,6 +157,12 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
  */
 const MOST_CHANGED = 100;
 
+/**
+ * The most lines a delta holds (SummaryDelta): past them, the summary is written whole again.
+ * MOST_CHANGED, or what the SUMMARY_DELTA_LINES test switch sets (a test lowers it).
+ */
+const deltaMostLines = () => Number(testSwitch('SUMMARY_DELTA_LINES')) || MOST_CHANGED;
+
 /** How the files of a pass differ from those of a summary: manifest lines added and removed. */
 interface LineChanges {
   added: string[];
@@ -217,53 +231,123 @@ function sortedAt(layout: SummaryLayout): number {
 function readHead<Layout>(
   path: string,
   want: SummaryKey,
-): { bytes: Buffer; key: SummaryKey; layout: Layout } | undefined {
+): { bytes: Buffer; key: SummaryKey; layout: Layout; id: string } | undefined {
   let bytes: Buffer;
+  let id: string;
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
+    // which file this is: a delta (readDelta) applies to this one alone
+    const st = fstatSync(fd, { bigint: true });
+    id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+    bytes = Buffer.allocUnsafe(Number(st.size));
+    if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) return undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const nl1 = bytes.indexOf(10);
   const nl2 = bytes.indexOf(10, nl1 + 1);
   if (nl1 < 0 || nl2 < 0) return undefined;
   const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
   if (!sameBase(key, want)) return undefined;
-  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout };
+  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout, id };
+}
+
+/**
+ * The sessions taken in since the summary file was written whole, in a small file beside it:
+ * one new session's row written there, where writing the summary again wrote its 5 MB (10,000
+ * sessions) for it. Its changes are those from one summary file alone, named by `base` (readHead:
+ * its device, inode, size and modification time), so a summary written again meanwhile (by a
+ * command on the index, by a concurrent grok) leaves it unused. It is written whole to a temporary
+ * file renamed over the old one, as the summary is, and folded into the summary (written whole
+ * again, the delta removed) once it holds more than MOST_CHANGED lines.
+ */
+interface SummaryDelta {
+  /** The key of the state it brings its summary file to. */
+  key: SummaryKey;
+  base: string;
+  /** The summary file's manifest lines gone (or changed), and the lines it lacks. */
+  removed: string[];
+  added: string[];
+  /** The sessions among the files added, in the order they were taken in: after the others. */
+  rows: SummaryRow[];
+  whole: SummaryWhole;
+}
+
+function deltaPath(home: string): string {
+  return join(home, SUMMARY_DIR_NAME, 'sessions-delta');
+}
+
+/**
+ * The delta on file if it applies to the summary file `base` (readHead's id) in the state `want`
+ * but perhaps for its print; else undefined, and the summary file is read alone.
+ */
+function readDelta(home: string, want: SummaryKey, base: string): SummaryDelta | undefined {
+  try {
+    const delta = JSON.parse(readFileSync(deltaPath(home), 'utf8')) as SummaryDelta;
+    const { key, removed, added, rows, whole } = delta;
+    if (delta.base !== base || !sameBase(key, want)) return undefined;
+    if (typeof key.print !== 'string') return undefined;
+    if (![removed, added, rows, whole?.skipped, whole?.values].every(Array.isArray)) {
+      return undefined;
+    }
+    return delta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A summary file as read, before any delta: what a delta is made from. */
+interface SummaryBase {
+  id: string;
+  whole: WholeState;
+  skipped: SkippedFile[];
+  readonly sessions: SummaryColumns;
+  readonly lines: string[];
+  delta: SummaryDelta | undefined;
+}
+
+const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
+
+/** The sessions of `base` but those of the files of `removed`, then those of `rows`. */
+function withDelta(
+  base: SummaryColumns,
+  removed: readonly string[],
+  rows: readonly SummaryRow[],
+): SummaryColumns {
+  const kept = removed.length > 0 ? withoutFiles(base, new Set(removed.map(nameOf))) : base;
+  return rows.length > 0 ? extendColumns(kept, rows) : kept;
 }
 
 /**
  * The summary of `home` if it holds exactly the session files of `scan` under the prices of
- * digest `prices`; undefined otherwise (none, unreadable, another state: the index answers).
+ * digest `prices`, or up to MOST_CHANGED files more, fewer or changed (`changes`, which summaryOf
+ * takes in); undefined otherwise (none, unreadable, another state: the index answers).
  */
 export function readSummary(
   home: string,
   scan: Scan,
   prices: string,
-): { summary: Summary; changes: LineChanges } | undefined {
+): { summary: Summary; changes: LineChanges; base: SummaryBase } | undefined {
   try {
     const want = keyOf(scan.dir, prices, scan.print);
     const file = readHead<SummaryLayout>(summaryPath(home), want);
     if (file === undefined) return undefined;
-    const { bytes, key, layout } = file;
+    const { bytes, key, layout, id } = file;
     const at = sortedAt(layout);
     if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
+    const delta = readDelta(home, want, id);
     let lines: string[] | undefined;
     const linesOf = () => {
       lines ??= JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
       return lines;
     };
-    // Another print: the same files (a lock file came or went, the pass was made another way),
-    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
-    let changes: LineChanges = { added: [], removed: [] };
-    if (key.print !== want.print) {
-      const found = lineChanges(linesOf(), manifestLines(scan.manifest));
-      if (found === undefined) return undefined;
-      changes = found;
-    }
     const whole = JSON.parse(bytes.toString('utf8', ...layout.whole)) as SummaryWhole;
-    let sessions: SummaryColumns | undefined;
-    const summary: Summary = {
+    let cols: SummaryColumns | undefined;
+    const base: SummaryBase = {
+      id,
       whole: {
         values: whole.values,
         durationSum: whole.durationSum,
@@ -272,14 +356,40 @@ export function readSummary(
       },
       skipped: whole.skipped,
       get sessions() {
-        sessions ??= columns(bytes, layout);
-        return sessions;
+        cols ??= columns(bytes, layout);
+        return cols;
       },
       get lines() {
         return linesOf();
       },
+      delta,
     };
-    return { summary, changes };
+    // the lines of the state the delta brings the file to
+    const stateLines = () => {
+      if (!delta) return linesOf();
+      const set = new Set(linesOf());
+      for (const line of delta.removed) set.delete(line);
+      for (const line of delta.added) set.add(line);
+      return [...set];
+    };
+    // Another print: the same files (a lock file came or went, the pass was made another way),
+    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
+    let changes: LineChanges = { added: [], removed: [] };
+    if ((delta?.key ?? key).print !== want.print) {
+      const found = lineChanges(stateLines(), manifestLines(scan.manifest));
+      if (found === undefined) return undefined;
+      changes = found;
+    }
+    let sessions: SummaryColumns | undefined;
+    const summary: Summary = {
+      whole: delta?.whole ?? base.whole,
+      skipped: delta?.whole.skipped ?? base.skipped,
+      get sessions() {
+        sessions ??= delta ? withDelta(base.sessions, delta.removed, delta.rows) : base.sessions;
+        return sessions;
+      },
+    };
+    return { summary, changes, base };
   } catch {
     return undefined;
   }
@@ -432,50 +542,88 @@ export async function summaryOf(
 /**
  * `found.summary` with the files `found.changes` names: those removed (or changed) let go, those
  * added (or changed) read and parsed here, priced by `table` and added last, as the index adds
- * their rows; the values over every session brought up to date; written again under the key of
- * `scan`. Undefined when that fails: the index answers.
+ * their rows; the values over every session brought up to date. Written under the key of `scan`
+ * as a delta of the summary file (SummaryDelta), or, past MOST_CHANGED lines from it, as a
+ * summary file again. Undefined when that fails: the index answers.
  */
 async function withChanges(
   home: string,
   scan: Scan,
   prices: string,
   table: PriceTable,
-  found: { summary: Summary; changes: LineChanges },
+  found: { summary: Summary; changes: LineChanges; base: SummaryBase },
 ): Promise<Summary | undefined> {
   try {
-    const { added, removed } = found.changes;
-    const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
-    const gone = new Set(removed.map(nameOf));
-    let base = found.summary.sessions;
-    let whole = found.summary.whole;
-    if (gone.size > 0) {
-      base = withoutFiles(base, gone);
-      // recomputed over what is left: a sum of doubles cannot take one back exactly
-      whole = wholeOf(base);
-    }
+    const { base } = found;
+    const was = base.delta;
+    // The changes from the summary file: those of the delta, then these.
+    const now = found.changes;
+    const goneNow = new Set(now.removed);
+    const addedBefore = new Set(was?.added);
+    const removed = [...(was?.removed ?? []), ...now.removed.filter((l) => !addedBefore.has(l))];
+    const added = [...(was?.added ?? []).filter((l) => !goneNow.has(l)), ...now.added];
     const { readAndParse } = await import('./parse-files.js');
     const prefix = dirPrefix(scan.dir);
-    const files = added.map(
+    const files = now.added.map(
       (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
     );
     const { batch } = await readAndParse(files);
     const { summaryRows } = await import('./summary-rows.js');
-    const sessions = extendColumns(base, summaryRows(batch, priceRows(table)));
-    whole = extendWhole(whole, sessions, base.n);
+    const namesGone = new Set(now.removed.map(nameOf));
+    const rows = [
+      ...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)),
+      ...summaryRows(batch, priceRows(table)),
+    ];
     const skipped = [
-      ...found.summary.skipped.filter((f) => !gone.has(f.file)),
+      ...found.summary.skipped.filter((f) => !namesGone.has(f.file)),
       ...batch.files
         .filter((f) => f.status === 'bad')
         .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
     ].sort((a, b) => compareBinary(a.file, b.file));
-    const removedLines = new Set(removed);
-    const lines = [...found.summary.lines.filter((l) => !removedLines.has(l)), ...added];
+    // The sessions of the file that are left, then the rows after them.
+    let kept: SummaryColumns | undefined;
+    let whole = base.whole;
+    if (removed.length > 0) {
+      kept = withDelta(base.sessions, removed, []);
+      // recomputed over what is left: a sum of doubles cannot take one back exactly
+      whole = wholeOf(kept);
+    }
+    if (rows.length > 0) whole = extendWhole(whole, extendColumns(undefined, rows), 0);
+    let sessions: SummaryColumns | undefined;
+    const sessionsOf = () => {
+      sessions ??= extendColumns(kept ?? base.sessions, rows);
+      return sessions;
+    };
+    const key = keyOf(scan.dir, prices, scan.print);
     await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    await writeFileAtomic(
-      summaryPath(home),
-      summaryFile(keyOf(scan.dir, prices, scan.print), lines, sessions, whole, skipped),
-    );
-    return { whole, skipped, sessions, lines };
+    if (removed.length + added.length > deltaMostLines()) {
+      // written whole again: the delta, now of another file, is let go
+      const lines = new Set(base.lines);
+      for (const line of removed) lines.delete(line);
+      for (const line of added) lines.add(line);
+      await writeFileAtomic(
+        summaryPath(home),
+        summaryFile(key, [...lines], sessionsOf(), whole, skipped),
+      );
+      rmSync(deltaPath(home), { force: true });
+    } else {
+      const delta: SummaryDelta = {
+        key,
+        base: base.id,
+        removed,
+        added,
+        rows,
+        whole: { values: whole.values, durationSum: whole.durationSum, skipped },
+      };
+      await writeFileAtomic(deltaPath(home), JSON.stringify(delta));
+    }
+    return {
+      whole,
+      skipped,
+      get sessions() {
+        return sessionsOf();
+      },
+    };
   } catch {
     return undefined;
   }
