@@ -42,7 +42,20 @@ import { pricesDigest } from './costs.js';
 import { MIGRATION_STEPS } from './migrations.js';
 import type { FileToIndex } from './parse-files.js';
 import { type PriceTable, priceRows } from './pricing.js';
-import { dirPrefix, entryFile, holdScan, manifestLines, type Scan, startScan } from './scan.js';
+import {
+  dirPrefix,
+  entryFile,
+  holdScan,
+  type LineChanges,
+  manifestChanges,
+  manifestLines,
+  printOf,
+  type Scan,
+  type ScanMethod,
+  scanText,
+  startScan,
+  textChanges,
+} from './scan.js';
 import {
   compareBinary,
   extendColumns,
@@ -153,7 +166,7 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The most files a summary takes in or lets go (summaryOf) rather than have the index answer:
- * parsing them here costs what the index's refresh would, and the summary is written whole again.
+ * parsing them here costs what the index's refresh would.
  */
 const MOST_CHANGED = 100;
 
@@ -162,29 +175,6 @@ const MOST_CHANGED = 100;
  * MOST_CHANGED, or what the SUMMARY_DELTA_LINES test switch sets (a test lowers it).
  */
 const deltaMostLines = () => Number(testSwitch('SUMMARY_DELTA_LINES')) || MOST_CHANGED;
-
-/** How the files of a pass differ from those of a summary: manifest lines added and removed. */
-interface LineChanges {
-  added: string[];
-  removed: string[];
-}
-
-/**
- * The lines of `now` that `was` lacks and those of `was` that `now` lacks (a file changed in
- * place is both), when there are not more than MOST_CHANGED of each; else undefined.
- */
-function lineChanges(was: readonly string[], now: readonly string[]): LineChanges | undefined {
-  if (Math.abs(now.length - was.length) > MOST_CHANGED) return undefined;
-  const set = new Set(now);
-  const removed: string[] = [];
-  for (const line of was) {
-    if (set.delete(line)) continue;
-    removed.push(line);
-    if (removed.length > MOST_CHANGED) return undefined;
-  }
-  if (set.size > MOST_CHANGED) return undefined;
-  return { added: [...set], removed };
-}
 
 /** A view of `count` numbers of `bytes` from `at`, copied where not aligned for the type. */
 function view<T extends Float64Array | Int32Array>(
@@ -274,7 +264,15 @@ interface SummaryDelta {
   /** The sessions among the files added, in the order they were taken in: after the others. */
   rows: SummaryRow[];
   whole: SummaryWhole;
+  /**
+   * How the pass of its key was made, when the file holds that pass as it was made (scanText),
+   * on the lines after this one: a later pass made the same way is compared with it as sets.
+   */
+  by: ScanMethod | null;
 }
+
+/** A delta as read: with the pass it was made from, as it was made ('' when none). */
+type ReadDelta = SummaryDelta & { text: string };
 
 function deltaPath(home: string): string {
   return join(home, SUMMARY_DIR_NAME, 'sessions-delta');
@@ -284,16 +282,19 @@ function deltaPath(home: string): string {
  * The delta on file if it applies to the summary file `base` (readHead's id) in the state `want`
  * but perhaps for its print; else undefined, and the summary file is read alone.
  */
-function readDelta(home: string, want: SummaryKey, base: string): SummaryDelta | undefined {
+function readDelta(home: string, want: SummaryKey, base: string): ReadDelta | undefined {
   try {
-    const delta = JSON.parse(readFileSync(deltaPath(home), 'utf8')) as SummaryDelta;
+    const bytes = readFileSync(deltaPath(home));
+    const newline = bytes.indexOf(10);
+    if (newline < 0) return undefined;
+    const delta = JSON.parse(bytes.toString('utf8', 0, newline)) as SummaryDelta;
     const { key, removed, added, rows, whole } = delta;
     if (delta.base !== base || !sameBase(key, want)) return undefined;
     if (typeof key.print !== 'string') return undefined;
     if (![removed, added, rows, whole?.skipped, whole?.values].every(Array.isArray)) {
       return undefined;
     }
-    return delta;
+    return { ...delta, text: bytes.toString('utf8', newline + 1) };
   } catch {
     return undefined;
   }
@@ -305,8 +306,7 @@ interface SummaryBase {
   whole: WholeState;
   skipped: SkippedFile[];
   readonly sessions: SummaryColumns;
-  readonly lines: string[];
-  delta: SummaryDelta | undefined;
+  delta: ReadDelta | undefined;
 }
 
 const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
@@ -338,7 +338,15 @@ export function readSummary(
     const { bytes, key, layout, id } = file;
     const at = sortedAt(layout);
     if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
-    const delta = readDelta(home, want, id);
+    let delta = readDelta(home, want, id);
+    // The pass the delta was made from, as it was made: compared with this one as sets (a delta
+    // whose pass is not whole is damaged, and none).
+    let text = delta?.by === scan.by && delta.key.print !== want.print ? delta.text : undefined;
+    if (text !== undefined && scanText(scan) === undefined) text = undefined;
+    if (text !== undefined && printOf(scan.by, text) !== delta?.key.print) {
+      delta = undefined;
+      text = undefined;
+    }
     let lines: string[] | undefined;
     const linesOf = () => {
       lines ??= JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
@@ -359,24 +367,24 @@ export function readSummary(
         cols ??= columns(bytes, layout);
         return cols;
       },
-      get lines() {
-        return linesOf();
-      },
       delta,
     };
-    // the lines of the state the delta brings the file to
+    // the lines of the state the delta brings the file to: in the order of the file's
+    // (manifestChanges walks them beside the pass), those the delta added after them
     const stateLines = () => {
       if (!delta) return linesOf();
-      const set = new Set(linesOf());
-      for (const line of delta.removed) set.delete(line);
-      for (const line of delta.added) set.add(line);
-      return [...set];
+      const gone = new Set(delta.removed);
+      const kept = gone.size === 0 ? linesOf() : linesOf().filter((line) => !gone.has(line));
+      return [...kept, ...delta.added];
     };
     // Another print: the same files (a lock file came or went, the pass was made another way),
     // or a few files added, changed or removed, which it takes in (summaryOf), or many.
     let changes: LineChanges = { added: [], removed: [] };
     if ((delta?.key ?? key).print !== want.print) {
-      const found = lineChanges(stateLines(), manifestLines(scan.manifest));
+      const found =
+        text !== undefined
+          ? textChanges(scan, { by: scan.by, text }, MOST_CHANGED)
+          : manifestChanges(scan, stateLines(), MOST_CHANGED);
       if (found === undefined) return undefined;
       changes = found;
     }
@@ -529,11 +537,13 @@ export async function summaryOf(
   if (!summaryOnFile(home)) return undefined;
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
+  // the pass as it was made, for the delta (a find pass lets it go once its manifest is made)
+  const text = scanText(scan);
   const found = readSummary(home, scan, prices);
   if (found && found.changes.added.length + found.changes.removed.length === 0) {
     return { summary: found.summary, scan };
   }
-  const summary = found && (await withChanges(home, scan, prices, table, found));
+  const summary = found && (await withChanges(home, { ...found, scan, prices, table, text }));
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
@@ -548,13 +558,19 @@ export async function summaryOf(
  */
 async function withChanges(
   home: string,
-  scan: Scan,
-  prices: string,
-  table: PriceTable,
-  found: { summary: Summary; changes: LineChanges; base: SummaryBase },
+  found: {
+    summary: Summary;
+    changes: LineChanges;
+    base: SummaryBase;
+    scan: Scan;
+    prices: string;
+    table: PriceTable;
+    /** The pass as it was made (scanText), if known. */
+    text: string | undefined;
+  },
 ): Promise<Summary | undefined> {
   try {
-    const { base } = found;
+    const { base, scan, prices, table, text } = found;
     const was = base.delta;
     // The changes from the summary file: those of the delta, then these.
     const now = found.changes;
@@ -597,13 +613,11 @@ async function withChanges(
     const key = keyOf(scan.dir, prices, scan.print);
     await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
     if (removed.length + added.length > deltaMostLines()) {
-      // written whole again: the delta, now of another file, is let go
-      const lines = new Set(base.lines);
-      for (const line of removed) lines.delete(line);
-      for (const line of added) lines.add(line);
+      // written whole again, its lines in the order of the pass; the delta, now of another file,
+      // is let go
       await writeFileAtomic(
         summaryPath(home),
-        summaryFile(key, [...lines], sessionsOf(), whole, skipped),
+        summaryFile(key, manifestLines(scan.manifest), sessionsOf(), whole, skipped),
       );
       rmSync(deltaPath(home), { force: true });
     } else {
@@ -614,8 +628,9 @@ async function withChanges(
         added,
         rows,
         whole: { values: whole.values, durationSum: whole.durationSum, skipped },
+        by: text === undefined ? null : scan.by,
       };
-      await writeFileAtomic(deltaPath(home), JSON.stringify(delta));
+      await writeFileAtomic(deltaPath(home), `${JSON.stringify(delta)}\n${text ?? ''}`);
     }
     return {
       whole,
