@@ -183,6 +183,20 @@ const int64Col =
         validity = setNull(validity, count, r);
         continue;
       }
+      // the usual cases: a count below 2^32, a time whose microseconds are a safe integer
+      if (!micros && v >= 0 && v < TWO_32) {
+        words[2 * r] = v | 0;
+        continue;
+      }
+      if (micros) {
+        const x = v * 1000;
+        if (Number.isSafeInteger(x)) {
+          const high = Math.floor(x / TWO_32);
+          words[2 * r] = (x - high * TWO_32) | 0;
+          words[2 * r + 1] = high | 0;
+          continue;
+        }
+      }
       // v = hi * 2^32 + lo, 0 <= lo < 2^32: exact for any safe integer, negative ones too
       let lo = v % TWO_32;
       let hi = (v - lo) / TWO_32;
@@ -207,6 +221,29 @@ const int64Col =
 const INLINED = 12;
 
 const utf8 = new TextEncoder();
+
+/**
+ * The 16-byte entries of short strings met lately (null: longer than 12 bytes once encoded):
+ * names of tools and models repeat over hundreds of thousands of rows.
+ */
+const entries = new Map<string, Uint32Array | null>();
+
+function entryOf(v: string): Uint32Array | null {
+  let e = entries.get(v);
+  if (e !== undefined) return e;
+  e = null;
+  if (v.length <= INLINED) {
+    const words = new Uint32Array(4);
+    const { read, written } = utf8.encodeInto(v, new Uint8Array(words.buffer, 4, INLINED));
+    if (read === v.length) {
+      words[0] = written;
+      e = words;
+    }
+  }
+  if (entries.size >= 4096) entries.clear();
+  entries.set(v, e);
+  return e;
+}
 
 /**
  * A VARCHAR column (NULL where the value is null), written a vector at a time in DuckDB's own
@@ -234,13 +271,24 @@ const varcharCol =
         continue;
       }
       if (v.length <= INLINED) {
-        const { read, written } = utf8.encodeInto(v, bytes.subarray(16 * r + 4, 16 * r + 16));
-        if (read === v.length) {
-          words[4 * r] = written;
-          continue;
+        if (!unique) {
+          const e = entryOf(v);
+          if (e !== null) {
+            words[4 * r] = e[0] as number;
+            words[4 * r + 1] = e[1] as number;
+            words[4 * r + 2] = e[2] as number;
+            words[4 * r + 3] = e[3] as number;
+            continue;
+          }
+        } else {
+          const { read, written } = utf8.encodeInto(v, bytes.subarray(16 * r + 4, 16 * r + 16));
+          if (read === v.length) {
+            words[4 * r] = written;
+            continue;
+          }
+          // longer than 12 bytes once encoded: the bytes written are left to DuckDB to replace
+          bytes.fill(0, 16 * r + 4, 16 * r + 16);
         }
-        // longer than 12 bytes once encoded: the bytes written are left to DuckDB to replace
-        bytes.fill(0, 16 * r + 4, 16 * r + 16);
       }
       const at = unique ? undefined : held.get(v);
       if (at === undefined) {
