@@ -12,7 +12,7 @@
  * as DuckDB computes it (search-case.ts), so trigrams and matches are those of DuckDB's lower().
  */
 
-import { type GramScanner, newScanner } from './search-scan.js';
+import { type GramScanner, newScanner, seenIndex } from './search-scan.js';
 
 /**
  * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
@@ -115,14 +115,16 @@ export class GramSet {
    */
   holdsAll(keys: readonly number[]): boolean {
     const seen = this.scanner.seen;
-    for (const key of keys)
-      if (((seen[key >>> 5] as number) & (1 << (key & 31))) === 0) return false;
+    for (const key of keys) {
+      const at = seenIndex(key);
+      if (((seen[at >>> 5] as number) & (1 << (at & 31))) === 0) return false;
+    }
     return true;
   }
 
   clear(): void {
     const { seen, keys } = this.scanner;
-    for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;
+    for (let i = 0; i < this.size; i++) seen[seenIndex(keys[i] as number) >>> 5] = 0;
     this.size = 0;
   }
 }

@@ -96,6 +96,31 @@ describe.each(scanners)('the trigram loops in %s', (_, scanner) => {
     }
   });
 
+  test('rows of every length up to 19, one after another, and each alone', () => {
+    const r = random(11);
+    const set = new GramSet(scanner());
+    for (const alphabet of [undefined, [0x61, 0x62, 0x20]]) {
+      const ends: number[] = [];
+      let at = 0;
+      for (let n = 0; n < 20; n++) {
+        at += n;
+        ends.push(at);
+      }
+      const text = bytesOf(r, at, alphabet);
+      set.clear();
+      set.lowerAndAddRows(text, Uint32Array.from(ends));
+      expect([...set.keys.subarray(0, set.size)]).toEqual(plainKeys(text, ends));
+      let start = 0;
+      for (const end of ends) {
+        const row = text.slice(start, end);
+        set.clear();
+        set.lowerAndAddRows(row, Uint32Array.of(row.length));
+        expect([...set.keys.subarray(0, set.size)]).toEqual(plainKeys(row, [row.length]));
+        start = end;
+      }
+    }
+  });
+
   test('a set cleared holds no key of the session before, and grows past any size', () => {
     const set = new GramSet(scanner());
     const r = random(9);
