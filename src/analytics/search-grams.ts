@@ -88,6 +88,17 @@ export class GramSet {
     this.scanner = scanner;
   }
 
+  /**
+   * Where the store's writer may write the rows this set is given, so that they are lowered and
+   * scanned in place (GramScanner.textBuffer); undefined where they are copied.
+   */
+  get textBuffer(): ((bytes: number) => Buffer) | undefined {
+    const scanner = this.scanner;
+    return scanner.textBuffer
+      ? (bytes) => (scanner.textBuffer as (n: number) => Buffer)(bytes)
+      : undefined;
+  }
+
   /** The keys: the first `size` are the set's. */
   get keys(): Uint32Array {
     return this.scanner.keys;

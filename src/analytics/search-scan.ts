@@ -6,8 +6,9 @@
  * compiler is needed to build it.
  *
  * Memory: the set of trigram keys seen (one bit per possible key, 2 MB, at the key's seenIndex)
- * at SEEN, the keys found, in order, at KEYS (room for every possible key: 2^24), the bytes
- * scanned at TEXT.
+ * at SEEN, the keys found, in order, at KEYS (room for every possible key: 2^24), the signature
+ * being made at SIGNED, the bytes scanned at TEXT. The store's writer writes its records at TEXT
+ * (textBuffer), so that a record's rows are lowered and scanned where they are written.
  *
  * Where WebAssembly is not available (`node --jitless`), PlainScanner runs the same loops in
  * JavaScript: the same lowered bytes, keys in the same order and Bloom bits.
@@ -15,8 +16,12 @@
 
 const SEEN = 0;
 const KEYS = 1 << 21;
-const TEXT = KEYS + (1 << 26);
+/** Where a signature is made: room for the largest, 10 bits for each of 2^24 keys. */
+const SIGNED = KEYS + (1 << 26);
+const TEXT = SIGNED + (1 << 25);
 const PAGE = 1 << 16;
+/** Bytes kept readable past the text the loops are given (`grams` reads one past a row). */
+const SLACK = 8;
 
 /**
  * Where a trigram key's bit is in the set of keys seen: its three bytes in the other order, as
@@ -63,7 +68,6 @@ const MUL = 0x6c;
 const XOR = 0x73;
 const F64_FLOOR = 0x9c;
 const F64_MUL = 0xa2;
-const F64_DIV = 0xa3;
 const TRUNC_F64_U = 0xab;
 const F64_FROM_U32 = 0xb8;
 const I32 = 0x7f;
@@ -204,12 +208,13 @@ const LOWER = [
 
 /**
  * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
- * computes it: floor(hash / 2^32 * bits), in the same double arithmetic; then that bit of the
+ * computes it: floor(hash / 2^32 * bits), in the same double arithmetic (hash * 2^-32 is the
+ * same double as hash / 2^32, both exact, and a multiplication is cheaper); then that bit of the
  * filter at `out` (local 2) is set. Locals: 5 the bit, 6 its byte's address.
  */
 // biome-ignore format: one line per step
 const SET_BIT = [
-  F64_FROM_U32, ...f64(4294967296), F64_DIV, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
+  F64_FROM_U32, ...f64(2 ** -32), F64_MUL, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
   ...get(5), ...i32(3), SHR_U, ...get(2), ADD, TEE, 6,
   ...get(6), ...at(LOAD8), ...i32(1), ...get(5), ...i32(7), AND, SHL, OR,
   ...at(STORE8),
@@ -323,6 +328,13 @@ export interface GramScanner {
   lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number;
   /** The Bloom filter of keys [0, size) in `bytes` bytes (search-grams.ts: firstBit, secondBit). */
   sign(size: number, bytes: number): Uint8Array;
+  /**
+   * A buffer of at least `bytes` bytes whose text `lowerAndAdd` reads where it is, without a copy;
+   * the bytes of the one given before are in it at the same places (it is no longer usable).
+   * Text from anywhere else is copied in and out, over the same place: a scanner takes its text
+   * one way or the other, not both. Absent: every text is copied.
+   */
+  textBuffer?(bytes: number): Buffer;
 }
 
 /** The scanner of this process: in WebAssembly where it runs, else in plain JavaScript. */
@@ -402,26 +414,35 @@ export class Scanner implements GramScanner {
   }
 
   lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number {
-    // room for two bytes more, read by `grams` past a short row
-    this.room(text.length + 2);
-    this.bytes.set(text, TEXT);
-    this.lowerBytes(TEXT, TEXT + text.length);
+    // text of textBuffer's is scanned where it is (textBuffer keeps SLACK bytes past it)
+    const inPlace = text.buffer === this.memory.buffer && text.byteOffset >= TEXT;
+    const from = inPlace ? text.byteOffset : TEXT;
+    if (!inPlace) {
+      this.room(text.length + SLACK);
+      this.bytes.set(text, TEXT);
+    }
+    this.lowerBytes(from, from + text.length);
     let start = 0;
     let n = size;
     for (const end of ends) {
-      n = this.grams(TEXT + start, TEXT + end, n);
+      n = this.grams(from + start, from + end, n);
       start = end;
     }
-    text.set(this.bytes.subarray(TEXT, TEXT + text.length));
+    if (!inPlace) text.set(this.bytes.subarray(TEXT, TEXT + text.length));
     return n;
   }
 
   /** The Bloom filter of keys [0, size) in `bytes` bytes. */
   sign(size: number, bytes: number): Uint8Array {
-    this.room(bytes);
-    this.bytes.fill(0, TEXT, TEXT + bytes);
-    this.signInto(size, bytes * 8, TEXT);
-    return this.bytes.slice(TEXT, TEXT + bytes);
+    this.bytes.fill(0, SIGNED, SIGNED + bytes);
+    this.signInto(size, bytes * 8, SIGNED);
+    return this.bytes.slice(SIGNED, SIGNED + bytes);
+  }
+
+  textBuffer(bytes: number): Buffer {
+    this.room(bytes + SLACK);
+    const { buffer } = this.memory;
+    return Buffer.from(buffer, TEXT, buffer.byteLength - TEXT - SLACK);
   }
 
   private room(bytes: number): void {
