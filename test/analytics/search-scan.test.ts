@@ -177,7 +177,7 @@ describe('the trigram loops', () => {
         expect(found[0]?.keys).toEqual(found[1]?.keys);
         expect(found[0]?.text.equals(found[1]?.text as Buffer)).toBe(true);
       }
-      writers.forEach((out, w) => out.flush(dirs[w] as string));
+      for (const [w, out] of writers.entries()) out.flush(dirs[w] as string);
       const [a, b] = dirs.map((dir) => readFileSync(join(dir, readdirSync(dir)[0] as string)));
       expect((a as Buffer).length).toBeGreaterThan(8 << 20);
       expect((a as Buffer).equals(b as Buffer)).toBe(true);
