@@ -171,7 +171,8 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 const MOST_CHANGED = 100;
 
 /**
- * The most lines a delta holds (SummaryDelta): past them, the summary is written whole again.
+ * The most lines a delta holds (SummaryDelta): past them, or once a file of the summary file is
+ * changed or gone, the summary is written whole again.
  * MOST_CHANGED, or what the SUMMARY_DELTA_LINES test switch sets (a test lowers it).
  */
 const deltaMostLines = () => Number(testSwitch('SUMMARY_DELTA_LINES')) || MOST_CHANGED;
@@ -252,7 +253,8 @@ function readHead<Layout>(
  * its device, inode, size and modification time), so a summary written again meanwhile (by a
  * command on the index, by a concurrent grok) leaves it unused. It is written whole to a temporary
  * file renamed over the old one, as the summary is, and folded into the summary (written whole
- * again, the delta removed) once it holds more than MOST_CHANGED lines.
+ * again, the delta removed) once it holds more than MOST_CHANGED lines or a file of the summary
+ * file is changed or gone.
  */
 interface SummaryDelta {
   /** The key of the state it brings its summary file to. */
@@ -612,7 +614,9 @@ async function withChanges(
     };
     const key = keyOf(scan.dir, prices, scan.print);
     await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    if (removed.length + added.length > deltaMostLines()) {
+    // A file of the summary's changed or gone: its values over every session were computed
+    // again over all the others, which a delta would do again each time it is read and extended.
+    if (removed.length > 0 || added.length > deltaMostLines()) {
       // written whole again, its lines in the order of the pass; the delta, now of another file,
       // is let go
       await writeFileAtomic(

@@ -311,24 +311,21 @@ describe('the summary takes in new sessions in a delta beside it', () => {
       expect(fileId(summaryPath()), `session ${k}`).toBe(file);
       expect(existsSync(deltaPath())).toBe(true);
     }
-    // one taken in by the delta changed in place, another removed; one of the summary file
-    // removed; a broken file added
+    // one taken in by the delta changed in place, another removed; a broken file added
     const changed = JSON.parse(readFileSync(added[0] as string, 'utf8')) as {
       tokenUsage: { input: number };
     };
     changed.tokenUsage.input += 777;
     writeFileSync(added[0] as string, JSON.stringify(changed));
     rmSync(added[1] as string);
-    const older = readdirSync(h.sessions).filter((n) => n.startsWith('session-2025-08'));
-    rmSync(join(h.sessions, older[0] as string));
     copyFileSync(
       join(FIXTURES, 'broken', 'session-2025-10-05-11-20-00.json'),
       join(h.sessions, 'session-2025-12-05-11-20-00.json'),
     );
     sameAsIndex();
     expect(fileId(summaryPath())).toBe(file);
-    // past its limit (4 lines from the summary file now, 6 with two more): written whole
-    const limited = { ...h.env, GROK_TEST_SUMMARY_DELTA_LINES: '5' };
+    // past its limit (3 lines from the summary file now, 5 with two more): written whole
+    const limited = { ...h.env, GROK_TEST_SUMMARY_DELTA_LINES: '4' };
     writeSession(h.sessions, { start: '2025-12-06T09:00:00Z', tools: ['Read'] });
     writeSession(h.sessions, { start: '2025-12-07T09:00:00Z', failed: ['Bash'] });
     sameAsIndex(limited);
@@ -338,6 +335,13 @@ describe('the summary takes in new sessions in a delta beside it', () => {
     writeSession(h.sessions, { start: '2025-12-08T09:00:00Z', input: 4242 });
     sameAsIndex(limited);
     expect(existsSync(deltaPath())).toBe(true);
+    // a file of the summary file removed: written whole again
+    const whole = fileId(summaryPath());
+    const older = readdirSync(h.sessions).filter((n) => n.startsWith('session-2025-08'));
+    rmSync(join(h.sessions, older[0] as string));
+    sameAsIndex(limited);
+    expect(fileId(summaryPath())).not.toBe(whole);
+    expect(existsSync(deltaPath())).toBe(false);
   }, 600_000);
 
   it('a delta damaged, left by a crash, or of a summary file written since is not used', () => {
