@@ -477,15 +477,60 @@ export function textChanges(
   const now = scanText(scan);
   if (now === undefined || before.by !== scan.by) throw new Error('passes made in other ways');
   if (scan.by === 'lstat') return setChanges(manifestLines(before.text), manifestLines(now), most);
-  // Every record, lock files' and the empty one after the last 0 among them: those are let go
-  // from the few that differ (a lock file coming or going is no change of a session's file).
-  const found = setChanges(before.text.split('\0'), now.split('\0'), most + LOCKS_BETWEEN);
+  // The records both start and end with are the same records: the others are compared. Every
+  // record, lock files' and the empty one after the last 0 among them: those are let go from
+  // the few that differ (a lock file coming or going is no change of a session's file).
+  const [from, wasTo, nowTo] = sameEnds(before.text, now);
+  const found = setChanges(
+    before.text.slice(from, wasTo).split('\0'),
+    now.slice(from, nowTo).split('\0'),
+    most + LOCKS_BETWEEN,
+  );
   const sessions = (records: string[]) =>
     records.filter((r) => r !== '' && r.charCodeAt(0) !== 46 /* . */).map(manifestLine);
   const changes = found && { added: sessions(found.added), removed: sessions(found.removed) };
   return changes && changes.added.length <= most && changes.removed.length <= most
     ? changes
     : undefined;
+}
+
+/** How long a start `a` and `b` have in common: compared a block at a time, natively. */
+function samePrefix(a: string, b: string, most: number): number {
+  let at = 0;
+  for (let size = 1 << 16; size >= 1 && at < most; ) {
+    const end = Math.min(most, at + size);
+    if (a.slice(at, end) === b.slice(at, end)) at = end;
+    else size >>= 1;
+  }
+  return at;
+}
+
+/** How long an end `a` and `b` have in common, up to `most`. */
+function sameSuffix(a: string, b: string, most: number): number {
+  let n = 0;
+  for (let size = 1 << 16; size >= 1 && n < most; ) {
+    const len = Math.min(most, n + size);
+    if (a.slice(a.length - len, a.length - n) === b.slice(b.length - len, b.length - n)) n = len;
+    else size >>= 1;
+  }
+  return n;
+}
+
+/**
+ * Where the records of two outputs of find (records ended by a 0) that both start with end, and
+ * where those they both end with start in each: [first record not in the start, start of the
+ * end in `a`, in `b`]. A directory listed in the same order but for a new file somewhere leaves
+ * a record or two between them.
+ */
+function sameEnds(a: string, b: string): [number, number, number] {
+  const prefix = samePrefix(a, b, Math.min(a.length, b.length));
+  const from = prefix === 0 ? 0 : a.lastIndexOf('\0', prefix - 1) + 1;
+  const suffix = sameSuffix(a, b, Math.min(a.length, b.length) - from);
+  // the first whole record of the common end, at the same distance from the end in both: after
+  // a 0 of that end (the character before it differs in the two)
+  const k = a.indexOf('\0', a.length - suffix);
+  const aTo = k < 0 || suffix === 0 ? a.length : k + 1;
+  return [from, aTo, b.length - (a.length - aTo)];
 }
 
 /** How many lock files may come or go between two passes compared by textChanges. */

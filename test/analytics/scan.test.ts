@@ -445,3 +445,15 @@ test('stats and cost set find going before the program loads, and their pass tak
     expect(finds() - before, args.join(' ')).toBe(BY_FIND === 'find' ? 1 : 0);
   }
 });
+
+test('records sharing their ends with others are compared whole', () => {
+  const r = (name: string) => `session-2025-01-01-00-00-00${name}.json\t1\t1762000000.000000000\0`;
+  const was = findScan('/s', `${r('-1')}${r('-22')}${r('')}`) as Scan;
+  const now = findScan('/s', `${r('-3')}${r('-122')}${r('')}`) as Scan;
+  const lines = (s: Scan) => s.manifest.split('\n');
+  const changes = textChanges(now, { by: 'find', text: scanText(was) as string }, 10);
+  expect(changes && { added: changes.added.sort(), removed: changes.removed.sort() }).toEqual({
+    added: lines(now).slice(0, 2).sort(),
+    removed: lines(was).slice(0, 2).sort(),
+  });
+});
