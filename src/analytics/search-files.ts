@@ -52,8 +52,8 @@ export interface FileFound {
   /** A new signature and where its record was written, when the file was read. */
   signature: Uint8Array | undefined;
   place: RecordPlace | undefined;
-  /** The rows that hold the needle: [seq, idx], idx -1 for a message. */
-  rows: [number, number][];
+  /** The rows that hold the needle: seq then idx for each (rowsHolding), idx -1 for a message. */
+  rows: Int32Array;
 }
 
 let cached: { cases: CasePairs; map: CaseMap } | undefined;
@@ -138,7 +138,7 @@ function readFile(
     changed: true,
     signature: undefined,
     place: undefined,
-    rows: [],
+    rows: new Int32Array(0),
   };
   let rows: StoredRows;
   const start = out.at;
@@ -161,7 +161,7 @@ function readFile(
     signature: signature(grams),
     place: undefined,
     // the needle's bytes are looked for only where every trigram of them is
-    rows: grams.holdsAll(keys) ? rowsHolding(rows, job.needle) : [],
+    rows: grams.holdsAll(keys) ? rowsHolding(rows, job.needle) : new Int32Array(0),
   };
 }
 

@@ -149,9 +149,11 @@ async function searchLive(
           if (signed.has(found.sid)) remade.push(found);
           else appendSignature(sigs, found);
         }
-        for (const [seq, idx] of found.rows) {
+        const { rows } = found;
+        for (let i = 0; i + 1 < rows.length; i += 2) {
+          const idx = rows[i + 1] as number;
           hits.appendInteger(found.sid);
-          hits.appendInteger(seq);
+          hits.appendInteger(rows[i] as number);
           if (idx < 0) hits.appendNull();
           else hits.appendInteger(idx);
           hits.appendNull();

@@ -36,6 +36,7 @@ export function seenIndex(key: number): number {
 const BLOCK = [0x02, 0x40];
 const LOOP = [0x03, 0x40];
 const IF = [0x04, 0x40];
+const ELSE = 0x05;
 const END = 0x0b;
 const BR = 0x0c;
 const BR_IF = 0x0d;
@@ -69,6 +70,9 @@ const XOR = 0x73;
 const F64_FLOOR = 0x9c;
 const F64_MUL = 0xa2;
 const TRUNC_F64_U = 0xab;
+const I32_FROM_I64 = 0xa7;
+const I64_FROM_U32 = 0xad;
+const I64_MUL = 0x7e;
 const F64_FROM_U32 = 0xb8;
 const I32 = 0x7f;
 const I64 = 0x7e;
@@ -206,35 +210,61 @@ const LOWER = [
   END,
 ];
 
-/**
- * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
- * computes it: floor(hash / 2^32 * bits), in the same double arithmetic (hash * 2^-32 is the
- * same double as hash / 2^32, both exact, and a multiplication is cheaper); then that bit of the
- * filter at `out` (local 2) is set. Locals: 5 the bit, 6 its byte's address.
- */
+/** Sets bit `bit` (local 5) of the filter at `out` (local 2). Locals: 6 its byte's address. */
 // biome-ignore format: one line per step
 const SET_BIT = [
-  F64_FROM_U32, ...f64(2 ** -32), F64_MUL, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
   ...get(5), ...i32(3), SHR_U, ...get(2), ADD, TEE, 6,
   ...get(6), ...at(LOAD8), ...i32(1), ...get(5), ...i32(7), AND, SHL, OR,
   ...at(STORE8),
 ];
 
 /**
- * sign(size, bits, out): the Bloom filter of keys [0, size), two bits a key, into the `bits` bits
- * (zeroed) at `out`. Locals: 3 i, 4 the key.
+ * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
+ * computes it: floor(hash / 2^32 * bits), in the same double arithmetic (hash * 2^-32 is the
+ * same double as hash / 2^32, both exact); then that bit is set (SET_BIT).
  */
 // biome-ignore format: one line per step
-const SIGN = [
-  ...[1, 4, I32],
+const SET_BIT_DOUBLE = [
+  F64_FROM_U32, ...f64(2 ** -32), F64_MUL, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
+  ...SET_BIT,
+];
+
+/**
+ * The same bit in integers, for a filter of fewer than 2^21 bits: hash * bits (local 7, as i64)
+ * is then under 2^53, so the double product above is exact and its floor is (hash * bits) >> 32.
+ */
+// biome-ignore format: one line per step
+const SET_BIT_INTEGER = [
+  I64_FROM_U32, ...get(7), I64_MUL, ...i64(32n), SHR_U64, I32_FROM_I64, ...set(5),
+  ...SET_BIT,
+];
+
+/** The keys' loop of sign, setting each key's two bits with `setBit`. Locals: 3 i, 4 the key. */
+// biome-ignore format: one line per step
+const signLoop = (setBit: number[]) => [
   ...BLOCK, ...LOOP,
   ...get(3), ...get(0), GE_U, BR_IF, 1,
   ...get(3), ...i32(2), SHL, ...i32(KEYS), ADD, ...at(LOAD), ...set(4),
-  ...get(4), ...i32(0x9e3779b1), MUL, ...SET_BIT,
-  ...get(4), ...get(4), ...i32(11), SHR_U, XOR, ...i32(0x7feb352d), MUL, ...SET_BIT,
+  ...get(4), ...i32(0x9e3779b1), MUL, ...setBit,
+  ...get(4), ...get(4), ...i32(11), SHR_U, XOR, ...i32(0x7feb352d), MUL, ...setBit,
   ...get(3), ...i32(1), ADD, ...set(3),
   BR, 0,
   END, END,
+];
+
+/** Filters of fewer bits than this have their bits set in integers (SET_BIT_INTEGER). */
+const INTEGER_BITS = 1 << 21;
+
+/**
+ * sign(size, bits, out): the Bloom filter of keys [0, size), two bits a key, into the `bits` bits
+ * (zeroed) at `out`. Locals: 3 i, 4 the key, 5 the bit, 6 its byte's address, 7 bits as i64.
+ */
+// biome-ignore format: one line per step
+const SIGN = [
+  ...[2, 4, I32, 1, I64],
+  ...get(1), I64_FROM_U32, ...set(7),
+  ...get(1), ...i32(INTEGER_BITS), LT_U,
+  ...IF, ...signLoop(SET_BIT_INTEGER), ELSE, ...signLoop(SET_BIT_DOUBLE), END,
   END,
 ];
 

@@ -203,11 +203,18 @@ function parseRecord(buf: Buffer): StoredRows | undefined {
   return last === rows.text.length ? rows : undefined;
 }
 
-/** The rows whose own bytes hold `needle` (a match across two rows is none), as [seq, idx]. */
-export function rowsHolding(rows: StoredRows, needle: Uint8Array): [number, number][] {
+/** No row. */
+const NONE = new Int32Array(0);
+
+/**
+ * The rows whose own bytes hold `needle` (a match across two rows is none): their seq and idx, one
+ * pair after another (one typed array, which a worker's message copies whole, where thousands of
+ * small arrays were each copied on their own).
+ */
+export function rowsHolding(rows: StoredRows, needle: Uint8Array): Int32Array {
   const { text, ends } = rows;
   const bytes = Buffer.from(text.buffer, text.byteOffset, text.length);
-  const found: [number, number][] = [];
+  let found: number[] | undefined;
   let row = 0;
   let at = 0;
   while (at < bytes.length) {
@@ -217,11 +224,12 @@ export function rowsHolding(rows: StoredRows, needle: Uint8Array): [number, numb
     if (row >= ends.length) break;
     const end = ends[row] as number;
     if (p + needle.length <= end) {
-      found.push([rows.seqs[row] as number, rows.idxs[row] as number]);
+      found ??= [];
+      found.push(rows.seqs[row] as number, rows.idxs[row] as number);
       at = end;
     } else {
       at = p + 1;
     }
   }
-  return found;
+  return found ? Int32Array.from(found) : NONE;
 }

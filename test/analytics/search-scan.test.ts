@@ -125,6 +125,16 @@ describe.each(scanners)('the trigram loops in %s', (_, scanner) => {
     }
   });
 
+  test('a signature of 2^21 bits or more has the bits of the formula too', () => {
+    const set = new GramSet(scanner());
+    const text = bytesOf(random(17), 400_000);
+    set.lowerAndAddRows(text, Uint32Array.of(text.length));
+    const want = plainKeys(text, [text.length]);
+    expect(want.length * 10).toBeGreaterThan(2 ** 21);
+    // compared whole: a diff of half a megabyte would take the test runner minutes to print
+    expect(Buffer.from(signature(set)).equals(plainSignature(want))).toBe(true);
+  });
+
   test('a set cleared holds no key of the session before, and grows past any size', () => {
     const set = new GramSet(scanner());
     const r = random(9);
