@@ -40,7 +40,6 @@ import {
   NUMBER_COLUMNS,
   type NumberColumn,
   type SummaryColumns,
-  type SummaryRow,
   type WholeState,
   wholeOf,
   withoutFiles,
@@ -371,14 +370,14 @@ export async function keepSummary(
   const key = keyOf(scan.dir, prices, scan.print);
   if (summaryIsOf(home, key)) return;
   try {
-    const { loadSql } = await import('./sql-files.js');
-    const row = (await conn.runAndReadAll(loadSql('internal/summary-sessions'))).getRows()[0];
-    const digest = row?.[0];
-    const sessionsText = String(row?.[1] ?? '[]');
-    if (digest !== prices && sessionsText !== '[]') return;
-    const rows = JSON.parse(sessionsText) as SummaryRow[];
-    if (rows.some((s) => s.has_calls === null)) return;
-    const cols = extendColumns(undefined, rows);
+    const [{ loadSql }, { indexColumns, indexState }] = await Promise.all([
+      import('./sql-files.js'),
+      import('./summary-index.js'),
+    ]);
+    const state = await indexState(conn);
+    if (state.digest !== prices && state.sessions > 0) return;
+    if (state.unpriced > 0) return;
+    const cols = await indexColumns(conn, state);
     const skipped = (
       await conn.runAndReadAll(loadSql('internal/skipped-files'), { archived: false })
     ).getRowObjectsJS() as unknown as SkippedFile[];
