@@ -1,19 +1,21 @@
 /**
  * The summary's sessions read from the index (summary.ts: keepSummary), by column, with no JSON
  * text of every session built, parsed and let go: their numbers from summary-sessions.sql, read a
- * page (a DuckDB chunk) at a time as doubles straight into the columns; their texts (file names,
- * ids, paths, tags, ticks) as one JSON object of lists (summary-texts.sql), and the names of
- * models, directories and tools once each (summary-names.sql): a text read value by value through
- * the node API costs some microseconds. The reply times and tools of each session, read first,
- * are kept by sid in flat lists, then laid out in the order of the sessions. The columns are
- * those extendColumns (summary-answers.ts) makes of the same sessions, value for value and name
- * for name.
- */
+ * page (a DuckDB chunk) at a time as doubles straight into the columns (NaN for NULL: a vector
+ * without NULLs is read without testing each value's validity, which the node API does with
+ * BigInts); their file names as one text (summary-files.sql); the few other texts (ids, paths,
+ * tags, ticks) of the sessions that have any, by sid (summary-texts.sql); the names of models,
+ * directories and tools once each (summary-names.sql): a text read value by value through the
+ * node API costs some microseconds. The reply times and tools of each session, read first, are
+ * kept by sid in flat lists, then laid out in the order of the sessions. The columns are those
+ * extendColumns (summary-answers.ts) makes of the same sessions, value for value and name for
+ * name. */
 import type {
   DuckDBConnection,
   DuckDBDataChunk,
-  DuckDBDoubleVector,
   DuckDBIntegerVector,
+  DuckDBVarCharVector,
+  DuckDBVector,
 } from '@duckdb/node-api';
 import { loadSql } from './sql-files.js';
 import { NUMBER_COLUMNS, type NumberColumn, type SummaryColumns } from './summary-answers.js';
@@ -32,6 +34,24 @@ async function eachChunk(
     if (!chunk || rows === 0) return;
     use(chunk, rows);
   }
+}
+
+/**
+ * The values of a vector of doubles or integers with no NULL (the queries turn NULL into NaN):
+ * the vector's own typed array where the node API holds one (a field it keeps to itself, but
+ * reading each value through it tests the value's validity with BigInts), else its values one
+ * by one.
+ */
+function numbers<T extends Float64Array | Int32Array>(
+  vector: DuckDBVector,
+  rows: number,
+  Type: { new (n: number): T },
+): T {
+  const items = (vector as unknown as { items?: unknown }).items;
+  if (items instanceof Type && items.length === rows) return items;
+  const out = new Type(rows);
+  for (let k = 0; k < rows; k++) out[k] = vector.getItem(k) as number;
+  return out;
 }
 
 /** The one value of the query `name`, a JSON text, parsed. */
@@ -72,24 +92,24 @@ async function readReplies(conn: DuckDBConnection, lastSid: number): Promise<Rep
   };
   let n = 0;
   await eachChunk(conn, 'internal/summary-replies', (chunk, rows) => {
-    const sids = chunk.getColumnVector(0) as DuckDBIntegerVector;
-    const ms = chunk.getColumnVector(1) as DuckDBIntegerVector;
-    const output = chunk.getColumnVector(2) as DuckDBDoubleVector;
+    const sids = numbers(chunk.getColumnVector(0), rows, Int32Array);
+    const ms = numbers(chunk.getColumnVector(1), rows, Int32Array);
+    const output = numbers(chunk.getColumnVector(2), rows, Float64Array);
     if (n + rows > r.ms.length) {
       const more = new Int32Array(2 * (n + rows));
       more.set(r.ms.subarray(0, n));
       r.ms = more;
     }
     for (let k = 0; k < rows; k++) {
-      const sid = sids.getItem(k) as number;
-      const reply = ms.getItem(k) as number;
+      const sid = sids[k] as number;
+      const reply = ms[k] as number;
       if (at.count[sid] === 0) at.start[sid] = n;
       at.count[sid] = (at.count[sid] as number) + 1;
       r.ms[n++] = reply;
       // sum(output) and sum(reply_ms) FILTER (WHERE output IS NOT NULL AND reply_ms > 0): sums
       // of integers, exact in doubles
-      const out = output.getItem(k);
-      if (out !== null && reply > 0) {
+      const out = output[k] as number;
+      if (!Number.isNaN(out) && reply > 0) {
         r.timedOutput[sid] = (r.timedOutput[sid] as number) + out;
         r.timedMs[sid] = (r.timedMs[sid] as number) + reply;
         r.timed[sid] = 1;
@@ -109,22 +129,22 @@ async function readTools(
   let tools = new Int32Array(3 * 1024);
   let n = 0;
   await eachChunk(conn, 'internal/summary-tools', (chunk, rows) => {
-    const sids = chunk.getColumnVector(0) as DuckDBIntegerVector;
-    const name = chunk.getColumnVector(1) as DuckDBIntegerVector;
-    const calls = chunk.getColumnVector(2) as DuckDBIntegerVector;
-    const failed = chunk.getColumnVector(3) as DuckDBIntegerVector;
+    const sids = numbers(chunk.getColumnVector(0), rows, Int32Array);
+    const name = numbers(chunk.getColumnVector(1), rows, Int32Array);
+    const calls = numbers(chunk.getColumnVector(2), rows, Int32Array);
+    const failed = numbers(chunk.getColumnVector(3), rows, Int32Array);
     if (3 * (n + rows) > tools.length) {
       const more = new Int32Array(6 * (n + rows));
       more.set(tools.subarray(0, 3 * n));
       tools = more;
     }
     for (let k = 0; k < rows; k++) {
-      const sid = sids.getItem(k) as number;
+      const sid = sids[k] as number;
       if (at.count[sid] === 0) at.start[sid] = n;
       at.count[sid] = (at.count[sid] as number) + 1;
-      tools[3 * n] = name.getItem(k) as number;
-      tools[3 * n + 1] = calls.getItem(k) as number;
-      tools[3 * n + 2] = failed.getItem(k) as number;
+      tools[3 * n] = name[k] as number;
+      tools[3 * n + 1] = calls[k] as number;
+      tools[3 * n + 2] = failed[k] as number;
       n++;
     }
   });
@@ -149,13 +169,30 @@ export async function indexState(conn: DuckDBConnection): Promise<IndexState> {
   };
 }
 
-/** summary-texts.sql */
+/** The texts of the sessions that have any (summary-texts.sql), by sid. */
 interface Texts {
-  files: string[];
-  ids: (string | null)[];
-  paths: (string | null)[];
-  tags: (string[] | null)[];
-  ticks: (string | null)[];
+  id: string | null;
+  path: string | null;
+  tags: string | null;
+  ticks: string | null;
+}
+
+async function readTexts(conn: DuckDBConnection): Promise<Map<number, Texts>> {
+  const texts = new Map<number, Texts>();
+  await eachChunk(conn, 'internal/summary-texts', (chunk, rows) => {
+    const [sid, id, path, tags, ticks] = Array.from({ length: 5 }, (_, i) =>
+      chunk.getColumnVector(i),
+    ) as [DuckDBIntegerVector, ...DuckDBVarCharVector[]];
+    for (let k = 0; k < rows; k++) {
+      texts.set(sid.getItem(k) as number, {
+        id: id?.getItem(k) ?? null,
+        path: path?.getItem(k) ?? null,
+        tags: tags?.getItem(k) ?? null,
+        ticks: ticks?.getItem(k) ?? null,
+      });
+    }
+  });
+  return texts;
 }
 
 /** summary-names.sql */
@@ -237,9 +274,13 @@ export async function indexColumns(
   const names = await jsonValue<Names>(conn, 'internal/summary-names');
   const replies = await readReplies(conn, state.lastSid);
   const tools = await readTools(conn, state.lastSid);
-  const texts = await jsonValue<Texts>(conn, 'internal/summary-texts');
+  const texts = await readTexts(conn);
+  const filesText = String(
+    (await conn.runAndReadAll(loadSql('internal/summary-files'))).getRows()[0]?.[0] ?? '',
+  );
+  const files = filesText === '' ? [] : filesText.split('/');
   const n = state.sessions;
-  if (texts.files.length !== n) throw new Error('the sessions changed while summarised');
+  if (files.length !== n) throw new Error('the sessions changed while summarised');
   const col = Object.fromEntries(
     NUMBER_COLUMNS.map((name) => [name, new Float64Array(n)]),
   ) as Record<NumberColumn, Float64Array>;
@@ -248,21 +289,39 @@ export async function indexColumns(
   const models = firstSeen(names.models.length);
   const directories = firstSeen(names.directories.length);
   const toolNames = firstSeen(names.tools.length);
+  const out: SummaryColumns = {
+    n,
+    col,
+    files,
+    ids: {},
+    paths: {},
+    models: [],
+    directories: [],
+    tags: {},
+    ticks: {},
+    toolNames: [],
+    replies: flatReplies,
+    tools: flatTools,
+  };
   let at = 0;
   let r = 0;
   let t = 0;
   await eachChunk(conn, 'internal/summary-sessions', (chunk, rows) => {
     if (at + rows > n) throw new Error('the sessions changed while summarised');
     SQL_COLUMNS.forEach((name, i) => {
-      const vector = chunk.getColumnVector(i + 1) as DuckDBDoubleVector;
+      const values = numbers(chunk.getColumnVector(i + 1), rows, Float64Array);
       const to = col[name];
-      const none = NULL_AS_ZERO.has(name) ? 0 : Number.NaN;
-      for (let k = 0; k < rows; k++) to[at + k] = vector.getItem(k) ?? none;
+      if (NULL_AS_ZERO.has(name)) {
+        for (let k = 0; k < rows; k++) {
+          const x = values[k] as number;
+          to[at + k] = Number.isNaN(x) ? 0 : x;
+        }
+      } else to.set(values, at);
     });
-    const sids = chunk.getColumnVector(0) as DuckDBIntegerVector;
+    const sids = numbers(chunk.getColumnVector(0), rows, Int32Array);
     for (let k = 0; k < rows; k++) {
       const i = at + k;
-      const sid = sids.getItem(k) as number;
+      const sid = sids[k] as number;
       col.model[i] = models.place(col.model[i] as number);
       const d = col.directory[i] as number;
       col.directory[i] = Number.isNaN(d) ? -1 : directories.place(d);
@@ -282,34 +341,21 @@ export async function indexColumns(
         flatTools[t++] = tools.tools[j + 2] as number;
       }
       col.tools[i] = tc;
+      const text = texts.get(sid);
+      if (text === undefined) continue;
+      const file = files[i] as string;
+      if (text.id !== null && text.id !== file.replace(/\.json$/, '')) out.ids[i] = text.id;
+      if (text.path !== null) out.paths[i] = text.path;
+      if (text.tags !== null) out.tags[i] = JSON.parse(text.tags) as string[];
+      if (text.ticks !== null) out.ticks[i] = text.ticks;
     }
     at += rows;
   });
-  if (at !== n) throw new Error('the sessions changed while summarised');
-  const out: SummaryColumns = {
-    n,
-    col,
-    files: texts.files,
-    ids: {},
-    paths: {},
-    models: models.order.map((k) => names.models[k] as string),
-    directories: directories.order.map((k) => names.directories[k] as string),
-    tags: {},
-    ticks: {},
-    toolNames: toolNames.order.map((k) => names.tools[k] as string),
-    replies: flatReplies.subarray(0, r),
-    tools: flatTools.subarray(0, t),
-  };
-  for (let i = 0; i < n; i++) {
-    const file = texts.files[i] as string;
-    const id = texts.ids[i];
-    if (id != null && id !== file.replace(/\.json$/, '')) out.ids[i] = id;
-    const path = texts.paths[i];
-    if (path != null) out.paths[i] = path;
-    const tags = texts.tags[i];
-    if (tags != null && tags.length > 0) out.tags[i] = tags;
-    const ticks = texts.ticks[i];
-    if (ticks != null) out.ticks[i] = ticks;
+  if (at !== n || r !== flatReplies.length || t !== flatTools.length) {
+    throw new Error('the sessions changed while summarised');
   }
+  out.models = models.order.map((k) => names.models[k] as string);
+  out.directories = directories.order.map((k) => names.directories[k] as string);
+  out.toolNames = toolNames.order.map((k) => names.tools[k] as string);
   return out;
 }

@@ -304,14 +304,18 @@ function fileStartsWith(path: string, text: string): boolean {
   }
 }
 
-/** The file: the key's line, the layout's line, then its parts at the offsets the layout gives. */
+/**
+ * The file: the key's line, the layout's line, then its parts at the offsets the layout gives;
+ * in parts, written one after another (its columns are not copied into one buffer first: some
+ * 50 MB at 100,000 sessions).
+ */
 function summaryFile(
   key: SummaryKey,
   lines: readonly string[],
   cols: SummaryColumns,
   whole: WholeState,
   skipped: readonly SkippedFile[],
-): Buffer {
+): Uint8Array[] {
   const { n, col, replies, tools, ...meta } = cols;
   const wholeBytes = Buffer.from(
     JSON.stringify({ values: whole.values, durationSum: whole.durationSum, skipped }),
@@ -339,7 +343,7 @@ function summaryFile(
   if (layoutText.length > WIDTH) throw new Error('summary layout too long');
   const bytesOf = (a: Float64Array | Int32Array) =>
     Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return Buffer.concat([
+  return [
     head,
     Buffer.from(`${layoutText.padEnd(WIDTH)}\n`),
     wholeBytes,
@@ -351,7 +355,7 @@ function summaryFile(
     bytesOf(tools),
     bytesOf(whole.durations),
     bytesOf(whole.replies),
-  ]);
+  ];
 }
 
 /**
