@@ -265,6 +265,20 @@ describe('the summary', () => {
     afterChange({ stats: false, list: true });
   }, 600_000);
 
+  it('is written for more session files than the 20,000 it was once kept for, and answers as the index does', () => {
+    // the fixtures are 51 sessions: 20,001 in all
+    const from = Date.UTC(2023, 0, 1);
+    for (let i = 0; i < 20_001 - 51; i++) {
+      writeSession(h.sessions, { start: new Date(from + i * 60_000).toISOString() });
+    }
+    const index = ask(['stats', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(index.code, index.stderr).toBe(0);
+    expect(JSON.parse(index.stdout).sessions).toBe(20_001);
+    const summary = ask(['stats', '--json'], h.env);
+    expect(summary.opened).toBe(false);
+    expect({ ...summary, opened: true }).toEqual(index);
+  }, 600_000);
+
   it('is not written for more session files than it is kept for: the index answers', () => {
     const env = { ...h.env, GROK_TEST_SUMMARY_MAX_FILES: '50' };
     // the fixtures are 51 sessions
