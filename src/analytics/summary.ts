@@ -111,6 +111,16 @@ export const SUMMARY_MAX_FILES = 100_000;
 /** SUMMARY_MAX_FILES, or what the SUMMARY_MAX_FILES test switch sets (a test lowers it). */
 const summaryMaxFiles = () => Number(testSwitch('SUMMARY_MAX_FILES')) || SUMMARY_MAX_FILES;
 
+/**
+ * Above this many session files no summary of `list` is written (keepListSummary): it is made
+ * whole in memory (every entry in one text from DuckDB, then the file), which at 100,000
+ * sessions took a cold `list --json` from 621 MB to 954 MB at its peak. The SUMMARY_MAX_FILES
+ * test switch sets this limit too.
+ */
+export const LIST_SUMMARY_MAX_FILES = 20_000;
+
+const listSummaryMaxFiles = () => Number(testSwitch('SUMMARY_MAX_FILES')) || LIST_SUMMARY_MAX_FILES;
+
 function summaryPath(home: string): string {
   return join(home, SUMMARY_DIR_NAME, 'sessions');
 }
@@ -591,7 +601,7 @@ export async function keepListSummary(
   scan: Scan,
   skipped: readonly SkippedFile[],
 ): Promise<void> {
-  if (scan.count > summaryMaxFiles()) return;
+  if (scan.count > listSummaryMaxFiles()) return;
   const key = keyOf(scan.dir, '', scan.print);
   if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
   try {

@@ -277,6 +277,10 @@ describe('the summary', () => {
     const summary = ask(['stats', '--json'], h.env);
     expect(summary.opened).toBe(false);
     expect({ ...summary, opened: true }).toEqual(index);
+    // the summary of list, made whole in memory, is still kept for 20,000 files at most
+    const list = ask(['list', '--limit', '1', '--json'], h.env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(existsSync(join(h.home, 'summary', 'list'))).toBe(false);
   }, 600_000);
 
   it('is not written for more session files than it is kept for: the index answers', () => {
