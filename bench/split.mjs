@@ -6,6 +6,8 @@
  * Times are CPU seconds (this process, all threads), not wall time. Uses the compiled modules (`npm run build` first). Options:
  *   --sessions N   the generated data set to read (default 10000; made as bench/run.mjs makes it)
  *   --runs N       how many runs (default 3); each phase's median is printed
+ *   --data DIR     where the sessions are made and kept (DIR/bench/data/home-N, as bench/data.mjs
+ *                  lays them out; default this project)
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ const args = process.argv.slice(2);
 const opt = (name, d) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : d);
 const count = opt('--sessions', 10_000);
 const runs = opt('--runs', 3);
+const dataRoot = args.includes('--data') ? args[args.indexOf('--data') + 1] : ROOT;
 
 const { readRegularTextSync } = await import(dist('session/regular-file.js'));
 const { parseJsonObject } = await import(dist('session/parse.js'));
@@ -115,7 +118,7 @@ async function oneRun(dir) {
 }
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const d = dataSet(ROOT, count);
+const d = dataSet(dataRoot, count);
 const all = [];
 let misses = 0;
 for (let r = 0; r < runs; r++) {

@@ -131,6 +131,7 @@ function readFile(
   keys: readonly number[],
   map: CaseMap,
   out: StoreWriter,
+  grams: GramSet,
 ): FileFound {
   const gone: FileFound = {
     sid: file.sid,
@@ -152,7 +153,6 @@ function readFile(
     out.at = start;
     return gone;
   }
-  grams ??= new GramSet();
   grams.clear();
   grams.lowerAndAddRows(rows.text, rows.ends);
   return {
@@ -183,10 +183,12 @@ export function searchFiles(job: SearchJob): FileFound[] {
         const rows = rowsHolding(stored, job.needle);
         out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
       } else {
-        writer ??= new StoreWriter();
+        // the rows are written where the trigram loops read them
+        grams ??= new GramSet();
+        writer ??= new StoreWriter(grams.textBuffer);
         map ??= mapOf(job.cases);
         keys ??= needleGrams(job.needle);
-        const found = readFile(f, job, keys, map, writer);
+        const found = readFile(f, job, keys, map, writer, grams);
         if (found.signature) made++;
         out.push(found);
       }

@@ -12,7 +12,7 @@
  * as DuckDB computes it (search-case.ts), so trigrams and matches are those of DuckDB's lower().
  */
 
-import { type GramScanner, newScanner } from './search-scan.js';
+import { type GramScanner, newScanner, seenIndex } from './search-scan.js';
 
 /**
  * DuckDB's lower(), as the code points it changes each followed by its lower case, in one typed
@@ -88,6 +88,17 @@ export class GramSet {
     this.scanner = scanner;
   }
 
+  /**
+   * Where the store's writer may write the rows this set is given, so that they are lowered and
+   * scanned in place (GramScanner.textBuffer); undefined where they are copied.
+   */
+  get textBuffer(): ((bytes: number) => Buffer) | undefined {
+    const scanner = this.scanner;
+    return scanner.textBuffer
+      ? (bytes) => (scanner.textBuffer as (n: number) => Buffer)(bytes)
+      : undefined;
+  }
+
   /** The keys: the first `size` are the set's. */
   get keys(): Uint32Array {
     return this.scanner.keys;
@@ -115,14 +126,16 @@ export class GramSet {
    */
   holdsAll(keys: readonly number[]): boolean {
     const seen = this.scanner.seen;
-    for (const key of keys)
-      if (((seen[key >>> 5] as number) & (1 << (key & 31))) === 0) return false;
+    for (const key of keys) {
+      const at = seenIndex(key);
+      if (((seen[at >>> 5] as number) & (1 << (at & 31))) === 0) return false;
+    }
     return true;
   }
 
   clear(): void {
     const { seen, keys } = this.scanner;
-    for (let i = 0; i < this.size; i++) seen[(keys[i] as number) >>> 5] = 0;
+    for (let i = 0; i < this.size; i++) seen[seenIndex(keys[i] as number) >>> 5] = 0;
     this.size = 0;
   }
 }

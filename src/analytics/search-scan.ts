@@ -5,8 +5,10 @@
  * 2.5-3.5). The module is small enough to be written here instruction by instruction, so no
  * compiler is needed to build it.
  *
- * Memory: the set of trigram keys seen (one bit per possible key, 2 MB) at SEEN, the keys found,
- * in order, at KEYS (room for every possible key: 2^24), the bytes scanned at TEXT.
+ * Memory: the set of trigram keys seen (one bit per possible key, 2 MB, at the key's seenIndex)
+ * at SEEN, the keys found, in order, at KEYS (room for every possible key: 2^24), the signature
+ * being made at SIGNED, the bytes scanned at TEXT. The store's writer writes its records at TEXT
+ * (textBuffer), so that a record's rows are lowered and scanned where they are written.
  *
  * Where WebAssembly is not available (`node --jitless`), PlainScanner runs the same loops in
  * JavaScript: the same lowered bytes, keys in the same order and Bloom bits.
@@ -14,8 +16,21 @@
 
 const SEEN = 0;
 const KEYS = 1 << 21;
-const TEXT = KEYS + (1 << 26);
+/** Where a signature is made: room for the largest, 10 bits for each of 2^24 keys. */
+const SIGNED = KEYS + (1 << 26);
+const TEXT = SIGNED + (1 << 25);
 const PAGE = 1 << 16;
+/** Bytes kept readable past the text the loops are given (`grams` reads one past a row). */
+const SLACK = 8;
+
+/**
+ * Where a trigram key's bit is in the set of keys seen: its three bytes in the other order, as
+ * one little-endian load of them reads them (the loop reads each position's trigram in one load,
+ * and turns it into the key only when it is new).
+ */
+export function seenIndex(key: number): number {
+  return ((key & 0xff) << 16) | (key & 0xff00) | (key >>> 16);
+}
 
 // opcodes (WebAssembly core specification, section 5.4)
 const BLOCK = [0x02, 0x40];
@@ -24,6 +39,7 @@ const IF = [0x04, 0x40];
 const END = 0x0b;
 const BR = 0x0c;
 const BR_IF = 0x0d;
+const RETURN = 0x0f;
 const GET = 0x20;
 const SET = 0x21;
 const TEE = 0x22;
@@ -33,6 +49,7 @@ const STORE = [0x36, 2];
 const STORE8 = [0x3a, 0];
 const EQZ = 0x45;
 const LT_U = 0x49;
+const GT_U = 0x4b;
 const GE_U = 0x4f;
 const ADD = 0x6a;
 const SUB = 0x6b;
@@ -51,7 +68,6 @@ const MUL = 0x6c;
 const XOR = 0x73;
 const F64_FLOOR = 0x9c;
 const F64_MUL = 0xa2;
-const F64_DIV = 0xa3;
 const TRUNC_F64_U = 0xab;
 const F64_FROM_U32 = 0xb8;
 const I32 = 0x7f;
@@ -101,27 +117,49 @@ const set = (l: number) => [SET, l];
 const at = (op: number[], offset = 0) => [...op, ...leb(offset)];
 
 /**
+ * One position of grams: the trigram starting `offset` bytes past i (local 3), read as one
+ * little-endian word of its three bytes (`seenIndex` of its key), is looked up in the set; when
+ * not seen yet, it is added and its key (the bytes in reading order, big-endian) appended to the
+ * keys. Locals: 2 the keys' count, 4 the trigram's seen index, 5 address of its word, 6 the
+ * word, 7 its bit.
+ */
+// biome-ignore format: one line per step
+const GRAM_AT = (offset: number) => [
+  ...get(3), ...at(LOAD, offset), ...i32(0xffffff), AND, TEE, 4,
+  ...i32(3), SHR_U, ...i32(-4), AND, TEE, 5, ...at(LOAD, SEEN), TEE, 6,
+  // the shift count is taken modulo 32: 1 << index is the index's bit in its word
+  ...i32(1), ...get(4), SHL, TEE, 7, AND, EQZ,
+  ...IF,
+  ...get(5), ...get(6), ...get(7), OR, ...at(STORE, SEEN),
+  ...get(2), ...i32(2), SHL,
+  ...get(4), ...i32(0xff), AND, ...i32(16), SHL, ...get(4), ...i32(0xff00), AND, OR, ...get(4), ...i32(16), SHR_U, OR,
+  ...at(STORE, KEYS),
+  ...get(2), ...i32(1), ADD, ...set(2),
+  END,
+];
+
+/**
  * grams(from, to, size) -> size: adds the trigram keys of bytes [from, to) not seen yet to the
- * keys, from index `size`; the keys' count after. Locals: 3 i, 4 key, 5 address of key's word,
- * 6 the word, 7 key's bit.
+ * keys, from index `size`; the keys' count after. Four positions a turn while four trigrams
+ * start before `to` - 2, then one by one. Each position reads one word: the byte past `to` is
+ * read (and masked off) for the last trigram. Locals: 1 becomes the end of the trigrams' starts,
+ * 3 i, the start of the next trigram; 4-7 as GRAM_AT.
  */
 // biome-ignore format: one line per step
 const GRAMS = [
   ...[1, 5, I32],
-  ...get(0), ...at(LOAD8), ...i32(8), SHL, ...get(0), ...at(LOAD8, 1), OR, ...set(4),
-  ...get(0), ...i32(2), ADD, ...set(3),
+  ...get(0), ...set(3),
+  ...get(0), ...i32(2), ADD, ...get(1), GE_U, ...IF, ...get(2), RETURN, END,
+  ...get(1), ...i32(2), SUB, ...set(1),
+  ...BLOCK, ...LOOP,
+  ...get(3), ...i32(4), ADD, ...get(1), GT_U, BR_IF, 1,
+  ...GRAM_AT(0), ...GRAM_AT(1), ...GRAM_AT(2), ...GRAM_AT(3),
+  ...get(3), ...i32(4), ADD, ...set(3),
+  BR, 0,
+  END, END,
   ...BLOCK, ...LOOP,
   ...get(3), ...get(1), GE_U, BR_IF, 1,
-  ...get(4), ...i32(8), SHL, ...get(3), ...at(LOAD8), OR, ...i32(0xffffff), AND, ...set(4),
-  ...get(4), ...i32(3), SHR_U, ...i32(-4), AND, ...i32(SEEN), ADD, TEE, 5, ...at(LOAD), ...set(6),
-  // the shift count is taken modulo 32: 1 << key is the key's bit in its word
-  ...i32(1), ...get(4), SHL, ...set(7),
-  ...get(6), ...get(7), AND, EQZ,
-  ...IF,
-  ...get(5), ...get(6), ...get(7), OR, ...at(STORE),
-  ...get(2), ...i32(2), SHL, ...i32(KEYS), ADD, ...get(4), ...at(STORE),
-  ...get(2), ...i32(1), ADD, ...set(2),
-  END,
+  ...GRAM_AT(0),
   ...get(3), ...i32(1), ADD, ...set(3),
   BR, 0,
   END, END,
@@ -170,12 +208,13 @@ const LOWER = [
 
 /**
  * The bit of a filter of `bits` bits (local 1) a hashed key (on the stack) sets, as search-grams.ts
- * computes it: floor(hash / 2^32 * bits), in the same double arithmetic; then that bit of the
+ * computes it: floor(hash / 2^32 * bits), in the same double arithmetic (hash * 2^-32 is the
+ * same double as hash / 2^32, both exact, and a multiplication is cheaper); then that bit of the
  * filter at `out` (local 2) is set. Locals: 5 the bit, 6 its byte's address.
  */
 // biome-ignore format: one line per step
 const SET_BIT = [
-  F64_FROM_U32, ...f64(4294967296), F64_DIV, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
+  F64_FROM_U32, ...f64(2 ** -32), F64_MUL, ...get(1), F64_FROM_U32, F64_MUL, F64_FLOOR, TRUNC_F64_U, ...set(5),
   ...get(5), ...i32(3), SHR_U, ...get(2), ADD, TEE, 6,
   ...get(6), ...at(LOAD8), ...i32(1), ...get(5), ...i32(7), AND, SHL, OR,
   ...at(STORE8),
@@ -276,8 +315,8 @@ let compiled: object | undefined;
 
 /**
  * A set of trigram keys being gathered (search-grams.ts: GramSet), over rows of bytes: `seen` has
- * bit `key & 31` of word `key >>> 5` set for each key of the set, `keys` the keys in the order
- * first met (the first `size` given back by `lowerAndAdd`).
+ * bit `i & 31` of word `i >>> 5` set, i the key's seenIndex, for each key of the set, `keys` the
+ * keys in the order first met (the first `size` given back by `lowerAndAdd`).
  */
 export interface GramScanner {
   readonly seen: Uint32Array;
@@ -289,6 +328,13 @@ export interface GramScanner {
   lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number;
   /** The Bloom filter of keys [0, size) in `bytes` bytes (search-grams.ts: firstBit, secondBit). */
   sign(size: number, bytes: number): Uint8Array;
+  /**
+   * A buffer of at least `bytes` bytes whose text `lowerAndAdd` reads where it is, without a copy;
+   * the bytes of the one given before are in it at the same places (it is no longer usable).
+   * Text from anywhere else is copied in and out, over the same place: a scanner takes its text
+   * one way or the other, not both. Absent: every text is copied.
+   */
+  textBuffer?(bytes: number): Buffer;
 }
 
 /** The scanner of this process: in WebAssembly where it runs, else in plain JavaScript. */
@@ -312,10 +358,11 @@ export class PlainScanner implements GramScanner {
       for (let i = start + 2; i < end; i++) {
         const key =
           ((text[i - 2] as number) << 16) | ((text[i - 1] as number) << 8) | (text[i] as number);
-        const bit = 1 << (key & 31);
-        const word = seen[key >>> 5] as number;
+        const at = seenIndex(key);
+        const bit = 1 << (at & 31);
+        const word = seen[at >>> 5] as number;
         if ((word & bit) !== 0) continue;
-        seen[key >>> 5] = word | bit;
+        seen[at >>> 5] = word | bit;
         if (size === this.keys.length) {
           const grown = new Uint32Array(size * 2);
           grown.set(this.keys);
@@ -367,26 +414,35 @@ export class Scanner implements GramScanner {
   }
 
   lowerAndAdd(text: Uint8Array, ends: Uint32Array, size: number): number {
-    // room for two bytes more, read by `grams` past a short row
-    this.room(text.length + 2);
-    this.bytes.set(text, TEXT);
-    this.lowerBytes(TEXT, TEXT + text.length);
+    // text of textBuffer's is scanned where it is (textBuffer keeps SLACK bytes past it)
+    const inPlace = text.buffer === this.memory.buffer && text.byteOffset >= TEXT;
+    const from = inPlace ? text.byteOffset : TEXT;
+    if (!inPlace) {
+      this.room(text.length + SLACK);
+      this.bytes.set(text, TEXT);
+    }
+    this.lowerBytes(from, from + text.length);
     let start = 0;
     let n = size;
     for (const end of ends) {
-      n = this.grams(TEXT + start, TEXT + end, n);
+      n = this.grams(from + start, from + end, n);
       start = end;
     }
-    text.set(this.bytes.subarray(TEXT, TEXT + text.length));
+    if (!inPlace) text.set(this.bytes.subarray(TEXT, TEXT + text.length));
     return n;
   }
 
   /** The Bloom filter of keys [0, size) in `bytes` bytes. */
   sign(size: number, bytes: number): Uint8Array {
-    this.room(bytes);
-    this.bytes.fill(0, TEXT, TEXT + bytes);
-    this.signInto(size, bytes * 8, TEXT);
-    return this.bytes.slice(TEXT, TEXT + bytes);
+    this.bytes.fill(0, SIGNED, SIGNED + bytes);
+    this.signInto(size, bytes * 8, SIGNED);
+    return this.bytes.slice(SIGNED, SIGNED + bytes);
+  }
+
+  textBuffer(bytes: number): Buffer {
+    this.room(bytes + SLACK);
+    const { buffer } = this.memory;
+    return Buffer.from(buffer, TEXT, buffer.byteLength - TEXT - SLACK);
   }
 
   private room(bytes: number): void {

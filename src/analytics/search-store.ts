@@ -47,18 +47,34 @@ const utf8Write: Utf8Write =
  * into a new store file: a row's text is written straight into its place, not copied there.
  */
 export class StoreWriter {
-  buf: Buffer = Buffer.allocUnsafe(1 << 22);
+  buf: Buffer;
   /** Where the next byte goes. */
   at = 0;
   private readonly lengths: number[] = [];
   private start = 0;
   private header = 0;
   private rows = 0;
+  /** Where the records are written, when not a buffer of their own (GramSet.textBuffer). */
+  private readonly place: ((bytes: number) => Buffer) | undefined;
+
+  /**
+   * `place`: a buffer of at least n bytes holding the bytes of the one given before at the same
+   * places; by default a new buffer, each copied into the next.
+   */
+  constructor(place?: (bytes: number) => Buffer) {
+    this.place = place;
+    this.buf = place ? place(1 << 22) : Buffer.allocUnsafe(1 << 22);
+  }
 
   /** Room for `bytes` more bytes at `at`. */
   reserve(bytes: number): void {
     if (this.at + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
+    const size = Math.max(this.buf.length * 2, this.at + bytes);
+    if (this.place) {
+      this.buf = this.place(size);
+      return;
+    }
+    const grown = Buffer.allocUnsafe(size);
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
   }

@@ -1,15 +1,13 @@
 /**
- * Writing parsed files into the index. The few rows per file (`files`, `sessions`) go through
- * DuckDB's appender value by value; the many message and tool-call rows go a vector at a time, as
- * data chunks filled from the batch's typed arrays: a value-by-value append is a call into the
+ * Writing parsed files into the index. Every table of a build goes a vector at a time, as data
+ * chunks filled column by column from the batch: a value-by-value append is a call into the
  * native layer per value, and with hundreds of thousands of rows those calls were most of a cold
- * build's main thread.
+ * build's main thread. The text tables of archives (few, and read whole) go value by value.
  */
 import type {
   DuckDBAppender,
   DuckDBConnection,
   DuckDBDataChunk,
-  DuckDBListType,
   DuckDBType,
 } from '@duckdb/node-api';
 import { loadBindings, loadDuckDB } from './duckdb-load.js';
@@ -62,70 +60,6 @@ export function closeAppenders(a: Appenders): void {
 function nullableVarchar(ap: DuckDBAppender, value: string | null): void {
   if (value === null) ap.appendNull();
   else ap.appendVarchar(value);
-}
-
-function appendFile(ap: DuckDBAppender, sid: number, f: ParsedFile): void {
-  ap.appendInteger(sid);
-  ap.appendVarchar(f.source);
-  ap.appendVarchar(f.path);
-  ap.appendVarchar(f.name);
-  ap.appendBigInt(BigInt(f.size));
-  ap.appendDouble(f.mtimeMs);
-  ap.appendVarchar(f.status);
-  nullableVarchar(ap, f.reason);
-  ap.endRow();
-}
-
-type NativeValue = ReturnType<Bindings['create_varchar']>;
-type NativeAppender = Parameters<Bindings['append_value']>[0];
-
-/**
- * What the tags column is appended with: its type, and the empty list most sessions have, made
- * once per appender. Made per row, they were native objects left to the garbage collector,
- * which runs seldom on a main thread that only appends (and calls that showed in a profile).
- */
-const tagColumns = new WeakMap<DuckDBAppender, { type: DuckDBListType; empty: NativeValue }>();
-
-function appendTags(ap: DuckDBAppender, tags: string[]): void {
-  let col = tagColumns.get(ap);
-  if (!col) {
-    const b = loadBindings();
-    const type = ap.columnType(5) as DuckDBListType;
-    const empty = b.create_list_value(type.valueType.toLogicalType().logical_type, []);
-    col = { type, empty };
-    tagColumns.set(ap, col);
-  }
-  if (tags.length > 0) ap.appendList(tags, col.type);
-  // the API's appender keeps the native one to itself; appendList would make the value anew
-  else
-    loadBindings().append_value(
-      (ap as unknown as { appender: NativeAppender }).appender,
-      col.empty,
-    );
-}
-
-function appendSession(ap: DuckDBAppender, sid: number, f: ParsedFile, s: SessionRow): void {
-  ap.appendInteger(sid);
-  ap.appendVarchar(f.source);
-  ap.appendVarchar(f.name);
-  ap.appendVarchar(s.sessionId);
-  nullableVarchar(ap, s.name);
-  appendTags(ap, s.tags);
-  ap.appendVarchar(s.startTime);
-  nullableVarchar(ap, s.endTime);
-  nullableVarchar(ap, s.lastActivity);
-  if (s.durationMs === null) ap.appendNull();
-  else ap.appendBigInt(BigInt(s.durationMs));
-  ap.appendVarchar(s.model);
-  nullableVarchar(ap, s.status);
-  ap.appendVarchar(s.workingDirectory);
-  ap.appendInteger(s.messages);
-  ap.appendInteger(s.toolCalls);
-  ap.appendBigInt(BigInt(s.input));
-  ap.appendBigInt(BigInt(s.output));
-  ap.appendBigInt(BigInt(s.total));
-  ap.appendBoolean(s.interrupted);
-  ap.endRow();
 }
 
 /** The text tables (text.ts), written with the rows for archives and on first use for live files. */
@@ -202,11 +136,11 @@ function copyValidity(b: Bindings, vector: Vector, validity: Uint32Array | undef
 }
 
 /**
- * An INTEGER column, or a BOOLEAN or one-byte ENUM one (0/1, the enum's index): the batch's own
- * values, copied from a view of its array.
+ * An INTEGER or DOUBLE column, or a BOOLEAN or one-byte ENUM one (0/1, the enum's index): the
+ * batch's own values, copied from a view of its array.
  */
 const copyCol =
-  (values: Int32Array | Uint8Array): Fill =>
+  (values: Int32Array | Uint8Array | Float64Array): Fill =>
   (b, vector, start, count) =>
     copyTo(b, vector, values.subarray(start, start + count));
 
@@ -249,6 +183,20 @@ const int64Col =
         validity = setNull(validity, count, r);
         continue;
       }
+      // the usual cases: a count below 2^32, a time whose microseconds are a safe integer
+      if (!micros && v >= 0 && v < TWO_32) {
+        words[2 * r] = v | 0;
+        continue;
+      }
+      if (micros) {
+        const x = v * 1000;
+        if (Number.isSafeInteger(x)) {
+          const high = Math.floor(x / TWO_32);
+          words[2 * r] = (x - high * TWO_32) | 0;
+          words[2 * r + 1] = high | 0;
+          continue;
+        }
+      }
       // v = hi * 2^32 + lo, 0 <= lo < 2^32: exact for any safe integer, negative ones too
       let lo = v % TWO_32;
       let hi = (v - lo) / TWO_32;
@@ -269,13 +217,98 @@ const int64Col =
     copyValidity(b, vector, validity);
   };
 
-/** A VARCHAR column, NOT NULL. */
-const varcharCol =
-  (values: readonly string[]): Fill =>
-  (b, vector, start, count) => {
-    for (let r = 0; r < count; r++) {
-      b.vector_assign_string_element(vector, r, values[start + r] as string);
+/** Room for a string DuckDB keeps inside its 16-byte entry instead of pointing to it. */
+const INLINED = 12;
+
+const utf8 = new TextEncoder();
+
+/**
+ * The 16-byte entries of short strings met lately (null: longer than 12 bytes once encoded):
+ * names of tools and models repeat over hundreds of thousands of rows.
+ */
+const entries = new Map<string, Uint32Array | null>();
+
+function entryOf(v: string): Uint32Array | null {
+  let e = entries.get(v);
+  if (e !== undefined) return e;
+  e = null;
+  if (v.length <= INLINED) {
+    const words = new Uint32Array(4);
+    const { read, written } = utf8.encodeInto(v, new Uint8Array(words.buffer, 4, INLINED));
+    if (read === v.length) {
+      words[0] = written;
+      e = words;
     }
+  }
+  if (entries.size >= 4096) entries.clear();
+  entries.set(v, e);
+  return e;
+}
+
+/**
+ * A VARCHAR column (NULL where the value is null), written a vector at a time in DuckDB's own
+ * layout of a string vector (the C API's duckdb_string_t, 16 bytes a row): a string of up to 12
+ * bytes is held inside its entry, so it is written here with no call into the native layer; a
+ * longer one is given to DuckDB once per vector, which copies it into the vector's own memory,
+ * and every row with the same value points to that copy. A call per value (names of tools and
+ * models, a few distinct ones over hundreds of thousands of rows) was the main thread's largest
+ * item in a cold build. `unique`: values seldom repeat (paths, entries), so none is looked for.
+ */
+const varcharCol =
+  (values: readonly (string | null)[], unique = false): Fill =>
+  (b, vector, start, count) => {
+    const words = new Uint32Array(4 * count);
+    const bytes = new Uint8Array(words.buffer);
+    let validity: Uint32Array | undefined;
+    // the row DuckDB holds each longer value at, and the rows that point to it
+    const held = new Map<string, number>();
+    const given: number[] = [];
+    const pointing: number[] = [];
+    for (let r = 0; r < count; r++) {
+      const v = values[start + r] as string | null;
+      if (v === null) {
+        validity = setNull(validity, count, r);
+        continue;
+      }
+      if (v.length <= INLINED) {
+        if (!unique) {
+          const e = entryOf(v);
+          if (e !== null) {
+            words[4 * r] = e[0] as number;
+            words[4 * r + 1] = e[1] as number;
+            words[4 * r + 2] = e[2] as number;
+            words[4 * r + 3] = e[3] as number;
+            continue;
+          }
+        } else {
+          const { read, written } = utf8.encodeInto(v, bytes.subarray(16 * r + 4, 16 * r + 16));
+          if (read === v.length) {
+            words[4 * r] = written;
+            continue;
+          }
+          // longer than 12 bytes once encoded: the bytes written are left to DuckDB to replace
+          bytes.fill(0, 16 * r + 4, 16 * r + 16);
+        }
+      }
+      const at = unique ? undefined : held.get(v);
+      if (at === undefined) {
+        b.vector_assign_string_element(vector, r, v);
+        if (unique) given.push(r);
+        else held.set(v, r);
+      } else pointing.push(at, r);
+    }
+    if (held.size > 0 || given.length > 0) {
+      // the entries DuckDB wrote (length, prefix, pointer), then the same for their copies
+      const own = new Uint32Array(b.vector_get_data(vector, 16 * count).slice().buffer);
+      for (const r of unique ? given : held.values())
+        words.set(own.subarray(4 * r, 4 * r + 4), 4 * r);
+      for (let k = 0; k < pointing.length; k += 2) {
+        const at = pointing[k] as number;
+        words.set(own.subarray(4 * at, 4 * at + 4), 4 * (pointing[k + 1] as number));
+      }
+    }
+    copyTo(b, vector, words);
+    copyValidity(b, vector, validity);
   };
 
 /**
@@ -294,12 +327,18 @@ function enumCodes(codes: Uint8Array, names: readonly string[], type: DuckDBType
 
 /**
  * Appends `length` rows, through data chunks of DuckDB's vector size. `columns` follow the
- * table's column order.
+ * table's column order; `given` are chunk types in place of the table's, which DuckDB casts
+ * from as it appends.
  */
-function appendColumns(ap: DuckDBAppender, length: number, columns: Fill[]): void {
+function appendColumns(
+  ap: DuckDBAppender,
+  length: number,
+  columns: Fill[],
+  given?: ReadonlyMap<number, DuckDBType>,
+): void {
   if (length === 0) return;
   const b = loadBindings();
-  const chunk = chunkFor(ap, columns.length);
+  const chunk = chunkFor(ap, columns.length, given);
   const size = b.vector_size();
   for (let start = 0; start < length; start += size) {
     const count = Math.min(size, length - start);
@@ -320,11 +359,18 @@ function appendColumns(ap: DuckDBAppender, length: number, columns: Fill[]): voi
  */
 const chunks = new WeakMap<DuckDBAppender, DuckDBDataChunk>();
 
-function chunkFor(ap: DuckDBAppender, columns: number): DuckDBDataChunk {
+function chunkFor(
+  ap: DuckDBAppender,
+  columns: number,
+  given?: ReadonlyMap<number, DuckDBType>,
+): DuckDBDataChunk {
   let chunk = chunks.get(ap);
   if (!chunk) {
     const { DuckDBDataChunk } = loadDuckDB();
-    const types: DuckDBType[] = Array.from({ length: columns }, (_, c) => ap.columnType(c));
+    const types: DuckDBType[] = Array.from(
+      { length: columns },
+      (_, c) => given?.get(c) ?? ap.columnType(c),
+    );
     chunk = DuckDBDataChunk.create(types);
     chunks.set(ap, chunk);
   }
@@ -333,21 +379,13 @@ function chunkFor(ap: DuckDBAppender, columns: number): DuckDBDataChunk {
 
 /** Appends a batch: its files get the sids `firstSid`, `firstSid + 1`, ... in order. */
 export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch): void {
-  batch.files.forEach((f, i) => {
-    const sid = firstSid + i;
-    appendFile(a.files, sid, f);
-    if (f.session) {
-      appendSession(a.sessions, sid, f, f.session);
-      a.listEntries.appendInteger(sid);
-      a.listEntries.appendVarchar(f.session.listEntry);
-      a.listEntries.endRow();
-      a.browseRows.appendInteger(sid);
-      nullableVarchar(a.browseRows, f.session.firstUser);
-      a.browseRows.appendVarchar(f.session.browseEntry);
-      a.browseRows.endRow();
-    }
-    if (f.session && f.text && a.text) appendText(a.text, sid, f.text);
-  });
+  appendFiles(a, firstSid, batch.files);
+  if (a.text) {
+    const text = a.text;
+    batch.files.forEach((f, i) => {
+      if (f.session && f.text) appendText(text, firstSid + i, f.text);
+    });
+  }
   const m = batch.messages;
   appendColumns(a.messages, m.length, [
     sidCol(m.file, firstSid),
@@ -383,3 +421,124 @@ export function appendBatch(a: Appenders, firstSid: number, batch: ParsedBatch):
     int64Col(c.costTicks),
   ]);
 }
+
+/** The rows of each file (`files`) and of each session read (`sessions`, and its entries). */
+function appendFiles(a: Appenders, firstSid: number, files: readonly ParsedFile[]): void {
+  const n = files.length;
+  const sids = Int32Array.from(files, (_, i) => firstSid + i);
+  appendColumns(a.files, n, [
+    copyCol(sids),
+    varcharCol(files.map((f) => f.source)),
+    varcharCol(
+      files.map((f) => f.path),
+      true,
+    ),
+    varcharCol(
+      files.map((f) => f.name),
+      true,
+    ),
+    int64Col(Float64Array.from(files, (f) => f.size)),
+    copyCol(Float64Array.from(files, (f) => f.mtimeMs)),
+    varcharCol(files.map((f) => f.status)),
+    varcharCol(files.map((f) => f.reason)),
+  ]);
+  const read: { sid: number; f: ParsedFile; s: SessionRow }[] = [];
+  files.forEach((f, i) => {
+    if (f.session) read.push({ sid: firstSid + i, f, s: f.session });
+  });
+  const k = read.length;
+  if (k === 0) return;
+  const sid = Int32Array.from(read, (r) => r.sid);
+  const col = <T>(pick: (s: SessionRow) => T) => read.map((r) => pick(r.s));
+  const num = (pick: (s: SessionRow) => number | null) =>
+    Float64Array.from(read, (r) => pick(r.s) ?? Number.NaN);
+  appendColumns(
+    a.sessions,
+    k,
+    [
+      copyCol(sid),
+      varcharCol(read.map((r) => r.f.source)),
+      varcharCol(
+        read.map((r) => r.f.name),
+        true,
+      ),
+      varcharCol(
+        col((s) => s.sessionId),
+        true,
+      ),
+      varcharCol(col((s) => s.name)),
+      listCol(col((s) => s.tags)),
+      varcharCol(col((s) => s.startTime)),
+      varcharCol(col((s) => s.endTime)),
+      varcharCol(col((s) => s.lastActivity)),
+      int64Col(num((s) => s.durationMs)),
+      varcharCol(col((s) => s.model)),
+      varcharCol(col((s) => s.status)),
+      varcharCol(col((s) => s.workingDirectory)),
+      copyCol(Int32Array.from(read, (r) => r.s.messages)),
+      copyCol(Int32Array.from(read, (r) => r.s.toolCalls)),
+      int64Col(num((s) => s.input)),
+      int64Col(num((s) => s.output)),
+      int64Col(num((s) => s.total)),
+      copyCol(Uint8Array.from(read, (r) => (r.s.interrupted ? 1 : 0))),
+    ],
+    timesAsText(),
+  );
+  appendColumns(a.listEntries, k, [
+    copyCol(sid),
+    varcharCol(
+      col((s) => s.listEntry),
+      true,
+    ),
+  ]);
+  appendColumns(a.browseRows, k, [
+    copyCol(sid),
+    varcharCol(
+      col((s) => s.firstUser),
+      true,
+    ),
+    varcharCol(
+      col((s) => s.browseEntry),
+      true,
+    ),
+  ]);
+}
+
+/**
+ * The sessions' three times go to DuckDB as the text the rows hold (ISO 8601), which it casts to
+ * TIMESTAMPTZ as it appends, as it did from the value-by-value appender.
+ */
+let sessionTimes: ReadonlyMap<number, DuckDBType> | undefined;
+
+function timesAsText(): ReadonlyMap<number, DuckDBType> {
+  if (!sessionTimes) {
+    const { VARCHAR } = loadDuckDB();
+    sessionTimes = new Map([
+      [6, VARCHAR],
+      [7, VARCHAR],
+      [8, VARCHAR],
+    ]);
+  }
+  return sessionTimes;
+}
+
+/**
+ * A VARCHAR[] column, never NULL: each row's entry (offset and length into the child vector, two
+ * 64-bit words) and the child's strings.
+ */
+const listCol =
+  (values: readonly (readonly string[])[]): Fill =>
+  (b, vector, start, count) => {
+    const entries = new Uint32Array(4 * count);
+    const items: string[] = [];
+    for (let r = 0; r < count; r++) {
+      const list = values[start + r] as readonly string[];
+      entries[4 * r] = items.length;
+      entries[4 * r + 2] = list.length;
+      for (const item of list) items.push(item);
+    }
+    copyTo(b, vector, entries);
+    b.list_vector_reserve(vector, items.length);
+    b.list_vector_set_size(vector, items.length);
+    if (items.length > 0) varcharCol(items)(b, b.list_vector_get_child(vector), 0, items.length);
+  };

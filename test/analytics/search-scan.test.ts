@@ -4,9 +4,13 @@
  * distinct trigram key once in the order met, the same Bloom bits as the formula
  * search-files.sql checks (mayHold), on every byte value and row length.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { GramSet, mayHold, needleGrams, signature } from '../../src/analytics/search-grams.js';
 import { PlainScanner, Scanner } from '../../src/analytics/search-scan.js';
+import { StoreWriter } from '../../src/analytics/search-store.js';
 import { random } from '../helpers.js';
 
 function bytesOf(r: () => number, n: number, alphabet?: readonly number[]): Uint8Array {
@@ -96,6 +100,31 @@ describe.each(scanners)('the trigram loops in %s', (_, scanner) => {
     }
   });
 
+  test('rows of every length up to 19, one after another, and each alone', () => {
+    const r = random(11);
+    const set = new GramSet(scanner());
+    for (const alphabet of [undefined, [0x61, 0x62, 0x20]]) {
+      const ends: number[] = [];
+      let at = 0;
+      for (let n = 0; n < 20; n++) {
+        at += n;
+        ends.push(at);
+      }
+      const text = bytesOf(r, at, alphabet);
+      set.clear();
+      set.lowerAndAddRows(text, Uint32Array.from(ends));
+      expect([...set.keys.subarray(0, set.size)]).toEqual(plainKeys(text, ends));
+      let start = 0;
+      for (const end of ends) {
+        const row = text.slice(start, end);
+        set.clear();
+        set.lowerAndAddRows(row, Uint32Array.of(row.length));
+        expect([...set.keys.subarray(0, set.size)]).toEqual(plainKeys(row, [row.length]));
+        start = end;
+      }
+    }
+  });
+
   test('a set cleared holds no key of the session before, and grows past any size', () => {
     const set = new GramSet(scanner());
     const r = random(9);
@@ -114,6 +143,49 @@ describe.each(scanners)('the trigram loops in %s', (_, scanner) => {
 });
 
 describe('the trigram loops', () => {
+  test("records written in the scanner's memory are those of a buffer of their own, as it grows", () => {
+    const r = random(13);
+    const dirs = [
+      mkdtempSync(join(tmpdir(), 'grok-store-')),
+      mkdtempSync(join(tmpdir(), 'grok-store-')),
+    ];
+    try {
+      const inPlace = new GramSet(new Scanner());
+      const copied = new GramSet(new Scanner());
+      const writers = [new StoreWriter(inPlace.textBuffer), new StoreWriter()];
+      const sets = [inPlace, copied];
+      expect(inPlace.textBuffer).toBeDefined();
+      // records of up to 3 MB: the 4 MB the writer starts with grows
+      for (let record = 0; record < 12; record++) {
+        const rows = Array.from({ length: 1 + Math.floor(r() * 5) }, () =>
+          Buffer.from(
+            bytesOf(r, Math.floor(r() * 600_000), [0x41, 0x62, 0x20, 0x5a, 0x7a]),
+          ).toString('latin1'),
+        );
+        const found = writers.map((out, w) => {
+          out.begin(rows.length);
+          rows.forEach((row, i) => {
+            out.write(row);
+            out.endRow(record, i);
+          });
+          const stored = out.end();
+          const set = sets[w] as GramSet;
+          set.clear();
+          set.lowerAndAddRows(stored.text, stored.ends);
+          return { keys: [...set.keys.subarray(0, set.size)], text: Buffer.from(stored.text) };
+        });
+        expect(found[0]?.keys).toEqual(found[1]?.keys);
+        expect(found[0]?.text.equals(found[1]?.text as Buffer)).toBe(true);
+      }
+      for (const [w, out] of writers.entries()) out.flush(dirs[w] as string);
+      const [a, b] = dirs.map((dir) => readFileSync(join(dir, readdirSync(dir)[0] as string)));
+      expect((a as Buffer).length).toBeGreaterThan(8 << 20);
+      expect((a as Buffer).equals(b as Buffer)).toBe(true);
+    } finally {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("a needle's keys are its trigrams; none under three bytes", () => {
     expect(needleGrams(new TextEncoder().encode('ab'))).toEqual([]);
     expect(needleGrams(new TextEncoder().encode('abab'))).toEqual([0x616261, 0x626162]);

@@ -257,3 +257,156 @@ test('batch after batch through the same appenders: no NULL or name of one batch
     close();
   }
 });
+
+/** The rows of `table` appended value by value, as the appender did before data chunks. */
+async function appendByValue(
+  conn: Awaited<ReturnType<typeof openMemoryIndex>>['conn'],
+  table: string,
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  await conn.run(`CREATE TABLE ref_${table} AS SELECT * FROM ${table} LIMIT 0`);
+  const ap = await conn.createAppender(`ref_${table}`);
+  for (const row of rows) {
+    for (const v of row) {
+      if (v === null) ap.appendNull();
+      else if (typeof v === 'string') ap.appendVarchar(v);
+      else if (typeof v === 'boolean') ap.appendBoolean(v);
+      else if (typeof v === 'bigint') ap.appendBigInt(v);
+      else if (Array.isArray(v)) ap.appendList(v, ap.columnType(5) as never);
+      else if (Number.isInteger(v)) ap.appendInteger(v as number);
+      else ap.appendDouble(v as number);
+    }
+    ap.endRow();
+  }
+  ap.closeSync();
+}
+
+test('strings of every length around the 12 bytes DuckDB holds inline, in every width, repeated or not, read back as appended value by value', async () => {
+  const pieces = ['x', 'é', '€', '😀', '\uD800', '\uDFFF'];
+  const strings = pieces.flatMap((p) => Array.from({ length: 17 }, (_, n) => p.repeat(n)));
+  const items: FileText[] = strings.map((s, i) => {
+    const session = {
+      sessionId: `id-${s}`,
+      name: i % 4 === 0 ? undefined : s,
+      tags: i % 3 === 0 ? [] : [s, `${s}b`, 'work'],
+      startTime: '2025-03-01T00:00:00.000Z',
+      endTime: i % 2 === 0 ? undefined : '2025-03-01T01:00:00+02:00',
+      model: s || 'm',
+      status: i % 5 === 0 ? 'interrupted' : undefined,
+      tokenUsage: { input: i, output: 2 ** 40 + i, total: 2 ** 40 + 2 * i },
+      metadata: { workingDirectory: `/w/${s}`, nodeVersion: 'v20', grokVersion: '1' },
+      // every name many times over, so that vectors of 2,048 rows hold repeats and firsts
+      messages: Array.from({ length: 40 }, (_, k) => ({
+        role: k % 2 === 0 ? 'user' : 'assistant',
+        content: `${s} ${k}`,
+        toolCalls: [
+          { tool: s || 'T', parameters: {}, result: 'ok' },
+          { tool: strings[(i + k) % strings.length] || 'T', parameters: {}, result: 'ok' },
+        ],
+        calls: [{ model: strings[(i * 7 + k) % strings.length] || 'm', input: k, output: 1 }],
+      })),
+    };
+    const text = JSON.stringify(session);
+    const path = `/s/${s}/${i}.json`;
+    return {
+      file: { source: 'live', path, name: `${s}${i}.json`, size: i, mtimeMs: i + 0.5 },
+      text,
+    };
+  });
+  items.push({
+    file: { source: 'live', path: '/s/bad.json', name: 'bad.json', size: 3, mtimeMs: 1 },
+    text: '{"a', // a file that is not a session: a files row with its reason, no session
+  });
+  const { batch } = await parseBatch(items);
+  expect(batch.files.filter((f) => f.status === 'ok')).toHaveLength(strings.length);
+  expect(batch.toolCalls.length).toBeGreaterThan(2 * 2048);
+  const { conn, close } = await openMemoryIndex();
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    const a = await openAppenders(conn);
+    appendBatch(a, 1, batch);
+    closeAppenders(a);
+    await conn.run('COMMIT');
+    const files = batch.files;
+    await appendByValue(
+      conn,
+      'files',
+      files.map((f, i) => [
+        i + 1,
+        f.source,
+        f.path,
+        f.name,
+        BigInt(f.size),
+        f.mtimeMs,
+        f.status,
+        f.reason,
+      ]),
+    );
+    const read = files.flatMap((f, i) => (f.session ? [{ sid: i + 1, f, s: f.session }] : []));
+    const big = (n: number | null) => (n === null ? null : BigInt(n));
+    await appendByValue(
+      conn,
+      'sessions',
+      read.map(({ sid, f, s }) => [
+        sid,
+        f.source,
+        f.name,
+        s.sessionId,
+        s.name,
+        s.tags,
+        s.startTime,
+        s.endTime,
+        s.lastActivity,
+        big(s.durationMs),
+        s.model,
+        s.status,
+        s.workingDirectory,
+        s.messages,
+        s.toolCalls,
+        BigInt(s.input),
+        BigInt(s.output),
+        BigInt(s.total),
+        s.interrupted,
+      ]),
+    );
+    await appendByValue(
+      conn,
+      'list_entries',
+      read.map(({ sid, s }) => [sid, s.listEntry]),
+    );
+    await appendByValue(
+      conn,
+      'browse_rows',
+      read.map(({ sid, s }) => [sid, s.firstUser, s.browseEntry]),
+    );
+    const t = batch.toolCalls;
+    await conn.run('CREATE TABLE ref_tools (sid INTEGER, seq INTEGER, idx INTEGER, tool VARCHAR)');
+    const ap = await conn.createAppender('ref_tools');
+    for (let i = 0; i < t.length; i++) {
+      ap.appendInteger((t.file[i] as number) + 1);
+      ap.appendInteger(t.seq[i] as number);
+      ap.appendInteger(t.idx[i] as number);
+      ap.appendVarchar(t.tool[i] as string);
+      ap.endRow();
+    }
+    ap.closeSync();
+    const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRows();
+    for (const table of ['files', 'sessions', 'list_entries', 'browse_rows']) {
+      const ours = await rows(`SELECT * FROM ${table}`);
+      expect(ours.length).toBeGreaterThan(strings.length - 1);
+      expect(ours, table).toEqual(await rows(`SELECT * FROM ref_${table}`));
+    }
+    expect(await rows('SELECT sid, seq, idx, tool FROM tool_call_rows')).toEqual(
+      await rows('SELECT * FROM ref_tools'),
+    );
+    // the models too, against the batch's own strings as DuckDB reads them back
+    const models = await rows('SELECT model FROM api_calls');
+    expect(models.map((r) => r[0])).toEqual(
+      Array.from({ length: batch.apiCalls.length }, (_, i) =>
+        (batch.apiCalls.model[i] as string).toWellFormed(),
+      ),
+    );
+  } finally {
+    close();
+  }
+}, 120_000);
