@@ -12,7 +12,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { findEarly } from './analytics/find-pass.js';
 import { runCached } from './code-cache.js';
+
+// `stats` and `cost` start with a stat pass of the sessions: set going now, while the rest loads.
+findEarly(process.argv);
 
 const bundle = fileURLToPath(new URL('./bundle/grok.cjs', import.meta.url));
 if (existsSync(bundle)) runCached(bundle);

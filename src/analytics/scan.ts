@@ -4,31 +4,21 @@
  * with their sizes and mtimes, the lock files beside them, and a hash of it all.
  *
  * On Linux, over a directory of FIND_FROM entries or more, GNU find(1) makes the pass in a process
- * of its own, set going before DuckDB is loaded (startScan): loading DuckDB's library takes this
- * thread 30-50 ms that the pass then no longer waits for, and what is left here is checking and
- * hashing find's output. Otherwise, or when find fails or prints what it should not (a file
+ * of its own (find-pass.ts), set going before DuckDB is loaded (startScan), or for `stats` and
+ * `cost` by the bin before grok's own modules load (findEarly): loading DuckDB's library, or the
+ * modules, takes this thread 30-50 ms that the pass then no longer waits for, and what is left
+ * here is checking and hashing find's output. Otherwise, or when find fails or prints what it should not (a file
  * removed during its pass, another find), the pass is made here with synchronous lstat calls
  * while DuckDB opens the index on libuv's thread pool: for 10,000 files a loop of lstatSync takes
  * ~70 ms where 10,000 concurrent fs/promises lstat calls take ~280 ms; a helper thread took
  * 30-50 ms to start here and was slower overall.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  lstatSync,
-  opendirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, join, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { basename, sep } from 'node:path';
 import { describeFsError, UserError } from '../errors.js';
 import { SESSION_FILE_PATTERN } from '../session/paths.js';
+import { countUpTo, findFits, SESSION_NAME, startFind, takeEarlyFind } from './find-pass.js';
 import { indexPath } from './index-db.js';
 
 export interface ScannedFile {
@@ -155,29 +145,6 @@ export function holdsSessionFiles(dir: string, atLeast: number): boolean {
 }
 
 /**
- * How many entries of `dir` that `counts` accepts, reading only until there are `n` of them
- * (opendir: 300 entries take ~1.5 ms); undefined when the directory cannot be read.
- */
-function countUpTo(dir: string, n: number, counts: (name: string) => boolean): number | undefined {
-  let count = 0;
-  try {
-    const entries = opendirSync(dir, { bufferSize: 128 });
-    try {
-      while (count < n) {
-        const entry = entries.readSync();
-        if (entry === null) break;
-        if (counts(entry.name)) count++;
-      }
-    } finally {
-      entries.closeSync();
-    }
-  } catch {
-    return undefined;
-  }
-  return count;
-}
-
-/**
  * Sets the stat pass of `dir` going now, for the next startScan() of `dir` to take, unless one
  * is held for it already: list does, once it knows the index will serve it, before loading
  * the index's modules.
@@ -247,7 +214,7 @@ function statPass(dir: string, names: string[]): Scan {
   return {
     dir,
     manifest,
-    print: createHash('sha256').update(manifest).digest('hex'),
+    print: printOf('lstat', manifest),
     count: lines.length,
     locks: locks.sort(),
     by: 'lstat',
@@ -256,98 +223,6 @@ function statPass(dir: string, names: string[]): Scan {
 
 function isLockName(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.lock');
-}
-
-/** SESSION_FILE_PATTERN without its anchors, its groups not captured: to be embedded. */
-const SESSION_NAME = SESSION_FILE_PATTERN.source.slice(1, -1).replaceAll('(\\d', '(?:\\d');
-
-/**
- * find's arguments, run from inside the sessions directory: its entries (not itself, nothing
- * below), lock files by name, and regular files named as sessions (-type f tests the entry
- * itself: a symlink is never followed) with their size and mtime (`seconds.nanoseconds`), each
- * record ended by a NUL, which no file name holds. Names are tested first: where the directory
- * does not give entry types, -type stats the entry, and a temporary file gone meanwhile would
- * fail the pass. Session names are SESSION_NAME, as a POSIX extended regular expression over
- * find's paths (`./name`).
- */
-const FIND_ARGS = [
-  '.',
-  '-mindepth',
-  '1',
-  '-maxdepth',
-  '1',
-  '-regextype',
-  'posix-extended',
-  '(',
-  '-name',
-  '.*',
-  '-name',
-  '*.lock',
-  '-printf',
-  '%f\\0',
-  ')',
-  '-o',
-  '(',
-  '-regex',
-  `\\./${SESSION_NAME.replaceAll('\\d', '[0-9]').replaceAll('(?:', '(')}`,
-  '-type',
-  'f',
-  '-printf',
-  '%f\\t%s\\t%T@\\0',
-  ')',
-];
-
-/**
- * What find printed, or undefined: it could not be run, or it failed (a file gone meanwhile).
- *
- * find writes to a file, not a pipe: its 600 KB for 10,000 files fill a pipe's 64 KB while this
- * thread is busy loading DuckDB, and find then waits for it, ~50 ms. The file is removed as soon
- * as find has it open; what find wrote is read back through this process's own descriptor.
- */
-function runFind(dir: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let fd: number;
-    try {
-      const path = join(tmpdir(), `grok-scan-${process.pid}-${randomBytes(6).toString('hex')}`);
-      fd = openSync(path, 'wx+', 0o600);
-      rmSync(path, { force: true });
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    let done = false;
-    const finish = (code: number | null | undefined) => {
-      if (done) return;
-      done = true;
-      try {
-        if (code !== 0) return resolve(undefined);
-        const out = Buffer.allocUnsafe(fstatSync(fd).size);
-        // from the start: find moved the offset this descriptor shares with its output
-        readSync(fd, out, 0, out.length, 0);
-        resolve(out.toString('utf8'));
-      } catch {
-        resolve(undefined);
-      } finally {
-        closeSync(fd);
-      }
-    };
-    try {
-      // loaded here: only a pass by find needs it (~5 ms)
-      const { spawn } = createRequire(import.meta.url)(
-        'node:child_process',
-      ) as typeof import('node:child_process');
-      const child = spawn('find', FIND_ARGS, {
-        cwd: dir,
-        stdio: ['ignore', fd, 'ignore'],
-        // the decimal point of %T@ whatever the user's locale
-        env: { ...process.env, LC_ALL: 'C' },
-      });
-      child.once('error', () => finish(undefined));
-      child.once('close', (code) => finish(code));
-    } catch {
-      finish(undefined);
-    }
-  });
 }
 
 /**
@@ -381,25 +256,45 @@ export function findScan(dir: string, out: string): Scan | undefined {
   if (!onlyRecords(out)) return undefined;
   const locks = lockRecords(out);
   let manifest: string | undefined;
-  // find's output, let go once the manifest is made from it (100,000 files: 6 MB)
-  let printed: string | undefined = out;
-  return {
+  const scan: Scan = {
     dir,
     // The lines an lstat pass writes.
     get manifest() {
-      manifest ??= (printed ?? '')
+      manifest ??= (printedBy.get(scan) ?? '')
         .split('\0')
         .filter((r) => r.startsWith('session-'))
         .map(manifestLine)
         .join('\n');
-      printed = undefined;
+      // find's output, let go once the manifest is made from it (100,000 files: 6 MB)
+      printedBy.delete(scan);
       return manifest;
     },
-    print: createHash('sha256').update('find\n').update(out).digest('hex'),
+    print: printOf('find', out),
     count: countRecords(out) - locks.length,
     locks: locks.sort(),
     by: 'find',
   };
+  printedBy.set(scan, out);
+  return scan;
+}
+
+/** What find printed for a pass whose manifest is not made yet (findScan). */
+const printedBy = new WeakMap<Scan, string>();
+
+/** The print of a pass made `by` a method that gave `text` (scanText). */
+export function printOf(by: ScanMethod, text: string): string {
+  const hash = createHash('sha256');
+  if (by === 'find') hash.update('find\n');
+  return hash.update(text).digest('hex');
+}
+
+/**
+ * The pass as it was made, for a later one made the same way to be compared with (textChanges):
+ * find's output (while its manifest is not made), or the manifest of a pass by lstat; undefined
+ * when find's output is let go.
+ */
+export function scanText(scan: Scan): string | undefined {
+  return scan.by === 'find' ? printedBy.get(scan) : scan.manifest;
 }
 
 /** How many records find printed: each ends in a 0. */
@@ -426,6 +321,221 @@ function manifestLine(record: string): string {
   return `${record.slice(0, t + 1)}${seconds * 1000 + nanoseconds / 1e6}`;
 }
 
+/** How the files of a pass differ from the lines of another: manifest lines added and removed. */
+export interface LineChanges {
+  added: string[];
+  removed: string[];
+}
+
+/**
+ * The lines of `now` that `was` lacks and those of `was` that `now` lacks (a file changed in
+ * place is both), when there are not more than `most` of each; else undefined. As sets.
+ */
+function setChanges(
+  was: readonly string[],
+  now: readonly string[],
+  most: number,
+): LineChanges | undefined {
+  if (Math.abs(now.length - was.length) > most) return undefined;
+  const set = new Set(now);
+  const removed: string[] = [];
+  for (const line of was) {
+    if (set.delete(line)) continue;
+    removed.push(line);
+    if (removed.length > most) return undefined;
+  }
+  if (set.size > most) return undefined;
+  return { added: [...set], removed };
+}
+
+/** The session records of a pass, one after another, each compared with manifest lines. */
+interface Records {
+  done(): boolean;
+  /** Whether the record `ahead` places on (0: this one) is `line`. */
+  is(line: string, ahead?: 0 | 1): boolean;
+  /** This record as a manifest line. */
+  line(): string;
+  next(): void;
+}
+
+/** The manifest's lines, as records. */
+function lineRecords(lines: readonly string[]): Records {
+  let k = 0;
+  return {
+    done: () => k >= lines.length,
+    is: (line, ahead = 0) => lines[k + ahead] === line,
+    line: () => lines[k] as string,
+    next: () => {
+      k++;
+    },
+  };
+}
+
+/**
+ * What find printed, as records: each compared with a manifest line where it is, without making
+ * the line (its name and size as text, its mtime as the number manifestLine makes of it).
+ */
+function printedRecords(out: string): Records {
+  // [start, end) of the session record at `from` or after it (lock records are passed over)
+  const bounds = (from: number): [number, number] => {
+    let at = from;
+    while (at < out.length && out.charCodeAt(at) === 46 /* . */) at = out.indexOf('\0', at) + 1;
+    const end = at < out.length ? out.indexOf('\0', at) : -1;
+    return end < 0 ? [out.length, out.length] : [at, end];
+  };
+  let [start, end] = bounds(0);
+  const matches = (line: string, [a, b]: [number, number]): boolean => {
+    if (a >= b) return false;
+    const tab = line.lastIndexOf('\t');
+    const at = out.lastIndexOf('\t', b);
+    if (at - a !== tab || !out.startsWith(line.slice(0, tab), a)) return false;
+    const dot = out.indexOf('.', at);
+    const ms = Number(out.slice(at + 1, dot)) * 1000 + Number(out.slice(dot + 1, dot + 10)) / 1e6;
+    return Number(line.slice(tab + 1)) === ms;
+  };
+  return {
+    done: () => start >= out.length,
+    is: (line, ahead = 0) => matches(line, ahead === 0 ? [start, end] : bounds(end + 1)),
+    line: () => manifestLine(out.slice(start, end)),
+    next: () => {
+      [start, end] = bounds(end + 1);
+    },
+  };
+}
+
+/**
+ * The lines of the manifest of `scan` that `was` (the lines of another pass) lacks, and the
+ * lines of `was` it lacks (a file changed in place is both), when there are not more than `most`
+ * of each; else undefined.
+ *
+ * A directory lists its files in the same order from one pass to the next, a new file somewhere
+ * among them: `was` is walked beside the pass, each line compared with the record in its place
+ * (with the one after it where they differ), and a pass by find is compared as find printed it,
+ * its records made into lines only where they differ (the manifest of 10,000 files and two sets
+ * of its lines took some 20 ms). Lines met out of step on both sides (a file moved in the
+ * order) are no change; past a few more than `most` out of step, the two are compared as sets.
+ */
+export function manifestChanges(
+  scan: Scan,
+  was: readonly string[],
+  most: number,
+): LineChanges | undefined {
+  const printed = printedBy.get(scan);
+  const now =
+    printed === undefined ? lineRecords(manifestLines(scan.manifest)) : printedRecords(printed);
+  const bound = 2 * most + 8;
+  const gone: string[] = [];
+  const come: string[] = [];
+  let i = 0;
+  while (i < was.length && !now.done()) {
+    const line = was[i] as string;
+    if (now.is(line)) {
+      i++;
+      now.next();
+      continue;
+    }
+    if (now.is(line, 1)) {
+      come.push(now.line());
+      now.next();
+    } else if (i + 1 < was.length && now.is(was[i + 1] as string)) {
+      gone.push(line);
+      i++;
+    } else {
+      gone.push(line);
+      come.push(now.line());
+      i++;
+      now.next();
+    }
+    if (gone.length + come.length > bound) break;
+  }
+  if (gone.length + come.length <= bound) {
+    for (; i < was.length && gone.length <= bound; i++) gone.push(was[i] as string);
+    for (; !now.done() && come.length <= bound; now.next()) come.push(now.line());
+  }
+  if (gone.length + come.length > bound) {
+    return setChanges(was, manifestLines(scan.manifest), most);
+  }
+  const goneSet = new Set(gone);
+  const comeSet = new Set(come);
+  const removed = gone.filter((line) => !comeSet.has(line));
+  const added = come.filter((line) => !goneSet.has(line));
+  return removed.length > most || added.length > most ? undefined : { added, removed };
+}
+
+/**
+ * The lines of the manifest of `scan` that the pass `before` made (scanText: made the same way,
+ * its text available) lacks, and those of `before` it lacks, when there are not more than `most`
+ * of each; else undefined. As sets, in whatever order the two list the files (find lists those of
+ * a directory of more than 10,000 entries by inode, of fewer in the directory's order), and as
+ * the method printed them: only the records that differ are made into manifest lines.
+ */
+export function textChanges(
+  scan: Scan,
+  before: { by: ScanMethod; text: string },
+  most: number,
+): LineChanges | undefined {
+  const now = scanText(scan);
+  if (now === undefined || before.by !== scan.by) throw new Error('passes made in other ways');
+  if (scan.by === 'lstat') return setChanges(manifestLines(before.text), manifestLines(now), most);
+  // The records both start and end with are the same records: the others are compared. Every
+  // record, lock files' and the empty one after the last 0 among them: those are let go from
+  // the few that differ (a lock file coming or going is no change of a session's file).
+  const [from, wasTo, nowTo] = sameEnds(before.text, now);
+  const found = setChanges(
+    before.text.slice(from, wasTo).split('\0'),
+    now.slice(from, nowTo).split('\0'),
+    most + LOCKS_BETWEEN,
+  );
+  const sessions = (records: string[]) =>
+    records.filter((r) => r !== '' && r.charCodeAt(0) !== 46 /* . */).map(manifestLine);
+  const changes = found && { added: sessions(found.added), removed: sessions(found.removed) };
+  return changes && changes.added.length <= most && changes.removed.length <= most
+    ? changes
+    : undefined;
+}
+
+/** How long a start `a` and `b` have in common: compared a block at a time, natively. */
+function samePrefix(a: string, b: string, most: number): number {
+  let at = 0;
+  for (let size = 1 << 16; size >= 1 && at < most; ) {
+    const end = Math.min(most, at + size);
+    if (a.slice(at, end) === b.slice(at, end)) at = end;
+    else size >>= 1;
+  }
+  return at;
+}
+
+/** How long an end `a` and `b` have in common, up to `most`. */
+function sameSuffix(a: string, b: string, most: number): number {
+  let n = 0;
+  for (let size = 1 << 16; size >= 1 && n < most; ) {
+    const len = Math.min(most, n + size);
+    if (a.slice(a.length - len, a.length - n) === b.slice(b.length - len, b.length - n)) n = len;
+    else size >>= 1;
+  }
+  return n;
+}
+
+/**
+ * Where the records of two outputs of find (records ended by a 0) that both start with end, and
+ * where those they both end with start in each: [first record not in the start, start of the
+ * end in `a`, in `b`]. A directory listed in the same order but for a new file somewhere leaves
+ * a record or two between them.
+ */
+function sameEnds(a: string, b: string): [number, number, number] {
+  const prefix = samePrefix(a, b, Math.min(a.length, b.length));
+  const from = prefix === 0 ? 0 : a.lastIndexOf('\0', prefix - 1) + 1;
+  const suffix = sameSuffix(a, b, Math.min(a.length, b.length) - from);
+  // the first whole record of the common end, at the same distance from the end in both: after
+  // a 0 of that end (the character before it differs in the two)
+  const k = a.indexOf('\0', a.length - suffix);
+  const aTo = k < 0 || suffix === 0 ? a.length : k + 1;
+  return [from, aTo, b.length - (a.length - aTo)];
+}
+
+/** How many lock files may come or go between two passes compared by textChanges. */
+const LOCKS_BETWEEN = 64;
+
 /** A pass set going or made, kept for the next startScan() of its directory. */
 let held: { dir: string; finish: () => Promise<Scan>; scan?: Scan } | undefined;
 
@@ -441,17 +551,11 @@ export function startScan(dir: string): () => Promise<Scan> {
   return kept?.finish ?? setGoing(dir);
 }
 
-/**
- * From how many entries in the directory find makes the pass: below it, the pass by lstat is
- * made sooner (50 files: ~0.5 ms, where starting find costs this thread ~8 ms).
- */
-export const FIND_FROM = 300;
+export { FIND_FROM } from './find-pass.js';
 
 function setGoing(dir: string): () => Promise<Scan> {
   // A directory that cannot be read counts none: the pass by lstat says why.
-  const byFind =
-    process.platform === 'linux' && (countUpTo(dir, FIND_FROM, () => true) ?? 0) >= FIND_FROM;
-  const found = byFind ? runFind(dir) : undefined;
+  const found = (takeEarlyFind(dir) ?? (findFits(dir) ? startFind(dir) : undefined))?.out;
   return async () => {
     const out = found && (await found);
     return (out !== undefined && findScan(dir, out)) || scanNow(dir);

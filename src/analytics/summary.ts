@@ -13,14 +13,24 @@
  *   the index writes it again (redact removes it);
  * - it is written whole to a temporary file renamed over the old one (a crash leaves the old or
  *   the new, never half of one), and it carries its key, so a summary written by a concurrent
- *   grok from another state of the directory is never taken for this one;
+ *   grok from another state of the directory is never taken for this one; the files it takes in
+ *   go to a small delta file beside it, written the same way and used only with the summary file
+ *   it was made from (SummaryDelta), until there are too many and the summary is written whole;
  * - anything unreadable, of another format or another key is no summary: the index answers.
  *
  * The answers computed from it are the index's, value for value: summary-answers.ts does in
  * JavaScript what the queries of stats and cost do, and test/analytics/summary.test.ts holds
  * the two equal.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBBlobVector, DuckDBConnection } from '@duckdb/node-api';
 import { ensurePrivateDir, writeFileAtomic } from '../session/atomic-write.js';
@@ -32,7 +42,20 @@ import { pricesDigest } from './costs.js';
 import { MIGRATION_STEPS } from './migrations.js';
 import type { FileToIndex } from './parse-files.js';
 import { type PriceTable, priceRows } from './pricing.js';
-import { dirPrefix, entryFile, holdScan, manifestLines, type Scan, startScan } from './scan.js';
+import {
+  dirPrefix,
+  entryFile,
+  holdScan,
+  type LineChanges,
+  manifestChanges,
+  manifestLines,
+  printOf,
+  type Scan,
+  type ScanMethod,
+  scanText,
+  startScan,
+  textChanges,
+} from './scan.js';
 import {
   compareBinary,
   extendColumns,
@@ -40,6 +63,7 @@ import {
   NUMBER_COLUMNS,
   type NumberColumn,
   type SummaryColumns,
+  type SummaryRow,
   type WholeState,
   wholeOf,
   withoutFiles,
@@ -50,13 +74,11 @@ const SUMMARY_FORMAT = 2;
 
 export interface Summary {
   /** The values of stats over every session (statsValues), kept up to date with the sessions. */
-  whole: WholeState;
+  whole: Pick<WholeState, 'values'>;
   /** The live files that are not sessions, as skipped-files.sql lists them. */
   skipped: SkippedFile[];
   /** The sessions, by column: their names and such read from the file on first use. */
   readonly sessions: SummaryColumns;
-  /** The manifest's lines it was made from (read from the file on first use). */
-  readonly lines: string[];
 }
 
 /** What a summary is valid for, on its file's first line. */
@@ -156,32 +178,16 @@ function sameLines(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * The most files a summary takes in or lets go (summaryOf) rather than have the index answer:
- * parsing them here costs what the index's refresh would, and the summary is written whole again.
+ * parsing them here costs what the index's refresh would.
  */
 const MOST_CHANGED = 100;
 
-/** How the files of a pass differ from those of a summary: manifest lines added and removed. */
-interface LineChanges {
-  added: string[];
-  removed: string[];
-}
-
 /**
- * The lines of `now` that `was` lacks and those of `was` that `now` lacks (a file changed in
- * place is both), when there are not more than MOST_CHANGED of each; else undefined.
+ * The most lines a delta holds (SummaryDelta): past them, or once a file of the summary file is
+ * changed or gone, the summary is written whole again.
+ * MOST_CHANGED, or what the SUMMARY_DELTA_LINES test switch sets (a test lowers it).
  */
-function lineChanges(was: readonly string[], now: readonly string[]): LineChanges | undefined {
-  if (Math.abs(now.length - was.length) > MOST_CHANGED) return undefined;
-  const set = new Set(now);
-  const removed: string[] = [];
-  for (const line of was) {
-    if (set.delete(line)) continue;
-    removed.push(line);
-    if (removed.length > MOST_CHANGED) return undefined;
-  }
-  if (set.size > MOST_CHANGED) return undefined;
-  return { added: [...set], removed };
-}
+const deltaMostLines = () => Number(testSwitch('SUMMARY_DELTA_LINES')) || MOST_CHANGED;
 
 /** A view of `count` numbers of `bytes` from `at`, copied where not aligned for the type. */
 function view<T extends Float64Array | Int32Array>(
@@ -228,53 +234,142 @@ function sortedAt(layout: SummaryLayout): number {
 function readHead<Layout>(
   path: string,
   want: SummaryKey,
-): { bytes: Buffer; key: SummaryKey; layout: Layout } | undefined {
+): { bytes: Buffer; key: SummaryKey; layout: Layout; id: string } | undefined {
   let bytes: Buffer;
+  let id: string;
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
+    // which file this is: a delta (readDelta) applies to this one alone
+    const st = fstatSync(fd, { bigint: true });
+    id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
+    bytes = Buffer.allocUnsafe(Number(st.size));
+    if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) return undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const nl1 = bytes.indexOf(10);
   const nl2 = bytes.indexOf(10, nl1 + 1);
   if (nl1 < 0 || nl2 < 0) return undefined;
   const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
   if (!sameBase(key, want)) return undefined;
-  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout };
+  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout, id };
+}
+
+/**
+ * The sessions taken in since the summary file was written whole, in a small file beside it:
+ * one new session's row written there, where writing the summary again wrote its 5 MB (10,000
+ * sessions) for it. Its changes are those from one summary file alone, named by `base` (readHead:
+ * its device, inode, size and modification time), so a summary written again meanwhile (by a
+ * command on the index, by a concurrent grok) leaves it unused. It is written whole to a temporary
+ * file renamed over the old one, as the summary is, and folded into the summary (written whole
+ * again, the delta removed) once it holds more than MOST_CHANGED lines or a file of the summary
+ * file is changed or gone.
+ */
+interface SummaryDelta {
+  /** The key of the state it brings its summary file to. */
+  key: SummaryKey;
+  base: string;
+  /** The summary file's manifest lines gone (or changed), and the lines it lacks. */
+  removed: string[];
+  added: string[];
+  /** The sessions among the files added, in the order they were taken in: after the others. */
+  rows: SummaryRow[];
+  whole: SummaryWhole;
+  /**
+   * How the pass of its key was made, when the file holds that pass as it was made (scanText),
+   * on the lines after this one: a later pass made the same way is compared with it as sets.
+   */
+  by: ScanMethod | null;
+}
+
+/** A delta as read: with the pass it was made from, as it was made ('' when none). */
+type ReadDelta = SummaryDelta & { text: string };
+
+function deltaPath(home: string): string {
+  return join(home, SUMMARY_DIR_NAME, 'sessions-delta');
+}
+
+/**
+ * The delta on file if it applies to the summary file `base` (readHead's id) in the state `want`
+ * but perhaps for its print; else undefined, and the summary file is read alone.
+ */
+function readDelta(home: string, want: SummaryKey, base: string): ReadDelta | undefined {
+  try {
+    const bytes = readFileSync(deltaPath(home));
+    const newline = bytes.indexOf(10);
+    if (newline < 0) return undefined;
+    const delta = JSON.parse(bytes.toString('utf8', 0, newline)) as SummaryDelta;
+    const { key, removed, added, rows, whole } = delta;
+    if (delta.base !== base || !sameBase(key, want)) return undefined;
+    if (typeof key.print !== 'string') return undefined;
+    if (![removed, added, rows, whole?.skipped, whole?.values].every(Array.isArray)) {
+      return undefined;
+    }
+    return { ...delta, text: bytes.toString('utf8', newline + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A summary file as read, before any delta: what a delta is made from. */
+interface SummaryBase {
+  id: string;
+  whole: WholeState;
+  skipped: SkippedFile[];
+  readonly sessions: SummaryColumns;
+  delta: ReadDelta | undefined;
+}
+
+const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
+
+/** The sessions of `base` but those of the files of `removed`, then those of `rows`. */
+function withDelta(
+  base: SummaryColumns,
+  removed: readonly string[],
+  rows: readonly SummaryRow[],
+): SummaryColumns {
+  const kept = removed.length > 0 ? withoutFiles(base, new Set(removed.map(nameOf))) : base;
+  return rows.length > 0 ? extendColumns(kept, rows) : kept;
 }
 
 /**
  * The summary of `home` if it holds exactly the session files of `scan` under the prices of
- * digest `prices`; undefined otherwise (none, unreadable, another state: the index answers).
+ * digest `prices`, or up to MOST_CHANGED files more, fewer or changed (`changes`, which summaryOf
+ * takes in); undefined otherwise (none, unreadable, another state: the index answers).
  */
 export function readSummary(
   home: string,
   scan: Scan,
   prices: string,
-): { summary: Summary; changes: LineChanges } | undefined {
+): { summary: Summary; changes: LineChanges; base: SummaryBase } | undefined {
   try {
     const want = keyOf(scan.dir, prices, scan.print);
     const file = readHead<SummaryLayout>(summaryPath(home), want);
     if (file === undefined) return undefined;
-    const { bytes, key, layout } = file;
+    const { bytes, key, layout, id } = file;
     const at = sortedAt(layout);
     if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
+    let delta = readDelta(home, want, id);
+    // The pass the delta was made from, as it was made: compared with this one as sets (a delta
+    // whose pass is not whole is damaged, and none).
+    let text = delta?.by === scan.by && delta.key.print !== want.print ? delta.text : undefined;
+    if (text !== undefined && scanText(scan) === undefined) text = undefined;
+    if (text !== undefined && printOf(scan.by, text) !== delta?.key.print) {
+      delta = undefined;
+      text = undefined;
+    }
     let lines: string[] | undefined;
     const linesOf = () => {
       lines ??= JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
       return lines;
     };
-    // Another print: the same files (a lock file came or went, the pass was made another way),
-    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
-    let changes: LineChanges = { added: [], removed: [] };
-    if (key.print !== want.print) {
-      const found = lineChanges(linesOf(), manifestLines(scan.manifest));
-      if (found === undefined) return undefined;
-      changes = found;
-    }
     const whole = JSON.parse(bytes.toString('utf8', ...layout.whole)) as SummaryWhole;
-    let sessions: SummaryColumns | undefined;
-    const summary: Summary = {
+    let cols: SummaryColumns | undefined;
+    const base: SummaryBase = {
+      id,
       whole: {
         values: whole.values,
         durationSum: whole.durationSum,
@@ -283,14 +378,40 @@ export function readSummary(
       },
       skipped: whole.skipped,
       get sessions() {
-        sessions ??= columns(bytes, layout);
+        cols ??= columns(bytes, layout);
+        return cols;
+      },
+      delta,
+    };
+    // the lines of the state the delta brings the file to: in the order of the file's
+    // (manifestChanges walks them beside the pass), those the delta added after them
+    const stateLines = () => {
+      if (!delta) return linesOf();
+      const gone = new Set(delta.removed);
+      const kept = gone.size === 0 ? linesOf() : linesOf().filter((line) => !gone.has(line));
+      return [...kept, ...delta.added];
+    };
+    // Another print: the same files (a lock file came or went, the pass was made another way),
+    // or a few files added, changed or removed, which it takes in (summaryOf), or many.
+    let changes: LineChanges = { added: [], removed: [] };
+    if ((delta?.key ?? key).print !== want.print) {
+      const found =
+        text !== undefined
+          ? textChanges(scan, { by: scan.by, text }, MOST_CHANGED)
+          : manifestChanges(scan, stateLines(), MOST_CHANGED);
+      if (found === undefined) return undefined;
+      changes = found;
+    }
+    let sessions: SummaryColumns | undefined;
+    const summary: Summary = {
+      whole: delta?.whole ?? base.whole,
+      skipped: delta?.whole.skipped ?? base.skipped,
+      get sessions() {
+        sessions ??= delta ? withDelta(base.sessions, delta.removed, delta.rows) : base.sessions;
         return sessions;
       },
-      get lines() {
-        return linesOf();
-      },
     };
-    return { summary, changes };
+    return { summary, changes, base };
   } catch {
     return undefined;
   }
@@ -434,11 +555,13 @@ export async function summaryOf(
   if (!summaryOnFile(home)) return undefined;
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
+  // the pass as it was made, for the delta (a find pass lets it go once its manifest is made)
+  const text = scanText(scan);
   const found = readSummary(home, scan, prices);
   if (found && found.changes.added.length + found.changes.removed.length === 0) {
     return { summary: found.summary, scan };
   }
-  const summary = found && (await withChanges(home, scan, prices, table, found));
+  const summary = found && (await withChanges(home, { ...found, scan, prices, table, text }));
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
@@ -447,50 +570,95 @@ export async function summaryOf(
 /**
  * `found.summary` with the files `found.changes` names: those removed (or changed) let go, those
  * added (or changed) read and parsed here, priced by `table` and added last, as the index adds
- * their rows; the values over every session brought up to date; written again under the key of
- * `scan`. Undefined when that fails: the index answers.
+ * their rows; the values over every session brought up to date. Written under the key of `scan`
+ * as a delta of the summary file (SummaryDelta), or, past MOST_CHANGED lines from it, as a
+ * summary file again. Undefined when that fails: the index answers.
  */
 async function withChanges(
   home: string,
-  scan: Scan,
-  prices: string,
-  table: PriceTable,
-  found: { summary: Summary; changes: LineChanges },
+  found: {
+    summary: Summary;
+    changes: LineChanges;
+    base: SummaryBase;
+    scan: Scan;
+    prices: string;
+    table: PriceTable;
+    /** The pass as it was made (scanText), if known. */
+    text: string | undefined;
+  },
 ): Promise<Summary | undefined> {
   try {
-    const { added, removed } = found.changes;
-    const nameOf = (line: string) => line.slice(0, line.indexOf('\t'));
-    const gone = new Set(removed.map(nameOf));
-    let base = found.summary.sessions;
-    let whole = found.summary.whole;
-    if (gone.size > 0) {
-      base = withoutFiles(base, gone);
-      // recomputed over what is left: a sum of doubles cannot take one back exactly
-      whole = wholeOf(base);
-    }
+    const { base, scan, prices, table, text } = found;
+    const was = base.delta;
+    // The changes from the summary file: those of the delta, then these.
+    const now = found.changes;
+    const goneNow = new Set(now.removed);
+    const addedBefore = new Set(was?.added);
+    const removed = [...(was?.removed ?? []), ...now.removed.filter((l) => !addedBefore.has(l))];
+    const added = [...(was?.added ?? []).filter((l) => !goneNow.has(l)), ...now.added];
     const { readAndParse } = await import('./parse-files.js');
     const prefix = dirPrefix(scan.dir);
-    const files = added.map(
+    const files = now.added.map(
       (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
     );
     const { batch } = await readAndParse(files);
     const { summaryRows } = await import('./summary-rows.js');
-    const sessions = extendColumns(base, summaryRows(batch, priceRows(table)));
-    whole = extendWhole(whole, sessions, base.n);
+    const namesGone = new Set(now.removed.map(nameOf));
+    const rows = [
+      ...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)),
+      ...summaryRows(batch, priceRows(table)),
+    ];
     const skipped = [
-      ...found.summary.skipped.filter((f) => !gone.has(f.file)),
+      ...found.summary.skipped.filter((f) => !namesGone.has(f.file)),
       ...batch.files
         .filter((f) => f.status === 'bad')
         .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
     ].sort((a, b) => compareBinary(a.file, b.file));
-    const removedLines = new Set(removed);
-    const lines = [...found.summary.lines.filter((l) => !removedLines.has(l)), ...added];
+    // The sessions of the file that are left, then the rows after them.
+    let kept: SummaryColumns | undefined;
+    let whole = base.whole;
+    if (removed.length > 0) {
+      kept = withDelta(base.sessions, removed, []);
+      // recomputed over what is left: a sum of doubles cannot take one back exactly
+      whole = wholeOf(kept);
+    }
+    if (rows.length > 0) whole = extendWhole(whole, extendColumns(undefined, rows), 0);
+    let sessions: SummaryColumns | undefined;
+    const sessionsOf = () => {
+      sessions ??= extendColumns(kept ?? base.sessions, rows);
+      return sessions;
+    };
+    const key = keyOf(scan.dir, prices, scan.print);
     await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    await writeFileAtomic(
-      summaryPath(home),
-      summaryFile(keyOf(scan.dir, prices, scan.print), lines, sessions, whole, skipped),
-    );
-    return { whole, skipped, sessions, lines };
+    // A file of the summary's changed or gone: its values over every session were computed
+    // again over all the others, which a delta would do again each time it is read and extended.
+    if (removed.length > 0 || added.length > deltaMostLines()) {
+      // written whole again, its lines in the order of the pass; the delta, now of another file,
+      // is let go
+      await writeFileAtomic(
+        summaryPath(home),
+        summaryFile(key, manifestLines(scan.manifest), sessionsOf(), whole, skipped),
+      );
+      rmSync(deltaPath(home), { force: true });
+    } else {
+      const delta: SummaryDelta = {
+        key,
+        base: base.id,
+        removed,
+        added,
+        rows,
+        whole: { values: whole.values, durationSum: whole.durationSum, skipped },
+        by: text === undefined ? null : scan.by,
+      };
+      await writeFileAtomic(deltaPath(home), `${JSON.stringify(delta)}\n${text ?? ''}`);
+    }
+    return {
+      whole,
+      skipped,
+      get sessions() {
+        return sessionsOf();
+      },
+    };
   } catch {
     return undefined;
   }

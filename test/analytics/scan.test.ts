@@ -5,11 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { expect, test } from 'vitest';
 import { rng } from '../../bench/generate.mjs';
+import { findEarly, takeEarlyFind } from '../../src/analytics/find-pass.js';
 import { compareEntries } from '../../src/analytics/refresh.js';
 import {
   entryFile,
@@ -17,15 +18,18 @@ import {
   findScan,
   holdScan,
   holdsSessionFiles,
+  manifestChanges,
   manifestEntries,
   manifestFiles,
   prepareScan,
   releaseScan,
   type Scan,
   scanNow,
+  scanText,
   startScan,
+  textChanges,
 } from '../../src/analytics/scan.js';
-import { homeForEachTest, ROOT } from '../helpers.js';
+import { BIN, homeForEachTest, ROOT } from '../helpers.js';
 import { countingFind, crowd, fakeFind, withPath, writeSession } from './sessions.js';
 
 /** How the pass set going by startScan is made on this system. */
@@ -324,4 +328,132 @@ test('a directory of fewer entries than FIND_FROM is passed by lstat, sooner tha
   const pass = await scan(h.sessions);
   expect(pass.by).toBe(BY_FIND);
   expect(facts(pass)).toEqual(facts(scanNow(h.sessions)));
+});
+
+test('the changes from the lines of another pass are those of the two as sets, whatever their order', () => {
+  const random = rng(23);
+  const pick = (n: number) => Math.floor(random() * n);
+  const start = Date.UTC(2025, 0, 1);
+  let made = 0;
+  const newRecord = () => {
+    const name = `session-${new Date(start + 1000 * made++).toISOString().slice(0, 19).replace(/[T:]/g, '-')}.json`;
+    return `${name}\t${pick(100_000)}\t${1_700_000_000 + pick(100_000_000)}.${String(pick(1e9)).padStart(9, '0')}`;
+  };
+  const changed = (record: string) => {
+    const [name, size, mtime] = record.split('\t');
+    return random() < 0.5
+      ? `${name}\t${Number(size) + 1}\t${mtime}`
+      : `${name}\t${size}\t${Number(mtime?.slice(0, 10)) + 1}${mtime?.slice(10)}`;
+  };
+  const printed = (records: string[]) =>
+    records.map((r) => `${r}\0`).join('') + (random() < 0.3 ? `.${records[0] ?? 'x'}.lock\0` : '');
+  const manifestOf = (records: string[]) => (findScan('/s', printed(records)) as Scan).manifest;
+  for (let trial = 0; trial < 400; trial++) {
+    const was = Array.from({ length: pick(60) }, newRecord);
+    const now = [...was];
+    const edits = pick(6);
+    for (let e = 0; e < edits; e++) {
+      const op = pick(5);
+      const at = pick(now.length + 1);
+      if (op === 0 || now.length === 0) now.splice(at, 0, newRecord());
+      else if (op === 1) now.splice(Math.min(at, now.length - 1), 1);
+      else if (op === 2)
+        now[Math.min(at, now.length - 1)] = changed(now[Math.min(at, now.length - 1)] as string);
+      else if (op === 3)
+        now.splice(pick(now.length + 1), 0, ...now.splice(Math.min(at, now.length - 1), 1));
+      else now.sort(() => random() - 0.5);
+    }
+    const wasLines = manifestOf(was)
+      .split('\n')
+      .filter((l) => l !== '');
+    const nowLines = manifestOf(now)
+      .split('\n')
+      .filter((l) => l !== '');
+    const added = nowLines.filter((l) => !wasLines.includes(l));
+    const removed = wasLines.filter((l) => !nowLines.includes(l));
+    const lstatPass: Scan = {
+      dir: '/s',
+      manifest: nowLines.join('\n'),
+      print: '',
+      count: nowLines.length,
+      locks: [],
+      by: 'lstat',
+    };
+    for (const most of [0, 2, 100]) {
+      const expected =
+        added.length > most || removed.length > most ? undefined : { added, removed };
+      const sorted = (c: { added: string[]; removed: string[] } | undefined) =>
+        c && { added: [...c.added].sort(), removed: [...c.removed].sort() };
+      const label = `trial ${trial}, most ${most}`;
+      expect(
+        sorted(manifestChanges(findScan('/s', printed(now)) as Scan, wasLines, most)),
+        label,
+      ).toEqual(sorted(expected));
+      expect(sorted(manifestChanges(lstatPass, wasLines, most)), label).toEqual(sorted(expected));
+      // compared with the other pass as it was made
+      const findText = scanText(findScan('/s', printed(was)) as Scan) as string;
+      expect(
+        sorted(
+          textChanges(findScan('/s', printed(now)) as Scan, { by: 'find', text: findText }, most),
+        ),
+        label,
+      ).toEqual(sorted(expected));
+      expect(
+        sorted(textChanges(lstatPass, { by: 'lstat', text: wasLines.join('\n') }, most)),
+        label,
+      ).toEqual(sorted(expected));
+    }
+  }
+});
+
+test('stats and cost set find going before the program loads, and their pass takes it', async () => {
+  crowd(h.sessions, FIND_FROM);
+  writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+  const other = join(h.home, 'other');
+  mkdirSync(other);
+  crowd(other, FIND_FROM);
+  const argv = (...rest: string[]) => [process.execPath, 'grok', 'sessions', ...rest];
+  // in this process: the pass of the directory named, taken once, as find makes it
+  findEarly(argv('stats', '--sessions-dir', other), h.env);
+  expect(takeEarlyFind(h.sessions)).toBeUndefined();
+  const early = takeEarlyFind(resolve(other));
+  expect(takeEarlyFind(resolve(other))).toBeUndefined();
+  if (BY_FIND === 'find') {
+    const pass = findScan(other, (await early?.out) as string) as Scan;
+    expect(facts(pass)).toEqual(facts(scanNow(other)));
+  } else expect(early).toBeUndefined();
+  // none for other commands, for help, or below FIND_FROM entries
+  for (const args of [
+    argv('list'),
+    argv('stats', '--help'),
+    argv('cost', '--sessions-dir', h.home),
+  ]) {
+    findEarly(args, h.env);
+    expect(takeEarlyFind(h.sessions) ?? takeEarlyFind(h.home), args.join(' ')).toBeUndefined();
+  }
+  // a whole process runs find once, and answers from its pass
+  const { bin: counting, runs: finds } = countingFind(h.home);
+  const env = { ...h.env, PATH: counting, GROK_NO_ANSWER_CACHE: '1' };
+  for (const [args, sessions] of [
+    [['stats', '--json'], 1],
+    [['cost', '--json', `--sessions-dir=${other}`], 0],
+  ] as const) {
+    const before = finds();
+    const r = spawnSync(process.execPath, [BIN, 'sessions', ...args], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    if (args[0] === 'stats') expect(JSON.parse(r.stdout).sessions).toBe(sessions);
+    expect(finds() - before, args.join(' ')).toBe(BY_FIND === 'find' ? 1 : 0);
+  }
+});
+
+test('records sharing their ends with others are compared whole', () => {
+  const r = (name: string) => `session-2025-01-01-00-00-00${name}.json\t1\t1762000000.000000000\0`;
+  const was = findScan('/s', `${r('-1')}${r('-22')}${r('')}`) as Scan;
+  const now = findScan('/s', `${r('-3')}${r('-122')}${r('')}`) as Scan;
+  const lines = (s: Scan) => s.manifest.split('\n');
+  const changes = textChanges(now, { by: 'find', text: scanText(was) as string }, 10);
+  expect(changes && { added: changes.added.sort(), removed: changes.removed.sort() }).toEqual({
+    added: lines(now).slice(0, 2).sort(),
+    removed: lines(was).slice(0, 2).sort(),
+  });
 });

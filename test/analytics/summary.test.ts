@@ -5,7 +5,7 @@
  * new prices, when the summary on file is of another state and must not answer.
  */
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -14,6 +14,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +23,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
 import { BIN, duckdbOpenTracePreload, FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
-import { makeSession, writeSession } from './sessions.js';
+import { crowd, makeSession, writeSession } from './sessions.js';
 
 const h = homeForEachTest({ fixtures: ['sessions'] });
 
@@ -301,5 +303,156 @@ describe('the summary', () => {
     const at = ask(['stats', '--json'], { ...h.env, GROK_TEST_SUMMARY_MAX_FILES: '51' });
     expect(at.code, at.stderr).toBe(0);
     expect(ask(['stats', '--json'], h.env).opened).toBe(false);
+  }, 600_000);
+});
+
+describe('the summary takes in new sessions in a delta beside it', () => {
+  const summaryPath = () => join(h.home, 'summary', 'sessions');
+  const deltaPath = () => join(h.home, 'summary', 'sessions-delta');
+  /** Which file is at `path`: another one once it is written again. */
+  const fileId = (path: string) => {
+    const st = statSync(path, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  };
+  /** The index of the same sessions in a home of its own: the summary's home is left alone. */
+  const indexEnv = () => {
+    const home = join(h.home, 'index-home');
+    mkdirSync(home, { recursive: true });
+    return { ...h.env, GROK_HOME: home, GROK_SESSIONS_DIR: h.sessions, GROK_TEST_NO_SUMMARY: '1' };
+  };
+  const QUESTIONS_AFTER = [
+    ['stats', '--json'],
+    ['cost', '--by', 'session', '--json'],
+    ['stats', '--model', 'grok-4', '--json'],
+    ['stats'],
+  ];
+  /** Each question answered from the summary (no DuckDB) as the index answers it. */
+  function sameAsIndex(env: NodeJS.ProcessEnv = h.env): void {
+    for (const args of QUESTIONS_AFTER) {
+      const label = args.join(' ');
+      const summary = ask(args, env);
+      expect(summary.opened, label).toBe(false);
+      const index = ask(args, indexEnv());
+      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+      // the index's home is named where it names its settings
+      const stderr = index.stderr.replaceAll(join(h.home, 'index-home'), h.home);
+      expect({ ...summary, opened: true }, label).toEqual({ ...index, stderr, opened: true });
+    }
+  }
+  /** The summary of the sessions as they are, written by a command on the index. */
+  function summaryFromIndex(): void {
+    const first = ask(['stats', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(first.code, first.stderr).toBe(0);
+    expect(existsSync(summaryPath())).toBe(true);
+  }
+
+  it('one after another, the summary file not written again until the delta is past its limit', () => {
+    // past FIND_FROM entries: the pass is made by find
+    crowd(h.sessions, 300);
+    summaryFromIndex();
+    const file = fileId(summaryPath());
+    const added: string[] = [];
+    for (let k = 1; k <= 3; k++) {
+      added.push(
+        writeSession(h.sessions, {
+          start: `2025-12-0${k}T09:00:00Z`,
+          input: 1000 * k,
+          tools: ['Grep'],
+          ...(k === 2 ? { status: 'active', model: 'grok-unpriced-y', tags: ['auth'] } : {}),
+        }),
+      );
+      sameAsIndex();
+      expect(fileId(summaryPath()), `session ${k}`).toBe(file);
+      expect(existsSync(deltaPath())).toBe(true);
+    }
+    // one taken in by the delta changed in place, another removed; a broken file added
+    const changed = JSON.parse(readFileSync(added[0] as string, 'utf8')) as {
+      tokenUsage: { input: number };
+    };
+    changed.tokenUsage.input += 777;
+    writeFileSync(added[0] as string, JSON.stringify(changed));
+    rmSync(added[1] as string);
+    copyFileSync(
+      join(FIXTURES, 'broken', 'session-2025-10-05-11-20-00.json'),
+      join(h.sessions, 'session-2025-12-05-11-20-00.json'),
+    );
+    sameAsIndex();
+    expect(fileId(summaryPath())).toBe(file);
+    // past its limit (3 lines from the summary file now, 5 with two more): written whole
+    const limited = { ...h.env, GROK_TEST_SUMMARY_DELTA_LINES: '4' };
+    writeSession(h.sessions, { start: '2025-12-06T09:00:00Z', tools: ['Read'] });
+    writeSession(h.sessions, { start: '2025-12-07T09:00:00Z', failed: ['Bash'] });
+    sameAsIndex(limited);
+    expect(fileId(summaryPath())).not.toBe(file);
+    expect(existsSync(deltaPath())).toBe(false);
+    // and taken in again after that
+    writeSession(h.sessions, { start: '2025-12-08T09:00:00Z', input: 4242 });
+    sameAsIndex(limited);
+    expect(existsSync(deltaPath())).toBe(true);
+    // a file of the summary file removed: written whole again
+    const whole = fileId(summaryPath());
+    const older = readdirSync(h.sessions).filter((n) => n.startsWith('session-2025-08'));
+    rmSync(join(h.sessions, older[0] as string));
+    sameAsIndex(limited);
+    expect(fileId(summaryPath())).not.toBe(whole);
+    expect(existsSync(deltaPath())).toBe(false);
+  }, 600_000);
+
+  it('a delta damaged, left by a crash, or of a summary file written since is not used', () => {
+    summaryFromIndex();
+    const a = writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', input: 1234 });
+    sameAsIndex();
+    // damaged: cut short
+    truncateSync(deltaPath(), 40);
+    sameAsIndex();
+    // a crash before the new delta took its name: the one before it stays, and is of another state
+    writeSession(h.sessions, { start: '2025-12-02T09:00:00Z', input: 99 });
+    const crashed = ask(['stats', '--json'], { ...h.env, GROK_FAULT: 'crash-before-rename' });
+    expect(crashed.code).toBe(null);
+    sameAsIndex();
+    // the pass it holds, as find or lstat made it, short of one file: were it used, that file
+    // would be taken in a second time
+    writeSession(h.sessions, { start: '2025-12-03T09:00:00Z', input: 7 });
+    const bytes = readFileSync(deltaPath(), 'utf8');
+    const at = bytes.indexOf('\n') + 1;
+    const pass = bytes.slice(at);
+    const cut = pass.includes('\0') ? pass.indexOf('\0') + 1 : pass.indexOf('\n') + 1;
+    expect(cut).toBeGreaterThan(0);
+    writeFileSync(deltaPath(), bytes.slice(0, at) + pass.slice(cut));
+    sameAsIndex();
+    // the summary file written again by a command on the index, of this state: an earlier delta
+    // put back claims the same state, but of the file before; used, it would keep `a` below
+    const earlier = readFileSync(deltaPath());
+    summaryFromIndex();
+    writeFileSync(deltaPath(), earlier);
+    rmSync(a);
+    sameAsIndex();
+  }, 600_000);
+
+  it('two commands taking the same new sessions in at once both answer as the index', async () => {
+    summaryFromIndex();
+    for (let k = 1; k <= 3; k++) {
+      writeSession(h.sessions, {
+        start: `2025-12-0${k}T09:00:00Z`,
+        input: 100 * k,
+        tools: ['Grep'],
+      });
+    }
+    const index = ask(['stats', '--json'], indexEnv());
+    const run = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'sessions', 'stats', '--json'], {
+          env: { ...h.env, GROK_NO_ANSWER_CACHE: '1' },
+          cwd: ROOT,
+        });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const both = await Promise.all([run(), run(), run()]);
+    for (const r of both) expect(r).toEqual({ code: 0, stdout: index.stdout });
+    sameAsIndex();
   }, 600_000);
 });
