@@ -319,28 +319,36 @@ export async function indexColumns(
       } else to.set(values, at);
     });
     const sids = numbers(chunk.getColumnVector(0), rows, Int32Array);
+    // (the columns and lists as locals: looked up once a page, not once a session)
+    const { model, directory, timed_output, timed_ms } = col;
+    const replyCount = col.replies;
+    const toolCount = col.tools;
+    const { count: rCount, start: rStart } = replies.at;
+    const { count: tCount, start: tStart } = tools.at;
+    const { ms, timed, timedOutput, timedMs } = replies;
+    const toolRows = tools.tools;
     for (let k = 0; k < rows; k++) {
       const i = at + k;
       const sid = sids[k] as number;
-      col.model[i] = models.place(col.model[i] as number);
-      const d = col.directory[i] as number;
-      col.directory[i] = Number.isNaN(d) ? -1 : directories.place(d);
-      const rc = replies.at.count[sid] as number;
-      const rs = replies.at.start[sid] as number;
-      flatReplies.set(replies.ms.subarray(rs, rs + rc), r);
-      r += rc;
-      col.replies[i] = rc;
-      const timed = replies.timed[sid] === 1;
-      col.timed_output[i] = timed ? (replies.timedOutput[sid] as number) : Number.NaN;
-      col.timed_ms[i] = timed ? (replies.timedMs[sid] as number) : Number.NaN;
-      const tc = tools.at.count[sid] as number;
-      const ts = 3 * (tools.at.start[sid] as number);
+      model[i] = models.place(model[i] as number);
+      const d = directory[i] as number;
+      directory[i] = Number.isNaN(d) ? -1 : directories.place(d);
+      const rc = rCount[sid] as number;
+      const rs = rStart[sid] as number;
+      // (a view of each session's few replies would cost more than copying them)
+      for (let j = rs; j < rs + rc; j++) flatReplies[r++] = ms[j] as number;
+      replyCount[i] = rc;
+      const isTimed = timed[sid] === 1;
+      timed_output[i] = isTimed ? (timedOutput[sid] as number) : Number.NaN;
+      timed_ms[i] = isTimed ? (timedMs[sid] as number) : Number.NaN;
+      const tc = tCount[sid] as number;
+      const ts = 3 * (tStart[sid] as number);
       for (let j = ts; j < ts + 3 * tc; j += 3) {
-        flatTools[t++] = toolNames.place(tools.tools[j] as number);
-        flatTools[t++] = tools.tools[j + 1] as number;
-        flatTools[t++] = tools.tools[j + 2] as number;
+        flatTools[t++] = toolNames.place(toolRows[j] as number);
+        flatTools[t++] = toolRows[j + 1] as number;
+        flatTools[t++] = toolRows[j + 2] as number;
       }
-      col.tools[i] = tc;
+      toolCount[i] = tc;
       const text = texts.get(sid);
       if (text === undefined) continue;
       const file = files[i] as string;
