@@ -185,13 +185,18 @@ export interface TotalsValue {
 
 const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
-export function statsTotals({ s, at }: Selected): TotalsValue {
+/**
+ * `sorted`: the durations of the selected sessions, sorted, when the caller has them (wholeOf):
+ * their percentiles are then looked up, not selected again.
+ */
+export function statsTotals({ s, at }: Selected, sorted?: Float64Array): TotalsValue {
   const c = s.col;
   const t = { messages: 0, tool_calls: 0, input: 0, output: 0, total: 0 };
   let interrupted = 0;
   let ended = 0;
   let durationSum = 0;
   const durations: number[] = [];
+  let count = 0;
   for (const i of at) {
     t.messages += c.messages[i] as number;
     t.tool_calls += c.tool_calls[i] as number;
@@ -203,17 +208,19 @@ export function statsTotals({ s, at }: Selected): TotalsValue {
     else if (status === STATUS.none || status === STATUS.ended) ended++;
     const d = c.duration_ms[i] as number;
     if (!Number.isNaN(d)) {
-      durations.push(d);
+      if (!sorted) durations.push(d);
       durationSum += d;
+      count++;
     }
   }
-  const d = Float64Array.from(durations);
+  const d = sorted ?? Float64Array.from(durations);
+  const quantile = sorted ? quantileSorted : quantileCont;
   return {
     sessions: at.length,
     ...t,
-    avg_duration_ms: d.length === 0 ? null : durationSum / d.length,
-    median_duration_ms: quantileCont(d, 0.5),
-    p95_duration_ms: quantileCont(d, 0.95),
+    avg_duration_ms: count === 0 ? null : durationSum / count,
+    median_duration_ms: quantile(d, 0.5),
+    p95_duration_ms: quantile(d, 0.95),
     interrupted,
     ended,
   };
@@ -307,23 +314,24 @@ export interface LatencyValue {
   timed_ms: number | null;
 }
 
-export function latencyOf({ s, at, replyAt }: Selected): LatencyValue {
+/** `sorted`: the selected sessions' reply times, sorted, when the caller has them (wholeOf). */
+export function latencyOf({ s, at, replyAt }: Selected, sorted?: Int32Array): LatencyValue {
   const count = s.col.replies;
   let n = 0;
   for (const i of at) n += count[i] as number;
-  const values = new Float64Array(n);
+  const values = sorted ? undefined : new Float64Array(n);
   let to = 0;
   let timedOutput: number | null = null;
   let timedMs: number | null = null;
   at.forEach((i, k) => {
     const from = replyAt[k] as number;
-    values.set(s.replies.subarray(from, from + (count[i] as number)), to);
+    values?.set(s.replies.subarray(from, from + (count[i] as number)), to);
     to += count[i] as number;
     timedOutput = addOrNull(timedOutput, s.col.timed_output[i] as number);
     timedMs = addOrNull(timedMs, s.col.timed_ms[i] as number);
   });
-  const median = quantileCont(values, 0.5);
-  const p95 = quantileCont(values, 0.95);
+  const median = values ? quantileCont(values, 0.5) : quantileSorted(sorted as Int32Array, 0.5);
+  const p95 = values ? quantileCont(values, 0.95) : quantileSorted(sorted as Int32Array, 0.95);
   return {
     replies: n,
     median_ms: median,
@@ -459,12 +467,16 @@ export type StatsValues = [
   UsageValue,
 ];
 
-export function statsValues(sel: Selected): StatsValues {
+/** `sorted`: the selected sessions' durations and reply times, sorted, when the caller has them. */
+export function statsValues(
+  sel: Selected,
+  sorted?: { durations: Float64Array; replies: Int32Array },
+): StatsValues {
   return [
-    statsTotals(sel),
+    statsTotals(sel, sorted?.durations),
     toolsOf(sel),
     modelsOf(sel),
-    latencyOf(sel),
+    latencyOf(sel, sorted?.replies),
     activeOf(sel),
     usageOf(sel),
   ];
@@ -638,12 +650,11 @@ export function wholeOf(cols: SummaryColumns): WholeState {
     durations.push(d);
     durationSum += d;
   }
-  return {
-    values: statsValues(sel),
-    durationSum,
+  const sorted = {
     durations: Float64Array.from(durations).sort(),
     replies: Int32Array.from(cols.replies).sort(),
   };
+  return { values: statsValues(sel, sorted), durationSum, ...sorted };
 }
 
 /** quantile_cont over values already sorted (quantileCont). */

@@ -122,14 +122,26 @@ interface SummaryWhole {
 export const SUMMARY_DIR_NAME = 'summary';
 
 /**
- * Above this many session files no summary is written, and the index answers as before: a
- * summary is made whole in memory (one JSON text of every session, then its columns), which at
- * 100,000 sessions took a cold `stats` from some 500 MB to 1.5 GB at its peak.
+ * Above this many session files no summary is written, and the index answers as before. Made of
+ * plain columns read a page at a time (summary-index.ts), a summary of 100,000 sessions (52 MB)
+ * took a cold `stats` to 470 MB at its peak, no more than the build alone (488-518 MB); made
+ * whole in memory as one JSON text, as it once was, it took it to 1.5 GB, and was kept for no
+ * more than 20,000 files. Not measured past 100,000.
  */
-export const SUMMARY_MAX_FILES = 20_000;
+export const SUMMARY_MAX_FILES = 100_000;
 
 /** SUMMARY_MAX_FILES, or what the SUMMARY_MAX_FILES test switch sets (a test lowers it). */
 const summaryMaxFiles = () => Number(testSwitch('SUMMARY_MAX_FILES')) || SUMMARY_MAX_FILES;
+
+/**
+ * Above this many session files no summary of `list` is written (keepListSummary): it is made
+ * whole in memory (every entry in one text from DuckDB, then the file), which at 100,000
+ * sessions took a cold `list --json` from 621 MB to 954 MB at its peak. The SUMMARY_MAX_FILES
+ * test switch sets this limit too.
+ */
+export const LIST_SUMMARY_MAX_FILES = 20_000;
+
+const listSummaryMaxFiles = () => Number(testSwitch('SUMMARY_MAX_FILES')) || LIST_SUMMARY_MAX_FILES;
 
 function summaryPath(home: string): string {
   return join(home, SUMMARY_DIR_NAME, 'sessions');
@@ -425,14 +437,18 @@ function fileStartsWith(path: string, text: string): boolean {
   }
 }
 
-/** The file: the key's line, the layout's line, then its parts at the offsets the layout gives. */
+/**
+ * The file: the key's line, the layout's line, then its parts at the offsets the layout gives;
+ * in parts, written one after another (its columns are not copied into one buffer first: some
+ * 50 MB at 100,000 sessions).
+ */
 function summaryFile(
   key: SummaryKey,
   lines: readonly string[],
   cols: SummaryColumns,
   whole: WholeState,
   skipped: readonly SkippedFile[],
-): Buffer {
+): Uint8Array[] {
   const { n, col, replies, tools, ...meta } = cols;
   const wholeBytes = Buffer.from(
     JSON.stringify({ values: whole.values, durationSum: whole.durationSum, skipped }),
@@ -460,7 +476,7 @@ function summaryFile(
   if (layoutText.length > WIDTH) throw new Error('summary layout too long');
   const bytesOf = (a: Float64Array | Int32Array) =>
     Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return Buffer.concat([
+  return [
     head,
     Buffer.from(`${layoutText.padEnd(WIDTH)}\n`),
     wholeBytes,
@@ -472,7 +488,7 @@ function summaryFile(
     bytesOf(tools),
     bytesOf(whole.durations),
     bytesOf(whole.replies),
-  ]);
+  ];
 }
 
 /**
@@ -491,14 +507,14 @@ export async function keepSummary(
   const key = keyOf(scan.dir, prices, scan.print);
   if (summaryIsOf(home, key)) return;
   try {
-    const { loadSql } = await import('./sql-files.js');
-    const row = (await conn.runAndReadAll(loadSql('internal/summary-sessions'))).getRows()[0];
-    const digest = row?.[0];
-    const sessionsText = String(row?.[1] ?? '[]');
-    if (digest !== prices && sessionsText !== '[]') return;
-    const rows = JSON.parse(sessionsText) as SummaryRow[];
-    if (rows.some((s) => s.has_calls === null)) return;
-    const cols = extendColumns(undefined, rows);
+    const [{ loadSql }, { indexColumns, indexState }] = await Promise.all([
+      import('./sql-files.js'),
+      import('./summary-index.js'),
+    ]);
+    const state = await indexState(conn);
+    if (state.digest !== prices && state.sessions > 0) return;
+    if (state.unpriced > 0) return;
+    const cols = await indexColumns(conn, state);
     const skipped = (
       await conn.runAndReadAll(loadSql('internal/skipped-files'), { archived: false })
     ).getRowObjectsJS() as unknown as SkippedFile[];
@@ -753,7 +769,7 @@ export async function keepListSummary(
   scan: Scan,
   skipped: readonly SkippedFile[],
 ): Promise<void> {
-  if (scan.count > summaryMaxFiles()) return;
+  if (scan.count > listSummaryMaxFiles()) return;
   const key = keyOf(scan.dir, '', scan.print);
   if (fileStartsWith(listSummaryPath(home), `${JSON.stringify(key)}\n`)) return;
   try {

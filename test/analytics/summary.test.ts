@@ -19,6 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
 import { BIN, duckdbOpenTracePreload, FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
@@ -142,6 +143,41 @@ describe('the summary', () => {
     compareAll();
   }, 600_000);
 
+  it('sums the estimated cost in the order of the cost rows, as the index does, when the later sessions were priced first', async () => {
+    for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
+    generate(h.sessions, 400, { seed: 5 });
+    // a first build priced only the sessions of the last days: the index's cost rows then hold
+    // them ahead of the others
+    const later = ask(['cost', '--since', '2024-01-03', '--json'], h.env);
+    expect(later.code, later.stderr).toBe(0);
+    expect(existsSync(join(h.home, 'summary', 'sessions'))).toBe(false);
+    compareAll();
+    // the order matters: summed in the order of the files, the estimate differs in its last bits
+    const db = await DuckDBInstance.create(join(h.home, 'index.duckdb'), {
+      access_mode: 'READ_ONLY',
+    });
+    const conn = await db.connect();
+    const rows = (
+      await conn.runAndReadAll(
+        'SELECT s.file, c.has_calls, c.estimated FROM cost_rows c JOIN sessions s USING (sid) ORDER BY c.rowid',
+      )
+    ).getRows() as [string, boolean, number][];
+    conn.closeSync();
+    db.closeSync();
+    const sum = (xs: typeof rows) => xs.reduce((a, [, has, x]) => (has ? a + x : a), 0);
+    const byFile = [...rows].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    expect(rows.map((r) => r[0])).not.toEqual(byFile.map((r) => r[0]));
+    expect(sum(rows)).not.toBe(sum(byFile));
+    // the summary holds the sessions in the order of the cost rows, and their sum
+    const bytes = readFileSync(join(h.home, 'summary', 'sessions'));
+    const [, layoutLine] = bytes.toString('utf8', 0, 2000).split('\n');
+    const layout = JSON.parse(layoutLine as string) as Record<string, [number, number]>;
+    const meta = JSON.parse(bytes.toString('utf8', ...(layout.meta as [number, number])));
+    expect(meta.files).toEqual(rows.map((r) => r[0]));
+    const whole = JSON.parse(bytes.toString('utf8', ...(layout.whole as [number, number])));
+    expect(whole.values[5].estimated).toBe(sum(rows));
+  }, 600_000);
+
   it('takes in sessions added, changed and removed, and is not used under new prices', () => {
     compareAll();
     // added: the summary of stats and cost takes the new files in; the one of list does not (nor
@@ -229,6 +265,24 @@ describe('the summary', () => {
       JSON.stringify(session, null, 2),
     );
     afterChange({ stats: false, list: true });
+  }, 600_000);
+
+  it('is written for more session files than the 20,000 it was once kept for, and answers as the index does', () => {
+    // the fixtures are 51 sessions: 20,001 in all
+    const from = Date.UTC(2023, 0, 1);
+    for (let i = 0; i < 20_001 - 51; i++) {
+      writeSession(h.sessions, { start: new Date(from + i * 60_000).toISOString() });
+    }
+    const index = ask(['stats', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(index.code, index.stderr).toBe(0);
+    expect(JSON.parse(index.stdout).sessions).toBe(20_001);
+    const summary = ask(['stats', '--json'], h.env);
+    expect(summary.opened).toBe(false);
+    expect({ ...summary, opened: true }).toEqual(index);
+    // the summary of list, made whole in memory, is still kept for 20,000 files at most
+    const list = ask(['list', '--limit', '1', '--json'], h.env);
+    expect(list.code, list.stderr).toBe(0);
+    expect(existsSync(join(h.home, 'summary', 'list'))).toBe(false);
   }, 600_000);
 
   it('is not written for more session files than it is kept for: the index answers', () => {
