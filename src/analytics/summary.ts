@@ -22,6 +22,8 @@
  * JavaScript what the queries of stats and cost do, and test/analytics/summary.test.ts holds
  * the two equal.
  */
+
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -103,6 +105,11 @@ interface SummaryLayout {
   meta: [number, number];
   lines: [number, number];
   numbers: number;
+  /**
+   * Drawn afresh each time a summary file is written: a delta names the file it was made from by
+   * this too, as a file written later may get the same inode, size and time (a coarse clock).
+   */
+  made?: string;
 }
 
 /** The strings of a summary (SummaryColumns): JSON. */
@@ -255,7 +262,9 @@ function readHead<Layout>(
   if (nl1 < 0 || nl2 < 0) return undefined;
   const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
   if (!sameBase(key, want)) return undefined;
-  return { bytes, key, layout: JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout, id };
+  const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout;
+  const made = (layout as { made?: unknown }).made;
+  return { bytes, key, layout, id: typeof made === 'string' ? `${id}:${made}` : id };
 }
 
 /**
@@ -471,6 +480,7 @@ function summaryFile(
     meta: [metaAt, linesAt],
     lines: [linesAt, linesAt + linesBytes.length],
     numbers: numbersAt,
+    made: randomBytes(8).toString('hex'),
   };
   const layoutText = JSON.stringify(layout);
   if (layoutText.length > WIDTH) throw new Error('summary layout too long');
@@ -529,6 +539,8 @@ export async function keepSummary(
         skipped.map(({ file, reason }) => ({ file, reason })),
       ),
     );
+    // the delta of the file before is of no use to this one (readDelta would not take it)
+    rmSync(deltaPath(home), { force: true });
   } catch {
     // a summary that cannot be written is one that is absent
   }

@@ -16,6 +16,7 @@ import {
   rmSync,
   statSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -427,6 +428,37 @@ describe('the summary takes in new sessions in a delta beside it', () => {
     writeFileSync(deltaPath(), earlier);
     rmSync(a);
     sameAsIndex();
+  }, 600_000);
+
+  it('a summary file written again leaves no delta, and a delta is of one file alone, even one of the same inode, size and time', () => {
+    summaryFromIndex();
+    writeSession(h.sessions, { start: '2025-12-01T09:00:00Z', input: 1234 });
+    sameAsIndex();
+    expect(existsSync(deltaPath())).toBe(true);
+    // written again by a command on the index: the delta, of the file before, goes with it
+    summaryFromIndex();
+    expect(existsSync(deltaPath())).toBe(false);
+    sameAsIndex();
+    // a delta of this file, whose time is set to a whole second
+    const when = new Date('2026-01-02T03:04:05Z');
+    utimesSync(summaryPath(), when, when);
+    writeSession(h.sessions, { start: '2025-12-02T09:00:00Z', input: 99 });
+    sameAsIndex();
+    const delta = fileId(deltaPath());
+    // the file written again in place, as a later summary may get the inode, the size and the
+    // time of one removed (a coarse clock): only what was drawn for it differs
+    const bytes = readFileSync(summaryPath(), 'latin1');
+    const made = /"made":"([0-9a-f]{16})"/.exec(bytes)?.[1];
+    expect(made).toBeDefined();
+    writeFileSync(
+      summaryPath(),
+      bytes.replace(`"made":"${made}"`, `"made":"${'0'.repeat(16)}"`),
+      'latin1',
+    );
+    utimesSync(summaryPath(), when, when);
+    sameAsIndex();
+    // the delta was not taken for this file's: a new one was made
+    expect(fileId(deltaPath())).not.toBe(delta);
   }, 600_000);
 
   it('two commands taking the same new sessions in at once both answer as the index', async () => {
