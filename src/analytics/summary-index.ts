@@ -202,31 +202,11 @@ interface Names {
   tools: string[];
 }
 
-/** The columns of summary-sessions.sql after the sid, in order. */
-const SQL_COLUMNS = [
-  'start_us',
-  'interrupted',
-  'status',
-  'duration_ms',
-  'messages',
-  'tool_calls',
-  'input',
-  'output',
-  'total',
-  'has_calls',
-  'billed_calls',
-  'estimated_calls',
-  'unpriced_calls',
-  'unpriced_sessions',
-  'unknown_calls',
-  'api_calls',
-  'cached_input',
-  'reasoning',
-  'totals_only',
-  'estimated',
-  'model',
-  'directory',
-] as const satisfies readonly NumberColumn[];
+/** Columns made here, not read from summary-sessions.sql. */
+const MADE_HERE = new Set<NumberColumn>(['timed_output', 'timed_ms', 'replies', 'tools']);
+
+/** The columns of summary-sessions.sql after the sid, in order: the summary's, less MADE_HERE. */
+const SQL_COLUMNS = NUMBER_COLUMNS.filter((name) => !MADE_HERE.has(name));
 
 /**
  * Where a column holds NULL as 0, as the summary rows' columns do (extendColumns: an SQL NULL
