@@ -5,9 +5,21 @@
 import { expect, test } from 'vitest';
 import { makeSession, rng } from '../../bench/generate.mjs';
 import { openMemoryIndex } from '../../src/analytics/index-db.js';
-import { type FileText, parseBatch } from '../../src/analytics/parse-files.js';
+import { type FileText, type ParsedBatch, parseBatch } from '../../src/analytics/parse-files.js';
 import { CALL_KINDS, ROLES } from '../../src/analytics/session-rows.js';
 import { appendBatch, closeAppenders, openAppenders } from '../../src/analytics/write-rows.js';
+
+/** Appends each batch, its first sid given, in one transaction through one set of appenders, as a build does. */
+async function appendInOne(
+  conn: Awaited<ReturnType<typeof openMemoryIndex>>['conn'],
+  ...batches: [number, ParsedBatch][]
+): Promise<void> {
+  await conn.run('BEGIN TRANSACTION');
+  const a = await openAppenders(conn);
+  for (const [sid, batch] of batches) appendBatch(a, sid, batch);
+  closeAppenders(a);
+  await conn.run('COMMIT');
+}
 
 test('message and usage rows read back as appended, NULLs where the file says nothing', async () => {
   const r = rng(11);
@@ -38,11 +50,7 @@ test('message and usage rows read back as appended, NULLs where the file says no
 
   const { conn, close } = await openMemoryIndex();
   try {
-    await conn.run('BEGIN TRANSACTION');
-    const a = await openAppenders(conn);
-    appendBatch(a, 1, batch);
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await appendInOne(conn, [1, batch]);
 
     const num = (x: number) => (Number.isNaN(x) ? null : x);
     const m = batch.messages;
@@ -148,11 +156,7 @@ test('times before 1970 and up to the year 9999, and counts up to 2^53 - 1, read
   expect(batch.files[0]?.status).toBe('ok');
   const { conn, close } = await openMemoryIndex();
   try {
-    await conn.run('BEGIN TRANSACTION');
-    const a = await openAppenders(conn);
-    appendBatch(a, 7, batch);
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await appendInOne(conn, [7, batch]);
     const rows = (
       await conn.runAndReadAll(
         `SELECT sid, epoch_us(ts)::VARCHAR, input::VARCHAR, output::VARCHAR FROM message_rows
@@ -205,12 +209,7 @@ test('batch after batch through the same appenders: no NULL or name of one batch
   const second = await batchOf(false, 'b', 'm');
   const { conn, close } = await openMemoryIndex();
   try {
-    await conn.run('BEGIN TRANSACTION');
-    const a = await openAppenders(conn);
-    appendBatch(a, 1, first);
-    appendBatch(a, 2, second);
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await appendInOne(conn, [1, first], [2, second]);
     const read = async (sql: string) => (await conn.runAndReadAll(sql)).getRows();
     expect(
       await read(
@@ -231,13 +230,7 @@ test('batch after batch through the same appenders: no NULL or name of one batch
     ]);
     // an empty list, then one with tags, then an empty one again, in one appender
     const third = await batchOf(true, 'c', 'm');
-    await conn.run('BEGIN TRANSACTION');
-    const again = await openAppenders(conn);
-    appendBatch(again, 3, first);
-    appendBatch(again, 4, second);
-    appendBatch(again, 5, third);
-    closeAppenders(again);
-    await conn.run('COMMIT');
+    await appendInOne(conn, [3, first], [4, second], [5, third]);
     expect(await read('SELECT sid, tags::VARCHAR FROM sessions ORDER BY sid')).toEqual([
       [1, '[]'],
       [2, '[keep, é]'],
@@ -322,11 +315,7 @@ test('strings of every length around the 12 bytes DuckDB holds inline, in every 
   expect(batch.toolCalls.length).toBeGreaterThan(2 * 2048);
   const { conn, close } = await openMemoryIndex();
   try {
-    await conn.run('BEGIN TRANSACTION');
-    const a = await openAppenders(conn);
-    appendBatch(a, 1, batch);
-    closeAppenders(a);
-    await conn.run('COMMIT');
+    await appendInOne(conn, [1, batch]);
     const files = batch.files;
     await appendByValue(
       conn,
