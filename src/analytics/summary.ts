@@ -502,6 +502,16 @@ function summaryFile(
 }
 
 /**
+ * Writes the summary file whole. The delta on file, of the file before, is let go: readDelta
+ * would not take it for this one, and left there it would outlive every later summary.
+ */
+async function writeWhole(home: string, file: Uint8Array[]): Promise<void> {
+  await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+  await writeFileAtomic(summaryPath(home), file);
+  rmSync(deltaPath(home), { force: true });
+}
+
+/**
  * Writes the summary of the index `conn` holds, brought up to date from `scan` just now, unless
  * the one on file is already of that pass. Nothing is written while a live session has no cost
  * row, or one of other prices (a command that priced only some sessions: the next `stats`
@@ -528,9 +538,8 @@ export async function keepSummary(
     const skipped = (
       await conn.runAndReadAll(loadSql('internal/skipped-files'), { archived: false })
     ).getRowObjectsJS() as unknown as SkippedFile[];
-    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    await writeFileAtomic(
-      summaryPath(home),
+    await writeWhole(
+      home,
       summaryFile(
         key,
         manifestLines(scan.manifest),
@@ -539,8 +548,6 @@ export async function keepSummary(
         skipped.map(({ file, reason }) => ({ file, reason })),
       ),
     );
-    // the delta of the file before is of no use to this one (readDelta would not take it)
-    rmSync(deltaPath(home), { force: true });
   } catch {
     // a summary that cannot be written is one that is absent
   }
@@ -641,17 +648,14 @@ async function withChanges(
       return sessions;
     };
     const key = keyOf(scan.dir, prices, scan.print);
-    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
     // A file of the summary's changed or gone: its values over every session were computed
     // again over all the others, which a delta would do again each time it is read and extended.
     if (removed.length > 0 || added.length > deltaMostLines()) {
-      // written whole again, its lines in the order of the pass; the delta, now of another file,
-      // is let go
-      await writeFileAtomic(
-        summaryPath(home),
+      // written whole again, its lines in the order of the pass
+      await writeWhole(
+        home,
         summaryFile(key, manifestLines(scan.manifest), sessionsOf(), whole, skipped),
       );
-      rmSync(deltaPath(home), { force: true });
     } else {
       const delta: SummaryDelta = {
         key,
@@ -662,6 +666,7 @@ async function withChanges(
         whole: { values: whole.values, durationSum: whole.durationSum, skipped },
         by: text === undefined ? null : scan.by,
       };
+      await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
       await writeFileAtomic(deltaPath(home), `${JSON.stringify(delta)}\n${text ?? ''}`);
     }
     return {
