@@ -310,15 +310,19 @@ function lockRecords(out: string): string[] {
 }
 
 /**
- * A find record as the manifest line of an lstat pass: the mtime in milliseconds by Node's own
- * arithmetic for Stats.mtimeMs (seconds × 1000 + nanoseconds / 1e6), so both give one number.
+ * The mtime of a find record in `text` whose `seconds.nanoseconds` follow the TAB at `tab`, in
+ * milliseconds by Node's own arithmetic for Stats.mtimeMs (seconds × 1000 + nanoseconds / 1e6),
+ * so a pass by find and one by lstat give one number.
  */
+function recordMtimeMs(text: string, tab: number): number {
+  const dot = text.indexOf('.', tab);
+  return Number(text.slice(tab + 1, dot)) * 1000 + Number(text.slice(dot + 1, dot + 10)) / 1e6;
+}
+
+/** A find record as the manifest line of an lstat pass. */
 function manifestLine(record: string): string {
   const t = record.lastIndexOf('\t');
-  const dot = record.indexOf('.', t);
-  const seconds = Number(record.slice(t + 1, dot));
-  const nanoseconds = Number(record.slice(dot + 1, dot + 10));
-  return `${record.slice(0, t + 1)}${seconds * 1000 + nanoseconds / 1e6}`;
+  return `${record.slice(0, t + 1)}${recordMtimeMs(record, t)}`;
 }
 
 /** How the files of a pass differ from the lines of another: manifest lines added and removed. */
@@ -389,9 +393,7 @@ function printedRecords(out: string): Records {
     const tab = line.lastIndexOf('\t');
     const at = out.lastIndexOf('\t', b);
     if (at - a !== tab || !out.startsWith(line.slice(0, tab), a)) return false;
-    const dot = out.indexOf('.', at);
-    const ms = Number(out.slice(at + 1, dot)) * 1000 + Number(out.slice(dot + 1, dot + 10)) / 1e6;
-    return Number(line.slice(tab + 1)) === ms;
+    return Number(line.slice(tab + 1)) === recordMtimeMs(out, at);
   };
   return {
     done: () => start >= out.length,
