@@ -57,48 +57,20 @@ function isLockError(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Rows a row group of the index holds (DuckDB's default: 122,880). A checkpoint writes a row group
- * whole, merging adjacent ones that fit in fewer first, and holds its rows uncompressed while it
- * does: with the per-session tables' list and browser entries some 1.6 KB a session, a cold build
- * of 100,000 sessions merged 80,000 of them at one commit, its peak (+120 to +190 MB); with groups
- * of 8,192 rows no merge holds more than three groups' worth. DuckDB keeps no row group size in
- * the file, and an index opened without it has its groups merged back by its next checkpoint
- * (4.1 s and 391 MiB for 100,000 sessions): so every open gives it, through ATTACH.
- */
-const ROW_GROUP_SIZE = 8192;
-
-/** The alias the index is attached under, made the current database. */
-const INDEX_ALIAS = 'grok_index';
-
-/**
- * The index file attached to an in-memory database with this project's row group size, made the
- * current one; spilled blocks go beside it (DuckDB's default for a file, `.tmp` in the working
- * directory for an in-memory database).
- */
-function attachSql(path: string, readOnly: boolean): string {
-  const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
-  const mode = readOnly ? ', READ_ONLY' : '';
-  return [
-    `ATTACH ${quoted(path)} AS ${INDEX_ALIAS} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE}${mode})`,
-    `USE ${INDEX_ALIAS}`,
-    `SET temp_directory = ${quoted(`${path}.tmp`)}`,
-  ].join(';\n');
-}
-
 async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
   if (path !== ':memory:') {
     // DuckDB opens by name: a FIFO there would hang it, a symlink lead it elsewhere
     assertRegularIfPresentSync(path);
     assertRegularIfPresentSync(`${path}.wal`);
   }
+  const options: Record<string, string> = {};
+  if (readOnly) options.access_mode = 'READ_ONLY';
   // what the log held before this command wrote to it
   const logged = path === ':memory:' || readOnly ? 0 : walSize(path);
-  const instance: DuckDBInstance = await createInstance(':memory:', {});
+  const instance: DuckDBInstance = await createInstance(path, options);
   let conn: DuckDBConnection | undefined;
   try {
     conn = await instance.connect();
-    if (path !== ':memory:') await conn.run(attachSql(path, readOnly));
     // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone. The
     // log is checkpointed when large (settle), not at every close; one found large already
     // (another command's writes) is checkpointed at this one's close. One round trip for both.
