@@ -12,10 +12,28 @@ import type { SummaryRow } from './summary-answers.js';
 
 const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
+/** The rows of each file of a batch, by file: indexes into the batch's columns, in their order. */
+function rowsByFile(file: Int32Array, length: number, files: number): Int32Array[] {
+  const counts = new Int32Array(files);
+  for (let r = 0; r < length; r++) (counts[file[r] as number] as number)++;
+  const out = Array.from(counts, (n) => new Int32Array(n));
+  counts.fill(0);
+  for (let r = 0; r < length; r++) {
+    const f = file[r] as number;
+    (out[f] as Int32Array)[(counts[f] as number)++] = r;
+  }
+  return out;
+}
+
 /** Each file of `batch` that is a session, as a SummaryRow, priced by `prices`. */
 export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): SummaryRow[] {
   const priceOf = new Map(prices.map((p) => [p.model, p]));
   const { messages: m, toolCalls: t, apiCalls: a } = batch;
+  // one pass over each table, not one per file
+  const n = batch.files.length;
+  const messagesOf = rowsByFile(m.file, m.length, n);
+  const toolCallsOf = rowsByFile(t.file, t.length, n);
+  const apiCallsOf = rowsByFile(a.file, a.length, n);
   const rows: SummaryRow[] = [];
   batch.files.forEach((file, i) => {
     const s = file.session;
@@ -24,8 +42,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     const replies: number[] = [];
     let timedOutput: number | null = null;
     let timedMs: number | null = null;
-    for (let r = 0; r < m.length; r++) {
-      if (m.file[r] !== i) continue;
+    for (const r of messagesOf[i] as Int32Array) {
       const reply = m.replyMs[r] as number;
       if (Number.isNaN(reply)) continue;
       replies.push(reply);
@@ -37,8 +54,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     }
     // session_tools: calls and failed calls per tool
     const tools = new Map<string, { tool: string; calls: number; failed: number }>();
-    for (let r = 0; r < t.length; r++) {
-      if (t.file[r] !== i) continue;
+    for (const r of toolCallsOf[i] as Int32Array) {
       const name = t.tool[r] as string;
       const row = tools.get(name) ?? { tool: name, calls: 0, failed: 0 };
       row.calls++;
@@ -59,8 +75,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
       totalsOnly: false,
       cost: null as number | null,
     };
-    for (let r = 0; r < a.length; r++) {
-      if (a.file[r] !== i) continue;
+    for (const r of apiCallsOf[i] as Int32Array) {
       calls++;
       const kind = CALL_KINDS[a.kind[r] as number];
       const known = a.known[r] === 1;
