@@ -14,11 +14,10 @@
 import { progress } from '../render/progress.js';
 import type { SkippedFile } from '../session/store.js';
 import type { FileToIndex } from './parse-files.js';
-import { parseFiles } from './parse-pool.js';
+import { summarizeInWorkers } from './parse-pool.js';
 import type { PriceRow } from './pricing.js';
 import { manifestFiles } from './scan.js';
 import { columnsBuilder, compareBinary, type SummaryColumns } from './summary-answers.js';
-import { summaryRows } from './summary-rows.js';
 
 /** The sessions of the files of `manifest` in `dir`, priced by `prices`, and the files that are not sessions. */
 export async function summaryOfFiles(
@@ -27,17 +26,16 @@ export async function summaryOfFiles(
   prices: readonly PriceRow[],
 ): Promise<{ sessions: SummaryColumns; skipped: SkippedFile[] }> {
   const files = manifestFiles(dir, manifest).map((f): FileToIndex => ({ source: 'live', ...f }));
-  const shown = progress('reading session files:', files.length);
+  const total = files.length;
+  const shown = progress('reading session files:', total);
   const sessions = columnsBuilder();
   const skipped: SkippedFile[] = [];
   let read = 0;
   try {
-    for await (const batch of parseFiles(files)) {
-      sessions.add(summaryRows(batch, prices));
-      for (const f of batch.files) {
-        if (f.status === 'bad') skipped.push({ file: f.name, reason: f.reason ?? '' });
-      }
-      read += batch.files.length;
+    for await (const done of summarizeInWorkers(files, [...prices])) {
+      sessions.add(done.rows);
+      skipped.push(...done.skipped);
+      read += done.rows.length + done.skipped.length;
       shown.update(read);
     }
   } finally {

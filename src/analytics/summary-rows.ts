@@ -5,7 +5,8 @@
  * the order they were made), its tools as session-tools-fill.sql counts them, its reply latencies
  * and timed output as the message rows hold them. Pure.
  */
-import type { ParsedBatch } from './parse-files.js';
+import type { SkippedFile } from '../session/store.js';
+import { type FileToIndex, type ParsedBatch, readAndParse } from './parse-files.js';
 import type { PriceRow } from './pricing.js';
 import { CALL_KINDS } from './session-rows.js';
 import type { SummaryRow } from './summary-answers.js';
@@ -149,4 +150,27 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     });
   });
   return rows;
+}
+
+/** Files read for a summary alone (summarizeFiles): the sessions' rows, and the other files. */
+export interface FilesSummarized {
+  rows: SummaryRow[];
+  skipped: SkippedFile[];
+}
+
+/**
+ * Reads and parses `files` (in a parse worker, or inline) into their summary rows priced by
+ * `prices`, and the files that are not sessions: what a summary made from the files alone takes
+ * of them (summary-files.ts), without the rows' columns or the entries only the index keeps.
+ */
+export async function summarizeFiles(
+  files: readonly FileToIndex[],
+  prices: readonly PriceRow[],
+): Promise<FilesSummarized> {
+  const { batch } = await readAndParse(files, { lean: true });
+  const skipped: SkippedFile[] = [];
+  for (const f of batch.files) {
+    if (f.status === 'bad') skipped.push({ file: f.name, reason: f.reason ?? '' });
+  }
+  return { rows: summaryRows(batch, prices), skipped };
 }
