@@ -17,15 +17,16 @@ import {
 import type { PriceRow } from './pricing.js';
 import { type FileFound, type SearchFile, type SearchJob, searchFiles } from './search-files.js';
 import type { SessionText } from './session-rows.js';
-import type { FilesSummarized } from './summary-rows.js';
+import type { FilesListed, FilesSummarized } from './summary-rows.js';
 
 /**
- * What a worker is asked: the index rows of files, their summary rows alone, the text of files
- * indexed, or a search.
+ * What a worker is asked: the index rows of files, their summary rows or list entries alone, the
+ * text of files indexed, or a search.
  */
 export type ParseJob =
   | { kind: 'rows'; files: FileToIndex[] }
   | { kind: 'summary'; files: FileToIndex[]; prices: PriceRow[] }
+  | { kind: 'list'; files: FileToIndex[] }
   | { kind: 'text'; files: IndexedFile[] }
   | ({ kind: 'search' } & SearchJob);
 
@@ -167,6 +168,16 @@ export function summarizeInWorkers(
     files,
     (chunk) => ({ kind: 'summary', files: chunk, prices }),
     async (chunk) => (await import('./summary-rows.js')).summarizeFiles(chunk, prices),
+    true,
+  );
+}
+
+/** The list entries of the files (summary-rows.ts: listFiles), batch by batch, as summarizeInWorkers. */
+export function listInWorkers(files: FileToIndex[]): AsyncGenerator<FilesListed> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'list', files: chunk }),
+    async (chunk) => (await import('./summary-rows.js')).listFiles(chunk),
     true,
   );
 }

@@ -3,7 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { readAndParse, readSessionText } from './parse-files.js';
 import type { ParseJob } from './parse-pool.js';
 import { searchFiles } from './search-files.js';
-import { summarizeFiles } from './summary-rows.js';
+import { listFiles, summarizeFiles } from './summary-rows.js';
 
 async function answer(job: ParseJob): Promise<void> {
   if (job.kind === 'search') {
@@ -14,6 +14,10 @@ async function answer(job: ParseJob): Promise<void> {
   }
   if (job.kind === 'summary') {
     parentPort?.postMessage(await summarizeFiles(job.files, job.prices));
+    return;
+  }
+  if (job.kind === 'list') {
+    parentPort?.postMessage(await listFiles(job.files));
     return;
   }
   if (job.kind === 'text') {

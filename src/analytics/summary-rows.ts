@@ -6,9 +6,11 @@
  * output as the message rows hold them. Made as the session is walked (session-rows.ts:
  * walkSession, the walk the index's rows are made from), with no rows in between.
  */
+import { listEntry, listEntryText } from '../session/list-entry.js';
 import type { Session } from '../session/schema.js';
 import type { SkippedFile } from '../session/store.js';
-import { type FileToIndex, parseEach, readEach } from './parse-files.js';
+import { summarize } from '../session/summary.js';
+import { type FileToIndex, type ParsedFile, parseEach, readEach } from './parse-files.js';
 import type { PriceRow } from './pricing.js';
 import {
   type CALL_KINDS,
@@ -170,9 +172,52 @@ export async function summarizeFiles(
     rows.push(summaryRowOf(file, row, sums));
     return row;
   });
+  return { rows, skipped: skippedOf(parsed) };
+}
+
+/** The files of `parsed` that are not sessions, and why. */
+function skippedOf(parsed: readonly ParsedFile[]): SkippedFile[] {
   const skipped: SkippedFile[] = [];
   for (const f of parsed) {
     if (f.status === 'bad') skipped.push({ file: f.name, reason: f.reason ?? '' });
   }
-  return { rows, skipped };
+  return skipped;
+}
+
+/** A session as the list summary holds it: its `list --json` entry, and what orders and shows it. */
+export interface ListedRow {
+  /** As list_entries holds it (session-rows.ts: sessionRow). */
+  entry: string;
+  durationMs: number | null;
+  /** Its start, epoch milliseconds. */
+  startMs: number;
+  file: string;
+}
+
+/** Files read for the list summary alone (listFiles): the sessions' entries, and the other files. */
+export interface FilesListed {
+  rows: ListedRow[];
+  skipped: SkippedFile[];
+}
+
+/** A session's walk for its times alone (sessionRow's duration and start): no rows. */
+const TIMES_ONLY = { toolCalls: 0, interrupted: false };
+
+/**
+ * Reads and parses `files` (in a parse worker, or inline) into their list entries, and the files
+ * that are not sessions: what the list summary takes of the files it reads itself (summary.ts).
+ */
+export async function listFiles(files: readonly FileToIndex[]): Promise<FilesListed> {
+  const rows: ListedRow[] = [];
+  const parsed = await parseEach(readEach(files), (_i, file, s) => {
+    const row = sessionRow(s, file.name, TIMES_ONLY, true);
+    rows.push({
+      entry: listEntryText(listEntry(summarize(s), file.name)),
+      durationMs: row.durationMs,
+      startMs: Date.parse(row.startTime),
+      file: file.name,
+    });
+    return row;
+  });
+  return { rows, skipped: skippedOf(parsed) };
 }

@@ -862,15 +862,59 @@ export function listSummaryOnFile(home: string): boolean {
 
 /**
  * The list summary of the sessions in `dir`, from a stat pass made now (or the one held for
- * `dir`); undefined when none answers for them, and the pass is then held for the command's
- * refresh of the index.
+ * `dir`), or made from the files when there is no index; undefined when none answers for them,
+ * and the pass is then held for the command's refresh of the index.
  */
 export async function listSummaryOf(home: string, dir: string): Promise<ListSummary | undefined> {
-  if (!listSummaryOnFile(home)) return undefined;
+  const fromFiles = mayMakeFromFiles(home);
+  if (!listSummaryOnFile(home) && !fromFiles) return undefined;
   const scan = await startScan(dir)();
-  const summary = readListSummary(home, scan);
+  const summary =
+    (listSummaryOnFile(home) ? readListSummary(home, scan) : undefined) ??
+    (fromFiles ? await listMadeFromFiles(home, scan) : undefined);
   if (!summary) holdScan(scan);
   return summary;
+}
+
+/**
+ * The list summary of the session files of `scan`, made from the files themselves
+ * (summary-files.ts) and written; undefined when there are none or more than a list summary is
+ * made for (the index answers). One that cannot be written still answers this once.
+ */
+async function listMadeFromFiles(home: string, scan: Scan): Promise<ListSummary | undefined> {
+  if (scan.count === 0 || scan.count > listSummaryMaxFiles()) return undefined;
+  const { listOfFiles } = await import('./summary-files.js');
+  let made: Awaited<ReturnType<typeof listOfFiles>>;
+  try {
+    made = await listOfFiles(scan.dir, scan.manifest);
+  } catch {
+    // a worker that failed: the index's build meets it again, and says what it is
+    return undefined;
+  }
+  const { rows, skipped } = made;
+  const entries = Buffer.from(rows.map((r) => r.entry).join(',\n'));
+  const meta: ListMeta = {
+    lengths: rows.map((r) => Buffer.byteLength(r.entry)),
+    durations: rows.map((r) => r.durationMs),
+    starts: rows.map((r) => r.startMs),
+    files: rows.map((r) => r.file),
+  };
+  try {
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      listSummaryPath(home),
+      listSummaryFile(
+        keyOf(scan.dir, '', scan.print),
+        manifestLines(scan.manifest),
+        entries,
+        meta,
+        skipped,
+      ),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+  return { entries, skipped, meta };
 }
 
 /**

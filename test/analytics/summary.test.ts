@@ -247,6 +247,33 @@ describe('the summary', () => {
     });
   }, 600_000);
 
+  it('with no index, list makes its summary from the files, and no index: byte for byte the one written from the index', () => {
+    for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
+    generate(h.sessions, 500, { seed: 29 });
+    for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
+      copyFileSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
+    }
+    writeFileSync(join(h.sessions, 'session-2025-01-01-00-00-00.json'), '{"truncated": ');
+    const listFile = join(h.home, 'summary', 'list');
+    const first = ask(['list', '--json'], h.env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.opened).toBe(false);
+    expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
+    const fromFiles = readFileSync(listFile);
+    for (const args of QUESTIONS.filter((q) => q[0] === 'list')) {
+      const label = args.join(' ');
+      const summary = ask(args, h.env);
+      expect(summary.opened, label).toBe(false);
+      const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+      expect({ ...summary, opened: true }, label).toEqual(index);
+    }
+    rmSync(listFile);
+    const again = ask(['list', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(again.opened).toBe(true);
+    expect(fromFiles.equals(readFileSync(listFile))).toBe(true);
+  }, 600_000);
+
   it('sums the estimated cost in the order of the cost rows, as the index does, when the later sessions were priced first', async () => {
     for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
     generate(h.sessions, 400, { seed: 5 });
