@@ -76,6 +76,19 @@ function ask(args: string[], env: NodeJS.ProcessEnv): Answer {
   };
 }
 
+/**
+ * Sessions enough for the parse workers to take them (parse-pool.ts), generated from `seed`, with
+ * the fixtures (billed, cached, active) and a broken file.
+ */
+function workersCorpus(seed: number): void {
+  for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
+  generate(h.sessions, 500, { seed });
+  for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
+    copyFileSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
+  }
+  writeFileSync(join(h.sessions, 'session-2025-01-01-00-00-00.json'), '{"truncated": ');
+}
+
 /** A session as a summary file holds it, its names looked up, its tools in a stable order. */
 interface SummarySession {
   file: string;
@@ -206,13 +219,7 @@ describe('the summary', () => {
   }, 600_000);
 
   it('with no index, makes the summary from the files, and no index: the sessions, their order and the answers of one written from the index', () => {
-    for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
-    // more than a worker takes (parse-pool.ts), and the fixtures: billed, cached, active, broken
-    generate(h.sessions, 500, { seed: 23 });
-    for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
-      copyFileSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
-    }
-    writeFileSync(join(h.sessions, 'session-2025-01-01-00-00-00.json'), '{"truncated": ');
+    workersCorpus(23);
     const summaryFile = join(h.home, 'summary', 'sessions');
     const first = ask(['stats', '--json'], h.env);
     expect(first.code, first.stderr).toBe(0);
@@ -248,12 +255,7 @@ describe('the summary', () => {
   }, 600_000);
 
   it('with no index, list makes its summary from the files, and no index: byte for byte the one written from the index', () => {
-    for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
-    generate(h.sessions, 500, { seed: 29 });
-    for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
-      copyFileSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
-    }
-    writeFileSync(join(h.sessions, 'session-2025-01-01-00-00-00.json'), '{"truncated": ');
+    workersCorpus(29);
     const listFile = join(h.home, 'summary', 'list');
     const first = ask(['list', '--json'], h.env);
     expect(first.code, first.stderr).toBe(0);
