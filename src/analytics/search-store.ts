@@ -213,26 +213,20 @@ const NONE = new Int32Array(0);
 /** Where `needle` first is in `text` at or after `from` (at least 0), or -1. */
 export type IndexOf = (text: Uint8Array, needle: Uint8Array, from: number) => number;
 
-const bufferIndexOf: IndexOf = (text, needle, from) =>
-  Buffer.from(text.buffer, text.byteOffset, text.length).indexOf(needle, from);
-
 /**
  * The rows whose own bytes hold `needle` (a match across two rows is none): their seq and idx, one
  * pair after another (one typed array, which a worker's message copies whole, where thousands of
  * small arrays were each copied on their own). `indexOf` finds the needle (NeedleFinder's, for a
- * record read into its memory), by default Buffer.indexOf.
+ * record read into its memory); without it, Buffer.indexOf.
  */
-export function rowsHolding(
-  rows: StoredRows,
-  needle: Uint8Array,
-  indexOf: IndexOf = bufferIndexOf,
-): Int32Array {
+export function rowsHolding(rows: StoredRows, needle: Uint8Array, indexOf?: IndexOf): Int32Array {
   const { text, ends } = rows;
+  const bytes = indexOf ? undefined : Buffer.from(text.buffer, text.byteOffset, text.length);
   let found: number[] | undefined;
   let row = 0;
   let at = 0;
   while (at < text.length) {
-    const p = indexOf(text, needle, at);
+    const p = bytes ? bytes.indexOf(needle, at) : (indexOf as IndexOf)(text, needle, at);
     if (p < 0) break;
     while (row < ends.length && (ends[row] as number) <= p) row++;
     if (row >= ends.length) break;
