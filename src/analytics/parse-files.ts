@@ -52,14 +52,14 @@ export interface FileText {
 /**
  * Parses files into one batch; `buffers` are the typed arrays to transfer with it. zod is loaded
  * only to name the problem of a file the hand-written check refused: loading it takes longer
- * than parsing a hundred files. `fastPath` sends files (rows only, no text) through
+ * than parsing a hundred files. `lean`: session rows for a summary alone (RowColumns.add). `fastPath` sends files (rows only, no text) through
  * read-fields.ts first, the full parse taking those it does not understand; it is off: measured
  * here, it costs more than JSON.parse and the check (bench/split.mjs), and
  * test/analytics/fast-path.test.ts holds it to the full parse's rows.
  */
 export async function parseBatch(
   items: Iterable<FileText>,
-  { withText = false, fastPath = false } = {},
+  { withText = false, fastPath = false, lean = false } = {},
 ): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
   const rows = new RowColumns();
   const refused: { file: ParsedFile; raw: Record<string, unknown> }[] = [];
@@ -70,7 +70,7 @@ export async function parseBatch(
     // Rows only: the fast path, which answers for the files it fully understands.
     const fast = withText || !fastPath ? undefined : readIndexFields(text);
     if (fast !== undefined) {
-      return { ...file, status: 'ok', reason: null, session: rows.add(i, file.name, fast) };
+      return { ...file, status: 'ok', reason: null, session: rows.add(i, file.name, fast, lean) };
     }
     const r = parseSessionJson(text);
     if (!r.ok) {
@@ -87,7 +87,7 @@ export async function parseBatch(
       ...file,
       status: 'ok',
       reason: null,
-      session: rows.add(i, file.name, r.session),
+      session: rows.add(i, file.name, r.session, lean),
       text: withText ? sessionText(r.session) : undefined,
     };
   });
@@ -121,11 +121,15 @@ function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
   }
 }
 
-/** Reads and parses files into one batch (in a parse worker, or inline). */
+/**
+ * Reads and parses files into one batch (in a parse worker, or inline); `lean`: its session rows
+ * without what only the index keeps (session-rows.ts: RowColumns.add).
+ */
 export function readAndParse(
   files: readonly FileToIndex[],
+  { lean = false } = {},
 ): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
-  return parseBatch(readEach(files));
+  return parseBatch(readEach(files), { lean });
 }
 
 /** A live file as the index holds it: `size` and `mtimeMs` as they were when it was read. */

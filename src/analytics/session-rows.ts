@@ -207,8 +207,12 @@ export class RowColumns {
     c.costTicks.push(n(u.costUsdTicks));
   }
 
-  /** Adds the rows of `s`, the `file`-th file of the batch, named `name`; returns its session row. */
-  add(file: number, name: string, s: Session): SessionRow {
+  /**
+   * Adds the rows of `s`, the `file`-th file of the batch, named `name`; returns its session row.
+   * `lean`: for a summary alone (summary-rows.ts), the row without its list and browser entries
+   * (empty) and first user line (null), which it never reads.
+   */
+  add(file: number, name: string, s: Session, lean = false): SessionRow {
     const { m, t } = this;
     let interrupted = s.status === 'interrupted';
     let calls = 0;
@@ -256,7 +260,7 @@ export class RowColumns {
     }
     // the seed's format: the session's totals are all there is
     if (usageRows === 0) this.usageRow(file, -1, -1, 'session', s.model, s.tokenUsage, true);
-    return sessionRow(s, name, calls, interrupted);
+    return sessionRow(s, name, calls, interrupted, lean);
   }
 
   /** The columns, and the buffers to transfer with them. */
@@ -310,7 +314,13 @@ export class RowColumns {
   }
 }
 
-function sessionRow(s: Session, name: string, toolCalls: number, interrupted: boolean): SessionRow {
+function sessionRow(
+  s: Session,
+  name: string,
+  toolCalls: number,
+  interrupted: boolean,
+  lean: boolean,
+): SessionRow {
   const last = lastActivity(s);
   const startMs = Date.parse(s.startTime);
   const lastMs = last === undefined ? Number.NaN : Date.parse(last);
@@ -332,8 +342,9 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
     output: s.tokenUsage.output,
     total: s.tokenUsage.total,
     interrupted,
-    firstUser: firstUserLine(s),
+    firstUser: lean ? null : firstUserLine(s),
   };
+  if (lean) return { ...row, listEntry: '', browseEntry: '' };
   return {
     ...row,
     listEntry: listEntryText(listEntry(summarize(s), name)),

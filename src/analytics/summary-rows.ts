@@ -5,17 +5,36 @@
  * the order they were made), its tools as session-tools-fill.sql counts them, its reply latencies
  * and timed output as the message rows hold them. Pure.
  */
-import type { ParsedBatch } from './parse-files.js';
+import type { SkippedFile } from '../session/store.js';
+import { type FileToIndex, type ParsedBatch, readAndParse } from './parse-files.js';
 import type { PriceRow } from './pricing.js';
 import { CALL_KINDS } from './session-rows.js';
 import type { SummaryRow } from './summary-answers.js';
 
 const nullIfNaN = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
+/** The rows of each file of a batch, by file: indexes into the batch's columns, in their order. */
+function rowsByFile(file: Int32Array, length: number, files: number): Int32Array[] {
+  const counts = new Int32Array(files);
+  for (let r = 0; r < length; r++) (counts[file[r] as number] as number)++;
+  const out = Array.from(counts, (n) => new Int32Array(n));
+  counts.fill(0);
+  for (let r = 0; r < length; r++) {
+    const f = file[r] as number;
+    (out[f] as Int32Array)[(counts[f] as number)++] = r;
+  }
+  return out;
+}
+
 /** Each file of `batch` that is a session, as a SummaryRow, priced by `prices`. */
 export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): SummaryRow[] {
   const priceOf = new Map(prices.map((p) => [p.model, p]));
   const { messages: m, toolCalls: t, apiCalls: a } = batch;
+  // one pass over each table, not one per file
+  const n = batch.files.length;
+  const messagesOf = rowsByFile(m.file, m.length, n);
+  const toolCallsOf = rowsByFile(t.file, t.length, n);
+  const apiCallsOf = rowsByFile(a.file, a.length, n);
   const rows: SummaryRow[] = [];
   batch.files.forEach((file, i) => {
     const s = file.session;
@@ -24,8 +43,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     const replies: number[] = [];
     let timedOutput: number | null = null;
     let timedMs: number | null = null;
-    for (let r = 0; r < m.length; r++) {
-      if (m.file[r] !== i) continue;
+    for (const r of messagesOf[i] as Int32Array) {
       const reply = m.replyMs[r] as number;
       if (Number.isNaN(reply)) continue;
       replies.push(reply);
@@ -37,8 +55,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     }
     // session_tools: calls and failed calls per tool
     const tools = new Map<string, { tool: string; calls: number; failed: number }>();
-    for (let r = 0; r < t.length; r++) {
-      if (t.file[r] !== i) continue;
+    for (const r of toolCallsOf[i] as Int32Array) {
       const name = t.tool[r] as string;
       const row = tools.get(name) ?? { tool: name, calls: 0, failed: 0 };
       row.calls++;
@@ -59,8 +76,7 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
       totalsOnly: false,
       cost: null as number | null,
     };
-    for (let r = 0; r < a.length; r++) {
-      if (a.file[r] !== i) continue;
+    for (const r of apiCallsOf[i] as Int32Array) {
       calls++;
       const kind = CALL_KINDS[a.kind[r] as number];
       const known = a.known[r] === 1;
@@ -134,4 +150,27 @@ export function summaryRows(batch: ParsedBatch, prices: readonly PriceRow[]): Su
     });
   });
   return rows;
+}
+
+/** Files read for a summary alone (summarizeFiles): the sessions' rows, and the other files. */
+export interface FilesSummarized {
+  rows: SummaryRow[];
+  skipped: SkippedFile[];
+}
+
+/**
+ * Reads and parses `files` (in a parse worker, or inline) into their summary rows priced by
+ * `prices`, and the files that are not sessions: what a summary made from the files alone takes
+ * of them (summary-files.ts), without the rows' columns or the entries only the index keeps.
+ */
+export async function summarizeFiles(
+  files: readonly FileToIndex[],
+  prices: readonly PriceRow[],
+): Promise<FilesSummarized> {
+  const { batch } = await readAndParse(files, { lean: true });
+  const skipped: SkippedFile[] = [];
+  for (const f of batch.files) {
+    if (f.status === 'bad') skipped.push({ file: f.name, reason: f.reason ?? '' });
+  }
+  return { rows: summaryRows(batch, prices), skipped };
 }

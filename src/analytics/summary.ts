@@ -41,6 +41,7 @@ import type { SkippedFile } from '../session/store.js';
 import { testSwitch } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { pricesDigest } from './costs.js';
+import { indexPath } from './index-db.js';
 import { MIGRATION_STEPS } from './migrations.js';
 import type { FileToIndex } from './parse-files.js';
 import { type PriceTable, priceRows } from './pricing.js';
@@ -570,20 +571,67 @@ export async function summaryOf(
   dir: string,
   table: PriceTable,
 ): Promise<{ summary: Summary; scan: Scan } | undefined> {
+  const fromFiles = mayMakeFromFiles(home);
   // none on file: the index's refresh makes the pass, while DuckDB loads
-  if (!summaryOnFile(home)) return undefined;
+  if (!summaryOnFile(home) && !fromFiles) return undefined;
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
   // the pass as it was made, for the delta (a find pass lets it go once its manifest is made)
   const text = scanText(scan);
-  const found = readSummary(home, scan, prices);
+  const found = summaryOnFile(home) ? readSummary(home, scan, prices) : undefined;
   if (found && found.changes.added.length + found.changes.removed.length === 0) {
     return { summary: found.summary, scan };
   }
-  const summary = found && (await withChanges(home, { ...found, scan, prices, table, text }));
+  const summary =
+    (found && (await withChanges(home, { ...found, scan, prices, table, text }))) ||
+    (fromFiles ? await madeFromFiles(home, scan, prices, table) : undefined);
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
+}
+
+/**
+ * Whether a summary that does not answer is made from the session files themselves
+ * (madeFromFiles): when there is no index to make it from, which a command would have to build
+ * first (a first command, a lost index).
+ */
+function mayMakeFromFiles(home: string): boolean {
+  return testSwitch('NO_SUMMARY') === undefined && !existsSync(indexPath(home));
+}
+
+/**
+ * The summary of the session files of `scan`, made from the files themselves (summary-files.ts)
+ * and written whole; undefined when there are none (a reading command then writes nothing), or
+ * more than a summary is made for (the index answers). A summary that cannot be written still
+ * answers this once.
+ */
+async function madeFromFiles(
+  home: string,
+  scan: Scan,
+  prices: string,
+  table: PriceTable,
+): Promise<Summary | undefined> {
+  if (scan.count === 0 || scan.count > summaryMaxFiles()) return undefined;
+  const { summaryOfFiles } = await import('./summary-files.js');
+  let made: Awaited<ReturnType<typeof summaryOfFiles>>;
+  try {
+    made = await summaryOfFiles(scan.dir, scan.manifest, priceRows(table));
+  } catch {
+    // a worker that failed: the index's build meets it again, and says what it is
+    return undefined;
+  }
+  const { sessions, skipped } = made;
+  const whole = wholeOf(sessions);
+  try {
+    const key = keyOf(scan.dir, prices, scan.print);
+    await writeWhole(
+      home,
+      summaryFile(key, manifestLines(scan.manifest), sessions, whole, skipped),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+  return { whole, skipped, sessions };
 }
 
 /**
@@ -832,14 +880,16 @@ export async function listSummaryOf(home: string, dir: string): Promise<ListSumm
 }
 
 /**
- * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, and
- * the question is one a summary answers (stats without --by, cost; this machine's live sessions).
- * The answer cache then loads no DuckDB ahead of computing it (answers.ts).
+ * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, or
+ * one will be made from the files (no index), and the question is one a summary answers (stats
+ * without --by, cost; this machine's live sessions). The answer cache then loads no DuckDB ahead
+ * of computing it (answers.ts).
  */
 export function summaryMayAnswer(command: string, opts: Record<string, unknown>): boolean {
   if (opts.from !== undefined || opts.machine !== undefined || opts.includeArchived) return false;
   const home = grokHome();
-  if (command === 'stats') return opts.by === undefined && summaryOnFile(home);
-  if (command === 'cost') return summaryOnFile(home);
+  const answering = summaryOnFile(home) || mayMakeFromFiles(home);
+  if (command === 'stats') return opts.by === undefined && answering;
+  if (command === 'cost') return answering;
   return false;
 }
