@@ -267,6 +267,22 @@ describe("the stored records' byte search (NeedleFinder)", () => {
     agrees(long, needle);
   });
 
+  test('a record larger than its memory makes it grow, and is searched whole', () => {
+    const r = random(26);
+    const text = bytesOf(r, 9 << 20, [0x61, 0x62, 0x20]);
+    const needle = Buffer.from('needle at the end');
+    text.set(needle, text.length - needle.length);
+    const buf = finder.buffer(text.length) as Buffer;
+    expect(buf.length).toBe(text.length);
+    buf.set(text);
+    expect(finder.indexOf(buf, needle, 0)).toBe(text.length - needle.length);
+    expect(finder.indexOf(buf, needle, text.length - needle.length + 1)).toBe(-1);
+    // a smaller record after it is read into the grown memory, from its start
+    const small = finder.buffer(5) as Buffer;
+    small.set(Buffer.from('xneed'));
+    expect(finder.indexOf(small, Buffer.from('need'), 0)).toBe(1);
+  });
+
   test('a needle longer than a page goes to Buffer.indexOf, and gives its answer', () => {
     const r = random(25);
     const text = bytesOf(r, 200_000, [0x61, 0x62]);
