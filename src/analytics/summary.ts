@@ -663,23 +663,17 @@ async function withChanges(
     const addedBefore = new Set(was?.added);
     const removed = [...(was?.removed ?? []), ...now.removed.filter((l) => !addedBefore.has(l))];
     const added = [...(was?.added ?? []).filter((l) => !goneNow.has(l)), ...now.added];
-    const { readAndParse } = await import('./parse-files.js');
     const prefix = dirPrefix(scan.dir);
     const files = now.added.map(
       (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
     );
-    const { batch } = await readAndParse(files);
-    const { summaryRows } = await import('./summary-rows.js');
+    const { summarizeFiles } = await import('./summary-rows.js');
+    const read = await summarizeFiles(files, priceRows(table));
     const namesGone = new Set(now.removed.map(nameOf));
-    const rows = [
-      ...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)),
-      ...summaryRows(batch, priceRows(table)),
-    ];
+    const rows = [...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)), ...read.rows];
     const skipped = [
       ...found.summary.skipped.filter((f) => !namesGone.has(f.file)),
-      ...batch.files
-        .filter((f) => f.status === 'bad')
-        .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
+      ...read.skipped,
     ].sort((a, b) => compareBinary(a.file, b.file));
     // The sessions of the file that are left, then the rows after them.
     let kept: SummaryColumns | undefined;
