@@ -3,7 +3,9 @@
  * `$GROK_HOME/summary/`, so that a warm command answers without loading DuckDB at all (its
  * library's load and an open cost ~0.15 s before any query; the answer from the summary, a few
  * milliseconds). It is a copy of the index's rows (summary-sessions.sql), written by a command
- * that computed its answer on the index, and it answers only for the files it was made from:
+ * that computed its answer on the index, or, when there is no index, the same rows made from the
+ * session files themselves (summary-files.ts: the index is then left to the first command that
+ * needs it); it answers only for the files it was made from:
  *
  * - its key is the stat pass's manifest (every session file's name, size and mtime), the price
  *   table's digest (costs.ts: pricesDigest), the index's schema steps, grok's version and its own
