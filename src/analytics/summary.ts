@@ -43,6 +43,7 @@ import type { SkippedFile } from '../session/store.js';
 import { testSwitch } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { pricesDigest } from './costs.js';
+import type { FileVerdict } from './file-verdicts.js';
 import { indexPath } from './index-db.js';
 import { MIGRATION_STEPS } from './migrations.js';
 import type { FileToIndex } from './parse-files.js';
@@ -67,6 +68,7 @@ import {
   extendWhole,
   NUMBER_COLUMNS,
   type NumberColumn,
+  STATUS,
   type SummaryColumns,
   type SummaryRow,
   type WholeState,
@@ -424,6 +426,51 @@ export function readSummary(
       },
     };
     return { summary, changes, base };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the summary on file says of the session files it was made from, as the index's verdicts
+ * say it (file-verdicts.ts), for `doctor` when there is no index: each session's file, its size
+ * and mtime when it was read, whether it was marked active, and its id. Read whatever prices it
+ * was made under, and without its delta: doctor trusts a verdict only for a file of the same size
+ * and mtime, and reads every other. Undefined when there is none of `dir` by this grok.
+ */
+export function summaryVerdicts(home: string, dir: string): Map<string, FileVerdict> | undefined {
+  try {
+    const bytes = readFileSync(summaryPath(home));
+    const nl1 = bytes.indexOf(10);
+    const nl2 = bytes.indexOf(10, nl1 + 1);
+    if (nl1 < 0 || nl2 < 0) return undefined;
+    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+    if (!sameBase(key, keyOf(dir, key.prices, key.print))) return undefined;
+    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
+    if (bytes.length !== sortedAt(layout) + 8 * layout.durations + 4 * layout.replies) {
+      return undefined;
+    }
+    const cols = columns(bytes, layout);
+    const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+    const stat = new Map(lines.map((line) => [nameOf(line), entryFile(line)]));
+    const prefix = dirPrefix(dir);
+    const verdicts = new Map<string, FileVerdict>();
+    cols.files.forEach((name, i) => {
+      const file = stat.get(name);
+      if (file === undefined) return;
+      const path = prefix + name;
+      const active = cols.col.status[i] === STATUS.active;
+      const sessionId = active ? (cols.ids[i] ?? name.replace(/\.json$/, '')) : null;
+      verdicts.set(path, {
+        path,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        ok: true,
+        active,
+        sessionId,
+      });
+    });
+    return verdicts;
   } catch {
     return undefined;
   }
