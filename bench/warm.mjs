@@ -76,7 +76,9 @@ function run() {
   const env = { GROK_HOME: d.home };
   const computed = { ...env, GROK_NO_ANSWER_CACHE: '1' };
   const month = new Date(d.lastMs).toISOString().slice(0, 7);
-  // up to date first
+  // up to date first: the index (`tools` always builds it; `stats` with no index answers from a
+  // summary made from the files), then the summary
+  timed(['tools'], env);
   timed(['stats'], env);
   const load = [loadavg()[0]];
   const series = (argv, e = env, n = runs) => {

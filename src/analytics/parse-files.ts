@@ -7,6 +7,7 @@ import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
 import { readIndexFields } from '../session/read-fields.js';
 import { readRegularTextSync } from '../session/regular-file.js';
+import type { Session } from '../session/schema.js';
 import {
   type ApiCallColumns,
   type MessageColumns,
@@ -50,18 +51,34 @@ export interface FileText {
 }
 
 /**
- * Parses files into one batch; `buffers` are the typed arrays to transfer with it. zod is loaded
- * only to name the problem of a file the hand-written check refused: loading it takes longer
- * than parsing a hundred files. `fastPath` sends files (rows only, no text) through
- * read-fields.ts first, the full parse taking those it does not understand; it is off: measured
- * here, it costs more than JSON.parse and the check (bench/split.mjs), and
- * test/analytics/fast-path.test.ts holds it to the full parse's rows.
+ * Parses files into one batch; `buffers` are the typed arrays to transfer with it. `fastPath`
+ * sends files (rows only, no text) through read-fields.ts first, the full parse taking those it
+ * does not understand; it is off: measured here, it costs more than JSON.parse and the check
+ * (bench/split.mjs), and test/analytics/fast-path.test.ts holds it to the full parse's rows.
  */
 export async function parseBatch(
   items: Iterable<FileText>,
   { withText = false, fastPath = false } = {},
 ): Promise<{ batch: ParsedBatch; buffers: ArrayBuffer[] }> {
   const rows = new RowColumns();
+  const files = await parseEach(items, (i, file, s) => rows.add(i, file.name, s), {
+    withText,
+    fastPath,
+  });
+  const { messages, toolCalls, apiCalls, buffers } = rows.seal();
+  return { batch: { files, messages, toolCalls, apiCalls }, buffers };
+}
+
+/**
+ * Parses each file, handing each session to `add`, which makes its rows (RowColumns.add, or a
+ * summary's) and gives its session row. zod is loaded only to name the problem of a file the
+ * hand-written check refused: loading it takes longer than parsing a hundred files.
+ */
+export async function parseEach(
+  items: Iterable<FileText>,
+  add: (i: number, file: FileToIndex, s: Session) => SessionRow,
+  { withText = false, fastPath = false } = {},
+): Promise<ParsedFile[]> {
   const refused: { file: ParsedFile; raw: Record<string, unknown> }[] = [];
   const files = Array.from(items, ({ file, text, error }, i): ParsedFile => {
     if (text === undefined) {
@@ -70,7 +87,7 @@ export async function parseBatch(
     // Rows only: the fast path, which answers for the files it fully understands.
     const fast = withText || !fastPath ? undefined : readIndexFields(text);
     if (fast !== undefined) {
-      return { ...file, status: 'ok', reason: null, session: rows.add(i, file.name, fast) };
+      return { ...file, status: 'ok', reason: null, session: add(i, file, fast) };
     }
     const r = parseSessionJson(text);
     if (!r.ok) {
@@ -87,7 +104,7 @@ export async function parseBatch(
       ...file,
       status: 'ok',
       reason: null,
-      session: rows.add(i, file.name, r.session),
+      session: add(i, file, r.session),
       text: withText ? sessionText(r.session) : undefined,
     };
   });
@@ -100,15 +117,14 @@ export async function parseBatch(
       file.reason = r.ok ? 'not a session: refused by the index check' : r.reason;
     }
   }
-  const { messages, toolCalls, apiCalls, buffers } = rows.seal();
-  return { batch: { files, messages, toolCalls, apiCalls }, buffers };
+  return files;
 }
 
 /**
  * The text of each file, read when asked for: a file's text and what JSON.parse made of it are
  * garbage before the next file is read, so they die young instead of surviving a whole batch.
  */
-function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
+export function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
   for (const file of files) {
     let text: string;
     try {

@@ -14,12 +14,19 @@ import {
   readAndParse,
   readSessionText,
 } from './parse-files.js';
+import type { PriceRow } from './pricing.js';
 import { type FileFound, type SearchFile, type SearchJob, searchFiles } from './search-files.js';
 import type { SessionText } from './session-rows.js';
+import type { FilesListed, FilesSummarized } from './summary-rows.js';
 
-/** What a worker is asked: the index rows of files, the text of files indexed, or a search. */
+/**
+ * What a worker is asked: the index rows of files, their summary rows or list entries alone, the
+ * text of files indexed, or a search.
+ */
 export type ParseJob =
   | { kind: 'rows'; files: FileToIndex[] }
+  | { kind: 'summary'; files: FileToIndex[]; prices: PriceRow[] }
+  | { kind: 'list'; files: FileToIndex[] }
   | { kind: 'text'; files: IndexedFile[] }
   | ({ kind: 'search' } & SearchJob);
 
@@ -145,6 +152,32 @@ export function parseFiles(files: FileToIndex[]): AsyncGenerator<ParsedBatch> {
     files,
     (chunk) => ({ kind: 'rows', files: chunk }),
     async (chunk) => (await readAndParse(chunk)).batch,
+    true,
+  );
+}
+
+/**
+ * The summary rows of the files (summary-rows.ts: summarizeFiles), priced by `prices`, batch by
+ * batch, in input order; `files` is emptied as the workers take them (parseFiles).
+ */
+export function summarizeInWorkers(
+  files: FileToIndex[],
+  prices: PriceRow[],
+): AsyncGenerator<FilesSummarized> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'summary', files: chunk, prices }),
+    async (chunk) => (await import('./summary-rows.js')).summarizeFiles(chunk, prices),
+    true,
+  );
+}
+
+/** The list entries of the files (summary-rows.ts: listFiles), batch by batch, as summarizeInWorkers. */
+export function listInWorkers(files: FileToIndex[]): AsyncGenerator<FilesListed> {
+  return pooled(
+    files,
+    (chunk) => ({ kind: 'list', files: chunk }),
+    async (chunk) => (await import('./summary-rows.js')).listFiles(chunk),
     true,
   );
 }

@@ -3,12 +3,21 @@ import { parentPort } from 'node:worker_threads';
 import { readAndParse, readSessionText } from './parse-files.js';
 import type { ParseJob } from './parse-pool.js';
 import { searchFiles } from './search-files.js';
+import { listFiles, summarizeFiles } from './summary-rows.js';
 
 async function answer(job: ParseJob): Promise<void> {
   if (job.kind === 'search') {
     const found = searchFiles(job);
     const buffers = found.flatMap((f) => (f.signature ? [f.signature.buffer as ArrayBuffer] : []));
     parentPort?.postMessage(found, buffers);
+    return;
+  }
+  if (job.kind === 'summary') {
+    parentPort?.postMessage(await summarizeFiles(job.files, job.prices));
+    return;
+  }
+  if (job.kind === 'list') {
+    parentPort?.postMessage(await listFiles(job.files));
     return;
   }
   if (job.kind === 'text') {

@@ -17,8 +17,10 @@ import {
   needleGrams,
   signature,
 } from './search-grams.js';
+import { NeedleFinder } from './search-scan.js';
 import {
   closeAll,
+  type IndexOf,
   type RecordPlace,
   readRecord,
   rowsHolding,
@@ -58,6 +60,8 @@ export interface FileFound {
 
 let cached: { cases: CasePairs; map: CaseMap } | undefined;
 let grams: GramSet | undefined;
+/** The byte search of stored records: null where WebAssembly cannot run it. */
+let finder: NeedleFinder | null | undefined;
 
 function mapOf(cases: CasePairs): CaseMap {
   // one process reads one DuckDB's mapping: made once per worker, not per chunk of files
@@ -165,6 +169,20 @@ function readFile(
   };
 }
 
+/** Where stored records are read and how they are searched: the finder's, where there is one. */
+function recordSearch(): {
+  into: ((bytes: number) => Buffer | undefined) | undefined;
+  indexOf: IndexOf | undefined;
+} {
+  finder ??= NeedleFinder.make() ?? null;
+  const search = finder;
+  if (search === null) return { into: undefined, indexOf: undefined };
+  return {
+    into: (bytes) => search.buffer(bytes),
+    indexOf: (text, needle, from) => search.indexOf(text, needle, from),
+  };
+}
+
 /** The store's writer, kept from one batch of files to the next (its buffer grows once). */
 let writer: StoreWriter | undefined;
 
@@ -172,15 +190,17 @@ export function searchFiles(job: SearchJob): FileFound[] {
   // made when a file is read, not for a search that finds every record in the store
   let map: CaseMap | undefined;
   let keys: number[] | undefined;
+  let reading: ReturnType<typeof recordSearch> | undefined;
   const fds = new Map<string, number>();
   writer?.clear();
   const out: FileFound[] = [];
   let made = 0;
   try {
     for (const f of job.files) {
-      const stored = f.place ? readRecord(job.store, f.place, fds) : undefined;
+      if (f.place) reading ??= recordSearch();
+      const stored = f.place ? readRecord(job.store, f.place, fds, reading?.into) : undefined;
       if (stored) {
-        const rows = rowsHolding(stored, job.needle);
+        const rows = rowsHolding(stored, job.needle, reading?.indexOf);
         out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
       } else {
         // the rows are written where the trigram loops read them

@@ -156,11 +156,15 @@ export class StoreWriter {
 
 let written = 0;
 
-/** A record read back, or undefined when it is not there whole. */
+/**
+ * A record read back, or undefined when it is not there whole. `into` gives the buffer to read it
+ * into (NeedleFinder.buffer), when not one of its own.
+ */
 export function readRecord(
   dir: string,
   place: RecordPlace,
   fds: Map<string, number>,
+  into?: (bytes: number) => Buffer | undefined,
 ): StoredRows | undefined {
   try {
     let fd = fds.get(place.store);
@@ -168,7 +172,7 @@ export function readRecord(
       fd = openSync(join(dir, place.store), 'r');
       fds.set(place.store, fd);
     }
-    const buf = Buffer.allocUnsafe(place.length);
+    const buf = into?.(place.length) ?? Buffer.allocUnsafe(place.length);
     if (readSync(fd, buf, 0, place.length, place.at) !== place.length) return undefined;
     return parseRecord(buf);
   } catch {
@@ -206,19 +210,23 @@ function parseRecord(buf: Buffer): StoredRows | undefined {
 /** No row. */
 const NONE = new Int32Array(0);
 
+/** Where `needle` first is in `text` at or after `from` (at least 0), or -1. */
+export type IndexOf = (text: Uint8Array, needle: Uint8Array, from: number) => number;
+
 /**
  * The rows whose own bytes hold `needle` (a match across two rows is none): their seq and idx, one
  * pair after another (one typed array, which a worker's message copies whole, where thousands of
- * small arrays were each copied on their own).
+ * small arrays were each copied on their own). `indexOf` finds the needle (NeedleFinder's, for a
+ * record read into its memory); without it, Buffer.indexOf.
  */
-export function rowsHolding(rows: StoredRows, needle: Uint8Array): Int32Array {
+export function rowsHolding(rows: StoredRows, needle: Uint8Array, indexOf?: IndexOf): Int32Array {
   const { text, ends } = rows;
-  const bytes = Buffer.from(text.buffer, text.byteOffset, text.length);
+  const bytes = indexOf ? undefined : Buffer.from(text.buffer, text.byteOffset, text.length);
   let found: number[] | undefined;
   let row = 0;
   let at = 0;
-  while (at < bytes.length) {
-    const p = bytes.indexOf(needle, at);
+  while (at < text.length) {
+    const p = bytes ? bytes.indexOf(needle, at) : (indexOf as IndexOf)(text, needle, at);
     if (p < 0) break;
     while (row < ends.length && (ends[row] as number) <= p) row++;
     if (row >= ends.length) break;

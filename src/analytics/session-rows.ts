@@ -108,7 +108,7 @@ export function isFailedResult(result: unknown): boolean {
 }
 
 /** Text with lone surrogates replaced: DuckDB refuses strings that are not valid UTF-8. */
-function wellFormed(text: string): string {
+export function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();
 }
 
@@ -148,6 +148,80 @@ function isoOrNull(value: string | undefined): string | null {
 
 const MAX_REPLY_MS = 2_147_483_647;
 const ROLE_CODE: Record<string, number> = Object.fromEntries(ROLES.map((r, i) => [r, i]));
+
+type Message = Session['messages'][number];
+
+/** A usage row's numbers as a session holds them: a call's, a message's, or the totals. */
+export type Usage = Partial<
+  Record<'input' | 'output' | 'cachedInput' | 'reasoning' | 'costUsdTicks', number>
+>;
+
+/**
+ * What a walk of a session (walkSession) meets, in the order of the index's rows: each message,
+ * with its time (epoch ms, NaN when none) and its reply time (NaN but on an assistant message
+ * right after a user one, within MAX_REPLY_MS); each tool call, the tool's name well formed; each
+ * usage row, `known` false where the server never reported a call's usage.
+ */
+export interface SessionWalker {
+  message(seq: number, msg: Message, ms: number, replyMs: number): void;
+  toolCall(seq: number, idx: number, tool: string, failed: boolean): void;
+  usage(
+    seq: number,
+    idx: number,
+    kind: (typeof CALL_KINDS)[number],
+    model: string,
+    u: Usage,
+    known: boolean,
+  ): void;
+}
+
+/** What a walk of a session found of it as a whole (sessionRow). */
+export interface Walked {
+  toolCalls: number;
+  interrupted: boolean;
+}
+
+/**
+ * Walks the rows of `s` (SessionWalker): the one reading of a session's messages, calls and
+ * usage that both the index's rows (RowColumns) and a summary made from the files alone
+ * (summary-rows.ts) are made from.
+ */
+export function walkSession(s: Session, w: SessionWalker): Walked {
+  let interrupted = s.status === 'interrupted';
+  let toolCalls = 0;
+  let usageRows = 0;
+  let prevRole: string | undefined;
+  let prevMs = Number.NaN;
+  const messages = s.messages;
+  for (let seq = 0; seq < messages.length; seq++) {
+    const msg = messages[seq] as Message;
+    if (msg.interrupted) interrupted = true;
+    const ms = msg.timestamp === undefined ? Number.NaN : Date.parse(msg.timestamp);
+    const reply = prevRole === 'user' && msg.role === 'assistant' ? ms - prevMs : Number.NaN;
+    w.message(seq, msg, ms, reply >= 0 && reply <= MAX_REPLY_MS ? reply : Number.NaN);
+    if (msg.calls && msg.calls.length > 0) {
+      msg.calls.forEach((call, idx) => {
+        const known = call.usage !== null && call.input !== undefined && call.output !== undefined;
+        w.usage(seq, idx, 'call', call.model, call, known);
+      });
+      usageRows++;
+    } else if (msg.usage) {
+      w.usage(seq, -1, 'message', s.model, msg.usage, true);
+      usageRows++;
+    }
+    const list = msg.toolCalls ?? [];
+    for (let idx = 0; idx < list.length; idx++) {
+      const call = list[idx] as NonNullable<Message['toolCalls']>[number];
+      w.toolCall(seq, idx, wellFormed(call.tool), isFailedResult(call.result));
+    }
+    toolCalls += list.length;
+    prevRole = msg.role;
+    prevMs = ms;
+  }
+  // the seed's format: the session's totals are all there is
+  if (usageRows === 0) w.usage(-1, -1, 'session', s.model, s.tokenUsage, true);
+  return { toolCalls, interrupted };
+}
 
 /** Collects the message and tool-call rows of the sessions of one batch. */
 export class RowColumns {
@@ -189,7 +263,7 @@ export class RowColumns {
     idx: number,
     kind: (typeof CALL_KINDS)[number],
     model: string,
-    u: Partial<Record<'input' | 'output' | 'cachedInput' | 'reasoning' | 'costUsdTicks', number>>,
+    u: Usage,
     known: boolean,
   ): void {
     const { c } = this;
@@ -210,53 +284,29 @@ export class RowColumns {
   /** Adds the rows of `s`, the `file`-th file of the batch, named `name`; returns its session row. */
   add(file: number, name: string, s: Session): SessionRow {
     const { m, t } = this;
-    let interrupted = s.status === 'interrupted';
-    let calls = 0;
-    let usageRows = 0;
-    let prevRole: string | undefined;
-    let prevMs = Number.NaN;
-    const messages = s.messages;
-    for (let seq = 0; seq < messages.length; seq++) {
-      const msg = messages[seq] as Session['messages'][number];
-      if (msg.interrupted) interrupted = true;
-      const ms = msg.timestamp === undefined ? Number.NaN : Date.parse(msg.timestamp);
-      const reply = prevRole === 'user' && msg.role === 'assistant' ? ms - prevMs : Number.NaN;
-      const list = msg.toolCalls ?? [];
-      m.file.push(file);
-      m.seq.push(seq);
-      m.role.push(ROLE_CODE[msg.role] as number);
-      m.ts.push(ms);
-      m.toolCalls.push(list.length);
-      m.input.push(msg.usage ? msg.usage.input : Number.NaN);
-      m.output.push(msg.usage ? msg.usage.output : Number.NaN);
-      m.interrupted.push(msg.interrupted === true ? 1 : 0);
-      m.replyMs.push(reply >= 0 && reply <= MAX_REPLY_MS ? reply : Number.NaN);
-      if (msg.calls && msg.calls.length > 0) {
-        msg.calls.forEach((call, idx) => {
-          const known =
-            call.usage !== null && call.input !== undefined && call.output !== undefined;
-          this.usageRow(file, seq, idx, 'call', call.model, call, known);
-        });
-        usageRows++;
-      } else if (msg.usage) {
-        this.usageRow(file, seq, -1, 'message', s.model, msg.usage, true);
-        usageRows++;
-      }
-      for (let idx = 0; idx < list.length; idx++) {
-        const call = list[idx] as NonNullable<typeof msg.toolCalls>[number];
+    const walked = walkSession(s, {
+      message: (seq, msg, ms, replyMs) => {
+        m.file.push(file);
+        m.seq.push(seq);
+        m.role.push(ROLE_CODE[msg.role] as number);
+        m.ts.push(ms);
+        m.toolCalls.push(msg.toolCalls?.length ?? 0);
+        m.input.push(msg.usage ? msg.usage.input : Number.NaN);
+        m.output.push(msg.usage ? msg.usage.output : Number.NaN);
+        m.interrupted.push(msg.interrupted === true ? 1 : 0);
+        m.replyMs.push(replyMs);
+      },
+      toolCall: (seq, idx, tool, failed) => {
         t.file.push(file);
         t.seq.push(seq);
         t.idx.push(idx);
-        t.tool.push(wellFormed(call.tool));
-        t.failed.push(isFailedResult(call.result) ? 1 : 0);
-      }
-      calls += list.length;
-      prevRole = msg.role;
-      prevMs = ms;
-    }
-    // the seed's format: the session's totals are all there is
-    if (usageRows === 0) this.usageRow(file, -1, -1, 'session', s.model, s.tokenUsage, true);
-    return sessionRow(s, name, calls, interrupted);
+        t.tool.push(tool);
+        t.failed.push(failed ? 1 : 0);
+      },
+      usage: (seq, idx, kind, model, u, known) =>
+        this.usageRow(file, seq, idx, kind, model, u, known),
+    });
+    return sessionRow(s, name, walked, false);
   }
 
   /** The columns, and the buffers to transfer with them. */
@@ -310,7 +360,16 @@ export class RowColumns {
   }
 }
 
-function sessionRow(s: Session, name: string, toolCalls: number, interrupted: boolean): SessionRow {
+/**
+ * The session row of `s`, named `name`, from its walk (walkSession); `lean`: without its list
+ * and browser entries (empty) and first user line (null), for a summary alone.
+ */
+export function sessionRow(
+  s: Session,
+  name: string,
+  { toolCalls, interrupted }: Walked,
+  lean: boolean,
+): SessionRow {
   const last = lastActivity(s);
   const startMs = Date.parse(s.startTime);
   const lastMs = last === undefined ? Number.NaN : Date.parse(last);
@@ -332,8 +391,9 @@ function sessionRow(s: Session, name: string, toolCalls: number, interrupted: bo
     output: s.tokenUsage.output,
     total: s.tokenUsage.total,
     interrupted,
-    firstUser: firstUserLine(s),
+    firstUser: lean ? null : firstUserLine(s),
   };
+  if (lean) return { ...row, listEntry: '', browseEntry: '' };
   return {
     ...row,
     listEntry: listEntryText(listEntry(summarize(s), name)),

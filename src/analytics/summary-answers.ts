@@ -544,6 +544,63 @@ function namer(list: string[]): (name: string | null) => number {
   };
 }
 
+/** A row's numbers, as the summary's columns hold them (NUMBER_COLUMNS). */
+function rowNumbers(
+  r: SummaryRow,
+  model: (name: string | null) => number,
+  directory: (name: string | null) => number,
+): Record<NumberColumn, number> {
+  return {
+    start_us: r.start_us,
+    interrupted: bit(r.interrupted),
+    status: statusCode(r.status),
+    duration_ms: orNaN(r.duration_ms),
+    messages: r.messages,
+    tool_calls: r.tool_calls,
+    input: r.input,
+    output: r.output,
+    total: r.total,
+    has_calls: bit(r.has_calls),
+    billed_calls: orNaN(r.billed_calls),
+    estimated_calls: orNaN(r.estimated_calls),
+    unpriced_calls: orNaN(r.unpriced_calls),
+    unpriced_sessions: orNaN(r.unpriced_sessions),
+    unknown_calls: orNaN(r.unknown_calls),
+    api_calls: orNaN(r.api_calls),
+    cached_input: orNaN(r.cached_input),
+    reasoning: orNaN(r.reasoning),
+    totals_only: bit(r.totals_only),
+    estimated: orNaN(r.estimated),
+    timed_output: orNaN(r.timed_output),
+    timed_ms: orNaN(r.timed_ms),
+    model: model(r.model),
+    directory: directory(r.working_directory),
+    replies: r.replies?.length ?? 0,
+    tools: r.tools?.length ?? 0,
+  };
+}
+
+/**
+ * Takes row `r` into `out` as its session `i`: its texts, and its replies and tools onto the
+ * flat lists; its numbers are the caller's (rowNumbers).
+ */
+function takeRow(
+  out: SummaryColumns,
+  i: number,
+  r: SummaryRow,
+  tool: (name: string | null) => number,
+  replies: number[],
+  tools: number[],
+): void {
+  out.files.push(r.file);
+  if (r.session_id !== r.file.replace(/\.json$/, '')) out.ids[i] = r.session_id;
+  if (r.path !== null) out.paths[i] = r.path;
+  if (r.tags !== null && r.tags.length > 0) out.tags[i] = r.tags;
+  if (r.exact_ticks !== null) out.ticks[i] = r.exact_ticks;
+  for (const ms of r.replies ?? []) replies.push(ms);
+  for (const t of r.tools ?? []) tools.push(tool(t.tool), t.calls, t.failed);
+}
+
 /** The sessions of `base` (none when undefined) and then `rows`, by column. */
 export function extendColumns(
   base: SummaryColumns | undefined,
@@ -578,46 +635,63 @@ export function extendColumns(
   const tools: number[] = [];
   rows.forEach((r, k) => {
     const i = from + k;
-    out.files.push(r.file);
-    if (r.session_id !== r.file.replace(/\.json$/, '')) out.ids[i] = r.session_id;
-    if (r.path !== null) out.paths[i] = r.path;
-    if (r.tags !== null && r.tags.length > 0) out.tags[i] = r.tags;
-    if (r.exact_ticks !== null) out.ticks[i] = r.exact_ticks;
-    const values: Record<NumberColumn, number> = {
-      start_us: r.start_us,
-      interrupted: bit(r.interrupted),
-      status: statusCode(r.status),
-      duration_ms: orNaN(r.duration_ms),
-      messages: r.messages,
-      tool_calls: r.tool_calls,
-      input: r.input,
-      output: r.output,
-      total: r.total,
-      has_calls: bit(r.has_calls),
-      billed_calls: orNaN(r.billed_calls),
-      estimated_calls: orNaN(r.estimated_calls),
-      unpriced_calls: orNaN(r.unpriced_calls),
-      unpriced_sessions: orNaN(r.unpriced_sessions),
-      unknown_calls: orNaN(r.unknown_calls),
-      api_calls: orNaN(r.api_calls),
-      cached_input: orNaN(r.cached_input),
-      reasoning: orNaN(r.reasoning),
-      totals_only: bit(r.totals_only),
-      estimated: orNaN(r.estimated),
-      timed_output: orNaN(r.timed_output),
-      timed_ms: orNaN(r.timed_ms),
-      model: model(r.model),
-      directory: directory(r.working_directory),
-      replies: r.replies?.length ?? 0,
-      tools: r.tools?.length ?? 0,
-    };
+    takeRow(out, i, r, tool, replies, tools);
+    const values = rowNumbers(r, model, directory);
     for (const name of NUMBER_COLUMNS) out.col[name][i] = values[name];
-    for (const ms of r.replies ?? []) replies.push(ms);
-    for (const t of r.tools ?? []) tools.push(tool(t.tool), t.calls, t.failed);
   });
   out.replies = joined(base?.replies, replies);
   out.tools = joined(base?.tools, tools);
   return out;
+}
+
+/**
+ * Sessions taken in a batch of rows at a time, then made into columns once (done): what
+ * extendColumns gives for all the rows at once, without holding every row until then, nor
+ * copying the columns again at each batch.
+ */
+export function columnsBuilder(): {
+  add(rows: readonly SummaryRow[]): void;
+  done(): SummaryColumns;
+} {
+  const out: SummaryColumns = {
+    n: 0,
+    col: {} as Record<NumberColumn, Float64Array>,
+    files: [],
+    ids: {},
+    paths: {},
+    models: [],
+    directories: [],
+    tags: {},
+    ticks: {},
+    toolNames: [],
+    replies: new Int32Array(0),
+    tools: new Int32Array(0),
+  };
+  const numbers = NUMBER_COLUMNS.map((): number[] => []);
+  const model = namer(out.models);
+  const directory = namer(out.directories);
+  const tool = namer(out.toolNames);
+  const replies: number[] = [];
+  const tools: number[] = [];
+  return {
+    add(rows) {
+      for (const r of rows) {
+        takeRow(out, out.n++, r, tool, replies, tools);
+        const values = rowNumbers(r, model, directory);
+        NUMBER_COLUMNS.forEach((name, k) => {
+          (numbers[k] as number[]).push(values[name]);
+        });
+      }
+    },
+    done() {
+      NUMBER_COLUMNS.forEach((name, k) => {
+        out.col[name] = Float64Array.from(numbers[k] as number[]);
+      });
+      out.replies = Int32Array.from(replies);
+      out.tools = Int32Array.from(tools);
+      return out;
+    },
+  };
 }
 
 function joined(base: Int32Array | undefined, more: readonly number[]): Int32Array {

@@ -3,7 +3,9 @@
  * `$GROK_HOME/summary/`, so that a warm command answers without loading DuckDB at all (its
  * library's load and an open cost ~0.15 s before any query; the answer from the summary, a few
  * milliseconds). It is a copy of the index's rows (summary-sessions.sql), written by a command
- * that computed its answer on the index, and it answers only for the files it was made from:
+ * that computed its answer on the index, or, when there is no index, the same rows made from the
+ * session files themselves (summary-files.ts: the index is then left to the first command that
+ * needs it); it answers only for the files it was made from:
  *
  * - its key is the stat pass's manifest (every session file's name, size and mtime), the price
  *   table's digest (costs.ts: pricesDigest), the index's schema steps, grok's version and its own
@@ -41,6 +43,8 @@ import type { SkippedFile } from '../session/store.js';
 import { testSwitch } from '../test-hooks.js';
 import { grokVersion } from '../version.js';
 import { pricesDigest } from './costs.js';
+import type { FileVerdict } from './file-verdicts.js';
+import { indexPath } from './index-db.js';
 import { MIGRATION_STEPS } from './migrations.js';
 import type { FileToIndex } from './parse-files.js';
 import { type PriceTable, priceRows } from './pricing.js';
@@ -64,6 +68,7 @@ import {
   extendWhole,
   NUMBER_COLUMNS,
   type NumberColumn,
+  STATUS,
   type SummaryColumns,
   type SummaryRow,
   type WholeState,
@@ -426,6 +431,51 @@ export function readSummary(
   }
 }
 
+/**
+ * What the summary on file says of the session files it was made from, as the index's verdicts
+ * say it (file-verdicts.ts), for `doctor` when there is no index: each session's file, its size
+ * and mtime when it was read, whether it was marked active, and its id. Read whatever prices it
+ * was made under, and without its delta: doctor trusts a verdict only for a file of the same size
+ * and mtime, and reads every other. Undefined when there is none of `dir` by this grok.
+ */
+export function summaryVerdicts(home: string, dir: string): Map<string, FileVerdict> | undefined {
+  try {
+    const bytes = readFileSync(summaryPath(home));
+    const nl1 = bytes.indexOf(10);
+    const nl2 = bytes.indexOf(10, nl1 + 1);
+    if (nl1 < 0 || nl2 < 0) return undefined;
+    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
+    if (!sameBase(key, keyOf(dir, key.prices, key.print))) return undefined;
+    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
+    if (bytes.length !== sortedAt(layout) + 8 * layout.durations + 4 * layout.replies) {
+      return undefined;
+    }
+    const cols = columns(bytes, layout);
+    const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
+    const stat = new Map(lines.map((line) => [nameOf(line), entryFile(line)]));
+    const prefix = dirPrefix(dir);
+    const verdicts = new Map<string, FileVerdict>();
+    cols.files.forEach((name, i) => {
+      const file = stat.get(name);
+      if (file === undefined) return;
+      const path = prefix + name;
+      const active = cols.col.status[i] === STATUS.active;
+      const sessionId = active ? (cols.ids[i] ?? name.replace(/\.json$/, '')) : null;
+      verdicts.set(path, {
+        path,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        ok: true,
+        active,
+        sessionId,
+      });
+    });
+    return verdicts;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether the summary on file has the key `key` (its first line alone is read). */
 function summaryIsOf(home: string, key: SummaryKey): boolean {
   return fileStartsWith(summaryPath(home), `${JSON.stringify(key)}\n`);
@@ -570,20 +620,67 @@ export async function summaryOf(
   dir: string,
   table: PriceTable,
 ): Promise<{ summary: Summary; scan: Scan } | undefined> {
+  const fromFiles = mayMakeFromFiles(home);
   // none on file: the index's refresh makes the pass, while DuckDB loads
-  if (!summaryOnFile(home)) return undefined;
+  if (!summaryOnFile(home) && !fromFiles) return undefined;
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
   // the pass as it was made, for the delta (a find pass lets it go once its manifest is made)
   const text = scanText(scan);
-  const found = readSummary(home, scan, prices);
+  const found = summaryOnFile(home) ? readSummary(home, scan, prices) : undefined;
   if (found && found.changes.added.length + found.changes.removed.length === 0) {
     return { summary: found.summary, scan };
   }
-  const summary = found && (await withChanges(home, { ...found, scan, prices, table, text }));
+  const summary =
+    (found && (await withChanges(home, { ...found, scan, prices, table, text }))) ||
+    (fromFiles ? await madeFromFiles(home, scan, prices, table) : undefined);
   if (summary) return { summary, scan };
   holdScan(scan);
   return undefined;
+}
+
+/**
+ * Whether a summary that does not answer is made from the session files themselves
+ * (madeFromFiles): when there is no index to make it from, which a command would have to build
+ * first (a first command, a lost index).
+ */
+function mayMakeFromFiles(home: string): boolean {
+  return testSwitch('NO_SUMMARY') === undefined && !existsSync(indexPath(home));
+}
+
+/**
+ * The summary of the session files of `scan`, made from the files themselves (summary-files.ts)
+ * and written whole; undefined when there are none (a reading command then writes nothing), or
+ * more than a summary is made for (the index answers). A summary that cannot be written still
+ * answers this once.
+ */
+async function madeFromFiles(
+  home: string,
+  scan: Scan,
+  prices: string,
+  table: PriceTable,
+): Promise<Summary | undefined> {
+  if (scan.count === 0 || scan.count > summaryMaxFiles()) return undefined;
+  const { summaryOfFiles } = await import('./summary-files.js');
+  let made: Awaited<ReturnType<typeof summaryOfFiles>>;
+  try {
+    made = await summaryOfFiles(scan.dir, scan.manifest, priceRows(table));
+  } catch {
+    // a worker that failed: the index's build meets it again, and says what it is
+    return undefined;
+  }
+  const { sessions, skipped } = made;
+  const whole = wholeOf(sessions);
+  try {
+    const key = keyOf(scan.dir, prices, scan.print);
+    await writeWhole(
+      home,
+      summaryFile(key, manifestLines(scan.manifest), sessions, whole, skipped),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+  return { whole, skipped, sessions };
 }
 
 /**
@@ -615,23 +712,17 @@ async function withChanges(
     const addedBefore = new Set(was?.added);
     const removed = [...(was?.removed ?? []), ...now.removed.filter((l) => !addedBefore.has(l))];
     const added = [...(was?.added ?? []).filter((l) => !goneNow.has(l)), ...now.added];
-    const { readAndParse } = await import('./parse-files.js');
     const prefix = dirPrefix(scan.dir);
     const files = now.added.map(
       (line): FileToIndex => ({ source: 'live', ...entryFile(prefix + line) }),
     );
-    const { batch } = await readAndParse(files);
-    const { summaryRows } = await import('./summary-rows.js');
+    const { summarizeFiles } = await import('./summary-rows.js');
+    const read = await summarizeFiles(files, priceRows(table));
     const namesGone = new Set(now.removed.map(nameOf));
-    const rows = [
-      ...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)),
-      ...summaryRows(batch, priceRows(table)),
-    ];
+    const rows = [...(was?.rows ?? []).filter((r) => !namesGone.has(r.file)), ...read.rows];
     const skipped = [
       ...found.summary.skipped.filter((f) => !namesGone.has(f.file)),
-      ...batch.files
-        .filter((f) => f.status === 'bad')
-        .map((f) => ({ file: f.name, reason: f.reason ?? '' })),
+      ...read.skipped,
     ].sort((a, b) => compareBinary(a.file, b.file));
     // The sessions of the file that are left, then the rows after them.
     let kept: SummaryColumns | undefined;
@@ -820,26 +911,72 @@ export function listSummaryOnFile(home: string): boolean {
 
 /**
  * The list summary of the sessions in `dir`, from a stat pass made now (or the one held for
- * `dir`); undefined when none answers for them, and the pass is then held for the command's
- * refresh of the index.
+ * `dir`), or made from the files when there is no index; undefined when none answers for them,
+ * and the pass is then held for the command's refresh of the index.
  */
 export async function listSummaryOf(home: string, dir: string): Promise<ListSummary | undefined> {
-  if (!listSummaryOnFile(home)) return undefined;
+  const fromFiles = mayMakeFromFiles(home);
+  if (!listSummaryOnFile(home) && !fromFiles) return undefined;
   const scan = await startScan(dir)();
-  const summary = readListSummary(home, scan);
+  const summary =
+    (listSummaryOnFile(home) ? readListSummary(home, scan) : undefined) ??
+    (fromFiles ? await listMadeFromFiles(home, scan) : undefined);
   if (!summary) holdScan(scan);
   return summary;
 }
 
 /**
- * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, and
- * the question is one a summary answers (stats without --by, cost; this machine's live sessions).
- * The answer cache then loads no DuckDB ahead of computing it (answers.ts).
+ * The list summary of the session files of `scan`, made from the files themselves
+ * (summary-files.ts) and written; undefined when there are none or more than a list summary is
+ * made for (the index answers). One that cannot be written still answers this once.
+ */
+async function listMadeFromFiles(home: string, scan: Scan): Promise<ListSummary | undefined> {
+  if (scan.count === 0 || scan.count > listSummaryMaxFiles()) return undefined;
+  const { listOfFiles } = await import('./summary-files.js');
+  let made: Awaited<ReturnType<typeof listOfFiles>>;
+  try {
+    made = await listOfFiles(scan.dir, scan.manifest);
+  } catch {
+    // a worker that failed: the index's build meets it again, and says what it is
+    return undefined;
+  }
+  const { rows, skipped } = made;
+  const entries = Buffer.from(rows.map((r) => r.entry).join(',\n'));
+  const meta: ListMeta = {
+    lengths: rows.map((r) => Buffer.byteLength(r.entry)),
+    durations: rows.map((r) => r.durationMs),
+    starts: rows.map((r) => r.startMs),
+    files: rows.map((r) => r.file),
+  };
+  try {
+    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+    await writeFileAtomic(
+      listSummaryPath(home),
+      listSummaryFile(
+        keyOf(scan.dir, '', scan.print),
+        manifestLines(scan.manifest),
+        entries,
+        meta,
+        skipped,
+      ),
+    );
+  } catch {
+    // a summary that cannot be written is one that is absent
+  }
+  return { entries, skipped, meta };
+}
+
+/**
+ * Whether `command` with `opts` is likely answered from a summary (no DuckDB): one is on file, or
+ * one will be made from the files (no index), and the question is one a summary answers (stats
+ * without --by, cost; this machine's live sessions). The answer cache then loads no DuckDB ahead
+ * of computing it (answers.ts).
  */
 export function summaryMayAnswer(command: string, opts: Record<string, unknown>): boolean {
   if (opts.from !== undefined || opts.machine !== undefined || opts.includeArchived) return false;
   const home = grokHome();
-  if (command === 'stats') return opts.by === undefined && summaryOnFile(home);
-  if (command === 'cost') return summaryOnFile(home);
+  const answering = summaryOnFile(home) || mayMakeFromFiles(home);
+  if (command === 'stats') return opts.by === undefined && answering;
+  if (command === 'cost') return answering;
   return false;
 }

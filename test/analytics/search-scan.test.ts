@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { GramSet, mayHold, needleGrams, signature } from '../../src/analytics/search-grams.js';
-import { PlainScanner, Scanner } from '../../src/analytics/search-scan.js';
+import { NeedleFinder, PlainScanner, Scanner } from '../../src/analytics/search-scan.js';
 import { StoreWriter } from '../../src/analytics/search-store.js';
 import { random } from '../helpers.js';
 
@@ -201,5 +201,94 @@ describe('the trigram loops', () => {
     expect(needleGrams(new TextEncoder().encode('abab'))).toEqual([0x616261, 0x626162]);
     // the set is the needle's alone, whatever was asked before
     expect(needleGrams(new TextEncoder().encode('xyz'))).toEqual([0x78797a]);
+  });
+});
+
+describe("the stored records' byte search (NeedleFinder)", () => {
+  const finder = NeedleFinder.make() as NeedleFinder;
+
+  /** Every occurrence from every start, the finder's answer against Buffer.indexOf's. */
+  function agrees(text: Uint8Array, needle: Uint8Array): void {
+    const buf = finder.buffer(text.length) as Buffer;
+    buf.set(text);
+    const plain = Buffer.from(text);
+    for (let from = 0; from <= text.length + 1; from++) {
+      const want = plain.indexOf(needle, from);
+      const got = finder.indexOf(buf, needle, from);
+      if (got !== want) throw new Error(`from ${from}: ${got}, Buffer.indexOf ${want}`);
+    }
+  }
+
+  test('runs in WebAssembly here (else the tests below would test Buffer.indexOf itself)', () => {
+    expect(finder).toBeInstanceOf(NeedleFinder);
+    const buf = finder.buffer(64) as Buffer;
+    buf.fill(0x61);
+    buf.set([0x78, 0x79, 0x7a], 40);
+    expect(finder.indexOf(buf, Buffer.from('xyz'), 0)).toBe(40);
+    // text of its own goes to Buffer.indexOf: the same answer
+    expect(finder.indexOf(Buffer.from(buf), Buffer.from('xyz'), 0)).toBe(40);
+  });
+
+  test('finds what Buffer.indexOf finds: every needle length 1-40, every text length 0-80, every start', () => {
+    const r = random(23);
+    for (let n = 1; n <= 40; n++) {
+      for (let len = 0; len <= 80; len++) {
+        // two letters: the needle's first and last bytes are met at most positions
+        const text = bytesOf(r, len, [0x61, 0x62]);
+        const needle =
+          len >= n && r() < 0.7
+            ? text.slice(Math.floor(r() * (len - n + 1))).subarray(0, n)
+            : bytesOf(r, n, [0x61, 0x62]);
+        agrees(text, needle);
+      }
+    }
+  });
+
+  test('on every byte value, at either end of the text and across 16-byte turns', () => {
+    const r = random(24);
+    for (let round = 0; round < 300; round++) {
+      const text = bytesOf(r, Math.floor(r() * 200));
+      const n = 1 + Math.floor(r() * 24);
+      const at = Math.floor(r() * Math.max(1, text.length - n + 1));
+      const needle = text.length >= n ? text.slice(at, at + n) : bytesOf(r, n);
+      // near misses: the needle's first and last bytes with another byte between
+      if (n > 2 && text.length > at + n + 20) {
+        text.set(needle, at + n + 3);
+        text[at + n + 3 + Math.floor(n / 2)] = (needle[Math.floor(n / 2)] as number) ^ 0x80;
+      }
+      agrees(text, needle);
+      agrees(text, needle.subarray(0, 1));
+    }
+    // the needle alone, and at the very end after a long text
+    const needle = Buffer.from('auth middleware');
+    agrees(needle, needle);
+    const long = Buffer.alloc(1000, 0x20);
+    needle.copy(long, long.length - needle.length);
+    agrees(long, needle);
+  });
+
+  test('a record larger than its memory makes it grow, and is searched whole', () => {
+    const r = random(26);
+    const text = bytesOf(r, 9 << 20, [0x61, 0x62, 0x20]);
+    const needle = Buffer.from('needle at the end');
+    text.set(needle, text.length - needle.length);
+    const buf = finder.buffer(text.length) as Buffer;
+    expect(buf.length).toBe(text.length);
+    buf.set(text);
+    expect(finder.indexOf(buf, needle, 0)).toBe(text.length - needle.length);
+    expect(finder.indexOf(buf, needle, text.length - needle.length + 1)).toBe(-1);
+    // a smaller record after it is read into the grown memory, from its start
+    const small = finder.buffer(5) as Buffer;
+    small.set(Buffer.from('xneed'));
+    expect(finder.indexOf(small, Buffer.from('need'), 0)).toBe(1);
+  });
+
+  test('a needle longer than a page goes to Buffer.indexOf, and gives its answer', () => {
+    const r = random(25);
+    const text = bytesOf(r, 200_000, [0x61, 0x62]);
+    const needle = text.slice(150_000, 150_000 + 70_000);
+    const buf = finder.buffer(text.length) as Buffer;
+    buf.set(text);
+    expect(finder.indexOf(buf, needle, 0)).toBe(Buffer.from(text).indexOf(needle));
   });
 });

@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
+import { NUMBER_COLUMNS } from '../../src/analytics/summary-answers.js';
 import { BIN, duckdbOpenTracePreload, FIXTURES, homeForEachTest, ROOT } from '../helpers.js';
 import { crowd, makeSession, writeSession } from './sessions.js';
 
@@ -73,6 +74,79 @@ function ask(args: string[], env: NodeJS.ProcessEnv): Answer {
     stderr: r.stderr.replace(/^DUCKDB-OPEN .*\n/gm, ''),
     opened: /^DUCKDB-OPEN /m.test(r.stderr),
   };
+}
+
+/**
+ * Sessions enough for the parse workers to take them (parse-pool.ts), generated from `seed`, with
+ * the fixtures (billed, cached, active) and a broken file.
+ */
+function workersCorpus(seed: number): void {
+  for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
+  generate(h.sessions, 500, { seed });
+  for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
+    copyFileSync(join(FIXTURES, 'sessions', name), join(h.sessions, name));
+  }
+  writeFileSync(join(h.sessions, 'session-2025-01-01-00-00-00.json'), '{"truncated": ');
+}
+
+/** A session as a summary file holds it, its names looked up, its tools in a stable order. */
+interface SummarySession {
+  file: string;
+  estimated: number;
+  [column: string]: unknown;
+}
+
+/** The sessions of a summary file (summary.ts: summaryFile), in its order. */
+function sessionsOfSummary(bytes: Buffer): SummarySession[] {
+  const [, layoutLine] = bytes.toString('utf8', 0, 2000).split('\n');
+  const layout = JSON.parse(layoutLine as string) as {
+    n: number;
+    replies: number;
+    tools: number;
+    meta: [number, number];
+    numbers: number;
+  };
+  const meta = JSON.parse(bytes.toString('utf8', ...layout.meta));
+  const { n } = layout;
+  const numbers = new Float64Array(
+    bytes.buffer.slice(
+      bytes.byteOffset + layout.numbers,
+      bytes.byteOffset + layout.numbers + 8 * n * NUMBER_COLUMNS.length,
+    ),
+  );
+  const intsAt = bytes.byteOffset + layout.numbers + 8 * n * NUMBER_COLUMNS.length;
+  const ints = new Int32Array(
+    bytes.buffer.slice(intsAt, intsAt + 4 * (layout.replies + 3 * layout.tools)),
+  );
+  const replies = ints.subarray(0, layout.replies);
+  const tools = ints.subarray(layout.replies);
+  const column = (name: string, i: number) =>
+    numbers[NUMBER_COLUMNS.indexOf(name as (typeof NUMBER_COLUMNS)[number]) * n + i] as number;
+  let r = 0;
+  let t = 0;
+  return Array.from({ length: n }, (_, i) => {
+    const s: SummarySession = { file: meta.files[i], estimated: column('estimated', i) };
+    for (const name of NUMBER_COLUMNS) {
+      if (name === 'estimated' || name === 'model' || name === 'directory') continue;
+      // NaN (SQL NULL) compared as such
+      const x = column(name, i);
+      s[name] = Number.isNaN(x) ? 'NaN' : x;
+    }
+    s.model = meta.models[column('model', i)] ?? null;
+    s.directory = meta.directories[column('directory', i)] ?? null;
+    for (const key of ['ids', 'paths', 'tags', 'ticks']) s[key] = meta[key][i] ?? null;
+    const k = column('replies', i);
+    s.replies = [...replies.subarray(r, r + k)];
+    r += k;
+    const list: string[] = [];
+    for (let j = 0; j < column('tools', i); j++, t++) {
+      list.push(
+        `${meta.toolNames[tools[3 * t] as number]} ${tools[3 * t + 1]} ${tools[3 * t + 2]}`,
+      );
+    }
+    s.tools = list.sort();
+    return s;
+  });
 }
 
 /** Each question asked of the index alone, then of the summary: the same output, no DuckDB. */
@@ -144,12 +218,74 @@ describe('the summary', () => {
     compareAll();
   }, 600_000);
 
+  it('with no index, makes the summary from the files, and no index: the sessions, their order and the answers of one written from the index', () => {
+    workersCorpus(23);
+    const summaryFile = join(h.home, 'summary', 'sessions');
+    const first = ask(['stats', '--json'], h.env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.opened).toBe(false);
+    expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
+    const fromFiles = readFileSync(summaryFile);
+    // every question the summary answers, asked of it and of an index built now
+    for (const args of QUESTIONS.filter((q) => q[0] !== 'list')) {
+      const label = args.join(' ');
+      const summary = ask(args, h.env);
+      expect(summary.opened, label).toBe(false);
+      const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+      expect({ ...summary, opened: true }, label).toEqual(index);
+    }
+    // the summary the index writes of the same files holds the same sessions in the same order
+    // (the order in which the estimate is summed), each with the same numbers; a session's
+    // estimate alone may differ in its last bits, DuckDB summing its calls in an order of its own
+    rmSync(summaryFile);
+    const again = ask(['stats', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(again.opened).toBe(true);
+    const made = sessionsOfSummary(fromFiles);
+    const written = sessionsOfSummary(readFileSync(summaryFile));
+    expect(made.length).toBe(551);
+    expect(made.map((s) => s.file)).toEqual(written.map((s) => s.file));
+    made.forEach((s, i) => {
+      const w = written[i] as SummarySession;
+      expect(Math.abs(s.estimated - w.estimated), s.file).toBeLessThanOrEqual(
+        1e-12 * Math.abs(w.estimated),
+      );
+      expect({ ...s, estimated: 0 }, s.file).toEqual({ ...w, estimated: 0 });
+    });
+  }, 600_000);
+
+  it('with no index, list makes its summary from the files, and no index: byte for byte the one written from the index', () => {
+    workersCorpus(29);
+    const listFile = join(h.home, 'summary', 'list');
+    const first = ask(['list', '--json'], h.env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.opened).toBe(false);
+    expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
+    const fromFiles = readFileSync(listFile);
+    for (const args of QUESTIONS.filter((q) => q[0] === 'list')) {
+      const label = args.join(' ');
+      const summary = ask(args, h.env);
+      expect(summary.opened, label).toBe(false);
+      const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+      expect({ ...summary, opened: true }, label).toEqual(index);
+    }
+    rmSync(listFile);
+    const again = ask(['list', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(again.opened).toBe(true);
+    expect(fromFiles.equals(readFileSync(listFile))).toBe(true);
+  }, 600_000);
+
   it('sums the estimated cost in the order of the cost rows, as the index does, when the later sessions were priced first', async () => {
     for (const name of readdirSync(h.sessions)) rmSync(join(h.sessions, name));
     generate(h.sessions, 400, { seed: 5 });
     // a first build priced only the sessions of the last days: the index's cost rows then hold
-    // them ahead of the others
-    const later = ask(['cost', '--since', '2024-01-03', '--json'], h.env);
+    // them ahead of the others (asked of the index: with none, the summary would be made from
+    // the files)
+    const later = ask(['cost', '--since', '2024-01-03', '--json'], {
+      ...h.env,
+      GROK_TEST_NO_SUMMARY: '1',
+    });
     expect(later.code, later.stderr).toBe(0);
     expect(existsSync(join(h.home, 'summary', 'sessions'))).toBe(false);
     compareAll();

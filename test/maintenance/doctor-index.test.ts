@@ -1,5 +1,6 @@
 /**
- * doctor answers from the index for the files it read and that are unchanged since: the same
+ * doctor answers from the index (with none, from the summary a command made from the files) for
+ * the files it read and that are unchanged since: the same
  * findings and output, byte for byte, as reading every file (GROK_TEST_DOCTOR_READ_ALL), over the
  * sample sessions, the broken ones and a generated corpus, before and after the files change
  * behind the index's back. And it reads only what the index cannot vouch for.
@@ -8,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  existsSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -77,52 +79,66 @@ function expectSameAsFullRead(env: NodeJS.ProcessEnv, as?: number): Run[] {
 
 const sessionFiles = () => readdirSync(h.sessions).filter((n) => /^session-.*\.json$/.test(n));
 
-describe('doctor from the index', () => {
+/**
+ * doctor over the fixtures, broken files and a generated corpus, after `command` read them: the
+ * same as reading every file, and only what the index (or the summary) cannot vouch for is read,
+ * before and after the files change behind its back.
+ */
+function vouchesFor(command: string[], index: boolean): void {
+  copyFixtures(h.sessions, 'sessions');
+  copyFixtures(h.sessions, 'broken');
+  copyFixtures(h.sessions, 'sessions-extra');
+  generate(h.sessions, 40, { seed: 3, fromMs: Date.UTC(2026, 0, 1) });
+  sh(`chmod 600 "${h.sessions}"/*.json`);
+  const all = sessionFiles().length;
+  const bad = 5; // fixtures/broken
+  expect(runGrok(['sessions', ...command], h.env).code).toBe(0);
+  expect(existsSync(join(h.home, 'index.duckdb'))).toBe(index);
+
+  const [table, full] = expectSameAsFullRead(h.env);
+  // the index vouches for every good file: only the broken ones are read, each once more for
+  // its fix (what a repair could recover of it), as a full read does
+  expect(table?.opens).toBe(2 * bad);
+  expect(full?.opens).toBeGreaterThanOrEqual(all);
+  expect(table?.stdout).toMatch(new RegExp(`^${all - bad} sessions in `));
+  expect(table?.stdout).toContain('crashed session');
+  expect(table?.stdout).toContain('unreadable session');
+
+  // Behind the index's back: a new file, a good file cut short, a broken one mended, one gone,
+  // one made a crashed session in place (same size and mtime), one made 0644 in place.
+  const names = sessionFiles().sort();
+  const good = join(h.sessions, 'session-2025-08-12-09-05-12.json');
+  const pretty = readFileSync(good, 'utf8');
+  writeFileSync(join(h.sessions, 'session-2027-01-01-00-00-00.json'), pretty, { mode: 0o600 });
+  writeFileSync(join(h.sessions, 'session-2025-08-15-18-10-18.json'), pretty.slice(0, 500));
+  writeFileSync(join(h.sessions, 'session-2025-10-05-11-20-00.json'), pretty);
+  unlinkSync(join(h.sessions, names[names.length - 1] as string));
+  // its mtime put back: the size alone tells
+  const ended = join(h.sessions, 'session-2025-08-21-11-41-55.json');
+  const before = statSync(ended);
+  const text = readFileSync(ended, 'utf8');
+  expect(text).toContain('"status": "ended"');
+  writeFileSync(ended, text.replace('"status": "ended"', '"status": "active"'));
+  utimesSync(ended, before.atime, before.mtime);
+  chmodSync(join(h.sessions, 'session-2025-08-17-11-28-54.json'), 0o644);
+  const changed = expectSameAsFullRead(h.env);
+  // the new file, the three rewritten and the broken files still broken are read, and each
+  // broken file (the one cut short too) once more for its fix; nothing else
+  expect(changed[0]?.opens).toBe(4 + (bad - 1) + bad);
+  expect(changed[0]?.stdout).toContain(
+    'crashed session: session-2025-08-21-11-41-55.json: its grok ended without a final save',
+  );
+  expect(changed[0]?.stdout).toContain('session-2025-08-15-18-10-18.json: invalid JSON');
+  expect(changed[0]?.stdout).toContain('session-2025-08-17-11-28-54.json is 0644');
+}
+
+describe('doctor from the index, or the summary', () => {
   it('gives what reading every file gives, and reads only what the index cannot vouch for', () => {
-    copyFixtures(h.sessions, 'sessions');
-    copyFixtures(h.sessions, 'broken');
-    copyFixtures(h.sessions, 'sessions-extra');
-    generate(h.sessions, 40, { seed: 3, fromMs: Date.UTC(2026, 0, 1) });
-    sh(`chmod 600 "${h.sessions}"/*.json`);
-    const all = sessionFiles().length;
-    const bad = 5; // fixtures/broken
-    expect(runGrok(['sessions', 'stats', '--json'], h.env).code).toBe(0);
+    vouchesFor(['tools', '--json'], true);
+  }, 180_000);
 
-    const [table, full] = expectSameAsFullRead(h.env);
-    // the index vouches for every good file: only the broken ones are read, each once more for
-    // its fix (what a repair could recover of it), as a full read does
-    expect(table?.opens).toBe(2 * bad);
-    expect(full?.opens).toBeGreaterThanOrEqual(all);
-    expect(table?.stdout).toMatch(new RegExp(`^${all - bad} sessions in `));
-    expect(table?.stdout).toContain('crashed session');
-    expect(table?.stdout).toContain('unreadable session');
-
-    // Behind the index's back: a new file, a good file cut short, a broken one mended, one gone,
-    // one made a crashed session in place (same size and mtime), one made 0644 in place.
-    const names = sessionFiles().sort();
-    const good = join(h.sessions, 'session-2025-08-12-09-05-12.json');
-    const pretty = readFileSync(good, 'utf8');
-    writeFileSync(join(h.sessions, 'session-2027-01-01-00-00-00.json'), pretty, { mode: 0o600 });
-    writeFileSync(join(h.sessions, 'session-2025-08-15-18-10-18.json'), pretty.slice(0, 500));
-    writeFileSync(join(h.sessions, 'session-2025-10-05-11-20-00.json'), pretty);
-    unlinkSync(join(h.sessions, names[names.length - 1] as string));
-    // its mtime put back: the size alone tells
-    const ended = join(h.sessions, 'session-2025-08-21-11-41-55.json');
-    const before = statSync(ended);
-    const text = readFileSync(ended, 'utf8');
-    expect(text).toContain('"status": "ended"');
-    writeFileSync(ended, text.replace('"status": "ended"', '"status": "active"'));
-    utimesSync(ended, before.atime, before.mtime);
-    chmodSync(join(h.sessions, 'session-2025-08-17-11-28-54.json'), 0o644);
-    const changed = expectSameAsFullRead(h.env);
-    // the new file, the three rewritten and the broken files still broken are read, and each
-    // broken file (the one cut short too) once more for its fix; nothing else
-    expect(changed[0]?.opens).toBe(4 + (bad - 1) + bad);
-    expect(changed[0]?.stdout).toContain(
-      'crashed session: session-2025-08-21-11-41-55.json: its grok ended without a final save',
-    );
-    expect(changed[0]?.stdout).toContain('session-2025-08-15-18-10-18.json: invalid JSON');
-    expect(changed[0]?.stdout).toContain('session-2025-08-17-11-28-54.json is 0644');
+  it('with no index, the same from the summary stats made from the files', () => {
+    vouchesFor(['stats', '--json'], false);
   }, 180_000);
 
   it.skipIf(process.getuid?.() !== 0)(
@@ -135,7 +151,7 @@ describe('doctor from the index', () => {
         'setpriv',
         [
           ...['--reuid', '65534', '--regid', '65534', '--clear-groups'],
-          ...[process.execPath, BIN, 'sessions', 'stats', '--json'],
+          ...[process.execPath, BIN, 'sessions', 'tools', '--json'],
         ],
         { env: h.env, encoding: 'utf8', cwd: h.home },
       );
