@@ -1,8 +1,8 @@
 /**
  * The summaries of a sessions directory made from its files, with no index: what a `stats`,
- * `cost` or `list` reads when there is no index yet (a first command, a lost index). Appending the rows of
- * every session to DuckDB and committing them cost some 40% of such a command, for questions the
- * summary answers alone; the index is built by the first command that needs it.
+ * `cost` or `list` reads when there is no index yet (a first command, a lost index). Appending
+ * the rows of every session to DuckDB and committing them cost some 40% of such a command, for
+ * questions the summaries answer alone; the index is built by the first command that needs it.
  *
  * The files are parsed on all cores as a first build parses them (parse-pool.ts), in the order
  * such a build gives them their sids (by name: scan.ts, manifestFiles), and each session is
@@ -20,7 +20,10 @@ import { manifestFiles } from './scan.js';
 import { columnsBuilder, compareBinary, type SummaryColumns } from './summary-answers.js';
 import type { ListedRow } from './summary-rows.js';
 
-/** The sessions of the files of `manifest` in `dir`, priced by `prices`, and the files that are not sessions. */
+/**
+ * The sessions of the files of `manifest` in `dir`, priced by `prices`, and the files that are
+ * not sessions.
+ */
 export async function summaryOfFiles(
   dir: string,
   manifest: string,

@@ -4,7 +4,8 @@
  * computes it (the same expressions, in the same order, over its usage rows in the order they
  * were made), its tools as session-tools-fill.sql counts them, its reply latencies and timed
  * output as the message rows hold them. Made as the session is walked (session-rows.ts:
- * walkSession, the walk the index's rows are made from), with no rows in between.
+ * walkSession, the walk the index's rows are made from), with no rows in between. And a
+ * session's list entry alone, for the list summary (listFiles).
  */
 import { listEntry, listEntryText } from '../session/list-entry.js';
 import type { Session } from '../session/schema.js';
