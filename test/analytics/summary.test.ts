@@ -623,4 +623,38 @@ describe('the summary takes in new sessions in a delta beside it', () => {
     for (const r of both) expect(r).toEqual({ code: 0, stdout: index.stdout });
     sameAsIndex();
   }, 600_000);
+
+  it('with no index, commands at once each make the summary from the files and answer as the index; one that cannot write it still answers', async () => {
+    workersCorpus(31);
+    const index = ask(['stats', '--json'], indexEnv());
+    expect(index.code, index.stderr).toBe(0);
+    const run = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [BIN, 'sessions', 'stats', '--json'], {
+          env: { ...h.env, GROK_NO_ANSWER_CACHE: '1' },
+          cwd: ROOT,
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const all = await Promise.all([run(), run(), run()]);
+    for (const r of all) expect(r).toEqual({ code: 0, stdout: index.stdout, stderr: '' });
+    expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
+    // the summary the last of them wrote is whole, and answers
+    sameAsIndex();
+    // where no summary can be written (a file in the way of its directory), the answer is the same
+    rmSync(join(h.home, 'summary'), { recursive: true });
+    writeFileSync(join(h.home, 'summary'), 'not a directory');
+    const unwritten = ask(['stats', '--json'], h.env);
+    expect(unwritten).toEqual({ ...index, opened: false });
+    expect(readFileSync(join(h.home, 'summary'), 'utf8')).toBe('not a directory');
+    expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
+  }, 600_000);
 });
