@@ -239,13 +239,19 @@ function sortedAt(layout: SummaryLayout): number {
   );
 }
 
+/** Whether a summary file is as long as its layout says: its sorted lists end it. */
+function isWhole({ bytes, layout }: { bytes: Buffer; layout: SummaryLayout }): boolean {
+  return bytes.length === sortedAt(layout) + 8 * layout.durations + 4 * layout.replies;
+}
+
 /**
- * A summary file's bytes with its key (its first line) and layout (its second), when the key is
- * of the state `want` but perhaps for its print; undefined when there is none, or of another.
+ * A summary file's bytes with its key (its first line) and layout (its second), when `takes` its
+ * key (sameBase: of the state wanted but perhaps for its print); undefined when there is none, or
+ * of another.
  */
 function readHead<Layout>(
   path: string,
-  want: SummaryKey,
+  takes: (key: SummaryKey) => boolean,
 ): { bytes: Buffer; key: SummaryKey; layout: Layout; id: string } | undefined {
   let bytes: Buffer;
   let id: string;
@@ -266,7 +272,7 @@ function readHead<Layout>(
   const nl2 = bytes.indexOf(10, nl1 + 1);
   if (nl1 < 0 || nl2 < 0) return undefined;
   const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
-  if (!sameBase(key, want)) return undefined;
+  if (!takes(key)) return undefined;
   const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as Layout;
   const made = (layout as { made?: unknown }).made;
   return { bytes, key, layout, id: typeof made === 'string' ? `${id}:${made}` : id };
@@ -361,11 +367,10 @@ export function readSummary(
 ): { summary: Summary; changes: LineChanges; base: SummaryBase } | undefined {
   try {
     const want = keyOf(scan.dir, prices, scan.print);
-    const file = readHead<SummaryLayout>(summaryPath(home), want);
-    if (file === undefined) return undefined;
+    const file = readHead<SummaryLayout>(summaryPath(home), (key) => sameBase(key, want));
+    if (file === undefined || !isWhole(file)) return undefined;
     const { bytes, key, layout, id } = file;
     const at = sortedAt(layout);
-    if (bytes.length !== at + 8 * layout.durations + 4 * layout.replies) return undefined;
     let delta = readDelta(home, want, id);
     // The pass the delta was made from, as it was made: compared with this one as sets (a delta
     // whose pass is not whole is damaged, and none).
@@ -440,16 +445,12 @@ export function readSummary(
  */
 export function summaryVerdicts(home: string, dir: string): Map<string, FileVerdict> | undefined {
   try {
-    const bytes = readFileSync(summaryPath(home));
-    const nl1 = bytes.indexOf(10);
-    const nl2 = bytes.indexOf(10, nl1 + 1);
-    if (nl1 < 0 || nl2 < 0) return undefined;
-    const key = JSON.parse(bytes.toString('utf8', 0, nl1)) as SummaryKey;
-    if (!sameBase(key, keyOf(dir, key.prices, key.print))) return undefined;
-    const layout = JSON.parse(bytes.toString('utf8', nl1 + 1, nl2)) as SummaryLayout;
-    if (bytes.length !== sortedAt(layout) + 8 * layout.durations + 4 * layout.replies) {
-      return undefined;
-    }
+    // of any prices
+    const file = readHead<SummaryLayout>(summaryPath(home), (key) =>
+      sameBase(key, keyOf(dir, key.prices, key.print)),
+    );
+    if (file === undefined || !isWhole(file)) return undefined;
+    const { bytes, layout } = file;
     const cols = columns(bytes, layout);
     const lines = JSON.parse(bytes.toString('utf8', ...layout.lines)) as string[];
     const stat = new Map(lines.map((line) => [nameOf(line), entryFile(line)]));
@@ -620,14 +621,15 @@ export async function summaryOf(
   dir: string,
   table: PriceTable,
 ): Promise<{ summary: Summary; scan: Scan } | undefined> {
+  const onFile = summaryOnFile(home);
   const fromFiles = mayMakeFromFiles(home);
   // none on file: the index's refresh makes the pass, while DuckDB loads
-  if (!summaryOnFile(home) && !fromFiles) return undefined;
+  if (!onFile && !fromFiles) return undefined;
   const scan = await startScan(dir)();
   const prices = await pricesDigest(table);
   // the pass as it was made, for the delta (a find pass lets it go once its manifest is made)
   const text = scanText(scan);
-  const found = summaryOnFile(home) ? readSummary(home, scan, prices) : undefined;
+  const found = onFile ? readSummary(home, scan, prices) : undefined;
   if (found && found.changes.added.length + found.changes.removed.length === 0) {
     return { summary: found.summary, scan };
   }
@@ -810,7 +812,7 @@ function listSummaryPath(home: string): string {
 function readListSummary(home: string, scan: Scan): ListSummary | undefined {
   try {
     const want = keyOf(scan.dir, '', scan.print);
-    const file = readHead<ListLayout>(listSummaryPath(home), want);
+    const file = readHead<ListLayout>(listSummaryPath(home), (key) => sameBase(key, want));
     if (file === undefined) return undefined;
     const { bytes, key, layout } = file;
     if (bytes.length !== layout.entries[1]) return undefined;
@@ -866,6 +868,27 @@ function listSummaryFile(
   return Buffer.concat([head, Buffer.from(`${layoutText.padEnd(WIDTH)}\n`), ...parts, entries]);
 }
 
+/** Writes the list summary of the files of `scan`, whole (a temporary file renamed over it). */
+async function writeListSummary(
+  home: string,
+  scan: Scan,
+  entries: Uint8Array,
+  meta: ListMeta,
+  skipped: readonly SkippedFile[],
+): Promise<void> {
+  await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
+  await writeFileAtomic(
+    listSummaryPath(home),
+    listSummaryFile(
+      keyOf(scan.dir, '', scan.print),
+      manifestLines(scan.manifest),
+      entries,
+      meta,
+      skipped.map(({ file, reason }) => ({ file, reason })),
+    ),
+  );
+}
+
 /**
  * Writes the list summary of the index `conn` holds, brought up to date from `scan` just now,
  * unless the one on file is of that pass already; `skipped`: the live files that are not
@@ -888,17 +911,7 @@ export async function keepListSummary(
     const entries =
       (chunk.getColumnVector(0) as DuckDBBlobVector).getItemBytes(0) ?? new Uint8Array();
     const meta = JSON.parse(String(chunk.getColumnVector(1).getItem(0))) as ListMeta;
-    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    await writeFileAtomic(
-      listSummaryPath(home),
-      listSummaryFile(
-        key,
-        manifestLines(scan.manifest),
-        entries,
-        meta,
-        skipped.map(({ file, reason }) => ({ file, reason })),
-      ),
-    );
+    await writeListSummary(home, scan, entries, meta, skipped);
   } catch {
     // a summary that cannot be written is one that is absent
   }
@@ -915,11 +928,12 @@ export function listSummaryOnFile(home: string): boolean {
  * and the pass is then held for the command's refresh of the index.
  */
 export async function listSummaryOf(home: string, dir: string): Promise<ListSummary | undefined> {
+  const onFile = listSummaryOnFile(home);
   const fromFiles = mayMakeFromFiles(home);
-  if (!listSummaryOnFile(home) && !fromFiles) return undefined;
+  if (!onFile && !fromFiles) return undefined;
   const scan = await startScan(dir)();
   const summary =
-    (listSummaryOnFile(home) ? readListSummary(home, scan) : undefined) ??
+    (onFile ? readListSummary(home, scan) : undefined) ??
     (fromFiles ? await listMadeFromFiles(home, scan) : undefined);
   if (!summary) holdScan(scan);
   return summary;
@@ -949,17 +963,7 @@ async function listMadeFromFiles(home: string, scan: Scan): Promise<ListSummary 
     files: rows.map((r) => r.file),
   };
   try {
-    await ensurePrivateDir(join(home, SUMMARY_DIR_NAME));
-    await writeFileAtomic(
-      listSummaryPath(home),
-      listSummaryFile(
-        keyOf(scan.dir, '', scan.print),
-        manifestLines(scan.manifest),
-        entries,
-        meta,
-        skipped,
-      ),
-    );
+    await writeListSummary(home, scan, entries, meta, skipped);
   } catch {
     // a summary that cannot be written is one that is absent
   }
