@@ -21,6 +21,33 @@ import { columnsBuilder, compareBinary, type SummaryColumns } from './summary-an
 import type { ListedRow } from './summary-rows.js';
 
 /**
+ * Reads the files of `manifest` in `dir` through the parse workers with `read`, handing each
+ * batch to `take` (which says how many sessions it held), showing progress; the files that are
+ * not sessions, as skipped-files.sql orders them.
+ */
+async function throughWorkers<B extends { skipped: SkippedFile[] }>(
+  dir: string,
+  manifest: string,
+  read: (files: FileToIndex[]) => AsyncGenerator<B>,
+  take: (batch: B) => number,
+): Promise<SkippedFile[]> {
+  const files = manifestFiles(dir, manifest).map((f): FileToIndex => ({ source: 'live', ...f }));
+  const shown = progress('reading session files:', files.length);
+  const skipped: SkippedFile[] = [];
+  let done = 0;
+  try {
+    for await (const batch of read(files)) {
+      done += take(batch) + batch.skipped.length;
+      skipped.push(...batch.skipped);
+      shown.update(done);
+    }
+  } finally {
+    shown.end();
+  }
+  return skipped.sort((a, b) => compareBinary(a.file, b.file));
+}
+
+/**
  * The sessions of the files of `manifest` in `dir`, priced by `prices`, and the files that are
  * not sessions.
  */
@@ -29,24 +56,16 @@ export async function summaryOfFiles(
   manifest: string,
   prices: readonly PriceRow[],
 ): Promise<{ sessions: SummaryColumns; skipped: SkippedFile[] }> {
-  const files = manifestFiles(dir, manifest).map((f): FileToIndex => ({ source: 'live', ...f }));
-  const total = files.length;
-  const shown = progress('reading session files:', total);
   const sessions = columnsBuilder();
-  const skipped: SkippedFile[] = [];
-  let read = 0;
-  try {
-    for await (const done of summarizeInWorkers(files, [...prices])) {
-      sessions.add(done.rows);
-      skipped.push(...done.skipped);
-      read += done.rows.length + done.skipped.length;
-      shown.update(read);
-    }
-  } finally {
-    shown.end();
-  }
-  // as skipped-files.sql orders them
-  skipped.sort((a, b) => compareBinary(a.file, b.file));
+  const skipped = await throughWorkers(
+    dir,
+    manifest,
+    (files) => summarizeInWorkers(files, [...prices]),
+    (batch) => {
+      sessions.add(batch.rows);
+      return batch.rows.length;
+    },
+  );
   return { sessions: sessions.done(), skipped };
 }
 
@@ -59,20 +78,11 @@ export async function listOfFiles(
   dir: string,
   manifest: string,
 ): Promise<{ rows: ListedRow[]; skipped: SkippedFile[] }> {
-  const files = manifestFiles(dir, manifest).map((f): FileToIndex => ({ source: 'live', ...f }));
-  const shown = progress('reading session files:', files.length);
   const rows: ListedRow[] = [];
-  const skipped: SkippedFile[] = [];
-  try {
-    for await (const done of listInWorkers(files)) {
-      for (const row of done.rows) rows.push(row);
-      skipped.push(...done.skipped);
-      shown.update(rows.length + skipped.length);
-    }
-  } finally {
-    shown.end();
-  }
+  const skipped = await throughWorkers(dir, manifest, listInWorkers, (batch) => {
+    for (const row of batch.rows) rows.push(row);
+    return batch.rows.length;
+  });
   rows.sort((a, b) => b.startMs - a.startMs || compareBinary(b.file, a.file));
-  skipped.sort((a, b) => compareBinary(a.file, b.file));
   return { rows, skipped };
 }
