@@ -163,6 +163,21 @@ function compareAll(): void {
 }
 
 /**
+ * Each question asked of the summary on file (no DuckDB), then of the index (the first question
+ * builds it, the summary left as it is): the same output.
+ */
+function summaryThenIndex(questions: string[][]): void {
+  for (const args of questions) {
+    const label = args.join(' ');
+    const summary = ask(args, h.env);
+    expect(summary.opened, label).toBe(false);
+    const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
+    expect(index.code, `${label}: ${index.stderr}`).toBe(0);
+    expect({ ...summary, opened: true }, label).toEqual(index);
+  }
+}
+
+/**
  * After a change, each question is answered first by whatever answers it (the index, when the
  * summary on file is of another state: `computed` says which must be), then from the summary,
  * and both answers are the index's.
@@ -227,14 +242,7 @@ describe('the summary', () => {
     expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
     const fromFiles = readFileSync(summaryFile);
     // every question the summary answers, asked of it and of an index built now
-    for (const args of QUESTIONS.filter((q) => q[0] !== 'list')) {
-      const label = args.join(' ');
-      const summary = ask(args, h.env);
-      expect(summary.opened, label).toBe(false);
-      const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
-      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
-      expect({ ...summary, opened: true }, label).toEqual(index);
-    }
+    summaryThenIndex(QUESTIONS.filter((q) => q[0] !== 'list'));
     // the summary the index writes of the same files holds the same sessions in the same order
     // (the order in which the estimate is summed), each with the same numbers; a session's
     // estimate alone may differ in its last bits, DuckDB summing its calls in an order of its own
@@ -262,14 +270,7 @@ describe('the summary', () => {
     expect(first.opened).toBe(false);
     expect(existsSync(join(h.home, 'index.duckdb'))).toBe(false);
     const fromFiles = readFileSync(listFile);
-    for (const args of QUESTIONS.filter((q) => q[0] === 'list')) {
-      const label = args.join(' ');
-      const summary = ask(args, h.env);
-      expect(summary.opened, label).toBe(false);
-      const index = ask(args, { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
-      expect(index.code, `${label}: ${index.stderr}`).toBe(0);
-      expect({ ...summary, opened: true }, label).toEqual(index);
-    }
+    summaryThenIndex(QUESTIONS.filter((q) => q[0] === 'list'));
     rmSync(listFile);
     const again = ask(['list', '--json'], { ...h.env, GROK_TEST_NO_SUMMARY: '1' });
     expect(again.opened).toBe(true);
