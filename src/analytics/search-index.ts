@@ -127,7 +127,8 @@ async function searchLive(
 ): Promise<number> {
   const toRead: SearchFile[] = files.map((f) => ({ ...f, place: f.place ?? undefined }));
   if (toRead.length === 0) return 0;
-  const { searchInFiles } = await import('./parse-pool.js');
+  const { searchInFiles, searchInStore } = await import('./parse-pool.js');
+  const search = toRead.every((f) => f.place) ? searchInStore : searchInFiles;
   const shown = progress(
     'indexing session files for search:',
     toRead.filter((f) => !f.place).length,
@@ -141,7 +142,7 @@ async function searchLive(
     // the others are appended as they come, while the workers read on
     const sigs = await conn.createAppender('search_grams');
     let made = 0;
-    for await (const chunk of searchInFiles(toRead, { needle: bytes, cases, store: dir })) {
+    for await (const chunk of search(toRead, { needle: bytes, cases, store: dir })) {
       for (const found of chunk) {
         if (found.changed) changed++;
         if (found.signature) {

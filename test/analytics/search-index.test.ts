@@ -305,6 +305,48 @@ describe('search over its index gives what the scan gave', () => {
     expect(moved.sort((a, b) => a - b)).toEqual([...lost].sort((a, b) => a - b));
     expect(await indexed('a', null)).toEqual(want);
   }, 120_000);
+
+  test('the built command, on its workers and this thread, gives the scan rows in its order', async () => {
+    // enough sessions for the workers: a first search on two, a later one on one beside this thread
+    writeCorpus(h.sessions, 450);
+    type Hit = { file: string; message: number; kind: string; tool: string | null; time: string };
+    const cli = (q: string, role?: string) => {
+      const r = runGrok(
+        ['sessions', 'search', q, '--json', '-n', '100000', ...(role ? ['--role', role] : [])],
+        { ...h.env, GROK_NO_ANSWER_CACHE: '1' },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { matches: number; hits: Hit[] };
+      return {
+        matches: out.matches,
+        hits: out.hits.map((x) => [x.file, x.message, x.kind, x.tool]),
+      };
+    };
+    const want = async (q: string, role?: string) => {
+      const rows = await scanned(q, role ?? null);
+      return {
+        matches: rows.length,
+        hits: rows.map((w) => [w.file, w.seq, w.kind, w.tool]),
+      };
+    };
+    const first = cli('auth');
+    expect(first).toEqual(await want('auth'));
+    expect(readdirSync(join(h.home, 'search')).length).toBeGreaterThan(1);
+    let found = 0;
+    for (const [q, role] of [
+      ['auth'],
+      ['middleware', 'user'],
+      ['ǆ'],
+      ['e'],
+      ['x', 'tool'],
+      ['nothing at all here'],
+    ] as [string, string?][]) {
+      const got = cli(q, role);
+      expect(got, q).toEqual(await want(q, role));
+      found += got.matches;
+    }
+    expect(found).toBeGreaterThan(1000);
+  }, 300_000);
 });
 
 /** Rows of the on-disk index. */
