@@ -10,16 +10,10 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext } from './analytics-run.js';
-import { loadDuckDB } from './duckdb-load.js';
 import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
@@ -29,6 +23,7 @@ import type { RecordPlace } from './search-store.js';
 import type { SessionText } from './session-rows.js';
 import { jsonArray, loadSql } from './sql-files.js';
 import { inTransaction } from './transaction.js';
+import { appendColumns, copyCol, nullableInt32Col, nullCol } from './write-rows.js';
 
 function listValue(items: readonly (string | number)[]): DuckDBValue {
   return JSON.stringify(items);
@@ -120,54 +115,30 @@ function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
   sigs.endRow();
 }
 
-/** Rows of a data chunk: DuckDB's vector size. */
-const CHUNK_ROWS = 2048;
-
 /**
- * The hits, into temp.search_hits a data chunk at a time: appended value by value, the 25,000
- * hits of a phrase in every session cost the thread that also reads the store some 40 ms.
+ * The hits of a batch of files, into temp.search_hits a vector at a time: appended value by
+ * value, the 25,000 hits of a phrase in every session took the thread that also reads the store
+ * some 40 ms.
  */
-class HitAppender {
-  private readonly chunk: DuckDBDataChunk;
-  private sids: number[] = [];
-  private seqs: number[] = [];
-  /** Null for a message. */
-  private idxs: (number | null)[] = [];
-  private readonly none: null[] = new Array(CHUNK_ROWS).fill(null);
-
-  constructor(private readonly ap: DuckDBAppender) {
-    const { DuckDBDataChunk } = loadDuckDB();
-    this.chunk = DuckDBDataChunk.create([0, 1, 2, 3].map((c) => ap.columnType(c)));
-  }
-
-  /** The rows of a file found (rowsHolding: seq then idx, -1 for a message). */
-  add(sid: number, rows: Int32Array): void {
-    for (let i = 0; i + 1 < rows.length; i += 2) {
+function appendHits(ap: DuckDBAppender, found: readonly FileFound[]): void {
+  let n = 0;
+  for (const f of found) n += f.rows.length >> 1;
+  if (n === 0) return;
+  const sids = new Int32Array(n);
+  const seqs = new Int32Array(n);
+  // NaN for a message's (NULL)
+  const idxs = new Float64Array(n);
+  let r = 0;
+  for (const f of found) {
+    const { rows } = f;
+    for (let i = 0; i + 1 < rows.length; i += 2, r++) {
       const idx = rows[i + 1] as number;
-      this.sids.push(sid);
-      this.seqs.push(rows[i] as number);
-      this.idxs.push(idx < 0 ? null : idx);
-      if (this.sids.length === CHUNK_ROWS) this.flush();
+      sids[r] = f.sid;
+      seqs[r] = rows[i] as number;
+      idxs[r] = idx < 0 ? Number.NaN : idx;
     }
   }
-
-  private flush(): void {
-    const n = this.sids.length;
-    if (n === 0) return;
-    this.chunk.reset();
-    this.chunk.rowCount = n;
-    const none = n === CHUNK_ROWS ? this.none : this.none.slice(0, n);
-    this.chunk.setColumns([this.sids, this.seqs, this.idxs, none]);
-    this.ap.appendDataChunk(this.chunk);
-    this.sids = [];
-    this.seqs = [];
-    this.idxs = [];
-  }
-
-  close(): void {
-    this.flush();
-    this.ap.closeSync();
-  }
+  appendColumns(ap, n, [copyCol(sids), copyCol(seqs), nullableInt32Col(idxs), nullCol]);
 }
 
 /**
@@ -191,7 +162,7 @@ async function searchLive(
   );
   let changed = 0;
   try {
-    const hits = new HitAppender(await conn.createAppender('search_hits', 'main', 'temp'));
+    const hits = await conn.createAppender('search_hits', 'main', 'temp');
     // a record lost and made again: its old signature goes before the new one is written
     const signed = new Set(files.filter((f) => f.place).map((f) => f.sid));
     const remade: FileFound[] = [];
@@ -206,11 +177,11 @@ async function searchLive(
           if (signed.has(found.sid)) remade.push(found);
           else appendSignature(sigs, found);
         }
-        hits.add(found.sid, found.rows);
       }
+      appendHits(hits, chunk);
       shown.update(made);
     }
-    hits.close();
+    hits.closeSync();
     sigs.closeSync();
     if (remade.length > 0) {
       await conn.run(loadSql('internal/search-unsign'), {
