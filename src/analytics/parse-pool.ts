@@ -239,6 +239,9 @@ async function* pooledHere<I, O>(
         busy--;
         back[i] = true;
       });
+      // a worker that stops fails every chunk it holds: the one awaited throws, the others
+      // must not reject unheard
+      (results[i] as Promise<O>).catch(() => {});
     }
   };
   try {
