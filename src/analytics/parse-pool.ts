@@ -264,7 +264,10 @@ async function* pooledHere<I, O>(
       yield await (results[out] as Promise<O>);
     }
   } finally {
-    await worker.terminate();
+    // not waited for, as pooled's workers are not
+    worker.removeAllListeners('error');
+    worker.on('error', () => {});
+    void worker.terminate();
   }
 }
 
