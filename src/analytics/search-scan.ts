@@ -628,7 +628,7 @@ let finderModule: object | null | undefined;
 /**
  * A byte search of the store's records for a needle, as Buffer.indexOf finds it, three times as
  * fast on the bench's store (SIMD in WebAssembly: 0.25 against 0.78 ns a byte for a phrase of
- * common words). A record is read into `buffer`, where `indexOf` searches it; text from anywhere
+ * common words). Records are read into `buffer`, where `indexOf` searches them; text from anywhere
  * else, or a needle longer than a page, goes to Buffer.indexOf.
  */
 export class NeedleFinder {
