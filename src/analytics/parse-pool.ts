@@ -4,6 +4,7 @@
  * Chunks come back in order. Without a compiled worker (tests running the TypeScript sources) or
  * with few files, parsing happens inline.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -33,11 +34,13 @@ export type ParseJob =
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
 
+/** The worker's bundle (src/build/grok-bundle.ts) where the build made one, else its module. */
 function workerPath(): string | undefined {
-  const url = new URL('./parse-worker.js', import.meta.url);
-  return url.protocol === 'file:' && import.meta.url.endsWith('.js')
-    ? fileURLToPath(url)
-    : undefined;
+  if (!(import.meta.url.startsWith('file:') && import.meta.url.endsWith('.js'))) return undefined;
+  const bundled = fileURLToPath(new URL('../bundle/parse-worker.cjs', import.meta.url));
+  return existsSync(bundled)
+    ? bundled
+    : fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 }
 
 function threadCount(): number {
