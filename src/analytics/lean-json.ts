@@ -261,10 +261,12 @@ function moduleBytes(): Uint8Array {
 }
 
 let compiled: object | null | undefined;
+/** This thread's cutter (LeanCutter.ofThread). */
+let ofThread: LeanCutter | null | undefined;
 
 /**
- * Reads files into its memory and cuts them (one per thread: a worker reads file after file).
- * Make with `LeanCutter.make()`, undefined where WebAssembly or its SIMD is missing.
+ * Reads files into its memory and cuts them, file after file: `LeanCutter.ofThread()`, undefined
+ * where WebAssembly or its SIMD is missing. A reader takes each file's text before reading the next.
  */
 export class LeanCutter {
   private readonly memory: Memory;
@@ -276,6 +278,12 @@ export class LeanCutter {
     this.memory = new w.Memory({ initial: 16 });
     this.run = new w.Instance(module, { m: { m: this.memory } }).exports.cut as typeof this.run;
     this.view = Buffer.from(this.memory.buffer);
+  }
+
+  /** The cutter of this thread, made once: its memory is that of the largest file it cut. */
+  static ofThread(): LeanCutter | undefined {
+    if (ofThread === undefined) ofThread = LeanCutter.make() ?? null;
+    return ofThread ?? undefined;
   }
 
   static make(): LeanCutter | undefined {

@@ -139,7 +139,7 @@ export function* readEach(
   files: readonly FileToIndex[],
   { lean = false } = {},
 ): Generator<FileText> {
-  const cutter = lean ? LeanCutter.make() : undefined;
+  const cutter = lean ? LeanCutter.ofThread() : undefined;
   for (const file of files) {
     let text: string;
     let whole: (() => string) | undefined;
