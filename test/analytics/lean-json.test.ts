@@ -4,6 +4,7 @@
  * summaries and list entries made through the cut against those of the whole text, row for row
  * and skip reason for skip reason, over the fixtures, a generated corpus and damaged files.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { LeanCutter, RESULT_HEAD } from '../../src/analytics/lean-json.js';
 import type { FileToIndex } from '../../src/analytics/parse-files.js';
 import { builtInTable, priceRows } from '../../src/analytics/pricing.js';
 import { listFiles, summarizeFiles } from '../../src/analytics/summary-rows.js';
+import { BIN, makeHome } from '../helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'grok-lean-'));
@@ -340,4 +342,40 @@ describe('the cut of a session file before a summary', () => {
       Cut: 1,
     });
   });
+
+  it('leaves the answers of the built command, on its workers, those it gives without WebAssembly', () => {
+    // more files than the parse workers are started for, a few of them not sessions
+    const r = rng(3);
+    const texts = Array.from({ length: 450 }, (_, i) =>
+      pretty(makeSession(r, Date.UTC(2025, 0, 1) + i * 3_600_000)),
+    );
+    texts[7] = (texts[7] as string).slice(0, 900);
+    texts[8] = (texts[8] as string).replace('"content": "', '"content": "\u0000');
+    texts[9] = (texts[9] as string).replace('"content": "', '"content": "\\x');
+    const answers = (node: string[]) => {
+      const home = makeHome();
+      try {
+        texts.forEach((t, i) => {
+          const start = new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString();
+          const name = `session-${start.slice(0, 19).replace(/[T:]/g, '-')}.json`;
+          writeFileSync(join(home.sessions, name), t, { mode: 0o600 });
+        });
+        return ['stats', 'cost', 'list'].map((command) => {
+          const run = spawnSync(process.execPath, [...node, BIN, 'sessions', command, '--json'], {
+            env: home.env,
+            encoding: 'utf8',
+            timeout: 120_000,
+          });
+          expect(run.status, run.stderr).toBe(0);
+          // V8 says it turned WebAssembly off under --jitless
+          return [run.stdout, run.stderr.replace(/^Warning: disabling flag .*\n/m, '')];
+        });
+      } finally {
+        home.cleanup();
+      }
+    };
+    const cut = answers([]);
+    expect(JSON.parse(cut[0]?.[0] as string).sessions).toBe(447);
+    expect(answers(['--jitless'])).toEqual(cut);
+  }, 300_000);
 });
