@@ -124,7 +124,7 @@ async function finishWrite(
 const FEW_FILES = 100;
 
 /** The least memory DuckDB keeps for table data during a build (buildMemoryLimit). */
-const BUILD_MEMORY_FLOOR = 64 * 2 ** 20;
+const BUILD_MEMORY_FLOOR = 32 * 2 ** 20;
 
 /**
  * DuckDB's memory limit while `files` are written, in bytes; undefined for an index in memory,
