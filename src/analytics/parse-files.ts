@@ -6,8 +6,9 @@
 import { describeFsError } from '../errors.js';
 import { parseSessionJson } from '../session/parse.js';
 import { readIndexFields } from '../session/read-fields.js';
-import { readRegularTextSync } from '../session/regular-file.js';
+import { readRegularIntoSync, readRegularTextSync } from '../session/regular-file.js';
 import type { Session } from '../session/schema.js';
+import { LeanCutter } from './lean-json.js';
 import {
   type ApiCallColumns,
   type MessageColumns,
@@ -48,6 +49,11 @@ export interface FileText {
   file: FileToIndex;
   text: string | undefined;
   error?: string | undefined;
+  /**
+   * Where `text` is the file's text with the strings a summary does not read cut out
+   * (lean-json.ts): its whole text, while the next file is not read yet.
+   */
+  whole?: (() => string) | undefined;
 }
 
 /**
@@ -80,16 +86,19 @@ export async function parseEach(
   { withText = false, fastPath = false } = {},
 ): Promise<ParsedFile[]> {
   const refused: { file: ParsedFile; raw: Record<string, unknown> }[] = [];
-  const files = Array.from(items, ({ file, text, error }, i): ParsedFile => {
-    if (text === undefined) {
+  const files = Array.from(items, ({ file, text: read, error, whole }, i): ParsedFile => {
+    if (read === undefined) {
       return { ...file, status: 'bad', reason: error ?? 'cannot read', session: undefined };
     }
+    const text = whole !== undefined && withText ? whole() : read;
     // Rows only: the fast path, which answers for the files it fully understands.
     const fast = withText || !fastPath ? undefined : readIndexFields(text);
     if (fast !== undefined) {
       return { ...file, status: 'ok', reason: null, session: add(i, file, fast) };
     }
-    const r = parseSessionJson(text);
+    let r = parseSessionJson(text);
+    // the cut text answers only for a session; the whole text names any problem
+    if (!r.ok && whole !== undefined && text === read) r = parseSessionJson(whole());
     if (!r.ok) {
       const bad: ParsedFile = {
         ...file,
@@ -123,17 +132,30 @@ export async function parseEach(
 /**
  * The text of each file, read when asked for: a file's text and what JSON.parse made of it are
  * garbage before the next file is read, so they die young instead of surviving a whole batch.
+ * `lean`: for a reader of none of the text (a summary, the list), each text with its strings
+ * cut (lean-json.ts), the whole text given by `whole`.
  */
-export function* readEach(files: readonly FileToIndex[]): Generator<FileText> {
+export function* readEach(
+  files: readonly FileToIndex[],
+  { lean = false } = {},
+): Generator<FileText> {
+  const cutter = lean ? LeanCutter.make() : undefined;
   for (const file of files) {
     let text: string;
+    let whole: (() => string) | undefined;
     try {
-      text = readRegularTextSync(file.path).text;
+      if (cutter === undefined) text = readRegularTextSync(file.path).text;
+      else {
+        const { bytes } = readRegularIntoSync(file.path, (size) => cutter.room(size));
+        const cut = cutter.cut(bytes);
+        if (cut === undefined) text = bytes.toString('utf8');
+        else [text, whole] = [cut, () => bytes.toString('utf8')];
+      }
     } catch (error) {
       yield { file, text: undefined, error: `cannot read: ${describeFsError(error)}` };
       continue;
     }
-    yield { file, text };
+    yield { file, text, whole };
   }
 }
 

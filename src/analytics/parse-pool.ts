@@ -4,6 +4,7 @@
  * Chunks come back in order. Without a compiled worker (tests running the TypeScript sources) or
  * with few files, parsing happens inline.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -33,11 +34,13 @@ export type ParseJob =
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
 
+/** The worker's bundle (src/build/grok-bundle.ts) where the build made one, else its module. */
 function workerPath(): string | undefined {
-  const url = new URL('./parse-worker.js', import.meta.url);
-  return url.protocol === 'file:' && import.meta.url.endsWith('.js')
-    ? fileURLToPath(url)
-    : undefined;
+  if (!(import.meta.url.startsWith('file:') && import.meta.url.endsWith('.js'))) return undefined;
+  const bundled = fileURLToPath(new URL('../bundle/parse-worker.cjs', import.meta.url));
+  return existsSync(bundled)
+    ? bundled
+    : fileURLToPath(new URL('./parse-worker.js', import.meta.url));
 }
 
 function threadCount(): number {
@@ -138,7 +141,13 @@ async function* pooled<I, O>(
       yield chunk;
     }
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    // Not waited for: a worker takes some 30 ms to stop, which the caller spends on its answer
+    // instead (an error a stopping worker raises is of no one's concern now).
+    for (const worker of workers) {
+      worker.removeAllListeners('error');
+      worker.on('error', () => {});
+      void worker.terminate();
+    }
   }
 }
 
@@ -193,12 +202,99 @@ export function readTexts(
   );
 }
 
+/**
+ * Yields `inline`'s result for each chunk of `items`, in input order, from one worker and this
+ * thread, which takes the next chunk itself whenever the one due is the worker's and not back
+ * yet: for work that is all reading and byte search (a later search over stored records), where
+ * this thread would otherwise wait and a second worker's start costs more than it takes.
+ */
+async function* pooledHere<I, O>(
+  items: readonly I[],
+  job: (files: I[]) => ParseJob,
+  inline: (chunk: I[]) => O,
+): AsyncGenerator<O> {
+  const path = workerPath();
+  const chunks: I[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
+  if (!path || threadCount() < 2 || items.length < MIN_FILES_FOR_WORKERS) {
+    for (const chunk of chunks) yield inline(chunk);
+    return;
+  }
+  const ahead = started;
+  started = undefined;
+  const worker = (ahead?.[0] ?? spawnWorkers(path, 1)[0]) as Worker;
+  for (const other of ahead?.slice(1) ?? []) void other.terminate();
+  worker.ref();
+  const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
+  worker.on('message', (r: O) => waiting.shift()?.resolve(r));
+  const fail = (e: unknown) => {
+    for (const w of waiting.splice(0)) w.reject(e);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`a parse worker stopped (exit code ${code})`)));
+  const results: Promise<O>[] = [];
+  const back: boolean[] = [];
+  let next = 0;
+  let busy = 0;
+  // three chunks ahead: the worker is not left idle while this thread is busy with one
+  const feed = () => {
+    while (next < chunks.length && busy < 3) {
+      const i = next++;
+      busy++;
+      results[i] = new Promise<O>((resolve, reject) => {
+        waiting.push({ resolve, reject });
+        worker.postMessage(job(chunks[i] as I[]));
+      }).finally(() => {
+        busy--;
+        back[i] = true;
+      });
+      // a worker that stops fails every chunk it holds: the one awaited throws, the others
+      // must not reject unheard
+      (results[i] as Promise<O>).catch(() => {});
+    }
+  };
+  try {
+    for (let out = 0; out < chunks.length; out++) {
+      feed();
+      while (!back[out] && next < chunks.length) {
+        const i = next++;
+        results[i] = Promise.resolve(inline(chunks[i] as I[]));
+        back[i] = true;
+        // the worker's answers are taken, and it is given more, between this thread's chunks
+        await new Promise((resolve) => setImmediate(resolve));
+        feed();
+      }
+      yield await (results[out] as Promise<O>);
+    }
+  } finally {
+    // not waited for, as pooled's workers are not
+    worker.removeAllListeners('error');
+    worker.on('error', () => {});
+    void worker.terminate();
+  }
+}
+
 /** A search over files (search-files.ts): what each holds, in input order. */
 export function searchInFiles(
   files: readonly SearchFile[],
   job: Omit<SearchJob, 'files'>,
 ): AsyncGenerator<FileFound[]> {
   return pooled(
+    files,
+    (chunk) => ({ kind: 'search', ...job, files: chunk }),
+    (chunk) => searchFiles({ ...job, files: chunk }),
+  );
+}
+
+/**
+ * A search over files that all have their record in the store (a later search): the same answers
+ * as searchInFiles, from this thread and one worker (pooledHere).
+ */
+export function searchInStore(
+  files: readonly SearchFile[],
+  job: Omit<SearchJob, 'files'>,
+): AsyncGenerator<FileFound[]> {
+  return pooledHere(
     files,
     (chunk) => ({ kind: 'search', ...job, files: chunk }),
     (chunk) => searchFiles({ ...job, files: chunk }),

@@ -22,8 +22,9 @@ import {
   closeAll,
   type IndexOf,
   type RecordPlace,
-  readRecord,
+  readStored,
   rowsHolding,
+  rowsInRecord,
   type StoredRows,
   StoreWriter,
 } from './search-store.js';
@@ -186,6 +187,25 @@ function recordSearch(): {
 /** The store's writer, kept from one batch of files to the next (its buffer grows once). */
 let writer: StoreWriter | undefined;
 
+/** Bytes between two records still read with them rather than in a read of their own. */
+const GAP = 1 << 16;
+/** The most bytes of records read at once. */
+const RUN = 1 << 25;
+
+/** The end of the run of stored records starting at files[from]: records read in one go. */
+function runEnd(files: readonly SearchFile[], from: number): number {
+  const first = files[from]?.place as RecordPlace;
+  let end = first.at + first.length;
+  let i = from + 1;
+  for (; i < files.length; i++) {
+    const p = files[i]?.place;
+    if (!p || p.store !== first.store || p.at < end || p.at - end > GAP) break;
+    if (p.at + p.length - first.at > RUN) break;
+    end = p.at + p.length;
+  }
+  return i;
+}
+
 export function searchFiles(job: SearchJob): FileFound[] {
   // made when a file is read, not for a search that finds every record in the store
   let map: CaseMap | undefined;
@@ -195,22 +215,40 @@ export function searchFiles(job: SearchJob): FileFound[] {
   writer?.clear();
   const out: FileFound[] = [];
   let made = 0;
+  const fromFile = (f: SearchFile) => {
+    // the rows are written where the trigram loops read them
+    grams ??= new GramSet();
+    writer ??= new StoreWriter(grams.textBuffer);
+    map ??= mapOf(job.cases);
+    keys ??= needleGrams(job.needle);
+    const found = readFile(f, job, keys, map, writer, grams);
+    if (found.signature) made++;
+    out.push(found);
+  };
+  const { files } = job;
   try {
-    for (const f of job.files) {
-      if (f.place) reading ??= recordSearch();
-      const stored = f.place ? readRecord(job.store, f.place, fds, reading?.into) : undefined;
-      if (stored) {
-        const rows = rowsHolding(stored, job.needle, reading?.indexOf);
-        out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
-      } else {
-        // the rows are written where the trigram loops read them
-        grams ??= new GramSet();
-        writer ??= new StoreWriter(grams.textBuffer);
-        map ??= mapOf(job.cases);
-        keys ??= needleGrams(job.needle);
-        const found = readFile(f, job, keys, map, writer, grams);
-        if (found.signature) made++;
-        out.push(found);
+    for (let i = 0; i < files.length; ) {
+      const first = (files[i] as SearchFile).place;
+      if (!first) {
+        fromFile(files[i++] as SearchFile);
+        continue;
+      }
+      reading ??= recordSearch();
+      const to = runEnd(files, i);
+      const last = (files[to - 1] as SearchFile).place as RecordPlace;
+      const length = last.at + last.length - first.at;
+      const run = readStored(job.store, first.store, first.at, length, fds, reading.into);
+      for (; i < to; i++) {
+        const f = files[i] as SearchFile;
+        const place = f.place as RecordPlace;
+        const at = place.at - first.at;
+        const rows =
+          run && at + place.length <= run.length
+            ? rowsInRecord(run, at, place.length, job.needle, reading.indexOf)
+            : undefined;
+        if (rows)
+          out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
+        else fromFile(f);
       }
     }
   } finally {

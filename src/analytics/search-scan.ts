@@ -515,50 +515,102 @@ const SAME_AT = [
 ];
 
 /**
- * find(from, to, n, len) -> the first p in [from, to - len] whose `len` bytes are the needle's
- * (at n), or -1. Sixteen positions a turn: where both the needle's first byte is at p and its last
- * at p + len - 1 (two loads, two compares, one bit per position), the whole needle is compared
- * (sameAt), positions in order; then one by one where fewer than 16 + len - 1 bytes are left, so
- * no load reads past `to`. Locals: 4 i, 5 the positions' bits, 6 the first byte in every lane,
- * 7 the last byte in every lane.
+ * find(from, to, n, len, a, b) -> the first p in [from, to - len] whose `len` bytes are the
+ * needle's (at n), or -1. Sixteen positions a turn: where both the needle's byte at a is at p + a
+ * and its byte at b at p + b (a, b < len: two of its rarest bytes, needleProbes; two loads, two
+ * compares, one bit per position), the whole needle is compared (sameAt), positions in order;
+ * then one by one where fewer than 16 + len - 1 bytes are left, so no load reads past `to`.
+ * Locals: 6 i, 7 the positions' bits, 8 the byte at a in every lane, 9 the byte at b.
  */
 // biome-ignore format: one line per step
 const FIND = [
   ...[2, 2, I32, 2, V128],
-  ...get(2), ...at(LOAD8), ...I8X16_SPLAT, ...set(6),
-  ...get(2), ...get(3), ADD, ...i32(1), SUB, ...at(LOAD8), ...I8X16_SPLAT, ...set(7),
-  ...get(0), ...set(4),
+  ...get(2), ...get(4), ADD, ...at(LOAD8), ...I8X16_SPLAT, ...set(8),
+  ...get(2), ...get(5), ADD, ...at(LOAD8), ...I8X16_SPLAT, ...set(9),
+  ...get(0), ...set(6),
   ...BLOCK, ...LOOP,
-  ...get(4), ...get(3), ADD, ...i32(15), ADD, ...get(1), GT_U, BR_IF, 1,
-  ...get(4), ...V128_LOAD, ...get(6), ...I8X16_EQ,
-  ...get(4), ...get(3), ADD, ...i32(1), SUB, ...V128_LOAD, ...get(7), ...I8X16_EQ,
-  ...V128_AND, ...I8X16_BITMASK, ...set(5),
+  ...get(6), ...get(3), ADD, ...i32(15), ADD, ...get(1), GT_U, BR_IF, 1,
+  ...get(6), ...get(4), ADD, ...V128_LOAD, ...get(8), ...I8X16_EQ,
+  ...get(6), ...get(5), ADD, ...V128_LOAD, ...get(9), ...I8X16_EQ,
+  ...V128_AND, ...I8X16_BITMASK, ...set(7),
   ...BLOCK, ...LOOP,
-  ...get(5), EQZ, BR_IF, 1,
-  ...get(4), ...get(5), CTZ, ADD, ...get(2), ...get(3), CALL, 0,
-  ...IF, ...get(4), ...get(5), CTZ, ADD, RETURN, END,
-  ...get(5), ...get(5), ...i32(1), SUB, AND, ...set(5),
+  ...get(7), EQZ, BR_IF, 1,
+  ...get(6), ...get(7), CTZ, ADD, ...get(2), ...get(3), CALL, 0,
+  ...IF, ...get(6), ...get(7), CTZ, ADD, RETURN, END,
+  ...get(7), ...get(7), ...i32(1), SUB, AND, ...set(7),
   BR, 0,
   END, END,
-  ...get(4), ...i32(16), ADD, ...set(4),
+  ...get(6), ...i32(16), ADD, ...set(6),
   BR, 0,
   END, END,
   ...BLOCK, ...LOOP,
-  ...get(4), ...get(3), ADD, ...get(1), GT_U, BR_IF, 1,
-  ...get(4), ...get(2), ...get(3), CALL, 0,
-  ...IF, ...get(4), RETURN, END,
-  ...get(4), ...i32(1), ADD, ...set(4),
+  ...get(6), ...get(3), ADD, ...get(1), GT_U, BR_IF, 1,
+  ...get(6), ...get(2), ...get(3), CALL, 0,
+  ...IF, ...get(6), RETURN, END,
+  ...get(6), ...i32(1), ADD, ...set(6),
   BR, 0,
   END, END,
   ...i32(-1),
   END,
 ];
 
+/**
+ * How common each byte is in the store's text, lowered (a rank: higher is rarer): the space, then
+ * lower-case letters in the order of their frequency in English text, then digits and the
+ * punctuation of code; any other byte (upper case is lowered away; a byte of a longer UTF-8
+ * character) rarer still. A guess that only decides which two of the needle's bytes the finder
+ * compares first: any choice finds the same positions.
+ */
+const COMMON = ' etaoinsrhldcumfpgwybvkxjqz0123456789.,"/:-_=(){}[]\'\n;';
+
+function rarity(byte: number): number {
+  const i = COMMON.indexOf(String.fromCharCode(byte));
+  return byte < 0x80 && i >= 0 ? i : COMMON.length + (byte < 0x80 ? 0 : 1);
+}
+
+/**
+ * The two places of the needle find compares first: its two rarest bytes (its only byte twice for
+ * a needle of one), the first of the rarest where bytes tie, and never the same byte value twice
+ * where the needle has two.
+ */
+export function needleProbes(needle: Uint8Array): [number, number] {
+  let a = 0;
+  for (let i = 1; i < needle.length; i++) {
+    if (rarity(needle[i] as number) > rarity(needle[a] as number)) a = i;
+  }
+  let b = -1;
+  for (let i = 0; i < needle.length; i++) {
+    if (i === a || needle[i] === needle[a]) continue;
+    if (b < 0 || rarity(needle[i] as number) > rarity(needle[b] as number)) b = i;
+  }
+  if (b < 0) b = needle.length - 1 === a ? 0 : needle.length - 1;
+  return a < b ? [a, b] : [b, a];
+}
+
 function finderBytes(): Uint8Array {
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32 i32 i32) -> i32
-    ...section(1, [2, 0x60, 3, I32, I32, I32, 1, I32, 0x60, 4, I32, I32, I32, I32, 1, I32]),
+    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32 i32 i32 i32 i32) -> i32
+    ...section(1, [
+      2,
+      0x60,
+      3,
+      I32,
+      I32,
+      I32,
+      1,
+      I32,
+      0x60,
+      6,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      I32,
+      1,
+      I32,
+    ]),
     ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
     ...section(3, [2, 0, 1]),
     ...section(7, [1, ...name('find'), 0x00, 1]),
@@ -576,12 +628,21 @@ let finderModule: object | null | undefined;
 /**
  * A byte search of the store's records for a needle, as Buffer.indexOf finds it, three times as
  * fast on the bench's store (SIMD in WebAssembly: 0.25 against 0.78 ns a byte for a phrase of
- * common words). A record is read into `buffer`, where `indexOf` searches it; text from anywhere
+ * common words). Records are read into `buffer`, where `indexOf` searches them; text from anywhere
  * else, or a needle longer than a page, goes to Buffer.indexOf.
  */
 export class NeedleFinder {
   private readonly memory: Memory;
-  private readonly find: (from: number, to: number, needle: number, length: number) => number;
+  private readonly find: (
+    from: number,
+    to: number,
+    needle: number,
+    length: number,
+    a: number,
+    b: number,
+  ) => number;
+  /** The needle's places compared first (needleProbes). */
+  private probes: [number, number] = [0, 0];
   private view: Buffer;
   /** The needle in memory, by identity: a job's needle is one array. */
   private needle: Uint8Array | undefined;
@@ -633,9 +694,11 @@ export class NeedleFinder {
     if (needle !== this.needle) {
       this.view.set(needle, 0);
       this.needle = needle;
+      this.probes = needleProbes(needle);
     }
     const start = text.byteOffset;
-    const p = this.find(start + Math.max(0, from), start + text.length, 0, needle.length);
+    const [a, b] = this.probes;
+    const p = this.find(start + Math.max(0, from), start + text.length, 0, needle.length, a, b);
     return p < 0 ? -1 : p - start;
   }
 }

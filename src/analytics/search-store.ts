@@ -156,25 +156,36 @@ export class StoreWriter {
 
 let written = 0;
 
+/** No row. */
+const NONE = new Int32Array(0);
+
 /**
- * A record read back, or undefined when it is not there whole. `into` gives the buffer to read it
- * into (NeedleFinder.buffer), when not one of its own.
+ * The bytes of `length` bytes of a store file from `at` (records one after another, read in one
+ * go: a read per record cost more than the search of its bytes), or as many as the file has;
+ * undefined when it cannot be read. `into` gives the buffer to read them into
+ * (NeedleFinder.buffer), when not one of their own.
  */
-export function readRecord(
+export function readStored(
   dir: string,
-  place: RecordPlace,
+  store: string,
+  at: number,
+  length: number,
   fds: Map<string, number>,
   into?: (bytes: number) => Buffer | undefined,
-): StoredRows | undefined {
+): Buffer | undefined {
   try {
-    let fd = fds.get(place.store);
+    let fd = fds.get(store);
     if (fd === undefined) {
-      fd = openSync(join(dir, place.store), 'r');
-      fds.set(place.store, fd);
+      fd = openSync(join(dir, store), 'r');
+      fds.set(store, fd);
     }
-    const buf = into?.(place.length) ?? Buffer.allocUnsafe(place.length);
-    if (readSync(fd, buf, 0, place.length, place.at) !== place.length) return undefined;
-    return parseRecord(buf);
+    const buf = into?.(length) ?? Buffer.allocUnsafe(length);
+    let read = 0;
+    for (;;) {
+      const n = readSync(fd, buf, read, length - read, at + read);
+      read += n;
+      if (n === 0 || read === length) return buf.subarray(0, read);
+    }
   } catch {
     return undefined;
   }
@@ -185,30 +196,64 @@ export function closeAll(fds: Map<string, number>): void {
   fds.clear();
 }
 
-function parseRecord(buf: Buffer): StoredRows | undefined {
-  if (buf.length < 4) return undefined;
-  const count = buf.readUInt32LE(0);
-  const start = 4 + count * 12;
-  if (buf.length < start) return undefined;
-  const rows: StoredRows = {
-    seqs: new Int32Array(count),
-    idxs: new Int32Array(count),
-    ends: new Uint32Array(count),
-    text: buf.subarray(start),
-  };
-  let last = 0;
-  for (let i = 0; i < count; i++) {
-    rows.seqs[i] = buf.readInt32LE(4 + i * 12);
-    rows.idxs[i] = buf.readInt32LE(8 + i * 12);
-    const end = buf.readUInt32LE(12 + i * 12);
-    if (end < last) return undefined;
-    rows.ends[i] = last = end;
-  }
-  return last === rows.text.length ? rows : undefined;
+/** The u32 at `at`, little-endian (the record's header: not aligned, so no typed array over it). */
+function u32(b: Uint8Array, at: number): number {
+  return (
+    ((b[at] as number) | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) +
+    (b[at + 3] as number) * 0x1000000
+  );
 }
 
-/** No row. */
-const NONE = new Int32Array(0);
+/**
+ * The rows of the record of `length` bytes at `start` of `buf` whose own bytes hold `needle`, as
+ * rowsHolding gives them; undefined when the record is not whole (its rows' ends out of order,
+ * or not ending where its bytes do). A row's seq and idx are read only where the needle is.
+ */
+export function rowsInRecord(
+  buf: Uint8Array,
+  start: number,
+  length: number,
+  needle: Uint8Array,
+  indexOf?: IndexOf,
+): Int32Array | undefined {
+  if (length < 4) return undefined;
+  const count = u32(buf, start);
+  const head = start + 4;
+  if (count > (length - 4) / 12) return undefined;
+  const text = buf.subarray(head + count * 12, start + length);
+  const size = text.length;
+  const bytes = indexOf ? undefined : Buffer.from(text.buffer, text.byteOffset, size);
+  let found: number[] | undefined;
+  // row is the row whose end was read last, end its end
+  let row = -1;
+  let end = 0;
+  let at = 0;
+  while (at < size) {
+    const p = bytes ? bytes.indexOf(needle, at) : (indexOf as IndexOf)(text, needle, at);
+    if (p < 0) break;
+    while (end <= p && row + 1 < count) {
+      const next = u32(buf, head + ++row * 12 + 8);
+      if (next < end) return undefined;
+      end = next;
+    }
+    if (end <= p) break;
+    if (p + needle.length <= end) {
+      const h = head + row * 12;
+      found ??= [];
+      found.push(u32(buf, h) | 0, u32(buf, h + 4) | 0);
+      at = end;
+    } else {
+      at = p + 1;
+    }
+  }
+  while (row + 1 < count) {
+    const next = u32(buf, head + ++row * 12 + 8);
+    if (next < end) return undefined;
+    end = next;
+  }
+  if (end !== size) return undefined;
+  return found ? Int32Array.from(found) : NONE;
+}
 
 /** Where `needle` first is in `text` at or after `from` (at least 0), or -1. */
 export type IndexOf = (text: Uint8Array, needle: Uint8Array, from: number) => number;

@@ -158,16 +158,18 @@ export interface FilesSummarized {
 
 /**
  * Reads and parses `files` (in a parse worker, or inline) into their summary rows priced by
- * `prices`, and the files that are not sessions: what a summary takes of the files it reads
+ * `prices`, and the files that are not sessions (`lean`: with the text cut before the parse,
+ * lean-json.ts; off, the whole text, which gives the same rows): what a summary takes of the files it reads
  * itself (summary.ts), without the index's rows or the entries only the index keeps.
  */
 export async function summarizeFiles(
   files: readonly FileToIndex[],
   prices: readonly PriceRow[],
+  { lean = true } = {},
 ): Promise<FilesSummarized> {
   const priceOf = new Map(prices.map((p) => [p.model, p]));
   const rows: SummaryRow[] = [];
-  const parsed = await parseEach(readEach(files), (_i, file, s) => {
+  const parsed = await parseEach(readEach(files, { lean }), (_i, file, s) => {
     const sums = new SessionSums(priceOf);
     const row = sessionRow(s, file.name, walkSession(s, sums), true);
     rows.push(summaryRowOf(file, row, sums));
@@ -208,9 +210,12 @@ const TIMES_ONLY = { toolCalls: 0, interrupted: false };
  * Reads and parses `files` (in a parse worker, or inline) into their list entries, and the files
  * that are not sessions: what the list summary takes of the files it reads itself (summary.ts).
  */
-export async function listFiles(files: readonly FileToIndex[]): Promise<FilesListed> {
+export async function listFiles(
+  files: readonly FileToIndex[],
+  { lean = true } = {},
+): Promise<FilesListed> {
   const rows: ListedRow[] = [];
-  const parsed = await parseEach(readEach(files), (_i, file, s) => {
+  const parsed = await parseEach(readEach(files, { lean }), (_i, file, s) => {
     const row = sessionRow(s, file.name, TIMES_ONLY, true);
     rows.push({
       entry: listEntryText(listEntry(summarize(s), file.name)),

@@ -663,6 +663,8 @@ async function madeFromFiles(
   table: PriceTable,
 ): Promise<Summary | undefined> {
   if (scan.count === 0 || scan.count > summaryMaxFiles()) return undefined;
+  // the workers start while the files' manifest is made
+  (await import('./parse-pool.js')).prestartWorkers(scan.count);
   const { summaryOfFiles } = await import('./summary-files.js');
   let made: Awaited<ReturnType<typeof summaryOfFiles>>;
   try {

@@ -111,7 +111,7 @@ type Vector = ReturnType<Bindings['data_chunk_get_vector']>;
  * made per row: making a BigInt per value (and a shift per NULL) was most of a cold build's
  * main thread.
  */
-type Fill = (b: Bindings, vector: Vector, start: number, count: number) => void;
+export type Fill = (b: Bindings, vector: Vector, start: number, count: number) => void;
 
 const TWO_32 = 4294967296;
 
@@ -139,7 +139,7 @@ function copyValidity(b: Bindings, vector: Vector, validity: Uint32Array | undef
  * An INTEGER or DOUBLE column, or a BOOLEAN or one-byte ENUM one (0/1, the enum's index): the
  * batch's own values, copied from a view of its array.
  */
-const copyCol =
+export const copyCol =
   (values: Int32Array | Uint8Array | Float64Array): Fill =>
   (b, vector, start, count) =>
     copyTo(b, vector, values.subarray(start, start + count));
@@ -154,7 +154,7 @@ const sidCol =
   };
 
 /** An INTEGER column from a Float64 one, NaN for NULL. */
-const nullableInt32Col =
+export const nullableInt32Col =
   (values: Float64Array): Fill =>
   (b, vector, start, count) => {
     const out = new Int32Array(count);
@@ -167,6 +167,10 @@ const nullableInt32Col =
     copyTo(b, vector, out);
     copyValidity(b, vector, validity);
   };
+
+/** A column of NULLs only, of any type. */
+export const nullCol: Fill = (b, vector, _start, count) =>
+  copyValidity(b, vector, new Uint32Array(2 * Math.ceil(count / 64)));
 
 /**
  * A BIGINT column from a Float64 one holding whole numbers (NaN for NULL), or a TIMESTAMPTZ one
@@ -330,7 +334,7 @@ function enumCodes(codes: Uint8Array, names: readonly string[], type: DuckDBType
  * table's column order; `given` are chunk types in place of the table's, which DuckDB casts
  * from as it appends.
  */
-function appendColumns(
+export function appendColumns(
   ap: DuckDBAppender,
   length: number,
   columns: Fill[],

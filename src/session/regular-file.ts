@@ -202,15 +202,27 @@ const SCRATCH_KEEP = 16 * 1024 * 1024;
  * the same reads through fs/promises (the parse workers read file after file).
  */
 export function readRegularTextSync(path: string): { text: string; size: number; mtimeMs: number } {
-  return withRegularFdSync(path, {}, (fd, st) => {
-    let buf = scratch;
-    if (buf.length < st.size) {
-      buf = Buffer.allocUnsafe(Math.max(st.size, Math.min(2 * buf.length, SCRATCH_KEEP)));
-      if (buf.length <= SCRATCH_KEEP) scratch = buf;
+  const { bytes, size, mtimeMs } = readRegularIntoSync(path, (size) => {
+    if (scratch.length < size) {
+      const buf = Buffer.allocUnsafe(Math.max(size, Math.min(2 * scratch.length, SCRATCH_KEEP)));
+      if (buf.length > SCRATCH_KEEP) return buf;
+      scratch = buf;
     }
-    // as readFileSync: the size fstat gave, less when the file ends before it
+    return scratch;
+  });
+  return { text: bytes.toString('utf8'), size, mtimeMs };
+}
+
+/**
+ * readRegularFileSync of a whole file into a buffer `room` gives for its size (at least that
+ * many bytes): the bytes read are the start of that buffer, as many as fstat said, or fewer
+ * where the file ends before.
+ */
+export function readRegularIntoSync(path: string, room: (size: number) => Buffer): RegularFile {
+  return withRegularFdSync(path, {}, (fd, st) => {
+    const buf = room(st.size);
     const got = fillSync(fd, buf, st.size);
-    return { text: buf.toString('utf8', 0, got), size: st.size, mtimeMs: st.mtimeMs };
+    return { bytes: buf.subarray(0, got), size: st.size, mtimeMs: st.mtimeMs };
   });
 }
 

@@ -269,6 +269,84 @@ describe('search over its index gives what the scan gave', () => {
     expect(await indexed('auth', null)).toEqual(want);
     expect(await scanned('auth', null)).toEqual(want);
   }, 120_000);
+
+  test('a damaged record, or a store cut short, sends only the sessions it held back to their files', async () => {
+    writeCorpus(h.sessions, 30);
+    const want = await indexed('a', null);
+    // a needle of no trigram: every session is read, from its record or its file
+    expect(want.length).toBeGreaterThan(30);
+    type Place = { sid: number; store: string; pos: number; length: number };
+    const places = async () =>
+      withAnalytics({}, async (ctx) =>
+        (
+          await ctx.conn.runAndReadAll(
+            'SELECT sid, store, pos::DOUBLE AS pos, length FROM search_grams ORDER BY sid',
+          )
+        ).getRowObjectsJson(),
+      ) as Promise<Place[]>;
+    const before = await places();
+    const store = before[0]?.store as string;
+    const inStore = before.filter((p) => p.store === store).sort((a, b) => a.pos - b.pos);
+    expect(inStore.length).toBeGreaterThan(4);
+    const file = join(h.home, 'search', store);
+    const bytes = readFileSync(file);
+    // the first row's end of the second record past its text: its rows no longer add up
+    const damaged = inStore[1] as Place;
+    bytes.writeUInt32LE(0xfffffff0, damaged.pos + 12);
+    // the file cut in the middle of its fourth record
+    const cut = inStore[3] as Place;
+    writeFileSync(file, bytes.subarray(0, cut.pos + Math.floor(cut.length / 2)));
+    expect(await indexed('a', null)).toEqual(want);
+    const after = await places();
+    const moved = after
+      .filter((p, i) => p.store !== before[i]?.store || p.pos !== before[i]?.pos)
+      .map((p) => p.sid);
+    const lost = new Set([damaged.sid, ...inStore.slice(3).map((p) => p.sid)]);
+    expect(moved.sort((a, b) => a - b)).toEqual([...lost].sort((a, b) => a - b));
+    expect(await indexed('a', null)).toEqual(want);
+  }, 120_000);
+
+  test('the built command, on its workers and this thread, gives the scan rows in its order', async () => {
+    // enough sessions for the workers: a first search on two, a later one on one beside this thread
+    writeCorpus(h.sessions, 450);
+    type Hit = { file: string; message: number; kind: string; tool: string | null; time: string };
+    const cli = (q: string, role?: string) => {
+      const r = runGrok(
+        ['sessions', 'search', q, '--json', '-n', '100000', ...(role ? ['--role', role] : [])],
+        { ...h.env, GROK_NO_ANSWER_CACHE: '1' },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout) as { matches: number; hits: Hit[] };
+      return {
+        matches: out.matches,
+        hits: out.hits.map((x) => [x.file, x.message, x.kind, x.tool]),
+      };
+    };
+    const want = async (q: string, role?: string) => {
+      const rows = await scanned(q, role ?? null);
+      return {
+        matches: rows.length,
+        hits: rows.map((w) => [w.file, w.seq, w.kind, w.tool]),
+      };
+    };
+    const first = cli('auth');
+    expect(first).toEqual(await want('auth'));
+    expect(readdirSync(join(h.home, 'search')).length).toBeGreaterThan(1);
+    let found = 0;
+    for (const [q, role] of [
+      ['auth'],
+      ['middleware', 'user'],
+      ['ǆ'],
+      ['e'],
+      ['x', 'tool'],
+      ['nothing at all here'],
+    ] as [string, string?][]) {
+      const got = cli(q, role);
+      expect(got, q).toEqual(await want(q, role));
+      found += got.matches;
+    }
+    expect(found).toBeGreaterThan(1000);
+  }, 300_000);
 });
 
 /** Rows of the on-disk index. */

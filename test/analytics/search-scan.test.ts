@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { GramSet, mayHold, needleGrams, signature } from '../../src/analytics/search-grams.js';
-import { NeedleFinder, PlainScanner, Scanner } from '../../src/analytics/search-scan.js';
+import {
+  NeedleFinder,
+  needleProbes,
+  PlainScanner,
+  Scanner,
+} from '../../src/analytics/search-scan.js';
 import { StoreWriter } from '../../src/analytics/search-store.js';
 import { random } from '../helpers.js';
 
@@ -242,6 +247,29 @@ describe("the stored records' byte search (NeedleFinder)", () => {
         agrees(text, needle);
       }
     }
+  });
+
+  test('compares first two of the needle rarest bytes, wherever they are in it, and still finds what Buffer.indexOf finds', () => {
+    const r = random(27);
+    // a common letter and the space around two rare bytes: the rare ones fall inside the needle
+    const alphabet = [0x65, 0x65, 0x20, 0x28, 0x5f];
+    let inside = 0;
+    for (let round = 0; round < 400; round++) {
+      const text = bytesOf(r, Math.floor(r() * 120), alphabet);
+      const n = 1 + Math.floor(r() * 12);
+      const needle =
+        text.length >= n && r() < 0.7
+          ? text.slice(Math.floor(r() * (text.length - n + 1))).subarray(0, n)
+          : bytesOf(r, n, alphabet);
+      const [a, b] = needleProbes(needle);
+      expect(a).toBeLessThanOrEqual(b);
+      expect(b).toBeLessThan(n);
+      if (n > 1) expect(a).toBeLessThan(b);
+      if (new Set(needle).size > 1) expect(needle[a]).not.toBe(needle[b]);
+      if (a > 0 && b < n - 1) inside++;
+      agrees(text, needle);
+    }
+    expect(inside).toBeGreaterThan(50);
   });
 
   test('on every byte value, at either end of the text and across 16-byte turns', () => {

@@ -1,0 +1,117 @@
+/**
+ * Writing small WebAssembly modules instruction by instruction, so no compiler is needed to
+ * build them: the opcodes used here (WebAssembly core specification, section 5.4; SIMD, 5.4.8)
+ * and the encodings of numbers, names and sections (section 5.5).
+ */
+
+export const BLOCK = [0x02, 0x40];
+export const LOOP = [0x03, 0x40];
+export const IF = [0x04, 0x40];
+export const END = 0x0b;
+export const BR = 0x0c;
+export const BR_IF = 0x0d;
+export const RETURN = 0x0f;
+export const CALL = 0x10;
+export const GET = 0x20;
+export const SET = 0x21;
+export const TEE = 0x22;
+export const LOAD8 = [0x2d, 0];
+export const LOAD64 = [0x29, 0];
+export const EQZ = 0x45;
+export const EQ = 0x46;
+export const NE = 0x47;
+export const LT_S = 0x48;
+export const LT_U = 0x49;
+export const GT_U = 0x4b;
+export const GE_S = 0x4e;
+export const GE_U = 0x4f;
+export const EQ64 = 0x51;
+export const CTZ = 0x68;
+export const ADD = 0x6a;
+export const SUB = 0x6b;
+export const AND = 0x71;
+export const OR = 0x72;
+export const AND64 = 0x83;
+export const I32 = 0x7f;
+export const I64 = 0x7e;
+export const V128 = 0x7b;
+/** memory.copy within memory 0 (bulk memory, section 5.4.6): dst, src, length. */
+export const MEMORY_COPY = [0xfc, 10, 0, 0];
+
+/** Unsigned LEB128. */
+export function leb(n: number): number[] {
+  const out: number[] = [];
+  let v = n >>> 0;
+  do {
+    const byte = v & 0x7f;
+    v >>>= 7;
+    out.push(v === 0 ? byte : byte | 0x80);
+  } while (v !== 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit value. */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  let v = n | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** A 64-bit constant: signed LEB128 of its two's complement value. */
+export function i64(n: bigint): number[] {
+  const out: number[] = [0x42];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const byte = Number(v & 0x7fn);
+    v >>= 7n;
+    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export const i32 = (n: number) => [0x41, ...sleb(n)];
+export const get = (l: number) => [GET, l];
+export const set = (l: number) => [SET, l];
+
+/** SIMD opcodes: the 0xfd prefix, then the opcode as LEB128. */
+const simd = (op: number) => [0xfd, ...leb(op)];
+export const V128_LOAD = [...simd(0x00), 0, 0];
+export const I8X16_SPLAT = simd(0x0f);
+export const I8X16_EQ = simd(0x23);
+export const I8X16_LT_U = simd(0x26);
+export const V128_OR = simd(0x50);
+export const I8X16_BITMASK = simd(0x64);
+
+export function section(id: number, body: number[]): number[] {
+  return [id, ...leb(body.length), ...body];
+}
+
+export const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'latin1')];
+
+/** A code section's entry: a function's body (its locals, then its code), with its size. */
+export const body = (code: number[]) => [...leb(code.length), ...code];
+
+/** What is used here of the WebAssembly API (the DOM's typings, which have it, are not loaded). */
+export interface Memory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+export interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (limits: { initial: number }) => Memory;
+  Instance: new (
+    module: object,
+    imports: { m: { m: Memory } },
+  ) => { exports: Record<string, unknown> };
+}
+/** WebAssembly where this process has it (not under `node --jitless`). */
+export const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
+
+export const PAGE = 1 << 16;
