@@ -25,10 +25,10 @@ import {
   ADD,
   AND,
   AND64,
+  at,
   BLOCK,
   BR,
   BR_IF,
-  body,
   CALL,
   CTZ,
   END,
@@ -51,16 +51,15 @@ import {
   LOOP,
   LT_S,
   LT_U,
-  leb,
   MEMORY_COPY,
   type Memory,
+  moduleOf,
   NE,
-  name,
   OR,
   PAGE,
   RETURN,
+  SELECT,
   SUB,
-  section,
   set,
   TEE,
   V128,
@@ -78,9 +77,6 @@ const SLACK = 16;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-const SELECT = 0x1b;
-/** A load at `offset` bytes past the address. */
-const at = (op: number[], offset = 0) => [...op, ...leb(offset)];
 
 /** A key's bytes as one little-endian load reads them (up to 8). */
 function keyWord(key: string): bigint {
@@ -254,23 +250,13 @@ const CUT = [
 ];
 
 function moduleBytes(): Uint8Array {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (i32) -> i32, 1 (i32 i32) -> i32
-    ...section(1, [2, 0x60, 1, I32, 1, I32, 0x60, 2, I32, I32, 1, I32]),
-    // the memory, from JavaScript
-    ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
-    // isHex, strEnd, nextQuote, ws, cut
-    ...section(3, [5, 0, 1, 1, 1, 1]),
-    ...section(7, [1, ...name('cut'), 0x00, 4]),
-    ...section(10, [
-      5,
-      ...body(IS_HEX),
-      ...body(STR_END),
-      ...body(NEXT_QUOTE),
-      ...body(WS),
-      ...body(CUT),
-    ]),
+  const two = [I32, I32];
+  return moduleOf([
+    { params: [I32], results: [I32], body: IS_HEX },
+    { params: two, results: [I32], body: STR_END },
+    { params: two, results: [I32], body: NEXT_QUOTE },
+    { params: two, results: [I32], body: WS },
+    { params: two, results: [I32], body: CUT, exported: 'cut' },
   ]);
 }
 

@@ -14,12 +14,75 @@
  * JavaScript: the same lowered bytes, keys in the same order and Bloom bits.
  */
 
+import {
+  ADD,
+  ADD64,
+  AND,
+  AND64,
+  at,
+  BLOCK,
+  BR,
+  BR_IF,
+  CALL,
+  CTZ,
+  ELSE,
+  END,
+  EQZ,
+  F64_FLOOR,
+  F64_FROM_U32,
+  F64_MUL,
+  f64,
+  GE_U,
+  GT_U,
+  get,
+  I8X16_BITMASK,
+  I8X16_EQ,
+  I8X16_SPLAT,
+  I32,
+  I32_FROM_I64,
+  I64,
+  I64_FROM_U32,
+  I64_MUL,
+  IF,
+  i32,
+  i64,
+  LOAD,
+  LOAD8,
+  LOAD64,
+  LOOP,
+  LT_U,
+  type Memory,
+  MUL,
+  moduleOf,
+  NE,
+  OR,
+  OR64,
+  PAGE,
+  RETURN,
+  SHL,
+  SHR_U,
+  SHR_U64,
+  STORE,
+  STORE8,
+  STORE64,
+  SUB,
+  set,
+  TEE,
+  TRUNC_F64_U,
+  V128,
+  V128_AND,
+  V128_LOAD,
+  type Wasm,
+  wasm,
+  XOR,
+  XOR64,
+} from './wasm-code.js';
+
 const SEEN = 0;
 const KEYS = 1 << 21;
 /** Where a signature is made: room for the largest, 10 bits for each of 2^24 keys. */
 const SIGNED = KEYS + (1 << 26);
 const TEXT = SIGNED + (1 << 25);
-const PAGE = 1 << 16;
 /** Bytes kept readable past the text the loops are given (`grams` reads one past a row). */
 const SLACK = 8;
 
@@ -31,94 +94,6 @@ const SLACK = 8;
 export function seenIndex(key: number): number {
   return ((key & 0xff) << 16) | (key & 0xff00) | (key >>> 16);
 }
-
-// opcodes (WebAssembly core specification, section 5.4)
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const IF = [0x04, 0x40];
-const ELSE = 0x05;
-const END = 0x0b;
-const BR = 0x0c;
-const BR_IF = 0x0d;
-const RETURN = 0x0f;
-const GET = 0x20;
-const SET = 0x21;
-const TEE = 0x22;
-const LOAD = [0x28, 2];
-const LOAD8 = [0x2d, 0];
-const STORE = [0x36, 2];
-const STORE8 = [0x3a, 0];
-const EQZ = 0x45;
-const LT_U = 0x49;
-const GT_U = 0x4b;
-const GE_U = 0x4f;
-const ADD = 0x6a;
-const SUB = 0x6b;
-const AND = 0x71;
-const OR = 0x72;
-const SHL = 0x74;
-const SHR_U = 0x76;
-const LOAD64 = [0x29, 3];
-const STORE64 = [0x37, 3];
-const ADD64 = 0x7c;
-const AND64 = 0x83;
-const OR64 = 0x84;
-const XOR64 = 0x85;
-const SHR_U64 = 0x88;
-const MUL = 0x6c;
-const XOR = 0x73;
-const F64_FLOOR = 0x9c;
-const F64_MUL = 0xa2;
-const TRUNC_F64_U = 0xab;
-const I32_FROM_I64 = 0xa7;
-const I64_FROM_U32 = 0xad;
-const I64_MUL = 0x7e;
-const F64_FROM_U32 = 0xb8;
-const I32 = 0x7f;
-const I64 = 0x7e;
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    const done = (v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-/** A 64-bit constant: signed LEB128 of its two's complement value. */
-function i64(n: bigint): number[] {
-  const out: number[] = [0x42];
-  let v = BigInt.asIntN(64, n);
-  for (;;) {
-    const byte = Number(v & 0x7fn);
-    v >>= 7n;
-    const done = (v === 0n && (byte & 0x40) === 0) || (v === -1n && (byte & 0x40) !== 0);
-    out.push(done ? byte : byte | 0x80);
-    if (done) return out;
-  }
-}
-
-const i32 = (n: number) => [0x41, ...sleb(n)];
-const f64 = (n: number) => [0x44, ...new Uint8Array(new Float64Array([n]).buffer)];
-const get = (l: number) => [GET, l];
-const set = (l: number) => [SET, l];
-/** A load or store at `offset` bytes past the address. */
-const at = (op: number[], offset = 0) => [...op, ...leb(offset)];
 
 /**
  * One position of grams: the trigram starting `offset` bytes past i (local 3), read as one
@@ -268,78 +243,13 @@ const SIGN = [
   END,
 ];
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...leb(body.length), ...body];
-}
-
-const name = (s: string) => [...leb(s.length), ...Buffer.from(s, 'latin1')];
-
 function moduleBytes(): Uint8Array {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32) -> (), 2 (i32 i32 i32) -> ()
-    ...section(1, [
-      3,
-      0x60,
-      3,
-      I32,
-      I32,
-      I32,
-      1,
-      I32,
-      0x60,
-      2,
-      I32,
-      I32,
-      0,
-      0x60,
-      3,
-      I32,
-      I32,
-      I32,
-      0,
-    ]),
-    // the memory, from JavaScript
-    ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
-    ...section(3, [3, 0, 1, 2]),
-    ...section(7, [
-      3,
-      ...name('grams'),
-      0x00,
-      0,
-      ...name('lower'),
-      0x00,
-      1,
-      ...name('sign'),
-      0x00,
-      2,
-    ]),
-    ...section(10, [
-      3,
-      ...leb(GRAMS.length),
-      ...GRAMS,
-      ...leb(LOWER.length),
-      ...LOWER,
-      ...leb(SIGN.length),
-      ...SIGN,
-    ]),
+  return moduleOf([
+    { params: [I32, I32, I32], results: [I32], body: GRAMS, exported: 'grams' },
+    { params: [I32, I32], results: [], body: LOWER, exported: 'lower' },
+    { params: [I32, I32, I32], results: [], body: SIGN, exported: 'sign' },
   ]);
 }
-
-/** What is used here of the WebAssembly API (the DOM's typings, which have it, are not loaded). */
-interface Memory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Memory: new (limits: { initial: number }) => Memory;
-  Instance: new (
-    module: object,
-    imports: { m: { m: Memory } },
-  ) => { exports: Record<string, unknown> };
-}
-const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
 
 let compiled: object | undefined;
 
@@ -486,18 +396,6 @@ export class Scanner implements GramScanner {
   }
 }
 
-// SIMD opcodes (WebAssembly 2.0, section 5.4.8): the 0xfd prefix, then the opcode as LEB128
-const simd = (op: number) => [0xfd, ...leb(op)];
-const V128_LOAD = [...simd(0x00), 0, 0];
-const I8X16_SPLAT = simd(0x0f);
-const I8X16_EQ = simd(0x23);
-const V128_AND = simd(0x4e);
-const I8X16_BITMASK = simd(0x64);
-const NE = 0x47;
-const CTZ = 0x68;
-const CALL = 0x10;
-const V128 = 0x7b;
-
 /** sameAt(p, n, len) -> 1 when the `len` bytes at p are those at n, else 0. Locals: 3 k. */
 // biome-ignore format: one line per step
 const SAME_AT = [
@@ -588,33 +486,9 @@ export function needleProbes(needle: Uint8Array): [number, number] {
 }
 
 function finderBytes(): Uint8Array {
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    // types: 0 (i32 i32 i32) -> i32, 1 (i32 i32 i32 i32 i32 i32) -> i32
-    ...section(1, [
-      2,
-      0x60,
-      3,
-      I32,
-      I32,
-      I32,
-      1,
-      I32,
-      0x60,
-      6,
-      I32,
-      I32,
-      I32,
-      I32,
-      I32,
-      I32,
-      1,
-      I32,
-    ]),
-    ...section(2, [1, ...name('m'), ...name('m'), 0x02, 0x00, ...leb(1)]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [1, ...name('find'), 0x00, 1]),
-    ...section(10, [2, ...leb(SAME_AT.length), ...SAME_AT, ...leb(FIND.length), ...FIND]),
+  return moduleOf([
+    { params: [I32, I32, I32], results: [I32], body: SAME_AT },
+    { params: [I32, I32, I32, I32, I32, I32], results: [I32], body: FIND, exported: 'find' },
   ]);
 }
 
