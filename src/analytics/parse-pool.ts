@@ -110,11 +110,16 @@ async function* pooled<I, O>(
       const e = new Error(`a parse worker stopped (exit code ${code})`);
       for (const w of waiting.splice(0)) w.reject(e);
     });
-    const send = (chunk: I[]) =>
-      new Promise<O>((resolve, reject) => {
+    const send = (chunk: I[]) => {
+      const answer = new Promise<O>((resolve, reject) => {
         waiting.push({ resolve, reject });
         worker.postMessage(job(chunk));
       });
+      // a caller that stops early (its own error) leaves chunks in flight, which the workers'
+      // stop then fails: unheard, that rejection would end the process in place of the error
+      answer.catch(() => {});
+      return answer;
+    };
     return { send };
   });
   try {
