@@ -158,9 +158,9 @@ export interface FilesSummarized {
 
 /**
  * Reads and parses `files` (in a parse worker, or inline) into their summary rows priced by
- * `prices`, and the files that are not sessions (`lean`: with the text cut before the parse,
- * lean-json.ts; off, the whole text, which gives the same rows): what a summary takes of the files it reads
- * itself (summary.ts), without the index's rows or the entries only the index keeps.
+ * `prices`, and the files that are not sessions: what a summary takes of the files it reads
+ * itself (summary.ts), without the index's rows or the entries only the index keeps. `lean`: the
+ * text cut before the parse (lean-json.ts); off, the whole text, which gives the same rows.
  */
 export async function summarizeFiles(
   files: readonly FileToIndex[],
