@@ -31,6 +31,7 @@ import {
   BR_IF,
   CALL,
   CTZ,
+  compiledOnce,
   END,
   EQ,
   EQ64,
@@ -52,11 +53,10 @@ import {
   LT_S,
   LT_U,
   MEMORY_COPY,
-  type Memory,
   moduleOf,
   NE,
   OR,
-  PAGE,
+  OwnMemory,
   RETURN,
   SELECT,
   SUB,
@@ -65,7 +65,6 @@ import {
   V128,
   V128_LOAD,
   V128_OR,
-  wasm,
 } from './wasm-code.js';
 
 /** How much of a "result" string is kept. */
@@ -260,7 +259,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-let compiled: object | null | undefined;
+const compiled = compiledOnce(moduleBytes);
 /** This thread's cutter (LeanCutter.ofThread). */
 let ofThread: LeanCutter | null | undefined;
 
@@ -269,15 +268,12 @@ let ofThread: LeanCutter | null | undefined;
  * where WebAssembly or its SIMD is missing. A reader takes each file's text before reading the next.
  */
 export class LeanCutter {
-  private readonly memory: Memory;
+  private readonly own: OwnMemory;
   private readonly run: (n: number, out: number) => number;
-  private view: Buffer;
 
   private constructor(module: object) {
-    const w = wasm as NonNullable<typeof wasm>;
-    this.memory = new w.Memory({ initial: 16 });
-    this.run = new w.Instance(module, { m: { m: this.memory } }).exports.cut as typeof this.run;
-    this.view = Buffer.from(this.memory.buffer);
+    this.own = new OwnMemory(module, 16);
+    this.run = this.own.exports.cut as typeof this.run;
   }
 
   /** The cutter of this thread, made once: its memory is that of the largest file it cut. */
@@ -287,28 +283,18 @@ export class LeanCutter {
   }
 
   static make(): LeanCutter | undefined {
-    if (compiled === undefined) {
-      try {
-        compiled = wasm === undefined ? null : new wasm.Module(moduleBytes());
-      } catch {
-        compiled = null;
-      }
-    }
-    return compiled === null ? undefined : new LeanCutter(compiled);
+    const module = compiled();
+    return module === undefined ? undefined : new LeanCutter(module);
   }
 
   /**
    * A buffer for a file of `size` bytes to be read into: in the cutter's memory (valid until the
-   * next call), or, for a file past LARGEST, one of its own, which `cut` does not cut.
+   * next call), or, for a file past LARGEST or past the memory the cutter may have, one of its
+   * own, which `cut` does not cut.
    */
   room(size: number): Buffer {
-    if (size > LARGEST) return Buffer.allocUnsafe(size);
-    const need = 2 * (size + SLACK);
-    if (need > this.view.length) {
-      this.memory.grow(Math.ceil((need - this.view.length) / PAGE));
-      this.view = Buffer.from(this.memory.buffer);
-    }
-    return this.view;
+    if (size > LARGEST || !this.own.reserve(2 * (size + SLACK))) return Buffer.allocUnsafe(size);
+    return this.own.view;
   }
 
   /**
@@ -317,10 +303,10 @@ export class LeanCutter {
    * as they were.
    */
   cut(bytes: Buffer): string | undefined {
-    if (bytes.buffer !== this.memory.buffer || bytes.byteOffset !== 0) return undefined;
+    if (!this.own.holds(bytes) || bytes.byteOffset !== 0) return undefined;
     const n = bytes.length;
     const out = n + SLACK;
     const length = this.run(n, out);
-    return length < 0 ? undefined : this.view.toString('utf8', out, out + length);
+    return length < 0 ? undefined : this.own.view.toString('utf8', out, out + length);
   }
 }

@@ -25,6 +25,7 @@ import {
   BR_IF,
   CALL,
   CTZ,
+  compiledOnce,
   ELSE,
   END,
   EQZ,
@@ -57,6 +58,7 @@ import {
   NE,
   OR,
   OR64,
+  OwnMemory,
   PAGE,
   RETURN,
   SHL,
@@ -72,7 +74,6 @@ import {
   V128,
   V128_AND,
   V128_LOAD,
-  type Wasm,
   wasm,
   XOR,
   XOR64,
@@ -497,7 +498,7 @@ const FINDER_TEXT = PAGE;
 /** Memory past this is not asked for: find's positions are signed 32-bit. */
 const FINDER_LIMIT = 2 ** 31 - PAGE;
 
-let finderModule: object | null | undefined;
+const finderModule = compiledOnce(finderBytes);
 
 /**
  * A byte search of the store's records for a needle, as Buffer.indexOf finds it, three times as
@@ -506,7 +507,7 @@ let finderModule: object | null | undefined;
  * else, or a needle longer than a page, goes to Buffer.indexOf.
  */
 export class NeedleFinder {
-  private readonly memory: Memory;
+  private readonly own: OwnMemory;
   private readonly find: (
     from: number,
     to: number,
@@ -517,27 +518,18 @@ export class NeedleFinder {
   ) => number;
   /** The needle's places compared first (needleProbes). */
   private probes: [number, number] = [0, 0];
-  private view: Buffer;
   /** The needle in memory, by identity: a job's needle is one array. */
   private needle: Uint8Array | undefined;
 
   private constructor(module: object) {
-    const w = wasm as Wasm;
-    this.memory = new w.Memory({ initial: FINDER_TEXT / PAGE + 64 });
-    this.find = new w.Instance(module, { m: { m: this.memory } }).exports.find as typeof this.find;
-    this.view = Buffer.from(this.memory.buffer);
+    this.own = new OwnMemory(module, FINDER_TEXT / PAGE + 64);
+    this.find = this.own.exports.find as typeof this.find;
   }
 
   /** A finder where WebAssembly and its SIMD instructions are there, else undefined. */
   static make(): NeedleFinder | undefined {
-    if (finderModule === undefined) {
-      try {
-        finderModule = wasm === undefined ? null : new wasm.Module(finderBytes());
-      } catch {
-        finderModule = null;
-      }
-    }
-    return finderModule === null ? undefined : new NeedleFinder(finderModule);
+    const module = finderModule();
+    return module === undefined ? undefined : new NeedleFinder(module);
   }
 
   /**
@@ -546,27 +538,19 @@ export class NeedleFinder {
    */
   buffer(bytes: number): Buffer | undefined {
     const need = FINDER_TEXT + bytes;
-    if (need > FINDER_LIMIT) return undefined;
-    if (need > this.memory.buffer.byteLength) {
-      try {
-        this.memory.grow(Math.ceil((need - this.memory.buffer.byteLength) / PAGE));
-      } catch {
-        return undefined;
-      }
-      this.view = Buffer.from(this.memory.buffer);
-    }
-    return this.view.subarray(FINDER_TEXT, need);
+    if (need > FINDER_LIMIT || !this.own.reserve(need)) return undefined;
+    return this.own.view.subarray(FINDER_TEXT, need);
   }
 
   /** Where `needle` first is in `text` at or after `from`, or -1: Buffer.indexOf's answer. */
   indexOf(text: Uint8Array, needle: Uint8Array, from: number): number {
-    const inMemory = text.buffer === this.memory.buffer && text.byteOffset >= FINDER_TEXT;
+    const inMemory = this.own.holds(text) && text.byteOffset >= FINDER_TEXT;
     if (!inMemory || needle.length === 0 || needle.length > FINDER_TEXT) {
       return Buffer.from(text.buffer, text.byteOffset, text.length).indexOf(needle, from);
     }
     if (from >= text.length) return -1;
     if (needle !== this.needle) {
-      this.view.set(needle, 0);
+      this.own.view.set(needle, 0);
       this.needle = needle;
       this.probes = needleProbes(needle);
     }

@@ -174,3 +174,53 @@ export interface Wasm {
 export const wasm = (globalThis as unknown as { WebAssembly?: Wasm }).WebAssembly;
 
 export const PAGE = 1 << 16;
+
+/**
+ * The module `bytes()` makes, compiled once a thread when first asked for; undefined where there
+ * is no WebAssembly (`node --jitless`) or it refuses the module (its SIMD instructions).
+ */
+export function compiledOnce(bytes: () => Uint8Array): () => object | undefined {
+  let module: object | null | undefined;
+  return () => {
+    if (module === undefined) {
+      try {
+        module = wasm === undefined ? null : new wasm.Module(bytes());
+      } catch {
+        module = null;
+      }
+    }
+    return module ?? undefined;
+  };
+}
+
+/** An instance of a module over a memory of its own (imported as m.m), and a view of it all. */
+export class OwnMemory {
+  readonly exports: Record<string, unknown>;
+  private readonly memory: Memory;
+  /** The whole memory: a new view once it grows. */
+  view: Buffer;
+
+  constructor(module: object, pages: number) {
+    const w = wasm as Wasm;
+    this.memory = new w.Memory({ initial: pages });
+    this.exports = new w.Instance(module, { m: { m: this.memory } }).exports;
+    this.view = Buffer.from(this.memory.buffer);
+  }
+
+  /** Whether `bytes` are in this memory. */
+  holds(bytes: Uint8Array): boolean {
+    return bytes.buffer === this.memory.buffer;
+  }
+
+  /** Grows the memory to `bytes` bytes at least; false where it cannot grow so far. */
+  reserve(bytes: number): boolean {
+    if (bytes <= this.view.length) return true;
+    try {
+      this.memory.grow(Math.ceil((bytes - this.view.length) / PAGE));
+    } catch {
+      return false;
+    }
+    this.view = Buffer.from(this.memory.buffer);
+    return true;
+  }
+}
