@@ -101,26 +101,8 @@ async function* pooled<I, O>(
   started = undefined;
   for (const worker of workers) worker.ref();
   const senders = workers.map((worker) => {
-    const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
-    worker.on('message', (r: O) => waiting.shift()?.resolve(r));
-    worker.on('error', (e) => {
-      for (const w of waiting.splice(0)) w.reject(e);
-    });
-    worker.on('exit', (code) => {
-      const e = new Error(`a parse worker stopped (exit code ${code})`);
-      for (const w of waiting.splice(0)) w.reject(e);
-    });
-    const send = (chunk: I[]) => {
-      const answer = new Promise<O>((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        worker.postMessage(job(chunk));
-      });
-      // a caller that stops early (its own error) leaves chunks in flight, which the workers'
-      // stop then fails: unheard, that rejection would end the process in place of the error
-      answer.catch(() => {});
-      return answer;
-    };
-    return { send };
+    const ask = asker<O>(worker);
+    return { send: (chunk: I[]) => ask(job(chunk)) };
   });
   try {
     const chunks: (I[] | undefined)[] = [];
@@ -146,14 +128,42 @@ async function* pooled<I, O>(
       yield chunk;
     }
   } finally {
-    // Not waited for: a worker takes some 30 ms to stop, which the caller spends on its answer
-    // instead (an error a stopping worker raises is of no one's concern now).
-    for (const worker of workers) {
-      worker.removeAllListeners('error');
-      worker.on('error', () => {});
-      void worker.terminate();
-    }
+    for (const worker of workers) stop(worker);
   }
+}
+
+/**
+ * Sends jobs to `worker`, each answer paired with its job by order; an error of the worker or its
+ * stop fails every job it still holds.
+ */
+function asker<O>(worker: Worker): (job: ParseJob) => Promise<O> {
+  const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
+  worker.on('message', (r: O) => waiting.shift()?.resolve(r));
+  const fail = (e: unknown) => {
+    for (const w of waiting.splice(0)) w.reject(e);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`a parse worker stopped (exit code ${code})`)));
+  return (job) => {
+    const answer = new Promise<O>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      worker.postMessage(job);
+    });
+    // a caller that stops early (its own error) leaves jobs in flight, which the worker's stop
+    // then fails: unheard, that rejection would end the process in place of the error
+    answer.catch(() => {});
+    return answer;
+  };
+}
+
+/**
+ * Stops `worker`, not waited for: a worker takes some 30 ms to stop, which the caller spends on
+ * its answer instead (an error a stopping worker raises is of no one's concern now).
+ */
+function stop(worker: Worker): void {
+  worker.removeAllListeners('error');
+  worker.on('error', () => {});
+  void worker.terminate();
 }
 
 /**
@@ -230,13 +240,7 @@ async function* pooledHere<I, O>(
   const worker = (ahead?.[0] ?? spawnWorkers(path, 1)[0]) as Worker;
   for (const other of ahead?.slice(1) ?? []) void other.terminate();
   worker.ref();
-  const waiting: { resolve: (r: O) => void; reject: (e: unknown) => void }[] = [];
-  worker.on('message', (r: O) => waiting.shift()?.resolve(r));
-  const fail = (e: unknown) => {
-    for (const w of waiting.splice(0)) w.reject(e);
-  };
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`a parse worker stopped (exit code ${code})`)));
+  const ask = asker<O>(worker);
   const results: Promise<O>[] = [];
   const back: boolean[] = [];
   let next = 0;
@@ -246,10 +250,7 @@ async function* pooledHere<I, O>(
     while (next < chunks.length && busy < 3) {
       const i = next++;
       busy++;
-      results[i] = new Promise<O>((resolve, reject) => {
-        waiting.push({ resolve, reject });
-        worker.postMessage(job(chunks[i] as I[]));
-      }).finally(() => {
+      results[i] = ask(job(chunks[i] as I[])).finally(() => {
         busy--;
         back[i] = true;
       });
@@ -272,10 +273,7 @@ async function* pooledHere<I, O>(
       yield await (results[out] as Promise<O>);
     }
   } finally {
-    // not waited for, as pooled's workers are not
-    worker.removeAllListeners('error');
-    worker.on('error', () => {});
-    void worker.terminate();
+    stop(worker);
   }
 }
 
