@@ -651,6 +651,15 @@ function mayMakeFromFiles(home: string): boolean {
 }
 
 /**
+ * summary-files.ts, with the parse workers for `count` files started while the caller makes the
+ * files' manifest.
+ */
+async function filesReader(count: number): Promise<typeof import('./summary-files.js')> {
+  (await import('./parse-pool.js')).prestartWorkers(count);
+  return import('./summary-files.js');
+}
+
+/**
  * The summary of the session files of `scan`, made from the files themselves (summary-files.ts)
  * and written whole; undefined when there are none (a reading command then writes nothing), or
  * more than a summary is made for (the index answers). A summary that cannot be written still
@@ -663,9 +672,7 @@ async function madeFromFiles(
   table: PriceTable,
 ): Promise<Summary | undefined> {
   if (scan.count === 0 || scan.count > summaryMaxFiles()) return undefined;
-  // the workers start while the files' manifest is made
-  (await import('./parse-pool.js')).prestartWorkers(scan.count);
-  const { summaryOfFiles } = await import('./summary-files.js');
+  const { summaryOfFiles } = await filesReader(scan.count);
   let made: Awaited<ReturnType<typeof summaryOfFiles>>;
   try {
     made = await summaryOfFiles(scan.dir, scan.manifest, priceRows(table));
@@ -948,7 +955,7 @@ export async function listSummaryOf(home: string, dir: string): Promise<ListSumm
  */
 async function listMadeFromFiles(home: string, scan: Scan): Promise<ListSummary | undefined> {
   if (scan.count === 0 || scan.count > listSummaryMaxFiles()) return undefined;
-  const { listOfFiles } = await import('./summary-files.js');
+  const { listOfFiles } = await filesReader(scan.count);
   let made: Awaited<ReturnType<typeof listOfFiles>>;
   try {
     made = await listOfFiles(scan.dir, scan.manifest);
