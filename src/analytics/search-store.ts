@@ -261,17 +261,17 @@ export type IndexOf = (text: Uint8Array, needle: Uint8Array, from: number) => nu
 /**
  * The rows whose own bytes hold `needle` (a match across two rows is none): their seq and idx, one
  * pair after another (one typed array, which a worker's message copies whole, where thousands of
- * small arrays were each copied on their own). `indexOf` finds the needle (NeedleFinder's, for a
- * record read into its memory); without it, Buffer.indexOf.
+ * small arrays were each copied on their own). For a record just written; one read back from the
+ * store is searched by rowsInRecord.
  */
-export function rowsHolding(rows: StoredRows, needle: Uint8Array, indexOf?: IndexOf): Int32Array {
+export function rowsHolding(rows: StoredRows, needle: Uint8Array): Int32Array {
   const { text, ends } = rows;
-  const bytes = indexOf ? undefined : Buffer.from(text.buffer, text.byteOffset, text.length);
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.length);
   let found: number[] | undefined;
   let row = 0;
   let at = 0;
   while (at < text.length) {
-    const p = bytes ? bytes.indexOf(needle, at) : (indexOf as IndexOf)(text, needle, at);
+    const p = bytes.indexOf(needle, at);
     if (p < 0) break;
     while (row < ends.length && (ends[row] as number) <= p) row++;
     if (row >= ends.length) break;
