@@ -3,7 +3,7 @@
  * another process holds (DuckDB: "Could not set lock on file") or one that cannot be created
  * gives way to a fresh in-memory database, and a corrupt file is deleted and rebuilt.
  */
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -57,24 +57,90 @@ function isLockError(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Rows a row group of the index holds (DuckDB's default: 122,880). A checkpoint writes a row group
+ * whole, merging adjacent ones that fit in fewer first, and holds its rows uncompressed while it
+ * does: with the per-session tables' list and browser entries some 1.6 KB a session, a cold build
+ * of 100,000 sessions merged 80,000 of them at one commit, its peak (+120 to +190 MB); with groups
+ * of 8,192 rows no merge holds more than three groups' worth. DuckDB keeps no row group size in
+ * the file, and an index opened without it has its groups merged back by its next checkpoint
+ * (4.1 s and 391 MiB for 100,000 sessions): so every open gives it, through ATTACH.
+ */
+const ROW_GROUP_SIZE = 8192;
+
+/** The alias the index is attached under, made the current database. */
+const INDEX_ALIAS = 'grok_index';
+
+/**
+ * Where DuckDB writes the blocks it lets go of that are in no file yet (a build's rows not yet
+ * committed, under its memory limit): a directory beside the index, made on first use (0700, its
+ * files 0600: the process's umask) and removed by DuckDB when the database closes. A process that
+ * stops before its close leaves it behind, which the next command that opens the index to write
+ * removes (removeSpill).
+ */
+export function spillDir(path: string): string {
+  return `${path}.tmp`;
+}
+
+const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
+
+/**
+ * The index file attached to an in-memory database with this project's row group size, made the
+ * current one. DuckDB spills beside a file it opens itself, but into `.tmp` in the working
+ * directory for an in-memory database: nowhere while the file is attached (its log replayed), and
+ * into the spill directory once any left there is gone (spillSql).
+ */
+function attachSql(path: string, readOnly: boolean): string {
+  const mode = readOnly ? ', READ_ONLY' : '';
+  return [
+    "SET temp_directory = ''",
+    `ATTACH ${quoted(path)} AS ${INDEX_ALIAS} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE}${mode})`,
+    `USE ${INDEX_ALIAS}`,
+  ].join(';\n');
+}
+
+/**
+ * The spill directory a process that holds the index to write finds was left by one that stopped
+ * (killed, out of memory, the machine down): no other process has the index open then, so none
+ * is using it (DuckDB's lock). Not followed when it is a symlink: the link alone goes.
+ */
+async function removeSpill(path: string): Promise<void> {
+  await rm(spillDir(path), { recursive: true, force: true });
+}
+
+/**
+ * Where this open spills: the spill directory, unless something other than a directory is there
+ * (a symlink would take the blocks elsewhere), when it spills nowhere and a query larger than
+ * DuckDB's memory fails instead.
+ */
+function spillSql(path: string): string {
+  const st = lstatSync(spillDir(path), { throwIfNoEntry: false });
+  const to = st === undefined || st.isDirectory() ? spillDir(path) : '';
+  return `SET temp_directory = ${quoted(to)}`;
+}
+
 async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
   if (path !== ':memory:') {
     // DuckDB opens by name: a FIFO there would hang it, a symlink lead it elsewhere
     assertRegularIfPresentSync(path);
     assertRegularIfPresentSync(`${path}.wal`);
   }
-  const options: Record<string, string> = {};
-  if (readOnly) options.access_mode = 'READ_ONLY';
   // what the log held before this command wrote to it
   const logged = path === ':memory:' || readOnly ? 0 : walSize(path);
-  const instance: DuckDBInstance = await createInstance(path, options);
+  const instance: DuckDBInstance = await createInstance(':memory:', {});
   let conn: DuckDBConnection | undefined;
   try {
     conn = await instance.connect();
+    if (path !== ':memory:') {
+      await conn.run(attachSql(path, readOnly));
+      // the index is this process's alone once attached to write (DuckDB's lock)
+      if (!readOnly) await removeSpill(path);
+    }
     // Periods are computed explicitly in UTC or the --tz zone, never in the machine's zone. The
     // log is checkpointed when large (settle), not at every close; one found large already
     // (another command's writes) is checkpointed at this one's close. One round trip for both.
     const setup = ["SET TimeZone = 'UTC'"];
+    if (path !== ':memory:') setup.push(spillSql(path));
     if (!readOnly && path !== ':memory:' && !walIsLarge(path, logged))
       setup.push('PRAGMA disable_checkpoint_on_shutdown');
     await conn.run(setup.join(';\n'));
@@ -156,6 +222,7 @@ async function rebuildCorrupt(path: string, error: unknown): Promise<IndexHandle
   try {
     await rm(path, { force: true });
     await rm(`${path}.wal`, { force: true });
+    await removeSpill(path);
     const handle = await openAt(path, false);
     return { ...handle, notice: `${path} was unreadable (${why}); rebuilt it` };
   } catch {
@@ -165,5 +232,7 @@ async function rebuildCorrupt(path: string, error: unknown): Promise<IndexHandle
 
 /** A read-only connection for `grok sessions query`: writes are refused by DuckDB itself. */
 export async function openReadOnlyIndex(home: string): Promise<IndexHandle> {
+  // what DuckDB spills holds conversations too (spillDir)
+  process.umask(0o077);
   return openAt(indexPath(home), true);
 }

@@ -52,6 +52,8 @@ async function removeCaches(): Promise<void> {
   for (const name of [
     INDEX_FILE_NAME,
     `${INDEX_FILE_NAME}.wal`,
+    // blocks of a build DuckDB let go of, left by one that stopped (index-db.ts: spillDir)
+    `${INDEX_FILE_NAME}.tmp`,
     'answers',
     SEARCH_STORE_NAME,
     SUMMARY_DIR_NAME,

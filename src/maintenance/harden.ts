@@ -1,7 +1,8 @@
 /**
  * Permissions, the seed's `chmod 700 sessions/; chmod 600 *.json` made complete: `$GROK_HOME`,
- * the sessions, archives, logs and answers directories 0700; session files (and repair backups),
- * archives, the index, settings and logs 0600. Only bits are removed (a 0400 file stays 0400).
+ * the sessions, archives, logs and answers directories and the index's spill directory 0700;
+ * session files (and repair backups), archives, the index and what it spilled, settings and logs
+ * 0600. Only bits are removed (a 0400 file stays 0400).
  * Files that are not grok's (other tools' files in the sessions directory) are left alone.
  *
  * A symlink is never followed: each path is lstat-ed, a symlink is reported and skipped, and the
@@ -249,6 +250,8 @@ export async function harden(
   await fixDir(sessions, isSessionOrBackup, r);
   await fixDir(await realpathOr(await archivesDirOrDefault(env)), isArchive, r);
   await fixDir(join(home, 'logs'), anyFile, r);
+  // the blocks DuckDB lets go of during a build, beside the index (analytics/index-db.ts: spillDir)
+  await fixDir(join(home, 'index.duckdb.tmp'), anyFile, r);
   await fixDir(join(home, 'answers'), anyFile, r);
   return r;
 }

@@ -18,13 +18,13 @@ const file = (size: number) => ({
   mtimeMs: 1,
 });
 
-test('the limit: 64 MiB, or eight times the largest file; none for an index in memory', async () => {
+test('the limit: 32 MiB, or eight times the largest file; none for an index in memory', async () => {
   const home = mkdtempSync(join(tmpdir(), 'grok-build-memory-'));
   const mem = await openMemoryIndex();
   const disk = await openIndex(home);
   try {
     expect(await buildMemoryLimit(mem.conn, [file(1000)])).toBeUndefined();
-    expect(await buildMemoryLimit(disk.conn, [file(1000), file(4000)])).toBe(64 * 2 ** 20);
+    expect(await buildMemoryLimit(disk.conn, [file(1000), file(4000)])).toBe(32 * 2 ** 20);
     expect(await buildMemoryLimit(disk.conn, [file(1000), file(20 * 2 ** 20)])).toBe(160 * 2 ** 20);
   } finally {
     mem.close();
@@ -151,7 +151,7 @@ function longNamed(sessionsDir: string, from: number, n: number, length = 100_00
 }
 
 // 400 sessions, each named with 100,000 characters: some 80 M characters of list and browser
-// entries (and 40 MB of names besides), under a build's 64 MB of DuckDB memory. A commit's
+// entries (and 40 MB of names besides), under a build's 32 MB of DuckDB memory. A commit's
 // checkpoint pins more than that: it must not run under the build's limit, or DuckDB fails it
 // after the commit and refuses the database from then on.
 test.each([

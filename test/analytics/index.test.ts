@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   statSync,
+  symlinkSync,
   unlinkSync,
   utimesSync,
   writeFileSync,
@@ -12,7 +15,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generate } from '../../bench/generate.mjs';
 import { withAnalytics } from '../../src/analytics/analytics-run.js';
-import { indexPath, openIndex } from '../../src/analytics/index-db.js';
+import { indexPath, openIndex, openReadOnlyIndex, spillDir } from '../../src/analytics/index-db.js';
 import { appliedSteps, MIGRATION_STEPS } from '../../src/analytics/migrations.js';
 import { FIND_FROM } from '../../src/analytics/scan.js';
 import { homeForEachTest, ROOT, runGrok } from '../helpers.js';
@@ -361,6 +364,9 @@ describe('an index that cannot be used never fails a command', () => {
     );
     try {
       await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+      // what the holder may spill is its own: an open that falls back leaves it
+      mkdirSync(spillDir(indexPath(h.home)));
+      writeFileSync(join(spillDir(indexPath(h.home)), 'duckdb_temp_storage_S32K-0.tmp'), 'x');
       // The holder does hold the file: an open from this process falls back too.
       const probe = await openIndex(h.home, { retries: 0 });
       probe.close();
@@ -380,6 +386,7 @@ describe('an index that cannot be used never fails a command', () => {
         expect(l.stderr).toMatch(/in use by another process/);
       }
       expect(holder.exitCode).toBeNull();
+      expect(readdirSync(spillDir(indexPath(h.home)))).toEqual(['duckdb_temp_storage_S32K-0.tmp']);
     } finally {
       holder.kill();
     }
@@ -392,6 +399,60 @@ describe('an index that cannot be used never fails a command', () => {
     const after = runGrok(['sessions', 'stats', '--json'], h.env);
     expect([after.code, after.stderr]).toEqual([0, '']);
     expect(JSON.parse(after.stdout).sessions).toBe(2);
+  });
+});
+
+describe('the spill directory beside the index', () => {
+  const spill = () => spillDir(indexPath(h.home));
+  // a table in no file, larger than DuckDB's memory, is written out in blocks
+  const spilling = (conn: Awaited<ReturnType<typeof openIndex>>['conn']) =>
+    conn.run(
+      "SET memory_limit = '16MB'; CREATE TEMP TABLE spilled AS SELECT i, md5(i::VARCHAR) AS m FROM range(1000000) t(i)",
+    );
+
+  test('DuckDB writes what it lets go of beside the index, private, and removes it at the close', async () => {
+    const handle = await openIndex(h.home);
+    try {
+      await spilling(handle.conn);
+      const names = readdirSync(spill());
+      expect(names.length).toBeGreaterThan(0);
+      expect(statSync(spill()).mode & 0o777).toBe(0o700);
+      for (const n of names) expect(statSync(join(spill(), n)).mode & 0o777).toBe(0o600);
+    } finally {
+      handle.close();
+    }
+    expect(existsSync(spill())).toBe(false);
+  });
+
+  test('one left by a process that stopped goes at the next open to write, not at a read-only one', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z' });
+    await counts();
+    mkdirSync(spill());
+    writeFileSync(join(spill(), 'duckdb_temp_storage_S32K-0.tmp'), 'a session of a killed build');
+    const reader = await openReadOnlyIndex(h.home);
+    reader.close();
+    expect(readdirSync(spill())).toEqual(['duckdb_temp_storage_S32K-0.tmp']);
+    expect((await counts()).sessions).toBe(1);
+    expect(existsSync(spill())).toBe(false);
+  });
+
+  test('a symlink there is removed, not followed: its target keeps its files and gets no blocks', async () => {
+    const elsewhere = join(h.home, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'kept'), 'x');
+    symlinkSync(elsewhere, spill());
+    // a read-only open spills nowhere rather than through the link
+    const reader = await openReadOnlyIndex(h.home).catch(() => undefined);
+    reader?.close();
+    const handle = await openIndex(h.home);
+    try {
+      expect(existsSync(spill())).toBe(false);
+      await spilling(handle.conn);
+      expect(lstatSync(spill()).isDirectory()).toBe(true);
+    } finally {
+      handle.close();
+    }
+    expect(readdirSync(elsewhere)).toEqual(['kept']);
   });
 });
 

@@ -94,6 +94,34 @@ describe('grok sessions doctor', () => {
     expect(readdirSync(h.sessions).filter((n) => n.includes('.bak-'))).toHaveLength(1);
   });
 
+  it('a loose spill directory beside the index (a build that stopped) is a permissions problem harden clears', () => {
+    writeFileSync(join(h.sessions, SOURCE), pretty, { mode: 0o600 });
+    const spill = join(h.home, 'index.duckdb.tmp');
+    mkdirSync(spill, { mode: 0o755 });
+    chmodSync(spill, 0o755);
+    writeFileSync(join(spill, 'duckdb_temp_storage_S32K-0.tmp'), 'x');
+    chmodSync(join(spill, 'duckdb_temp_storage_S32K-0.tmp'), 0o644);
+    const r = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect(r.code).toBe(1);
+    const details = (JSON.parse(r.stdout).findings as Finding[])
+      .filter((f) => f.check === 'permissions')
+      .map((f) => [f.detail, f.fix]);
+    expect(details.sort()).toEqual(
+      [
+        [`${spill} is 0755, should be 0700`, 'grok sessions harden'],
+        [
+          `${join(spill, 'duckdb_temp_storage_S32K-0.tmp')} is 0644, should be 0600`,
+          'grok sessions harden',
+        ],
+      ].sort(),
+    );
+    expect(runGrok(['sessions', 'harden'], h.env).code).toBe(0);
+    const after = runGrok(['sessions', 'doctor', '--json'], h.env);
+    expect((JSON.parse(after.stdout).findings as Finding[]).map((f) => f.check)).not.toContain(
+      'permissions',
+    );
+  });
+
   it('a missing sessions directory, or a file in its place, is a problem with its own fix', () => {
     const bare = makeHome({ withSessions: false });
     try {

@@ -45,6 +45,12 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       writeFileSync(join(h.home, name), 'x');
       chmodSync(join(h.home, name), 0o644);
     }
+    // what DuckDB spilled during a build that stopped before its close, beside the index
+    const spill = join(h.home, 'index.duckdb.tmp');
+    mkdirSync(spill);
+    chmodSync(spill, 0o755);
+    writeFileSync(join(spill, 'duckdb_temp_storage_S32K-0.tmp'), 'x');
+    chmodSync(join(spill, 'duckdb_temp_storage_S32K-0.tmp'), 0o644);
     mkdirSync(join(h.home, 'logs'));
     chmodSync(join(h.home, 'logs'), 0o755);
     writeFileSync(join(h.home, 'logs', 'maintenance.log'), '{}\n');
@@ -77,6 +83,8 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
           ['/archives/2025-09.tar.gz', '0644'],
           ['/index.duckdb', '0644'],
           ['/index.duckdb.wal', '0644'],
+          ['/index.duckdb.tmp', '0755'],
+          ['/index.duckdb.tmp/duckdb_temp_storage_S32K-0.tmp', '0644'],
           ['/logs', '0755'],
           ['/logs/maintenance.log', '0644'],
         ].sort(),
@@ -86,7 +94,7 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       const fix = grokUnder(umask, ['sessions', 'harden', '--json'], h.env);
       expect(fix.code, fix.stderr).toBe(0);
       const result = JSON.parse(fix.stdout);
-      expect(result.changed).toHaveLength(11);
+      expect(result.changed).toHaveLength(13);
       expect(result.skipped).toEqual([
         {
           path: join(h.sessions, 'session-2025-10-03-10-00-00.json'),
@@ -103,6 +111,8 @@ describe.each(['000', '077', '022'])('grok sessions harden under umask %s', (uma
       expect(mode(join(h.home, 'archives', '2025-09.tar.gz'))).toBe(0o600);
       expect(mode(join(h.home, 'index.duckdb'))).toBe(0o600);
       expect(mode(join(h.home, 'index.duckdb.wal'))).toBe(0o600);
+      expect(mode(spill)).toBe(0o700);
+      expect(mode(join(spill, 'duckdb_temp_storage_S32K-0.tmp'))).toBe(0o600);
       expect(mode(join(h.home, 'logs'))).toBe(0o700);
       expect(mode(join(h.home, 'logs', 'maintenance.log'))).toBe(0o600);
       expect(mode(join(h.sessions, 'notes.txt'))).toBe(0o644);

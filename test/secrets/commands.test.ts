@@ -170,6 +170,9 @@ describe('secrets, redact, export', () => {
     expect(inStore()).toBe(true);
     expect(readdirSync(join(home.home, 'answers')).length).toBeGreaterThan(0);
 
+    // blocks DuckDB spilled during a build that stopped before its close hold the text too
+    mkdirSync(join(home.home, 'index.duckdb.tmp'));
+    writeFileSync(join(home.home, 'index.duckdb.tmp', 'duckdb_temp_storage_S32K-0.tmp'), secret);
     // a repair backup of the session: kept as it is, and named
     const backup = `${FILE}.bak-20251106-000000`;
     writeFileSync(join(home.sessions, backup), readFileSync(file), { mode: 0o600 });
