@@ -1,9 +1,10 @@
 -- The selected live sessions' files a search must read, as one JSON array (see jsonArray in
 -- sql-files.ts), each with where its record is in the store when the index has its signature:
 -- those with no signature yet, and those whose signature may hold every trigram key of the
--- needle ($keys, search-grams.ts). A key sets two bits of a signature of n bits, p and q below,
--- computed as mayHold computes them; bit p is bit p % 8 of byte p / 8, and get_bit numbers the
--- bits of a byte from its top, so it reads bit p at p XOR 7.
+-- needle. A key sets two bits of a signature of n bits; $places holds, for each key, where its
+-- two bits are as fractions of n (search-grams.ts: gramPlaces), and bit p = floor(fraction * n),
+-- as mayHold computes it. Bit p is bit p % 8 of byte p / 8, and get_bit numbers the bits of a
+-- byte from its top, so it reads bit p at p XOR 7.
 WITH sig AS (
   SELECT sid, store, pos, length, bits::BIT AS b, octet_length(bits) * 8 AS n FROM search_grams
 )
@@ -13,7 +14,6 @@ SELECT to_json(list({
 } ORDER BY f.sid))::VARCHAR AS files
 FROM files f LEFT JOIN sig g USING (sid)
 WHERE f.source = 'live' AND f.status = 'ok' AND f.sid IN (SELECT sid FROM temp.selected_sids)
-  AND (g.sid IS NULL OR len($keys::BIGINT[]) = 0 OR list_bool_and(list_transform($keys::BIGINT[], k ->
-    get_bit(g.b, xor(floor((k * 2654435761) % 4294967296 / 4294967296 * g.n)::INTEGER, 7)) = 1
-    AND get_bit(g.b, xor(floor((xor(k, k >> 11) * 2146121005) % 4294967296 / 4294967296 * g.n)::INTEGER, 7)) = 1
+  AND (g.sid IS NULL OR len($places::DOUBLE[]) = 0 OR list_bool_and(list_transform(
+    $places::DOUBLE[], x -> get_bit(g.b, xor(floor(x * g.n)::INTEGER, 7)) = 1
   )))

@@ -68,14 +68,36 @@ export function lowerAsDuckDB(text: string, map: CaseMap): string {
   return parts.join('');
 }
 
+/**
+ * Where in a filter the first of the two bits a key sets is, as a fraction of its length in
+ * [0, 1): bit floor(fraction * bits) of a filter of `bits` bits. The fraction is a 32-bit hash
+ * over 2^32, exact in a double, so SQL multiplying it by a filter's length finds the same bit.
+ */
+function firstAt(key: number): number {
+  return (Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296;
+}
+
+/** The second. */
+function secondAt(key: number): number {
+  return (Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296;
+}
+
 /** The first of the two bits a key sets in a filter of `bits` bits. */
 function firstBit(key: number, bits: number): number {
-  return Math.floor(((Math.imul(key, 0x9e3779b1) >>> 0) / 4294967296) * bits);
+  return Math.floor(firstAt(key) * bits);
 }
 
 /** The second. */
 function secondBit(key: number, bits: number): number {
-  return Math.floor(((Math.imul(key ^ (key >>> 11), 0x7feb352d) >>> 0) / 4294967296) * bits);
+  return Math.floor(secondAt(key) * bits);
+}
+
+/**
+ * The places of the bits the needle's trigram keys set, each key's first then second, as
+ * fractions of a filter's length (firstAt): what search-files.sql tests each signature with.
+ */
+export function gramPlaces(grams: readonly number[]): number[] {
+  return grams.flatMap((key) => [firstAt(key), secondAt(key)]);
 }
 
 /** The distinct trigram keys of one session's rows. One per thread: `clear` between sessions. */

@@ -18,7 +18,7 @@ import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
 import type { CasePairs } from './search-grams.js';
-import { needleGrams, searchNeedle } from './search-grams.js';
+import { gramPlaces, needleGrams, searchNeedle } from './search-grams.js';
 import type { RecordPlace } from './search-store.js';
 import type { SessionText } from './session-rows.js';
 import { jsonArray, loadSql } from './sql-files.js';
@@ -261,7 +261,7 @@ export async function searchIndexed(
       const cases = await casePairs(conn);
       const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
       const listed = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
-        keys: listValue(needleGrams(needle)),
+        places: listValue(gramPlaces(needleGrams(needle))),
       });
       // no session may hold it, and no archive to look in: nothing to order or count
       if (listed.length === 0 && !ctx.selection.archived) return undefined;

@@ -12,7 +12,12 @@ import { basename, join } from 'node:path';
 import type { DuckDBBlobValue } from '@duckdb/node-api';
 import { describe, expect, test } from 'vitest';
 import { type Row, withAnalytics } from '../../src/analytics/analytics-run.js';
-import { mayHold, needleGrams, searchNeedle } from '../../src/analytics/search-grams.js';
+import {
+  gramPlaces,
+  mayHold,
+  needleGrams,
+  searchNeedle,
+} from '../../src/analytics/search-grams.js';
 import { searchIndexed } from '../../src/analytics/search-index.js';
 import { jsonArray } from '../../src/analytics/sql-files.js';
 import {
@@ -241,7 +246,7 @@ describe('search over its index gives what the scan gave', () => {
           .map(([sid]) => Number(sid))
           .sort((a, b) => a - b);
         const files = await jsonArray<{ sid: number }>(ctx.conn, 'internal/search-files', {
-          keys: JSON.stringify(grams),
+          places: JSON.stringify(gramPlaces(grams)),
         });
         expect(
           files.map((f) => f.sid),
