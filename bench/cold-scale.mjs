@@ -17,10 +17,10 @@
  *                          index and does little after it, whatever stats answers from
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataSetAt } from './data.mjs';
+import { dataSetAt, warmPageCache } from './data.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -54,26 +54,6 @@ function coldRun(home) {
   return { wall, cpu: user + sys, rssMB: kb / 1024 };
 }
 
-/**
- * Reads every session file of `home` once, so that a run reads them from the page cache: a
- * 100,000-session build with the files partly out of it took 46.8 s (12 s in the kernel)
- * against 33.7 s, which measures the disk, not grok. Returns the seconds the pass took.
- */
-function warmPageCache(home) {
-  const start = process.hrtime.bigint();
-  const dir = join(home, 'sessions');
-  const buf = Buffer.allocUnsafe(1 << 20);
-  for (const name of readdirSync(dir)) {
-    const fd = openSync(join(dir, name), 'r');
-    try {
-      while (readSync(fd, buf, 0, buf.length, null) > 0);
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const load = () => spawnSync('cat', ['/proc/loadavg']).stdout.toString().split(' ')[0];
 const result = {};
@@ -81,7 +61,7 @@ for (const n of [opt('--small', 10_000), opt('--large', 100_000)]) {
   const d = dataSetAt(dataRoot, n);
   const all = [];
   for (let i = 0; i < runs; i++) {
-    const warm = warmPageCache(d.home);
+    const warm = warmPageCache(d.sessions);
     const before = load();
     const r = coldRun(d.home);
     all.push(r);
