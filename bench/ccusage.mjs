@@ -68,7 +68,7 @@ export function ccusagePair(d, { timed, coldStats, runs = 5 }) {
     const grokRuns = [];
     const ccRuns = [];
     for (let i = 0; i < runs; i++) {
-      // each reads its files from the page cache, not the one whose files are still there
+      // each tool's files are read just before its run: neither reads what the page cache lost
       warmPageCache(d.sessions);
       grokRuns.push(coldStats());
       warmPageCache(config);
