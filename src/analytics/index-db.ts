@@ -11,6 +11,7 @@ import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import { assertRegularIfPresentSync, NotRegularFileError } from '../session/regular-file.js';
 import { createInstance, loadDuckDB } from './duckdb-load.js';
 import { migrate } from './migrations.js';
+import { sqlString } from './pool-schema.js';
 
 export { loadDuckDB };
 
@@ -82,8 +83,6 @@ export function spillDir(path: string): string {
   return `${path}.tmp`;
 }
 
-const quoted = (s: string) => `'${s.replaceAll("'", "''")}'`;
-
 /**
  * The index file attached to an in-memory database with this project's row group size, made the
  * current one. DuckDB spills beside a file it opens itself, but into `.tmp` in the working
@@ -94,7 +93,7 @@ function attachSql(path: string, readOnly: boolean): string {
   const mode = readOnly ? ', READ_ONLY' : '';
   return [
     "SET temp_directory = ''",
-    `ATTACH ${quoted(path)} AS ${INDEX_ALIAS} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE}${mode})`,
+    `ATTACH ${sqlString(path, 'the index')} AS ${INDEX_ALIAS} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE}${mode})`,
     `USE ${INDEX_ALIAS}`,
   ].join(';\n');
 }
@@ -116,7 +115,7 @@ async function removeSpill(path: string): Promise<void> {
 function spillSql(path: string): string {
   const st = lstatSync(spillDir(path), { throwIfNoEntry: false });
   const to = st === undefined || st.isDirectory() ? spillDir(path) : '';
-  return `SET temp_directory = ${quoted(to)}`;
+  return `SET temp_directory = ${sqlString(to, 'the index')}`;
 }
 
 async function openAt(path: string, readOnly: boolean): Promise<IndexHandle> {
