@@ -248,6 +248,7 @@ function defineBrowseCommands(cli: CAC): void {
     options: [
       ['--role <role>', 'Only user | assistant | system | tool'],
       ['-n <n>', 'At most N hits (default 20)'],
+      ['--count-all', 'Count every match, not only until the newest N are known'],
       ...TABLE_OUTPUT,
       ...PERIOD_FILTERS,
     ],

@@ -6,6 +6,12 @@
  * every file once and later ones only the few that may match. Archived sessions, whose text the
  * index holds, are searched there. The rows found are then ordered and counted by SQL, as
  * search.sql orders and counts them.
+ *
+ * A later search that is asked for the newest hits only (not countAll) reads the sessions newest
+ * first, a few at a time, and stops once the hits it has are the newest there are: when no
+ * session left could hold a hit newer than the last one shown (search-newest.sql). A phrase in
+ * every session is then answered from its newest sessions, not from all of its text; the count
+ * is then of the matches read so far, and said to be incomplete.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +102,9 @@ interface FoundRow {
   matches: number;
 }
 
+/** search-found.sql's row: a FoundRow, and its time in epoch microseconds. */
+type FoundRowAt = FoundRow & { at_us: number };
+
 /** A hit with its original text. */
 export type SearchHitRow = FoundRow & { text: string };
 
@@ -103,7 +112,19 @@ export interface IndexSearch {
   rows: SearchHitRow[];
   /** Live files changed since the refresh: left out of this answer. */
   changed: number;
+  /** Every match was counted (the rows' `matches`); else only those of the sessions read. */
+  complete: boolean;
 }
+
+export interface SearchIndexedOptions {
+  /** Count every match: read every session that may hold one, not only the newest. */
+  countAll?: boolean | undefined;
+  /** How many of the newest sessions are read first (four times as many each time after). */
+  firstBatch?: number | undefined;
+}
+
+/** How many of the newest sessions a search for the newest hits reads first. */
+const FIRST_BATCH = 64;
 
 function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
   const place = f.place as RecordPlace;
@@ -236,12 +257,73 @@ async function withText(
   return { rows: out, changed: wanted.length - texts.size };
 }
 
-/** The hits of `query` among the selected sessions (`temp.selected`), as search.sql gives them. */
+/** A selected live session and the latest time a hit of it can have (search-newest.sql). */
+interface Newest {
+  sid: number;
+  newest: number;
+}
+
+/**
+ * Whether no session of `rest` can hold a hit that search-found.sql would order before `last`:
+ * a session's hits are no later than its newest time, and among hits of one time the one of
+ * the greater sid comes first. `rest` is in that order, newest first, so its first decides.
+ */
+function noneNewer(last: FoundRowAt, rest: Newest | undefined): boolean {
+  if (rest === undefined) return true;
+  return last.at_us > rest.newest || (last.at_us === rest.newest && last.sid > rest.sid);
+}
+
+/**
+ * Searches `files`, all in the store, newest session first: `first` sessions, then four times as
+ * many each time, until the newest `limit` hits are known (noneNewer) or every file is read. The
+ * hits so far are ordered after each batch (search-found.sql), and the last ordering is the
+ * answer, with whether it counted every match.
+ */
+async function searchNewestFirst(
+  ctx: AnalyticsContext,
+  dir: string,
+  files: readonly SelectedFile[],
+  search: { needle: Uint8Array; cases: CasePairs; role: string | null; limit: number },
+  first: number,
+): Promise<{ found: FoundRowAt[]; changed: number; complete: boolean }> {
+  const newest = new Map(
+    (await jsonArray<Newest>(ctx.conn, 'internal/search-newest')).map((n) => [n.sid, n]),
+  );
+  const order = files
+    .map((f) => newest.get(f.sid) ?? { sid: f.sid, newest: Number.POSITIVE_INFINITY })
+    .sort((a, b) => b.newest - a.newest || b.sid - a.sid);
+  const bySid = new Map(files.map((f) => [f.sid, f]));
+  let changed = 0;
+  let size = first;
+  for (let done = 0; ; size *= 4) {
+    // in the order of their records within a batch: the store is read in runs
+    const batch = order
+      .slice(done, done + size)
+      .map((o) => bySid.get(o.sid) as SelectedFile)
+      .sort((a, b) => a.sid - b.sid);
+    done += batch.length;
+    changed += await searchLive(ctx.conn, dir, batch, search.needle, search.cases);
+    const found = await ctx.rows<FoundRowAt>('internal/search-found', {
+      role: search.role,
+      limit: search.limit,
+    });
+    if (done >= order.length) return { found, changed, complete: true };
+    const last = found[search.limit - 1];
+    if (last && noneNewer(last, order[done])) return { found, changed, complete: false };
+  }
+}
+
+/**
+ * The hits of `query` among the selected sessions (`temp.selected`), as search.sql gives them:
+ * the newest `limit`, and how many there are (every one with countAll, else those counted
+ * until the newest were known).
+ */
 export async function searchIndexed(
   ctx: AnalyticsContext,
   query: string,
   role: string | null,
   limit: number,
+  opts: SearchIndexedOptions = {},
 ): Promise<IndexSearch> {
   const { conn } = ctx;
   // a first search reads every file: its workers load while the index is looked at
@@ -250,13 +332,12 @@ export async function searchIndexed(
   );
   if (unsigned > 0) (await import('./parse-pool.js')).prestartWorkers(unsigned);
   const store = await storeDir(conn);
-  let changed: number;
-  let files: SelectedFile[];
+  let live: { files: SelectedFile[]; changed: number; found?: FoundRowAt[]; complete: boolean };
   try {
     await tidyStores(conn, store.dir);
     // One transaction from the case table to the signatures made with it: one commit, and a
     // failure keeps neither.
-    const live = await inTransaction(conn, async () => {
+    const searched = await inTransaction(conn, async () => {
       // first: a DuckDB that lowers otherwise drops every signature
       const cases = await casePairs(conn);
       const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
@@ -266,17 +347,29 @@ export async function searchIndexed(
       // no session may hold it, and no archive to look in: nothing to order or count
       if (listed.length === 0 && !ctx.selection.archived) return undefined;
       await conn.run(loadSql('internal/search-hits-table'));
-      return { files: listed, changed: await searchLive(conn, store.dir, listed, needle, cases) };
+      if (ctx.selection.archived) {
+        await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
+      }
+      const first = opts.firstBatch ?? FIRST_BATCH;
+      // a session with no record yet is read whole to be signed: that search reads every one
+      if (!opts.countAll && listed.length > first && listed.every((f) => f.place)) {
+        const search = { needle, cases, role, limit };
+        const newest = await searchNewestFirst(ctx, store.dir, listed, search, first);
+        return { files: listed, ...newest };
+      }
+      const changed = await searchLive(conn, store.dir, listed, needle, cases);
+      return { files: listed, changed, complete: true };
     });
-    if (live === undefined) return { rows: [], changed: 0 };
-    ({ files, changed } = live);
+    if (searched === undefined) return { rows: [], changed: 0, complete: true };
+    live = searched;
   } finally {
     store.done();
   }
-  if (ctx.selection.archived) {
-    await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
-  }
-  const found = await ctx.rows<FoundRow>('internal/search-found', { role, limit });
+  const { files } = live;
+  const ordered =
+    live.found ?? (await ctx.rows<FoundRowAt>('internal/search-found', { role, limit }));
+  // the time in microseconds is for the order, not the answer
+  const found = ordered.map(({ at_us: _, ...row }): FoundRow => row);
   // the checkpoint of new signatures runs on DuckDB's thread while this one reads the text shown
   const settling = files.some((f) => !f.place) ? ctx.settle() : Promise.resolve();
   const [settled, text] = await Promise.allSettled([
@@ -285,6 +378,9 @@ export async function searchIndexed(
   ]);
   if (settled.status === 'rejected') throw settled.reason;
   if (text.status === 'rejected') throw text.reason;
-  changed += text.value.changed;
-  return { rows: text.value.rows, changed };
+  return {
+    rows: text.value.rows,
+    changed: live.changed + text.value.changed,
+    complete: live.complete,
+  };
 }

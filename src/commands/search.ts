@@ -20,6 +20,8 @@ export interface SearchOptions extends AnalyticsOptions {
   n?: string | number | undefined;
   json?: boolean | undefined;
   csv?: boolean | undefined;
+  /** Count every match, not only those met until the newest -n were known. */
+  countAll?: boolean | undefined;
 }
 
 const ROLES = ['user', 'assistant', 'system', 'tool'] as const;
@@ -41,8 +43,13 @@ export interface SearchHit {
 export interface SearchResult {
   query: string;
   hits: SearchHit[];
-  /** All matches before -n. */
+  /** The matches counted: all of them when `complete`, else at least this many. */
   matches: number;
+  /**
+   * Every match was counted. A search for the newest hits stops reading once it knows them
+   * (search-index.ts), so its count is of the sessions it read; --count-all reads every one.
+   */
+  complete: boolean;
   skipped: SkippedFile[];
   notices: string[];
 }
@@ -71,8 +78,8 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
   }
   const limit = opts.n === undefined ? 20 : parsePositiveInt(opts.n, '-n');
   return withAnalytics(opts, async (ctx) => {
-    const rows = await foundRows(ctx, opts.from !== undefined, query, role, limit);
-    const hits = rows.map(
+    const found = await foundRows(ctx, opts, query, role, limit);
+    const hits = found.rows.map(
       (r): SearchHit => ({
         sessionId: r.session_id,
         file: r.file,
@@ -89,40 +96,46 @@ export async function search(text: string, opts: SearchOptions): Promise<SearchR
     return {
       query,
       hits,
-      matches: rows[0]?.matches ?? 0,
+      matches: found.rows[0]?.matches ?? 0,
+      complete: found.complete,
       skipped: ctx.skipped,
       notices: ctx.notices,
     };
   });
 }
 
-/** The hits, newest first: over the index's full-text signatures, or a pool's text. */
+/**
+ * The hits, newest first, and whether every match was counted: over the index's full-text
+ * signatures, or a pool's text (whose scan counts them all).
+ */
 async function foundRows(
   ctx: AnalyticsContext,
-  fromPool: boolean,
+  opts: SearchOptions,
   query: string,
   role: string | null,
   limit: number,
-): Promise<SearchRow[]> {
-  if (fromPool) {
+): Promise<{ rows: SearchRow[]; complete: boolean }> {
+  if (opts.from !== undefined) {
     await ctx.loadText();
-    return ctx.rows<SearchRow>('internal/search', { needle: query.toLowerCase(), role, limit });
+    const params = { needle: query.toLowerCase(), role, limit };
+    return { rows: await ctx.rows<SearchRow>('internal/search', params), complete: true };
   }
   const { searchIndexed } = await import('../analytics/search-index.js');
-  const found = await searchIndexed(ctx, query, role, limit);
+  const found = await searchIndexed(ctx, query, role, limit, { countAll: opts.countAll === true });
   const note = textNotice({ read: 0, changed: found.changed });
   if (note) {
     ctx.notices.push(note);
     passing.met = true; // not an answer to file (transient.ts)
   }
   // search-index.ts reads search-found.sql's rows untyped; they are search.sql's
-  return found.rows;
+  return found;
 }
 
 export function searchJson(r: SearchResult): unknown {
   return {
     query: r.query,
     matches: r.matches,
+    matchesComplete: r.complete,
     hits: r.hits,
     skipped: r.skipped,
   };
@@ -173,9 +186,19 @@ export function renderSearch(
   if (r.hits.length === 0) {
     return withNotes({ stdout: `No match for '${r.query}'\n` }, r.skipped, r.notices);
   }
-  const foot =
-    r.hits.length < r.matches
-      ? `${r.hits.length} of ${r.matches} matches, newest first (-n for more)`
-      : `${r.matches} ${plural(r.matches, 'match', 'matches')}, newest first`;
-  return withNotes({ stdout: `${tableText(columns, r.hits)}\n\n${foot}\n` }, r.skipped, r.notices);
+  return withNotes(
+    { stdout: `${tableText(columns, r.hits)}\n\n${foot(r)}\n` },
+    r.skipped,
+    r.notices,
+  );
+}
+
+/** The line under the hits: how many, of how many matches. */
+function foot(r: SearchResult): string {
+  if (!r.complete) {
+    return `${r.hits.length} newest of ${r.matches}+ matches (-n for more; --count-all counts all)`;
+  }
+  return r.hits.length < r.matches
+    ? `${r.hits.length} of ${r.matches} matches, newest first (-n for more)`
+    : `${r.matches} ${plural(r.matches, 'match', 'matches')}, newest first`;
 }

@@ -268,6 +268,35 @@ describe('search', () => {
     expect(grok('search', 'x', '--role', 'robot').code).toBe(2);
   });
 
+  test('a later search reads the newest sessions until it knows the newest hits; --count-all counts every one', () => {
+    for (let i = 0; i < 100; i++) {
+      const start = new Date(Date.UTC(2025, 10, 1) + i * 3_600_000).toISOString();
+      writeSession(h.sessions, { start, content: `auth middleware, take ${i}` });
+    }
+    // the first search reads every session: it counts every match
+    const first = json('search', 'auth middleware');
+    expect(first).toMatchObject({ matches: 100, matchesComplete: true });
+    // (each in other letters: an answer already given, as the first one's is, is given again)
+    const later = json('search', 'AUTH middleware');
+    const newest = Array.from({ length: 20 }, (_, i) =>
+      fileNameFor(new Date(Date.UTC(2025, 10, 1) + (99 - i) * 3_600_000).toISOString()),
+    );
+    expect(later.hits.map((x: { file: string }) => x.file)).toEqual(newest);
+    expect(later.matchesComplete).toBe(false);
+    expect(later.matches).toBeGreaterThanOrEqual(20);
+    expect(later.matches).toBeLessThan(100);
+    const text = grok('search', 'auth MIDDLEWARE');
+    expect(text.stdout).toContain(
+      `20 newest of ${later.matches}+ matches (-n for more; --count-all counts all)`,
+    );
+    const all = json('search', 'auth middleware', '--count-all');
+    expect(all).toMatchObject({ matches: 100, matchesComplete: true });
+    expect(all.hits).toEqual(later.hits);
+    expect(grok('search', 'auth middleware', '--count-all').stdout).toContain(
+      '20 of 100 matches, newest first (-n for more)',
+    );
+  });
+
   test('escape sequences a session holds never reach the terminal raw: show, search, list', () => {
     const evil = 'clear\u001b[2J\u001b[H and copy \u001b]52;c;ZXZpbA==\u0007 done \u001b[8mhidden';
     const path = writeSession(h.sessions, { start: '2025-11-08T10:00:00Z', content: evil });

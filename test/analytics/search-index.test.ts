@@ -163,6 +163,27 @@ async function indexed(q: string, role: string | null, limit = 1_000_000): Promi
   return withAnalytics({}, async (ctx) => (await searchIndexed(ctx, q, role, limit)).rows);
 }
 
+/** A hit without the count beside it, which a search for the newest hits makes as it reads. */
+function withoutCount(row: object): object {
+  const { matches: _, ...rest } = row as { matches: unknown };
+  return rest;
+}
+
+/**
+ * The count a search gave, against the `total` a scan of every session finds: that total when it
+ * says it counted all, else at least the hits it shows and at most the total.
+ */
+function counted(found: { rows: object[]; complete: boolean }, total: number, limit: number): void {
+  const matches = (found.rows[0] as { matches?: number } | undefined)?.matches ?? 0;
+  if (found.complete) {
+    expect(matches).toBe(total);
+    return;
+  }
+  expect(found.rows).toHaveLength(limit);
+  expect(matches).toBeGreaterThanOrEqual(limit);
+  expect(matches).toBeLessThanOrEqual(total);
+}
+
 describe('search over its index gives what the scan gave', () => {
   test('every query over the samples and a generated corpus, first and later searches', async () => {
     for (const name of readdirSync(join(FIXTURES, 'sessions'))) {
@@ -183,14 +204,103 @@ describe('search over its index gives what the scan gave', () => {
       compared++;
       if (want.length > 0) withHits++;
       if (i % 20 === 0) {
-        const top = await indexed(q, role, 3);
-        expect(top, JSON.stringify(q)).toEqual(want.slice(0, 3).map((w) => ({ ...w })));
+        // the newest three, read from the newest sessions: counted only so far, unless all were read
+        const top = await withAnalytics({}, (ctx) => searchIndexed(ctx, q, role, 3));
+        expect(top.rows.map(withoutCount), JSON.stringify(q)).toEqual(
+          want.slice(0, 3).map(withoutCount),
+        );
+        counted(top, want.length, 3);
       }
     }
     expect(compared).toBe(140);
     // the queries find things: a comparison of empty answers would prove nothing
     expect(withHits).toBeGreaterThan(90);
   }, 600_000);
+
+  test('a search for the newest hits reads the newest sessions and gives the newest of the scan, whatever the times', async () => {
+    // times a session's order does not tell: sessions begun within seconds of each other, messages
+    // with no time (the session's start stands for it), a message days after its session began,
+    // or before it, messages out of order, and one instant in many sessions
+    const r = rng(23);
+    const SHARED = '2025-10-02T00:00:00.000Z';
+    for (let i = 0; i < 90; i++) {
+      const start = new Date(Date.UTC(2025, 9, 1) + Math.floor(i / 3) * 3_600_000 + i * 1000);
+      const s = makeSession({ start: start.toISOString(), content: sentence(r, 2 + (i % 5)) });
+      const messages = s.messages as Record<string, unknown>[];
+      const last = messages[2] as Record<string, unknown>;
+      last.content = sentence(r, 3);
+      if (r() < 0.5)
+        last.toolCalls = [
+          { tool: 'Bash', parameters: { q: sentence(r, 2) }, result: sentence(r, 2) },
+        ];
+      for (const m of messages.slice(1)) {
+        const pick = r();
+        if (pick < 0.25) delete m.timestamp;
+        else if (pick < 0.35)
+          m.timestamp = new Date(start.getTime() + r() * 40 * 86_400_000).toISOString();
+        else if (pick < 0.45)
+          m.timestamp = new Date(start.getTime() - r() * 86_400_000).toISOString();
+        // the same instant in several sessions
+        else if (pick < 0.55) m.timestamp = SHARED;
+      }
+      // sessions whose newest time is that instant: hits of one time, ordered by session
+      if (i % 9 === 0) for (const m of messages.slice(1)) m.timestamp = SHARED;
+      if (i % 9 === 1) (messages[1] as Record<string, unknown>).timestamp = SHARED;
+      writeFileSync(join(h.sessions, fileNameFor(start.toISOString())), JSON.stringify(s));
+    }
+    await indexed('auth', null); // every session signed: later searches read the store
+    let early = 0;
+    let withHits = 0;
+    for (const [i, q] of queries().entries()) {
+      if (i % 2 !== 0) continue;
+      const role = i % 6 === 2 ? 'assistant' : i % 6 === 4 ? 'tool' : null;
+      const want = await scanned(q, role);
+      if (want.length > 5) withHits++;
+      for (const limit of [1, 2, 5]) {
+        for (const firstBatch of [1, 4]) {
+          const got = await withAnalytics({}, (ctx) =>
+            searchIndexed(ctx, q, role, limit, { firstBatch }),
+          );
+          const what = JSON.stringify({ q, role, limit, firstBatch });
+          expect(got.rows.map(withoutCount), what).toEqual(want.slice(0, limit).map(withoutCount));
+          counted(got, want.length, limit);
+          if (!got.complete) early++;
+        }
+      }
+      // --count-all: every session that may hold it is read, and every match counted
+      const all = await withAnalytics({}, (ctx) =>
+        searchIndexed(ctx, q, role, 2, { firstBatch: 1, countAll: true }),
+      );
+      expect(all.complete).toBe(true);
+      counted(all, want.length, 2);
+    }
+    // the searches did stop early, often: otherwise this compared full reads only
+    expect(withHits).toBeGreaterThan(20);
+    expect(early).toBeGreaterThan(100);
+  }, 600_000);
+
+  test('hits of one time are ordered by session even when the newest-first reading meets them apart', async () => {
+    // the older session is read first (a later message of its, which does not match), but its hit
+    // is of the instant the newer session's only messages have: the newer session's hit comes
+    // first, so its reading is not skipped
+    const T = '2025-10-05T12:00:00.000Z';
+    const older = makeSession({ start: '2025-10-01T00:00:00Z', content: 'quokka here' });
+    const olderMessages = older.messages as Record<string, unknown>[];
+    (olderMessages[1] as Record<string, unknown>).timestamp = T;
+    (olderMessages[2] as Record<string, unknown>).timestamp = '2025-10-05T17:00:00.000Z';
+    writeFileSync(join(h.sessions, fileNameFor('2025-10-01T00:00:00Z')), JSON.stringify(older));
+    const newer = makeSession({ start: '2025-10-02T00:00:00Z', content: 'quokka there' });
+    for (const m of (newer.messages as Record<string, unknown>[]).slice(1)) m.timestamp = T;
+    writeFileSync(join(h.sessions, fileNameFor('2025-10-02T00:00:00Z')), JSON.stringify(newer));
+    await indexed('quokka', null);
+    const first = await withAnalytics({}, (ctx) =>
+      searchIndexed(ctx, 'quokka', null, 1, { firstBatch: 1 }),
+    );
+    expect(first.rows.map((r) => r.file)).toEqual([fileNameFor('2025-10-02T00:00:00Z')]);
+    expect(first.rows.map(withoutCount)).toEqual(
+      (await scanned('quokka', null)).slice(0, 1).map(withoutCount),
+    );
+  }, 120_000);
 
   test('a first search, which reads every file, finds what the scan finds for any needle', async () => {
     for (const name of readdirSync(join(FIXTURES, 'sessions-extra'))) {
