@@ -1,16 +1,19 @@
 -- The selected live sessions' files a search must read, as one JSON array (see jsonArray in
 -- sql-files.ts), each with where its record is in the store when the index has its signature:
 -- those with no signature yet, and those whose signature may hold every trigram key of the
--- needle. A key sets two bits of a signature of n bits; $places holds, for each key, where its
+-- needle; with a signature, its newest too (search-newest.sql), in epoch microseconds (exact in
+-- a double). A key sets two bits of a signature of n bits; $places holds, for each key, where its
 -- two bits are as fractions of n (search-grams.ts: gramPlaces), and bit p = floor(fraction * n),
 -- as mayHold computes it. Bit p is bit p % 8 of byte p / 8, and get_bit numbers the bits of a
 -- byte from its top, so it reads bit p at p XOR 7.
 WITH sig AS (
-  SELECT sid, store, pos, length, bits::BIT AS b, octet_length(bits) * 8 AS n FROM search_grams
+  SELECT sid, store, pos, length, newest, bits::BIT AS b, octet_length(bits) * 8 AS n
+  FROM search_grams
 )
 SELECT to_json(list({
   'sid': f.sid, 'path': f.path, 'size': f.size::DOUBLE, 'mtimeMs': f.mtime_ms,
-  'place': CASE WHEN g.sid IS NOT NULL THEN {'store': g.store, 'at': g.pos::DOUBLE, 'length': g.length} END
+  'place': CASE WHEN g.sid IS NOT NULL THEN {'store': g.store, 'at': g.pos::DOUBLE, 'length': g.length} END,
+  'newest': epoch_us(g.newest)::DOUBLE
 } ORDER BY f.sid))::VARCHAR AS files
 FROM files f LEFT JOIN sig g USING (sid)
 WHERE f.source = 'live' AND f.status = 'ok' AND f.sid IN (SELECT sid FROM temp.selected_sids)

@@ -1,17 +1,13 @@
--- The latest time a hit of each selected live session can have, as one JSON array (see jsonArray
--- in sql-files.ts): a hit's time is its message's, or the session's start for a message without
--- one (search-found.sql), so no hit of a session is later than the greater of its start and its
--- latest message. In epoch microseconds, as search-found.sql gives a hit's (exact in a double).
--- A search that wants only the newest hits reads the sessions in this order, newest first, and
--- stops once no session left could hold a hit newer than those it has (search-index.ts).
-SELECT to_json(list({
-  'sid': s.sid,
-  'newest': epoch_us(greatest(s.start_time, coalesce(m.last, s.start_time)))::DOUBLE
-}))::VARCHAR AS newest
-FROM temp.selected s
-LEFT JOIN (
-  SELECT sid, max(ts) AS last FROM message_rows
-  WHERE sid IN (SELECT sid FROM temp.selected_sids)
-  GROUP BY sid
-) m USING (sid)
-WHERE s.source = 'live'
+-- The newest of each signature just made (search-index.ts): the latest time a hit of its session
+-- can have. A hit's time is its message's, or the session's start for a message without one
+-- (search-found.sql), so no hit of a session is later than the greater of its start and its
+-- latest message. A search that wants only the newest hits reads the sessions in this order,
+-- newest first, and stops once no session left could hold a hit newer than those it has.
+UPDATE search_grams g SET newest = n.newest
+FROM (
+  SELECT s.sid, greatest(s.start_time, coalesce(max(m.ts), s.start_time)) AS newest
+  FROM sessions s LEFT JOIN message_rows m USING (sid)
+  WHERE s.sid IN (SELECT sid FROM search_grams WHERE newest IS NULL)
+  GROUP BY s.sid, s.start_time
+) n
+WHERE g.sid = n.sid AND g.newest IS NULL

@@ -26,6 +26,7 @@ export const MIGRATION_STEPS = [
   '017-cost-rows',
   '018-dir-lines',
   '019-search-bits-uncompressed',
+  '020-search-newest',
 ] as const;
 
 export async function appliedSteps(conn: DuckDBConnection): Promise<string[]> {

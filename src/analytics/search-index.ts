@@ -41,6 +41,8 @@ interface SelectedFile {
   size: number;
   mtimeMs: number;
   place: RecordPlace | null;
+  /** The latest time a hit of it can have, in epoch microseconds, with its signature. */
+  newest: number | null;
 }
 
 /**
@@ -133,6 +135,8 @@ function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
   sigs.appendVarchar(place.store);
   sigs.appendBigInt(BigInt(place.at));
   sigs.appendInteger(place.length);
+  // search-newest.sql's, before the signature is committed
+  sigs.appendNull();
   sigs.endRow();
 }
 
@@ -141,10 +145,10 @@ function appendSignature(sigs: DuckDBAppender, f: FileFound): void {
  * value, the 25,000 hits of a phrase in every session took the thread that also reads the store
  * some 40 ms.
  */
-function appendHits(ap: DuckDBAppender, found: readonly FileFound[]): void {
+function appendHits(ap: DuckDBAppender, found: readonly FileFound[]): number {
   let n = 0;
   for (const f of found) n += f.rows.length >> 1;
-  if (n === 0) return;
+  if (n === 0) return 0;
   const sids = new Int32Array(n);
   const seqs = new Int32Array(n);
   // NaN for a message's (NULL)
@@ -160,11 +164,13 @@ function appendHits(ap: DuckDBAppender, found: readonly FileFound[]): void {
     }
   }
   appendColumns(ap, n, [copyCol(sids), copyCol(seqs), nullableInt32Col(idxs), nullCol]);
+  return n;
 }
 
 /**
  * Finds the rows holding the needle in `files` (those search-files.sql says may hold it, and those
- * with no signature yet), into temp.search_hits, in the caller's transaction.
+ * with no signature yet), into temp.search_hits, in the caller's transaction: how many files
+ * changed since the refresh, and how many rows were found.
  */
 async function searchLive(
   conn: DuckDBConnection,
@@ -172,9 +178,9 @@ async function searchLive(
   files: readonly SelectedFile[],
   bytes: Uint8Array,
   cases: CasePairs,
-): Promise<number> {
+): Promise<{ changed: number; hits: number }> {
   const toRead: SearchFile[] = files.map((f) => ({ ...f, place: f.place ?? undefined }));
-  if (toRead.length === 0) return 0;
+  if (toRead.length === 0) return { changed: 0, hits: 0 };
   const { searchInFiles, searchInStore } = await import('./parse-pool.js');
   const search = toRead.every((f) => f.place) ? searchInStore : searchInFiles;
   const shown = progress(
@@ -182,6 +188,7 @@ async function searchLive(
     toRead.filter((f) => !f.place).length,
   );
   let changed = 0;
+  let found = 0;
   try {
     const hits = await conn.createAppender('search_hits', 'main', 'temp');
     // a record lost and made again: its old signature goes before the new one is written
@@ -199,7 +206,7 @@ async function searchLive(
           else appendSignature(sigs, found);
         }
       }
-      appendHits(hits, chunk);
+      found += appendHits(hits, chunk);
       shown.update(made);
     }
     hits.closeSync();
@@ -213,10 +220,11 @@ async function searchLive(
       for (const f of remade) appendSignature(again, f);
       again.closeSync();
     }
+    if (made > 0) await conn.run(loadSql('internal/search-newest'));
   } finally {
     shown.end();
   }
-  return changed;
+  return { changed, hits: found };
 }
 
 const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
@@ -257,27 +265,23 @@ async function withText(
   return { rows: out, changed: wanted.length - texts.size };
 }
 
-/** A selected live session and the latest time a hit of it can have (search-newest.sql). */
-interface Newest {
-  sid: number;
-  newest: number;
-}
-
 /**
  * Whether no session of `rest` can hold a hit that search-found.sql would order before `last`:
  * a session's hits are no later than its newest time, and among hits of one time the one of
  * the greater sid comes first. `rest` is in that order, newest first, so its first decides.
  */
-function noneNewer(last: FoundRowAt, rest: Newest | undefined): boolean {
+function noneNewer(last: FoundRowAt, rest: SelectedFile | undefined): boolean {
   if (rest === undefined) return true;
-  return last.at_us > rest.newest || (last.at_us === rest.newest && last.sid > rest.sid);
+  const newest = rest.newest ?? Number.POSITIVE_INFINITY;
+  return last.at_us > newest || (last.at_us === newest && last.sid > rest.sid);
 }
 
 /**
  * Searches `files`, all in the store, newest session first: `first` sessions, then four times as
  * many each time, until the newest `limit` hits are known (noneNewer) or every file is read. The
- * hits so far are ordered after each batch (search-found.sql), and the last ordering is the
- * answer, with whether it counted every match.
+ * hits so far (`hits` of them already in, the archived sessions') are ordered after a batch
+ * (search-found.sql) once there are `limit` of them; that ordering is then the answer, with
+ * whether it counted every match. Every file read: the caller orders them.
  */
 async function searchNewestFirst(
   ctx: AnalyticsContext,
@@ -285,29 +289,26 @@ async function searchNewestFirst(
   files: readonly SelectedFile[],
   search: { needle: Uint8Array; cases: CasePairs; role: string | null; limit: number },
   first: number,
-): Promise<{ found: FoundRowAt[]; changed: number; complete: boolean }> {
-  const newest = new Map(
-    (await jsonArray<Newest>(ctx.conn, 'internal/search-newest')).map((n) => [n.sid, n]),
-  );
-  const order = files
-    .map((f) => newest.get(f.sid) ?? { sid: f.sid, newest: Number.POSITIVE_INFINITY })
-    .sort((a, b) => b.newest - a.newest || b.sid - a.sid);
-  const bySid = new Map(files.map((f) => [f.sid, f]));
+  hits: number,
+): Promise<{ found?: FoundRowAt[]; changed: number; complete: boolean }> {
+  const newest = (f: SelectedFile) => f.newest ?? Number.POSITIVE_INFINITY;
+  const order = [...files].sort((a, b) => newest(b) - newest(a) || b.sid - a.sid);
   let changed = 0;
   let size = first;
   for (let done = 0; ; size *= 4) {
     // in the order of their records within a batch: the store is read in runs
-    const batch = order
-      .slice(done, done + size)
-      .map((o) => bySid.get(o.sid) as SelectedFile)
-      .sort((a, b) => a.sid - b.sid);
+    const batch = order.slice(done, done + size).sort((a, b) => a.sid - b.sid);
     done += batch.length;
-    changed += await searchLive(ctx.conn, dir, batch, search.needle, search.cases);
+    const read = await searchLive(ctx.conn, dir, batch, search.needle, search.cases);
+    changed += read.changed;
+    hits += read.hits;
+    if (done >= order.length) return { changed, complete: true };
+    // fewer than asked for: the newest are not all known yet
+    if (hits < search.limit) continue;
     const found = await ctx.rows<FoundRowAt>('internal/search-found', {
       role: search.role,
       limit: search.limit,
     });
-    if (done >= order.length) return { found, changed, complete: true };
     const last = found[search.limit - 1];
     if (last && noneNewer(last, order[done])) return { found, changed, complete: false };
   }
@@ -347,17 +348,19 @@ export async function searchIndexed(
       // no session may hold it, and no archive to look in: nothing to order or count
       if (listed.length === 0 && !ctx.selection.archived) return undefined;
       await conn.run(loadSql('internal/search-hits-table'));
+      let archived = 0;
       if (ctx.selection.archived) {
-        await conn.run(loadSql('internal/search-archived'), { needle: query.toLowerCase() });
+        const needle = { needle: query.toLowerCase() };
+        archived = (await conn.run(loadSql('internal/search-archived'), needle)).rowsChanged;
       }
       const first = opts.firstBatch ?? FIRST_BATCH;
       // a session with no record yet is read whole to be signed: that search reads every one
       if (!opts.countAll && listed.length > first && listed.every((f) => f.place)) {
         const search = { needle, cases, role, limit };
-        const newest = await searchNewestFirst(ctx, store.dir, listed, search, first);
+        const newest = await searchNewestFirst(ctx, store.dir, listed, search, first, archived);
         return { files: listed, ...newest };
       }
-      const changed = await searchLive(conn, store.dir, listed, needle, cases);
+      const { changed } = await searchLive(conn, store.dir, listed, needle, cases);
       return { files: listed, changed, complete: true };
     });
     if (searched === undefined) return { rows: [], changed: 0, complete: true };

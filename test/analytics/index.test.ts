@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   statSync,
   symlinkSync,
   unlinkSync,
@@ -148,6 +149,41 @@ describe('refresh', () => {
     } finally {
       index.close();
     }
+  });
+
+  test('search signatures made before each kept its newest get it, as one made now has it', async () => {
+    writeSession(h.sessions, { start: '2025-11-01T10:00:00Z', content: 'zebra one' });
+    const late = writeSession(h.sessions, { start: '2025-11-02T10:00:00Z', content: 'zebra two' });
+    // a message later than the others, and one without a time: its session's start stands for it
+    const s = JSON.parse(readFileSync(late, 'utf8'));
+    s.messages[2].timestamp = '2025-12-24T18:00:00.123Z';
+    delete s.messages[1].timestamp;
+    writeFileSync(late, JSON.stringify(s));
+    const searched = runGrok(['sessions', 'search', 'zebra'], h.env);
+    expect(searched.code, searched.stderr).toBe(0);
+    const newest = async () => {
+      const index = await openIndex(h.home);
+      try {
+        const r = await index.conn.runAndReadAll(
+          "SELECT strftime(newest AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') AS newest FROM search_grams ORDER BY sid",
+        );
+        return r.getRowObjectsJS();
+      } finally {
+        index.close();
+      }
+    };
+    const made = await newest();
+    expect(made).toEqual([
+      { newest: '2025-11-01T10:00:03.000' },
+      { newest: '2025-12-24T18:00:00.123' },
+    ]);
+    // The index as the step before 020 left it: signatures without their newest.
+    const old = await openIndex(h.home);
+    await old.conn.run(`
+      ALTER TABLE search_grams DROP COLUMN newest;
+      DELETE FROM schema_steps WHERE name = '020-search-newest';`);
+    old.close();
+    expect(await newest()).toEqual(made);
   });
 
   test('a refresh that finds one file added and one gone writes those lines of the manifest alone', async () => {

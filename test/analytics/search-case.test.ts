@@ -99,7 +99,7 @@ describe('the case table', () => {
 
       // a table stored by another DuckDB: the signatures made with it go, as it does
       await conn.run(`UPDATE search_case SET duckdb = 'v0.0.1'`);
-      await conn.run(`INSERT INTO search_grams VALUES (1, '\\x00'::BLOB, 'a', 0, 1)`);
+      await conn.run(`INSERT INTO search_grams VALUES (1, '\\x00'::BLOB, 'a', 0, 1, NULL)`);
       const other: CaseTable = { duckdb: 'v0.0.1', pairs: marked };
       expect([...(await casePairs(conn, other))]).toEqual(flat(own.pairs));
       expect(await stored(conn)).toEqual(own.pairs.map(([cp, low]) => [cp, low, own.duckdb]));
