@@ -32,9 +32,13 @@ import { valueText } from './session-rows.js';
 
 export interface SearchFile {
   sid: number;
-  path: string;
-  size: number;
-  mtimeMs: number;
+  /**
+   * The file as the index read it: absent for a session with a record, whose file is read only
+   * when the record cannot be (FileFound.unread).
+   */
+  path?: string | undefined;
+  size?: number | undefined;
+  mtimeMs?: number | undefined;
   /** Where its record is, when the index has a signature for it. */
   place: RecordPlace | undefined;
 }
@@ -57,6 +61,8 @@ export interface FileFound {
   place: RecordPlace | undefined;
   /** The rows that hold the needle: seq then idx for each (rowsHolding), idx -1 for a message. */
   rows: Int32Array;
+  /** Its record could not be read, and its file was not given: nothing was read. */
+  unread?: boolean;
 }
 
 let cached: { cases: CasePairs; map: CaseMap } | undefined;
@@ -148,7 +154,7 @@ function readFile(
   let rows: StoredRows;
   const start = out.at;
   try {
-    const { text, size, mtimeMs } = readRegularTextSync(file.path);
+    const { text, size, mtimeMs } = readRegularTextSync(file.path as string);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return gone;
     const parsed = parseJsonObject(text);
     if (!parsed.ok) return gone;
@@ -169,6 +175,16 @@ function readFile(
     rows: grams.holdsAll(keys) ? rowsHolding(rows, job.needle) : new Int32Array(0),
   };
 }
+
+/** What is found of a session whose record cannot be read, and whose file was not given. */
+const unread: FileFound = {
+  sid: 0,
+  changed: false,
+  signature: undefined,
+  place: undefined,
+  rows: new Int32Array(0),
+  unread: true,
+};
 
 /** Where stored records are read and how they are searched: the finder's, where there is one. */
 function recordSearch(): {
@@ -248,6 +264,7 @@ export function searchFiles(job: SearchJob): FileFound[] {
             : undefined;
         if (rows)
           out.push({ sid: f.sid, changed: false, signature: undefined, place: undefined, rows });
+        else if (f.path === undefined) out.push({ ...unread, sid: f.sid });
         else fromFile(f);
       }
     }

@@ -20,6 +20,7 @@ import type { DuckDBAppender, DuckDBConnection, DuckDBValue } from '@duckdb/node
 import { progress } from '../render/progress.js';
 import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import type { AnalyticsContext } from './analytics-run.js';
+import type { IndexedFile } from './parse-files.js';
 import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
@@ -27,7 +28,7 @@ import type { CasePairs } from './search-grams.js';
 import { gramPlaces, needleGrams, searchNeedle } from './search-grams.js';
 import type { RecordPlace } from './search-store.js';
 import type { SessionText } from './session-rows.js';
-import { jsonArray, loadSql } from './sql-files.js';
+import { jsonArray, jsonValues, loadSql } from './sql-files.js';
 import { inTransaction } from './transaction.js';
 import { appendColumns, copyCol, nullableInt32Col, nullCol } from './write-rows.js';
 
@@ -35,14 +36,46 @@ function listValue(items: readonly (string | number)[]): DuckDBValue {
   return JSON.stringify(items);
 }
 
-interface SelectedFile {
-  sid: number;
-  path: string;
-  size: number;
-  mtimeMs: number;
-  place: RecordPlace | null;
-  /** The latest time a hit of it can have, in epoch microseconds, with its signature. */
-  newest: number | null;
+/**
+ * A selected session a search reads: from its file (no signature yet), or its record in the
+ * store, with its newest (the latest time a hit of it can have, in epoch microseconds).
+ */
+type SelectedFile =
+  | (IndexedFile & { place?: undefined; newest?: undefined })
+  | { sid: number; path?: undefined; place: RecordPlace; newest: number | null };
+
+/** search-files.sql's answer. */
+interface Listed {
+  read: IndexedFile[];
+  stored: { sid: number; store: string; at: number; length: number; newest: number | null }[];
+}
+
+/** The selected sessions `search-files.sql` lists, in the order of their sids. */
+async function listedFiles(conn: DuckDBConnection, needle: Uint8Array): Promise<SelectedFile[]> {
+  const [listed] = await jsonValues<[Listed]>(conn, ['internal/search-files'], {
+    places: listValue(gramPlaces(needleGrams(needle))),
+  });
+  const files: SelectedFile[] = [
+    ...listed.read,
+    ...listed.stored.map(({ sid, store, at, length, newest }) => ({
+      sid,
+      place: { store, at, length },
+      newest,
+    })),
+  ];
+  return files.sort((a, b) => a.sid - b.sid);
+}
+
+/** The files of `sids` as the index read them (search-paths.sql), by sid. */
+async function filesOf(
+  conn: DuckDBConnection,
+  sids: readonly number[],
+): Promise<Map<number, IndexedFile>> {
+  if (sids.length === 0) return new Map();
+  const files = await jsonArray<IndexedFile>(conn, 'internal/search-paths', {
+    sids: listValue(sids),
+  });
+  return new Map(files.map((f) => [f.sid, f]));
 }
 
 /**
@@ -170,7 +203,8 @@ function appendHits(ap: DuckDBAppender, found: readonly FileFound[]): number {
 /**
  * Finds the rows holding the needle in `files` (those search-files.sql says may hold it, and those
  * with no signature yet), into temp.search_hits, in the caller's transaction: how many files
- * changed since the refresh, and how many rows were found.
+ * changed since the refresh, and how many rows were found. A session whose record cannot be read
+ * back is read from its file, looked up then, and signed again.
  */
 async function searchLive(
   conn: DuckDBConnection,
@@ -179,13 +213,11 @@ async function searchLive(
   bytes: Uint8Array,
   cases: CasePairs,
 ): Promise<{ changed: number; hits: number }> {
-  const toRead: SearchFile[] = files.map((f) => ({ ...f, place: f.place ?? undefined }));
-  if (toRead.length === 0) return { changed: 0, hits: 0 };
+  if (files.length === 0) return { changed: 0, hits: 0 };
   const { searchInFiles, searchInStore } = await import('./parse-pool.js');
-  const search = toRead.every((f) => f.place) ? searchInStore : searchInFiles;
   const shown = progress(
     'indexing session files for search:',
-    toRead.filter((f) => !f.place).length,
+    files.filter((f) => !f.place).length,
   );
   let changed = 0;
   let found = 0;
@@ -197,17 +229,30 @@ async function searchLive(
     // the others are appended as they come, while the workers read on
     const sigs = await conn.createAppender('search_grams');
     let made = 0;
-    for await (const chunk of search(toRead, { needle: bytes, cases, store: dir })) {
-      for (const found of chunk) {
-        if (found.changed) changed++;
-        if (found.signature) {
-          made++;
-          if (signed.has(found.sid)) remade.push(found);
-          else appendSignature(sigs, found);
+    const read = async (toRead: SearchFile[]): Promise<number[]> => {
+      const unread: number[] = [];
+      const search = toRead.every((f) => f.place) ? searchInStore : searchInFiles;
+      for await (const chunk of search(toRead, { needle: bytes, cases, store: dir })) {
+        for (const f of chunk) {
+          if (f.unread) unread.push(f.sid);
+          if (f.changed) changed++;
+          if (f.signature) {
+            made++;
+            if (signed.has(f.sid)) remade.push(f);
+            else appendSignature(sigs, f);
+          }
         }
+        found += appendHits(hits, chunk);
+        shown.update(made);
       }
-      found += appendHits(hits, chunk);
-      shown.update(made);
+      return unread;
+    };
+    const unread = await read(files.map((f) => ({ ...f, place: f.place ?? undefined })));
+    if (unread.length > 0) {
+      // their files, read as files with no record: each gets a new one
+      await read(
+        [...(await filesOf(conn, unread)).values()].map((f) => ({ ...f, place: undefined })),
+      );
     }
     hits.closeSync();
     sigs.closeSync();
@@ -232,17 +277,17 @@ const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
 /** The text of the live hits shown, read from their files: the store holds it lowered. */
 async function withText(
   rows: FoundRow[],
-  files: ReadonlyMap<number, SelectedFile>,
+  files: ReadonlyMap<number, IndexedFile>,
 ): Promise<{ rows: SearchHitRow[]; changed: number }> {
   const wanted = [...new Set(rows.filter((r) => !hasText(r)).map((r) => r.sid))];
   if (wanted.length === 0) return { rows: rows.filter(hasText), changed: 0 };
   const { readTexts } = await import('./parse-pool.js');
-  const list = wanted.map((sid) => files.get(sid) as SelectedFile);
+  const list = wanted.flatMap((sid) => files.get(sid) ?? []);
   const texts = new Map<number, SessionText>();
   let i = 0;
   for await (const chunk of readTexts(list)) {
     for (const text of chunk) {
-      const sid = (list[i++] as SelectedFile).sid;
+      const sid = (list[i++] as IndexedFile).sid;
       if (text) texts.set(sid, text);
     }
   }
@@ -342,9 +387,7 @@ export async function searchIndexed(
       // first: a DuckDB that lowers otherwise drops every signature
       const cases = await casePairs(conn);
       const needle = new Uint8Array(Buffer.from(searchNeedle(query), 'utf8'));
-      const listed = await jsonArray<SelectedFile>(conn, 'internal/search-files', {
-        places: listValue(gramPlaces(needleGrams(needle))),
-      });
+      const listed = await listedFiles(conn, needle);
       // no session may hold it, and no archive to look in: nothing to order or count
       if (listed.length === 0 && !ctx.selection.archived) return undefined;
       await conn.run(loadSql('internal/search-hits-table'));
@@ -373,12 +416,13 @@ export async function searchIndexed(
     live.found ?? (await ctx.rows<FoundRowAt>('internal/search-found', { role, limit }));
   // the time in microseconds is for the order, not the answer
   const found = ordered.map(({ at_us: _, ...row }): FoundRow => row);
+  // the files of the live hits shown: looked up where the list left them out
+  const shown = await filesOf(conn, [
+    ...new Set(found.filter((r) => !hasText(r)).map((r) => r.sid)),
+  ]);
   // the checkpoint of new signatures runs on DuckDB's thread while this one reads the text shown
   const settling = files.some((f) => !f.place) ? ctx.settle() : Promise.resolve();
-  const [settled, text] = await Promise.allSettled([
-    settling,
-    withText(found, new Map(files.map((f) => [f.sid, f]))),
-  ]);
+  const [settled, text] = await Promise.allSettled([settling, withText(found, shown)]);
   if (settled.status === 'rejected') throw settled.reason;
   if (text.status === 'rejected') throw text.reason;
   return {
