@@ -275,12 +275,17 @@ const rows = [
     '≤ 3 s',
     ok(searches.first.seconds <= 3),
   ],
-  ...Object.entries(searches.later).map(([q, t]) => [
-    `later \`search ${q}\` (${t.matches} matches, median of 3)`,
-    s(t.seconds),
-    '≤ 0.3 s',
-    ok(t.seconds <= 0.3),
-  ]),
+  ...Object.entries(searches.later).map(([q, t]) => {
+    const counted = t.complete ? `${t.matches} matches` : `the newest of ${t.matches}+ matches`;
+    // --count-all reads every session that may hold it: reported, with no target
+    const all = q.endsWith('--count-all');
+    return [
+      `later \`search ${q}\` (${counted}, median of 3)`,
+      s(t.seconds),
+      all ? 'report' : '≤ 0.3 s',
+      all ? '' : ok(t.seconds <= 0.3),
+    ];
+  }),
 ];
 if (r.bigRss) {
   rows.push([

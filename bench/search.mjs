@@ -24,6 +24,11 @@ const BIN = argBin > 0 ? process.argv[argBin + 1] : join(ROOT, 'dist', 'grok.cjs
 
 /** Later searches: absent from the corpus, in ~190 rows, in ~25,000 rows of every session. */
 export const LATER_QUERIES = ['ResizeObserver', 'retry_cache_test(', 'auth middleware'];
+/**
+ * The same phrases with --count-all: every session that may hold them read, every match counted
+ * (a plain search reads the newest sessions until it knows the newest hits).
+ */
+export const COUNT_ALL_QUERIES = ['retry_cache_test(', 'auth middleware'];
 export const FIRST_QUERY = 'retry_cache_test(';
 
 const { NODE_EXTRA_CA_CERTS: _, ...cleanEnv } = process.env;
@@ -84,10 +89,14 @@ export function runSearchBench(d, runs = 5) {
   }
   for (const f of parts) unlinkSync(kept(f));
   const later = {};
-  for (const q of LATER_QUERIES) {
+  const searches = [
+    ...LATER_QUERIES.map((q) => [q, [q]]),
+    ...COUNT_ALL_QUERIES.map((q) => [`${q} --count-all`, [q, '--count-all']]),
+  ];
+  for (const [name, args] of searches) {
     const t = [];
-    for (let i = 0; i < runs; i++) t.push(timed(d.home, ['sessions', 'search', q, '--json']));
-    later[q] = t;
+    for (let i = 0; i < runs; i++) t.push(timed(d.home, ['sessions', 'search', ...args, '--json']));
+    later[name] = t;
   }
   const summary = (ts) => ({
     seconds: median(ts.map((t) => t.seconds)),
@@ -95,6 +104,7 @@ export function runSearchBench(d, runs = 5) {
     rssMb: Math.max(...ts.map((t) => t.rssMb ?? 0)),
     runs: ts.map((t) => t.seconds),
     matches: JSON.parse(ts[0].stdout).matches,
+    complete: JSON.parse(ts[0].stdout).matchesComplete,
   });
   return {
     first: summary(first),
@@ -111,17 +121,21 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const r = runSearchBench(d, opt('--runs', 5));
   const after = loadavg();
   const s = (x) => `${x.toFixed(2)} s`;
+  const met = (x, target) =>
+    target === '' ? '' : x.seconds <= Number(target.replace(/[^\d.]/g, '')) ? 'yes' : '**no**';
   const row = (name, x, target) =>
-    `| ${name} | ${s(x.seconds)} | ${s(x.cpu)} | ${x.runs.map((t) => t.toFixed(2)).join(' / ')} | ${x.rssMb.toFixed(0)} MB | ${x.matches} | ${target} | ${x.seconds <= Number(target.replace(/[^\d.]/g, '')) ? 'yes' : '**no**'} |`;
+    `| ${name} | ${s(x.seconds)} | ${s(x.cpu)} | ${x.runs.map((t) => t.toFixed(2)).join(' / ')} | ${x.rssMb.toFixed(0)} MB | ${x.matches}${x.complete ? '' : '+'} | ${target} | ${met(x, target)} |`;
   const lines = [
     `Date: ${new Date().toISOString().slice(0, 10)}`,
     `Machine: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}; load average ${before.map((x) => x.toFixed(1)).join(' ')} before, ${after.map((x) => x.toFixed(1)).join(' ')} after`,
     `Data: ${d.count.toLocaleString('en-US')} generated sessions (seed 42), ${(d.bytes / 2 ** 20).toFixed(0)} MB`,
     '',
-    '| search | wall (median) | CPU (median) | runs | peak RSS | matches | target | met |',
+    '| search | wall (median) | CPU (median) | runs | peak RSS | matches (+: counted until the newest were known) | target | met |',
     '|---|---|---|---|---|---|---|---|',
     row(`first \`search ${FIRST_QUERY}\` (no search index yet)`, r.first, '≤ 3 s'),
-    ...Object.entries(r.later).map(([q, x]) => row(`later \`search ${q}\``, x, '≤ 0.3 s')),
+    ...Object.entries(r.later).map(([q, x]) =>
+      row(`later \`search ${q}\``, x, q.endsWith('--count-all') ? '' : '≤ 0.3 s'),
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -33,6 +33,13 @@ export type ParseJob =
 
 const CHUNK = 100;
 const MIN_FILES_FOR_WORKERS = 400;
+/**
+ * The stored records a later search reads on this thread alone below this many bytes: starting
+ * its worker cost more than it saved. Measured on the bench's store: 1,024 sessions' records
+ * (42 MB) took 15-20 ms here alone against 47-54 ms with the worker; the whole store (417 MB)
+ * took the same time either way, two threads reading it no faster than the memory between them.
+ */
+const STORE_BYTES_FOR_WORKER = 256 * 2 ** 20;
 
 /** The worker's bundle (src/build/grok-bundle.ts) where the build made one, else its module. */
 function workerPath(): string | undefined {
@@ -227,11 +234,12 @@ async function* pooledHere<I, O>(
   items: readonly I[],
   job: (files: I[]) => ParseJob,
   inline: (chunk: I[]) => O,
+  worthAWorker: boolean,
 ): AsyncGenerator<O> {
   const path = workerPath();
   const chunks: I[][] = [];
   for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
-  if (!path || threadCount() < 2 || items.length < MIN_FILES_FOR_WORKERS) {
+  if (!path || threadCount() < 2 || !worthAWorker) {
     for (const chunk of chunks) yield inline(chunk);
     return;
   }
@@ -291,15 +299,19 @@ export function searchInFiles(
 
 /**
  * A search over files that all have their record in the store (a later search): the same answers
- * as searchInFiles, from this thread and one worker (pooledHere).
+ * as searchInFiles, from this thread and one worker (pooledHere), or this thread alone for fewer
+ * than STORE_BYTES_FOR_WORKER bytes of records.
  */
 export function searchInStore(
   files: readonly SearchFile[],
   job: Omit<SearchJob, 'files'>,
 ): AsyncGenerator<FileFound[]> {
+  let bytes = 0;
+  for (const f of files) bytes += f.place?.length ?? 0;
   return pooledHere(
     files,
     (chunk) => ({ kind: 'search', ...job, files: chunk }),
     (chunk) => searchFiles({ ...job, files: chunk }),
+    files.length >= MIN_FILES_FOR_WORKERS && bytes >= STORE_BYTES_FOR_WORKER,
   );
 }
