@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { testSwitch } from '../test-hooks.js';
 import {
   type FileToIndex,
   type IndexedFile,
@@ -40,6 +41,9 @@ const MIN_FILES_FOR_WORKERS = 400;
  * took the same time either way, two threads reading it no faster than the memory between them.
  */
 const STORE_BYTES_FOR_WORKER = 256 * 2 ** 20;
+/** STORE_BYTES_FOR_WORKER, or the test switch's (a test runs the worker on a small store). */
+const storeBytesForWorker = () =>
+  Number(testSwitch('STORE_BYTES_FOR_WORKER') ?? STORE_BYTES_FOR_WORKER);
 
 /** The worker's bundle (src/build/grok-bundle.ts) where the build made one, else its module. */
 function workerPath(): string | undefined {
@@ -312,6 +316,6 @@ export function searchInStore(
     files,
     (chunk) => ({ kind: 'search', ...job, files: chunk }),
     (chunk) => searchFiles({ ...job, files: chunk }),
-    files.length >= MIN_FILES_FOR_WORKERS && bytes >= STORE_BYTES_FOR_WORKER,
+    files.length >= MIN_FILES_FOR_WORKERS && bytes >= storeBytesForWorker(),
   );
 }

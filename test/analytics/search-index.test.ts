@@ -426,13 +426,14 @@ describe('search over its index gives what the scan gave', () => {
   }, 120_000);
 
   test('the built command, on its workers and this thread, gives the scan rows in its order', async () => {
-    // enough sessions for the workers: a first search on two, a later one on one beside this thread
+    // enough sessions for the workers: a first search on two, a later one on one beside this
+    // thread (which reads a store this small alone, but for the switch)
     writeCorpus(h.sessions, 450);
     type Hit = { file: string; message: number; kind: string; tool: string | null; time: string };
     const cli = (q: string, role?: string) => {
       const r = runGrok(
         ['sessions', 'search', q, '--json', '-n', '100000', ...(role ? ['--role', role] : [])],
-        { ...h.env, GROK_NO_ANSWER_CACHE: '1' },
+        { ...h.env, GROK_NO_ANSWER_CACHE: '1', GROK_TEST_STORE_BYTES_FOR_WORKER: '1' },
       );
       expect(r.code, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout) as { matches: number; hits: Hit[] };
