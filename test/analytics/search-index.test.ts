@@ -279,6 +279,51 @@ describe('search over its index gives what the scan gave', () => {
     expect(early).toBeGreaterThan(100);
   }, 600_000);
 
+  test('with archived sessions shown, a search for the newest hits gives the newest of the scan of both', async () => {
+    // archived sessions (their text in the index) the newest, live ones whose last messages run on
+    // into their times: the newest hits may be either's, and the archived ones are all there
+    // before the first batch is read
+    const r = rng(31);
+    for (let i = 0; i < 40; i++) {
+      const start = new Date(Date.UTC(2025, 10, 1) + i * 43_200_000).toISOString();
+      writeSession(h.sessions, { start, content: sentence(r, 3 + (i % 4)) });
+    }
+    const archived = runGrok(['sessions', 'archive', '--month', '2025-11', '--yes'], h.env);
+    expect(archived.code, archived.stderr).toBe(0);
+    for (let i = 0; i < 30; i++) {
+      const start = new Date(Date.UTC(2025, 9, 25) + i * 3_600_000 + 500).toISOString();
+      const s = makeSession({ start, content: sentence(r, 4) });
+      const last = (s.messages as Record<string, unknown>[])[2] as Record<string, unknown>;
+      last.timestamp = new Date(Date.parse(start) + r() * 30 * 86_400_000).toISOString();
+      writeFileSync(join(h.sessions, fileNameFor(start)), JSON.stringify(s));
+    }
+    const both = { includeArchived: true };
+    await withAnalytics(both, (ctx) => searchIndexed(ctx, 'auth', null, 1_000_000));
+    let early = 0;
+    for (const [i, q] of queries().entries()) {
+      if (i % 3 !== 0) continue;
+      const want = await withAnalytics(both, async (ctx) => {
+        await ctx.loadText();
+        return ctx.rows('internal/search', {
+          needle: q.toLowerCase(),
+          role: null,
+          limit: 1_000_000,
+        });
+      });
+      for (const limit of [1, 3]) {
+        const got = await withAnalytics(both, (ctx) =>
+          searchIndexed(ctx, q, null, limit, { firstBatch: 2 }),
+        );
+        expect(got.rows.map(withoutCount), JSON.stringify({ q, limit })).toEqual(
+          want.slice(0, limit).map(withoutCount),
+        );
+        counted(got, want.length, limit);
+        if (!got.complete) early++;
+      }
+    }
+    expect(early).toBeGreaterThan(10);
+  }, 600_000);
+
   test('hits of one time are ordered by session even when the newest-first reading meets them apart', async () => {
     // the older session is read first (a later message of its, which does not match), but its hit
     // is of the instant the newer session's only messages have: the newer session's hit comes
