@@ -37,8 +37,9 @@ const MIN_FILES_FOR_WORKERS = 400;
 /**
  * The stored records a later search reads on this thread alone below this many bytes: starting
  * its worker cost more than it saved. Measured on the bench's store: 1,024 sessions' records
- * (42 MB) took 15-20 ms here alone against 47-54 ms with the worker; the whole store (417 MB)
- * took the same time either way, two threads reading it no faster than the memory between them.
+ * (about 43 MB) took 15-20 ms here alone against 47-54 ms with the worker; the whole store
+ * (417 MB) took the same time either way, two threads reading it no faster than the memory
+ * between them.
  */
 const STORE_BYTES_FOR_WORKER = 256 * 2 ** 20;
 /** STORE_BYTES_FOR_WORKER, or the test switch's (a test runs the worker on a small store). */

@@ -154,6 +154,7 @@ function readFile(
   let rows: StoredRows;
   const start = out.at;
   try {
+    // given for every file read here: one with a record and no path is left unread (searchFiles)
     const { text, size, mtimeMs } = readRegularTextSync(file.path as string);
     if (size !== file.size || mtimeMs !== file.mtimeMs) return gone;
     const parsed = parseJsonObject(text);
