@@ -368,6 +368,42 @@ describe('search over its index gives what the scan gave', () => {
     expect(withHits).toBeGreaterThan(20);
   }, 600_000);
 
+  test('a first search commits its signatures as it goes, and a search killed after a commit leaves only good ones', async () => {
+    writeCorpus(h.sessions, 250);
+    const signed = async () =>
+      (
+        await rowsOfIndex(
+          h.home,
+          'SELECT count(*)::INTEGER AS n, count(newest)::INTEGER AS newest FROM search_grams',
+        )
+      )[0];
+    // every 7 signatures (a chunk of files is 100): killed after the first commit
+    const env = { ...h.env, GROK_NO_ANSWER_CACHE: '1', GROK_TEST_SEARCH_COMMIT_EVERY: '7' };
+    const killed = runGrok(['sessions', 'search', 'auth', '--json'], {
+      ...env,
+      GROK_FAULT: 'crash-after-search-commit',
+    });
+    expect(killed.code).toBeNull();
+    const after = await signed();
+    expect(after?.n).toBeGreaterThan(0);
+    expect(after?.n).toBeLessThan(250);
+    // each committed with its newest
+    expect(after?.newest).toBe(after?.n);
+    // the next search reads the rest, commits as it goes, and finds what the scan finds
+    const r = runGrok(['sessions', 'search', 'auth', '--json', '-n', '100000'], env);
+    expect(r.code, r.stderr).toBe(0);
+    const want = await scanned('auth', null);
+    const got = JSON.parse(r.stdout) as { matches: number; hits: { file: string }[] };
+    expect(got.matches).toBe(want.length);
+    expect(got.hits.map((x) => x.file)).toEqual(want.map((w) => w.file));
+    expect(await signed()).toEqual({ n: 250, newest: 250 });
+    // no store file left that no signature points into
+    const stores = await rowsOfIndex(h.home, 'SELECT DISTINCT store FROM search_grams');
+    expect(readdirSync(join(h.home, 'search')).sort()).toEqual(
+      stores.map((x) => x.store as string).sort(),
+    );
+  }, 300_000);
+
   test('DuckDB lowers no code point past plane 1, where its case table stops', async () => {
     await withAnalytics({}, async (ctx) => {
       const count = async (from: number, to: number) =>
