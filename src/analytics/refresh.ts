@@ -142,7 +142,7 @@ function collectGarbage(): void {
 }
 
 /** Fewer files than this are written without a memory limit (buildMemoryLimit). */
-const FEW_FILES = 100;
+export const FEW_FILES = 100;
 
 /** The least memory DuckDB keeps for table data during a build (buildMemoryLimit). */
 const BUILD_MEMORY_FLOOR = 32 * 2 ** 20;
@@ -157,7 +157,7 @@ const BUILD_MEMORY_FLOOR = 32 * 2 ** 20;
  */
 export async function buildMemoryLimit(
   conn: DuckDBConnection,
-  files: readonly FileToIndex[],
+  files: readonly { size: number }[],
 ): Promise<number | undefined> {
   const r = await conn.runAndReadAll(
     'SELECT path FROM duckdb_databases() WHERE database_name = current_database()',
@@ -169,7 +169,7 @@ export async function buildMemoryLimit(
 }
 
 /** DuckDB's memory limit as it shows it (e.g. '18.8 GiB'), which SET reads back. */
-async function memoryLimit(conn: DuckDBConnection): Promise<string> {
+export async function memoryLimit(conn: DuckDBConnection): Promise<string> {
   const r = await conn.runAndReadAll("SELECT current_setting('memory_limit')");
   return String(r.getRows()[0]?.[0]);
 }

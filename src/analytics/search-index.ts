@@ -22,6 +22,7 @@ import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import { injectedFault, testSwitch } from '../test-hooks.js';
 import type { AnalyticsContext } from './analytics-run.js';
 import type { IndexedFile } from './parse-files.js';
+import { buildMemoryLimit, FEW_FILES, memoryLimit } from './refresh.js';
 import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
@@ -163,11 +164,11 @@ export interface SearchIndexedOptions {
 const FIRST_BATCH = 64;
 
 /**
- * A search that signs sessions commits what it has made every this many signatures: one
- * transaction for a first search over 100,000 sessions held them all until its end, 733 MB
- * at its peak and 19.1 s, against 506-533 MB and 15.0-16.3 s committing every 10,000. Not after
- * the last files: a commit there, while the workers still held their memory, raised the peak of
- * a first search over 10,000 sessions from 216-221 MB to 245-246 MB.
+ * A search that signs sessions commits what it has made every this many signatures, under the
+ * memory limit of signingLive: with a limit of 64 MB, a first search over 100,000 sessions
+ * peaked at 532-538 MB so, against 663 MB in one transaction. Not after the last files: a commit
+ * there, while the workers still held their memory, raised the peak of a first search over
+ * 10,000 sessions from 216-221 MB to 245-246 MB.
  */
 const COMMIT_EVERY = 10_000;
 const commitEvery = () => Number(testSwitch('SEARCH_COMMIT_EVERY') ?? COMMIT_EVERY);
@@ -227,6 +228,8 @@ async function searchLive(
   bytes: Uint8Array,
   cases: CasePairs,
   tx?: Transaction,
+  /** Runs statements other than the appends: with a memory limit lifted, by signingLive. */
+  unlimited: (work: () => Promise<void>) => Promise<void> = (work) => work(),
 ): Promise<{ changed: number; hits: number }> {
   if (files.length === 0) return { changed: 0, hits: 0 };
   const { searchInFiles, searchInStore } = await import('./parse-pool.js');
@@ -254,8 +257,10 @@ async function searchLive(
         if (tx && made - committed >= commitEvery()) {
           sigs.flushSync();
           hits.flushSync();
-          await conn.run(loadSql('internal/search-newest'));
-          await tx.checkpoint();
+          await unlimited(async () => {
+            await conn.run(loadSql('internal/search-newest'));
+            await tx.checkpoint();
+          });
           committed = made;
           if (injectedFault() === 'crash-after-search-commit') process.kill(process.pid, 'SIGKILL');
         }
@@ -282,20 +287,59 @@ async function searchLive(
     }
     hits.closeSync();
     sigs.closeSync();
-    if (remade.length > 0) {
-      await conn.run(loadSql('internal/search-unsign'), {
-        sids: listValue(remade.map((f) => f.sid)),
-        stores: listValue([]),
-      });
-      const again = await conn.createAppender('search_grams');
-      for (const f of remade) appendSignature(again, f);
-      again.closeSync();
-    }
-    if (made > 0) await conn.run(loadSql('internal/search-newest'));
+    await unlimited(async () => {
+      if (remade.length > 0) {
+        await conn.run(loadSql('internal/search-unsign'), {
+          sids: listValue(remade.map((f) => f.sid)),
+          stores: listValue([]),
+        });
+        const again = await conn.createAppender('search_grams');
+        for (const f of remade) appendSignature(again, f);
+        again.closeSync();
+      }
+      if (made > 0) await conn.run(loadSql('internal/search-newest'));
+    });
   } finally {
     shown.end();
   }
   return { changed, hits: found };
+}
+
+/**
+ * searchLive over files of which some are read to be signed, with DuckDB's memory limit as a
+ * build has it (refresh.ts: buildMemoryLimit) while their signatures are appended, and as it was
+ * for every other statement (each commit above all, as the build's). Unlimited, DuckDB kept
+ * every block of signatures it wrote: a first search over 100,000 sessions peaked at 822 MB in
+ * one transaction, 845-866 MB committing every 10,000; with the limit and the commits, 556-572 MB.
+ */
+async function signingLive(
+  conn: DuckDBConnection,
+  dir: string,
+  files: readonly SelectedFile[],
+  bytes: Uint8Array,
+  cases: CasePairs,
+  tx: Transaction,
+): Promise<number> {
+  const signing = files.filter((f) => !f.place);
+  const limit = signing.length < FEW_FILES ? undefined : await buildMemoryLimit(conn, signing);
+  if (limit === undefined) return (await searchLive(conn, dir, files, bytes, cases, tx)).changed;
+  const before = await memoryLimit(conn);
+  const set = (to: string) => conn.run(`SET memory_limit = '${to}'`);
+  await set(`${limit}B`);
+  try {
+    const unlimited = async (work: () => Promise<void>) => {
+      await set(before);
+      try {
+        await work();
+      } finally {
+        await set(`${limit}B`);
+      }
+    };
+    return (await searchLive(conn, dir, files, bytes, cases, tx, unlimited)).changed;
+  } finally {
+    // the search's own commit, as each of these, runs with the limit as it was
+    await set(before);
+  }
 }
 
 const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
@@ -429,7 +473,7 @@ export async function searchIndexed(
         const newest = await searchNewestFirst(ctx, store.dir, listed, search, first, archived);
         return { files: listed, ...newest };
       }
-      const { changed } = await searchLive(conn, store.dir, listed, needle, cases, tx);
+      const changed = await signingLive(conn, store.dir, listed, needle, cases, tx);
       return { files: listed, changed, complete: true };
     });
     if (searched === undefined) return { rows: [], changed: 0, complete: true };
