@@ -325,21 +325,30 @@ async function signingLive(
   if (limit === undefined) return (await searchLive(conn, dir, files, bytes, cases, tx)).changed;
   const before = await memoryLimit(conn);
   const set = (to: string) => conn.run(`SET memory_limit = '${to}'`);
-  await set(`${limit}B`);
-  try {
-    const unlimited = async (work: () => Promise<void>) => {
-      await set(before);
-      try {
-        await work();
-      } finally {
-        await set(`${limit}B`);
-      }
-    };
-    return (await searchLive(conn, dir, files, bytes, cases, tx, unlimited)).changed;
-  } finally {
-    // the search's own commit, as each of these, runs with the limit as it was
+  // `to`, once `work` is done; when it failed, its error is the one told (a transaction it left
+  // aborted may refuse the setting as well)
+  const then = async <T>(work: () => Promise<T>, to: string): Promise<T> => {
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      await set(to).catch(() => {});
+      throw error;
+    }
+    await set(to);
+    return result;
+  };
+  const unlimited = async (work: () => Promise<void>) => {
     await set(before);
-  }
+    await then(work, `${limit}B`);
+  };
+  await set(`${limit}B`);
+  // the search's own commit, as each of these, runs with the limit as it was
+  const { changed } = await then(
+    () => searchLive(conn, dir, files, bytes, cases, tx, unlimited),
+    before,
+  );
+  return changed;
 }
 
 const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
