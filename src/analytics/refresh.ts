@@ -142,7 +142,7 @@ function collectGarbage(): void {
 }
 
 /** Fewer files than this are written without a memory limit (buildMemoryLimit). */
-export const FEW_FILES = 100;
+const FEW_FILES = 100;
 
 /** The least memory DuckDB keeps for table data during a build (buildMemoryLimit). */
 const BUILD_MEMORY_FLOOR = 32 * 2 ** 20;
@@ -169,9 +169,40 @@ export async function buildMemoryLimit(
 }
 
 /** DuckDB's memory limit as it shows it (e.g. '18.8 GiB'), which SET reads back. */
-export async function memoryLimit(conn: DuckDBConnection): Promise<string> {
+async function memoryLimit(conn: DuckDBConnection): Promise<string> {
   const r = await conn.runAndReadAll("SELECT current_setting('memory_limit')");
   return String(r.getRows()[0]?.[0]);
+}
+
+/** Sets DuckDB's memory limit for appending, and sets it back (writingMemory). */
+export interface WritingMemory {
+  limited(): Promise<void>;
+  unlimited(): Promise<void>;
+}
+
+/**
+ * DuckDB's memory limit while `files` are written (buildMemoryLimit), or none for fewer than
+ * FEW_FILES: a few files (a new session) hold too little to bound, and setting the limit costs
+ * three statements. The limit bounds appending alone. A commit's checkpoint pins what the rows
+ * since the last one hold, and rewrites the last row group of each table, which long entries can
+ * take past it: DuckDB would fail the checkpoint after a durable commit, and refuse the database
+ * until it is opened again. So each commit runs with the limit as it was before (unlimited), set
+ * back by value (DuckDB's RESET shows the default but leaves the build's limit in force).
+ */
+export async function writingMemory(
+  conn: DuckDBConnection,
+  files: readonly { size: number }[],
+): Promise<WritingMemory> {
+  const limit = files.length < FEW_FILES ? undefined : await buildMemoryLimit(conn, files);
+  const before = limit === undefined ? undefined : await memoryLimit(conn);
+  return {
+    limited: async () => {
+      if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
+    },
+    unlimited: async () => {
+      if (before !== undefined) await conn.run(`SET memory_limit = '${before}'`);
+    },
+  };
 }
 
 /**
@@ -193,20 +224,7 @@ async function writeFiles(
   let read = 0;
   const total = files.length;
   const shown = progress('indexing session files:', total);
-  // a few files (a new session) hold too little to bound, and setting the limit costs three statements
-  const limit = total < FEW_FILES ? undefined : await buildMemoryLimit(conn, files);
-  // The limit bounds appending alone. A commit's checkpoint pins what the rows since the last
-  // one hold, and rewrites the last row group of each table, which long entries can take past
-  // it: DuckDB would fail the checkpoint after a durable commit, and refuse the database until
-  // it is opened again. So each commit runs with the limit as it was before, set back by value
-  // (DuckDB's RESET shows the default but leaves the build's limit in force).
-  const before = limit === undefined ? undefined : await memoryLimit(conn);
-  const limited = async () => {
-    if (limit !== undefined) await conn.run(`SET memory_limit = '${limit}B'`);
-  };
-  const unlimited = async () => {
-    if (before !== undefined) await conn.run(`SET memory_limit = '${before}'`);
-  };
+  const { limited, unlimited } = await writingMemory(conn, files);
   await limited();
   try {
     await inTransaction(conn, async (tx) => {

@@ -22,7 +22,7 @@ import { ensurePrivateDirSync } from '../session/atomic-write.js';
 import { injectedFault, testSwitch } from '../test-hooks.js';
 import type { AnalyticsContext } from './analytics-run.js';
 import type { IndexedFile } from './parse-files.js';
-import { buildMemoryLimit, FEW_FILES, memoryLimit } from './refresh.js';
+import { writingMemory } from './refresh.js';
 import { casePairs } from './search-case.js';
 import type { FileFound, SearchFile } from './search-files.js';
 import { searchStoreDir } from './search-forget.js';
@@ -307,7 +307,7 @@ async function searchLive(
 
 /**
  * searchLive over files of which some are read to be signed, with DuckDB's memory limit as a
- * build has it (refresh.ts: buildMemoryLimit) while their signatures are appended, and as it was
+ * build has it (refresh.ts: writingMemory) while their signatures are appended, and as it was
  * for every other statement (each commit above all, as the build's). Unlimited, DuckDB kept
  * every block of signatures it wrote: a first search over 100,000 sessions peaked at 822 MB in
  * one transaction, 845-866 MB committing every 10,000; with the limit and the commits, 556-572 MB.
@@ -320,35 +320,23 @@ async function signingLive(
   cases: CasePairs,
   tx: Transaction,
 ): Promise<number> {
-  const signing = files.filter((f) => !f.place);
-  const limit = signing.length < FEW_FILES ? undefined : await buildMemoryLimit(conn, signing);
-  if (limit === undefined) return (await searchLive(conn, dir, files, bytes, cases, tx)).changed;
-  const before = await memoryLimit(conn);
-  const set = (to: string) => conn.run(`SET memory_limit = '${to}'`);
-  // `to`, once `work` is done; when it failed, its error is the one told (a transaction it left
-  // aborted may refuse the setting as well)
-  const then = async <T>(work: () => Promise<T>, to: string): Promise<T> => {
-    let result: T;
-    try {
-      result = await work();
-    } catch (error) {
-      await set(to).catch(() => {});
-      throw error;
-    }
-    await set(to);
-    return result;
-  };
-  const unlimited = async (work: () => Promise<void>) => {
-    await set(before);
-    await then(work, `${limit}B`);
-  };
-  await set(`${limit}B`);
-  // the search's own commit, as each of these, runs with the limit as it was
-  const { changed } = await then(
-    () => searchLive(conn, dir, files, bytes, cases, tx, unlimited),
-    before,
+  const memory = await writingMemory(
+    conn,
+    files.filter((f) => !f.place),
   );
-  return changed;
+  const unlimited = async (work: () => Promise<void>) => {
+    await memory.unlimited();
+    await work();
+    await memory.limited();
+  };
+  await memory.limited();
+  try {
+    return (await searchLive(conn, dir, files, bytes, cases, tx, unlimited)).changed;
+  } finally {
+    // the search's own commit, as each of these, runs with the limit as it was (a failure here
+    // must not hide the search's own error: a transaction it left aborted refuses the setting)
+    await memory.unlimited().catch(() => {});
+  }
 }
 
 const hasText = (r: FoundRow): r is SearchHitRow => r.text !== null;
