@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { INDEX_FILE_NAME } from '../analytics/index-db.js';
+import { INDEX_FILE_NAME, spillDir } from '../analytics/index-db.js';
 import { SEARCH_STORE_NAME } from '../analytics/search-forget.js';
 import { SUMMARY_DIR_NAME } from '../analytics/summary.js';
 import { describeFsError, UsageError } from '../errors.js';
@@ -52,8 +52,8 @@ async function removeCaches(): Promise<void> {
   for (const name of [
     INDEX_FILE_NAME,
     `${INDEX_FILE_NAME}.wal`,
-    // blocks of a build DuckDB let go of, left by one that stopped (index-db.ts: spillDir)
-    `${INDEX_FILE_NAME}.tmp`,
+    // blocks of a build DuckDB let go of, left by one that stopped
+    spillDir(INDEX_FILE_NAME),
     'answers',
     SEARCH_STORE_NAME,
     SUMMARY_DIR_NAME,
